@@ -1,0 +1,159 @@
+"""``chat-emulator``: the command line. Every option also reads ``CHAT_EMULATOR_<OPTION>``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from flask import Flask
+
+from . import __version__
+from .app import runtime_of
+from .config import DEFAULT_PORTS, PRODUCTS, EmulatorConfig
+from .core.store import StoreError
+from .core.workspace import WORKSPACES, FixtureError
+from .server import DEFAULT_THREADS, Listener, serve
+
+ENV_PREFIX = "CHAT_EMULATOR_"
+
+
+def _env(environ: Mapping[str, str], option: str, default: object) -> object:
+    return environ.get(ENV_PREFIX + option.upper().replace("-", "_"), default)
+
+
+def _truthy(value: object) -> bool:
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="chat-emulator",
+        description="Stand-in Mattermost and Rocket.Chat servers for testing chat integrations.",
+        epilog=f"Every option can also be set as {ENV_PREFIX}<OPTION> (e.g. {ENV_PREFIX}SEED=7).",
+    )
+    parser.add_argument("--version", action="version", version=f"chat-emulator {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = commands.add_parser("serve", help="start the emulator (both products by default)")
+
+    def option(name: str, default: object, **kwargs: object) -> None:
+        run.add_argument(f"--{name}", default=_env(environ, name, default), **kwargs)
+
+    option("host", "127.0.0.1", help="address to listen on (default: %(default)s)")
+    for product in PRODUCTS:
+        option(
+            f"{product}-port",
+            DEFAULT_PORTS[product],
+            type=int,
+            metavar="PORT",
+            help=f"{product} port; 0 picks a free one (default: %(default)s)",
+        )
+    option("only", None, choices=PRODUCTS, help="serve one product only")
+    storage = run.add_mutually_exclusive_group()
+    storage.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(_env(environ, "data-dir", ".chat-emulator")),
+        help="where the store lives (default: %(default)s)",
+    )
+    storage.add_argument(
+        "--in-memory",
+        action="store_true",
+        default=_truthy(_env(environ, "in-memory", "false")),
+        help="keep nothing on disk",
+    )
+    option(
+        "seed", 1, type=int, help="seed for the generated workspace and ids (default: %(default)s)"
+    )
+    option(
+        "fixtures",
+        None,
+        type=Path,
+        metavar="FILE",
+        help="scenario file (JSON or TOML) instead of the default workspace",
+    )
+    option(
+        "workspace",
+        "small",
+        choices=WORKSPACES,
+        help="how much generated data: empty, small or demo (default: %(default)s)",
+    )
+    option(
+        "control-token",
+        None,
+        metavar="TOKEN",
+        help="allow the /_emulator control API from non-loopback clients with this bearer token",
+    )
+    option("threads", DEFAULT_THREADS, type=int, help="server threads (default: %(default)s)")
+    return parser
+
+
+def config_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> EmulatorConfig:
+    return EmulatorConfig(
+        host=args.host,
+        mattermost_port=args.mattermost_port,
+        rocketchat_port=args.rocketchat_port,
+        only=args.only,
+        data_dir=None if args.in_memory else args.data_dir,
+        seed=args.seed,
+        fixtures=args.fixtures,
+        workspace=args.workspace,
+        control_token=args.control_token,
+        environ=dict(environ),
+    )
+
+
+def print_ready(listeners: list[Listener], apps: dict[str, Flask], seconds: float) -> None:
+    lines = [f"chat-emulator {__version__} ready in {seconds:.2f} s"]
+    for listener in listeners:
+        lines.append(f"  {listener.product:<11} {listener.url}")
+    first = next(iter(apps.values()), None)
+    if first is not None:
+        rt = runtime_of(first)
+        where = rt.store.path.parent if rt.store.path else "memory only"
+        lines.append(f"  {'store':<11} {where}")
+        for product, app in apps.items():
+            accounts = [a for a in runtime_of(app).accounts if a["explicit"]]
+            generated = len(runtime_of(app).accounts) - len(accounts)
+            shown = ", ".join(
+                f"{a['username']} / {a['password']}" + (" (admin)" if a["admin"] else "")
+                for a in accounts
+            )
+            if generated:
+                shown += f"; {generated} generated users log in with <username>-password"
+            lines.append(f"  {product + ' logins':<11} {shown or 'none (empty workspace)'}")
+    print("\n".join(lines), flush=True)
+
+
+def progress_bar(product: str, done: int, total: int) -> None:
+    if not sys.stderr.isatty() and done != total:
+        return
+    width = 30
+    filled = width * done // max(total, 1)
+    end = "\n" if done == total else ""
+    sys.stderr.write(
+        f"\rseeding {product:<11} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}{end}"
+    )
+    sys.stderr.flush()
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    environ = dict(os.environ if environ is None else environ)
+    args = build_parser(environ).parse_args(argv)
+    config = config_from_args(args, environ)
+    try:
+        return serve(
+            config,
+            on_ready=print_ready,
+            progress=progress_bar if config.workspace == "demo" else None,
+            threads=args.threads,
+        )
+    except (StoreError, FixtureError) as exc:
+        print(f"chat-emulator: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

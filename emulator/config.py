@@ -1,0 +1,55 @@
+"""Settings of one emulator process: CLI flags, each also readable from CHAT_EMULATOR_<OPTION>."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PRODUCTS = ("mattermost", "rocketchat")
+DEFAULT_PORTS = {"mattermost": 8065, "rocketchat": 3000}
+
+
+@dataclass(frozen=True)
+class EmulatorConfig:
+    host: str = "127.0.0.1"
+    mattermost_port: int = DEFAULT_PORTS["mattermost"]
+    rocketchat_port: int = DEFAULT_PORTS["rocketchat"]
+    only: str | None = None
+    data_dir: Path | None = Path(".chat-emulator")
+    seed: int = 1
+    fixtures: Path | None = None
+    workspace: str = "small"
+    control_token: str | None = None
+    # Seconds between journal fsyncs of a file-backed store.
+    flush_interval: float = 1.0
+    # The environment the products read their image-style variables from (ADMIN_*, MM_*, ...).
+    environ: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def in_memory(self) -> bool:
+        return self.data_dir is None
+
+    @property
+    def products(self) -> tuple[str, ...]:
+        return (self.only,) if self.only else PRODUCTS
+
+    def port(self, product: str) -> int:
+        return self.mattermost_port if product == "mattermost" else self.rocketchat_port
+
+    def store_path(self, product: str) -> Path | None:
+        return None if self.data_dir is None else self.data_dir / f"{product}.json"
+
+    def with_(self, **changes: object) -> EmulatorConfig:
+        return replace(self, **changes)
+
+
+def ephemeral_config(**changes: object) -> EmulatorConfig:
+    """In-memory, ephemeral ports: what tests and the pytest plugin start from."""
+    base = EmulatorConfig(data_dir=None, mattermost_port=0, rocketchat_port=0, environ={})
+    return base.with_(**changes)
+
+
+def process_environ() -> dict[str, str]:
+    return dict(os.environ)

@@ -1,0 +1,1 @@
+"""Product-neutral runtime shared by the Mattermost and Rocket.Chat apps."""

@@ -1,0 +1,147 @@
+"""All state of one product app: store, clock, ids, events and the product's hooks."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from flask import current_app
+
+from .clock import Clock
+from .events import EventBus
+from .ids import IdSource
+from .store import Store
+from .workspace import Workspace, build_workspace, default_scenario, load_scenario
+
+if TYPE_CHECKING:
+    from flask import Flask, Response
+
+    from ..config import EmulatorConfig
+
+EXTENSION_KEY = "chat_emulator"
+
+
+class Product(Protocol):
+    """What a product package gives the core (see ``emulator/<product>/__init__.py``)."""
+
+    name: str
+
+    def define_tables(self, store: Store) -> None: ...
+    def seed(self, runtime: Runtime, workspace: Workspace) -> None: ...
+    def apply_environment(self, runtime: Runtime, seeding: bool) -> None: ...
+    def register(self, app: Flask) -> None: ...
+    def error_response(self, status: int, message: str) -> Response: ...
+
+
+class Runtime:
+    def __init__(
+        self,
+        product: Product,
+        config: EmulatorConfig,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        self.product = product
+        self.config = config
+        self.clock = Clock()
+        self.ids = IdSource(config.seed)
+        self.events = EventBus()
+        self.store = Store(config.store_path(product.name))
+        self.started_at = time.monotonic()
+        # Accounts with known passwords (fixtures and env), for start-up output and test fixtures.
+        self.accounts: list[dict[str, Any]] = []
+        self._reset_hooks: list[Callable[[], None]] = []
+        self._progress = progress
+        self._flusher: threading.Thread | None = None
+        self._stopping = threading.Event()
+        product.define_tables(self.store)
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def boot(self) -> None:
+        """Seed the baseline, then load the file state over it if there is one."""
+        scenario = (
+            load_scenario(self.config.fixtures) if self.config.fixtures else default_scenario()
+        )
+        workspace = build_workspace(
+            scenario, self.config.seed, self.config.workspace, self._progress
+        )
+        self.accounts = [
+            {
+                "username": u["username"],
+                "password": u["password"],
+                "admin": u["admin"],
+                "explicit": u["explicit"],
+            }
+            for u in workspace.users
+            if not u["bot"]
+        ]
+        with self.store.transaction():
+            self.product.seed(self, workspace)
+            self.product.apply_environment(self, seeding=True)
+        self.store.mark_baseline()
+        if self.store.open():
+            # An existing data dir keeps its data; env-configured accounts and forced settings
+            # are applied again, as the real images do on every start.
+            with self.store.transaction():
+                self.product.apply_environment(self, seeding=False)
+        else:
+            self.store.compact()
+        self._reseed_ids()
+        if self.store.persistent:
+            self._flusher = threading.Thread(
+                target=self._flush_loop, name=f"{self.product.name}-store-flush", daemon=True
+            )
+            self._flusher.start()
+
+    def close(self) -> None:
+        self._stopping.set()
+        if self._flusher is not None:
+            self._flusher.join(timeout=5)
+        self.store.close()
+
+    def _flush_loop(self) -> None:
+        while not self._stopping.wait(self.config.flush_interval):
+            self.store.sync()
+
+    # -- reset --------------------------------------------------------------------------------
+
+    def add_account(self, username: str, password: str, admin: bool) -> None:
+        if all(a["username"] != username for a in self.accounts):
+            self.accounts.insert(
+                0, {"username": username, "password": password, "admin": admin, "explicit": True}
+            )
+
+    def on_reset(self, hook: Callable[[], None]) -> None:
+        self._reset_hooks.append(hook)
+
+    def reset(self) -> None:
+        """Back to the seeded workspace: data, ids, clock and whatever registered a hook."""
+        self.store.reset()
+        self._reseed_ids()
+        self.clock.reset()
+        for hook in self._reset_hooks:
+            hook()
+
+    def _reseed_ids(self) -> None:
+        # Ids made at run time follow from the seed too, independent of what seeding consumed.
+        self.ids = IdSource(self.config.seed * 7919 + 1)
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def uptime_ms(self) -> int:
+        return int((time.monotonic() - self.started_at) * 1000)
+
+    def health(self) -> dict[str, Any]:
+        return {
+            "status": "ok",
+            "product": self.product.name,
+            "persistent": self.store.persistent,
+            "uptime_ms": self.uptime_ms(),
+        }
+
+
+def runtime() -> Runtime:
+    """The runtime of the app handling the current request."""
+    return current_app.extensions[EXTENSION_KEY]

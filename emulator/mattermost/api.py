@@ -1,0 +1,147 @@
+"""Request plumbing of the Mattermost app: headers, ids, authentication and body parsing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, g, request
+
+from ..core.ids import is_mattermost_id
+from ..core.runtime import Runtime, runtime
+from . import errors, settings
+
+Doc = dict[str, Any]
+
+MAX_BODY_BYTES = 50 * 1024 * 1024
+
+
+def install(app: Flask) -> None:
+    app.before_request(_begin)
+    app.after_request(_headers)
+    app.register_error_handler(errors.AppError, errors.to_response)
+
+
+def _begin() -> None:
+    g.request_id = runtime().ids.mattermost_token()
+    if request.content_length and request.content_length > MAX_BODY_BYTES:
+        raise errors.AppError(413, "api.context.request_body_too_large.app_error")
+
+
+def _headers(response: Response) -> Response:
+    response.headers["X-Request-Id"] = g.get("request_id", "")
+    response.headers["X-Version-Id"] = settings.VERSION_ID
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Permissions-Policy"] = ""
+    if request.method == "GET":
+        response.headers["Expires"] = "0"
+    return response
+
+
+# -- authentication ---------------------------------------------------------------------------
+
+
+def _token_from_request() -> tuple[str | None, bool]:
+    """(token, came_from_cookie), in the order ``ParseAuthTokenFromRequest`` looks."""
+    cookie = request.cookies.get("MMAUTHTOKEN")
+    if cookie:
+        return cookie, True
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() in ("bearer", "token") and value.strip():
+        return value.strip(), False
+    return None, False
+
+
+def current_session(rt: Runtime | None = None) -> Doc:
+    """The caller's valid session, or the 401 the real server sends."""
+    if "session" in g:
+        return g.session
+    rt = rt or runtime()
+    token, from_cookie = _token_from_request()
+    if not token:
+        raise errors.session_expired("token not provided")
+    session = rt.store.find_one("sessions", "token", token)
+    if session is None:
+        session = _access_token_session(rt, token)
+    if session is None or (session["expires_at"] and session["expires_at"] <= rt.clock.now_ms()):
+        raise errors.session_expired("token invalid or expired")
+    if from_cookie and request.method != "GET":
+        _check_csrf(rt, session)
+    user = rt.store.get("users", session["user_id"])
+    if user is None or user["delete_at"]:
+        raise errors.session_expired("user deactivated")
+    g.session, g.user = session, user
+    return session
+
+
+def _access_token_session(rt: Runtime, token: str) -> Doc | None:
+    access = rt.store.find_one("access_tokens", "token", token)
+    config = rt.store.get("config", "config")["settings"]
+    if (
+        access is None
+        or not access["is_active"]
+        or not config["ServiceSettings"]["EnableUserAccessTokens"]
+    ):
+        return None
+    return {
+        "id": access["id"],
+        "token": token,
+        "user_id": access["user_id"],
+        "expires_at": 0,
+        "props": {},
+        "is_access_token": True,
+    }
+
+
+def _check_csrf(rt: Runtime, session: Doc) -> None:
+    if request.headers.get("X-CSRF-Token") == session["props"].get("csrf"):
+        return
+    config = rt.store.get("config", "config")["settings"]
+    strict = config["ServiceSettings"]["ExperimentalStrictCSRFEnforcement"]
+    if request.headers.get("X-Requested-With") == "XMLHttpRequest" and not strict:
+        return
+    raise errors.session_expired("CSRF check failed")
+
+
+def current_user() -> Doc:
+    current_session()
+    return g.user
+
+
+def user_id_param(raw: str) -> str:
+    """``me`` stands for the caller; anything else must look like an id."""
+    if raw == "me":
+        return current_user()["id"]
+    if not is_mattermost_id(raw):
+        raise errors.invalid_url_param("user_id")
+    return raw
+
+
+# -- bodies -----------------------------------------------------------------------------------
+
+
+def json_body(required: bool = True) -> Any:
+    body = request.get_json(silent=True, force=True)
+    if body is None and required:
+        raise errors.AppError(
+            400,
+            "api.context.invalid_body_param.app_error",
+            "malformed or missing JSON",
+            Name="body",
+        )
+    return body
+
+
+def json_object(name: str = "body") -> Doc:
+    body = json_body()
+    if not isinstance(body, dict):
+        raise errors.invalid_body_param(name)
+    return body
+
+
+def string_field(body: Doc, name: str, required: bool = True) -> str:
+    value = body.get(name, "")
+    if not isinstance(value, str) or (required and not value):
+        raise errors.invalid_body_param(name)
+    return value

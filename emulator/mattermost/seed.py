@@ -1,0 +1,160 @@
+"""Turn the neutral workspace into Mattermost documents, and apply the image-style env vars."""
+
+from __future__ import annotations
+
+from ..core.clock import SEED_EPOCH_MS
+from ..core.passwords import hash_password
+from ..core.runtime import Runtime
+from ..core.workspace import HISTORY_SPAN_MS, Workspace
+from . import models, settings
+
+SEED_START_MS = SEED_EPOCH_MS - HISTORY_SPAN_MS - 3600_000
+
+
+def seed(rt: Runtime, ws: Workspace) -> None:
+    rt.store.put("config", {"id": "config", "settings": settings.default_config()})
+
+    at = SEED_START_MS
+    users = {}
+    for entry in ws.users:
+        users[entry["username"]] = models.create_user(
+            rt,
+            username=entry["username"],
+            email=entry["email"],
+            password=None if entry["bot"] else entry["password"],
+            first_name=entry["first_name"],
+            last_name=entry["last_name"],
+            nickname=entry["nickname"],
+            position=entry["position"],
+            roles="system_admin system_user" if entry["admin"] else "system_user",
+            is_bot=entry["bot"],
+            at=at,
+            salt=rt.ids.hex(8),
+        )
+    admins = [u for u in users.values() if models.is_system_admin(u)]
+    for entry in ws.users:
+        if entry["bot"]:
+            owner = admins[0]["id"] if admins else users[entry["username"]]["id"]
+            display = f"{entry['first_name']} {entry['last_name']}".strip()
+            models.create_bot(rt, users[entry["username"]], owner, display, at=at)
+
+    teams = {}
+    for entry in ws.teams:
+        creator = next(
+            (users[n] for n in entry["members"] if models.is_system_admin(users[n])), None
+        )
+        team = models.create_team(
+            rt,
+            name=entry["name"],
+            display_name=entry["display_name"],
+            description=entry["description"],
+            team_type="O" if entry["open"] else "I",
+            creator_id=creator["id"] if creator else "",
+            at=at,
+        )
+        for username in entry["members"]:
+            models.add_team_member(rt, team, users[username]["id"], at=at)
+        teams[entry["name"]] = team
+
+    channels = {}
+    for entry in ws.channels:
+        member_ids = [users[n]["id"] for n in entry["members"]]
+        if entry["kind"] == "direct":
+            channel = models.create_direct_channel(rt, member_ids[0], member_ids[-1], at=at)
+        elif entry["kind"] == "group":
+            channel = models.create_group_channel(rt, member_ids, at=at)
+        else:
+            team = teams[entry["team"]]
+            channel = models.create_channel(
+                rt,
+                team_id=team["id"],
+                name=entry["name"],
+                display_name=entry["display_name"],
+                channel_type="P" if entry["kind"] == "private" else "O",
+                creator_id=member_ids[0] if member_ids else "",
+                purpose=entry["purpose"],
+                header=entry["header"],
+                at=at,
+            )
+            for index, user_id in enumerate(member_ids):
+                models.add_team_member(rt, team, user_id, at=at)
+                models.add_channel_member(rt, channel, user_id, admin=index == 0, at=at)
+        channels[entry["key"]] = channel
+
+    for entry in ws.posts:
+        channel = channels[entry["channel"]]
+        author = users[entry["user"]]["id"]
+        file_ids = [
+            models.create_file_info(
+                rt, user_id=author, channel_id=channel["id"], at=entry["at_ms"], **spec
+            )["id"]
+            for spec in entry["files"]
+        ]
+        post = models.create_post(
+            rt,
+            channel=channel,
+            user_id=author,
+            message=entry["message"],
+            file_ids=file_ids,
+            at=entry["at_ms"],
+        )
+        for reply in entry["replies"]:
+            models.create_post(
+                rt,
+                channel=channel,
+                user_id=users[reply["user"]]["id"],
+                message=reply["message"],
+                root_id=post["id"],
+                at=reply["at_ms"],
+            )
+        for reaction in entry["reactions"]:
+            fresh = rt.store.get("posts", post["id"])
+            models.add_reaction(
+                rt, fresh, users[reaction["user"]]["id"], reaction["emoji"], at=entry["at_ms"]
+            )
+    # Everyone has read the seeded history.
+    for member in rt.store.all("channel_members"):
+        channel = rt.store.get("channels", member["channel_id"])
+        rt.store.update(
+            "channel_members",
+            member["id"],
+            {
+                "msg_count": channel["total_msg_count"],
+                "msg_count_root": channel["total_msg_count_root"],
+                "last_viewed_at": channel["last_post_at"],
+            },
+        )
+
+
+def apply_environment(rt: Runtime, seeding: bool) -> None:
+    """``MM_<SECTION>_<SETTING>`` overrides are forced on every start; ``MM_ADMIN_*`` gives a system
+    admin (the real image has no such bootstrap). In the seeded baseline the env account wins over
+    a fixture user of the same name; on a restart an existing account is kept as it is."""
+    stored = rt.store.get("config", "config")
+    config = {section: dict(values) for section, values in stored["settings"].items()}
+    settings.apply_env_overrides(config, rt.config.environ)
+    rt.store.put("config", {"id": "config", "settings": config})
+
+    env = rt.config.environ
+    username, password = env.get("MM_ADMIN_USERNAME"), env.get("MM_ADMIN_PASSWORD")
+    if not username or not password:
+        return
+    rt.add_account(username.lower(), password, admin=True)
+    existing = rt.store.find_one("users", "username", username.lower())
+    if existing is not None:
+        if seeding:
+            rt.store.update(
+                "users",
+                existing["id"],
+                {"password": hash_password(password), "roles": "system_admin system_user"},
+            )
+        return
+    models.create_user(
+        rt,
+        username=username,
+        email=env.get("MM_ADMIN_EMAIL", f"{username}@example.com"),
+        password=password,
+        roles="system_admin system_user",
+        at=SEED_START_MS,
+        salt=rt.ids.hex(8),
+    )

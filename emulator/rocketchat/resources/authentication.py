@@ -1,0 +1,77 @@
+"""Login, logout and ``me`` (``ApiClass.ts`` ``_initAuth``)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, g, jsonify
+
+from ...core.runtime import runtime
+from .. import api, errors, models, wire
+
+blueprint = Blueprint("rc_authentication", __name__, url_prefix="/api/v1")
+
+
+def _login_failed() -> errors.RocketError:
+    return errors.RocketError(
+        401,
+        {"success": False, "error": "Unauthorized", "status": "error", "message": "Unauthorized"},
+    )
+
+
+@blueprint.post("/login")
+def login() -> Response:
+    rt = runtime()
+    params = api.body()
+    if isinstance(params.get("resume"), str):
+        user = None
+        record = rt.store.get("tokens", models.hash_token(params["resume"]))
+        if record is not None:
+            user = models.user_for_token(rt, record["userId"], params["resume"])
+        if user is None:
+            raise _login_failed()
+    else:
+        login_id = params.get("user") or params.get("username") or params.get("email")
+        password = params.get("password")
+        if not isinstance(login_id, str) or not isinstance(password, str | dict) or not password:
+            raise _login_failed()
+        user = models.find_user(rt, login_id)
+        if user is None or not models.check_user_password(user, password):
+            raise _login_failed()
+        if not user["active"]:
+            raise errors.RocketError(
+                401,
+                {
+                    "success": False,
+                    "error": "User is deactivated [error-user-is-not-activated]",
+                    "status": "error",
+                    "message": "User is deactivated [error-user-is-not-activated]",
+                },
+            )
+    token = models.issue_login_token(rt, user)
+    user = rt.store.update("users", user["_id"], {"lastLogin": rt.clock.now_ms()})
+    site_url = models.setting(rt, "Site_Url")
+    return jsonify(
+        {
+            "status": "success",
+            "data": {"userId": user["_id"], "authToken": token, "me": wire.me(user, site_url)},
+            "success": True,
+        }
+    )
+
+
+@blueprint.route("/logout", methods=["POST", "GET"])
+def logout() -> Response:
+    rt = runtime()
+    api.current_user(rt)
+    models.revoke_token(rt, g.auth_token)
+    return jsonify(
+        {"status": "success", "data": {"message": "You've been logged out!"}, "success": True}
+    )
+
+
+@blueprint.get("/me")
+def me() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    body = wire.me(user, models.setting(rt, "Site_Url"))
+    body["success"] = True
+    return jsonify(body)

@@ -1,0 +1,132 @@
+"""Rocket.Chat settings, permissions and roles with the real defaults, and their env overrides."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+VERSION = "8.3.0"
+
+# (id, default value, type, public), from apps/meteor/server/settings/*.ts.
+SETTINGS: tuple[tuple[str, Any, str, bool], ...] = (
+    ("Site_Name", "Rocket.Chat", "string", True),
+    ("Site_Url", "http://localhost:3000", "string", True),
+    ("Language", "en", "language", True),
+    ("Show_Setup_Wizard", "completed", "select", True),
+    ("API_Default_Count", 50, "int", False),
+    ("API_Upper_Count_Limit", 100, "int", False),
+    ("API_Allow_Infinite_Count", True, "boolean", False),
+    ("API_Enable_Rate_Limiter", True, "boolean", False),
+    ("API_Enable_Rate_Limiter_Dev", True, "boolean", False),
+    ("API_Enable_Rate_Limiter_Limit_Calls_Default", 10, "int", False),
+    ("API_Enable_Rate_Limiter_Limit_Time_Default", 60000, "int", False),
+    ("API_Enable_Personal_Access_Tokens", True, "boolean", False),
+    ("Accounts_RegistrationForm", "Public", "select", True),
+    ("Accounts_AllowAnonymousRead", False, "boolean", True),
+    ("Accounts_AllowUserProfileChange", True, "boolean", True),
+    ("Accounts_AllowUsernameChange", True, "boolean", True),
+    ("Accounts_AllowEmailChange", True, "boolean", True),
+    ("Accounts_AllowPasswordChange", True, "boolean", True),
+    ("Accounts_LoginExpiration", 90, "int", True),
+    ("Accounts_Default_User_Preferences_sidebarShowFavorites", True, "boolean", True),
+    ("Message_MaxAllowedSize", 5000, "int", True),
+    ("Message_AllowEditing", True, "boolean", True),
+    ("Message_AllowDeleting", True, "boolean", True),
+    ("Message_AllowPinning", True, "boolean", True),
+    ("Message_AllowStarring", True, "boolean", True),
+    ("Threads_enabled", True, "boolean", True),
+    ("FileUpload_Enabled", True, "boolean", True),
+    ("FileUpload_MaxFileSize", 104857600, "int", True),
+    ("UI_Use_Real_Name", False, "boolean", True),
+)
+
+# permission id -> roles holding it by default
+# (apps/meteor/app/authorization/server/constant/permissions.ts).
+PERMISSIONS: dict[str, list[str]] = {
+    "access-permissions": ["admin"],
+    "add-user-to-any-c-room": ["admin"],
+    "add-user-to-any-p-room": [],
+    "add-user-to-joined-room": ["admin", "owner", "moderator"],
+    "api-bypass-rate-limit": ["admin", "bot", "app"],
+    "archive-room": ["admin", "owner"],
+    "bulk-create-c": ["admin"],
+    "bulk-register-user": ["admin"],
+    "clean-channel-history": ["admin"],
+    "create-c": ["admin", "user", "bot", "app"],
+    "create-d": ["admin", "user", "bot", "app"],
+    "create-p": ["admin", "user", "bot", "app"],
+    "create-personal-access-tokens": ["admin"],
+    "create-team": ["admin", "user"],
+    "create-user": ["admin"],
+    "delete-c": ["admin", "owner"],
+    "delete-message": ["admin", "owner", "moderator"],
+    "delete-p": ["admin", "owner"],
+    "delete-user": ["admin"],
+    "edit-message": ["admin", "owner", "moderator"],
+    "edit-other-user-active-status": ["admin"],
+    "edit-other-user-info": ["admin"],
+    "edit-other-user-password": ["admin"],
+    "edit-privileged-setting": ["admin"],
+    "edit-room": ["admin", "owner", "moderator"],
+    "leave-c": ["admin", "user", "bot", "anonymous", "app"],
+    "leave-p": ["admin", "user", "bot", "anonymous", "app"],
+    "manage-emoji": ["admin"],
+    "manage-incoming-integrations": ["admin"],
+    "manage-outgoing-integrations": ["admin"],
+    "manage-own-incoming-integrations": ["admin"],
+    "manage-own-outgoing-integrations": ["admin"],
+    "mention-all": ["admin", "owner", "moderator", "user"],
+    "message-impersonate": ["bot", "app"],
+    "pin-message": ["owner", "moderator", "admin"],
+    "post-readonly": ["admin", "owner", "moderator"],
+    "remove-user": ["admin", "owner", "moderator"],
+    "set-moderator": ["admin", "owner"],
+    "set-owner": ["admin", "owner"],
+    "set-readonly": ["admin", "owner"],
+    "unarchive-room": ["admin"],
+    "view-c-room": ["admin", "user", "bot", "app", "anonymous"],
+    "view-d-room": ["admin", "user", "bot", "app", "guest"],
+    "view-full-other-user-info": ["admin"],
+    "view-history": ["admin", "user", "anonymous"],
+    "view-joined-room": ["guest", "bot", "app", "anonymous"],
+    "view-other-user-channels": ["admin"],
+    "view-p-room": ["admin", "user", "anonymous", "guest"],
+    "view-privileged-setting": ["admin"],
+    "view-room-administration": ["admin"],
+    "view-statistics": ["admin"],
+    "view-user-administration": ["admin"],
+}
+
+# role id -> (scope, description)
+ROLES: dict[str, tuple[str, str]] = {
+    "admin": ("Users", "Admin"),
+    "user": ("Users", "User"),
+    "bot": ("Users", "Bot"),
+    "app": ("Users", "App"),
+    "guest": ("Users", "Guest"),
+    "anonymous": ("Users", "Anonymous"),
+    "owner": ("Subscriptions", "Owner"),
+    "moderator": ("Subscriptions", "Moderator"),
+    "leader": ("Subscriptions", "Leader"),
+}
+
+
+def convert(raw: str, setting_type: str, like: Any) -> Any:
+    """An env string as the setting's own type (``SettingsRegistry`` conversion)."""
+    if setting_type == "boolean" or isinstance(like, bool):
+        return raw.strip().lower() == "true"
+    if setting_type == "int" or isinstance(like, int):
+        return int(raw)
+    return raw
+
+
+def env_overrides(environ: Mapping[str, str]) -> dict[str, str]:
+    """``OVERWRITE_SETTING_<id>=value`` pairs; these are forced on every start."""
+    prefix = "OVERWRITE_SETTING_"
+    return {k[len(prefix) :]: v for k, v in environ.items() if k.startswith(prefix)}
+
+
+def initial_values(environ: Mapping[str, str]) -> dict[str, str]:
+    """A plain ``<SettingId>=value`` variable gives only the value a new setting starts with."""
+    known = {s[0] for s in SETTINGS}
+    return {k: v for k, v in environ.items() if k in known}

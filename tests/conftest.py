@@ -1,0 +1,57 @@
+"""Shared fixtures: apps built per test, and one threaded server per product per session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+
+from emulator.app import create_app, runtime_of
+from emulator.config import ephemeral_config
+from emulator.core.runtime import Runtime
+from emulator.server import ThreadedServer
+
+
+@pytest.fixture
+def mm_app() -> Flask:
+    return create_app("mattermost", ephemeral_config())
+
+
+@pytest.fixture
+def rc_app() -> Flask:
+    return create_app("rocketchat", ephemeral_config())
+
+
+def _server(product: str) -> Iterator[ThreadedServer]:
+    server = ThreadedServer(create_app(product, ephemeral_config())).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def _mm_server() -> Iterator[ThreadedServer]:
+    yield from _server("mattermost")
+
+
+@pytest.fixture(scope="session")
+def _rc_server() -> Iterator[ThreadedServer]:
+    yield from _server("rocketchat")
+
+
+@pytest.fixture
+def mm_server(_mm_server: ThreadedServer) -> ThreadedServer:
+    """A live Mattermost server, back in its seeded state for every test."""
+    runtime_of(_mm_server.app).reset()
+    return _mm_server
+
+
+@pytest.fixture
+def rc_server(_rc_server: ThreadedServer) -> ThreadedServer:
+    """A live Rocket.Chat server, back in its seeded state for every test."""
+    runtime_of(_rc_server.app).reset()
+    return _rc_server
+
+
+def rt(app: Flask) -> Runtime:
+    return runtime_of(app)

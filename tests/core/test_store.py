@@ -1,0 +1,207 @@
+import json
+import subprocess
+import sys
+import textwrap
+import threading
+
+import pytest
+from tinydb import Query, TinyDB
+
+from emulator.core.store import DuplicateKey, Store, StoreError
+
+
+def make_store(path=None, **kwargs) -> Store:
+    store = Store(path, **kwargs)
+    store.define("users", unique={"name": "name"}, multi={"team": "team"})
+    store.define("posts", multi={"channel": "channel"})
+    return store
+
+
+def test_indexes_follow_inserts_updates_and_deletes():
+    store = make_store()
+    store.insert("users", {"id": "u1", "name": "alice", "team": "t1"})
+    store.insert("users", {"id": "u2", "name": "bob", "team": "t1"})
+    assert store.find_one("users", "name", "alice")["id"] == "u1"
+    assert [u["id"] for u in store.find("users", "team", "t1")] == ["u1", "u2"]
+
+    store.update("users", "u1", {"name": "alicia", "team": "t2"})
+    assert store.find_one("users", "name", "alice") is None
+    assert store.find_one("users", "name", "alicia")["id"] == "u1"
+    assert [u["id"] for u in store.find("users", "team", "t1")] == ["u2"]
+
+    store.delete("users", "u2")
+    assert store.find("users", "team", "t1") == []
+    assert store.count("users") == 1
+
+
+def test_unique_violation_changes_nothing():
+    store = make_store()
+    store.insert("users", {"id": "u1", "name": "alice", "team": "t1"})
+    with pytest.raises(DuplicateKey):
+        store.insert("users", {"id": "u2", "name": "alice", "team": "t1"})
+    assert store.get("users", "u2") is None
+    assert store.count("users") == 1
+
+
+def test_update_is_copy_on_write():
+    store = make_store()
+    original = store.insert("users", {"id": "u1", "name": "alice", "team": "t1"})
+    store.update("users", "u1", {"name": "alicia"})
+    assert original["name"] == "alice"
+
+
+def test_failed_transaction_rolls_back_every_write():
+    store = make_store()
+    store.insert("users", {"id": "u1", "name": "alice", "team": "t1"})
+    with pytest.raises(RuntimeError), store.transaction():
+        store.insert("users", {"id": "u2", "name": "bob", "team": "t1"})
+        store.update("users", "u1", {"name": "changed"})
+        store.delete("users", "u1")
+        raise RuntimeError("boom")
+    assert store.get("users", "u2") is None
+    assert store.find_one("users", "name", "alice")["id"] == "u1"
+    assert store.find_one("users", "name", "bob") is None
+
+
+def test_find_page_reads_newest_first_without_copying_the_bucket():
+    store = make_store()
+    for i in range(10):
+        store.insert("posts", {"id": f"p{i}", "channel": "c"})
+    assert [p["id"] for p in store.find_page("posts", "channel", "c", 2, 3)] == ["p7", "p6", "p5"]
+    oldest = store.find_page("posts", "channel", "c", 0, 2, newest_first=False)
+    assert [p["id"] for p in oldest] == ["p0", "p1"]
+
+
+def test_reset_returns_to_baseline():
+    store = make_store()
+    store.insert("users", {"id": "u1", "name": "alice", "team": "t1"})
+    store.mark_baseline()
+    store.insert("users", {"id": "u2", "name": "bob", "team": "t1"})
+    store.update("users", "u1", {"name": "x"})
+    store.reset()
+    assert [u["name"] for u in store.all("users")] == ["alice"]
+    assert store.find_one("users", "name", "bob") is None
+
+
+def test_restart_keeps_data_and_journal_is_replayed(tmp_path):
+    path = tmp_path / "db.json"
+    store = make_store(path)
+    store.open()
+    store.insert("users", {"id": "u1", "name": "alice", "team": "t1"})
+    store.insert("users", {"id": "u2", "name": "bob", "team": "t1"})
+    store.delete("users", "u2")
+    # No close(): the journal alone must carry the writes.
+    again = make_store(path)
+    assert again.open() is True
+    assert [u["id"] for u in again.all("users")] == ["u1"]
+    again.close()
+    store.close()
+
+
+def test_snapshot_is_a_tinydb_database(tmp_path):
+    path = tmp_path / "db.json"
+    store = make_store(path)
+    store.open()
+    store.insert("users", {"id": "u1", "name": "alice", "team": "t1"})
+    store.close()
+    db = TinyDB(path)
+    assert db.table("users").search(Query().name == "alice")[0]["id"] == "u1"
+    db.close()
+
+
+def test_a_write_cut_short_is_ignored_but_earlier_ones_survive(tmp_path):
+    path = tmp_path / "db.json"
+    store = make_store(path)
+    store.open()
+    store.insert("users", {"id": "u1", "name": "alice", "team": "t1"})
+    journal = path.with_suffix(".journal")
+    with open(journal, "ab") as fh:
+        fh.write(b'{"ops":[["put","users",{"id":"u2","na')  # a crash in mid-write
+    again = make_store(path)
+    again.open()
+    assert [u["id"] for u in again.all("users")] == ["u1"]
+    again.close()
+    store.close()
+
+
+def test_corrupt_snapshot_is_a_clear_error(tmp_path):
+    path = tmp_path / "db.json"
+    path.write_text("{not json")
+    with pytest.raises(StoreError, match=str(path)):
+        make_store(path).open()
+
+
+def test_corrupt_journal_line_in_the_middle_is_a_clear_error(tmp_path):
+    path = tmp_path / "db.json"
+    path.with_suffix(".journal").write_text('garbage\n{"ops":[]}\n')
+    with pytest.raises(StoreError, match="line 1"):
+        make_store(path).open()
+
+
+def test_concurrent_writers_keep_indexes_consistent(tmp_path):
+    store = make_store(tmp_path / "db.json")
+    store.open()
+
+    def writer(n):
+        for i in range(200):
+            store.insert("posts", {"id": f"{n}-{i}", "channel": f"c{i % 3}"})
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert store.count("posts") == 800
+    assert sum(store.count_by("posts", "channel", f"c{i}") for i in range(3)) == 800
+    store.close()
+    again = make_store(tmp_path / "db.json")
+    again.open()
+    assert again.count("posts") == 800
+    again.close()
+
+
+def test_compaction_bounds_the_journal(tmp_path):
+    store = make_store(tmp_path / "db.json", compact_after=10)
+    store.open()
+    for i in range(25):
+        store.insert("posts", {"id": f"p{i}", "channel": "c"})
+    store.sync()
+    journal = (tmp_path / "db.journal").read_text()
+    assert journal == ""
+    data = json.loads((tmp_path / "db.json").read_text())
+    assert len(data["posts"]) == 25
+    store.close()
+
+
+KILLED_WRITER = textwrap.dedent(
+    """
+    import os, signal, sys
+    sys.path.insert(0, {root!r})
+    from tests.core.test_store import make_store
+    store = make_store({path!r}, compact_after=50)
+    store.open()
+    for i in range(100000):
+        store.insert("posts", {{"id": f"p{{i}}", "channel": "c", "body": "x" * 200}})
+        if i % 7 == 0:
+            store.sync()
+        if i == {kill_at}:
+            os.kill(os.getpid(), signal.SIGKILL)
+    """
+)
+
+
+@pytest.mark.parametrize("kill_at", [3, 120, 777])
+def test_a_killed_process_leaves_a_readable_consistent_store(tmp_path, kill_at):
+    import pathlib
+
+    root = str(pathlib.Path(__file__).resolve().parents[2])
+    path = str(tmp_path / "db.json")
+    script = KILLED_WRITER.format(root=root, path=path, kill_at=kill_at)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
+    assert proc.returncode == -9, proc.stderr.decode()
+    store = make_store(path)
+    store.open()
+    ids = {p["id"] for p in store.all("posts")}
+    store.close()
+    # Every write before the kill landed, whole.
+    assert ids == {f"p{i}" for i in range(kill_at + 1)}

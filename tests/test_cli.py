@@ -1,0 +1,192 @@
+"""``chat-emulator serve`` as a user runs it: a real process, real ports, signals."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import requests
+
+from emulator import __version__
+
+CLI = [sys.executable, "-m", "emulator.cli"]
+
+
+class Served:
+    def __init__(self, *args: str, env: dict | None = None, products=("mattermost", "rocketchat")):
+        full_env = {**os.environ, **(env or {})}
+        self.proc = subprocess.Popen(
+            [*CLI, "serve", "--mattermost-port", "0", "--rocketchat-port", "0", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=full_env,
+        )
+        self.urls: dict[str, str] = {}
+        self.banner: list[str] = []
+        self.stderr = ""
+        pending = {f"{p} logins" for p in products}
+        deadline = time.monotonic() + 30
+        while pending and time.monotonic() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise AssertionError(f"exited early: {self.proc.stderr.read()}")
+            self.banner.append(line)
+            found = re.match(r"\s+(mattermost|rocketchat)\s+(http://\S+)$", line)
+            if found:
+                self.urls[found.group(1)] = found.group(2)
+            pending = {p for p in pending if not line.strip().startswith(p)}
+
+    def stop(self, signum: int = signal.SIGTERM) -> int:
+        self.proc.send_signal(signum)
+        code = self.proc.wait(timeout=15)
+        self.stderr = self.proc.stderr.read()
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+        return code
+
+
+def test_version_and_help():
+    out = subprocess.run([*CLI, "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == f"chat-emulator {__version__}"
+    help_text = subprocess.run([*CLI, "serve", "--help"], capture_output=True, text=True).stdout
+    for flag in ("--data-dir", "--in-memory", "--seed", "--fixtures", "--workspace", "--only"):
+        assert flag in help_text
+
+
+def test_serve_answers_on_both_ports_then_sigterm_persists(tmp_path):
+    served = Served("--data-dir", str(tmp_path))
+    try:
+        assert set(served.urls) == {"mattermost", "rocketchat"}
+        mm, rc = served.urls["mattermost"], served.urls["rocketchat"]
+        assert requests.get(f"{mm}/api/v4/system/ping", timeout=5).json()["status"] == "OK"
+        assert requests.get(f"{rc}/api/info", timeout=5).json()["success"] is True
+        login = requests.post(
+            f"{mm}/api/v4/users/login",
+            timeout=5,
+            json={"login_id": "alice", "password": "alice-password"},
+        )
+        token = login.headers["Token"]
+        rc_login = requests.post(
+            f"{rc}/api/v1/login", timeout=5, json={"user": "bob", "password": "bob-password"}
+        ).json()["data"]
+    finally:
+        code = served.stop()
+    assert code == 0
+    assert "development server" not in served.stderr
+    assert "Traceback" not in served.stderr
+    # A restart over the same data dir keeps what the last run wrote (sessions included).
+    again = Served("--data-dir", str(tmp_path))
+    try:
+        mm, rc = again.urls["mattermost"], again.urls["rocketchat"]
+        me = requests.get(
+            f"{mm}/api/v4/users/me", headers={"Authorization": f"Bearer {token}"}, timeout=5
+        )
+        assert me.status_code == 200 and me.json()["username"] == "alice"
+        rc_me = requests.get(
+            f"{rc}/api/v1/me",
+            timeout=5,
+            headers={"X-User-Id": rc_login["userId"], "X-Auth-Token": rc_login["authToken"]},
+        )
+        assert rc_me.json()["username"] == "bob"
+    finally:
+        assert again.stop() == 0
+
+
+def test_banner_lists_urls_and_logins(tmp_path):
+    served = Served("--in-memory", "--only", "mattermost", products=["mattermost"])
+    try:
+        banner = "".join(served.banner)
+        assert set(served.urls) == {"mattermost"}
+        assert "alice / alice-password" in banner
+        assert "admin / admin-password (admin)" in banner
+    finally:
+        assert served.stop() == 0
+
+
+def test_corrupt_store_file_stops_start_up_with_one_line(tmp_path):
+    (tmp_path / "mattermost.json").write_text("{definitely not json")
+    proc = subprocess.run(
+        [
+            *CLI,
+            "serve",
+            "--data-dir",
+            str(tmp_path),
+            "--mattermost-port",
+            "0",
+            "--rocketchat-port",
+            "0",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("chat-emulator: error: corrupt store file")
+    assert str(tmp_path / "mattermost.json") in lines[0]
+
+
+def test_bad_fixtures_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "scenario.json"
+    bad.write_text("[1, 2")
+    proc = subprocess.run(
+        [*CLI, "serve", "--in-memory", "--fixtures", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip().startswith("chat-emulator: error: invalid fixtures file")
+
+
+def test_options_read_from_the_environment(tmp_path):
+    served = Served(
+        env={
+            "CHAT_EMULATOR_IN_MEMORY": "true",
+            "CHAT_EMULATOR_ONLY": "rocketchat",
+            "CHAT_EMULATOR_SEED": "5",
+        },
+        products=["rocketchat"],
+    )
+    try:
+        assert set(served.urls) == {"rocketchat"}
+        health = requests.get(f"{served.urls['rocketchat']}/_emulator/health", timeout=5).json()
+        assert health["persistent"] is False
+    finally:
+        assert served.stop() == 0
+
+
+def test_own_fixtures_file(tmp_path):
+    scenario = {
+        "users": [{"username": "zed", "password": "zed-password", "admin": True}],
+        "channels": [{"name": "ops", "members": ["zed"]}],
+        "posts": [{"channel": "ops", "user": "zed", "message": "hello from a fixture"}],
+    }
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(scenario))
+    served = Served("--in-memory", "--fixtures", str(path))
+    try:
+        rc = served.urls["rocketchat"]
+        login = requests.post(
+            f"{rc}/api/v1/login", json={"user": "zed", "password": "zed-password"}, timeout=5
+        )
+        assert login.status_code == 200
+    finally:
+        assert served.stop() == 0
+
+
+def test_sigint_also_exits_cleanly_and_flushes(tmp_path):
+    served = Served("--data-dir", str(tmp_path), "--only", "rocketchat", products=["rocketchat"])
+    rc = served.urls["rocketchat"]
+    requests.post(f"{rc}/api/v1/login", json={"user": "bob", "password": "bob-password"}, timeout=5)
+    assert served.stop(signal.SIGINT) == 0
+    snapshot = json.loads((tmp_path / "rocketchat.json").read_text())
+    assert len(snapshot["tokens"]) == 1
+    assert (tmp_path / "rocketchat.journal").read_text() == ""
