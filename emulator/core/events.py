@@ -1,4 +1,16 @@
-"""In-process event bus: domain operations publish, realtime hubs and waiters subscribe."""
+"""In-process event bus: domain operations publish, realtime hubs and waiters subscribe.
+
+Event names and payloads are the products' own realtime vocabulary, so a hub only routes them:
+
+- Mattermost: the WebSocket event name (``posted``, ``post_edited``, ``reaction_added``, ...) and
+  ``{"data": {...}, "broadcast": {"channel_id", "team_id", "user_id", "omit_users"}}``, with
+  ``data`` already in wire form (``posted`` carries ``post`` as a JSON string, as the server does).
+- Rocket.Chat: the DDP stream name (``stream-room-messages``, ``stream-notify-room``, ...) and
+  ``{"eventName": ..., "args": [...]}`` with documents in stored form (dates as epoch ms); the DDP
+  hub renders EJSON dates and checks who may see what.
+
+Listeners run synchronously in the publishing thread: they must be quick and must not raise.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +36,11 @@ class EventBus:
                     self._listeners.remove(listener)
 
         return unsubscribe
+
+    @property
+    def active(self) -> bool:
+        """Whether anyone listens: publishers may skip building payloads nobody reads."""
+        return bool(self._listeners)
 
     def publish(self, event: str, payload: dict[str, Any]) -> None:
         with self._lock:

@@ -113,7 +113,27 @@ class _Builder:
             self._posts()
         except (KeyError, TypeError, StopIteration) as exc:
             raise FixtureError(f"invalid fixtures entry: {exc!r}") from None
+        self._check_references()
         return self.ws
+
+    def _check_references(self) -> None:
+        known = {u["username"] for u in self.ws.users}
+        teams = {t["name"] for t in self.ws.teams}
+        named = [(f"team {t['name']!r}", t["members"]) for t in self.ws.teams]
+        named += [(f"channel {c['key']!r}", c["members"]) for c in self.ws.channels]
+        for post in self.ws.posts:
+            authors = [post["user"], *(r["user"] for r in post["replies"])]
+            authors += [r["user"] for r in post["reactions"]]
+            named.append((f"a post in {post['channel']!r}", authors))
+        for where, usernames in named:
+            unknown = sorted(set(usernames) - known)
+            if unknown:
+                raise FixtureError(f"{where} names unknown users {unknown}")
+        for channel in self.ws.channels:
+            if channel["team"] and channel["team"] not in teams:
+                raise FixtureError(
+                    f"channel {channel['key']!r} is in unknown team {channel['team']!r}"
+                )
 
     def _users(self) -> None:
         taken = set()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 
+from ..core.routing import resource_blueprints
 from ..core.runtime import Runtime
 from ..core.store import Store
 from ..core.workspace import Workspace
-from . import api, errors, legacy, seed, tables
-from .resources import BLUEPRINTS
+from . import api, errors, legacy, resources, seed, tables
 
 
 class MattermostProduct:
@@ -25,7 +25,7 @@ class MattermostProduct:
 
     def register(self, app: Flask) -> None:
         api.install(app)
-        for blueprint in BLUEPRINTS:
+        for blueprint in resource_blueprints(resources):
             app.register_blueprint(blueprint)
         app.register_blueprint(legacy.blueprint)
 

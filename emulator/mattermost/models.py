@@ -7,10 +7,12 @@ emulator clock so that seeding can pass its own fixed ones.
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any
 
 from ..core.passwords import hash_password
 from ..core.runtime import Runtime
+from . import wire
 from .tables import member_id
 
 Doc = dict[str, Any]
@@ -405,7 +407,32 @@ def create_post(
         for file_id in post["file_ids"]:
             if rt.store.get("files", file_id) is not None:
                 rt.store.update("files", file_id, {"post_id": post["id"]})
+    if rt.events.active:
+        publish_posted(rt, post)
     return post
+
+
+def publish_posted(rt: Runtime, post: Doc) -> None:
+    """The ``posted`` WebSocket event (``publishWebsocketEventForPost``)."""
+    channel = rt.store.get("channels", post["channel_id"])
+    sender = rt.store.get("users", post["user_id"])
+    sender_name = f"@{sender['username']}" if sender else ""
+    display = channel["display_name"]
+    if channel["type"] == "D":
+        display = sender_name
+    data = {
+        "channel_display_name": display,
+        "channel_name": channel["name"],
+        "channel_type": channel["type"],
+        "post": json.dumps(wire.post(post), separators=(",", ":")),
+        "sender_name": sender_name,
+        "set_online": True,
+        "team_id": channel["team_id"],
+    }
+    if post["file_ids"]:
+        data["otherFile"] = "true"
+    broadcast = {"channel_id": channel["id"], "team_id": "", "user_id": "", "omit_users": None}
+    rt.events.publish("posted", {"data": data, "broadcast": broadcast})
 
 
 def add_reaction(

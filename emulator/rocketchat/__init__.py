@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
+from ..core.routing import resource_blueprints
 from ..core.runtime import Runtime
 from ..core.store import Store
 from ..core.workspace import Workspace
-from . import api, errors, legacy, seed, tables
-from .resources import BLUEPRINTS
+from . import api, errors, legacy, resources, seed, tables
 
 
 class RocketChatProduct:
@@ -25,7 +25,7 @@ class RocketChatProduct:
 
     def register(self, app: Flask) -> None:
         api.install(app)
-        for blueprint in BLUEPRINTS:
+        for blueprint in resource_blueprints(resources):
             app.register_blueprint(blueprint)
         app.register_blueprint(legacy.blueprint)
 

@@ -297,6 +297,8 @@ def send_message(
             room["_id"],
             {"msgs": fresh["msgs"] + 1, "lm": now, "lastMessage": message, "_updatedAt": now},
         )
+    if rt.events.active:
+        rt.events.publish("stream-room-messages", {"eventName": room["_id"], "args": [message]})
     return message
 
 

@@ -1,5 +1,4 @@
-"""Mattermost API v4 resources, one module each, named after the upstream ``api4/*.go`` files."""
+"""Mattermost API v4 resources, one module each, named after the upstream ``api4/*.go`` files.
 
-from . import system, users
-
-BLUEPRINTS = (system.blueprint, users.blueprint)
+Each module exposes a ``blueprint``; ``core.routing.resource_blueprints`` finds them all.
+"""

@@ -1,5 +1,4 @@
-"""Rocket.Chat REST v1 resources, one module each, named after the upstream ``v1/*.ts`` files."""
+"""Rocket.Chat REST v1 resources, one module each, named after the upstream ``v1/*.ts`` files.
 
-from . import authentication, misc
-
-BLUEPRINTS = (authentication.blueprint, misc.blueprint)
+Each module exposes a ``blueprint``; ``core.routing.resource_blueprints`` finds them all.
+"""
