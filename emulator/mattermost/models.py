@@ -109,10 +109,6 @@ def offline_status(user_id: str) -> Doc:
     }
 
 
-def is_system_admin(user: Doc) -> bool:
-    return "system_admin" in user.get("roles", "").split()
-
-
 def create_bot(
     rt: Runtime, user: Doc, owner_id: str, display_name: str = "", at: int | None = None
 ) -> Doc:

@@ -6,7 +6,7 @@ from ..core.clock import SEED_EPOCH_MS
 from ..core.passwords import hash_password
 from ..core.runtime import Runtime
 from ..core.workspace import HISTORY_SPAN_MS, Workspace
-from . import models, settings
+from . import models, permissions, settings
 
 SEED_START_MS = SEED_EPOCH_MS - HISTORY_SPAN_MS - 3600_000
 
@@ -31,7 +31,7 @@ def seed(rt: Runtime, ws: Workspace) -> None:
             at=at,
             salt=rt.ids.hex(8),
         )
-    admins = [u for u in users.values() if models.is_system_admin(u)]
+    admins = [u for u in users.values() if permissions.is_system_admin(u)]
     for entry in ws.users:
         if entry["bot"]:
             owner = admins[0]["id"] if admins else users[entry["username"]]["id"]
@@ -41,7 +41,7 @@ def seed(rt: Runtime, ws: Workspace) -> None:
     teams = {}
     for entry in ws.teams:
         creator = next(
-            (users[n] for n in entry["members"] if models.is_system_admin(users[n])), None
+            (users[n] for n in entry["members"] if permissions.is_system_admin(users[n])), None
         )
         team = models.create_team(
             rt,

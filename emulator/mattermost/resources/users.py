@@ -6,7 +6,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from ...core.passwords import check_password
 from ...core.runtime import Runtime, runtime
-from .. import api, errors, models, wire
+from .. import api, errors, models, permissions, wire
 
 blueprint = Blueprint("mm_users", __name__, url_prefix="/api/v4")
 
@@ -77,4 +77,6 @@ def get_user(user_id: str) -> Response:
     if user is None:
         raise errors.AppError(404, "app.user.missing_account.const", f"user_id={user_id}")
     is_self = user["id"] == viewer["id"]
-    return jsonify(wire.user(user, viewer_is_admin=models.is_system_admin(viewer), is_self=is_self))
+    return jsonify(
+        wire.user(user, viewer_is_admin=permissions.is_system_admin(viewer), is_self=is_self)
+    )
