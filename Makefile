@@ -5,8 +5,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 ARGS ?=
 PYTEST_ARGS ?=
+SPECS ?= ../shared/specs
 
-.PHONY: help install run test lint format bench coverage clean
+.PHONY: help install run test lint format bench coverage browser node-deps screenshots clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -22,7 +23,9 @@ install: $(STAMP) ## create or refresh .venv with the package and its test tools
 run: $(STAMP) ## start both products with the seeded default workspace (ARGS="--workspace demo")
 	$(VENV)/bin/chat-emulator serve $(ARGS)
 
-test: $(STAMP) ## lint, then run the whole test suite
+test: $(STAMP) ## lint, then run the whole test suite (installs chromium first when it can)
+	-@$(MAKE) --no-print-directory browser
+	-@$(MAKE) --no-print-directory node-deps
 	$(VENV)/bin/ruff check emulator tests bench
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -36,6 +39,20 @@ format: $(STAMP) ## apply ruff's fixes and formatting
 
 bench: $(STAMP) ## print store and start-up latency figures
 	$(PY) bench/store.py
+
+browser: ## install Debian's chromium for the dashboard tests (needs root; skipped tests otherwise)
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+node-deps: ## install the JavaScript clients of tests/test_node_clients.py (needs npm; skipped tests otherwise)
+	@command -v npm >/dev/null || { echo "npm not found: the node client tests will be skipped"; exit 0; }; \
+	[ tests/node/node_modules/.package-lock.json -nt tests/node/package-lock.json ] \
+		|| npm ci --prefix tests/node --no-audit --no-fund
+
+screenshots: $(STAMP) browser ## redraw the dashboard pictures in docs/
+	$(PY) scripts/screenshots.py
+
+coverage: $(STAMP) ## regenerate docs/coverage-*.md and emulator/*/operations.tsv from ../shared/specs
+	$(PY) -m emulator.tools.coverage --specs $(SPECS)
 
 clean: ## remove the venv and local data
 	rm -rf $(VENV) .chat-emulator .pytest_cache .ruff_cache

@@ -9,7 +9,9 @@ from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
 from .config import PRODUCTS, EmulatorConfig
+from .core import pipeline
 from .core.control import blueprint as control_blueprint
+from .core.dashboard import blueprint as dashboard_blueprint
 from .core.runtime import EXTENSION_KEY, Product, Runtime
 
 # Products are looked up by name so that neither product package imports the other.
@@ -35,7 +37,10 @@ def create_app(
     runtime = Runtime(spec, config, progress)
     app.extensions[EXTENSION_KEY] = runtime
     app.register_blueprint(control_blueprint)
+    app.register_blueprint(dashboard_blueprint)
     spec.register(app)
+    # After the product's own hooks: fault errors then carry its request id and headers.
+    pipeline.install(app, runtime)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:

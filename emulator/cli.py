@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -13,6 +14,9 @@ from flask import Flask
 from . import __version__
 from .app import runtime_of
 from .config import DEFAULT_PORTS, PRODUCTS, EmulatorConfig
+from .core.faults import FaultError, parse_spec
+from .core.latency import parse_duration_ms
+from .core.ratelimit import parse_rate
 from .core.store import StoreError
 from .core.workspace import WORKSPACES, FixtureError
 from .server import DEFAULT_THREADS, Listener, serve
@@ -87,7 +91,69 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
         help="allow the /_emulator control API from non-loopback clients with this bearer token",
     )
     option("threads", DEFAULT_THREADS, type=int, help="server threads (default: %(default)s)")
+    control = run.add_argument_group("control plane (also at run time under /_emulator)")
+    env_faults = str(_env(environ, "fault", "") or "")
+    control.add_argument(
+        "--fault",
+        action="append",
+        type=_fault,
+        default=[f.strip() for f in re.split(r"[;\n]", env_faults) if f.strip()],
+        metavar="RULE",
+        help="a fault rule, repeatable, e.g. 'POST /api/v4/posts* 503 p=0.5 times=3' "
+        f"({ENV_PREFIX}FAULT: rules separated by ';')",
+    )
+    control.add_argument(
+        "--latency",
+        type=_duration,
+        default=str(_env(environ, "latency", "0")),
+        metavar="DURATION",
+        help="added to every response, e.g. 50ms (default: 0)",
+    )
+    control.add_argument(
+        "--jitter",
+        type=_duration,
+        default=str(_env(environ, "jitter", "0")),
+        metavar="DURATION",
+        help="plus a random 0..jitter, e.g. 20ms (default: 0)",
+    )
+    control.add_argument(
+        "--rate-limit",
+        type=_rate,
+        default=_env(environ, "rate-limit", None),
+        metavar="RATE",
+        help="switch each product's own rate limiter on: on, off, 10/s, 10/60s, '100/s burst=20'",
+    )
+    control.add_argument(
+        "--journal-size",
+        type=int,
+        default=str(_env(environ, "journal-size", 1000)),
+        metavar="N",
+        help="requests kept in the request journal; 0 turns it off (default: %(default)s)",
+    )
     return parser
+
+
+def _fault(text: str) -> str:
+    try:
+        parse_spec(text)
+    except FaultError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return text
+
+
+def _duration(text: str) -> int:
+    try:
+        return parse_duration_ms(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _rate(text: str) -> str:
+    try:
+        parse_rate(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return text
 
 
 def config_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> EmulatorConfig:
@@ -102,6 +168,11 @@ def config_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> Em
         workspace=args.workspace,
         control_token=args.control_token,
         environ=dict(environ),
+        faults=tuple(args.fault),
+        latency_ms=args.latency,
+        jitter_ms=args.jitter,
+        rate_limit=args.rate_limit,
+        journal_size=max(args.journal_size, 0),
     )
 
 
@@ -141,7 +212,13 @@ def progress_bar(product: str, done: int, total: int) -> None:
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     environ = dict(os.environ if environ is None else environ)
-    args = build_parser(environ).parse_args(argv)
+    parser = build_parser(environ)
+    args = parser.parse_args(argv)
+    for text in args.fault:  # those from the environment were not checked by argparse
+        try:
+            parse_spec(text)
+        except FaultError as exc:
+            parser.error(f"argument --fault: {exc}")
     config = config_from_args(args, environ)
     try:
         return serve(

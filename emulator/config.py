@@ -26,6 +26,12 @@ class EmulatorConfig:
     flush_interval: float = 1.0
     # The environment the products read their image-style variables from (ADMIN_*, MM_*, ...).
     environ: Mapping[str, str] = field(default_factory=dict)
+    # Control plane start-up state (each also settable at run time under /_emulator).
+    faults: tuple[str, ...] = ()  # fault rules in the --fault form
+    latency_ms: int = 0
+    jitter_ms: int = 0
+    rate_limit: str | None = None  # --rate-limit: "on", "off", "10/s", "10/60s burst=5"
+    journal_size: int = 1000
 
     @property
     def in_memory(self) -> bool:

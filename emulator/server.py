@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from .app import create_app, load_product, runtime_of
 from .config import EmulatorConfig
@@ -27,12 +27,21 @@ from .core.workspace import load_scenario
 DEFAULT_THREADS = 128
 
 
+class _QuietHandler(WSGIRequestHandler):
+    """No access log line per request: the request journal is the record (``/_emulator``)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
 class ThreadedServer:
     """One product app on a werkzeug threaded server in a background thread (tests, fixtures)."""
 
     def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0) -> None:
         self.app = app
-        self._server: BaseWSGIServer = make_server(host, port, app, threaded=True)
+        self._server: BaseWSGIServer = make_server(
+            host, port, app, threaded=True, request_handler=_QuietHandler
+        )
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},  # the default 0.5 s would make every stop() slow

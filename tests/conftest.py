@@ -11,32 +11,40 @@ from emulator.app import create_app, runtime_of
 from emulator.config import ephemeral_config
 from emulator.core.runtime import Runtime
 from emulator.server import ThreadedServer
+from tests.conformance.recording import ResponseRecorder
+
+
+@pytest.fixture(scope="session")
+def response_recorder() -> ResponseRecorder:
+    """Every API response of the apps below, checked against the specs by tests/conformance."""
+    return ResponseRecorder()
 
 
 @pytest.fixture
-def mm_app() -> Flask:
-    return create_app("mattermost", ephemeral_config())
+def mm_app(response_recorder: ResponseRecorder) -> Flask:
+    return response_recorder.attach(create_app("mattermost", ephemeral_config()), "mattermost")
 
 
 @pytest.fixture
-def rc_app() -> Flask:
-    return create_app("rocketchat", ephemeral_config())
+def rc_app(response_recorder: ResponseRecorder) -> Flask:
+    return response_recorder.attach(create_app("rocketchat", ephemeral_config()), "rocketchat")
 
 
-def _server(product: str) -> Iterator[ThreadedServer]:
-    server = ThreadedServer(create_app(product, ephemeral_config())).start()
+def _server(product: str, recorder: ResponseRecorder) -> Iterator[ThreadedServer]:
+    app = recorder.attach(create_app(product, ephemeral_config()), product)
+    server = ThreadedServer(app).start()
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="session")
-def _mm_server() -> Iterator[ThreadedServer]:
-    yield from _server("mattermost")
+def _mm_server(response_recorder: ResponseRecorder) -> Iterator[ThreadedServer]:
+    yield from _server("mattermost", response_recorder)
 
 
 @pytest.fixture(scope="session")
-def _rc_server() -> Iterator[ThreadedServer]:
-    yield from _server("rocketchat")
+def _rc_server(response_recorder: ResponseRecorder) -> Iterator[ThreadedServer]:
+    yield from _server("rocketchat", response_recorder)
 
 
 @pytest.fixture

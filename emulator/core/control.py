@@ -8,6 +8,8 @@ import ipaddress
 from flask import Blueprint, Response, jsonify, request
 
 from .. import __version__
+from .faults import FaultError
+from .latency import parse_duration_ms
 from .runtime import runtime
 from .store import StoreError
 
@@ -81,3 +83,262 @@ def put_snapshot() -> Response:
         return _error(400, str(exc))
     rt.store.load(tables)
     return jsonify({"status": "ok"})
+
+
+def _json_object() -> dict | None:
+    body = request.get_json(silent=True, force=True)
+    return body if isinstance(body, dict) else None
+
+
+# -- fault rules ----------------------------------------------------------------------------------
+
+
+@blueprint.get("/faults")
+def list_faults() -> Response:
+    return jsonify({"faults": [rule.view() for rule in runtime().faults.rules()]})
+
+
+@blueprint.post("/faults")
+def add_fault() -> Response:
+    try:
+        rule = runtime().faults.add(request.get_json(silent=True, force=True))
+    except FaultError as exc:
+        return _error(400, str(exc))
+    response = jsonify(rule.view())
+    response.status_code = 201
+    return response
+
+
+@blueprint.get("/faults/<rule_id>")
+def get_fault(rule_id: str) -> Response:
+    rule = runtime().faults.get(rule_id)
+    if rule is None:
+        return _error(404, f"no fault rule {rule_id}")
+    return jsonify(rule.view(detail=True))
+
+
+@blueprint.delete("/faults/<rule_id>")
+def delete_fault(rule_id: str) -> Response:
+    if not runtime().faults.remove(rule_id):
+        return _error(404, f"no fault rule {rule_id}")
+    return jsonify({"status": "ok"})
+
+
+@blueprint.delete("/faults")
+def clear_faults() -> Response:
+    runtime().faults.clear()
+    return jsonify({"status": "ok"})
+
+
+# -- rate limiting --------------------------------------------------------------------------------
+
+
+@blueprint.get("/rate-limit")
+def get_rate_limit() -> Response:
+    rt = runtime()
+    return jsonify(rt.product.rate_limit.settings(rt))
+
+
+@blueprint.put("/rate-limit")
+def put_rate_limit() -> Response:
+    rt = runtime()
+    body = _json_object()
+    if body is None:
+        return _error(400, "body must be a JSON object of the product's rate-limit settings")
+    try:
+        return jsonify(rt.product.rate_limit.configure(rt, body))
+    except ValueError as exc:
+        return _error(400, str(exc))
+
+
+@blueprint.delete("/rate-limit")
+def delete_rate_limit() -> Response:
+    rt = runtime()
+    return jsonify(rt.product.rate_limit.disable(rt))
+
+
+# -- latency --------------------------------------------------------------------------------------
+
+
+@blueprint.get("/latency")
+def get_latency() -> Response:
+    return jsonify(runtime().latency.state())
+
+
+@blueprint.put("/latency")
+def put_latency() -> Response:
+    body = _json_object()
+    if body is None or set(body) - {"latency_ms", "jitter_ms"}:
+        return _error(400, 'body must be {"latency_ms": <ms>, "jitter_ms": <ms>}')
+    latency = runtime().latency
+    try:
+        ms = parse_duration_ms(body.get("latency_ms", latency.latency_ms))
+        jitter = parse_duration_ms(body.get("jitter_ms", latency.jitter_ms))
+    except ValueError as exc:
+        return _error(400, str(exc))
+    latency.set(ms, jitter)
+    return jsonify(latency.state())
+
+
+@blueprint.delete("/latency")
+def delete_latency() -> Response:
+    latency = runtime().latency
+    latency.set(0, 0)
+    return jsonify(latency.state())
+
+
+# -- request journal ------------------------------------------------------------------------------
+
+
+@blueprint.get("/requests")
+def list_requests() -> Response:
+    args = request.args
+    try:
+        since = int(args["since"]) if args.get("since") else None
+        limit = int(args["limit"]) if args.get("limit") else None
+    except ValueError:
+        return _error(400, "since and limit must be integers")
+    if limit is not None and limit < 0:
+        return _error(400, "limit must be >= 0")
+    found = runtime().journal.query(
+        method=args.get("method") or None,
+        path=args.get("path") or None,
+        user=args.get("user") or None,
+        since=since,
+        limit=limit,
+    )
+    return jsonify({"requests": found})
+
+
+@blueprint.delete("/requests")
+def clear_requests() -> Response:
+    runtime().journal.clear()
+    return jsonify({"status": "ok"})
+
+
+# -- clock ----------------------------------------------------------------------------------------
+
+
+@blueprint.get("/clock")
+def get_clock() -> Response:
+    return jsonify(runtime().clock.state())
+
+
+@blueprint.put("/clock")
+def put_clock() -> Response:
+    body = _json_object()
+    if body is None or set(body) - {"freeze", "now_ms", "advance_ms"}:
+        return _error(400, 'body must be {"freeze": bool, "now_ms": int, "advance_ms": int}')
+    freeze, now_ms, advance = body.get("freeze"), body.get("now_ms"), body.get("advance_ms")
+    if freeze is not None and not isinstance(freeze, bool):
+        return _error(400, "freeze must be true or false")
+    for name, value in (("now_ms", now_ms), ("advance_ms", advance)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            return _error(400, f"{name} must be an integer number of milliseconds")
+    if advance is not None and advance < 0:
+        return _error(400, "advance_ms must be >= 0: the clock does not go back (set now_ms)")
+    clock = runtime().clock
+    if freeze is True:
+        clock.freeze(now_ms)
+    elif now_ms is not None:
+        clock.set(now_ms)
+    if freeze is False:
+        clock.unfreeze()
+    if advance:
+        clock.advance(advance)
+    return jsonify(clock.state())
+
+
+@blueprint.get("/accounts")
+def list_accounts() -> Response:
+    """Seeded accounts with known passwords (fixtures, env admins): what test fixtures use."""
+    accounts = [{k: a[k] for k in ("username", "password", "admin")} for a in runtime().accounts]
+    return jsonify({"accounts": accounts})
+
+
+@blueprint.get("/posts")
+def list_posts() -> Response:
+    """Posts of a channel (id or name) since ``since`` ms, oldest first, in the product's shape."""
+    channel = request.args.get("channel", "")
+    try:
+        since = int(request.args.get("since", "0"))
+    except ValueError:
+        return _error(400, "since must be an integer (epoch ms)")
+    try:
+        limit = int(request.args.get("limit", "1000"))
+    except ValueError:
+        return _error(400, "limit must be an integer")
+    rt = runtime()
+    posts = rt.product.posts_since(rt, channel, since) if channel else None
+    if posts is None:
+        return _error(404, f"no channel {channel!r}")
+    return jsonify({"posts": posts[-limit:] if limit > 0 else []})
+
+
+# -- realtime faults ------------------------------------------------------------------------------
+
+
+@blueprint.get("/realtime/faults")
+def list_frame_faults() -> Response:
+    return jsonify({"faults": [rule.view() for rule in runtime().frame_faults.rules()]})
+
+
+@blueprint.post("/realtime/faults")
+def add_frame_fault() -> Response:
+    try:
+        rule = runtime().frame_faults.add(request.get_json(silent=True, force=True))
+    except FaultError as exc:
+        return _error(400, str(exc))
+    response = jsonify(rule.view())
+    response.status_code = 201
+    return response
+
+
+@blueprint.get("/realtime/faults/<rule_id>")
+def get_frame_fault(rule_id: str) -> Response:
+    rule = runtime().frame_faults.get(rule_id)
+    if rule is None:
+        return _error(404, f"no realtime fault rule {rule_id}")
+    return jsonify(rule.view(detail=True))
+
+
+@blueprint.delete("/realtime/faults/<rule_id>")
+def delete_frame_fault(rule_id: str) -> Response:
+    if not runtime().frame_faults.remove(rule_id):
+        return _error(404, f"no realtime fault rule {rule_id}")
+    return jsonify({"status": "ok"})
+
+
+@blueprint.delete("/realtime/faults")
+def clear_frame_faults() -> Response:
+    runtime().frame_faults.clear()
+    return jsonify({"status": "ok"})
+
+
+@blueprint.get("/realtime/connections")
+def list_connections() -> Response:
+    connections = [
+        {
+            "id": conn.id,
+            "path": conn.path,
+            "user": conn.username,
+            "user_id": conn.user_id,
+            "opened_ms": conn.opened_ms,
+        }
+        for conn in runtime().realtime.connections()
+        if conn.alive
+    ]
+    return jsonify({"connections": connections})
+
+
+@blueprint.post("/realtime/disconnect")
+def disconnect_now() -> Response:
+    rt = runtime()
+    try:
+        body = request.get_json(silent=True, force=True)
+        if body is None and not request.get_data():
+            body = {}
+        done = rt.frame_faults.disconnect_now(rt.realtime.connections(), body)
+    except FaultError as exc:
+        return _error(400, str(exc))
+    return jsonify({"disconnected": done})

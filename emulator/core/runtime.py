@@ -11,7 +11,13 @@ from flask import current_app
 
 from .clock import Clock
 from .events import EventBus
+from .faults import FaultRules
+from .frame_faults import FrameFaults
 from .ids import IdSource
+from .journal import Journal
+from .latency import Latency
+from .ratelimit import RateLimiter, RateLimitPolicy, parse_rate
+from .realtime import RealtimeHub
 from .store import Store
 from .workspace import Workspace, build_workspace, default_scenario, load_scenario
 
@@ -34,6 +40,38 @@ class Product(Protocol):
     def register(self, app: Flask) -> None: ...
     def error_response(self, status: int, message: str) -> Response: ...
 
+    # -- what the control plane needs to know (fault matching, journal, limiter) --
+    rate_limit: RateLimitPolicy
+
+    def identify_user(self, runtime: Runtime, environ: dict[str, Any]) -> tuple[str, str] | None:
+        """``(user id, username)`` of the request's credentials, if valid."""
+        ...
+
+    def identify_channel(
+        self, runtime: Runtime, environ: dict[str, Any], body: bytes | None
+    ) -> tuple[str, str] | None:
+        """``(channel id, name)`` the request is about, from its path, query or body."""
+        ...
+
+    def frame_subject(
+        self, runtime: Runtime, direction: str, frame: dict[str, Any]
+    ) -> tuple[str | None, tuple[str, str] | None]:
+        """A realtime frame's event name and ``(channel id, name)``, for realtime faults."""
+        ...
+
+    def posts_since(self, runtime: Runtime, channel: str, since_ms: int) -> list[dict] | None:
+        """Posts (wire shape, oldest first) of a channel given by id or name; None if unknown."""
+        ...
+
+    # -- what the dashboard needs --
+    def workspace_overview(self, runtime: Runtime) -> dict[str, Any]: ...
+    def post_as(
+        self, runtime: Runtime, username: str, channel_id: str, text: str
+    ) -> dict | None: ...
+    def dashboard_event(self, runtime: Runtime, event: str, payload: dict) -> dict | None:
+        """A realtime event as ``{"type": "post", "channel_id", "id", "user", "text", "at"}``."""
+        ...
+
 
 class Runtime:
     def __init__(
@@ -49,9 +87,22 @@ class Runtime:
         self.events = EventBus()
         self.store = Store(config.store_path(product.name))
         self.started_at = time.monotonic()
+        # The control plane: fault rules, the request journal, default latency, rate limiter.
+        self.faults = FaultRules(config.seed, config.faults)
+        self.journal = Journal(config.journal_size)
+        self.latency = Latency(config.latency_ms, config.jitter_ms, config.seed)
+        self.frame_faults = FrameFaults(self)
+        self.limiter = RateLimiter(
+            product.rate_limit.from_spec(parse_rate(config.rate_limit))
+            if config.rate_limit
+            else None
+        )
         # Accounts with known passwords (fixtures and env), for start-up output and test fixtures.
         self.accounts: list[dict[str, Any]] = []
         self._reset_hooks: list[Callable[[], None]] = []
+        # Live WebSocket/DDP connections; reset and close drop them all.
+        self.realtime = RealtimeHub(self.clock, self.events, self.store.lock)
+        self._reset_hooks.append(self.realtime.reset)
         self._progress = progress
         self._flusher: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -96,6 +147,7 @@ class Runtime:
             self._flusher.start()
 
     def close(self) -> None:
+        self.realtime.close()
         self._stopping.set()
         if self._flusher is not None:
             self._flusher.join(timeout=5)
@@ -117,10 +169,16 @@ class Runtime:
         self._reset_hooks.append(hook)
 
     def reset(self) -> None:
-        """Back to the seeded workspace: data, ids, clock and whatever registered a hook."""
+        """Back to the seeded workspace: data, ids, clock, faults, journal, latency, limiter and
+        whatever registered a hook."""
         self.store.reset()
         self._reseed_ids()
         self.clock.reset()
+        self.faults.reset()
+        self.journal.clear()
+        self.latency.reset()
+        self.limiter.reset()
+        self.frame_faults.reset()
         for hook in self._reset_hooks:
             hook()
 

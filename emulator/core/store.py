@@ -136,6 +136,40 @@ class _Table:
             for value in self.multi_keys(name, doc):
                 bucket_map.setdefault(value, {})[pk] = None
 
+    def replace(self, pk: str, doc: Doc) -> None:
+        """Link ``doc`` in place of the current version, keeping its position in every bucket
+        whose key did not change (multi indexes stay in insertion order across updates)."""
+        old = self.docs.get(pk)
+        if old is None:
+            self.link(pk, doc)
+            return
+        self.docs[pk] = doc
+        for name, func in self.unique.items():
+            before, after = func(old), func(doc)
+            if before == after:
+                continue
+            if before is not None and self.unique_maps[name].get(before) == pk:
+                del self.unique_maps[name][before]
+            if after is not None:
+                self.unique_maps[name][after] = pk
+        for name in self.multi:
+            before = list(self.multi_keys(name, old))
+            after = list(self.multi_keys(name, doc))
+            if before == after:
+                continue
+            bucket_map = self.multi_maps[name]
+            for value in before:
+                if value in after:
+                    continue
+                bucket = bucket_map.get(value)
+                if bucket is not None:
+                    bucket.pop(pk, None)
+                    if not bucket:
+                        del bucket_map[value]
+            for value in after:
+                if value not in before:
+                    bucket_map.setdefault(value, {})[pk] = None
+
     def unlink(self, pk: str) -> Doc | None:
         doc = self.docs.pop(pk, None)
         if doc is None:
@@ -294,8 +328,7 @@ class Store:
 
     def _apply_put(self, t: _Table, pk: str, doc: Doc) -> None:
         self._tx_undo.append((t.name, pk, t.docs.get(pk)))
-        t.unlink(pk)
-        t.link(pk, doc)
+        t.replace(pk, doc)
         self._tx_ops.append(["put", t.name, doc])
 
     @contextlib.contextmanager
@@ -317,9 +350,10 @@ class Store:
     def _rollback(self) -> None:
         for table, pk, previous in reversed(self._tx_undo):
             t = self._tables[table]
-            t.unlink(pk)
-            if previous is not None:
-                t.link(pk, previous)
+            if previous is None:
+                t.unlink(pk)
+            else:
+                t.replace(pk, previous)
         self._tx_undo.clear()
         self._tx_ops.clear()
 
@@ -438,8 +472,7 @@ class Store:
                     if t is None:
                         continue
                     if op[0] == "put":
-                        t.unlink(op[2][t.key])
-                        t.link(op[2][t.key], op[2])
+                        t.replace(op[2][t.key], op[2])
                     else:
                         t.unlink(op[2])
             except (KeyError, TypeError, IndexError, AttributeError):

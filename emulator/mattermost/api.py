@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, Response, g, request
 
 from ..core.ids import is_mattermost_id
+from ..core.pagination import int_param
 from ..core.runtime import Runtime, runtime
 from . import errors, settings
 
@@ -78,12 +79,13 @@ def current_session(rt: Runtime | None = None) -> Doc:
 def _access_token_session(rt: Runtime, token: str) -> Doc | None:
     access = rt.store.find_one("access_tokens", "token", token)
     config = rt.store.get("config", "config")["settings"]
-    if (
-        access is None
-        or not access["is_active"]
-        or not config["ServiceSettings"]["EnableUserAccessTokens"]
-    ):
+    if access is None or not access["is_active"]:
         return None
+    if not config["ServiceSettings"]["EnableUserAccessTokens"]:
+        # Bot accounts keep their tokens when personal access tokens are off.
+        user = rt.store.get("users", access["user_id"])
+        if user is None or not user.get("is_bot"):
+            return None
     return {
         "id": access["id"],
         "token": token,
@@ -92,6 +94,20 @@ def _access_token_session(rt: Runtime, token: str) -> Doc | None:
         "props": {},
         "is_access_token": True,
     }
+
+
+def session_for_token(rt: Runtime, token: Any) -> tuple[Doc, Doc] | None:
+    """(session, user) for a session or access token that is valid now, else None (WebSocket
+    upgrade and ``authentication_challenge``, which need no CSRF check)."""
+    if not isinstance(token, str) or not token:
+        return None
+    session = rt.store.find_one("sessions", "token", token) or _access_token_session(rt, token)
+    if session is None or (session["expires_at"] and session["expires_at"] <= rt.clock.now_ms()):
+        return None
+    user = rt.store.get("users", session["user_id"])
+    if user is None or user["delete_at"]:
+        return None
+    return session, user
 
 
 def _check_csrf(rt: Runtime, session: Doc) -> None:
@@ -116,6 +132,29 @@ def user_id_param(raw: str) -> str:
     if not is_mattermost_id(raw):
         raise errors.invalid_url_param("user_id")
     return raw
+
+
+def id_param(raw: str, name: str) -> str:
+    """A URL id segment; anything that does not look like an id is the real 400."""
+    if not is_mattermost_id(raw):
+        raise errors.invalid_url_param(name)
+    return raw
+
+
+def paging(default_per_page: int = 60) -> tuple[int, int]:
+    """``page``/``per_page`` as ``web/params.go`` reads them: (page, per_page)."""
+    page = int_param(request.args, "page", 0)
+    per_page = int_param(request.args, "per_page", default_per_page)
+    if page < 0:
+        page = 0
+    if per_page < 0:
+        per_page = default_per_page
+    return page, min(per_page, 200)
+
+
+def bool_arg(name: str) -> bool:
+    """A boolean query parameter as Go's ``strconv.ParseBool`` reads it (bad values: false)."""
+    return request.args.get(name, "") in ("1", "t", "T", "TRUE", "true", "True")
 
 
 # -- bodies -----------------------------------------------------------------------------------

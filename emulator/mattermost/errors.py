@@ -18,7 +18,7 @@ MESSAGES = {
     ),
     "api.context.invalid_param.app_error": "Invalid {{.Name}} parameter.",
     "api.context.request_body_too_large.app_error": (
-        "Your request is too large to be processed. Please reduce its size and try again."
+        "Unable to process request. Request body too large."
     ),
     "api.context.not_implemented.app_error": "Not implemented.",
     "api.context.method_not_allowed.app_error": "Method not allowed.",
@@ -27,12 +27,146 @@ MESSAGES = {
         "Enter a valid email or username and/or password."
     ),
     "api.user.login.blank_pwd.app_error": "Password field must not be blank",
+    "api.user.login.invalid_credentials_email": "Enter a valid email and/or password",
+    "api.user.login.invalid_credentials_username": "Enter a valid username and/or password.",
     "api.user.login.inactive.app_error": (
-        "Login failed because your account has been deactivated. Please contact an administrator."
+        "Login failed because your account has been deactivated.  Please contact an administrator."
     ),
     "api.user.login.bot_login_forbidden.app_error": "Bot login is forbidden.",
     "app.user.missing_account.const": "Unable to find the user.",
     "api.user.login_by_email.app_error": "Unable to login because email address not found.",
+    # users, tokens, sessions, preferences, teams, bots, config (part A)
+    "app.user_access_token.disabled": (
+        "Personal access tokens are disabled on this server. Please contact your system"
+        " administrator for details."
+    ),
+    "app.user_access_token.get_by_user.app_error": (
+        "Unable to get the personal access tokens by user."
+    ),
+    "app.session.get.app_error": "We encountered an error finding the session.",
+    "api.user.create_user.no_open_server": (
+        "This server does not allow open signups.  Please speak with your Administrator to"
+        " receive an invitation."
+    ),
+    "api.user.create_user.signup_email_disabled.app_error": "User sign-up with email is disabled.",
+    "api.user.create_user.disabled.app_error": "User creation is disabled.",
+    "api.user.create_user.signup_link_invalid.app_error": (
+        "The signup link does not appear to be valid."
+    ),
+    "app.team.get_by_invite_id.finding.app_error": "Unable to find the existing team.",
+    "app.user.save.username_exists.app_error": "An account with that username already exists.",
+    "app.user.save.email_exists.app_error": "An account with that email already exists.",
+    "model.user.is_valid.pwd_min_length.app_error": (
+        "Your password must contain at least {{.Min}} characters."
+    ),
+    "model.user.is_valid.pwd_max_length.app_error": (
+        "Your password must contain no more than 72 characters."
+    ),
+    "model.user.is_valid.username.app_error": (
+        "Username must begin with a letter, and contain between 3 to 22 lowercase characters made"
+        ' up of numbers, letters, and the symbols ".", "-", and "_".'
+    ),
+    "model.user.is_valid.email.app_error": "Invalid email.",
+    "app.user.get_by_username.app_error": (
+        "Unable to find an existing account matching your username for this team. This team may"
+        " require an invite from the team owner to join."
+    ),
+    "api.user.update_password.incorrect.app_error": (
+        'The "Current Password" you entered is incorrect. Please check that Caps Lock is off and'
+        " try again."
+    ),
+    "api.user.update_active.not_enable.app_error": (
+        "You cannot deactivate yourself because this feature is not enabled. Please contact your"
+        " System Administrator."
+    ),
+    "api.user.delete_user.not_enabled.app_error": (
+        "Permanent user deletion feature is not enabled. Please contact your System Administrator."
+    ),
+    "api.user.upload_profile_user.no_file.app_error": "No file under 'image' in request.",
+    "api.user.upload_profile_user.too_large.app_error": (
+        "Unable to upload profile image. File is too large."
+    ),
+    "api.user.upload_profile_user.decode.app_error": "Could not decode profile image.",
+    "api.preference.preferences_category.get.app_error": (
+        "Unable to find preferences for the category."
+    ),
+    "app.preference.get.app_error": "We encountered an error while finding preferences.",
+    "api.preference.update_preferences.set.app_error": "Unable to set user preferences.",
+    "api.preference.delete_preferences.delete.app_error": "Unable to delete user preferences.",
+    "app.team.get.find.app_error": "Unable to find the existing team.",
+    "app.team.get_by_name.missing.app_error": "Unable to find the existing team.",
+    "store.sql_team.save_team.existing.app_error": "A team with this URL already exists.",
+    "model.team.is_valid.name.app_error": "Invalid name.",
+    "model.team.is_valid.url.app_error": "Invalid URL Identifier.",
+    "model.team.is_valid.characters.app_error": (
+        "Name must be 2 or more lowercase alphanumeric characters."
+    ),
+    "model.team.is_valid.reserved.app_error": "This URL is unavailable. Please try another.",
+    "model.team.is_valid.type.app_error": "Invalid type.",
+    "app.team.get_member.missing.app_error": "No team member found for that user ID and team ID.",
+    "api.team.update_member_roles.not_a_member": (
+        "Specified user is not a member of specified team."
+    ),
+    "api.user.delete_team.not_enabled.app_error": (
+        "Permanent team deletion feature is not enabled. Please contact your System Administrator."
+    ),
+    "api.bot.create_disabled": "Bot creation has been disabled.",
+    "api.team.get_team_icon.read_file.app_error": "Unable to read the team icon file.",
+    "api.team.set_team_icon.too_large.app_error": "Unable to upload team icon. File is too large.",
+    "api.team.set_team_icon.no_file.app_error": "No file under 'image' in request.",
+    "api.team.set_team_icon.decode.app_error": "Could not decode team icon.",
+    "mfa.mfa_disabled.app_error": "Multi-factor authentication has been disabled on this server.",
+    "api.user.get_uploads_for_user.forbidden.app_error": "Failed to get uploads.",
+    "api.user.promote_guest_to_user.no_guest.app_error": (
+        "Unable to convert the guest to regular user because is not a guest."
+    ),
+    "api.team.demote_user_to_guest.license.error": "Your license does not support guest accounts",
+    "api.team.get_invite_info.not_open_team": "Invite is invalid because this is not an open team.",
+    "api.team.add_user_to_team.missing_parameter.app_error": (
+        "Parameter required to add user to team."
+    ),
+    "api.team.search_teams.pagination_not_implemented.public_team_search": (
+        "Pagination not implemented for public team search."
+    ),
+    "api.team.search_teams.pagination_not_implemented.private_team_search": (
+        "Pagination not implemented for private team search."
+    ),
+    "api.team.is_team_creation_allowed.disabled.app_error": "Team creation has been disabled.",
+    "api.team.get_all_teams.insufficient_permissions": (
+        "You don't have the appropriate permissions to list all teams"
+    ),
+    "api.team.add_team_member.invalid_body.app_error": (
+        "Unable to parse team member from request body."
+    ),
+    "api.user.check_user_password.invalid.app_error": (
+        "Login failed because of invalid password."
+    ),
+    "api.user.autocomplete_users.missing_team_id.app_error": (
+        "Team id parameter is required to autocomplete by channel."
+    ),
+    "api.team.remove_user_from_team.missing.app_error": (
+        "This user doesn't appear to be part of this team."
+    ),
+    "app.team.join_user_to_team.max_accounts.app_error": (
+        "This team has reached the maximum number of allowed accounts. Contact your System"
+        " Administrator to set a higher limit."
+    ),
+    "api.user.get_user_by_email.permissions.app_error": "Unable to get user by email.",
+    "api.user.update_active.permissions.app_error": "You do not have the appropriate permissions.",
+    "api.user.update_password.context.app_error": (
+        "Update password failed because context user_id did not match props user_id."
+    ),
+    "api.status.user_not_found.app_error": "User not found.",
+    "store.sql_bot.get.missing.app_error": "Bot does not exist.",
+    "model.bot.is_valid.username.app_error": "Invalid username.",
+    "model.bot.is_valid.display_name.app_error": "Invalid display name.",
+    "model.bot.is_valid.description.app_error": "Invalid description.",
+    "api.config.client.old_format.app_error": (
+        "New format for the client configuration is not supported yet. Please specify format=old."
+    ),
+    "api.license.client.old_format.app_error": (
+        "New format for the client license is not supported yet. Please specify format=old."
+    ),
     "web.incoming_webhook.invalid.app_error": "Invalid webhook.",
 }
 
@@ -115,3 +249,290 @@ def not_implemented(operation: str) -> AppError:
         f"chat-emulator does not implement {operation} yet",
         message=f"chat-emulator does not implement {operation} yet.",
     )
+
+
+# -- channels, posts, files, emoji, integrations (REST part B) --------------------------------
+
+CHANNEL_NOT_FOUND = "app.channel.get.existing.app_error"
+CHANNEL_NAME_MISSING = "app.channel.get_by_name.missing.app_error"
+CHANNEL_EXISTS = "store.sql_channel.save_channel.exists.app_error"
+CHANNEL_NAME_INVALID = "model.channel.is_valid.1_or_more.app_error"
+CHANNEL_NAME_USER_IDS = "model.channel.is_valid.name.app_error"
+CHANNEL_DISPLAY_NAME_INVALID = "model.channel.is_valid.display_name.app_error"
+CHANNEL_TYPE_INVALID = "model.channel.is_valid.type.app_error"
+CHANNEL_HEADER_INVALID = "model.channel.is_valid.header.app_error"
+CHANNEL_PURPOSE_INVALID = "model.channel.is_valid.purpose.app_error"
+CHANNEL_CREATE_DIRECT = "api.channel.create_channel.direct_channel.app_error"
+CHANNEL_DELETED = "api.channel.update_channel.deleted.app_error"
+CHANNEL_TYPE_CHANGE = "api.channel.update_channel.typechange.app_error"
+CHANNEL_DM_GM_PATCH = (
+    "api.channel.patch_update_channel.update_direct_or_group_messages_not_allowed.app_error"
+)
+CHANNEL_DELETE_DM = "api.channel.delete_channel.type.invalid"
+CHANNEL_PATCH_FORBIDDEN = "api.channel.patch_update_channel.forbidden.app_error"
+CHANNEL_PATCH_NO_CHANGES = "api.channel.patch_update_channel.no_changes.app_error"
+CHANNEL_DM_GM_UPDATE = (
+    "api.channel.update_channel.update_direct_or_group_messages_not_allowed.app_error"
+)
+CHANNEL_DELETE_DELETED = "api.channel.delete_channel.deleted.app_error"
+CHANNEL_NOT_ARCHIVED = "api.channel.restore_channel.restored.app_error"
+CHANNEL_DEFAULT_RENAME = "api.channel.update_channel.tried.app_error"
+CHANNEL_DELETE_DEFAULT = "api.channel.delete_channel.cannot.app_error"
+CHANNEL_PRIVACY_DEFAULT = "api.channel.update_channel_privacy.default_channel_error"
+CHANNEL_REMOVE_DEFAULT = "api.channel.remove.default.app_error"
+CHANNEL_REMOVE_TYPE = "api.channel.remove_channel_member.type.app_error"
+CHANNEL_ADD_TYPE = "api.channel.add_user_to_channel.type.app_error"
+CHANNEL_ADD_NOT_IN_TEAM = "api.channel.add_user.to.channel.failed.deleted.app_error"
+CHANNEL_ROLE_INVALID = "api.channel.update_channel_member_roles.scheme_role.app_error"
+CHANNEL_ROLE_NO_USER = "api.channel.update_channel_member_roles.unset_user_scheme.app_error"
+CHANNEL_MEMBER_MISSING = "app.channel.get_member.missing.app_error"
+TEAM_MEMBER_MISSING = "app.team.get_member.missing.app_error"
+TEAM_NOT_FOUND = "app.team.get.find.app_error"
+TEAM_NAME_NOT_FOUND = "app.team.get_by_name.missing.app_error"
+GROUP_BAD_SIZE = "api.channel.create_group.bad_size.app_error"
+GROUP_BAD_USER = "api.channel.create_group.bad_user.app_error"
+DIRECT_INVALID_USER = "api.channel.create_direct_channel.invalid_user.app_error"
+USER_NOT_FOUND = "app.user.missing_account.const"
+POST_NOT_FOUND = "app.post.get.app_error"
+POSTS_BY_IDS_TOO_MANY = "api.post.posts_by_ids.invalid_body.request_error"
+POST_SEARCH_BODY = "api.post.search_posts.invalid_body.app_error"
+POST_DELETED_CHANNEL = "api.post.create_post.can_not_post_to_deleted.error"
+POST_ROOT_INVALID = "api.post.create_post.root_id.app_error"
+POST_ROOT_CHANNEL = "api.post.create_post.channel_root_id.app_error"
+POST_MESSAGE_INVALID = "model.post.is_valid.msg.app_error"
+POST_UPDATE_DELETED_CHANNEL = "api.post.update_post.can_not_update_post_in_deleted.error"
+POST_ALREADY_DELETED = "api.post.update_post.permissions_details.app_error"
+POST_SYSTEM_MESSAGE = "api.post.update_post.system_message.app_error"
+POST_DELETE_DELETED_CHANNEL = "api.post.delete_post.can_not_delete_from_archived_channel.error"
+REACTION_OTHER_USER = "api.reaction.save_reaction.user_id.app_error"
+REACTION_INVALID = "api.reaction.save_reaction.invalid.app_error"
+REACTION_EMOJI_NAME_INVALID = "model.reaction.is_valid.emoji_name.app_error"
+PAYLOAD_PARSE = "api.payload.parse.error"
+REACTION_ARCHIVED = "api.reaction.save.archived_channel.app_error"
+REACTION_DELETE_ARCHIVED = "api.reaction.delete.archived_channel.app_error"
+FILES_DISABLED = "api.file.attachments.disabled.app_error"
+FILE_TOO_LARGE = "api.file.upload_file.too_large_detailed.app_error"
+FILE_COUNT = "api.file.upload_file.incorrect_number_of_files.app_error"
+FILE_CLIENT_IDS = "api.file.upload_file.incorrect_number_of_client_ids.app_error"
+FILE_NOT_FOUND = "app.file_info.get.app_error"
+FILE_NO_THUMBNAIL = "api.file.get_file_thumbnail.no_thumbnail.app_error"
+FILE_NO_PREVIEW = "api.file.get_file_preview.no_preview.app_error"
+FILE_PUBLIC_DISABLED = "api.file.get_public_link.disabled.app_error"
+FILE_PUBLIC_NO_POST = "api.file.get_public_link.no_post.app_error"
+FILE_PUBLIC_INVALID = "api.file.get_file.public_invalid.app_error"
+EMOJI_DISABLED = "api.emoji.disabled.app_error"
+EMOJI_DUPLICATE = "api.emoji.create.duplicate.app_error"
+EMOJI_TOO_LARGE = "api.emoji.create.too_large.app_error"
+EMOJI_PARSE = "api.emoji.create.parse.app_error"
+EMOJI_OTHER_USER = "api.emoji.create.other_user.app_error"
+EMOJI_NAME_INVALID = "model.emoji.name.app_error"
+EMOJI_NOT_FOUND = "app.emoji.get.no_result"
+EMOJI_NAME_NOT_FOUND = "app.emoji.get_by_name.no_result"
+EMOJI_IMAGE_INVALID = "api.emoji.upload.image.app_error"
+INCOMING_DISABLED = "api.incoming_webhook.disabled.app_error"
+OUTGOING_DISABLED = "api.outgoing_webhook.disabled.app_error"
+INCOMING_NOT_FOUND = "app.webhooks.get_incoming.app_error"
+OUTGOING_NOT_FOUND = "app.webhooks.get_outgoing.app_error"
+OUTGOING_CALLBACKS_INVALID = "model.outgoing_hook.is_valid.callback.app_error"
+OUTGOING_WORDS_INVALID = "model.outgoing_hook.is_valid.words.app_error"
+OUTGOING_TRIGGER_WHEN_INVALID = "model.outgoing_hook.is_valid.trigger_when.app_error"
+OUTGOING_CONTENT_TYPE_INVALID = "model.outgoing_hook.is_valid.content_type.app_error"
+OUTGOING_NEEDS_CHANNEL_OR_WORDS = "api.webhooks.create_outgoing.triggers.app_error"
+OUTGOING_NOT_OPEN = "api.webhooks.create_outgoing.not_open.app_error"
+OUTGOING_WRONG_TEAM = "api.webhooks.create_outgoing.permissions.app_error"
+OUTGOING_INTERSECT = "api.webhooks.create_outgoing.intersect.app_error"
+OUTGOING_URL_INVALID = "model.outgoing_hook.is_valid.url.app_error"
+WEBHOOK_TEAM_MISMATCH = "api.webhook.team_mismatch.app_error"
+HOOK_DISPLAY_NAME_INVALID = "model.incoming_hook.display_name.app_error"
+HOOK_DESCRIPTION_INVALID = "model.incoming_hook.description.app_error"
+COMMAND_URL_HTTP_INVALID = "model.command.is_valid.url_http.app_error"
+COMMANDS_DISABLED = "api.command.disabled.app_error"
+THREAD_MEMBERSHIP_MISSING = "app.user.get_thread_membership_for_user.not_found"
+THREADS_BAD_PARAMS = "api.getThreadsForUser.bad_params"
+COMMAND_NOT_FOUND = "store.sql_command.save.get.app_error"
+COMMAND_DUPLICATE = "api.command.duplicate_trigger.app_error"
+COMMAND_TRIGGER_INVALID = "model.command.is_valid.trigger.app_error"
+COMMAND_URL_INVALID = "model.command.is_valid.url.app_error"
+COMMAND_METHOD_INVALID = "model.command.is_valid.method.app_error"
+COMMAND_TEAM_MISMATCH = "api.command.team_mismatch.app_error"
+
+MESSAGES.update(
+    {
+        CHANNEL_NOT_FOUND: "Unable to find the existing channel.",
+        CHANNEL_NAME_MISSING: "Channel does not exist.",
+        CHANNEL_EXISTS: "A channel with that name already exists on the same team.",
+        CHANNEL_NAME_INVALID: "Name must be 1 or more lowercase alphanumeric characters.",
+        CHANNEL_NAME_USER_IDS: (
+            "Invalid channel name. User ids are not permitted in channel name for non-direct "
+            "message channels."
+        ),
+        CHANNEL_DISPLAY_NAME_INVALID: "Invalid display name.",
+        CHANNEL_TYPE_INVALID: "Invalid type.",
+        CHANNEL_HEADER_INVALID: "Invalid header.",
+        CHANNEL_PURPOSE_INVALID: "Invalid purpose.",
+        CHANNEL_CREATE_DIRECT: (
+            "Must use createDirectChannel API service for direct message channel creation."
+        ),
+        CHANNEL_DELETED: "The channel has been archived or deleted.",
+        CHANNEL_TYPE_CHANGE: "Channel type cannot be updated.",
+        CHANNEL_DM_GM_PATCH: (
+            "You are not allowed to update the name, display_name, and purpose of direct or "
+            "group messages."
+        ),
+        CHANNEL_DELETE_DM: "Unable to delete direct or group message channels",
+        CHANNEL_PATCH_FORBIDDEN: "Failed to update the channel.",
+        CHANNEL_PATCH_NO_CHANGES: "No changes in the patch.",
+        CHANNEL_DM_GM_UPDATE: (
+            "You are not allowed to update the name, display_name, and purpose of direct or "
+            "group messages."
+        ),
+        CHANNEL_DELETE_DELETED: "The channel has been archived or deleted.",
+        CHANNEL_NOT_ARCHIVED: "Unable to unarchive channel. The channel is not archived.",
+        CHANNEL_DEFAULT_RENAME: (
+            "Tried to perform an invalid update of the default channel {{.Channel}}."
+        ),
+        CHANNEL_DELETE_DEFAULT: "Unable to delete the default channel {{.Channel}}.",
+        CHANNEL_PRIVACY_DEFAULT: "The default channel cannot be made private.",
+        CHANNEL_REMOVE_DEFAULT: "Unable to remove user from the default channel {{.Channel}}.",
+        CHANNEL_REMOVE_TYPE: "Unable to remove user from a channel.",
+        CHANNEL_ADD_TYPE: "Can not add user to this channel type.",
+        CHANNEL_ADD_NOT_IN_TEAM: (
+            "Failed to add user to channel because they have been removed from the team."
+        ),
+        CHANNEL_ROLE_INVALID: (
+            "The provided role is managed by a Scheme and therefore cannot be applied directly "
+            "to a Channel Member."
+        ),
+        CHANNEL_ROLE_NO_USER: (
+            "Invalid channel member update: A channel member always has a user scheme."
+        ),
+        CHANNEL_MEMBER_MISSING: "No channel member found for that user ID and channel ID.",
+        GROUP_BAD_SIZE: "Group message channels must contain at least 3 and no more than 8 users.",
+        GROUP_BAD_USER: "One of the provided users does not exist.",
+        DIRECT_INVALID_USER: "Invalid user ID for direct channel creation.",
+        POST_NOT_FOUND: "Unable to get the post.",
+        POSTS_BY_IDS_TOO_MANY: "The number of post IDs must not exceed {{.MaxLength}}.",
+        POST_SEARCH_BODY: "Unable to parse the search request body.",
+        POST_DELETED_CHANNEL: "Can not post to deleted channel.",
+        POST_ROOT_INVALID: "Invalid RootId parameter.",
+        POST_ROOT_CHANNEL: "Invalid ChannelId for RootId parameter.",
+        POST_MESSAGE_INVALID: "Invalid Message.",
+        POST_UPDATE_DELETED_CHANNEL: "Can not update a post in a deleted channel.",
+        POST_ALREADY_DELETED: "Already deleted id={{.PostId}}.",
+        POST_SYSTEM_MESSAGE: "Unable to update system message.",
+        POST_DELETE_DELETED_CHANNEL: "Can not delete a post in an archived channel.",
+        REACTION_OTHER_USER: "You cannot save reaction for the other user.",
+        REACTION_INVALID: "Reaction is not valid.",
+        REACTION_EMOJI_NAME_INVALID: "Invalid emoji name.",
+        PAYLOAD_PARSE: "Error parsing the payload.",
+        REACTION_ARCHIVED: "You cannot react in an archived channel.",
+        REACTION_DELETE_ARCHIVED: "You cannot remove a reaction in an archived channel.",
+        FILES_DISABLED: "File attachments have been disabled on this server.",
+        FILE_TOO_LARGE: (
+            "Unable to upload file {{.Filename}}. {{.Length}} bytes exceeds the maximum allowed "
+            "{{.Limit}} bytes."
+        ),
+        FILE_COUNT: "Unable to upload files. Incorrect number of files specified.",
+        FILE_CLIENT_IDS: (
+            "Unable to upload file(s). Have {{.NumClientIds}} client_ids for {{.NumFiles}} files."
+        ),
+        FILE_NOT_FOUND: "Unable to get the file info.",
+        FILE_NO_THUMBNAIL: "File doesn't have a thumbnail image.",
+        FILE_NO_PREVIEW: "File doesn't have a preview image.",
+        FILE_PUBLIC_DISABLED: "Public links have been disabled.",
+        FILE_PUBLIC_NO_POST: (
+            "Unable to get public link for file. File must be attached to a post that can be "
+            "read by the current user."
+        ),
+        FILE_PUBLIC_INVALID: "The public link does not appear to be valid.",
+        EMOJI_DISABLED: "Custom emoji have been disabled by the system admin.",
+        EMOJI_DUPLICATE: "Unable to create emoji. Another emoji with the same name already exists.",
+        EMOJI_TOO_LARGE: "Unable to create emoji. Image must be less than 1 MB in size.",
+        EMOJI_PARSE: "Unable to create emoji. Could not understand request.",
+        EMOJI_OTHER_USER: "Invalid user id.",
+        EMOJI_NAME_INVALID: "Name must be between 1 and 64 lowercase alphanumeric characters.",
+        EMOJI_NOT_FOUND: "Unable to find the emoji.",
+        EMOJI_NAME_NOT_FOUND: "Unable to find the emoji.",
+        EMOJI_IMAGE_INVALID: "Unable to create emoji. File must be a PNG, JPEG, or GIF.",
+        INCOMING_DISABLED: "Incoming webhooks have been disabled by the system admin.",
+        OUTGOING_DISABLED: "Outgoing webhooks have been disabled by the system admin.",
+        INCOMING_NOT_FOUND: "Unable to get the webhook.",
+        OUTGOING_NOT_FOUND: "Unable to get the webhook.",
+        OUTGOING_CALLBACKS_INVALID: "Invalid callback urls.",
+        OUTGOING_WORDS_INVALID: "Invalid trigger words.",
+        OUTGOING_TRIGGER_WHEN_INVALID: "Invalid trigger when.",
+        OUTGOING_CONTENT_TYPE_INVALID: "Invalid value for content_type.",
+        OUTGOING_NEEDS_CHANNEL_OR_WORDS: "Either trigger_words or channel_id must be set.",
+        OUTGOING_NOT_OPEN: "Outgoing webhooks can only be created for public channels.",
+        OUTGOING_WRONG_TEAM: "Invalid permissions to create outgoing webhook.",
+        OUTGOING_INTERSECT: (
+            "Outgoing webhooks from the same channel cannot have the same trigger words/callback "
+            "URLs."
+        ),
+        OUTGOING_URL_INVALID: (
+            "Invalid callback URLs. Each must be a valid URL and start with http:// or https://."
+        ),
+        WEBHOOK_TEAM_MISMATCH: "Unable to update webhook across teams.",
+        HOOK_DISPLAY_NAME_INVALID: "Invalid display name.",
+        HOOK_DESCRIPTION_INVALID: "Invalid description.",
+        COMMAND_URL_HTTP_INVALID: (
+            "Invalid URL. Must be a valid URL and start with http:// or https://."
+        ),
+        COMMANDS_DISABLED: "Commands have been disabled by the system admin.",
+        THREAD_MEMBERSHIP_MISSING: "Thread membership not found.",
+        THREADS_BAD_PARAMS: (
+            "Before and after parameters to getThreadsForUser are mutually exclusive"
+        ),
+        COMMAND_NOT_FOUND: "Unable to get the command.",
+        COMMAND_DUPLICATE: "This trigger word is already in use. Please choose another word.",
+        COMMAND_TRIGGER_INVALID: "Invalid trigger.",
+        COMMAND_URL_INVALID: "Invalid URL.",
+        COMMAND_METHOD_INVALID: "Invalid Method.",
+        COMMAND_TEAM_MISMATCH: "Unable to update commands across teams.",
+    }
+)
+
+
+def not_found(error_id: str, detailed: str = "") -> AppError:
+    return AppError(404, error_id, detailed)
+
+
+def bad_request(error_id: str, detailed: str = "", **params: str) -> AppError:
+    return AppError(400, error_id, detailed, **params)
+
+
+# -- WebSocket (server/channels/app/platform/websocket_router.go, wsapi/) ----------------------
+
+WS_NO_ACTION = "api.web_socket_router.no_action.app_error"
+WS_BAD_SEQ = "api.web_socket_router.bad_seq.app_error"
+WS_BAD_ACTION = "api.web_socket_router.bad_action.app_error"
+WS_NOT_AUTHENTICATED = "api.web_socket_router.not_authenticated.app_error"
+WS_INVALID_PARAM = "api.websocket_handler.invalid_param.app_error"
+WS_UPGRADE = "api.web_socket.connect.upgrade.app_error"
+
+MESSAGES.update(
+    {
+        WS_NO_ACTION: "No websocket action.",
+        WS_BAD_SEQ: "Invalid sequence for WebSocket message.",
+        WS_BAD_ACTION: "Unknown WebSocket action.",
+        WS_NOT_AUTHENTICATED: (
+            "WebSocket connection is not authenticated. Please log in and try again."
+        ),
+        WS_INVALID_PARAM: "Invalid {{.Name}} parameter.",
+        WS_UPGRADE: "URL Blocked because of CORS. Url: {{.BlockedOrigin}}",
+    }
+)
+
+
+def ws_invalid_param(name: str) -> AppError:
+    return AppError(400, WS_INVALID_PARAM, Name=name)
+
+
+def ws_error_body(error: AppError) -> dict:
+    """The AppError in a WebSocket ``FAIL`` response: ``detailed_error`` wiped, no request id."""
+    return {
+        "id": error.id,
+        "message": error.message,
+        "detailed_error": "",
+        "status_code": error.status,
+    }

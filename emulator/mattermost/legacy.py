@@ -10,7 +10,7 @@ from flask import Blueprint, Response, g, jsonify, request
 from ..core.passwords import check_password
 from ..core.runtime import runtime
 from . import api, errors, wire
-from .resources.users import login_response
+from .resources.sessions import login_response
 
 blueprint = Blueprint("mm_v1", __name__, url_prefix="/api/v1")
 

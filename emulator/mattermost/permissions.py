@@ -161,3 +161,21 @@ def require_team(rt: Runtime, user: Doc, team_id: str, permission: str) -> None:
 def require_channel(rt: Runtime, user: Doc, channel: Doc, permission: str) -> None:
     if not has_channel_permission(rt, user, channel, permission):
         raise errors.permission_denied(user["id"], permission)
+
+
+def require_self_or(user: Doc, target_user_id: str, permission: str = "edit_other_users") -> None:
+    """``SessionHasPermissionToUser``: oneself, or someone holding ``permission``."""
+    if user["id"] != target_user_id:
+        require_system(user, permission)
+
+
+def can_read_bot(user: Doc, bot: Doc) -> bool:
+    if bot["owner_id"] == user["id"]:
+        return has_system_permission(user, "read_bots")
+    return has_system_permission(user, "read_others_bots")
+
+
+def can_manage_bot(user: Doc, bot: Doc) -> bool:
+    if bot["owner_id"] == user["id"]:
+        return has_system_permission(user, "manage_bots")
+    return has_system_permission(user, "manage_others_bots")

@@ -31,6 +31,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "ExperimentalStrictCSRFEnforcement": False,
         "OutgoingIntegrationRequestsTimeout": 30,
         "CollapsedThreads": "always_on",
+        "EnableAPITeamDeletion": False,
+        "EnableAPIUserDeletion": False,
+        "EnableMultifactorAuthentication": False,
+        "DisableLegacyMFA": True,
     },
     "TeamSettings": {
         "SiteName": "Mattermost",
@@ -39,7 +43,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "MaxUsersPerTeam": 50,
         "MaxChannelsPerTeam": 2000,
         "RestrictCreationToDomains": "",
+        "EnableUserDeactivation": False,
     },
+    "PrivacySettings": {"ShowEmailAddress": True, "ShowFullName": True},
     "EmailSettings": {
         "EnableSignUpWithEmail": True,
         "EnableSignInWithEmail": True,
@@ -53,7 +59,12 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "Uppercase": False,
         "Symbol": False,
     },
-    "FileSettings": {"EnableFileAttachments": True, "MaxFileSize": 104857600},
+    "FileSettings": {
+        "EnableFileAttachments": True,
+        "MaxFileSize": 104857600,
+        "EnablePublicLink": False,
+        "PublicLinkSalt": "",
+    },
     "RateLimitSettings": {
         "Enable": False,
         "PerSec": 10,

@@ -26,15 +26,44 @@ def define_tables(store: Store) -> None:
     store.define(
         "channels",
         unique={"team_name": lambda c: (c["team_id"], c["name"])},
-        multi={"team_id": "team_id", "type": "type"},
+        multi={"team_id": "team_id", "type": "type", "name": "name"},
     )
     store.define("channel_members", multi={"channel_id": "channel_id", "user_id": "user_id"})
     store.define(
         "posts",
-        multi={"channel_id": "channel_id", "root_id": lambda p: p["root_id"] or None},
+        multi={
+            "channel_id": "channel_id",
+            "root_id": lambda p: p["root_id"] or None,
+            "pinned": lambda p: p["channel_id"] if p["is_pinned"] and not p["delete_at"] else None,
+            # Deleted posts per channel: history paging skips the scan when there are none.
+            "deleted": lambda p: p["channel_id"] if p["delete_at"] else None,
+        },
     )
-    store.define("reactions", multi={"post_id": "post_id"})
-    store.define("files", multi={"post_id": lambda f: f.get("post_id") or None})
-    store.define("preferences", multi={"user_id": "user_id"})
+    store.define("reactions", multi={"post_id": "post_id", "emoji_name": "emoji_name"})
+    store.define(
+        "files",
+        multi={"post_id": lambda f: f.get("post_id") or None, "channel_id": "channel_id"},
+    )
+    # Uploaded bytes, base64, keyed by file id (seeded files have none: placeholders are served).
+    store.define("file_blobs")
+    # Collapsed-threads memberships: id "<root post id>:<user id>".
+    store.define("thread_memberships", multi={"user_id": "user_id", "post_id": "post_id"})
+    store.define(
+        "emoji",
+        unique={"name": lambda e: e["name"] if not e["delete_at"] else None},
+    )
+    store.define("emoji_images")
+    store.define("incoming_webhooks", multi={"team_id": "team_id"})
+    store.define("outgoing_webhooks", multi={"team_id": "team_id"})
+    store.define("commands", multi={"team_id": "team_id"})
+    # Preferences: id "<user id>:<category>:<name>".
+    store.define(
+        "preferences",
+        multi={"user_id": "user_id", "category": lambda p: f"{p['user_id']}:{p['category']}"},
+    )
+    # Uploaded profile pictures, base64, keyed by user id.
+    store.define("profile_images", key="user_id")
+    # Uploaded team icons, base64, keyed by team id.
+    store.define("team_icons", key="team_id")
     store.define("statuses", key="user_id")
     store.define("config")

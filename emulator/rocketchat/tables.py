@@ -13,6 +13,11 @@ def define_tables(store: Store) -> None:
             "username": lambda u: u["username"].lower() if u.get("username") else None,
             "email": lambda u: u["emails"][0]["address"].lower() if u.get("emails") else None,
         },
+        multi={
+            "roles": lambda u: u.get("roles"),
+            "status": lambda u: u.get("status"),
+            "active": lambda u: bool(u.get("active")),
+        },
     )
     # Login and personal access tokens, keyed by the SHA-256 of the token as the server stores them.
     store.define("tokens", key="hashedToken", multi={"userId": "userId"})
@@ -23,7 +28,7 @@ def define_tables(store: Store) -> None:
             "name": lambda r: r.get("name") if r["t"] in ("c", "p") else None,
             "direct": lambda r: ",".join(sorted(r["uids"])) if r["t"] == "d" else None,
         },
-        multi={"t": "t"},
+        multi={"t": "t", "teamId": lambda r: r.get("teamId")},
     )
     store.define(
         "subscriptions",
@@ -31,8 +36,53 @@ def define_tables(store: Store) -> None:
         unique={"room_user": lambda s: (s["rid"], s["u"]["_id"])},
         multi={"rid": "rid", "user": lambda s: s["u"]["_id"]},
     )
-    store.define("messages", key="_id", multi={"rid": "rid", "tmid": lambda m: m.get("tmid")})
+    store.define(
+        "messages",
+        key="_id",
+        multi={
+            "rid": "rid",
+            "tmid": lambda m: m.get("tmid"),
+            "user": lambda m: (m.get("u") or {}).get("_id"),
+        },
+    )
     store.define("uploads", key="_id", multi={"rid": "rid"})
+    # Uploaded file contents (base64), keyed by upload id; served under ``/file-upload/``.
+    store.define("upload_blobs", key="_id")
+    # Deleted messages, subscriptions and rooms with ``_deletedAt`` (``chat.syncMessages``,
+    # ``chat.getDeletedMessages``, the ``remove`` lists of ``rooms.get``/``subscriptions.get``).
+    store.define(
+        "trash",
+        key="_id",
+        multi={
+            "message_rid": lambda d: d["rid"] if d["__collection__"] == "messages" else None,
+            "sub_user": lambda d: d["u"]["_id"]
+            if d["__collection__"] == "subscriptions"
+            else None,
+            "room": lambda d: d["_id"] if d["__collection__"] == "rooms" else None,
+        },
+    )
+    store.define(
+        "integrations", key="_id", multi={"userId": "userId", "urls": lambda d: d.get("urls")}
+    )
+    store.define("teams", key="_id", unique={"name": "name"}, multi={"roomId": "roomId"})
+    store.define(
+        "team_members",
+        key="_id",
+        unique={"team_user": lambda m: (m["teamId"], m["userId"])},
+        multi={"teamId": "teamId", "userId": "userId"},
+    )
     store.define("settings", key="_id")
     store.define("permissions", key="_id")
     store.define("roles", key="_id")
+    # Uploaded avatars (``users.setAvatar``), keyed by user id.
+    store.define("avatars", key="_id")
+    # Custom emoji; ``names`` holds the name and every alias, which must all be unique.
+    store.define(
+        "custom_emoji",
+        key="_id",
+        multi={"names": lambda e: [e["name"], *e.get("aliases", [])]},
+    )
+    # Trashed custom emoji, for ``emoji-custom.list``'s ``remove`` list.
+    store.define("custom_emoji_trash", key="_id")
+    # Statistics snapshots (``statistics``, ``statistics.list``).
+    store.define("statistics", key="_id")

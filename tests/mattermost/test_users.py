@@ -158,3 +158,566 @@ def test_malformed_login_bodies_are_400_not_500(mm_server, payload):
 def test_ping(mm_server):
     d = driver(mm_server)
     assert d.system.check_system_health()["status"] == "OK"
+
+
+# -- login details ----------------------------------------------------------------------------
+
+from emulator.app import runtime_of  # noqa: E402
+from tests.mattermost.clients import (  # noqa: E402
+    assert_error,
+    logged_in,
+    raw,
+    set_config,
+    user_id,
+)
+
+
+def test_login_ignores_mfa_token_and_stores_device_id(mm_server):
+    response = requests.post(
+        f"{mm_server.url}/api/v4/users/login",
+        json={"login_id": "bob", "password": "bob-password", "token": "123456", "device_id": "d1"},
+        timeout=5,
+    )
+    assert response.status_code == 200
+    sessions = runtime_of(mm_server.app).store.find("sessions", "user_id", response.json()["id"])
+    assert [s["device_id"] for s in sessions] == ["d1"]
+
+
+def test_deactivated_users_cannot_log_in(mm_server):
+    admin = logged_in(mm_server, "admin")
+    bob = user_id(mm_server, "bob")
+    assert admin.users.update_user_active_status(bob, {"active": False}) == {"status": "OK"}
+    response = requests.post(
+        f"{mm_server.url}/api/v4/users/login",
+        json={"login_id": "bob", "password": "wrong-anyway"},
+        timeout=5,
+    )
+    assert_error(response, 401, "api.user.login.inactive.app_error")
+
+
+# -- create -----------------------------------------------------------------------------------
+
+
+NEW_USER = {"username": "carol", "email": "Carol@Example.com", "password": "carol-password"}
+
+
+def test_anonymous_signup_needs_an_open_server(mm_server):
+    response = requests.post(f"{mm_server.url}/api/v4/users", json=NEW_USER, timeout=5)
+    assert_error(response, 403, "api.user.create_user.no_open_server")
+    set_config(mm_server, "TeamSettings", "EnableOpenServer", True)
+    created = driver(mm_server).users.create_user(NEW_USER)
+    assert created["username"] == "carol"
+    assert created["email"] == "carol@example.com"
+    assert created["roles"] == "system_user"
+    assert "password" not in created
+    assert driver(mm_server, "carol", "carol-password").login()["id"] == created["id"]
+
+
+def test_signup_with_a_team_invite_id_joins_the_team(mm_server):
+    team = runtime_of(mm_server.app).store.find_one("teams", "name", "acme")
+    response = requests.post(
+        f"{mm_server.url}/api/v4/users", params={"iid": team["invite_id"]}, json=NEW_USER, timeout=5
+    )
+    assert response.status_code == 201
+    carol = logged_in(mm_server, "carol")
+    assert [t["name"] for t in carol.teams.get_user_teams("me")] == ["acme"]
+    bad = requests.post(
+        f"{mm_server.url}/api/v4/users", params={"iid": "x" * 26}, json=NEW_USER, timeout=5
+    )
+    assert_error(bad, 404, "app.team.get_by_invite_id.finding.app_error")
+
+
+def test_admin_creates_users_and_duplicates_are_refused(mm_server):
+    admin = logged_in(mm_server, "admin")
+    assert admin.users.create_user(NEW_USER)["username"] == "carol"
+    call = raw(mm_server, admin)
+    assert_error(
+        call("post", "/users", json={**NEW_USER, "email": "other@example.com"}),
+        400,
+        "app.user.save.username_exists.app_error",
+    )
+    assert_error(
+        call("post", "/users", json={**NEW_USER, "username": "carol2"}),
+        400,
+        "app.user.save.email_exists.app_error",
+    )
+    short = call("post", "/users", json={**NEW_USER, "username": "dan", "password": "short"})
+    body = assert_error(short, 400, "model.user.is_valid.pwd_min_length.app_error")
+    assert body["message"] == "Your password must contain at least 8 characters."
+    assert_error(
+        call("post", "/users", json={**NEW_USER, "username": "9lives"}),
+        400,
+        "model.user.is_valid.username.app_error",
+    )
+    assert_error(
+        call("post", "/users", json=["x"]), 400, "api.context.invalid_body_param.app_error"
+    )
+
+
+def test_the_first_user_of_an_empty_server_is_system_admin(mm_app):
+    rt = runtime_of(mm_app)
+    with rt.store.transaction():
+        for user in rt.store.all("users"):
+            rt.store.delete("users", user["id"])
+    client = mm_app.test_client()
+    first = client.post("/api/v4/users", json=NEW_USER)
+    assert first.status_code == 201
+    assert first.json["roles"] == "system_admin system_user"
+    second = client.post("/api/v4/users", json={**NEW_USER, "username": "dave", "email": "d@x.io"})
+    assert second.status_code == 403
+
+
+# -- read -------------------------------------------------------------------------------------
+
+
+def test_get_by_username_and_email(mm_server):
+    alice = logged_in(mm_server)
+    assert alice.users.get_user_by_username("bob")["username"] == "bob"
+    assert alice.users.get_user_by_email("bob@example.com")["username"] == "bob"
+    call = raw(mm_server, alice)
+    assert_error(call("get", "/users/username/nobody"), 404, "app.user.get_by_username.app_error")
+    assert_error(call("get", "/users/email/no@example.com"), 404, "app.user.missing_account.const")
+    assert_error(
+        call("get", "/users/email/not-an-email"), 400, "api.context.invalid_url_param.app_error"
+    )
+
+
+def test_others_see_profiles_not_private_fields(mm_server):
+    alice = logged_in(mm_server)
+    bob = alice.users.get_user_by_username("bob")
+    assert "notify_props" not in bob and "last_password_update" not in bob
+    assert bob["email"] == "bob@example.com"
+    set_config(mm_server, "PrivacySettings", "ShowEmailAddress", False)
+    assert alice.users.get_user(bob["id"])["email"] == ""
+    assert alice.users.get_user("me")["email"] == "alice@example.com"
+    admin = logged_in(mm_server, "admin")
+    assert admin.users.get_user(bob["id"])["email"] == "bob@example.com"
+
+
+def test_list_users_paging_and_filters(mm_server):
+    alice = logged_in(mm_server)
+    everyone = alice.users.get_users({"per_page": 200})
+    names = [u["username"] for u in everyone]
+    assert names == sorted(names) and {"admin", "alice", "bob", "helper-bot"} <= set(names)
+    first = alice.users.get_users({"page": 0, "per_page": 2})
+    second = alice.users.get_users({"page": 1, "per_page": 2})
+    assert [u["username"] for u in first + second] == names[:4]
+    rt = runtime_of(mm_server.app)
+    leadership = next(c for c in rt.store.all("channels") if c["name"] == "leadership")
+    members = alice.users.get_users({"in_channel": leadership["id"]})
+    assert sorted(u["username"] for u in members) == ["admin", "alice"]
+    team = rt.store.find_one("teams", "name", "acme")
+    outside = alice.users.get_users({"in_team": team["id"], "not_in_channel": leadership["id"]})
+    assert "alice" not in {u["username"] for u in outside} and "bob" in {
+        u["username"] for u in outside
+    }
+    admins = alice.users.get_users({"role": "system_admin"})
+    assert [u["username"] for u in admins] == ["admin"]
+    bob_driver = logged_in(mm_server, "bob")
+    assert_error(
+        raw(mm_server, bob_driver)("get", "/users", params={"in_channel": leadership["id"]}),
+        403,
+        "api.context.permissions.app_error",
+    )
+
+
+def test_inactive_filter_and_by_ids_and_usernames(mm_server):
+    admin = logged_in(mm_server, "admin")
+    bob = user_id(mm_server, "bob")
+    admin.users.deactivate_user(bob)
+    assert [u["username"] for u in admin.users.get_users({"inactive": "true"})] == ["bob"]
+    assert "bob" not in {u["username"] for u in admin.users.get_users({"active": "true"})}
+    by_ids = admin.users.get_users_by_ids([bob, "x" * 26])
+    assert [u["username"] for u in by_ids] == ["bob"]
+    by_names = admin.users.get_users_by_usernames(["alice", "nobody"])
+    assert [u["username"] for u in by_names] == ["alice"]
+    assert_error(
+        raw(mm_server, admin)("post", "/users/ids", json={"ids": []}),
+        400,
+        "api.context.invalid_body_param.app_error",
+    )
+
+
+def test_search_and_autocomplete(mm_server):
+    alice = logged_in(mm_server)
+    found = alice.users.search_users({"term": "@bob"})
+    assert [u["username"] for u in found] == ["bob"]
+    team = runtime_of(mm_server.app).store.find_one("teams", "name", "acme")
+    in_team = alice.users.search_users({"term": "a", "team_id": team["id"], "limit": 1})
+    assert len(in_team) == 1
+    assert_error(
+        raw(mm_server, alice)("post", "/users/search", json={"term": "a", "limit": 5000}),
+        400,
+        "api.context.invalid_body_param.app_error",
+    )
+    auto = alice.users.autocomplete_users({"in_team": team["id"], "name": "ali"})
+    assert [u["username"] for u in auto["users"]] == ["alice"]
+    leadership = next(
+        c for c in runtime_of(mm_server.app).store.all("channels") if c["name"] == "leadership"
+    )
+    split = alice.users.autocomplete_users(
+        {"in_team": team["id"], "in_channel": leadership["id"], "name": ""}
+    )
+    assert {u["username"] for u in split["users"]} == {"admin", "alice"}
+    assert "bob" in {u["username"] for u in split["out_of_channel"]}
+
+
+# -- update -----------------------------------------------------------------------------------
+
+
+def test_patch_and_update_user(mm_server):
+    alice = logged_in(mm_server)
+    patched = alice.users.patch_user("me", {"nickname": "Al", "position": "CTO"})
+    assert (patched["nickname"], patched["position"], patched["username"]) == ("Al", "CTO", "alice")
+    assert patched["update_at"] > patched["create_at"]
+    call = raw(mm_server, alice)
+    assert_error(
+        call("put", "/users/me/patch", json={"username": "bob"}),
+        400,
+        "app.user.save.username_exists.app_error",
+    )
+    assert_error(
+        call("put", "/users/me/patch", json={"nickname": 5}),
+        400,
+        "api.context.invalid_body_param.app_error",
+    )
+    bob = user_id(mm_server, "bob")
+    assert_error(
+        call("put", f"/users/{bob}/patch", json={"nickname": "x"}),
+        403,
+        "api.context.permissions.app_error",
+    )
+    me = alice.users.get_user("me")
+    updated = alice.users.update_user(me["id"], {**me, "first_name": "Alicia", "nickname": ""})
+    assert updated["first_name"] == "Alicia" and updated["nickname"] == ""
+    assert_error(
+        call("put", f"/users/{me['id']}", json={**me, "id": bob}),
+        400,
+        "api.context.invalid_body_param.app_error",
+    )
+
+
+def test_update_roles_needs_manage_roles(mm_server):
+    bob = user_id(mm_server, "bob")
+    alice = logged_in(mm_server)
+    assert_error(
+        raw(mm_server, alice)("put", f"/users/{bob}/roles", json={"roles": "system_user"}),
+        403,
+        "api.context.permissions.app_error",
+    )
+    admin = logged_in(mm_server, "admin")
+    assert admin.users.update_user_role(bob, {"roles": "system_user system_admin"}) == {
+        "status": "OK"
+    }
+    assert admin.users.get_user(bob)["roles"] == "system_user system_admin"
+    assert_error(
+        raw(mm_server, admin)("put", f"/users/{bob}/roles", json={"roles": "wizard"}),
+        400,
+        "api.context.invalid_body_param.app_error",
+    )
+
+
+def test_deactivation_rules(mm_server):
+    bob = logged_in(mm_server, "bob")
+    call = raw(mm_server, bob)
+    assert_error(
+        call("put", "/users/me/active", json={"active": False}),
+        401,
+        "api.user.update_active.not_enable.app_error",
+    )
+    alice = user_id(mm_server, "alice")
+    assert_error(
+        call("put", f"/users/{alice}/active", json={"active": False}),
+        403,
+        "api.user.update_active.permissions.app_error",
+    )
+    assert_error(
+        call("put", "/users/me/active", json={"active": "no"}),
+        400,
+        "api.context.invalid_body_param.app_error",
+    )
+    set_config(mm_server, "TeamSettings", "EnableUserDeactivation", True)
+    token = bob.client.token
+    assert bob.users.deactivate_user("me") == {"status": "OK"}
+    after = requests.get(
+        f"{mm_server.url}/api/v4/users/me", headers={"Authorization": f"Bearer {token}"}, timeout=5
+    )
+    assert after.status_code == 401
+    admin = logged_in(mm_server, "admin")
+    bob_id = user_id(mm_server, "bob")
+    assert admin.users.get_user(bob_id)["delete_at"] > 0
+    admin.users.update_user_active_status(bob_id, {"active": True})
+    assert admin.users.get_user(bob_id)["delete_at"] == 0
+
+
+def test_password_change(mm_server):
+    alice = logged_in(mm_server)
+    call = raw(mm_server, alice)
+    assert_error(
+        call(
+            "put", "/users/me/password", json={"current_password": "nope", "new_password": "x" * 9}
+        ),
+        400,
+        "api.user.update_password.incorrect.app_error",
+    )
+    assert_error(
+        call("put", "/users/me/password", json={"new_password": "x" * 9}),
+        400,
+        "api.context.invalid_body_param.app_error",
+    )
+    assert_error(
+        call(
+            "put",
+            "/users/me/password",
+            json={"current_password": "alice-password", "new_password": "x"},
+        ),
+        400,
+        "model.user.is_valid.pwd_min_length.app_error",
+    )
+    alice.users.update_user_password(
+        "me", {"current_password": "alice-password", "new_password": "new-secret-1"}
+    )
+    assert driver(mm_server, "alice", "new-secret-1").login()["username"] == "alice"
+    bob = user_id(mm_server, "bob")
+    assert_error(
+        call("put", f"/users/{bob}/password", json={"new_password": "y" * 9}),
+        403,
+        "api.user.update_password.context.app_error",
+    )
+
+
+# -- images and a user's channels -------------------------------------------------------------
+
+
+def test_profile_images(mm_server):
+    alice = logged_in(mm_server)
+    call = raw(mm_server, alice)
+    default = call("get", "/users/me/image")
+    assert default.status_code == 200
+    assert default.headers["Content-Type"] == "image/png"
+    assert default.content.startswith(b"\x89PNG\r\n\x1a\n")
+    assert call("get", "/users/me/image/default").content == default.content
+    bob = user_id(mm_server, "bob")
+    assert call("get", f"/users/{bob}/image").content != default.content
+    png = default.content
+    uploaded = alice.users.set_user_profile_image("me", {"image": ("me.png", png, "image/png")})
+    assert uploaded == {"status": "OK"}
+    assert alice.users.get_user("me")["last_picture_update"] > 0
+    etag = call("get", "/users/me/image").headers["ETag"]
+    assert etag == str(alice.users.get_user("me")["last_picture_update"])
+    assert call("get", "/users/me/image", headers={"If-None-Match": etag}).status_code == 304
+    assert_error(
+        call("post", "/users/me/image", files={"image": ("x.txt", b"hello", "text/plain")}),
+        400,
+        "api.user.upload_profile_user.decode.app_error",
+    )
+    assert_error(
+        call("post", "/users/me/image", files={"other": ("x.png", png, "image/png")}),
+        400,
+        "api.user.upload_profile_user.no_file.app_error",
+    )
+
+
+def test_channels_of_a_user(mm_server):
+    alice = logged_in(mm_server)
+    team = runtime_of(mm_server.app).store.find_one("teams", "name", "acme")
+    call = raw(mm_server, alice)
+    in_team = call("get", f"/users/me/teams/{team['id']}/channels").json()
+    names = {c["name"] for c in in_team}
+    assert {"town-square", "off-topic", "leadership"} <= names
+    assert any(c["type"] == "D" for c in in_team)
+    everywhere = call("get", "/users/me/channels").json()
+    assert {c["id"] for c in everywhere} == {c["id"] for c in in_team}
+    bob = user_id(mm_server, "bob")
+    assert_error(call("get", f"/users/{bob}/channels"), 403, "api.context.permissions.app_error")
+
+
+# -- bad input never reaches a 500 ------------------------------------------------------------
+
+_BAD_BODIES = [b"", b"{", b"null", b"[]", b"{}", b'"x"', b"5", b"[null]", b"[{}]", b"[1,2]",
+               b'{"user_id":5,"status":[],"roles":{},"active":null,"term":1,"description":[],'
+               b'"token_id":{},"session_id":3,"name":[],"display_name":{},"username":7}',
+               b'[{"user_id":"me","category":{},"name":1}]', b'{"limit":-1}',
+               b'{"limit":true}']  # fmt: skip
+_WRITE_ROUTES = [
+    ("post", "/users"), ("post", "/users/ids"), ("post", "/users/usernames"),
+    ("post", "/users/search"), ("put", "/users/me/patch"), ("put", "/users/{me}"),
+    ("put", "/users/me/roles"), ("put", "/users/me/active"), ("put", "/users/me/password"),
+    ("put", "/users/me/status"), ("post", "/users/status/ids"), ("put", "/users/me/preferences"),
+    ("post", "/users/me/preferences/delete"), ("post", "/users/me/tokens"),
+    ("post", "/users/tokens/revoke"), ("post", "/users/tokens/disable"),
+    ("post", "/users/tokens/enable"), ("post", "/users/tokens/search"),
+    ("post", "/users/me/sessions/revoke"), ("post", "/teams"), ("put", "/teams/{team}/patch"),
+    ("put", "/teams/{team}"), ("post", "/teams/{team}/members"),
+    ("post", "/teams/{team}/members/batch"), ("post", "/teams/{team}/members/ids"),
+    ("put", "/teams/{team}/members/{me}/roles"), ("post", "/bots"), ("put", "/bots/{bot}"),
+    ("post", "/users/me/image"),
+]  # fmt: skip
+
+
+def test_malformed_bodies_get_the_app_error_shape(mm_app):
+    rt = runtime_of(mm_app)
+    client = mm_app.test_client()
+    login = client.post(
+        "/api/v4/users/login", json={"login_id": "admin", "password": "admin-password"}
+    )
+    headers = {
+        "Authorization": f"Bearer {login.headers['Token']}",
+        "Content-Type": "application/json",
+    }
+    ids = {
+        "me": login.json["id"],
+        "team": rt.store.find_one("teams", "name", "acme")["id"],
+        "bot": rt.store.find_one("users", "username", "helper-bot")["id"],
+    }
+    for method, template in _WRITE_ROUTES:
+        path = "/api/v4" + template.format(**ids)
+        for body in _BAD_BODIES:
+            response = getattr(client, method)(path, data=body, headers=headers)
+            assert response.status_code < 500, (method, path, body)
+            if response.status_code >= 400:
+                assert list(response.json) == ERROR_KEYS, (method, path, body)
+
+
+def test_login_error_wording_follows_the_sign_in_options(mm_server):
+    def attempt(login_id):
+        return requests.post(
+            f"{mm_server.url}/api/v4/users/login",
+            json={"login_id": login_id, "password": "wrong-password"},
+            timeout=5,
+        )
+
+    set_config(mm_server, "EmailSettings", "EnableSignInWithEmail", False)
+    body = assert_error(attempt("alice"), 401, "api.user.login.invalid_credentials_username")
+    assert body["message"] == "Enter a valid username and/or password."
+    good = requests.post(
+        f"{mm_server.url}/api/v4/users/login",
+        json={"login_id": "alice@example.com", "password": "alice-password"},
+        timeout=5,
+    )
+    assert_error(good, 401, "api.user.login.invalid_credentials_username")
+    set_config(mm_server, "EmailSettings", "EnableSignInWithEmail", True)
+    set_config(mm_server, "EmailSettings", "EnableSignInWithUsername", False)
+    assert_error(attempt("alice"), 401, "api.user.login.invalid_credentials_email")
+
+
+def test_list_and_search_argument_rules(mm_server):
+    alice = logged_in(mm_server)
+    call = raw(mm_server, alice)
+    channel = next(
+        c for c in runtime_of(mm_server.app).store.all("channels") if c["name"] == "town-square"
+    )
+    assert_error(
+        call("get", "/users", params={"not_in_channel": channel["id"]}),
+        400,
+        "api.context.invalid_url_param.app_error",
+    )
+    assert_error(
+        call("get", "/users", params={"sort": "create_at"}),
+        400,
+        "api.context.invalid_url_param.app_error",
+    )
+    assert_error(
+        call("get", "/users", params={"active": "true", "inactive": "true"}),
+        400,
+        "api.context.invalid_url_param.app_error",
+    )
+    assert_error(
+        call("post", "/users/search", json={"term": ""}),
+        400,
+        "api.context.invalid_body_param.app_error",
+    )
+    assert_error(
+        call("get", "/users/autocomplete", params={"in_channel": channel["id"], "name": "a"}),
+        400,
+        "api.user.autocomplete_users.missing_team_id.app_error",
+    )
+    team = channel["team_id"]
+    newest = alice.users.get_users({"in_team": team, "sort": "create_at", "per_page": 200})
+    assert [u["create_at"] for u in newest] == sorted(
+        (u["create_at"] for u in newest), reverse=True
+    )
+
+
+def test_own_email_change_needs_the_password(mm_server):
+    alice = logged_in(mm_server)
+    call = raw(mm_server, alice)
+    assert_error(
+        call("put", "/users/me/patch", json={"email": "new@example.com"}),
+        400,
+        "api.context.invalid_body_param.app_error",
+    )
+    assert_error(
+        call("put", "/users/me/patch", json={"email": "new@example.com", "password": "nope"}),
+        401,
+        "api.user.check_user_password.invalid.app_error",
+    )
+    changed = alice.users.patch_user(
+        "me", {"email": "new@example.com", "password": "alice-password"}
+    )
+    assert changed["email"] == "new@example.com"
+    bob = logged_in(mm_server, "bob")
+    admin_id = user_id(mm_server, "admin")
+    set_config(mm_server, "TeamSettings", "EnableUserDeactivation", True)
+    body = assert_error(
+        raw(mm_server, bob)("put", f"/users/{admin_id}/patch", json={"nickname": "x"}),
+        403,
+        "api.context.permissions.app_error",
+    )
+    assert body["detailed_error"].endswith("permission=edit_other_users")
+
+
+def test_stats_known_users_and_typing(mm_server):
+    alice = logged_in(mm_server)
+    rt = runtime_of(mm_server.app)
+    active = sum(1 for u in rt.store.all("users") if not u["delete_at"])
+    assert alice.users.get_stats() == {"total_users_count": active}
+    call = raw(mm_server, alice)
+    known = call("get", "/users/known").json()
+    assert user_id(mm_server, "bob") in known and alice.client.userid not in known
+    town = next(c for c in rt.store.all("channels") if c["name"] == "town-square")
+    events = []
+    unsubscribe = rt.events.subscribe(lambda name, payload: events.append((name, payload)))
+    try:
+        typing = call("post", "/users/me/typing", json={"channel_id": town["id"]})
+    finally:
+        unsubscribe()
+    assert typing.json() == {"status": "OK"}
+    assert [p["data"] for n, p in events if n == "typing"] == [
+        {"parent_id": "", "user_id": alice.client.userid}
+    ]
+    bob = user_id(mm_server, "bob")
+    assert_error(
+        call("post", f"/users/{bob}/typing", json={"channel_id": town["id"]}),
+        403,
+        "api.context.permissions.app_error",
+    )
+    leadership = next(c for c in rt.store.all("channels") if c["name"] == "leadership")
+    bob_driver = logged_in(mm_server, "bob")
+    assert_error(
+        raw(mm_server, bob_driver)(
+            "post", "/users/me/typing", json={"channel_id": leadership["id"]}
+        ),
+        403,
+        "api.context.permissions.app_error",
+    )
+
+
+def test_signup_keeps_locale_props_and_notify_props(mm_server):
+    admin = logged_in(mm_server, "admin")
+    created = admin.users.create_user(
+        {
+            **NEW_USER,
+            "locale": "fr",
+            "props": {"team": "ops"},
+            "notify_props": {"push": "all"},
+        }
+    )
+    assert (created["locale"], created["props"]) == ("fr", {"team": "ops"})
+    assert created["notify_props"]["push"] == "all"
+    assert created["notify_props"]["email"] == "true"
+    assert_error(
+        raw(mm_server, admin)("post", "/users", json={**NEW_USER, "props": ["x"]}),
+        400,
+        "api.context.invalid_body_param.app_error",
+    )

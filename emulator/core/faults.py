@@ -1,0 +1,345 @@
+"""Fault rules: an ordered list of match -> effect, applied by the request pipeline.
+
+A rule matches a request by method, path glob, user and channel (names or ids); when it matches
+it may still let the request through (``after`` the first N matches, ``probability``), and it
+expires after ``times`` firings. The first rule that fires decides the request's fate. Each rule
+draws from its own random stream, seeded from ``--seed`` and the rule's definition, so the same
+seed and rule give the same sequence of hits whatever other traffic there is.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shlex
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .journal import glob_match
+from .latency import delay_seconds, parse_duration_ms
+
+DROPS = ("reset", "close", "empty", "garbage")
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+MATCH_KEYS = ("method", "path", "user", "channel")
+RULE_KEYS = ("match", "error", "latency_ms", "jitter_ms", "drop", "probability", "after", "times")
+NEAR_MISSES = 5
+
+
+class FaultError(ValueError):
+    """A rule that cannot be used; the message says why."""
+
+
+@dataclass
+class Subject:
+    """What a rule matches against; user and channel are resolved only when a rule asks."""
+
+    method: str
+    path: str
+    resolve_user: Callable[[], tuple[str, str] | None]
+    resolve_channel: Callable[[], tuple[str, str] | None]
+    _user: Any = field(default=False, repr=False)
+    _channel: Any = field(default=False, repr=False)
+
+    @property
+    def user(self) -> tuple[str, str] | None:
+        if self._user is False:
+            self._user = self.resolve_user()
+        return self._user
+
+    @property
+    def channel(self) -> tuple[str, str] | None:
+        if self._channel is False:
+            self._channel = self.resolve_channel()
+        return self._channel
+
+
+@dataclass(frozen=True)
+class Firing:
+    """What the pipeline does to a request a rule fired on."""
+
+    rule_id: str
+    delay_s: float
+    status: int | None
+    body: Any
+    drop: str | None
+
+
+class Rule:
+    def __init__(self, rule_id: str, definition: dict[str, Any], seed: int) -> None:
+        self.id = rule_id
+        self.definition = definition
+        self.match: dict[str, str] = definition.get("match") or {}
+        self.error: dict[str, Any] | None = definition.get("error")
+        self.latency_ms: int = definition.get("latency_ms") or 0
+        self.jitter_ms: int = definition.get("jitter_ms") or 0
+        self.drop: str | None = definition.get("drop")
+        self.probability: float = definition.get("probability", 1.0)
+        self.after: int = definition.get("after") or 0
+        self.times: int | None = definition.get("times")
+        self.matches = 0
+        self.hits = 0
+        self.near_misses: deque[dict[str, Any]] = deque(maxlen=NEAR_MISSES)
+        canonical = json.dumps(definition, sort_keys=True, separators=(",", ":"))
+        self._hit_rng = random.Random(f"fault:{seed}:{canonical}")
+        self._jitter_rng = random.Random(f"jitter:{seed}:{canonical}")
+        self._method = self.match.get("method", "").upper() or None
+        self._path = self.match.get("path")
+        self._user = self.match.get("user")
+        self._channel = self.match.get("channel")
+
+    @property
+    def expired(self) -> bool:
+        return self.times is not None and self.hits >= self.times
+
+    def mismatches(self, subject: Subject) -> list[str]:
+        """Why the request does not match this rule's criteria (empty: it matches)."""
+        reasons = []
+        if self._method and subject.method != self._method:
+            reasons.append(f"method {subject.method} is not {self._method}")
+        if self._path and not glob_match(self._path, subject.path):
+            reasons.append(f"path {subject.path} does not match {self._path}")
+        if self._user and not _names(self._user, subject.user):
+            who = subject.user[1] if subject.user else "an anonymous caller"
+            reasons.append(f"user {who} is not {self._user}")
+        if self._channel and not _names(self._channel, subject.channel):
+            where = subject.channel[1] or subject.channel[0] if subject.channel else "no channel"
+            reasons.append(f"channel {where} is not {self._channel}")
+        return reasons
+
+    def consider(self, subject: Subject, now_ms: int) -> Firing | None:
+        """Called under the rule list's lock: the firing, or None (with a near miss noted)."""
+        if self.expired:
+            return None
+        reasons = self.mismatches(subject)
+        if not reasons:
+            self.matches += 1
+            if self.matches <= self.after:
+                reasons = [f"match {self.matches} let through (after={self.after})"]
+            elif self.probability < 1.0:
+                draw = self._hit_rng.random()
+                if draw >= self.probability:
+                    reasons = [f"draw {draw:.3f} >= probability {self.probability}"]
+        if reasons:
+            # Noted when only one thing kept the request from firing the rule: a near miss.
+            if len(reasons) == 1:
+                self.near_misses.append(
+                    {
+                        "time": now_ms,
+                        "method": subject.method,
+                        "path": subject.path,
+                        "reason": reasons[0],
+                    }
+                )
+            return None
+        self.hits += 1
+        error = self.error or {}
+        return Firing(
+            rule_id=self.id,
+            delay_s=delay_seconds(self.latency_ms, self.jitter_ms, self._jitter_rng),
+            status=error.get("status"),
+            body=error.get("body"),
+            drop=self.drop,
+        )
+
+    def view(self, detail: bool = False) -> dict[str, Any]:
+        body: dict[str, Any] = {"id": self.id}
+        body.update({key: self.definition.get(key) for key in RULE_KEYS})
+        body["match"] = dict(self.match)
+        body.update({"hits": self.hits, "matches": self.matches, "expired": self.expired})
+        if detail:
+            body["near_misses"] = list(reversed(self.near_misses))
+        return body
+
+
+def _names(wanted: str, found: tuple[str, str] | None) -> bool:
+    """Whether ``(id, name)`` is the one a rule names by id or (case-insensitive) name."""
+    if found is None:
+        return False
+    wanted = wanted.lstrip("#")
+    return wanted == found[0] or wanted.lower() == (found[1] or "").lower()
+
+
+class FaultRules:
+    """The ordered rule list of one product app, with the rules given at start-up."""
+
+    def __init__(self, seed: int, initial: tuple[str, ...] = ()) -> None:
+        self._seed = seed
+        self._lock = threading.Lock()
+        self._rules: list[Rule] = []
+        self._counter = 0
+        self._initial = [parse_spec(text) for text in initial]
+        self.reset()
+
+    @property
+    def active(self) -> bool:
+        return bool(self._rules)
+
+    def needs_channel(self) -> bool:
+        return any(rule._channel for rule in self._rules)
+
+    def add(self, body: Any) -> Rule:
+        definition = validate(body)
+        with self._lock:
+            self._counter += 1
+            rule = Rule(f"f{self._counter}", definition, self._seed)
+            self._rules.append(rule)
+        return rule
+
+    def get(self, rule_id: str) -> Rule | None:
+        with self._lock:
+            return next((r for r in self._rules if r.id == rule_id), None)
+
+    def remove(self, rule_id: str) -> bool:
+        with self._lock:
+            before = len(self._rules)
+            self._rules = [r for r in self._rules if r.id != rule_id]
+            return len(self._rules) != before
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rules = []
+
+    def reset(self) -> None:
+        """Back to the start-up rules, counters at zero."""
+        with self._lock:
+            self._rules, self._counter = [], 0
+        for definition in self._initial:
+            self.add(definition)
+
+    def rules(self) -> list[Rule]:
+        with self._lock:
+            return list(self._rules)
+
+    def decide(self, subject: Subject, now_ms: int) -> Firing | None:
+        with self._lock:
+            for rule in self._rules:
+                firing = rule.consider(subject, now_ms)
+                if firing is not None:
+                    return firing
+        return None
+
+
+# -- validation ---------------------------------------------------------------------------------
+
+
+def _int(body: dict[str, Any], key: str, minimum: int) -> int | None:
+    value = body.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise FaultError(f"{key} must be an integer >= {minimum}")
+    return value
+
+
+def validate(body: Any) -> dict[str, Any]:
+    """A rule definition as stored, or FaultError naming what is wrong."""
+    if not isinstance(body, dict):
+        raise FaultError("a fault rule must be a JSON object")
+    unknown = sorted(set(body) - set(RULE_KEYS) - {"id", "hits", "matches", "expired"})
+    if unknown:
+        raise FaultError(f"unknown keys: {', '.join(unknown)}")
+    rule: dict[str, Any] = {}
+    match = body.get("match") or {}
+    if not isinstance(match, dict):
+        raise FaultError("match must be an object")
+    bad = sorted(set(match) - set(MATCH_KEYS))
+    if bad:
+        raise FaultError(f"unknown match keys: {', '.join(bad)} (use {', '.join(MATCH_KEYS)})")
+    for key, value in match.items():
+        if not isinstance(value, str) or not value:
+            raise FaultError(f"match.{key} must be a non-empty string")
+    if "method" in match and match["method"].upper() not in METHODS:
+        raise FaultError(f"match.method must be one of {', '.join(METHODS)}")
+    if "path" in match and not match["path"].startswith(("/", "*")):
+        raise FaultError("match.path must start with / (it may use * globs)")
+    rule["match"] = {k: (v.upper() if k == "method" else v) for k, v in match.items()}
+    error = body.get("error")
+    if error is not None:
+        if not isinstance(error, dict) or set(error) - {"status", "body"}:
+            raise FaultError('error must be {"status": <code>, "body": <JSON or null>}')
+        status = error.get("status")
+        if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
+            raise FaultError("error.status must be an HTTP status code (100-599)")
+        rule["error"] = {"status": status, "body": error.get("body")}
+    drop = body.get("drop")
+    if drop is not None and drop not in DROPS:
+        raise FaultError(f"drop must be one of {', '.join(DROPS)}")
+    if drop in ("reset", "close") and error is not None:
+        raise FaultError(f"drop {drop} sends no response: it cannot be combined with error")
+    rule["drop"] = drop
+    rule["latency_ms"] = _int(body, "latency_ms", 0)
+    rule["jitter_ms"] = _int(body, "jitter_ms", 0)
+    probability = body.get("probability", 1.0)
+    if isinstance(probability, bool) or not isinstance(probability, int | float):
+        raise FaultError("probability must be a number between 0 and 1")
+    if not 0.0 <= probability <= 1.0:
+        raise FaultError("probability must be a number between 0 and 1")
+    rule["probability"] = float(probability)
+    rule["after"] = _int(body, "after", 0) or 0
+    rule["times"] = _int(body, "times", 1)
+    if not (error or drop or rule["latency_ms"] or rule["jitter_ms"]):
+        raise FaultError("a rule needs at least one effect: error, drop, latency_ms or jitter_ms")
+    return rule
+
+
+# -- the command-line form ------------------------------------------------------------------------
+
+
+def parse_spec(text: str | dict[str, Any]) -> dict[str, Any]:
+    """``'POST /api/v4/posts* 503 p=0.5 times=3'`` as a rule definition (validated).
+
+    Words: an HTTP method, a path (starts with ``/``), a status code, a drop kind (``reset``,
+    ``close``, ``empty``, ``garbage``), and ``key=value`` pairs: ``p``/``probability``, ``after``,
+    ``times``, ``latency``, ``jitter`` (``200ms``, ``1s``), ``user``, ``channel``, ``body`` (JSON).
+    """
+    if isinstance(text, dict):
+        return validate(text)
+    match: dict[str, str] = {}
+    rule: dict[str, Any] = {"match": match}
+    status: int | None = None
+    body: Any = None
+    try:
+        words = shlex.split(text)
+    except ValueError as exc:
+        raise FaultError(f"cannot parse fault {text!r}: {exc}") from exc
+    for word in words:
+        key, sep, value = word.partition("=")
+        try:
+            if not sep:
+                if word.upper() in METHODS:
+                    match["method"] = word.upper()
+                elif word.startswith(("/", "*")):
+                    match["path"] = word
+                elif word.isdigit() and len(word) == 3:
+                    status = int(word)
+                elif word.lower() in DROPS:
+                    rule["drop"] = word.lower()
+                else:
+                    raise FaultError(f"unknown word {word!r}")
+            elif key in ("p", "probability"):
+                rule["probability"] = float(value)
+            elif key in ("after", "times"):
+                rule[key] = int(value)
+            elif key in ("latency", "jitter"):
+                rule[f"{key}_ms"] = parse_duration_ms(value)
+            elif key in MATCH_KEYS:
+                match[key] = value
+            elif key == "status":
+                status = int(value)
+            elif key == "drop":
+                rule["drop"] = value
+            elif key == "body":
+                body = json.loads(value)
+            else:
+                raise FaultError(f"unknown key {key!r}")
+        except ValueError as exc:
+            raise FaultError(f"cannot parse fault {text!r}: {exc}") from exc
+    if status is not None or body is not None:
+        rule["error"] = {"status": status if status is not None else 500, "body": body}
+    try:
+        return validate(rule)
+    except FaultError as exc:
+        raise FaultError(f"fault {text!r}: {exc}") from exc

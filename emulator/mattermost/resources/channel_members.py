@@ -1,0 +1,325 @@
+"""``api4/channel.go``, second half: memberships, read state, stats, pinned posts, timezones."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
+
+from ...core.ids import is_mattermost_id
+from ...core.runtime import Runtime, runtime
+from .. import api, errors, models, permissions, wire
+from ..tables import member_id
+from .channels import DEFAULT_CHANNEL, body_string, load_channel, readable_channel
+
+blueprint = Blueprint("mm_channel_members", __name__, url_prefix="/api/v4")
+
+Doc = dict[str, Any]
+MAX_LIST_SIZE = 1000
+SCHEME_ROLES = {"channel_user", "channel_admin", "channel_guest"}
+_ROLE_NAME = re.compile(r"^[a-z0-9_]{1,64}$")
+
+
+def _member_or_404(rt: Runtime, channel_id: str, user_id: str) -> Doc:
+    member = rt.store.get("channel_members", member_id(channel_id, user_id))
+    if member is None:
+        raise errors.not_found(
+            errors.CHANNEL_MEMBER_MISSING, f"channel_id={channel_id}, user_id={user_id}"
+        )
+    return member
+
+
+def _require_manage_members(rt: Runtime, user: Doc, channel: Doc) -> None:
+    if channel["type"] == "O":
+        permissions.require_channel(rt, user, channel, "manage_public_channel_members")
+    else:
+        permissions.require_channel(rt, user, channel, "manage_private_channel_members")
+
+
+def _join_one(rt: Runtime, channel: Doc, target_id: str, actor_id: str) -> Doc:
+    """``AddChannelMember`` for one user: they must exist and belong to the channel's team."""
+    target = rt.store.get("users", target_id)
+    if target is None:
+        raise errors.not_found(errors.USER_NOT_FOUND, f"user_id={target_id}")
+    team_member = rt.store.get("team_members", member_id(channel["team_id"], target_id))
+    if team_member is None or team_member["delete_at"]:
+        raise errors.AppError(403, errors.CHANNEL_ADD_NOT_IN_TEAM, f"user_id={target_id}")
+    if channel["delete_at"]:
+        raise errors.bad_request(errors.CHANNEL_DELETED)
+    return models.join_channel(rt, channel, target_id, actor_id)
+
+
+@blueprint.post("/channels/<channel_id>/members")
+def add_members(channel_id: str) -> tuple[Response, int]:
+    """``addChannelMember``: ``user_id`` answers one member, ``user_ids`` a list; each user is
+    tried on its own and the call fails only when none could be added."""
+    rt = runtime()
+    user = api.current_user()
+    api.id_param(channel_id, "channel_id")
+    body = api.json_body(required=False)
+    body = body if isinstance(body, dict) else {}
+    if isinstance(body.get("user_ids"), list):
+        user_ids = body["user_ids"]
+        if len(user_ids) > MAX_LIST_SIZE:
+            raise errors.invalid_body_param("user_ids")
+        if not all(is_mattermost_id(u) for u in user_ids):
+            raise errors.invalid_body_param("user_id in user_ids")
+    else:
+        if not is_mattermost_id(body.get("user_id")):
+            raise errors.invalid_body_param("user_id or user_ids")
+        user_ids = [body["user_id"]]
+    root_id = body.get("post_root_id")
+    if isinstance(root_id, str) and root_id:
+        if not is_mattermost_id(root_id):
+            raise errors.invalid_body_param("post_root_id")
+        root = rt.store.get("posts", root_id)
+        if root is None or root["delete_at"]:
+            raise errors.not_found(errors.POST_NOT_FOUND, f"post_id={root_id}")
+        if root["channel_id"] != channel_id:
+            raise errors.invalid_body_param("post_root_id")
+    else:
+        root = None
+    channel = load_channel(rt, channel_id)
+    if channel["type"] in ("D", "G"):
+        raise errors.bad_request(errors.CHANNEL_ADD_TYPE)
+    if channel["type"] == "P":
+        permissions.require_channel(rt, user, channel, "manage_private_channel_members")
+    can_add_self = permissions.has_team_permission(
+        rt, user, channel["team_id"], "join_public_channels"
+    )
+    can_add_others = permissions.has_channel_permission(
+        rt, user, channel, "manage_public_channel_members"
+    )
+    members: list[Doc] = []
+    last_error: errors.AppError | None = None
+    for target_id in user_ids:
+        existing = rt.store.get("channel_members", member_id(channel["id"], target_id))
+        if channel["type"] == "O":
+            is_self = target_id == user["id"]
+            if is_self and existing is not None:
+                members.append(existing)
+                continue
+            if is_self and not can_add_self:
+                last_error = errors.permission_denied(user["id"], "join_public_channels")
+                continue
+            if not is_self and not can_add_others:
+                last_error = errors.permission_denied(user["id"], "manage_public_channel_members")
+                continue
+        if existing is not None:
+            members.append(existing)
+            continue
+        try:
+            members.append(_join_one(rt, channel, target_id, user["id"]))
+        except errors.AppError as error:
+            last_error = error
+            continue
+        if root is not None:
+            models.set_thread_following(rt, root, target_id, True)
+    if last_error is not None and not members:
+        raise last_error
+    rendered = [wire.channel_member(m, user["id"]) for m in members]
+    single = body.get("user_id") is not None and len(members) == 1
+    if single and members[0]["user_id"] == body["user_id"]:
+        return jsonify(rendered[0]), 201
+    return jsonify(rendered), 201
+
+
+@blueprint.delete("/channels/<channel_id>/members/<user_id>")
+def remove_member(channel_id: str, user_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    target_id = api.user_id_param(user_id)
+    channel = load_channel(rt, channel_id)
+    if rt.store.get("users", target_id) is None:
+        raise errors.not_found(errors.USER_NOT_FOUND, f"user_id={target_id}")
+    if channel["type"] not in ("O", "P"):
+        raise errors.bad_request(errors.CHANNEL_REMOVE_TYPE)
+    if target_id != user["id"]:
+        _require_manage_members(rt, user, channel)
+    if channel["name"] == DEFAULT_CHANNEL:
+        raise errors.AppError(400, errors.CHANNEL_REMOVE_DEFAULT, Channel=DEFAULT_CHANNEL)
+    _member_or_404(rt, channel["id"], target_id)
+    models.leave_channel(rt, channel, target_id, user["id"])
+    return jsonify(wire.status_ok())
+
+
+def _channel_permission(rt: Runtime, user: Doc, channel_id: str, permission: str) -> Doc:
+    """``SessionHasPermissionToChannel``: an unknown channel is as forbidden as a foreign one."""
+    channel = rt.store.get("channels", api.id_param(channel_id, "channel_id"))
+    if channel is None or not permissions.has_channel_permission(rt, user, channel, permission):
+        raise errors.permission_denied(user["id"], permission)
+    return channel
+
+
+@blueprint.get("/channels/<channel_id>/members")
+def get_members(channel_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    channel = _channel_permission(rt, user, channel_id, "read_channel")
+    page, per_page = api.paging()
+    members = rt.store.find_page(
+        "channel_members", "channel_id", channel["id"], page * per_page, per_page, False
+    )
+    return jsonify([wire.channel_member(m, user["id"]) for m in members])
+
+
+@blueprint.get("/channels/<channel_id>/members/<user_id>")
+def get_member(channel_id: str, user_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    target_id = api.user_id_param(user_id)
+    channel = _channel_permission(rt, user, channel_id, "read_channel")
+    member = _member_or_404(rt, channel["id"], target_id)
+    return jsonify(wire.channel_member(member, user["id"]))
+
+
+@blueprint.post("/channels/<channel_id>/members/ids")
+def get_members_by_ids(channel_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    api.id_param(channel_id, "channel_id")
+    body = api.json_body(required=False)
+    if not isinstance(body, list) or not all(isinstance(u, str) for u in body):
+        raise errors.bad_request(errors.PAYLOAD_PARSE)
+    if not body:
+        raise errors.invalid_body_param("user_ids")
+    channel = _channel_permission(rt, user, channel_id, "read_channel")
+    found = []
+    for target_id in sorted(set(body)):
+        member = rt.store.get("channel_members", member_id(channel["id"], target_id))
+        if member is not None:
+            found.append(wire.channel_member(member, user["id"]))
+    return jsonify(found)
+
+
+@blueprint.put("/channels/<channel_id>/members/<user_id>/roles")
+def update_member_roles(channel_id: str, user_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    target_id = api.user_id_param(user_id)
+    body = api.json_object("roles")
+    roles = body.get("roles")
+    if not isinstance(roles, str) or not all(_ROLE_NAME.match(r) for r in roles.split()):
+        raise errors.invalid_body_param("roles")
+    channel = _channel_permission(rt, user, channel_id, "manage_channel_roles")
+    member = _member_or_404(rt, channel["id"], target_id)
+    wanted = roles.split()
+    if any(role not in SCHEME_ROLES for role in wanted) or "channel_guest" in wanted:
+        raise errors.bad_request(errors.CHANNEL_ROLE_INVALID)
+    if "channel_user" not in wanted:
+        raise errors.bad_request(errors.CHANNEL_ROLE_NO_USER)
+    admin = "channel_admin" in wanted
+    rt.store.update(
+        "channel_members",
+        member["id"],
+        {
+            "roles": "channel_user channel_admin" if admin else "channel_user",
+            "scheme_admin": admin,
+            "last_update_at": rt.clock.now_ms(),
+        },
+    )
+    return jsonify(wire.status_ok())
+
+
+@blueprint.put("/channels/<channel_id>/members/<user_id>/notify_props")
+def update_member_notify_props(channel_id: str, user_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    target_id = api.user_id_param(user_id)
+    body = api.json_object("notify_props")
+    if not all(isinstance(v, str) for v in body.values()):
+        raise errors.invalid_body_param("notify_props")
+    permissions.require_self_or(user, target_id)
+    channel = load_channel(rt, channel_id)
+    member = _member_or_404(rt, channel["id"], target_id)
+    rt.store.update(
+        "channel_members",
+        member["id"],
+        {"notify_props": {**member["notify_props"], **body}, "last_update_at": rt.clock.now_ms()},
+    )
+    return jsonify(wire.status_ok())
+
+
+@blueprint.post("/channels/members/<user_id>/view")
+def view_channel(user_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    target_id = api.user_id_param(user_id)
+    permissions.require_self_or(user, target_id)
+    body = api.json_object("channel_view")
+    channel_id = body_string(body, "channel_id")
+    prev_id = body_string(body, "prev_channel_id")
+    if channel_id and not is_mattermost_id(channel_id):
+        raise errors.invalid_body_param("channel_view.channel_id")
+    if prev_id and not is_mattermost_id(prev_id):
+        raise errors.invalid_body_param("channel_view.prev_channel_id")
+    ids = [c for c in (channel_id, prev_id) if c]
+    for cid in ids:
+        channel = rt.store.get("channels", cid)
+        if channel is not None and not permissions.has_channel_permission(
+            rt, user, channel, "read_channel"
+        ):
+            raise errors.permission_denied(user["id"], "read_channel")
+    models.view_channels(rt, target_id, ids)
+    times = {}
+    for cid in ids:
+        channel = rt.store.get("channels", cid)
+        if channel is not None and rt.store.get("channel_members", member_id(cid, target_id)):
+            times[cid] = channel["last_post_at"]
+    return jsonify({"status": "OK", "last_viewed_at_times": times})
+
+
+@blueprint.get("/users/<user_id>/channels/<channel_id>/unread")
+def get_unread(user_id: str, channel_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    target_id = api.user_id_param(user_id)
+    permissions.require_self_or(user, target_id)
+    channel = _channel_permission(rt, user, channel_id, "read_channel")
+    member = _member_or_404(rt, channel["id"], target_id)
+    return jsonify(wire.channel_unread(channel, member))
+
+
+@blueprint.get("/channels/<channel_id>/stats")
+def get_stats(channel_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    channel = _channel_permission(rt, user, channel_id, "read_channel")
+    files = sum(
+        1 for f in rt.store.find("files", "channel_id", channel["id"]) if not f["delete_at"]
+    )
+    return jsonify(
+        wire.channel_stats(
+            channel["id"],
+            rt.store.count_by("channel_members", "channel_id", channel["id"]),
+            rt.store.count_by("posts", "pinned", channel["id"]),
+            files,
+        )
+    )
+
+
+@blueprint.get("/channels/<channel_id>/pinned")
+def get_pinned(channel_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    channel = readable_channel(rt, user, channel_id)
+    posts = sorted(rt.store.find("posts", "pinned", channel["id"]), key=lambda p: -p["create_at"])
+    rendered = [models.render_post(rt, p) for p in posts]
+    return jsonify(wire.post_list(rendered, [p["id"] for p in posts]))
+
+
+@blueprint.get("/channels/<channel_id>/timezones")
+def get_timezones(channel_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    channel = _channel_permission(rt, user, channel_id, "read_channel")
+    zones: dict[str, None] = {}
+    for member in rt.store.find("channel_members", "channel_id", channel["id"]):
+        account = rt.store.get("users", member["user_id"])
+        tz = (account or {}).get("timezone") or {}
+        automatic = tz.get("useAutomaticTimezone") == "true"
+        name = tz.get("automaticTimezone") if automatic else tz.get("manualTimezone")
+        if name:
+            zones[name] = None
+    return jsonify(list(zones))

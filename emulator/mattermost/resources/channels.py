@@ -1,0 +1,392 @@
+"""``api4/channel.go``: creating, reading, changing and archiving channels.
+
+Memberships, read state and stats are in ``channel_members.py``. The helpers at the top (loading a
+channel, the read check) are shared by the other part-B resources.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from ...core.ids import is_mattermost_id
+from ...core.runtime import Runtime, runtime
+from .. import api, errors, models, permissions, wire
+from ..tables import member_id
+
+blueprint = Blueprint("mm_channels", __name__, url_prefix="/api/v4")
+
+Doc = dict[str, Any]
+DEFAULT_CHANNEL = "town-square"
+
+
+# -- shared helpers ---------------------------------------------------------------------------
+
+
+def load_channel(rt: Runtime, channel_id: str) -> Doc:
+    channel = rt.store.get("channels", api.id_param(channel_id, "channel_id"))
+    if channel is None:
+        raise errors.not_found(errors.CHANNEL_NOT_FOUND, f"channel_id={channel_id}")
+    return channel
+
+
+def load_team(rt: Runtime, team_id: str) -> Doc:
+    team = rt.store.get("teams", api.id_param(team_id, "team_id"))
+    if team is None:
+        raise errors.not_found(errors.TEAM_NOT_FOUND, f"team_id={team_id}")
+    return team
+
+
+def can_read_channel(rt: Runtime, user: Doc, channel: Doc) -> bool:
+    """``read_channel`` in the channel, or ``read_public_channel`` in the team of a public one."""
+    if permissions.has_channel_permission(rt, user, channel, "read_channel"):
+        return True
+    return channel["type"] == "O" and permissions.has_team_permission(
+        rt, user, channel["team_id"], "read_public_channel"
+    )
+
+
+def require_read_channel(rt: Runtime, user: Doc, channel: Doc) -> None:
+    if not can_read_channel(rt, user, channel):
+        raise errors.permission_denied(user["id"], "read_channel")
+
+
+def readable_channel(rt: Runtime, user: Doc, channel_id: str) -> Doc:
+    channel = load_channel(rt, channel_id)
+    require_read_channel(rt, user, channel)
+    return channel
+
+
+def body_string(body: Doc, name: str, default: str = "") -> str:
+    value = body.get(name, default)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise errors.invalid_body_param(name)
+    return value
+
+
+def check_types(body: Doc, spec: dict[str, Any], name: str) -> None:
+    """What Go's JSON decoding into a struct refuses: a field of the wrong type fails the whole
+    body, reported under the body's name (``SetInvalidParamWithErr``)."""
+    for key, kind in spec.items():
+        value = body.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise errors.invalid_body_param(name)
+
+
+CHANNEL_FIELDS = {
+    "id": str,
+    "team_id": str,
+    "type": str,
+    "name": str,
+    "display_name": str,
+    "header": str,
+    "purpose": str,
+}
+
+
+def id_list_body() -> list[str]:
+    """A JSON array of strings (``ArrayFromJSON``), or the real payload parse error."""
+    body = api.json_body(required=False)
+    if not isinstance(body, list) or not all(isinstance(v, str) for v in body):
+        raise errors.bad_request(errors.PAYLOAD_PARSE)
+    return body
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+# -- create -----------------------------------------------------------------------------------
+
+
+@blueprint.post("/channels")
+def create_channel() -> tuple[Response, int]:
+    rt = runtime()
+    user = api.current_user()
+    body = api.json_object("channel")
+    check_types(body, CHANNEL_FIELDS, "channel")
+    team_id = body_string(body, "team_id")
+    channel_type = body_string(body, "type")
+    if not team_id:
+        raise errors.invalid_body_param("team_id")
+    if not body_string(body, "display_name"):
+        raise errors.invalid_body_param("display_name")
+    if channel_type == "O":
+        permissions.require_team(rt, user, team_id, "create_public_channel")
+    elif channel_type == "P":
+        permissions.require_team(rt, user, team_id, "create_private_channel")
+    elif channel_type in ("D", "G"):
+        raise errors.bad_request(errors.CHANNEL_CREATE_DIRECT)
+    else:
+        raise errors.bad_request(errors.CHANNEL_TYPE_INVALID)
+    team = load_team(rt, team_id)
+    channel = models.create_team_channel(
+        rt,
+        team=team,
+        creator_id=user["id"],
+        name=body_string(body, "name"),
+        display_name=body_string(body, "display_name"),
+        channel_type=channel_type,
+        purpose=body_string(body, "purpose"),
+        header=body_string(body, "header"),
+    )
+    return jsonify(wire.channel(channel)), 201
+
+
+def _existing_users(rt: Runtime, user_ids: list[str], error_id: str) -> None:
+    for user_id in user_ids:
+        target = rt.store.get("users", user_id)
+        if target is None or target["delete_at"]:
+            raise errors.bad_request(error_id, f"user_id={user_id}")
+
+
+@blueprint.post("/channels/direct")
+def create_direct_channel() -> tuple[Response, int]:
+    rt = runtime()
+    user = api.current_user()
+    user_ids = list(dict.fromkeys(id_list_body()))
+    if user_ids == [user["id"]]:
+        user_ids = [user["id"], user["id"]]
+    if len(user_ids) != 2:
+        raise errors.invalid_body_param("user_ids")
+    for user_id in user_ids:
+        if not is_mattermost_id(user_id):
+            raise errors.invalid_body_param("user_id")
+    permissions.require_system(user, "create_direct_channel")
+    if user["id"] not in user_ids:
+        permissions.require_system(user, "manage_system")
+    _existing_users(rt, user_ids, errors.DIRECT_INVALID_USER)
+    created = rt.store.find_one("channels", "team_name", ("", models.dm_channel_name(*user_ids)))
+    channel = models.create_direct_channel(rt, user_ids[0], user_ids[1])
+    if created is None and rt.events.active:
+        other = user_ids[1] if user_ids[0] == user["id"] else user_ids[0]
+        rt.events.publish(
+            "direct_added",
+            {
+                "data": {"creator_id": user["id"], "teammate_id": other},
+                "broadcast": models._broadcast(channel_id=channel["id"]),
+            },
+        )
+    return jsonify(wire.channel(channel)), 201
+
+
+@blueprint.post("/channels/group")
+def create_group_channel() -> tuple[Response, int]:
+    rt = runtime()
+    user = api.current_user()
+    user_ids = sorted(set(id_list_body()))
+    if not user_ids:
+        raise errors.invalid_body_param("user_ids")
+    for user_id in user_ids:
+        if not is_mattermost_id(user_id):
+            raise errors.invalid_body_param("user_id")
+    if user["id"] not in user_ids:
+        user_ids = [*user_ids, user["id"]]
+    user_ids = list(dict.fromkeys(user_ids))
+    permissions.require_system(user, "create_group_channel")
+    if not 3 <= len(user_ids) <= 8:
+        raise errors.bad_request(errors.GROUP_BAD_SIZE)
+    _existing_users(rt, user_ids, errors.GROUP_BAD_USER)
+    existed = rt.store.find_one("channels", "team_name", ("", models.group_channel_name(user_ids)))
+    channel = models.create_group_channel(rt, user_ids)
+    if existed is None and rt.events.active:
+        for member in user_ids:
+            rt.events.publish(
+                "group_added",
+                {
+                    "data": {"teammate_ids": _json([u for u in user_ids if u != member])},
+                    "broadcast": models._broadcast(channel_id=channel["id"], user_id=member),
+                },
+            )
+    return jsonify(wire.channel(channel)), 201
+
+
+# -- read -------------------------------------------------------------------------------------
+
+
+@blueprint.get("/channels/<channel_id>")
+def get_channel(channel_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    return jsonify(wire.channel(readable_channel(rt, user, channel_id)))
+
+
+def _channel_by_name(rt: Runtime, user: Doc, team: Doc, name: str) -> Doc:
+    channel = rt.store.find_one("channels", "team_name", (team["id"], name))
+    include_deleted = request.args.get("include_deleted") == "true"
+    if channel is None or (channel["delete_at"] and not include_deleted):
+        raise errors.not_found(errors.CHANNEL_NAME_MISSING, f"name={name}")
+    if channel["type"] == "O":
+        if not permissions.has_channel_permission(rt, user, channel, "read_channel"):
+            permissions.require_team(rt, user, team["id"], "read_public_channel")
+    elif not permissions.has_team_permission(
+        rt, user, team["id"], "manage_team"
+    ) and not permissions.has_channel_permission(rt, user, channel, "read_channel"):
+        # Private channels a caller may not read are "not found", not "forbidden" (team admins
+        # see them all).
+        raise errors.not_found(errors.CHANNEL_NAME_MISSING, f"teamId={team['id']}, name={name}")
+    return channel
+
+
+@blueprint.get("/teams/<team_id>/channels/name/<channel_name>")
+def get_channel_by_name(team_id: str, channel_name: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    team = load_team(rt, team_id)
+    return jsonify(wire.channel(_channel_by_name(rt, user, team, channel_name)))
+
+
+@blueprint.get("/teams/name/<team_name>/channels/name/<channel_name>")
+def get_channel_by_team_and_name(team_name: str, channel_name: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    team = rt.store.find_one("teams", "name", team_name)
+    if team is None:
+        raise errors.not_found(errors.TEAM_NAME_NOT_FOUND, f"team_name={team_name}")
+    return jsonify(wire.channel(_channel_by_name(rt, user, team, channel_name)))
+
+
+# -- change -----------------------------------------------------------------------------------
+
+
+def _require_manage_properties(rt: Runtime, user: Doc, channel: Doc) -> None:
+    if channel["type"] == "O":
+        permissions.require_channel(rt, user, channel, "manage_public_channel_properties")
+    elif channel["type"] == "P":
+        permissions.require_channel(rt, user, channel, "manage_private_channel_properties")
+    elif rt.store.get("channel_members", member_id(channel["id"], user["id"])) is None:
+        # Direct and group messages: any member may change the header, nobody else.
+        raise errors.AppError(403, errors.CHANNEL_PATCH_FORBIDDEN)
+
+
+def _apply_changes(rt: Runtime, channel: Doc, changes: Doc, dm_error: str) -> Doc:
+    if channel["type"] in ("D", "G") and any(
+        k in changes and changes[k] != channel[k] for k in ("name", "display_name", "purpose")
+    ):
+        raise errors.bad_request(dm_error)
+    if channel["delete_at"]:
+        raise errors.bad_request(errors.CHANNEL_DELETED)
+    if channel["name"] == DEFAULT_CHANNEL and changes.get("name", DEFAULT_CHANNEL) != (
+        DEFAULT_CHANNEL
+    ):
+        raise errors.AppError(400, errors.CHANNEL_DEFAULT_RENAME, Channel=DEFAULT_CHANNEL)
+    if "display_name" in changes:
+        changes["display_name"] = changes["display_name"].strip()
+    return models.update_channel(rt, channel, changes)
+
+
+@blueprint.put("/channels/<channel_id>/patch")
+def patch_channel(channel_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    api.id_param(channel_id, "channel_id")
+    body = api.json_object("channel")
+    check_types(body, CHANNEL_FIELDS, "channel")
+    channel = load_channel(rt, channel_id)
+    changes = {
+        name: body[name]
+        for name in ("display_name", "name", "header", "purpose")
+        if body.get(name) is not None
+    }
+    if not changes:
+        raise errors.bad_request(errors.CHANNEL_PATCH_NO_CHANGES)
+    _require_manage_properties(rt, user, channel)
+    updated = _apply_changes(rt, channel, changes, errors.CHANNEL_DM_GM_PATCH)
+    fields = tuple(f for f in ("header", "purpose", "display_name") if f in changes)
+    models.post_channel_change_messages(rt, channel, updated, user["id"], fields)
+    return jsonify(wire.channel(updated))
+
+
+@blueprint.put("/channels/<channel_id>")
+def update_channel(channel_id: str) -> Response:
+    """``updateChannel``: header and purpose are replaced as sent (absent means empty), name and
+    display name only when non-empty; the type never changes."""
+    rt = runtime()
+    user = api.current_user()
+    api.id_param(channel_id, "channel_id")
+    body = api.json_object("channel")
+    check_types(body, CHANNEL_FIELDS, "channel")
+    if body.get("id") != channel_id:
+        raise errors.invalid_body_param("channel_id")
+    channel = load_channel(rt, channel_id)
+    _require_manage_properties(rt, user, channel)
+    changes = {"header": body.get("header") or "", "purpose": body.get("purpose") or ""}
+    for name in ("display_name", "name"):
+        if body.get(name):
+            changes[name] = body[name]
+    if channel["type"] in ("D", "G") and any(
+        k in changes and changes[k] != channel[k] for k in ("name", "display_name", "purpose")
+    ):
+        raise errors.bad_request(errors.CHANNEL_DM_GM_UPDATE)
+    if channel["delete_at"]:
+        raise errors.bad_request(errors.CHANNEL_DELETED)
+    if body.get("type") and body["type"] != channel["type"]:
+        raise errors.bad_request(errors.CHANNEL_TYPE_CHANGE)
+    updated = _apply_changes(rt, channel, changes, errors.CHANNEL_DM_GM_UPDATE)
+    models.post_channel_change_messages(rt, channel, updated, user["id"], ("display_name",))
+    return jsonify(wire.channel(updated))
+
+
+@blueprint.delete("/channels/<channel_id>")
+def delete_channel(channel_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    channel = load_channel(rt, channel_id)
+    if channel["type"] in ("D", "G"):
+        raise errors.bad_request(errors.CHANNEL_DELETE_DM)
+    permission = "delete_public_channel" if channel["type"] == "O" else "delete_private_channel"
+    permissions.require_channel(rt, user, channel, permission)
+    if channel["delete_at"]:
+        raise errors.bad_request(errors.CHANNEL_DELETE_DELETED)
+    if channel["name"] == DEFAULT_CHANNEL:
+        raise errors.AppError(400, errors.CHANNEL_DELETE_DEFAULT, Channel=DEFAULT_CHANNEL)
+    with rt.store.transaction():
+        models.post_archive_message(rt, channel, user["id"], restored=False)
+        models.archive_channel(rt, rt.store.get("channels", channel["id"]))
+    return jsonify(wire.status_ok())
+
+
+@blueprint.post("/channels/<channel_id>/restore")
+def restore_channel(channel_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    channel = load_channel(rt, channel_id)
+    permissions.require_team(rt, user, channel["team_id"], "manage_team")
+    if not channel["delete_at"]:
+        raise errors.bad_request(errors.CHANNEL_NOT_ARCHIVED)
+    with rt.store.transaction():
+        restored = models.restore_channel(rt, channel)
+        models.post_archive_message(rt, restored, user["id"], restored=True)
+    return jsonify(wire.channel(restored))
+
+
+@blueprint.put("/channels/<channel_id>/privacy")
+def update_privacy(channel_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    channel = load_channel(rt, channel_id)
+    body = api.json_object("privacy")
+    privacy = body.get("privacy")
+    if privacy not in ("O", "P"):
+        raise errors.invalid_body_param("privacy")
+    if channel["type"] not in ("O", "P"):
+        raise errors.bad_request(errors.CHANNEL_TYPE_CHANGE)
+    permission = (
+        "convert_public_channel_to_private"
+        if privacy == "P"
+        else "convert_private_channel_to_public"
+    )
+    permissions.require_channel(rt, user, channel, permission)
+    if channel["name"] == DEFAULT_CHANNEL and privacy == "P":
+        raise errors.bad_request(errors.CHANNEL_PRIVACY_DEFAULT)
+    if channel["delete_at"]:
+        raise errors.bad_request(errors.CHANNEL_DELETED)
+    if privacy == channel["type"]:
+        return jsonify(wire.channel(channel))
+    return jsonify(wire.channel(models.convert_channel(rt, channel, privacy)))

@@ -1,0 +1,197 @@
+"""``api4/command.go``: custom slash command CRUD (executing them is another module's)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from ...core.ids import is_mattermost_id
+from ...core.runtime import Runtime, runtime
+from .. import api, errors, models, permissions, wire
+from .channels import body_string, check_types
+
+blueprint = Blueprint("mm_commands", __name__, url_prefix="/api/v4")
+
+Doc = dict[str, Any]
+MANAGE = "manage_slash_commands"
+MANAGE_OTHERS = "manage_others_slash_commands"
+
+
+def _enabled(rt: Runtime) -> None:
+    if not models.get_config(rt)["ServiceSettings"]["EnableCommands"]:
+        raise errors.AppError(501, errors.COMMANDS_DISABLED)
+
+
+COMMAND_FIELDS = {
+    "id": str,
+    "team_id": str,
+    "trigger": str,
+    "method": str,
+    "username": str,
+    "icon_url": str,
+    "auto_complete": bool,
+    "auto_complete_desc": str,
+    "auto_complete_hint": str,
+    "display_name": str,
+    "description": str,
+    "url": str,
+}
+
+
+def _fields(body: Doc, old: Doc | None = None) -> Doc:
+    check_types(body, COMMAND_FIELDS, "command")
+    old = old or {}
+    auto_complete = body.get("auto_complete", old.get("auto_complete", False))
+    if not isinstance(auto_complete, bool):
+        raise errors.invalid_body_param("auto_complete")
+    fields = {
+        name: body_string(body, name, old.get(name, ""))
+        for name in (
+            "trigger",
+            "method",
+            "username",
+            "icon_url",
+            "auto_complete_desc",
+            "auto_complete_hint",
+            "display_name",
+            "description",
+            "url",
+        )
+    }
+    fields["auto_complete"] = auto_complete
+    return fields
+
+
+def _load(rt: Runtime, user: Doc, command_id: str, others_hidden: bool = False) -> Doc:
+    """A command the caller may manage. Unknown ones, and ones in a team where the caller may not
+    manage commands, are "not found" so their existence does not leak; someone else's command is
+    a 403 (a 404 too when ``others_hidden``, as ``getCommand`` answers)."""
+    command = rt.store.get("commands", api.id_param(command_id, "command_id"))
+    if command is None or not (
+        permissions.has_team_permission(rt, user, command["team_id"], "view_team")
+        and permissions.has_team_permission(rt, user, command["team_id"], MANAGE)
+    ):
+        raise errors.not_found(errors.COMMAND_NOT_FOUND, f"command_id={command_id}")
+    if command["creator_id"] != user["id"] and not permissions.has_team_permission(
+        rt, user, command["team_id"], MANAGE_OTHERS
+    ):
+        if others_hidden:
+            raise errors.not_found(errors.COMMAND_NOT_FOUND, f"command_id={command_id}")
+        raise errors.permission_denied(user["id"], MANAGE_OTHERS)
+    return command
+
+
+@blueprint.post("/commands")
+def create_command() -> tuple[Response, int]:
+    rt = runtime()
+    user = api.current_user()
+    body = api.json_object("command")
+    fields = _fields(body)
+    team_id = body_string(body, "team_id")
+    creator_id = body_string(body, "creator_id") or user["id"]
+    if not is_mattermost_id(team_id):
+        raise errors.permission_denied(user["id"], MANAGE)
+    permissions.require_team(rt, user, team_id, MANAGE)
+    if creator_id != user["id"]:
+        permissions.require_team(rt, user, team_id, MANAGE_OTHERS)
+        if not is_mattermost_id(creator_id) or rt.store.get("users", creator_id) is None:
+            raise errors.not_found(errors.USER_NOT_FOUND, f"user_id={creator_id}")
+    _enabled(rt)
+    command = models.save_command(
+        rt,
+        {
+            "id": "",
+            "token": "",
+            "create_at": 0,
+            "update_at": 0,
+            "delete_at": 0,
+            "creator_id": creator_id,
+            "team_id": team_id,
+            **fields,
+            "plugin_id": "",
+        },
+    )
+    return jsonify(wire.command(command)), 201
+
+
+@blueprint.get("/commands")
+def list_commands() -> Response:
+    rt = runtime()
+    user = api.current_user()
+    team_id = request.args.get("team_id", "")
+    if not team_id:
+        raise errors.invalid_body_param("team_id")
+    custom_only = request.args.get("custom_only", "").lower() in ("1", "t", "true")
+    permissions.require_team(rt, user, team_id, "view_team")
+    _enabled(rt)
+    commands = rt.store.find("commands", "team_id", team_id)
+    if custom_only:
+        permissions.require_team(rt, user, team_id, MANAGE)
+    else:
+        if not permissions.has_team_permission(rt, user, team_id, MANAGE):
+            return jsonify(
+                [wire.command(c, with_token=False) for c in commands if c["auto_complete"]]
+            )
+    if not permissions.has_team_permission(rt, user, team_id, MANAGE_OTHERS):
+        commands = [c for c in commands if c["creator_id"] == user["id"]]
+    return jsonify([wire.command(c) for c in sorted(commands, key=lambda c: c["create_at"])])
+
+
+@blueprint.get("/teams/<team_id>/commands/autocomplete")
+def autocomplete_commands(team_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    api.id_param(team_id, "team_id")
+    permissions.require_team(rt, user, team_id, "view_team")
+    _enabled(rt)
+    commands = [c for c in rt.store.find("commands", "team_id", team_id) if c["auto_complete"]]
+    return jsonify([wire.command(c, with_token=False) for c in commands])
+
+
+@blueprint.get("/commands/<command_id>")
+def get_command(command_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    _enabled(rt)
+    return jsonify(wire.command(_load(rt, user, command_id, others_hidden=True)))
+
+
+@blueprint.put("/commands/<command_id>")
+def update_command(command_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    api.id_param(command_id, "command_id")
+    body = api.json_object("command")
+    if body.get("id") != command_id:
+        raise errors.invalid_body_param("command")
+    _enabled(rt)
+    old = rt.store.get("commands", command_id)
+    if old is None:
+        raise errors.not_found(errors.COMMAND_NOT_FOUND, f"command_id={command_id}")
+    if body.get("team_id") != old["team_id"]:
+        raise errors.AppError(400, errors.COMMAND_TEAM_MISMATCH, f"user_id={user['id']}")
+    old = _load(rt, user, command_id)
+    command = models.save_command(rt, {**old, **_fields(body, old)})
+    return jsonify(wire.command(command))
+
+
+@blueprint.delete("/commands/<command_id>")
+def delete_command(command_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    _enabled(rt)
+    command = _load(rt, user, command_id)
+    rt.store.delete("commands", command["id"])
+    return jsonify(wire.status_ok())
+
+
+@blueprint.put("/commands/<command_id>/regen_token")
+def regen_command_token(command_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    _enabled(rt)
+    command = _load(rt, user, command_id)
+    token = rt.ids.mattermost_token()
+    rt.store.update("commands", command["id"], {"token": token, "update_at": rt.clock.now_ms()})
+    return jsonify({"token": token})

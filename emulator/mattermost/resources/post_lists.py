@@ -1,0 +1,263 @@
+"""``api4/post.go``, the PostList answers: channel history, the unread window, search."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from ...core.ids import is_mattermost_id
+from ...core.pagination import int_param
+from ...core.runtime import Runtime, runtime
+from .. import api, errors, models, permissions, wire
+from ..tables import member_id
+from .channels import can_read_channel, load_channel
+from .posts import post_list
+
+blueprint = Blueprint("mm_post_lists", __name__, url_prefix="/api/v4")
+
+Doc = dict[str, Any]
+
+
+def _readable_history(rt: Runtime, user: Doc, channel_id: str) -> Doc:
+    channel = load_channel(rt, channel_id)
+    if not can_read_channel(rt, user, channel):
+        raise errors.permission_denied(user["id"], "read_channel_content")
+    return channel
+
+
+def _live_page(rt: Runtime, channel_id: str, offset: int, limit: int) -> tuple[list[Doc], bool]:
+    """Newest-first page of live posts, reading the channel bucket only as far as needed (not at
+    all before ``offset`` when the channel has no deleted posts)."""
+    if not rt.store.count_by("posts", "deleted", channel_id):
+        page = rt.store.find_page("posts", "channel_id", channel_id, offset, limit + 1)
+        return page[:limit], len(page) > limit
+    posts: list[Doc] = []
+    skipped = 0
+    cursor = 0
+    chunk = max(limit + 1, 256)
+    while True:
+        batch = rt.store.find_page("posts", "channel_id", channel_id, cursor, chunk)
+        cursor += len(batch)
+        for post in batch:
+            if post["delete_at"]:
+                continue
+            if skipped < offset:
+                skipped += 1
+                continue
+            if len(posts) == limit:
+                return posts, True
+            posts.append(post)
+        if len(batch) < chunk:
+            return posts, False
+
+
+@blueprint.get("/channels/<channel_id>/posts")
+def get_channel_posts(channel_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    channel = _readable_history(rt, user, channel_id)
+    page, per_page = api.paging()
+    before = request.args.get("before", "")
+    after = request.args.get("after", "")
+    for name, value in (("after", after), ("before", before)):
+        if value and not is_mattermost_id(value):
+            raise errors.invalid_body_param(name)
+    try:
+        since = int(request.args.get("since") or 0)
+    except ValueError:
+        raise errors.invalid_body_param("since") from None
+    if request.args.get("include_deleted", "").lower() in ("1", "true") and (
+        not permissions.is_system_admin(user)
+    ):
+        raise errors.permission_denied(user["id"], "read_deleted_posts")
+    if since > 0:
+        # "Changed since": every post created, edited or deleted after the time, roots included.
+        changed = [
+            p for p in rt.store.find("posts", "channel_id", channel["id"]) if p["update_at"] > since
+        ]
+        changed.sort(key=lambda p: p["create_at"], reverse=True)
+        return jsonify(post_list(rt, changed))
+    if before or after:
+        anchor = rt.store.get("posts", before or after)
+        if anchor is None or anchor["channel_id"] != channel["id"]:
+            return jsonify(post_list(rt, []))
+        live = [
+            p
+            for p in rt.store.find("posts", "channel_id", channel["id"])
+            if not p["delete_at"] or p["id"] == anchor["id"]
+        ]
+        live.sort(key=lambda p: p["create_at"])
+        index = next(i for i, p in enumerate(live) if p["id"] == anchor["id"])
+        live = [p for p in live if p["id"] != anchor["id"]]
+        if before:
+            end = index - page * per_page
+            start = max(end - per_page, 0)
+            chunk = live[start : max(end, 0)]
+            posts = list(reversed(chunk))
+            prev_id = live[start - 1]["id"] if start > 0 else ""
+            next_id = anchor["id"]
+            return jsonify(
+                post_list(rt, posts, next_post_id=next_id, prev_post_id=prev_id, has_next=start > 0)
+            )
+        start = index + page * per_page
+        chunk = live[start : start + per_page]
+        posts = list(reversed(chunk))
+        end = start + len(chunk)
+        next_id = live[end]["id"] if end < len(live) else ""
+        return jsonify(
+            post_list(
+                rt, posts, next_post_id=next_id, prev_post_id=anchor["id"], has_next=bool(next_id)
+            )
+        )
+    posts, more = _live_page(rt, channel["id"], page * per_page, per_page)
+    prev_id = ""
+    if more:
+        following, _ = _live_page(rt, channel["id"], (page + 1) * per_page, 1)
+        prev_id = following[0]["id"] if following else ""
+    next_id = ""
+    if page > 0:
+        newer, _ = _live_page(rt, channel["id"], page * per_page - 1, 1)
+        next_id = newer[0]["id"] if newer else ""
+    return jsonify(post_list(rt, posts, next_post_id=next_id, prev_post_id=prev_id, has_next=more))
+
+
+@blueprint.get("/users/<user_id>/channels/<channel_id>/posts/unread")
+def get_unread_posts(user_id: str, channel_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    target_id = api.user_id_param(user_id)
+    permissions.require_self_or(user, target_id)
+    channel = _readable_history(rt, user, channel_id)
+    member = rt.store.get("channel_members", member_id(channel["id"], target_id))
+    if member is None:
+        raise errors.not_found(errors.CHANNEL_MEMBER_MISSING)
+    limit_before = min(max(int_param(request.args, "limit_before", 60), 0), 200)
+    limit_after = min(max(int_param(request.args, "limit_after", 60), 0), 200)
+    if limit_after == 0:
+        raise errors.invalid_url_param("limit_after")
+    live = [p for p in rt.store.find("posts", "channel_id", channel["id"]) if not p["delete_at"]]
+    live.sort(key=lambda p: p["create_at"])
+    split = next(
+        (i for i, p in enumerate(live) if p["create_at"] > member["last_viewed_at"]), len(live)
+    )
+    older = live[max(split - limit_before, 0) : split]
+    newer = live[split : split + limit_after]
+    posts = list(reversed(older + newer))
+    start, end = split - len(older), split + len(newer)
+    return jsonify(
+        post_list(
+            rt,
+            posts,
+            next_post_id=live[end]["id"] if end < len(live) else "",
+            prev_post_id=live[start - 1]["id"] if start > 0 else "",
+            has_next=end < len(live),
+        )
+    )
+
+
+# -- search -----------------------------------------------------------------------------------
+
+_TOKEN_RE = re.compile(r'"[^"]*"|\S+')
+
+
+def _parse_terms(terms: str) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(words, phrases, from: usernames, in: channel names); ``-word`` exclusions are kept as
+    words with a leading dash."""
+    words, phrases, senders, channels = [], [], [], []
+    for token in _TOKEN_RE.findall(terms):
+        lowered = token.lower()
+        if lowered.startswith("from:"):
+            senders.append(lowered[5:].lstrip("@"))
+        elif lowered.startswith(("in:", "channel:")):
+            channels.append(lowered.split(":", 1)[1].lstrip("~"))
+        elif token.startswith('"') and token.endswith('"') and len(token) > 1:
+            phrases.append(lowered.strip('"'))
+        else:
+            words.append(lowered)
+    return words, phrases, senders, channels
+
+
+def _word_matches(word: str, text_words: list[str]) -> bool:
+    if word.endswith("*"):
+        return any(w.startswith(word[:-1]) for w in text_words)
+    return word in text_words
+
+
+@blueprint.post("/teams/<team_id>/posts/search")
+def search_team_posts(team_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    api.id_param(team_id, "team_id")
+    permissions.require_team(rt, user, team_id, "view_team")
+    return _search(rt, user, team_id)
+
+
+@blueprint.post("/posts/search")
+def search_all_posts() -> Response:
+    rt = runtime()
+    return _search(rt, api.current_user(), "")
+
+
+def _search(rt: Runtime, user: Doc, team_id: str) -> Response:
+    body = api.json_body(required=False)
+    typed = {
+        "terms": str,
+        "is_or_search": bool,
+        "include_deleted_channels": bool,
+        "time_zone_offset": int,
+        "page": int,
+        "per_page": int,
+    }
+    if not isinstance(body, dict) or any(
+        body.get(k) is not None and not isinstance(body[k], t) for k, t in typed.items()
+    ):
+        raise errors.bad_request(errors.POST_SEARCH_BODY)
+    terms = body.get("terms")
+    if not terms or not terms.strip():
+        raise errors.invalid_body_param("terms")
+    is_or = body.get("is_or_search") is True
+    words, phrases, senders, channel_names = _parse_terms(terms)
+    sender_ids = {
+        u["id"] for n in senders if (u := rt.store.find_one("users", "username", n)) is not None
+    }
+    if senders and not sender_ids:
+        return jsonify(wire.post_search_results([], []))
+    include = [w for w in words if not w.startswith("-")]
+    exclude = [w[1:] for w in words if w.startswith("-") and len(w) > 1]
+    found: list[Doc] = []
+    for membership in rt.store.find("channel_members", "user_id", user["id"]):
+        channel = rt.store.get("channels", membership["channel_id"])
+        if channel is None or (team_id and channel["team_id"] not in (team_id, "")):
+            continue
+        if channel["delete_at"] and body.get("include_deleted_channels") is not True:
+            continue
+        if channel_names and channel["name"] not in channel_names:
+            continue
+        for post in rt.store.find("posts", "channel_id", channel["id"]):
+            if post["delete_at"] or post["type"].startswith("system_"):
+                continue
+            if sender_ids and post["user_id"] not in sender_ids:
+                continue
+            text = post["message"].lower()
+            text_words = re.findall(r"[\w#@.\-]+", text)
+            text_words = [w.strip(".-") for w in text_words]
+            if any(_word_matches(w, text_words) for w in exclude):
+                continue
+            checks = [_word_matches(w, text_words) for w in include]
+            checks += [p in text for p in phrases]
+            if checks and not (any(checks) if is_or else all(checks)):
+                continue
+            if not checks and not (sender_ids or channel_names):
+                continue
+            found.append(post)
+    found.sort(key=lambda p: p["create_at"], reverse=True)
+    page = body.get("page") if isinstance(body.get("page"), int) else 0
+    per_page = body.get("per_page") if isinstance(body.get("per_page"), int) else 60
+    page, per_page = max(page, 0), min(max(per_page, 1), 200)
+    found = found[page * per_page : (page + 1) * per_page]
+    rendered = [models.render_post(rt, p) for p in found]
+    response = jsonify(wire.post_search_results(rendered, [p["id"] for p in found]))
+    response.headers["Cache-Control"] = "no-cache, no-store, must-revalidate"
+    return response

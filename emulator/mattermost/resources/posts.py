@@ -1,0 +1,366 @@
+"""``api4/post.go``: posting, editing, deleting, reading history and threads, search, pins."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from ...core.ids import is_mattermost_id
+from ...core.runtime import Runtime, runtime
+from .. import api, errors, models, permissions, wire
+from .channels import body_string, can_read_channel, check_types
+
+blueprint = Blueprint("mm_posts", __name__, url_prefix="/api/v4")
+
+Doc = dict[str, Any]
+POST_MESSAGE_MAX_RUNES = 16383
+MAX_FILE_IDS = 10
+POST_FIELDS = {
+    "id": str,
+    "channel_id": str,
+    "root_id": str,
+    "message": str,
+    "type": str,
+    "props": dict,
+    "file_ids": list,
+    "pending_post_id": str,
+    "is_pinned": bool,
+    "create_at": int,
+}
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def load_post(rt: Runtime, post_id: str, include_deleted: bool = False) -> Doc:
+    post = rt.store.get("posts", api.id_param(post_id, "post_id"))
+    if post is None or (post["delete_at"] and not include_deleted):
+        raise errors.not_found(errors.POST_NOT_FOUND, f"post_id={post_id}")
+    return post
+
+
+def readable_post(rt: Runtime, user: Doc, post_id: str, include_deleted: bool = False) -> Doc:
+    post = load_post(rt, post_id, include_deleted)
+    channel = rt.store.get("channels", post["channel_id"])
+    if channel is None or not can_read_channel(rt, user, channel):
+        raise errors.permission_denied(user["id"], "read_channel_content")
+    return post
+
+
+def post_by_permission(rt: Runtime, user: Doc, post_id: str) -> Doc:
+    """``SessionHasPermissionToChannelByPost(read_channel_content)``: a post that does not exist
+    is as forbidden as one in a channel the caller cannot read."""
+    api.id_param(post_id, "post_id")
+    post = rt.store.get("posts", post_id)
+    channel = rt.store.get("channels", post["channel_id"]) if post else None
+    if channel is None or post["delete_at"] or not can_read_channel(rt, user, channel):
+        raise errors.permission_denied(user["id"], "read_channel_content")
+    return post
+
+
+def _post_or_forbidden(rt: Runtime, user: Doc, post_id: str, permission: str) -> Doc:
+    """Edits and deletes answer 403 for posts that do not exist, as the real handlers do."""
+    api.id_param(post_id, "post_id")
+    post = rt.store.get("posts", post_id)
+    if post is None or post["delete_at"]:
+        raise errors.permission_denied(user["id"], permission)
+    return post
+
+
+def post_list(rt: Runtime, posts: list[Doc], **paging: Any) -> Doc:
+    return wire.post_list(
+        [models.render_post(rt, p) for p in posts], [p["id"] for p in posts], **paging
+    )
+
+
+def _message(body: Doc, default: str = "") -> str:
+    message = body_string(body, "message", default)
+    if len(message) > POST_MESSAGE_MAX_RUNES:
+        raise errors.bad_request(errors.POST_MESSAGE_INVALID)
+    return message
+
+
+def _props(body: Doc, default: Doc | None = None) -> Doc:
+    props = body.get("props", default or {})
+    if props is None:
+        return {}
+    if not isinstance(props, dict):
+        raise errors.invalid_body_param("props")
+    return props
+
+
+def _file_ids(rt: Runtime, user: Doc, channel_id: str, body: Doc) -> list[str]:
+    """Files the poster uploaded to this channel and not yet attached; others are dropped."""
+    raw = body.get("file_ids") or []
+    if not isinstance(raw, list) or not all(isinstance(f, str) for f in raw):
+        raise errors.invalid_body_param("post")
+    kept = []
+    for file_id in dict.fromkeys(raw):
+        info = rt.store.get("files", file_id)
+        if (
+            info is not None
+            and info["user_id"] == user["id"]
+            and info["channel_id"] == channel_id
+            and not info["post_id"]
+            and not info["delete_at"]
+        ):
+            kept.append(file_id)
+    return kept[:MAX_FILE_IDS]
+
+
+# -- create -----------------------------------------------------------------------------------
+
+
+@blueprint.post("/posts")
+def create_post() -> tuple[Response, int]:
+    rt = runtime()
+    user = api.current_user()
+    body = api.json_object("post")
+    check_types(body, POST_FIELDS, "post")
+    channel_id = body_string(body, "channel_id")
+    root_id = body_string(body, "root_id")
+    message = _message(body)
+    props = _props(body)
+    pending = body_string(body, "pending_post_id")
+    channel = rt.store.get("channels", channel_id) if is_mattermost_id(channel_id) else None
+    if channel is None or not permissions.has_channel_permission(rt, user, channel, "create_post"):
+        raise errors.permission_denied(user["id"], "create_post")
+    if channel["delete_at"]:
+        raise errors.bad_request(errors.POST_DELETED_CHANNEL)
+    if root_id:
+        root = rt.store.get("posts", root_id) if is_mattermost_id(root_id) else None
+        if root is None or root["delete_at"] or root["root_id"]:
+            raise errors.bad_request(errors.POST_ROOT_INVALID)
+        if root["channel_id"] != channel["id"]:
+            raise errors.bad_request(errors.POST_ROOT_CHANNEL)
+    file_ids = _file_ids(rt, user, channel["id"], body)
+    if not message and not file_ids and not props.get("attachments"):
+        raise errors.bad_request(errors.POST_MESSAGE_INVALID)
+    post = models.create_post(
+        rt,
+        channel=channel,
+        user_id=user["id"],
+        message=message,
+        root_id=root_id,
+        file_ids=file_ids,
+        props=props,
+        pending_post_id=pending,
+        # Only system admins may date a post (imports); anyone else's create_at is ignored.
+        at=body.get("create_at") or None if permissions.is_system_admin(user) else None,
+    )
+    if request.args.get("set_online", "true").lower() not in ("0", "f", "false"):
+        _set_online(rt, user["id"])
+    return jsonify(models.render_post(rt, post)), 201
+
+
+def _set_online(rt: Runtime, user_id: str) -> None:
+    """``SetStatusOnline(manual=false)``: a status the user set by hand is kept."""
+    status = rt.store.get("statuses", user_id)
+    if status is not None and (status["status"] == "online" or status["manual"]):
+        return
+    models.set_status(rt, user_id, "online", manual=False)
+
+
+@blueprint.post("/posts/ephemeral")
+def create_ephemeral_post() -> tuple[Response, int]:
+    rt = runtime()
+    user = api.current_user()
+    body = api.json_object("post")
+    target_id = body_string(body, "user_id")
+    if not is_mattermost_id(target_id):
+        raise errors.invalid_body_param("user_id")
+    post_body = body.get("post")
+    if not isinstance(post_body, dict):
+        raise errors.invalid_body_param("post")
+    permissions.require_system(user, "create_post_ephemeral")
+    channel_id = body_string(post_body, "channel_id")
+    if not is_mattermost_id(channel_id):
+        raise errors.invalid_body_param("channel_id")
+    now = rt.clock.now_ms()
+    post = {
+        "id": rt.ids.mattermost_id(),
+        "create_at": now,
+        "update_at": now,
+        "edit_at": 0,
+        "delete_at": 0,
+        "is_pinned": False,
+        "user_id": user["id"],
+        "channel_id": channel_id,
+        "root_id": body_string(post_body, "root_id"),
+        "original_id": "",
+        "message": _message(post_body),
+        "type": "system_ephemeral",
+        "props": _props(post_body),
+        "hashtags": "",
+        "file_ids": [],
+        "pending_post_id": "",
+        "has_reactions": False,
+        "reply_count": 0,
+        "last_reply_at": 0,
+        "participants": None,
+    }
+    rendered = wire.post(post)
+    if rt.events.active:
+        rt.events.publish(
+            "ephemeral_message",
+            {
+                "data": {"post": json.dumps(rendered, separators=(",", ":"))},
+                "broadcast": models._broadcast(channel_id=channel_id, user_id=target_id),
+            },
+        )
+    return jsonify(rendered), 201
+
+
+# -- read -------------------------------------------------------------------------------------
+
+
+@blueprint.get("/posts/<post_id>")
+def get_post(post_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    include_deleted = request.args.get("include_deleted") == "true"
+    if include_deleted:
+        permissions.require_system(user, "manage_system")
+    post = readable_post(rt, user, post_id, include_deleted)
+    return jsonify(models.render_post(rt, post))
+
+
+@blueprint.get("/posts/<post_id>/thread")
+def get_thread(post_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    post = readable_post(rt, user, post_id)
+    root = rt.store.get("posts", post["root_id"]) if post["root_id"] else post
+    replies = [r for r in rt.store.find("posts", "root_id", root["id"]) if not r["delete_at"]]
+    posts = sorted([root, *replies], key=lambda p: p["create_at"], reverse=True)
+    return jsonify(post_list(rt, posts))
+
+
+@blueprint.get("/posts/<post_id>/files/info")
+def get_post_file_infos(post_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    post = post_by_permission(rt, user, post_id)
+    infos = [
+        wire.file_info(f)
+        for fid in post["file_ids"]
+        if (f := rt.store.get("files", fid)) is not None and not f["delete_at"]
+    ]
+    return jsonify(infos)
+
+
+@blueprint.post("/posts/ids")
+def get_posts_by_ids() -> Response:
+    rt = runtime()
+    user = api.current_user()
+    body = api.json_body(required=False)
+    if not isinstance(body, list) or not all(isinstance(i, str) for i in body):
+        raise errors.bad_request(errors.PAYLOAD_PARSE)
+    if not body:
+        raise errors.invalid_body_param("post_ids")
+    if len(body) > 1000:
+        raise errors.AppError(400, errors.POSTS_BY_IDS_TOO_MANY, MaxLength="1000")
+    found = []
+    for post_id in sorted(set(body)):
+        post = rt.store.get("posts", post_id) if is_mattermost_id(post_id) else None
+        if post is None or post["delete_at"]:
+            continue
+        channel = rt.store.get("channels", post["channel_id"])
+        if channel is not None and can_read_channel(rt, user, channel):
+            found.append(models.render_post(rt, post))
+    return jsonify(found)
+
+
+# -- change -----------------------------------------------------------------------------------
+
+
+def _require_edit(rt: Runtime, user: Doc, post: Doc) -> Doc:
+    channel = rt.store.get("channels", post["channel_id"])
+    permission = "edit_post" if post["user_id"] == user["id"] else "edit_others_posts"
+    permissions.require_channel(rt, user, channel, permission)
+    if channel["delete_at"]:
+        raise errors.bad_request(errors.POST_UPDATE_DELETED_CHANNEL)
+    if post["type"].startswith("system_"):
+        raise errors.bad_request(errors.POST_SYSTEM_MESSAGE)
+    return channel
+
+
+def _edit_changes(rt: Runtime, user: Doc, post: Doc, body: Doc, partial: bool) -> Doc:
+    changes: Doc = {}
+    if not partial or "message" in body:
+        changes["message"] = _message(body, post["message"] if partial else "")
+    if "props" in body:
+        changes["props"] = _props(body)
+    if "is_pinned" in body:
+        if not isinstance(body["is_pinned"], bool):
+            raise errors.invalid_body_param("is_pinned")
+        changes["is_pinned"] = body["is_pinned"]
+    if "file_ids" in body and partial:
+        kept = [f for f in (body.get("file_ids") or []) if f in post["file_ids"]]
+        changes["file_ids"] = kept
+    return changes
+
+
+@blueprint.put("/posts/<post_id>/patch")
+def patch_post(post_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    body = api.json_object("post")
+    check_types(body, POST_FIELDS, "post")
+    post = _post_or_forbidden(rt, user, post_id, "edit_post")
+    _require_edit(rt, user, post)
+    updated = models.update_post(rt, post, _edit_changes(rt, user, post, body, partial=True))
+    return jsonify(models.render_post(rt, updated))
+
+
+@blueprint.put("/posts/<post_id>")
+def update_post(post_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    api.id_param(post_id, "post_id")
+    body = api.json_object("post")
+    check_types(body, POST_FIELDS, "post")
+    if body.get("id") != post_id:
+        raise errors.invalid_body_param("id")
+    post = _post_or_forbidden(rt, user, post_id, "edit_post")
+    _require_edit(rt, user, post)
+    updated = models.update_post(rt, post, _edit_changes(rt, user, post, body, partial=False))
+    return jsonify(models.render_post(rt, updated))
+
+
+@blueprint.delete("/posts/<post_id>")
+def delete_post(post_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    post = load_post(rt, post_id)
+    channel = rt.store.get("channels", post["channel_id"])
+    permission = "delete_post" if post["user_id"] == user["id"] else "delete_others_posts"
+    permissions.require_channel(rt, user, channel, permission)
+    if channel["delete_at"]:
+        raise errors.bad_request(errors.POST_DELETE_DELETED_CHANNEL)
+    models.delete_post(rt, post, user["id"])
+    return jsonify(wire.status_ok())
+
+
+def _pin(post_id: str, pinned: bool) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    post = post_by_permission(rt, user, post_id)
+    channel = rt.store.get("channels", post["channel_id"])
+    if channel["delete_at"]:
+        raise errors.bad_request(errors.POST_UPDATE_DELETED_CHANNEL)
+    if post["is_pinned"] != pinned:
+        models.set_pinned(rt, post, pinned)
+    return jsonify(wire.status_ok())
+
+
+@blueprint.post("/posts/<post_id>/pin")
+def pin_post(post_id: str) -> Response:
+    return _pin(post_id, True)
+
+
+@blueprint.post("/posts/<post_id>/unpin")
+def unpin_post(post_id: str) -> Response:
+    return _pin(post_id, False)

@@ -1,0 +1,111 @@
+"""``api4/reaction.go``: emoji reactions on posts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
+
+from ...core.ids import is_mattermost_id
+from ...core.runtime import Runtime, runtime
+from .. import api, errors, models, permissions, wire
+from .channels import can_read_channel
+
+blueprint = Blueprint("mm_reactions", __name__, url_prefix="/api/v4")
+
+Doc = dict[str, Any]
+
+
+def _valid_emoji_name(name: Any) -> bool:
+    return isinstance(name, str) and 0 < len(name) <= 64 and bool(models.EMOJI_NAME_RE.match(name))
+
+
+def _post_channel(rt: Runtime, user: Doc, post_id: str, permission: str) -> tuple[Doc, Doc]:
+    """The post and its channel, or the 403 ``SessionHasPermissionToChannelByPost`` gives."""
+    post = rt.store.get("posts", post_id)
+    channel = rt.store.get("channels", post["channel_id"]) if post else None
+    if (
+        post is None
+        or post["delete_at"]
+        or channel is None
+        or not permissions.has_channel_permission(rt, user, channel, permission)
+    ):
+        raise errors.permission_denied(user["id"], permission)
+    return post, channel
+
+
+@blueprint.post("/reactions")
+def save_reaction() -> Response:
+    rt = runtime()
+    user = api.current_user()
+    body = api.json_object("reaction")
+    user_id, post_id = body.get("user_id"), body.get("post_id")
+    emoji_name = body.get("emoji_name")
+    if not all(isinstance(v, str) for v in (user_id, post_id, emoji_name)):
+        raise errors.invalid_body_param("reaction")
+    if (
+        not is_mattermost_id(user_id)
+        or not is_mattermost_id(post_id)
+        or not emoji_name
+        or len(emoji_name) > 64
+    ):
+        raise errors.bad_request(errors.REACTION_INVALID)
+    if user_id != user["id"]:
+        raise errors.AppError(403, errors.REACTION_OTHER_USER)
+    post, channel = _post_channel(rt, user, post_id, "add_reaction")
+    if channel["delete_at"]:
+        raise errors.AppError(403, errors.REACTION_ARCHIVED)
+    if not _valid_emoji_name(emoji_name):
+        raise errors.bad_request(errors.REACTION_EMOJI_NAME_INVALID)
+    existing = rt.store.get("reactions", f"{post_id}:{user_id}:{emoji_name}")
+    if existing is not None:
+        return jsonify(wire.reaction(existing))
+    return jsonify(wire.reaction(models.add_reaction(rt, post, user_id, emoji_name)))
+
+
+@blueprint.delete("/users/<user_id>/posts/<post_id>/reactions/<emoji_name>")
+def delete_reaction(user_id: str, post_id: str, emoji_name: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    target_id = api.user_id_param(user_id)
+    api.id_param(post_id, "post_id")
+    if not _valid_emoji_name(emoji_name):
+        raise errors.invalid_url_param("emoji_name")
+    _, channel = _post_channel(rt, user, post_id, "remove_reaction")
+    if target_id != user["id"]:
+        permissions.require_system(user, "remove_others_reactions")
+    if channel["delete_at"]:
+        raise errors.AppError(403, errors.REACTION_DELETE_ARCHIVED)
+    reaction = rt.store.get("reactions", f"{post_id}:{target_id}:{emoji_name}")
+    if reaction is not None:
+        models.remove_reaction(rt, reaction)
+    return jsonify(wire.status_ok())
+
+
+@blueprint.get("/posts/<post_id>/reactions")
+def get_reactions(post_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user()
+    api.id_param(post_id, "post_id")
+    post = rt.store.get("posts", post_id)
+    channel = rt.store.get("channels", post["channel_id"]) if post else None
+    if channel is None or not can_read_channel(rt, user, channel):
+        raise errors.permission_denied(user["id"], "read_channel_content")
+    return jsonify([wire.reaction(r) for r in rt.store.find("reactions", "post_id", post_id)])
+
+
+@blueprint.post("/posts/ids/reactions")
+def get_bulk_reactions() -> Response:
+    rt = runtime()
+    user = api.current_user()
+    body = api.json_body()
+    if not isinstance(body, list) or not all(isinstance(i, str) for i in body):
+        raise errors.bad_request(errors.PAYLOAD_PARSE)
+    answer: dict[str, list[Doc]] = {}
+    for post_id in sorted(set(body)):
+        post = rt.store.get("posts", post_id)
+        channel = rt.store.get("channels", post["channel_id"]) if post else None
+        if channel is None or not can_read_channel(rt, user, channel):
+            raise errors.permission_denied(user["id"], "read_channel_content")
+        answer[post_id] = [wire.reaction(r) for r in rt.store.find("reactions", "post_id", post_id)]
+    return jsonify(answer)

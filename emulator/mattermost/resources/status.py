@@ -1,0 +1,54 @@
+"""``api4/status.go``: reading and setting user statuses."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify
+
+from ...core.runtime import runtime
+from .. import api, errors, models, permissions, wire
+
+blueprint = Blueprint("mm_status", __name__, url_prefix="/api/v4")
+
+
+@blueprint.get("/users/<user_id>/status")
+def get_status(user_id: str) -> Response:
+    rt = runtime()
+    api.current_user()
+    status = rt.store.get("statuses", api.user_id_param(user_id))
+    if status is None:
+        raise errors.AppError(404, "api.status.user_not_found.app_error", f"user_id={user_id}")
+    return jsonify(wire.status(status))
+
+
+@blueprint.post("/users/status/ids")
+def get_statuses_by_ids() -> Response:
+    rt = runtime()
+    api.current_user()
+    ids = api.json_body(required=False)
+    if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+        raise errors.invalid_body_param("user_ids")
+    if any(len(user_id) != 26 for user_id in ids):
+        raise errors.invalid_body_param("user_ids")
+    found = [rt.store.get("statuses", user_id) for user_id in dict.fromkeys(ids)]
+    return jsonify([wire.status(s) for s in found if s is not None])
+
+
+@blueprint.put("/users/<user_id>/status")
+def update_status(user_id: str) -> Response:
+    rt = runtime()
+    viewer = api.current_user()
+    body = api.json_object("status")
+    target = api.user_id_param(user_id)
+    if body.get("user_id") != target:
+        raise errors.invalid_body_param("user_id")
+    permissions.require_self_or(viewer, target)
+    status = body.get("status")
+    if status not in models.STATUSES:
+        raise errors.invalid_body_param("status")
+    dnd_end_time = body.get("dnd_end_time", 0)
+    if not isinstance(dnd_end_time, int) or isinstance(dnd_end_time, bool):
+        raise errors.invalid_body_param("dnd_end_time")
+    if rt.store.get("users", target) is None:
+        raise errors.AppError(404, "app.user.missing_account.const", f"user_id={target}")
+    fresh = models.set_status(rt, target, status, manual=True, dnd_end_time=dnd_end_time)
+    return jsonify(wire.status(fresh))

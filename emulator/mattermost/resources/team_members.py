@@ -1,0 +1,256 @@
+"""``api4/team.go``, the membership half: joining, leaving, listing, roles, a user's teams."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from ...core.ids import is_mattermost_id
+from ...core.runtime import Runtime, runtime
+from .. import api, errors, models, permissions, wire
+from .teams import active_member, load_team, present_team
+from .users import Doc, load_user
+
+blueprint = Blueprint("mm_team_members", __name__, url_prefix="/api/v4")
+
+MAX_ADD_MEMBERS_BATCH = 256
+TEAM_ROLES = {"team_user", "team_admin", "team_guest"}
+
+
+def _add(rt: Runtime, team: Doc, user_id: str) -> Doc:
+    """``AddTeamMember``: the user must exist."""
+    if rt.store.get("users", user_id) is None:
+        raise errors.AppError(404, "app.user.missing_account.const", f"user_id={user_id}")
+    return models.add_team_member(rt, team, user_id)
+
+
+@blueprint.post("/teams/<team_id>/members")
+def add_team_member(team_id: str) -> Response:
+    rt = runtime()
+    viewer = api.current_user()
+    team_id = api.id_param(team_id, "team_id")
+    body = api.json_body(required=False)
+    if not isinstance(body, dict) or not all(
+        isinstance(body.get(k, ""), str) for k in ("team_id", "user_id")
+    ):
+        raise errors.AppError(
+            400,
+            "api.team.add_team_member.invalid_body.app_error",
+            "Error in model.TeamMemberFromJSON()",
+        )
+    if body.get("team_id", "") != team_id:
+        raise errors.invalid_body_param("team_id")
+    user_id = body.get("user_id", "")
+    if not is_mattermost_id(user_id):
+        raise errors.invalid_body_param("user_id")
+    if user_id == viewer["id"]:
+        team = load_team(rt, team_id)
+        needed = "join_public_teams" if team["allow_open_invite"] else "join_private_teams"
+        permissions.require_system(viewer, needed)
+    else:
+        permissions.require_team(rt, viewer, team_id, "add_user_to_team")
+    team = load_team(rt, team_id)
+    member = _add(rt, team, user_id)
+    response = jsonify(wire.team_member(member))
+    response.status_code = 201
+    return response
+
+
+@blueprint.post("/teams/<team_id>/members/batch")
+def add_team_members(team_id: str) -> Response:
+    rt = runtime()
+    viewer = api.current_user()
+    team_id = api.id_param(team_id, "team_id")
+    graceful = request.args.get("graceful", "") != ""
+    body = api.json_body(required=False)
+    if not isinstance(body, list) or not all(
+        isinstance(m, dict) and all(isinstance(m.get(k, ""), str) for k in ("team_id", "user_id"))
+        for m in body
+    ):
+        raise errors.invalid_body_param("members")
+    if len(body) > MAX_ADD_MEMBERS_BATCH:
+        raise errors.invalid_body_param("too many members in batch")
+    if not body:
+        raise errors.invalid_body_param("no members in batch")
+    team = load_team(rt, team_id)
+    user_ids = []
+    for item in body:
+        user_id = item.get("user_id", "")
+        if item.get("team_id", "") != team_id:
+            raise errors.invalid_body_param(f"team_id for member with user_id={user_id}")
+        if not is_mattermost_id(user_id):
+            raise errors.invalid_body_param("user_id")
+        user_ids.append(user_id)
+    permissions.require_team(rt, viewer, team_id, "add_user_to_team")
+    results: list[Doc] = []
+    with rt.store.transaction():
+        for user_id in user_ids:
+            try:
+                member = wire.team_member(_add(rt, team, user_id))
+            except errors.AppError as exc:
+                if not graceful:
+                    raise
+                results.append({"user_id": user_id, "member": None, "error": exc.to_dict()})
+                continue
+            results.append({"user_id": user_id, "member": member, "error": None})
+    if not graceful:
+        results = [r["member"] for r in results]
+    response = jsonify(results)
+    response.status_code = 201
+    return response
+
+
+@blueprint.delete("/teams/<team_id>/members/<user_id>")
+def remove_team_member(team_id: str, user_id: str) -> Response:
+    rt = runtime()
+    viewer = api.current_user()
+    team_id = api.id_param(team_id, "team_id")
+    target = api.user_id_param(user_id)
+    if target != viewer["id"]:
+        permissions.require_team(rt, viewer, team_id, "remove_user_from_team")
+    team = load_team(rt, team_id)
+    load_user(rt, target)
+    if active_member(rt, team["id"], target) is None:
+        raise errors.AppError(400, "api.team.remove_user_from_team.missing.app_error")
+    models.remove_team_member(rt, team, target)
+    return jsonify(wire.status_ok())
+
+
+@blueprint.get("/teams/<team_id>/members")
+def get_team_members(team_id: str) -> Response:
+    rt = runtime()
+    viewer = api.current_user()
+    team_id = api.id_param(team_id, "team_id")
+    permissions.require_team(rt, viewer, team_id, "view_team")
+    page, per_page = api.paging()
+    members = [m for m in rt.store.find("team_members", "team_id", team_id) if not m["delete_at"]]
+    users = {m["user_id"]: rt.store.get("users", m["user_id"]) or {} for m in members}
+    if api.bool_arg("exclude_deleted_users"):
+        members = [m for m in members if users[m["user_id"]].get("delete_at", 1) == 0]
+    if request.args.get("sort") == "Username":
+        members.sort(key=lambda m: users[m["user_id"]].get("username", ""))
+    shown = members[page * per_page : (page + 1) * per_page]
+    return jsonify([wire.team_member(m) for m in shown])
+
+
+@blueprint.get("/teams/<team_id>/members/<user_id>")
+def get_team_member(team_id: str, user_id: str) -> Response:
+    rt = runtime()
+    viewer = api.current_user()
+    team_id = api.id_param(team_id, "team_id")
+    target = api.user_id_param(user_id)
+    permissions.require_team(rt, viewer, team_id, "view_team")
+    member = active_member(rt, team_id, target)
+    if member is None:
+        raise errors.AppError(404, "app.team.get_member.missing.app_error")
+    return jsonify(wire.team_member(member))
+
+
+@blueprint.post("/teams/<team_id>/members/ids")
+def get_team_members_by_ids(team_id: str) -> Response:
+    rt = runtime()
+    viewer = api.current_user()
+    team_id = api.id_param(team_id, "team_id")
+    body = api.json_body(required=False)
+    if not isinstance(body, list) or not body or not all(isinstance(x, str) for x in body):
+        raise errors.invalid_body_param("user_ids")
+    permissions.require_team(rt, viewer, team_id, "view_team")
+    found = [active_member(rt, team_id, uid) for uid in dict.fromkeys(body)]
+    return jsonify([wire.team_member(m) for m in found if m is not None])
+
+
+@blueprint.put("/teams/<team_id>/members/<user_id>/roles")
+def update_team_member_roles(team_id: str, user_id: str) -> Response:
+    rt = runtime()
+    viewer = api.current_user()
+    team_id = api.id_param(team_id, "team_id")
+    target = api.user_id_param(user_id)
+    body = api.json_body(required=False)
+    roles = body.get("roles") if isinstance(body, dict) else None
+    names = roles.split() if isinstance(roles, str) else []
+    if not names or any(name not in TEAM_ROLES for name in names):
+        raise errors.invalid_body_param("team_member_roles")
+    permissions.require_team(rt, viewer, team_id, "manage_team_roles")
+    if active_member(rt, team_id, target) is None:
+        raise errors.AppError(404, "app.team.get_member.missing.app_error")
+    models.set_team_member_roles(rt, team_id, target, names)
+    return jsonify(wire.status_ok())
+
+
+# -- a user's teams ---------------------------------------------------------------------------
+
+
+def _own_team_members(rt: Runtime, user_id: str) -> list[Doc]:
+    return [m for m in rt.store.find("team_members", "user_id", user_id) if not m["delete_at"]]
+
+
+@blueprint.get("/users/<user_id>/teams")
+def get_teams_for_user(user_id: str) -> Response:
+    rt = runtime()
+    viewer = api.current_user()
+    target = api.user_id_param(user_id)
+    if target != viewer["id"]:
+        permissions.require_system(viewer, "sysconsole_read_user_management_users")
+    teams = [rt.store.get("teams", m["team_id"]) for m in _own_team_members(rt, target)]
+    alive = sorted((t for t in teams if t and not t["delete_at"]), key=lambda t: t["name"])
+    return jsonify([present_team(rt, viewer, t) for t in alive])
+
+
+@blueprint.get("/users/<user_id>/teams/members")
+def get_team_members_for_user(user_id: str) -> Response:
+    rt = runtime()
+    viewer = api.current_user()
+    target = api.user_id_param(user_id)
+    if target != viewer["id"] and not (
+        permissions.has_system_permission(viewer, "edit_other_users")
+        or permissions.has_system_permission(viewer, "read_other_users_teams")
+    ):
+        raise errors.permission_denied(viewer["id"], "read_other_users_teams")
+    return jsonify([wire.team_member(m) for m in _own_team_members(rt, target)])
+
+
+@blueprint.get("/users/<user_id>/teams/unread")
+def get_teams_unread_for_user(user_id: str) -> Response:
+    rt = runtime()
+    viewer = api.current_user()
+    target = api.user_id_param(user_id)
+    if target != viewer["id"]:
+        permissions.require_system(viewer, "manage_system")
+    exclude = request.args.get("exclude_team", "")
+    unread = []
+    for member in _own_team_members(rt, target):
+        team = rt.store.get("teams", member["team_id"])
+        if team is None or team["delete_at"] or team["id"] == exclude:
+            continue
+        unread.append(wire.team_unread(models.team_unread(rt, team["id"], target)))
+    return jsonify(unread)
+
+
+@blueprint.get("/users/<user_id>/teams/<team_id>/unread")
+def get_team_unread_for_user(user_id: str, team_id: str) -> Response:
+    rt = runtime()
+    viewer = api.current_user()
+    target = api.user_id_param(user_id)
+    team_id = api.id_param(team_id, "team_id")
+    permissions.require_self_or(viewer, target)
+    permissions.require_team(rt, viewer, team_id, "view_team")
+    load_team(rt, team_id)
+    return jsonify(wire.team_unread(models.team_unread(rt, team_id, target)))
+
+
+@blueprint.post("/teams/members/invite")
+def add_user_to_team_from_invite() -> Response:
+    """Join a team with its ``invite_id`` (email invitation ``token``\\ s are not emulated)."""
+    rt = runtime()
+    viewer = api.current_user()
+    invite_id = request.args.get("invite_id", "")
+    if request.args.get("token"):
+        raise errors.AppError(400, "api.user.create_user.signup_link_invalid.app_error")
+    if not invite_id:
+        raise errors.AppError(400, "api.team.add_user_to_team.missing_parameter.app_error")
+    team = rt.store.find_one("teams", "invite_id", invite_id)
+    if team is None or team["delete_at"]:
+        raise errors.AppError(404, "app.team.get_by_invite_id.finding.app_error")
+    member = models.add_team_member(rt, team, viewer["id"])
+    response = jsonify(wire.team_member(member))
+    response.status_code = 201
+    return response

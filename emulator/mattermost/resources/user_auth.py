@@ -1,0 +1,123 @@
+"""``api4/user.go``, the sign-in options the emulator keeps off: MFA, emails, guest accounts.
+
+The real server answers these with its "disabled" errors or no-ops while MFA, SMTP and a license
+are absent, which is how an emulated server is configured.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify
+
+from ...core.runtime import runtime
+from .. import api, errors, models, permissions, wire
+from .users import load_user, present
+
+blueprint = Blueprint("mm_user_auth", __name__, url_prefix="/api/v4")
+
+
+def _mfa_disabled() -> errors.AppError:
+    return errors.AppError(501, "mfa.mfa_disabled.app_error")
+
+
+@blueprint.post("/users/mfa")
+def check_user_mfa() -> Response:
+    """Deprecated; answered only while ``DisableLegacyMFA`` is off (default: on, Go's 404)."""
+    rt = runtime()
+    if models.setting(rt, "ServiceSettings", "DisableLegacyMFA", True):
+        return Response("404 page not found\n", status=404, mimetype="text/plain")
+    body = api.json_body(required=False)
+    login_id = body.get("login_id") if isinstance(body, dict) else None
+    if not isinstance(login_id, str) or not login_id:
+        raise errors.invalid_body_param("login_id")
+    return jsonify({"mfa_required": False})
+
+
+@blueprint.put("/users/<user_id>/mfa")
+def update_user_mfa(user_id: str) -> Response:
+    runtime()
+    viewer = api.current_user()
+    target = api.user_id_param(user_id)
+    permissions.require_self_or(viewer, target)
+    body = api.json_body(required=False)
+    activate = body.get("activate") if isinstance(body, dict) else None
+    if not isinstance(activate, bool):
+        raise errors.invalid_body_param("activate")
+    if activate and not (isinstance(body.get("code"), str) and body["code"]):
+        raise errors.invalid_body_param("code")
+    raise _mfa_disabled()
+
+
+@blueprint.post("/users/<user_id>/mfa/generate")
+def generate_mfa_secret(user_id: str) -> Response:
+    viewer = api.current_user()
+    permissions.require_self_or(viewer, api.user_id_param(user_id))
+    raise _mfa_disabled()
+
+
+@blueprint.post("/users/password/reset/send")
+def send_password_reset() -> Response:
+    """No SMTP: nothing is sent, and like the real server the answer does not tell whether the
+    address exists."""
+    body = api.json_body(required=False)
+    email = body.get("email") if isinstance(body, dict) else None
+    if not isinstance(email, str) or not email:
+        raise errors.invalid_body_param("email")
+    return jsonify(wire.status_ok())
+
+
+@blueprint.post("/users/email/verify/send")
+def send_verification_email() -> Response:
+    body = api.json_body(required=False)
+    email = body.get("email") if isinstance(body, dict) else None
+    if not isinstance(email, str) or not email:
+        raise errors.invalid_body_param("email")
+    return jsonify(wire.status_ok())
+
+
+@blueprint.post("/users/<user_id>/email/verify/member")
+def verify_user_email_without_token(user_id: str) -> Response:
+    rt = runtime()
+    viewer = api.current_user()
+    user = load_user(rt, user_id)
+    permissions.require_system(viewer, "manage_system")
+    fresh = models.update_user(rt, user["id"], {"email_verified": True})
+    return jsonify(present(rt, viewer, fresh))
+
+
+@blueprint.get("/users/<user_id>/audits")
+def get_user_audits(user_id: str) -> Response:
+    """The emulator keeps no audit trail: an empty page."""
+    viewer = api.current_user()
+    permissions.require_self_or(viewer, api.user_id_param(user_id))
+    return jsonify([])
+
+
+@blueprint.get("/users/<user_id>/uploads")
+def get_uploads_for_user(user_id: str) -> Response:
+    viewer = api.current_user()
+    if api.user_id_param(user_id) != viewer["id"]:
+        raise errors.AppError(403, "api.user.get_uploads_for_user.forbidden.app_error")
+    return jsonify([])
+
+
+@blueprint.post("/users/<user_id>/promote")
+def promote_guest_to_user(user_id: str) -> Response:
+    rt = runtime()
+    viewer = api.current_user()
+    target = api.user_id_param(user_id)
+    permissions.require_system(viewer, "promote_guest")
+    user = load_user(rt, target)
+    roles = user["roles"].split()
+    if "system_guest" not in roles:
+        raise errors.AppError(501, "api.user.promote_guest_to_user.no_guest.app_error")
+    promoted = ["system_user" if r == "system_guest" else r for r in roles]
+    models.update_user(rt, user["id"], {"roles": " ".join(promoted)})
+    return jsonify(wire.status_ok())
+
+
+@blueprint.post("/users/<user_id>/demote")
+def demote_user_to_guest(user_id: str) -> Response:
+    api.current_user()
+    api.user_id_param(user_id)
+    # Guest accounts need a license the emulator does not have.
+    raise errors.AppError(501, "api.team.demote_user_to_guest.license.error")

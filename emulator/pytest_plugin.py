@@ -1,0 +1,286 @@
+"""pytest fixtures ``mattermost`` and ``rocketchat``: a seeded emulator per test session.
+
+Registered through the ``pytest11`` entry point, so installing chat-emulator is all it takes::
+
+    def test_bot(mattermost):
+        driver = Driver({"url": mattermost.host, "port": mattermost.port, "scheme": "http",
+                         "token": mattermost.admin.token})
+        ...
+
+Each product's server starts once per session (per xdist worker) in a thread on a free port; the
+function-scoped fixture puts it back to the seeded workspace before every test. Set
+``CHAT_EMULATOR_MATTERMOST_URL`` / ``CHAT_EMULATOR_ROCKETCHAT_URL`` to use an already running
+server or container instead (reset through ``/_emulator/reset``; ``CHAT_EMULATOR_CONTROL_TOKEN``
+when it is not on loopback).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from flask import Flask, got_request_exception
+
+from .control import Control
+from .server import ThreadedServer
+
+PRODUCTS = ("mattermost", "rocketchat")
+MARKER = "chat_emulator"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini("chat_emulator_seed", "seed of the emulated workspaces", default="1")
+    parser.addini("chat_emulator_workspace", "empty, small or demo", default="small")
+    parser.addini("chat_emulator_fixtures", "scenario file (JSON or TOML)", default="")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(seed=None, workspace=None, fixtures=None): run this test against an emulator "
+        "seeded differently from the session default",
+    )
+
+
+# -- accounts and handles ---------------------------------------------------------------------
+
+
+@dataclass
+class Account:
+    """A seeded login; ``token`` logs in on first use and stays valid for the current test."""
+
+    handle: Handle
+    username: str
+    password: str
+    admin: bool = False
+    _login: dict[str, str] | None = field(default=None, repr=False)
+
+    @property
+    def user_id(self) -> str:
+        return self._credentials()["user_id"]
+
+    @property
+    def token(self) -> str:
+        return self._credentials()["token"]
+
+    def _credentials(self) -> dict[str, str]:
+        if self._login is None:
+            self._login = self.handle._log_in(self.username, self.password)
+        return self._login
+
+
+class Handle:
+    """One product's emulator as a test sees it (see the module docstring)."""
+
+    def __init__(self, product: str, url: str, control_token: str | None = None) -> None:
+        self.product = product
+        self.url = url.rstrip("/")
+        parts = urlsplit(self.url)
+        self.host = parts.hostname or "127.0.0.1"
+        self.port = parts.port or 80
+        self.control = Control(self.url, token=control_token)
+        self.faults = Faults(self.control)
+        self.clock = self.control.clock
+        # Posts "of this test" are those made after the handle was built (right after the reset).
+        self.started_ms = self.clock.now_ms()
+        self._accounts: list[Account] | None = None
+
+    # -- accounts --
+
+    @property
+    def users(self) -> list[Account]:
+        """Every seeded account with a known password (fixtures and env admins first)."""
+        if self._accounts is None:
+            listed = self.control.call("GET", "/accounts")["accounts"]
+            self._accounts = [
+                Account(self, a["username"], a["password"], a["admin"]) for a in listed
+            ]
+        return self._accounts
+
+    @property
+    def admin(self) -> Account:
+        return next(a for a in self.users if a.admin)
+
+    def user(self, username: str) -> Account:
+        return next(a for a in self.users if a.username == username)
+
+    def _log_in(self, username: str, password: str) -> dict[str, str]:
+        if self.product == "mattermost":
+            response = requests.post(
+                f"{self.url}/api/v4/users/login",
+                json={"login_id": username, "password": password},
+                timeout=10,
+            )
+            response.raise_for_status()
+            return {"user_id": response.json()["id"], "token": response.headers["Token"]}
+        response = requests.post(
+            f"{self.url}/api/v1/login", json={"user": username, "password": password}, timeout=10
+        )
+        response.raise_for_status()
+        data = response.json()["data"]
+        return {"user_id": data["userId"], "token": data["authToken"]}
+
+    # -- control plane --
+
+    def reset(self) -> None:
+        self.control.reset()
+        self._accounts = None
+
+    def rate_limit(self, **settings: Any) -> dict[str, Any]:
+        """Switch the product's own limiter on, in its own setting names."""
+        return self.control.rate_limit(**settings)
+
+    def latency(self, ms: int, jitter_ms: int = 0) -> dict[str, Any]:
+        return self.control.latency(ms, jitter_ms)
+
+    def requests(self, method: str | None = None, path: str | None = None) -> list[dict]:
+        """What clients sent (most recent first), secrets redacted."""
+        return self.control.requests(method=method, path=path)
+
+    def snapshot(self) -> dict[str, Any]:
+        return self.control.call("GET", "/snapshot")
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        self.control.call("PUT", "/snapshot", snapshot)
+
+    def wait_for_post(
+        self,
+        channel: str,
+        contains: str | None = None,
+        timeout: float = 5.0,
+        since_ms: int | None = None,
+    ) -> dict[str, Any]:
+        """The first post in ``channel`` (id or name) made during this test (or since
+        ``since_ms``) whose text contains ``contains``; waits up to ``timeout`` seconds."""
+        since = self.started_ms if since_ms is None else since_ms
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.control.call("GET", "/posts", channel=channel, since=since)["posts"]
+            for post in found:
+                text = post.get("message", post.get("msg", ""))
+                if contains is None or contains in text:
+                    return post
+            if time.monotonic() >= deadline:
+                raise TimeoutError(
+                    f"no post in {channel!r}"
+                    + (f" containing {contains!r}" if contains else "")
+                    + f" within {timeout} s"
+                )
+            time.sleep(0.02)
+
+
+class Faults:
+    def __init__(self, control: Control) -> None:
+        self._control = control
+
+    def add(self, **rule: Any) -> dict[str, Any]:
+        """``match``, ``error``, ``latency_ms``, ``jitter_ms``, ``drop``, ``probability``,
+        ``after``, ``times``; returns the stored rule with its ``id`` and ``hits``."""
+        return self._control.add_fault(**{k: v for k, v in rule.items() if v is not None})
+
+    def list(self) -> list[dict[str, Any]]:
+        return self._control.faults()
+
+    def get(self, rule_id: str) -> dict[str, Any]:
+        return self._control.fault(rule_id)
+
+    def clear(self) -> None:
+        self._control.clear_faults()
+
+
+# -- servers ----------------------------------------------------------------------------------
+
+
+class _ServerPool:
+    """Servers by (product, settings): started on first use, stopped at session end."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.servers: dict[tuple, ThreadedServer] = {}
+        self.errors: dict[int, list[str]] = {}
+
+    def settings(self, node: pytest.Item) -> tuple[int, str, str]:
+        marker = node.get_closest_marker(MARKER)
+        options = dict(marker.kwargs) if marker else {}
+        seed = int(options.get("seed") or self.config.getini("chat_emulator_seed"))
+        workspace = options.get("workspace") or self.config.getini("chat_emulator_workspace")
+        fixtures = options.get("fixtures") or self.config.getini("chat_emulator_fixtures")
+        if fixtures and not Path(fixtures).is_absolute():
+            fixtures = str(Path(self.config.rootpath) / fixtures)
+        return seed, workspace, fixtures or ""
+
+    def get(self, product: str, settings: tuple[int, str, str]) -> ThreadedServer:
+        key = (product, *settings)
+        if key not in self.servers:
+            from .app import create_app
+            from .config import ephemeral_config
+
+            seed, workspace, fixtures = settings
+            config = ephemeral_config(
+                seed=seed, workspace=workspace, fixtures=Path(fixtures) if fixtures else None
+            )
+            app = create_app(product, config)
+            got_request_exception.connect(self._record_error, app, weak=False)
+            self.servers[key] = ThreadedServer(app).start()
+        return self.servers[key]
+
+    def _record_error(self, sender: Flask, exception: BaseException, **_: Any) -> None:
+        formatted = "".join(traceback.format_exception(exception))
+        self.errors.setdefault(id(sender), []).append(formatted)
+
+    def take_errors(self, app: Flask) -> list[str]:
+        return self.errors.pop(id(app), [])
+
+    def close(self) -> None:
+        for server in self.servers.values():
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def chat_emulator_pool(pytestconfig: pytest.Config) -> Iterator[_ServerPool]:
+    pool = _ServerPool(pytestconfig)
+    yield pool
+    pool.close()
+
+
+def _handle(product: str, pool: _ServerPool, request: pytest.FixtureRequest) -> Iterator[Handle]:
+    remote = os.environ.get(f"CHAT_EMULATOR_{product.upper()}_URL")
+    token = os.environ.get("CHAT_EMULATOR_CONTROL_TOKEN")
+    if remote:
+        handle = Handle(product, remote, token)
+        handle.reset()
+        yield handle
+        return
+    server = pool.get(product, pool.settings(request.node))
+    from .app import runtime_of
+
+    runtime_of(server.app).reset()
+    pool.take_errors(server.app)
+    handle = Handle(product, server.url)
+    yield handle
+    errors = pool.take_errors(server.app)
+    if errors:
+        pytest.fail(
+            f"the {product} emulator raised while serving this test:\n\n" + "\n".join(errors),
+            pytrace=False,
+        )
+
+
+@pytest.fixture
+def mattermost(chat_emulator_pool: _ServerPool, request: pytest.FixtureRequest) -> Iterator[Handle]:
+    """A seeded Mattermost emulator, back in its seeded state for this test."""
+    yield from _handle("mattermost", chat_emulator_pool, request)
+
+
+@pytest.fixture
+def rocketchat(chat_emulator_pool: _ServerPool, request: pytest.FixtureRequest) -> Iterator[Handle]:
+    """A seeded Rocket.Chat emulator, back in its seeded state for this test."""
+    yield from _handle("rocketchat", chat_emulator_pool, request)

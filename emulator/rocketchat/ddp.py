@@ -1,0 +1,695 @@
+"""Rocket.Chat's realtime API: DDP over a raw WebSocket on ``/websocket``.
+
+The Meteor server's side of DDP (``connect``/``connected``, ``ping``/``pong``, ``method`` →
+``result`` + ``updated``, ``sub`` → ``ready``/``nosub``, ``unsub``) with the methods integrations
+call and the Rocket.Chat streams (``stream-room-messages``, ``stream-notify-*``,
+``stream-user-presence``), fed by the events domain operations publish on ``rt.events``. Payloads
+are EJSON: dates as ``{"$date": ms}``.
+
+A ``stream-*`` event payload may carry ``"origin": <connection id>``: that connection does not
+get it back (``retransmitToSelf = false`` for client writes such as typing).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Flask, Response, g, jsonify, request
+from flask_sock import Sock
+
+from ..core import realtime
+from ..core.ids import METEOR_ALPHABET
+from ..core.runtime import Runtime, runtime
+from . import api, errors, models, wire
+from .errors import DdpError
+
+log = logging.getLogger(__name__)
+
+Doc = dict[str, Any]
+
+blueprint = Blueprint("rc_ddp", __name__)
+_sock = Sock()
+
+SUPPORTED_VERSIONS = ("1", "pre2", "pre1")
+PING_AFTER_MS = 30_000  # ddp-streamer: ping after 30 s without inbound traffic
+TIMEOUT_MS = 60_000  # ... and close (4000 TIMEOUT) when 30 s more pass in silence
+MAX_MESSAGE_BYTES = 1024 * 1024
+MAX_QUEUE = 1024
+MAX_SUBSCRIPTIONS = 500
+HISTORY_DEFAULT_LIMIT = 20
+HISTORY_MAX_LIMIT = 1000
+
+# Streams a client may subscribe to; the first group delivers events, the rest only get ready.
+LOGGED_IN_STREAMS = frozenset(
+    {
+        "stream-room-messages",
+        "stream-notify-user",
+        "stream-notify-room",
+        "stream-notify-logged",
+        "stream-user-presence",
+    }
+)
+QUIET_STREAMS = frozenset(
+    {
+        "stream-roles",
+        "stream-importers",
+        "stream-apps",
+        "stream-canned-responses",
+        "stream-integrationHistory",
+        "stream-livechat-room",
+        "stream-livechat-inquiry-queue-observer",
+        "stream-room-data",
+        "stream-notify-room-users",
+        "meteor.loginServiceConfiguration",
+        "meteor_autoupdate_clientVersions",
+    }
+)
+UNDEFINED = object()  # a method result Meteor leaves out of the ``result`` message
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(blueprint)
+    options = app.config.setdefault("SOCK_SERVER_OPTIONS", {})
+    options.setdefault("max_message_size", MAX_MESSAGE_BYTES)
+
+
+@blueprint.get("/websocket", strict_slashes=False)
+def not_upgraded() -> Response:
+    return errors.upgrade_required()
+
+
+def _connect(ws: Any) -> None:
+    rt = runtime()
+    rt.realtime.serve(DdpSession(rt), ws, request.path)
+
+
+_sock.route("/websocket", bp=blueprint)(_connect)
+_sock.route("/websocket/", bp=blueprint, endpoint="websocket_slash")(_connect)
+
+
+class _RestCaller:
+    """Stands in for a connection when a method runs through the REST bridge."""
+
+    id = "rest"
+    user_id: str | None = None
+    username: str | None = None
+
+    def send(self, frame: Any) -> bool:
+        return True
+
+
+@blueprint.post("/api/v1/method.call/<method>")
+def method_call(method: str) -> Response:
+    """The REST bridge (``v1/misc.ts``): a DDP method message in, its result message out."""
+    return _bridge(anonymous=False)
+
+
+@blueprint.post("/api/v1/method.callAnon/<method>")
+def method_call_anon(method: str) -> Response:
+    return _bridge(anonymous=True)
+
+
+def _bridge(anonymous: bool) -> Response:
+    rt = runtime()
+    user = None if anonymous else api.current_user(rt)
+    message = api.body().get("message")
+    if not isinstance(message, str):
+        raise errors.invalid_params("must have required property 'message'")
+    try:
+        call = json.loads(message)
+    except ValueError:
+        raise errors.invalid_params("message must be a DDP method message") from None
+    if (
+        not isinstance(call, dict)
+        or not isinstance(call.get("method"), str)
+        or not isinstance(call.get("params", []), list)
+    ):
+        raise errors.invalid_params("message must be a DDP method message")
+    session, caller = DdpSession(rt), _RestCaller()
+    session.session_id = "rest"
+    if user is not None:
+        session.user_id, session.token = user["_id"], g.get("auth_token")
+        caller.user_id, caller.username = user["_id"], user["username"]
+    reply = session.invoke(caller, call.get("id"), call["method"], call.get("params", []))
+    text = json.dumps(reply, separators=(",", ":"), ensure_ascii=False)
+    return jsonify({"message": text, "success": True})
+
+
+def _meteor_id() -> str:
+    """``Random.id()`` from a secure source: session ids must not disturb the seeded ids."""
+    return "".join(secrets.choice(METEOR_ALPHABET) for _ in range(17))
+
+
+def _date_param(value: Any) -> int | None:
+    """An EJSON date parameter as epoch ms."""
+    if isinstance(value, dict) and isinstance(value.get("$date"), int | float):
+        return int(value["$date"])
+    return None
+
+
+class DdpSession(realtime.Handler):
+    """One DDP connection: the Meteor session, its login and its subscriptions."""
+
+    max_queue = MAX_QUEUE
+    ping_interval_ms = PING_AFTER_MS
+    timeout_ms = TIMEOUT_MS
+    timeout_close = (4000, "TIMEOUT")
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self.generation = rt.realtime.generation
+        self.session_id: str | None = None
+        self.user_id: str | None = None
+        self.token: str | None = None
+        self.subs: dict[str, tuple[str, str]] = {}  # sub id -> (stream, eventName)
+
+    # -- frames in ------------------------------------------------------------------------
+
+    def opened(self, conn: realtime.Connection) -> None:
+        conn.send({"server_id": "0"})  # the Meteor server's legacy greeting
+
+    def ping(self, conn: realtime.Connection) -> Doc:
+        return {"msg": "ping"}
+
+    def closed(self, conn: realtime.Connection) -> None:
+        """The user goes offline with their last DDP connection (not when a reset closed it)."""
+        hub, uid = self.rt.realtime, self.user_id
+        if uid is None or hub.generation != self.generation:
+            return
+        if not any(c.user_id == uid and c is not conn for c in hub.connections()):
+            models.set_connection_status(self.rt, uid, False)
+
+    def received(self, conn: realtime.Connection, frame: realtime.Frame) -> None:
+        if isinstance(frame, str | bytes):
+            conn.send({"msg": "error", "reason": "Parse error"})
+            return
+        if not isinstance(frame, dict) or not isinstance(frame.get("msg"), str):
+            conn.send(_error("Bad request", frame))
+            return
+        kind = frame["msg"]
+        if kind == "connect":
+            self._connect(conn, frame)
+        elif self.session_id is None:
+            conn.send(_error("Must connect first", frame))
+        elif kind == "ping":
+            conn.send({"msg": "pong", **({"id": frame["id"]} if "id" in frame else {})})
+        elif kind == "pong":
+            return
+        elif kind == "method":
+            self._method(conn, frame)
+        elif kind == "sub":
+            self._sub(conn, frame)
+        elif kind == "unsub":
+            self.subs.pop(str(frame.get("id")), None)
+            conn.send({"msg": "nosub", "id": frame.get("id")})
+        else:
+            conn.send(_error("Bad request", frame))
+
+    def _connect(self, conn: realtime.Connection, frame: Doc) -> None:
+        if self.session_id is not None:
+            conn.send(_error("Already connected", frame))
+            return
+        version, support = frame.get("version"), frame.get("support")
+        if not (
+            isinstance(version, str)
+            and isinstance(support, list)
+            and all(isinstance(v, str) for v in support)
+            and version in support
+        ):
+            conn.send({"msg": "failed", "version": SUPPORTED_VERSIONS[0]})
+            conn.close()
+            return
+        agreed = next((v for v in support if v in SUPPORTED_VERSIONS), SUPPORTED_VERSIONS[0])
+        if version != agreed:
+            conn.send({"msg": "failed", "version": agreed})
+            conn.close()
+            return
+        self.session_id = _meteor_id()
+        conn.send({"msg": "connected", "session": self.session_id})
+
+    # -- methods --------------------------------------------------------------------------
+
+    def _method(self, conn: realtime.Connection, frame: Doc) -> None:
+        method_id, name = frame.get("id"), frame.get("method")
+        params = frame.get("params", [])
+        if (
+            not isinstance(method_id, str)
+            or not isinstance(name, str)
+            or not isinstance(params, list)
+        ):
+            conn.send(_error("Malformed method invocation", frame))
+            return
+        conn.send(self.invoke(conn, method_id, name, params))
+        conn.send({"msg": "updated", "methods": [method_id]})
+
+    def invoke(self, conn: Any, method_id: Any, name: str, params: list) -> Doc:
+        """Run a method as this session's user: the ``result`` message."""
+        reply: Doc = {"msg": "result", "id": method_id}
+        handler = METHODS.get(name)
+        try:
+            if handler is None:
+                raise DdpError(404, f"Method '{name}' not found")
+            result = handler(self, conn, params)
+            if result is not UNDEFINED:
+                reply["result"] = wire.ejson_dates(result)
+        except DdpError as error:
+            reply["error"] = error.body
+        except Exception:
+            log.exception("DDP method %s failed", name)
+            reply["error"] = errors.ddp_error(500, "Internal server error")
+        return reply
+
+    def user(self) -> Doc | None:
+        if self.user_id is None:
+            return None
+        user = self.rt.store.get("users", self.user_id)
+        return user if user is not None and user.get("active") else None
+
+    def _require_user(self, method: str) -> Doc:
+        user = self.user()
+        if user is None:
+            raise errors.ddp_invalid_user(method)
+        return user
+
+    def login(self, conn: realtime.Connection, params: list) -> Any:
+        rt = self.rt
+        request_ = params[0] if params else None
+        if not isinstance(request_, dict):
+            raise errors.ddp_match_failed()
+        if "resume" in request_:
+            token = request_["resume"]
+            if not isinstance(token, str):
+                raise errors.ddp_match_failed()
+            record = rt.store.get("tokens", models.hash_token(token))
+            user = models.user_for_token(rt, record["userId"], token) if record else None
+            if user is None:
+                raise DdpError(403, errors.DDP_LOGGED_OUT)
+            login_type = "resume"
+        elif "user" in request_ and "password" in request_:
+            user = self._password_user(request_["user"], request_["password"])
+            token = models.issue_login_token(rt, user)
+            user = rt.store.update("users", user["_id"], {"lastLogin": rt.clock.now_ms()})
+            login_type = "password"
+        else:
+            raise DdpError(400, "Unrecognized options for login request")
+        record = rt.store.get("tokens", models.hash_token(token))
+        days = models.setting(rt, "Accounts_LoginExpiration") or 90
+        expires = (record["when"] if record else rt.clock.now_ms()) + days * 86_400_000
+        self.user_id, self.token = user["_id"], token
+        conn.user_id, conn.username = user["_id"], user["username"]
+        if isinstance(conn, realtime.Connection):  # a socket, not the REST bridge
+            models.set_connection_status(rt, user["_id"], True)
+        return {
+            "id": user["_id"],
+            "token": token,
+            "tokenExpires": {"$date": expires},
+            "type": login_type,
+        }
+
+    def _password_user(self, selector: Any, password: Any) -> Doc:
+        # accounts-password's check(): a user query with exactly one of id/username/email.
+        if (
+            not isinstance(selector, dict)
+            or len(selector) != 1
+            or not set(selector) <= {"id", "username", "email"}
+            or not isinstance(password, str | dict)
+        ):
+            raise errors.ddp_match_failed()
+        if isinstance(password, dict) and password.get("algorithm") != "sha-256":
+            raise errors.ddp_match_failed()
+        user = None
+        if isinstance(selector.get("id"), str):
+            user = self.rt.store.get("users", selector["id"])
+        for key in ("username", "email"):
+            if user is None and isinstance(selector.get(key), str):
+                user = models.find_user(self.rt, selector[key])
+        if user is None:
+            raise DdpError(403, "User not found")
+        if not models.check_user_password(user, password):
+            raise DdpError(403, "Incorrect password")
+        if not user.get("active"):
+            raise DdpError("error-user-is-not-activated", "User is not activated")
+        return user
+
+    def logout(self, conn: realtime.Connection, params: list) -> Any:
+        if self.token is not None:
+            models.revoke_token(self.rt, self.token)
+        if self.user_id is not None and isinstance(conn, realtime.Connection):
+            self.closed(conn)
+        self.user_id = self.token = None
+        conn.user_id = conn.username = None
+        for sub_id, (stream, _event) in list(self.subs.items()):
+            if stream in LOGGED_IN_STREAMS:
+                del self.subs[sub_id]
+                conn.send(_nosub(sub_id, errors.ddp_error("not-allowed")))
+        return UNDEFINED
+
+    def send_message(self, conn: realtime.Connection, params: list) -> Any:
+        user = self._require_user("sendMessage")
+        message = params[0] if params else None
+        if (
+            not isinstance(message, dict)
+            or not isinstance(message.get("rid"), str)
+            or not isinstance(message.get("msg", ""), str)
+            or not isinstance(message.get("tmid", ""), str)
+            or not isinstance(message.get("_id", ""), str)
+        ):
+            raise errors.ddp_match_failed()
+        rt = self.rt
+        room = rt.store.get("rooms", message["rid"])
+        if room is None:
+            return UNDEFINED  # 8.x swallows everything but error-not-allowed
+        if models.subscription(rt, room["_id"], user["_id"]) is None:
+            raise errors.ddp_not_allowed("sendMessage")
+        text = message.get("msg", "")
+        max_size = models.setting(rt, "Message_MaxAllowedSize") or 5000
+        if len(text) > max_size or (
+            room.get("ro") and not models.has_permission(rt, user, "post-readonly", room["_id"])
+        ):
+            return UNDEFINED
+        tmid = message.get("tmid") or None
+        if tmid is not None:
+            parent = rt.store.get("messages", tmid)
+            if parent is None or parent["rid"] != room["_id"]:
+                return UNDEFINED
+        message_id = message.get("_id") or None
+        if message_id is not None and rt.store.get("messages", message_id) is not None:
+            return UNDEFINED
+        return models.post_message(rt, room, user, text, tmid=tmid, message_id=message_id)
+
+    def load_history(self, conn: realtime.Connection, params: list) -> Any:
+        user = self._require_user("loadHistory")
+        rid = params[0] if params else None
+        if not isinstance(rid, str):
+            raise errors.ddp_match_failed()
+        end = _date_param(params[1]) if len(params) > 1 else None
+        limit = params[2] if len(params) > 2 and isinstance(params[2], int) else None
+        limit = HISTORY_DEFAULT_LIMIT if limit is None or limit <= 0 else limit
+        limit = min(limit, HISTORY_MAX_LIMIT)
+        rt = self.rt
+        room = rt.store.get("rooms", rid)
+        if room is None or not models.can_access_room(rt, room, user):
+            return False
+        messages: list[Doc] = []
+        offset, chunk = 0, 200
+        while len(messages) < limit:
+            page = rt.store.find_page("messages", "rid", rid, offset, chunk, newest_first=True)
+            if not page:
+                break
+            offset += len(page)
+            for message in page:
+                if (end is None or message["ts"] < end) and not message.get("_hidden"):
+                    messages.append(message)
+                    if len(messages) >= limit:
+                        break
+        return {"messages": messages, "unreadNotLoaded": 0}
+
+    def get_room_roles(self, conn: realtime.Connection, params: list) -> Any:
+        user = self._require_user("getRoomRoles")
+        rid = params[0] if params else None
+        if not isinstance(rid, str):
+            raise errors.ddp_match_failed()
+        room = self.rt.store.get("rooms", rid)
+        if room is None or not models.can_access_room(self.rt, room, user):
+            raise errors.ddp_not_allowed("getRoomRoles")
+        scoped = {"owner", "moderator", "leader"}
+        subs = [
+            {"_id": s["_id"], "rid": s["rid"], "u": s["u"], "roles": s["roles"]}
+            for s in self.rt.store.find("subscriptions", "rid", rid)
+            if scoped.intersection(s.get("roles") or [])
+        ]
+        return sorted(subs, key=lambda s: s["u"].get("username") or "")
+
+    def get_subscriptions(self, conn: realtime.Connection, params: list) -> Any:
+        user = self.user()
+        if user is None:
+            return []
+        subs = self.rt.store.find("subscriptions", "user", user["_id"])
+        return self._since(subs, params)
+
+    def get_rooms(self, conn: realtime.Connection, params: list) -> Any:
+        user = self.user()
+        if user is None:
+            return []
+        rooms = [
+            room
+            for sub in self.rt.store.find("subscriptions", "user", user["_id"])
+            if (room := self.rt.store.get("rooms", sub["rid"])) is not None
+        ]
+        return self._since(rooms, params)
+
+    @staticmethod
+    def _since(docs: list[Doc], params: list) -> Any:
+        since = _date_param(params[0]) if params else None
+        if since is None:
+            return docs
+        return {"update": [d for d in docs if d.get("_updatedAt", 0) > since], "remove": []}
+
+    def set_default_status(self, conn: realtime.Connection, params: list) -> Any:
+        user = self._require_user("UserPresence:setDefaultStatus")
+        status = params[0] if params else None
+        if status not in models.USER_STATUSES:
+            raise errors.ddp_match_failed()
+        models.set_user_status(self.rt, user, status, None)
+        return True
+
+    def presence_ping(self, conn: realtime.Connection, params: list) -> Any:
+        self._require_user("UserPresence:online")
+        return True
+
+    def get_permissions(self, conn: realtime.Connection, params: list) -> Any:
+        self._require_user("permissions/get")
+        return self.rt.store.all("permissions")
+
+    def notify_room(self, conn: realtime.Connection, params: list) -> Any:
+        """``stream-notify-room`` written by a client: typing (``<rid>/user-activity``)."""
+        user = self.user()
+        event_name = params[0] if params else None
+        if user is None or not isinstance(event_name, str) or "/" not in event_name:
+            return UNDEFINED
+        rid, _, event = event_name.partition("/")
+        room = self.rt.store.get("rooms", rid)
+        if (
+            event != "user-activity"
+            or room is None
+            or len(params) < 3
+            or params[1] != user["username"]
+            or not isinstance(params[2], list)
+            or not models.can_access_room(self.rt, room, user)
+        ):
+            return UNDEFINED  # the streamer refuses the write silently
+        self.rt.events.publish(
+            "stream-notify-room",
+            {"eventName": event_name, "args": list(params[1:]), "origin": conn.id},
+        )
+        return UNDEFINED
+
+    def _string_param(self, params: list) -> str:
+        value = params[0] if params else None
+        if not isinstance(value, str):
+            raise errors.ddp_match_failed()
+        return value
+
+    def room_id_by_name_or_id(self, conn: realtime.Connection, params: list) -> Any:
+        key = self._string_param(params)
+        rt = self.rt
+        room = rt.store.get("rooms", key) or rt.store.find_one("rooms", "name", key)
+        if room is None:
+            return None
+        user = self.user()
+        if user is None or not models.can_access_room(rt, room, user):
+            raise errors.ddp_not_allowed("getRoomIdByNameOrId")
+        return room["_id"]
+
+    def room_name_by_id(self, conn: realtime.Connection, params: list) -> Any:
+        rid = self._string_param(params)
+        user = self.user()
+        room = self.rt.store.get("rooms", rid)
+        if user is None or room is None or not models.can_access_room(self.rt, room, user):
+            raise errors.ddp_not_allowed("getRoomNameById")
+        return room.get("name")
+
+    def join_room(self, conn: realtime.Connection, params: list) -> Any:
+        user = self._require_user("joinRoom")
+        rid = self._string_param(params)
+        room = self.rt.store.get("rooms", rid)
+        if room is None:
+            raise DdpError("error-invalid-room", "Invalid room", {"method": "joinRoom"})
+        if not models.can_access_room(self.rt, room, user):
+            raise errors.ddp_not_allowed("joinRoom")
+        models.add_member(self.rt, room, user)
+        return True
+
+    def create_direct_message(self, conn: realtime.Connection, params: list) -> Any:
+        user = self._require_user("createDirectMessage")
+        if not all(isinstance(p, str) for p in params):
+            raise errors.ddp_match_failed()
+        if not models.has_permission(self.rt, user, "create-d"):
+            raise errors.ddp_not_allowed("createDirectMessage")
+        members = {user["_id"]: user}
+        for username in params:
+            other = models.find_user(self.rt, username)
+            if other is None:
+                raise errors.ddp_invalid_user("createDirectMessage")
+            members.setdefault(other["_id"], other)
+        room = models.direct_room(self.rt, list(members.values()))
+        return {"t": "d", "rid": room["_id"], "usernames": room.get("usernames", [])}
+
+    def set_reaction(self, conn: realtime.Connection, params: list) -> Any:
+        user = self._require_user("setReaction")
+        emoji = params[0] if params else None
+        message_id = params[1] if len(params) > 1 else None
+        should_react = params[2] if len(params) > 2 else None
+        if not isinstance(emoji, str) or not isinstance(message_id, str):
+            raise errors.ddp_match_failed()
+        message = self.rt.store.get("messages", message_id)
+        room = self.rt.store.get("rooms", message["rid"]) if message else None
+        if room is None or not models.can_access_room(self.rt, room, user):
+            raise errors.ddp_not_allowed("setReaction")
+        key = emoji if emoji.startswith(":") else f":{emoji}:"
+        reacted = user["username"] in message.get("reactions", {}).get(key, {}).get("usernames", [])
+        if should_react is None or bool(should_react) != reacted:
+            models.react(self.rt, message, user, key)
+        return UNDEFINED
+
+    def read_messages(self, conn: realtime.Connection, params: list) -> Any:
+        user = self._require_user("readMessages")
+        rid = self._string_param(params)
+        sub = models.subscription(self.rt, rid, user["_id"])
+        if sub is None:
+            raise DdpError(
+                "error-invalid-subscription", "Invalid subscription", {"method": "readMessages"}
+            )
+        models.read_room(self.rt, sub)
+        return UNDEFINED
+
+    # -- subscriptions --------------------------------------------------------------------
+
+    def _sub(self, conn: realtime.Connection, frame: Doc) -> None:
+        sub_id, name, params = frame.get("id"), frame.get("name"), frame.get("params", [])
+        if not isinstance(sub_id, str) or not isinstance(name, str) or not isinstance(params, list):
+            conn.send(_error("Malformed subscription", frame))
+            return
+        if name in QUIET_STREAMS:
+            conn.send({"msg": "ready", "subs": [sub_id]})
+            return
+        if name not in LOGGED_IN_STREAMS and name != "stream-notify-all":
+            conn.send(_nosub(sub_id, errors.ddp_error(404, f"Subscription '{name}' not found")))
+            return
+        event_name = params[0] if params else None
+        options = params[1] if len(params) > 1 else False
+        if not isinstance(event_name, str) or not isinstance(options, bool | dict):
+            conn.send(_nosub(sub_id, errors.ddp_error(400, "Match failed")))
+            return
+        if not event_name:
+            conn.send(_nosub(sub_id, errors.ddp_error("invalid-event-name")))
+            return
+        if len(self.subs) >= MAX_SUBSCRIPTIONS or not self._may_read(name, event_name):
+            conn.send(_nosub(sub_id, errors.ddp_error("not-allowed")))
+            return
+        self.subs[sub_id] = (name, event_name)
+        conn.send({"msg": "ready", "subs": [sub_id]})
+
+    def _may_read(self, stream: str, event_name: str) -> bool:
+        if stream == "stream-notify-all":
+            return True
+        user = self.user()
+        if user is None:
+            return False
+        if stream == "stream-notify-user":
+            return event_name.split("/", 1)[0] == user["_id"]
+        if stream == "stream-room-messages":
+            return event_name == "__my_messages__" or self._can_read_room(user, event_name)
+        if stream == "stream-notify-room":
+            return self._can_read_room(user, event_name.split("/", 1)[0])
+        return True  # stream-notify-logged, stream-user-presence: any logged-in user
+
+    def _can_read_room(self, user: Doc, rid: str) -> bool:
+        room = self.rt.store.get("rooms", rid)
+        return room is not None and models.can_access_room(self.rt, room, user)
+
+    # -- events ---------------------------------------------------------------------------
+
+    def route(self, conn: realtime.Connection, event: str, payload: Doc) -> list[Doc]:
+        if not self.subs or payload.get("origin") == conn.id:
+            return []
+        name, args = payload.get("eventName"), payload.get("args") or []
+        frames: list[Doc] = []
+        for sub_id, (stream, wanted) in list(self.subs.items()):
+            if stream != event:
+                continue
+            if stream == "stream-room-messages":
+                sent = self._room_message(sub_id, wanted, name, args)
+                if sent is not None:
+                    frames.append(_changed(stream, "id", wanted, sent))
+            elif wanted == name:
+                if stream == "stream-notify-user" and name.split("/", 1)[0] != self.user_id:
+                    continue
+                item_id = name if stream == "stream-user-presence" else "id"
+                frames.append(_changed(stream, item_id, name, args))
+        return frames
+
+    def _room_message(self, sub_id: str, wanted: str, rid: Any, args: list) -> list | None:
+        """The args a room-messages subscription gets, re-checking that the user may read."""
+        if wanted != rid and wanted != "__my_messages__":
+            return None
+        user = self.user()
+        room = self.rt.store.get("rooms", rid) if isinstance(rid, str) else None
+        if user is None or room is None or not models.can_access_room(self.rt, room, user):
+            if wanted == rid:
+                self.subs.pop(sub_id, None)  # left or removed: dropped silently
+            return None
+        if wanted == rid:
+            return args
+        participant = models.subscription(self.rt, room["_id"], user["_id"]) is not None
+        extra = {"roomParticipant": participant, "roomType": room["t"]}
+        if room.get("name"):
+            extra["roomName"] = room["name"]
+        return [*args[:1], extra]
+
+
+METHODS: dict[str, Callable[[DdpSession, realtime.Connection, list], Any]] = {
+    "login": DdpSession.login,
+    "logout": DdpSession.logout,
+    "sendMessage": DdpSession.send_message,
+    "loadHistory": DdpSession.load_history,
+    "getRoomRoles": DdpSession.get_room_roles,
+    "subscriptions/get": DdpSession.get_subscriptions,
+    "rooms/get": DdpSession.get_rooms,
+    "UserPresence:setDefaultStatus": DdpSession.set_default_status,
+    "UserPresence:online": DdpSession.presence_ping,
+    "UserPresence:away": DdpSession.presence_ping,
+    "permissions/get": DdpSession.get_permissions,
+    "stream-notify-room": DdpSession.notify_room,
+    "getRoomIdByNameOrId": DdpSession.room_id_by_name_or_id,
+    "getRoomNameById": DdpSession.room_name_by_id,
+    "joinRoom": DdpSession.join_room,
+    "createDirectMessage": DdpSession.create_direct_message,
+    "setReaction": DdpSession.set_reaction,
+    "readMessages": DdpSession.read_messages,
+}
+
+
+def _error(reason: str, offending: Any) -> Doc:
+    """Meteor's ``sendError``: ``{"msg": "error", "reason", "offendingMessage"}``."""
+    out: Doc = {"msg": "error", "reason": reason}
+    if offending is not None:
+        out["offendingMessage"] = offending
+    return out
+
+
+def _nosub(sub_id: str, error: Doc) -> Doc:
+    return {"msg": "nosub", "id": sub_id, "error": error}
+
+
+def _changed(stream: str, item_id: str, event_name: Any, args: list) -> Doc:
+    return {
+        "msg": "changed",
+        "collection": stream,
+        "id": item_id,
+        "fields": {"eventName": event_name, "args": wire.ejson_dates(list(args))},
+    }

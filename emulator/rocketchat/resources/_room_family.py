@@ -1,0 +1,552 @@
+"""``channels.*`` and ``groups.*``: near twins upstream (``v1/channels.ts``, ``v1/groups.ts``).
+
+``Family`` holds what differs (room type, response keys, error texts) and ``register_family`` mounts
+the common routes on a family's blueprint.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Blueprint, Response
+
+from ...core.runtime import Runtime, runtime
+from .. import api, errors, models, wire
+from ._rooms_common import (
+    Doc,
+    counters,
+    files_page,
+    history,
+    members_page,
+    messages_page,
+    ok,
+    params,
+    target_user,
+    target_users,
+    text_param,
+    truthy,
+)
+
+# -- channels and groups ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Family:
+    prefix: str  # "channels" / "groups"
+    room_type: str  # "c" / "p"
+    one: str  # response key for a room: "channel" / "group"
+    many: str  # response key for a list: "channels" / "groups"
+    noun: str  # in error texts: "channel" / "private group"
+    not_found: str
+    param_error: str  # errorType when neither roomId nor roomName is given
+
+
+def find_room(rt: Runtime, family: Family, user: Doc, args: Doc, checked_archived=True) -> Doc:
+    """``findChannelByIdOrName`` / ``findPrivateGroupByIdOrName``."""
+    room_id, room_name = text_param(args.get("roomId")), text_param(args.get("roomName"))
+    if room_id is None and room_name is None:
+        raise errors.meteor_error(family.param_error, errors.ROOM_PARAM_REQUIRED)
+    room = models.room_by_id_or_name(rt, room_id, room_name)
+    if room is None or room["t"] != family.room_type:
+        raise errors.meteor_error("error-room-not-found", family.not_found)
+    if family.room_type == "p" and not models.can_access_room(rt, room, user):
+        raise errors.meteor_error("error-room-not-found", family.not_found)
+    if checked_archived and room.get("archived"):
+        raise errors.room_archived(family.noun, room["name"])
+    return room
+
+
+def valid_room_name(rt: Runtime, name: str, room_id: str | None = None) -> None:
+    """``getValidRoomName``: the allowed characters, and unique among channels and groups."""
+    if not models.ROOM_NAME_RE.match(name):
+        raise errors.meteor_error(
+            "error-invalid-room-name",
+            f"{name} is not a valid room name.",
+            {"function": "RocketChat.getValidRoomName", "channel_name": name},
+        )
+    existing = rt.store.find_one("rooms", "name", name)
+    if existing is not None and existing["_id"] != room_id:
+        raise errors.meteor_error(
+            "error-duplicate-channel-name",
+            f"A channel with name '{name}' exists",
+            {"function": "RocketChat.getValidRoomName", "channel_name": name},
+        )
+
+
+def require_edit(rt: Runtime, user: Doc, room: Doc, permission: str = "edit-room") -> None:
+    if not models.has_permission(rt, user, permission, room["_id"]):
+        raise errors.action_not_allowed(
+            "Editing room is not allowed", "saveRoomSettings", "Editing_room"
+        )
+
+
+def leave(rt: Runtime, room: Doc, user: Doc) -> None:
+    """``leaveRoomMethod``."""
+    if room["t"] == "d" or not models.has_permission(rt, user, f"leave-{room['t']}"):
+        raise errors.not_allowed("leaveRoom")
+    sub = models.subscription(rt, room["_id"], user["_id"])
+    if sub is None:
+        raise errors.user_not_in_room("leaveRoom", "You are not in this room")
+    if "owner" in sub["roles"] and len(models.room_owners(rt, room["_id"])) == 1:
+        raise errors.meteor_error(
+            "error-you-are-last-owner", errors.LAST_OWNER_LEAVING, {"method": "leaveRoom"}
+        )
+    models.remove_member(rt, room, user)
+
+
+def register_family(bp: Blueprint, family: Family) -> None:
+    """Mount the routes ``channels.*`` and ``groups.*`` share on ``bp``.
+
+    Where the two upstream files differ, ``public`` (channels) picks the channel behaviour.
+    """
+    p = family.prefix
+    public = family.room_type == "c"
+
+    def room_of(user: Doc, args: Doc, checked_archived: bool = True) -> Doc:
+        return find_room(runtime(), family, user, args, checked_archived)
+
+    def fresh(room: Doc) -> Doc:
+        return wire.room(runtime().store.get("rooms", room["_id"]))
+
+    def denied() -> errors.RocketError:
+        """``API.v1.unauthorized()`` in channels.ts, ``API.v1.forbidden()`` in groups.ts."""
+        return errors.unauthorized_result() if public else errors.forbidden("unauthorized")
+
+    def route(rule: str, methods: list[str]):
+        return bp.route(f"/{p}.{rule}", methods=methods, endpoint=f"{p}_{rule.replace('.', '_')}")
+
+    def same_value(what: str) -> errors.RocketError:
+        return errors.plain(f"The {family.noun} {what} is the same as what it would be changed to.")
+
+    @route("create", ["POST"])
+    def create() -> Response:
+        rt = runtime()
+        user = api.current_user(rt)
+        args = api.body()
+        label = "Param" if public else "Body param"
+        if public and not models.has_permission(rt, user, "create-c"):
+            raise denied()
+        name = args.get("name")
+        if not isinstance(name, str) or not name:
+            raise errors.plain(f'{label} "name" is required')
+        members = args.get("members", [])
+        if members is None:
+            members = []
+        if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
+            raise errors.plain(f'{label} "members" must be an array if provided')
+        if not public and not models.has_permission(rt, user, "create-p"):
+            raise denied()
+        users = [rt.store.find_one("users", "username", m.lower()) for m in members]
+        with rt.store.transaction():  # the name check and the insert under one lock
+            valid_room_name(rt, name)
+            room = models.create_named_room(
+                rt,
+                user,
+                family.room_type,
+                name,
+                [u for u in users if u is not None],
+                truthy(args.get("readOnly", False)),
+            )
+        return ok(**{family.one: wire.room(room)})
+
+    @route("info", ["GET"])
+    def info() -> Response:
+        user = api.current_user()
+        return ok(**{family.one: wire.room(room_of(user, params(), checked_archived=False))})
+
+    @route("history", ["GET"])
+    def history_route() -> Response:
+        rt = runtime()
+        user = api.current_user(rt)
+        room = room_of(user, params(), checked_archived=False)
+        if not models.can_access_room(rt, room, user):
+            raise denied()
+        return history(rt, room, user, params(), legacy_paging=not public)
+
+    @route("messages", ["GET"])
+    def messages() -> Response:
+        rt = runtime()
+        user = api.current_user(rt)
+        room = room_of(user, params(), checked_archived=not public)
+        if public and not models.can_access_room(rt, room, user):
+            raise denied()
+        return messages_page(rt, room, params())
+
+    @route("members", ["GET"])
+    def members() -> Response:
+        rt = runtime()
+        user = api.current_user(rt)
+        room = room_of(user, params(), checked_archived=not public)
+        if not models.can_access_room(rt, room, user):
+            raise denied()
+        return members_page(rt, room, params())
+
+    @route("counters", ["GET"])
+    def counters_route() -> Response:
+        rt = runtime()
+        user = api.current_user(rt)
+        args = params()
+        if (
+            public
+            and text_param(args.get("userId"))
+            and not models.has_permission(rt, user, "view-room-administration")
+        ):
+            raise denied()
+        room_id, room_name = text_param(args.get("roomId")), text_param(args.get("roomName"))
+        room = models.room_by_id_or_name(rt, room_id, room_name)
+        if room_id is None and room_name is None:
+            raise errors.meteor_error(family.param_error, errors.ROOM_PARAM_REQUIRED)
+        if room is None or room["t"] != family.room_type:
+            raise errors.meteor_error("error-room-not-found", family.not_found)
+        if room.get("archived"):
+            raise errors.room_archived(family.noun, room["name"])
+        return counters(rt, room, user, args, denied())
+
+    @route("files", ["GET"])
+    def files() -> Response:
+        rt = runtime()
+        user = api.current_user(rt)
+        room = room_of(user, params(), checked_archived=False)
+        if not models.can_access_room(rt, room, user):
+            raise denied()
+        return files_page(rt, room)
+
+    @route("roles", ["GET"])
+    def roles() -> Response:
+        rt = runtime()
+        user = api.current_user(rt)
+        room = room_of(user, params())
+        subs = [s for s in rt.store.find("subscriptions", "rid", room["_id"]) if s.get("roles")]
+        return ok(roles=[wire.room_role(s) for s in subs])
+
+    @route("moderators", ["GET"])
+    def moderators() -> Response:
+        rt = runtime()
+        user = api.current_user(rt)
+        room = room_of(user, params())
+        subs = rt.store.find("subscriptions", "rid", room["_id"])
+        return ok(moderators=[s["u"] for s in subs if "moderator" in s.get("roles", [])])
+
+    @route("online", ["GET"])
+    def online() -> Response:
+        rt = runtime()
+        user = api.current_user(rt)
+        args = params()
+        room_id = text_param(args.get("_id"))
+        query = args.get("query")
+        if room_id is None and isinstance(query, str) and query:
+            try:
+                parsed = json.loads(query)
+            except ValueError:
+                parsed = None
+            if isinstance(parsed, dict) and isinstance(parsed.get("_id"), str):
+                room_id = parsed["_id"]
+        if room_id is None:
+            raise errors.plain("Invalid query")
+        room = rt.store.get("rooms", room_id)
+        if room is None or room["t"] != family.room_type:
+            raise errors.plain(f"{'Channel' if public else 'Group'} does not exists")
+        if not models.can_access_room(rt, room, user):
+            raise errors.meteor_error("error-not-allowed", "Not Allowed")
+        online_users = []
+        for sub in rt.store.find("subscriptions", "rid", room["_id"]):
+            member = rt.store.get("users", sub["u"]["_id"])
+            if member is not None and member.get("status", "offline") != "offline":
+                online_users.append(wire.user_ref(member))
+        return ok(online=online_users)
+
+    @route("leave", ["POST"])
+    def leave_route() -> Response:
+        rt = runtime()
+        user = api.current_user(rt)
+        room = room_of(user, api.body())
+        leave(rt, room, user)
+        if public:
+            return ok(channel=fresh(room))
+        return ok()
+
+    @route("invite", ["POST"])
+    def invite() -> Response:
+        rt = runtime()
+        user = api.current_user(rt)
+        args = api.body()
+        if public:
+            room = room_of(user, args)
+        else:
+            id_or_name = text_param(args.get("roomId")) or text_param(args.get("roomName"))
+            if id_or_name is None:
+                raise errors.meteor_error(family.param_error, errors.ROOM_PARAM_REQUIRED)
+            room = rt.store.get("rooms", id_or_name) or rt.store.find_one(
+                "rooms", "name", id_or_name
+            )
+            if room is None or room["t"] != "p":
+                raise errors.meteor_error("error-room-not-found", family.not_found)
+        targets = target_users(rt, args)
+        if not targets:
+            if public:
+                raise errors.failure(
+                    "invalid-user-invite-list", "Cannot invite if no users are provided"
+                )
+            raise errors.meteor_error(
+                "error-empty-invite-list", "Cannot invite if no valid users are provided"
+            )
+        joined = models.subscription(rt, room["_id"], user["_id"]) is not None
+        if not models.has_permission(rt, user, f"add-user-to-any-{room['t']}-room") and not (
+            joined and models.has_permission(rt, user, "add-user-to-joined-room", room["_id"])
+        ):
+            raise errors.not_allowed("addUsersToRoom")
+        with rt.store.transaction():
+            for target in targets:
+                models.add_member(rt, room, target, actor=user)
+        return ok(**{family.one: fresh(room)})
+
+    @route("kick", ["POST"])
+    def kick() -> Response:
+        rt = runtime()
+        user = api.current_user(rt)
+        args = api.body()
+        if public:
+            room = room_of(user, args)
+        else:
+            room_id, room_name = text_param(args.get("roomId")), text_param(args.get("roomName"))
+            if room_id is None and room_name is None:
+                raise errors.meteor_error(family.param_error, errors.ROOM_PARAM_REQUIRED)
+            room = models.room_by_id_or_name(rt, room_id, room_name)
+            if room is None or room["t"] != "p":
+                raise errors.meteor_error("error-room-not-found", family.not_found)
+        target = target_user(rt, args)
+        if not models.has_permission(rt, user, "remove-user", room["_id"]):
+            raise errors.not_allowed("removeUserFromRoom")
+        sub = models.subscription(rt, room["_id"], target["_id"])
+        if sub is None:
+            raise errors.user_not_in_room("removeUserFromRoom")
+        if "owner" in sub["roles"] and len(models.room_owners(rt, room["_id"])) == 1:
+            raise errors.meteor_error(
+                "error-you-are-last-owner",
+                errors.LAST_OWNER_LEAVING,
+                {"method": "removeUserFromRoom"},
+            )
+        models.remove_member(rt, room, target, actor=user)
+        if public:
+            return ok(channel=fresh(room))
+        return ok()
+
+    def role_route(role: str, add: bool, method: str, permission: str) -> Callable[[], Response]:
+        def handler() -> Response:
+            rt = runtime()
+            user = api.current_user(rt)
+            args = api.body()
+            room = room_of(user, args)
+            target = target_user(rt, args)
+            if not models.has_permission(rt, user, permission, room["_id"]):
+                raise errors.not_allowed(method)
+            sub = models.subscription(rt, room["_id"], target["_id"])
+            if sub is None:
+                raise errors.user_not_in_room(method)
+            has = role in sub["roles"]
+            details = {"method": method}
+            if add and has:
+                raise errors.meteor_error(
+                    f"error-user-already-{role}", f"User is already {_article(role)}", details
+                )
+            if not add and not has:
+                raise errors.meteor_error(
+                    f"error-user-not-{role}", f"User is not {_article(role)}", details
+                )
+            if not add and role == "owner" and len(models.room_owners(rt, room["_id"])) == 1:
+                raise errors.meteor_error(
+                    "error-remove-last-owner", errors.LAST_OWNER_REMOVED, details
+                )
+            models.set_room_role(rt, room, sub, role, add, user)
+            return ok()
+
+        return handler
+
+    for rule, role, add, method, permission in (
+        ("addOwner", "owner", True, "addRoomOwner", "set-owner"),
+        ("removeOwner", "owner", False, "removeRoomOwner", "set-owner"),
+        ("addModerator", "moderator", True, "addRoomModerator", "set-moderator"),
+        ("removeModerator", "moderator", False, "removeRoomModerator", "set-moderator"),
+        ("addLeader", "leader", True, "addRoomLeader", "set-leader"),
+        ("removeLeader", "leader", False, "removeRoomLeader", "set-leader"),
+    ):
+        route(rule, ["POST"])(role_route(role, add, method, permission))
+
+    def text_setting(rule: str, param: str, field: str, kind: str, same: str | None):
+        def handler() -> Response:
+            rt = runtime()
+            user = api.current_user(rt)
+            args = api.body()
+            if param not in args:
+                raise errors.plain(f'The bodyParam "{param}" is required')
+            room = room_of(user, args)
+            value = args[param] if isinstance(args[param], str) else ""
+            if public and same is not None and room.get(field) == args[param]:
+                raise same_value(same)
+            require_edit(rt, user, room)
+            with rt.store.transaction():
+                models.update_room(rt, room, {field: value})
+                models.system_message(rt, room, kind, user, value)
+            return ok(**{param: value})
+
+        route(rule, ["POST"])(handler)
+
+    text_setting("setTopic", "topic", "topic", "room_changed_topic", "topic")
+    text_setting(
+        "setDescription", "description", "description", "room_changed_description", "description"
+    )
+    text_setting(
+        "setPurpose", "purpose", "description", "room_changed_description", "purpose (description)"
+    )
+    text_setting(
+        "setAnnouncement", "announcement", "announcement", "room_changed_announcement", None
+    )
+
+    @route("rename", ["POST"])
+    def rename() -> Response:
+        rt = runtime()
+        user = api.current_user(rt)
+        args = api.body()
+        name = args.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise errors.plain('The bodyParam "name" is required')
+        room = room_of(user, args)
+        if public and room["name"] == name:
+            raise errors.plain("The channel name is the same as what it would be renamed to.")
+        require_edit(rt, user, room)
+        if room["name"] != name:
+            with rt.store.transaction():
+                valid_room_name(rt, name, room["_id"])
+                models.update_room(rt, room, {"name": name, "fname": name})
+                models.system_message(rt, room, "r", user, name)
+        return ok(**{family.one: fresh(room)})
+
+    @route("archive", ["POST"])
+    def archive() -> Response:
+        rt = runtime()
+        user = api.current_user(rt)
+        room = room_of(user, api.body())
+        if not models.has_permission(rt, user, "archive-room", room["_id"]):
+            raise errors.meteor_error(
+                "error-not-authorized", "Not authorized", {"method": "archiveRoom"}
+            )
+        with rt.store.transaction():
+            models.update_room(rt, room, {"archived": True})
+            for sub in rt.store.find("subscriptions", "rid", room["_id"]):
+                rt.store.update("subscriptions", sub["_id"], {"open": False, "alert": False})
+            models.system_message(rt, room, "room-archived", user)
+        return ok()
+
+    @route("unarchive", ["POST"])
+    def unarchive() -> Response:
+        rt = runtime()
+        user = api.current_user(rt)
+        room = room_of(user, api.body(), checked_archived=False)
+        if public and not room.get("archived"):
+            raise errors.plain(f"The channel, {room['name']}, is not archived")
+        if not models.has_permission(rt, user, "unarchive-room", room["_id"]):
+            raise errors.meteor_error(
+                "error-not-authorized", "Not authorized", {"method": "unarchiveRoom"}
+            )
+        if room.get("archived"):
+            with rt.store.transaction():
+                models.update_room(rt, room, {"archived": False})
+                for sub in rt.store.find("subscriptions", "rid", room["_id"]):
+                    rt.store.update("subscriptions", sub["_id"], {"open": True})
+                models.system_message(rt, room, "room-unarchived", user)
+        return ok()
+
+    @route("delete", ["POST"])
+    def delete() -> Response:
+        rt = runtime()
+        user = api.current_user(rt)
+        room = room_of(user, api.body(), checked_archived=False)
+        if not models.has_permission(rt, user, f"delete-{room['t']}", room["_id"]):
+            raise errors.not_allowed("eraseRoom")
+        models.delete_room(rt, room)
+        return ok()
+
+    @route("open", ["POST"])
+    def open_route() -> Response:
+        rt = runtime()
+        user = api.current_user(rt)
+        room = room_of(user, api.body(), checked_archived=False)
+        sub = models.subscription(rt, room["_id"], user["_id"])
+        if sub is None:
+            raise errors.plain(f'The user/callee is not in the channel "{room["name"]}".')
+        if sub.get("open"):
+            if public:
+                raise errors.plain(f"The channel, {room['name']}, is already open to the sender")
+            raise errors.plain(f"The private group, {room['name']}, is already open for the sender")
+        models.update_subscription(rt, sub, {"open": True})
+        return ok()
+
+    @route("close", ["POST"])
+    def close_route() -> Response:
+        rt = runtime()
+        user = api.current_user(rt)
+        room = room_of(user, api.body(), checked_archived=False)
+        sub = models.subscription(rt, room["_id"], user["_id"])
+        if sub is None:
+            raise errors.plain(f'The user/callee is not in the channel "{room["name"]}.')
+        if not sub.get("open"):
+            raise errors.plain(
+                f"The {family.noun}, {room['name']}, is already closed to the sender"
+            )
+        models.update_subscription(rt, sub, {"open": False})
+        return ok()
+
+    @route("setReadOnly", ["POST"])
+    def set_read_only() -> Response:
+        rt = runtime()
+        user = api.current_user(rt)
+        args = api.body()
+        if "readOnly" not in args:
+            raise errors.plain('The bodyParam "readOnly" is required')
+        room = room_of(user, args)
+        value = truthy(args["readOnly"])
+        if bool(room.get("ro")) == value:
+            raise same_value("read only setting")
+        require_edit(rt, user, room, "set-readonly")
+        kind = "room-set-read-only" if value else "room-removed-read-only"
+        with rt.store.transaction():
+            models.update_room(rt, room, {"ro": value})
+            models.system_message(rt, room, kind, user, user["username"])
+        return ok(**{family.one: fresh(room)})
+
+    @route("setType", ["POST"])
+    def set_type() -> Response:
+        rt = runtime()
+        user = api.current_user(rt)
+        args = api.body()
+        new_type = args.get("type")
+        if not isinstance(new_type, str) or not new_type.strip():
+            raise errors.plain('The bodyParam "type" is required')
+        room = room_of(user, args)
+        if room["t"] == new_type:
+            raise same_value("type")
+        if new_type not in ("c", "p"):
+            raise errors.meteor_error(
+                "error-invalid-room-type",
+                f"{new_type} is not a valid room type",
+                {"method": "saveRoomSettings"},
+            )
+        require_edit(rt, user, room)
+        if not models.has_permission(rt, user, f"create-{new_type}"):
+            what = (
+                "Changing a private group to a public channel is not allowed"
+                if new_type == "c"
+                else "Changing a public channel to a private room is not allowed"
+            )
+            raise errors.action_not_allowed(what, "saveRoomSettings", "Change_Room_Type")
+        with rt.store.transaction():
+            models.update_room(rt, room, {"t": new_type})
+            label = "public" if new_type == "c" else "private"
+            models.system_message(rt, room, "room_changed_privacy", user, label)
+        return ok(**{family.one: fresh(room)})
+
+
+def _article(role: str) -> str:
+    return f"an {role}" if role[0] in "aeiou" else f"a {role}"

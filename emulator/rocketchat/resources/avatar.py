@@ -1,0 +1,108 @@
+"""Avatars: ``users.setAvatar``/``resetAvatar``/``getAvatar`` and ``GET /avatar/:username``.
+
+Without an uploaded image the server draws the user's initial on a colour picked from the name
+(``server/routes/avatar``), so the answer is deterministic. ``avatarUrl`` is recorded as the
+avatar's origin; the emulator makes no outbound request to fetch it.
+"""
+
+from __future__ import annotations
+
+import base64
+
+from flask import Blueprint, Response, jsonify, request
+
+from ...core.pagination import int_param
+from ...core.runtime import runtime
+from .. import api, errors, models, wire
+
+blueprint = Blueprint("rc_avatar", __name__)
+
+
+@blueprint.post("/api/v1/users.setAvatar")
+def set_avatar() -> Response:
+    rt = runtime()
+    me = api.current_user(rt)
+    can_edit_others = models.has_permission(rt, me, "edit-other-user-avatar")
+    if not models.setting(rt, "Accounts_AllowUserAvatarChange") and not can_edit_others:
+        raise errors.meteor_error(
+            "error-not-allowed", "Change avatar is not allowed", {"method": "users.setAvatar"}
+        )
+    params = request.form.to_dict() if request.files else api.body()
+    for key in ("avatarUrl", "userId", "username"):
+        if key in params and not isinstance(params[key], str):
+            raise errors.invalid_params(f"/{key} must be string")
+    if api.is_user_from_params(params, me):
+        user = me
+    elif can_edit_others:
+        user = api.user_from_params(rt, params)
+    else:
+        raise errors.unauthorized_result()
+    if params.get("avatarUrl"):
+        models.set_avatar(rt, user, "url", None, "")
+        return jsonify({"success": True})
+    image = request.files.get("image")
+    if image is None:
+        raise errors.failure("The 'image' param is required")
+    data = image.read()
+    limit = models.setting(rt, "FileUpload_MaxFileSize")
+    if limit is not None and limit >= 0 and len(data) > limit:
+        raise errors.meteor_error(
+            "error-file-too-large", "File size exceeds the allowed limit", {"limit": limit}
+        )
+    content_type = image.mimetype or "application/octet-stream"
+    if not content_type.startswith("image/"):
+        raise errors.meteor_error("error-invalid-image", "Invalid image")
+    models.set_avatar(rt, user, "rest", data, content_type)
+    return jsonify({"success": True})
+
+
+@blueprint.post("/api/v1/users.resetAvatar")
+def reset_avatar() -> Response:
+    rt = runtime()
+    me = api.current_user(rt)
+    user = api.user_from_params(rt, api.body())
+    own = user["_id"] == me["_id"] and models.setting(rt, "Accounts_AllowUserAvatarChange")
+    if not own and not (
+        models.has_permission(rt, me, "edit-other-user-avatar")
+        or models.has_permission(rt, me, "manage-moderation-actions")
+    ):
+        raise errors.meteor_error(
+            "error-not-allowed", "Reset avatar is not allowed", {"method": "users.resetAvatar"}
+        )
+    models.reset_avatar(rt, user)
+    return jsonify({"success": True})
+
+
+@blueprint.get("/api/v1/users.getAvatar")
+def get_avatar_url() -> Response:
+    rt = runtime()
+    user = api.user_from_params(rt, request.args)
+    url = f"{models.setting(rt, 'Site_Url').rstrip('/')}/avatar/{user['username']}"
+    response = jsonify(url)
+    response.status_code = 307
+    response.headers["Location"] = url
+    return response
+
+
+@blueprint.get("/avatar/<path:name>")
+def avatar(name: str) -> Response:
+    rt = runtime()
+    name = name.lstrip("@")
+    user = models.find_user_by_username(rt, name)
+    if user is not None:
+        stored = rt.store.get("avatars", user["_id"])
+        if stored is not None:
+            response = Response(base64.b64decode(stored["data"]), mimetype=stored["contentType"])
+            response.headers["Cache-Control"] = "public, max-age=0"
+            response.headers["ETag"] = f'"{stored["etag"]}"'
+            return response
+        if models.setting(rt, "UI_Use_Real_Name") and user.get("name"):
+            name = user["name"]
+    size = int_param(request.args, "size", 200)
+    if not 16 <= size <= 1024:
+        size = 200
+    response = Response(wire.avatar_svg(name, size), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=0"
+    response.headers["Expires"] = "-1"
+    response.headers["Last-Modified"] = "Thu, 01 Jan 2015 00:00:00 GMT"
+    return response

@@ -1,0 +1,91 @@
+"""Public channels: ``channels.*`` (``v1/channels.ts``); the routes shared with ``groups.*`` live
+in ``_room_family``."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+from ...core.runtime import runtime
+from .. import api, errors, models, wire
+from ._room_family import Family, find_room, register_family
+from ._rooms_common import ok, page
+
+blueprint = Blueprint("rc_channels", __name__, url_prefix="/api/v1")
+
+FAMILY = Family(
+    prefix="channels",
+    room_type="c",
+    one="channel",
+    many="channels",
+    noun="channel",
+    not_found=errors.CHANNEL_NOT_FOUND,
+    param_error="error-roomid-param-not-provided",
+)
+register_family(blueprint, FAMILY)
+
+
+@blueprint.get("/channels.list")
+def channels_list() -> Response:
+    """Every public channel (``view-c-room``), or the joined ones (``view-joined-room``); team
+    channels only for their members."""
+    rt = runtime()
+    user = api.current_user(rt)
+    joined = {s["rid"] for s in rt.store.find("subscriptions", "user", user["_id"])}
+    if models.has_permission(rt, user, "view-c-room"):
+        rooms = rt.store.find("rooms", "t", "c")
+    elif models.has_permission(rt, user, "view-joined-room"):
+        rooms = [r for r in (rt.store.get("rooms", rid) for rid in joined) if r and r["t"] == "c"]
+    else:
+        raise errors.unauthorized_result()
+    rooms = [r for r in rooms if not r.get("teamId") or r["_id"] in joined]
+    return page(rt, "channels", rooms, wire.room, {"name": 1})
+
+
+@blueprint.get("/channels.list.joined")
+def channels_list_joined() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    rooms = [
+        rt.store.get("rooms", s["rid"])
+        for s in rt.store.find("subscriptions", "user", user["_id"])
+        if s["t"] == "c"
+    ]
+    return page(rt, "channels", [r for r in rooms if r], wire.room, {"name": 1})
+
+
+@blueprint.post("/channels.join")
+def channels_join() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    room = find_room(rt, FAMILY, user, api.body())
+    if not models.can_access_room(rt, room, user):
+        raise errors.not_allowed("joinRoom")
+    models.add_member(rt, room, user)
+    return ok(channel=wire.room(rt.store.get("rooms", room["_id"])))
+
+
+@blueprint.post("/channels.setDefault")
+def channels_set_default() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = api.body()
+    # (sic: upstream swapped the two errorTypes)
+    if args.get("default") is None:
+        raise errors.failure(
+            'The bodyParam "default" is required', "error-channels-setdefault-is-same"
+        )
+    room = find_room(rt, FAMILY, user, args)
+    if room.get("default") == args["default"]:
+        raise errors.failure(
+            "The channel default setting is the same as what it would be changed to.",
+            "error-channels-setdefault-missing-default-param",
+        )
+    value = str(args["default"]).lower() in ("true", "1")
+    if not models.has_permission(rt, user, "view-room-administration"):
+        raise errors.action_not_allowed(
+            "Viewing room administration is not allowed",
+            "saveRoomSettings",
+            "Viewing_room_administration",
+        )
+    fresh = models.update_room(rt, room, {"default": value})
+    return ok(channel=wire.room(fresh))

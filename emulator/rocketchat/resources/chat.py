@@ -1,0 +1,587 @@
+"""Messages: ``chat.*`` (``v1/chat.ts``, ``processWebhookMessage``, ``sendMessage``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
+
+from ...core.runtime import Runtime, runtime
+from .. import api, errors, models, wire
+from ._rooms_common import ok, page, params, parse_date, text_param, truthy
+
+blueprint = Blueprint("rc_chat", __name__, url_prefix="/api/v1")
+
+Doc = dict[str, Any]
+
+STRING_FIELDS = ("_id", "msg", "text", "alias", "emoji", "tmid", "avatar")
+
+
+# -- shared checks ----------------------------------------------------------------------------
+
+
+def _check_size(rt: Runtime, text: str, method: str | None) -> None:
+    limit = models.setting(rt, "Message_MaxAllowedSize") or 0
+    if limit and len(text) > limit:
+        if method is None:  # chat.postMessage checks before anything else, with a bare code
+            raise errors.plain("error-message-size-exceeded")
+        raise errors.meteor_error(
+            "error-message-size-exceeded",
+            "Message size exceeds Message_MaxAllowedSize",
+            {"method": method},
+        )
+
+
+def _check_can_send(rt: Runtime, room: Doc, user: Doc, fields: Doc) -> None:
+    """``validateRoomMessagePermissions`` and ``validateMessage``."""
+    if not models.can_access_room(rt, room, user):
+        raise errors.plain("error-not-allowed")
+    if room.get("archived"):
+        raise errors.plain("error-room-archived")
+    if (
+        room.get("ro")
+        and not models.has_permission(rt, user, "post-readonly", room["_id"])
+        and user["username"] not in room.get("unmuted", [])
+    ):
+        raise errors.plain(errors.READ_ONLY)
+    if user["username"] in room.get("muted", []):
+        raise errors.plain("You_have_been_muted")
+    for key in STRING_FIELDS:
+        if key in fields and fields[key] is not None and not isinstance(fields[key], str):
+            raise errors.plain(f"Match error: Expected string, got {type(fields[key]).__name__}")
+    attachments = fields.get("attachments")
+    if attachments is not None and (
+        not isinstance(attachments, list) or not all(isinstance(a, dict) for a in attachments)
+    ):
+        raise errors.plain("Match error: Expected array of objects in field attachments")
+    if (fields.get("alias") or fields.get("avatar")) and not models.has_permission(
+        rt, user, "message-impersonate", room["_id"]
+    ):
+        raise errors.plain(errors.NOT_ENOUGH_PERMISSION)
+
+
+def _thread_parent(rt: Runtime, room: Doc, tmid: Any) -> str | None:
+    if not tmid:
+        return None
+    parent = rt.store.get("messages", tmid) if isinstance(tmid, str) else None
+    if parent is None or parent["rid"] != room["_id"]:
+        raise errors.meteor_error("error-invalid-message", "Invalid message")
+    if not models.setting(rt, "Threads_enabled"):
+        raise errors.meteor_error("error-not-allowed", "not-allowed")
+    return parent.get("tmid") or parent["_id"]
+
+
+def _resolve_channel(rt: Runtime, user: Doc, channel: str) -> Doc:
+    """``processWebhookMessage``'s target: ``#name``, ``@username`` or a room id/name."""
+    invalid = errors.failure("[invalid-channel]", "invalid-channel")
+    kind, value = channel[:1], channel[1:]
+    if kind == "@":
+        other = rt.store.find_one("users", "username", value.lower())
+        if other is None:
+            raise invalid
+        if not models.has_permission(rt, user, "create-d"):
+            raise errors.not_allowed("createDirectMessage")
+        return models.open_direct(rt, [user, other] if other["_id"] != user["_id"] else [user])
+    name = value if kind == "#" else channel
+    room = rt.store.get("rooms", name) if kind != "#" else None
+    room = room or rt.store.find_one("rooms", "name", name)
+    if room is None:
+        raise invalid
+    if (
+        room["t"] == "c"
+        and models.subscription(rt, room["_id"], user["_id"]) is None
+        and models.can_access_room(rt, room, user)
+        and not room.get("archived")
+    ):
+        models.add_member(rt, room, user)
+    return rt.store.get("rooms", room["_id"])
+
+
+def _message_or_error(rt: Runtime, message_id: Any) -> Doc:
+    if not text_param(message_id):
+        raise errors.meteor_error("error-messageid-param-not-provided", errors.MESSAGE_ID_REQUIRED)
+    message = rt.store.get("messages", message_id)
+    if message is None:
+        raise errors.meteor_error("error-message-not-found", errors.MESSAGE_NOT_FOUND)
+    return message
+
+
+def _room_param(rt: Runtime, user: Doc, args: Doc, key: str = "roomId") -> Doc:
+    """A ``roomId`` query parameter the caller may read (``chat.get*Messages``)."""
+    room_id = text_param(args.get(key))
+    if room_id is None:
+        raise errors.meteor_error(
+            "error-roomId-param-not-provided", f'The required "{key}" query param is missing.'
+        )
+    room = rt.store.get("rooms", room_id)
+    if room is None or not models.can_access_room(rt, room, user):
+        raise errors.not_allowed()
+    return room
+
+
+# -- posting ----------------------------------------------------------------------------------
+
+
+@blueprint.post("/chat.postMessage")
+def post_message() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = api.body()
+    text = args.get("text") if args.get("text") is not None else args.get("msg", "")
+    if not isinstance(text, str):
+        raise errors.plain(f"Match error: Expected string, got {type(text).__name__}")
+    _check_size(rt, text, None)
+    attachments = args.get("attachments")
+    for attachment in attachments if isinstance(attachments, list) else []:
+        if isinstance(attachment, dict) and isinstance(attachment.get("text"), str):
+            _check_size(rt, attachment["text"], None)
+    target = args.get("channel") or args.get("roomId")
+    if isinstance(target, list):
+        target = target[0] if target else None
+    if not isinstance(target, str) or not target:
+        raise errors.plain("unknown-error")
+    room = _resolve_channel(rt, user, target)
+    alias = args.get("alias") if args.get("alias") is not None else args.get("username", "")
+    fields: Doc = {
+        "alias": alias,
+        "attachments": args.get("attachments") or [],
+        "parseUrls": args.get("parseUrls", not args.get("attachments")),
+        "groupable": args.get("groupable", False),
+    }
+    if args.get("avatar") or args.get("icon_url"):
+        fields["avatar"] = args.get("avatar") or args.get("icon_url")
+    elif args.get("emoji") or args.get("icon_emoji"):
+        fields["emoji"] = args.get("emoji") or args.get("icon_emoji")
+    if isinstance(args.get("customFields"), dict):
+        fields["customFields"] = args["customFields"]
+    _check_can_send(rt, room, user, fields)
+    tmid = _thread_parent(rt, room, args.get("tmid"))
+    message = models.post_message(rt, room, user, text.strip(), extra=fields, tmid=tmid)
+    return ok(ts=rt.clock.now_ms(), channel=target, message=wire.message(message))
+
+
+@blueprint.post("/chat.sendMessage")
+def send_message() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = api.body()
+    msg = args.get("message")
+    if not isinstance(msg, dict):
+        raise errors.meteor_error(
+            "error-invalid-params", 'The "message" parameter must be provided.'
+        )
+    if msg.get("t"):
+        raise errors.plain("Cannot send system messages using 'chat.sendMessage'")
+    if not text_param(msg.get("rid")):
+        raise errors.plain("The 'rid' property on the message object is missing.")
+    for key in STRING_FIELDS:
+        if msg.get(key) is not None and not isinstance(msg[key], str):
+            raise errors.plain(f"Match error: Expected string, got {type(msg[key]).__name__}")
+    text = msg.get("msg") or ""
+    _check_size(rt, text, "sendMessage")
+    room = rt.store.get("rooms", msg["rid"])
+    if room is None:
+        raise errors.plain("error-invalid-room")
+    fields = {
+        k: msg[k]
+        for k in ("alias", "emoji", "avatar", "attachments", "customFields", "tshow", "blocks")
+        if msg.get(k) is not None
+    }
+    _check_can_send(rt, room, user, fields)
+    message_id = msg.get("_id")
+    tmid = _thread_parent(rt, room, msg.get("tmid"))
+    with rt.store.transaction():  # the id check and the insert under one lock
+        if message_id and rt.store.get("messages", message_id) is not None:
+            raise errors.meteor_error("error-message-already-exists", "Message already exists")
+        message = models.post_message(
+            rt, room, user, text, extra=fields, tmid=tmid, message_id=message_id or None
+        )
+    return ok(message=wire.message(message))
+
+
+@blueprint.post("/chat.update")
+def update() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = api.body()
+    for key in ("roomId", "msgId", "text"):
+        if not isinstance(args.get(key), str):
+            raise errors.invalid_params(f"must have required property '{key}'")
+    message = rt.store.get("messages", args["msgId"])
+    if message is None:
+        raise errors.plain(f'No message found with the id of "{args["msgId"]}".')
+    if message["rid"] != args["roomId"]:
+        raise errors.plain("The room id provided does not match where the message is from.")
+    _check_size(rt, args["text"], "updateMessage")
+    can_edit = models.has_permission(rt, user, "edit-message", message["rid"])
+    own = message["u"]["_id"] == user["_id"] and models.setting(rt, "Message_AllowEditing")
+    if not can_edit and not own:
+        raise errors.action_not_allowed(
+            "Message editing not allowed", "updateMessage", "Message_editing"
+        )
+    fresh = models.edit_message(rt, message, args["text"], user)
+    return ok(message=wire.message(fresh))
+
+
+@blueprint.post("/chat.delete")
+def delete() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = api.body()
+    for key in ("roomId", "msgId"):
+        if not isinstance(args.get(key), str):
+            raise errors.invalid_params(f"must have required property '{key}'")
+    message = rt.store.get("messages", args["msgId"])
+    if message is None:
+        raise errors.plain(f'No message found with the id of "{args["msgId"]}".')
+    if message["rid"] != args["roomId"]:
+        raise errors.plain("The room id provided does not match where the message is from.")
+    as_user = truthy(args.get("asUser"))
+    if (
+        as_user
+        and message["u"]["_id"] != user["_id"]
+        and not models.has_permission(rt, user, "force-delete-message", message["rid"])
+    ):
+        raise errors.plain(
+            'Unauthorized. You must have the permission "force-delete-message" to delete '
+            "other's message as them."
+        )
+    can_delete = models.has_permission(rt, user, "delete-message", message["rid"])
+    own = message["u"]["_id"] == user["_id"] and models.setting(rt, "Message_AllowDeleting")
+    if not can_delete and not own:
+        raise errors.action_not_allowed("Not allowed", "deleteMessage", "Delete_message")
+    models.delete_message(rt, message)
+    return ok(
+        _id=message["_id"],
+        ts=str(rt.clock.now_ms()),
+        message={"_id": message["_id"], "rid": message["rid"], "u": message["u"]},
+    )
+
+
+# -- single messages: read, react, pin, star, follow ------------------------------------------
+
+
+@blueprint.get("/chat.getMessage")
+def get_message() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    msg_id = text_param(params().get("msgId"))
+    if msg_id is None:
+        raise errors.plain('The "msgId" query parameter must be provided.')
+    message = rt.store.get("messages", msg_id)
+    if message is None:
+        raise errors.meteor_error(
+            "error-invalid-message", "Invalid message", {"method": "getSingleMessage"}
+        )
+    room = rt.store.get("rooms", message["rid"])
+    if room is None or not models.can_access_room(rt, room, user):
+        raise errors.not_allowed("getSingleMessage")
+    return ok(message=wire.message(message))
+
+
+@blueprint.post("/chat.react")
+def react() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = api.body()
+    message = _message_or_error(rt, args.get("messageId"))
+    emoji = args.get("emoji") or args.get("reaction")
+    if not isinstance(emoji, str) or not emoji.strip(":"):
+        raise errors.meteor_error(
+            "error-emoji-param-not-provided", 'The required "emoji" param is missing.'
+        )
+    room = rt.store.get("rooms", message["rid"])
+    if room is None or not models.can_access_room(rt, room, user):
+        raise errors.meteor_error("not-authorized", "Not Authorized", {"method": "setReaction"})
+    key = emoji if emoji.startswith(":") else f":{emoji}:"
+    reacted = user["username"] in message.get("reactions", {}).get(key, {}).get("usernames", [])
+    should = args.get("shouldReact")
+    if should is None or truthy(should) != reacted:
+        fresh = models.react(rt, message, user, key)
+        if rt.events.active:
+            rt.events.publish("stream-room-messages", {"eventName": fresh["rid"], "args": [fresh]})
+    return ok()
+
+
+def _pin_checks(rt: Runtime, user: Doc, message: Doc, method: str) -> None:
+    if not models.setting(rt, "Message_AllowPinning"):
+        raise errors.action_not_allowed("Message pinning not allowed", method, "Message_pinning")
+    if not models.has_permission(rt, user, "pin-message", message["rid"]):
+        raise errors.meteor_error("not-authorized", "Not Authorized", {"method": method})
+
+
+@blueprint.post("/chat.pinMessage")
+def pin_message() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    message = _message_or_error(rt, api.body().get("messageId"))
+    _pin_checks(rt, user, message, "pinMessage")
+    pinned = models.pin_message(rt, message, user)
+    return ok(message=wire.message(pinned))
+
+
+@blueprint.post("/chat.unPinMessage")
+def unpin_message() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    message = _message_or_error(rt, api.body().get("messageId"))
+    _pin_checks(rt, user, message, "unpinMessage")
+    models.set_message_fields(rt, message, {"pinned": False})
+    return ok()
+
+
+def _star(starred: bool) -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    message = _message_or_error(rt, api.body().get("messageId"))
+    method = "starMessage"
+    if not models.setting(rt, "Message_AllowStarring"):
+        raise errors.action_not_allowed("Message starring not allowed", method, "Message_starring")
+    room = rt.store.get("rooms", message["rid"])
+    if room is None or not models.can_access_room(rt, room, user):
+        raise errors.meteor_error("not-authorized", "Not Authorized", {"method": method})
+    if models.subscription(rt, message["rid"], user["_id"]) is not None:
+        others = [s for s in message.get("starred", []) if s["_id"] != user["_id"]]
+        stars = [*others, {"_id": user["_id"]}] if starred else others
+        models.set_message_fields(rt, message, {"starred": stars})
+    return ok()
+
+
+@blueprint.post("/chat.starMessage")
+def star_message() -> Response:
+    return _star(True)
+
+
+@blueprint.post("/chat.unStarMessage")
+def unstar_message() -> Response:
+    return _star(False)
+
+
+def _follow(follow: bool) -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    mid = api.body().get("mid")
+    missing = 'The required "mid" body param is missing.'
+    if not text_param(mid):
+        raise errors.failure(f"[{missing}]", missing)
+    method = "followMessage" if follow else "unfollowMessage"
+    if not models.setting(rt, "Threads_enabled"):
+        raise errors.meteor_error("error-not-allowed", "not-allowed", {"method": method})
+    message = rt.store.get("messages", mid)
+    room = rt.store.get("rooms", message["rid"]) if message else None
+    if message is None or room is None:
+        raise errors.meteor_error("error-invalid-message", "Invalid message", {"method": method})
+    if not models.can_access_room(rt, room, user):
+        raise errors.meteor_error("error-not-allowed", "not-allowed", {"method": method})
+    replies = [u for u in message.get("replies", []) if u != user["_id"]]
+    if follow:
+        replies.append(user["_id"])
+    models.set_message_fields(rt, message, {"replies": replies})
+    return ok()
+
+
+@blueprint.post("/chat.followMessage")
+def follow_message() -> Response:
+    return _follow(True)
+
+
+@blueprint.post("/chat.unfollowMessage")
+def unfollow_message() -> Response:
+    return _follow(False)
+
+
+# -- lists ------------------------------------------------------------------------------------
+
+
+@blueprint.get("/chat.search")
+def search() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = params()
+    if not text_param(args.get("roomId")):
+        raise errors.meteor_error(
+            "error-roomId-param-not-provided", 'The required "roomId" query param is missing.'
+        )
+    if not text_param(args.get("searchText")):
+        raise errors.meteor_error(
+            "error-searchText-param-not-provided",
+            'The required "searchText" query param is missing.',
+        )
+    room = rt.store.get("rooms", args["roomId"])
+    if room is None or not models.can_access_room(rt, room, user):
+        raise errors.bare_failure()
+    term = args["searchText"].lower()
+    found = [
+        m
+        for m in reversed(rt.store.find("messages", "rid", room["_id"]))
+        if not m.get("t") and term in m.get("msg", "").lower()
+    ]
+    offset, limit, _ = api.pagination(rt)
+    chunk = found[offset : offset + limit] if limit else found[offset:]
+    return ok(messages=[wire.message(m) for m in chunk])
+
+
+@blueprint.get("/chat.getThreadMessages")
+def thread_messages() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    tmid = text_param(params().get("tmid"))
+    if tmid is None:
+        raise errors.meteor_error(
+            "error-invalid-params", 'The required "tmid" query param is missing.'
+        )
+    if not models.setting(rt, "Threads_enabled"):
+        raise errors.meteor_error("error-not-allowed", "Threads Disabled")
+    parent = rt.store.get("messages", tmid)
+    room = rt.store.get("rooms", parent["rid"]) if parent else None
+    if parent is None or room is None:
+        raise errors.meteor_error("error-invalid-message", "Invalid Message")
+    if not models.can_access_room(rt, room, user):
+        raise errors.meteor_error("error-not-allowed", "Not Allowed")
+    replies = rt.store.find("messages", "tmid", tmid)
+    return page(rt, "messages", replies, wire.message, {"ts": 1})
+
+
+@blueprint.get("/chat.getThreadsList")
+def threads_list() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = params()
+    if not text_param(args.get("rid")):
+        raise errors.meteor_error(
+            "error-room-id-param-not-provided", 'The required "rid" query param is missing.'
+        )
+    if not models.setting(rt, "Threads_enabled"):
+        raise errors.meteor_error("error-not-allowed", "Threads Disabled")
+    room = rt.store.get("rooms", args["rid"])
+    if room is None or not models.can_access_room(rt, room, user):
+        raise errors.meteor_error("error-not-allowed", "Not Allowed")
+    threads = [m for m in rt.store.find("messages", "rid", room["_id"]) if m.get("tcount")]
+    kind = args.get("type")
+    if kind == "following":
+        threads = [m for m in threads if user["_id"] in m.get("replies", [])]
+    elif kind == "unread":
+        sub = models.subscription(rt, room["_id"], user["_id"])
+        unread = set((sub or {}).get("tunread", []))
+        threads = [m for m in threads if m["_id"] in unread]
+    term = (args.get("text") or "").lower()
+    if term:
+        threads = [m for m in threads if term in m.get("msg", "").lower()]
+    return page(rt, "threads", threads, wire.message, {"tlm": -1})
+
+
+def _filtered_page(predicate, plain_denial: bool = False) -> Response:
+    """Pinned (``Not allowed [error-not-allowed]``), starred and mentioned messages (a plain
+    ``error-not-allowed`` from ``findStarredMessages``/``findMentionedMessages``)."""
+    rt = runtime()
+    user = api.current_user(rt)
+    args = params()
+    if plain_denial and text_param(args.get("roomId")):
+        room = rt.store.get("rooms", args["roomId"])
+        if room is None or not models.can_access_room(rt, room, user):
+            raise errors.plain("error-not-allowed")
+    room = _room_param(rt, user, args)
+    found = [m for m in rt.store.find("messages", "rid", room["_id"]) if predicate(m, user)]
+    return page(rt, "messages", found, wire.message, {"ts": -1})
+
+
+@blueprint.get("/chat.getPinnedMessages")
+def pinned_messages() -> Response:
+    return _filtered_page(lambda m, u: m.get("pinned") is True)
+
+
+@blueprint.get("/chat.getStarredMessages")
+def starred_messages() -> Response:
+    return _filtered_page(
+        lambda m, u: any(s["_id"] == u["_id"] for s in m.get("starred", [])), plain_denial=True
+    )
+
+
+@blueprint.get("/chat.getMentionedMessages")
+def mentioned_messages() -> Response:
+    return _filtered_page(
+        lambda m, u: any(x["_id"] == u["_id"] for x in m.get("mentions", [])), plain_denial=True
+    )
+
+
+@blueprint.get("/chat.syncMessages")
+def sync_messages() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = params()
+    room = _room_param(rt, user, args)
+    if not text_param(args.get("lastUpdate")):
+        raise errors.meteor_error(
+            "error-lastUpdate-param-not-provided",
+            'The required "lastUpdate" query param is missing.',
+        )
+    since = parse_date(args["lastUpdate"])
+    if since is None:
+        raise errors.meteor_error(
+            "error-roomId-param-invalid", 'The "lastUpdate" query parameter must be a valid date.'
+        )
+    updated = [
+        m
+        for m in reversed(rt.store.find("messages", "rid", room["_id"]))
+        if m["_updatedAt"] > since
+    ]
+    deleted = [
+        d for d in rt.store.find("trash", "message_rid", room["_id"]) if d["_deletedAt"] > since
+    ]
+    return jsonify(
+        {
+            "result": {
+                "updated": [wire.message(m) for m in updated],
+                "deleted": [wire.trashed(d) for d in deleted],
+            },
+            "success": True,
+        }
+    )
+
+
+@blueprint.get("/chat.getDeletedMessages")
+def deleted_messages() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = params()
+    if not text_param(args.get("roomId")):
+        raise errors.plain('The required "roomId" query param is missing.')
+    if not text_param(args.get("since")):
+        raise errors.plain('The required "since" query param is missing.')
+    since = parse_date(args["since"])
+    if since is None:
+        raise errors.plain('The "since" query parameter must be a valid date.')
+    room = _room_param(rt, user, args)
+    deleted = [
+        d for d in rt.store.find("trash", "message_rid", room["_id"]) if d["_deletedAt"] > since
+    ]
+    return page(rt, "messages", deleted, lambda d: {"_id": d["_id"]}, {"_deletedAt": -1})
+
+
+@blueprint.get("/chat.ignoreUser")
+def ignore_user() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = params()
+    if not text_param(args.get("rid")):
+        raise errors.meteor_error(
+            "error-room-id-param-not-provided", 'The required "rid" param is missing.'
+        )
+    if not text_param(args.get("userId")):
+        raise errors.meteor_error(
+            "error-user-id-param-not-provided", 'The required "userId" param is missing.'
+        )
+    sub = models.subscription(rt, args["rid"], user["_id"])
+    if sub is None:
+        raise errors.meteor_error(
+            "error-invalid-subscription", "Invalid subscription", {"method": "ignoreUser"}
+        )
+    if models.subscription(rt, args["rid"], args["userId"]) is None:
+        raise errors.meteor_error(
+            "error-invalid-subscription", "Invalid subscription", {"method": "ignoreUser"}
+        )
+    ignored = [u for u in sub.get("ignored", []) if u != args["userId"]]
+    if truthy(args.get("ignore", "true")):
+        ignored.append(args["userId"])
+    models.update_subscription(rt, sub, {"ignored": ignored})
+    return ok()

@@ -1,0 +1,221 @@
+"""Direct messages: ``im.*`` and its alias ``dm.*`` (``v1/im.ts``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, Response
+
+from ...core.runtime import Runtime, runtime
+from .. import api, errors, models, wire
+from ._rooms_common import (
+    counters,
+    files_page,
+    history,
+    members_page,
+    messages_page,
+    ok,
+    page,
+    params,
+    text_param,
+)
+
+blueprint = Blueprint("rc_im", __name__, url_prefix="/api/v1")
+
+Doc = dict
+
+
+def _route(action: str, methods: list[str]) -> Callable:
+    """Mount a handler under both ``im.<action>`` and ``dm.<action>``."""
+
+    def register(handler: Callable[[], Response]) -> Callable[[], Response]:
+        for prefix in ("im", "dm"):
+            blueprint.add_url_rule(
+                f"/{prefix}.{action}",
+                endpoint=f"{prefix}_{action.replace('.', '_')}",
+                view_func=handler,
+                methods=methods,
+            )
+        return handler
+
+    return register
+
+
+def _find_dm(rt: Runtime, user: Doc, args: Doc) -> tuple[Doc, Doc | None]:
+    """``findDirectMessageRoom``: by ``roomId``, or the DM with ``username`` (opened if need be,
+    as ``getRoomByNameOrIdWithOptionToJoin`` does)."""
+    room_id, username = text_param(args.get("roomId")), text_param(args.get("username"))
+    name_or_id = username or room_id
+    if name_or_id is None:
+        raise errors.meteor_error("error-room-param-not-provided", errors.DM_PARAM_REQUIRED)
+    room = rt.store.get("rooms", name_or_id)
+    if room is None:
+        other = rt.store.find_one("users", "username", name_or_id.lower())
+        if other is None:
+            raise errors.failure("[invalid-channel]", "invalid-channel")
+        room = models.open_direct(rt, [user] if other["_id"] == user["_id"] else [user, other])
+    if room["t"] != "d" or not models.can_access_room(rt, room, user):
+        raise errors.meteor_error("error-room-not-found", errors.DM_NOT_FOUND)
+    return room, models.subscription(rt, room["_id"], user["_id"])
+
+
+def _require(args: Doc, *keys: str) -> None:
+    """The ajv ``oneOf`` answer when none of ``keys`` is given."""
+    if any(text_param(args.get(k)) for k in keys):
+        return
+    if len(keys) == 1:
+        raise errors.invalid_params(f"must have required property '{keys[0]}'")
+    lines = "\n ".join(f"must have required property '{k}'" for k in keys)
+    raise errors.invalid_params(f"{lines}\n must match exactly one schema in oneOf")
+
+
+def _require_room_id(rt: Runtime, user: Doc, args: Doc) -> None:
+    """``dm.open``/``dm.close``: ``roomId`` only, and a room the caller can read (else 401)."""
+    if not text_param(args.get("roomId")):
+        raise errors.meteor_error(
+            "error-room-param-not-provided", 'Body param "roomId" is required'
+        )
+    room = rt.store.get("rooms", args["roomId"])
+    if room is None or not models.can_access_room(rt, room, user):
+        raise errors.unauthorized_result()
+
+
+@_route("create", ["POST"])
+def create() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = api.body()
+    if text_param(args.get("username")):
+        names = [args["username"]]
+    elif text_param(args.get("usernames")):
+        names = [n.strip() for n in args["usernames"].split(",") if n.strip()]
+    else:
+        raise errors.invalid_params(
+            "must have required property 'usernames'\n must have required property 'username'\n"
+            " must match exactly one schema in oneOf"
+        )
+    if not models.has_permission(rt, user, "create-d"):
+        raise errors.not_allowed("createDirectMessage")
+    others = []
+    for name in names:
+        other = rt.store.find_one("users", "username", name.lower())
+        if other is None:
+            raise errors.invalid_user("createDirectMessage")
+        others.append(other)
+    members = [] if str(args.get("excludeSelf", "")).lower() == "true" else [user]
+    members += [o for o in others if o["_id"] != user["_id"]]
+    room = models.open_direct(rt, members or [user])
+    return ok(
+        room={"t": "d", "rid": room["_id"], "usernames": room["usernames"], "_id": room["_id"]}
+    )
+
+
+@_route("list", ["GET"])
+def im_list() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    subs = [s for s in rt.store.find("subscriptions", "user", user["_id"]) if s["t"] == "d"]
+    rooms = [r for r in (rt.store.get("rooms", s["rid"]) for s in subs) if r is not None]
+    return page(rt, "ims", rooms, wire.room, {"_updatedAt": -1})
+
+
+@_route("list.everyone", ["GET"])
+def im_list_everyone() -> Response:
+    rt = runtime()
+    api.require_permission("view-room-administration")
+    return page(rt, "ims", rt.store.find("rooms", "t", "d"), wire.room, {"_updatedAt": -1})
+
+
+@_route("history", ["GET"])
+def im_history() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = params()
+    _require(args, "roomId")
+    room, _ = _find_dm(rt, user, {"roomId": args["roomId"]})
+    return history(rt, room, user, args)
+
+
+@_route("messages", ["GET"])
+def im_messages() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    _require(params(), "roomId", "username")
+    room, _ = _find_dm(rt, user, params())
+    return messages_page(rt, room, params())
+
+
+@_route("members", ["GET"])
+def im_members() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    _require(params(), "roomId", "username")
+    room, _ = _find_dm(rt, user, params())
+    return members_page(rt, room, params())
+
+
+@_route("counters", ["GET"])
+def im_counters() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = params()
+    if not text_param(args.get("roomId")):
+        raise errors.meteor_error(
+            "error-room-param-not-provided", 'Query param "roomId" is required'
+        )
+    room, _ = _find_dm(rt, user, args)
+    return counters(rt, room, user, args, errors.forbidden("unauthorized"))
+
+
+@_route("files", ["GET"])
+def im_files() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    _require(params(), "roomId", "username")
+    room, _ = _find_dm(rt, user, params())
+    return files_page(rt, room)
+
+
+@_route("open", ["POST"])
+def im_open() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = api.body()
+    _require_room_id(rt, user, args)
+    _, sub = _find_dm(rt, user, {"roomId": args["roomId"]})
+    if sub is not None and not sub.get("open"):
+        models.update_subscription(rt, sub, {"open": True})
+    return ok()
+
+
+@_route("close", ["POST"])
+def im_close() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = api.body()
+    _require_room_id(rt, user, args)
+    _, sub = _find_dm(rt, user, {"roomId": args["roomId"]})
+    if sub is None:
+        raise errors.plain("The user is not subscribed to the room")
+    if not sub.get("open"):
+        # DMs have no ``name``: the real text interpolates ``undefined``.
+        raise errors.plain("The direct message room, undefined, is already closed to the sender")
+    models.update_subscription(rt, sub, {"open": False})
+    return ok()
+
+
+@_route("delete", ["POST"])
+def im_delete() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = api.body()
+    _require(args, "roomId", "username")
+    room_id = text_param(args.get("roomId"))
+    admin = models.has_permission(rt, user, "view-room-administration")
+    room = rt.store.get("rooms", room_id) if room_id else None
+    if room is None or room["t"] != "d" or not admin:
+        room, _ = _find_dm(rt, user, args)
+    if not models.has_permission(rt, user, "delete-d", room["_id"]):
+        raise errors.not_allowed("eraseRoom")
+    models.delete_room(rt, room)
+    return ok()

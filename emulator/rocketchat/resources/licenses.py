@@ -1,0 +1,52 @@
+"""``licenses.info``: a Community workspace, so no license (``ee/server/api/licenses.ts``)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from ...core.runtime import runtime
+from .. import api
+
+blueprint = Blueprint("rc_licenses", __name__, url_prefix="/api/v1")
+
+# Limits without a license: unlimited users, a few apps.
+COMMUNITY_LIMITS = {
+    "activeUsers": -1,
+    "guestUsers": -1,
+    "roomsPerGuest": -1,
+    "privateApps": 3,
+    "marketplaceApps": 5,
+    "monthlyActiveContacts": -1,
+}
+
+
+@blueprint.get("/licenses.info")
+def info() -> Response:
+    rt = runtime()
+    api.require_permission("view-privileged-setting")
+    load_values = request.args.get("loadValues") == "true"
+    values = {
+        "activeUsers": sum(
+            1 for u in rt.store.find("users", "active", True) if u.get("type") == "user"
+        ),
+        "guestUsers": len(rt.store.find("users", "roles", "guest")),
+        "roomsPerGuest": 0,
+        "privateApps": 0,
+        "marketplaceApps": 0,
+        "monthlyActiveContacts": 0,
+    }
+    limits = {}
+    for name, limit in COMMUNITY_LIMITS.items():
+        limits[name] = {"max": limit, **({"value": values[name]} if load_values else {})}
+    return jsonify(
+        {
+            "license": {
+                "activeModules": [],
+                "preventedActions": {name: False for name in COMMUNITY_LIMITS},
+                "limits": limits,
+                "tags": [],
+                "trial": False,
+            },
+            "success": True,
+        }
+    )

@@ -1,0 +1,65 @@
+"""Permissions: ``permissions.listAll`` and ``permissions.update`` (``v1/permissions.ts``)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from ...core.runtime import runtime
+from .. import api, errors, wire
+
+blueprint = Blueprint("rc_permissions", __name__, url_prefix="/api/v1")
+
+
+@blueprint.get("/permissions.listAll")
+def list_all() -> Response:
+    rt = runtime()
+    api.current_user(rt)
+    since = api.date_param(
+        request.args.get("updatedSince"),
+        "error-updatedSince-param-invalid",
+        'The "updatedSince" query parameter must be a valid date.',
+    )
+    docs = rt.store.all("permissions")
+    if since is not None:
+        docs = [d for d in docs if d["_updatedAt"] > since]
+    return jsonify({"update": [wire.permission(d) for d in docs], "remove": [], "success": True})
+
+
+@blueprint.post("/permissions.update")
+def update() -> Response:
+    rt = runtime()
+    api.require_permission("access-permissions")
+    params = api.body()
+    entries = params.get("permissions")
+    valid = (
+        isinstance(entries, list)
+        and entries
+        and all(
+            isinstance(e, dict)
+            and set(e) == {"_id", "roles"}
+            and isinstance(e["_id"], str)
+            and isinstance(e["roles"], list)
+            and all(isinstance(r, str) for r in e["roles"])
+            for e in entries
+        )
+    )
+    if not valid:
+        raise errors.failure("Invalid body params", "error-invalid-body-params")
+    if any(rt.store.get("permissions", e["_id"]) is None for e in entries):
+        raise errors.failure("Invalid permission", "error-invalid-permission")
+    if any(rt.store.get("roles", r) is None for e in entries for r in e["roles"]):
+        raise errors.failure("Invalid role", "error-invalid-role")
+    now = rt.clock.now_ms()
+    with rt.store.transaction():
+        for entry in entries:
+            roles = list(dict.fromkeys(entry["roles"]))
+            rt.store.update("permissions", entry["_id"], {"roles": roles, "_updatedAt": now})
+    if rt.events.active:
+        for entry in entries:
+            doc = rt.store.get("permissions", entry["_id"])
+            rt.events.publish(
+                "stream-notify-logged",
+                {"eventName": "permissions-changed", "args": ["updated", doc]},
+            )
+    docs = rt.store.all("permissions")
+    return jsonify({"permissions": [wire.permission(d) for d in docs], "success": True})

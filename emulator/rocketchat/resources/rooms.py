@@ -1,0 +1,259 @@
+"""Rooms of any type: ``rooms.*`` (``v1/rooms.ts``) and the files served under ``/file-upload``."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from ...core.runtime import Runtime, runtime
+from .. import api, errors, models, wire
+from ._room_family import leave
+from ._rooms_common import ok, params, parse_date, text_param, truthy
+
+blueprint = Blueprint("rc_rooms", __name__)
+
+Doc = dict
+
+
+def _find_room(rt: Runtime, args: Doc, checked_archived: bool = False) -> Doc:
+    """``findRoomByIdOrName``."""
+    room_id, room_name = text_param(args.get("roomId")), text_param(args.get("roomName"))
+    if room_id is None and room_name is None:
+        raise errors.meteor_error("error-roomid-param-not-provided", errors.ROOM_PARAM_REQUIRED)
+    room = models.room_by_id_or_name(rt, room_id, room_name)
+    if room is None:
+        raise errors.meteor_error("error-room-not-found", errors.CHANNEL_NOT_FOUND)
+    if checked_archived and room.get("archived"):
+        raise errors.room_archived("channel", room.get("name"))
+    return room
+
+
+@blueprint.get("/api/v1/rooms.get")
+def rooms_get() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    subs = rt.store.find("subscriptions", "user", user["_id"])
+    rooms = [r for r in (rt.store.get("rooms", s["rid"]) for s in subs) if r is not None]
+    raw = params().get("updatedSince")
+    if not raw:
+        return ok(update=[wire.room(r) for r in rooms], remove=[])
+    since = parse_date(raw)
+    if since is None:
+        raise errors.meteor_error(
+            "error-updatedSince-param-invalid",
+            'The "updatedSince" query parameter must be a valid date.',
+        )
+    removed = []
+    for trashed_sub in rt.store.find("trash", "sub_user", user["_id"]):
+        for gone in rt.store.find("trash", "room", trashed_sub["rid"]):
+            if gone["_deletedAt"] > since:
+                removed.append(wire.trashed(gone))
+    return ok(
+        update=[wire.room(r) for r in rooms if r["_updatedAt"] > since],
+        remove=list({r["_id"]: r for r in removed}.values()),
+    )
+
+
+@blueprint.get("/api/v1/rooms.info")
+def rooms_info() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    room = _find_room(rt, params())
+    if not models.can_access_room(rt, room, user):
+        raise errors.failure("not-allowed", "Not Allowed")
+    body = {"room": wire.room(room)}
+    if room.get("teamId"):
+        team = rt.store.get("teams", room["teamId"])
+        if team is not None:
+            body["team"] = wire.team(team)
+    return ok(**body)
+
+
+@blueprint.post("/api/v1/rooms.favorite")
+def rooms_favorite() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = api.body()
+    room = _find_room(rt, args, checked_archived=True)
+    sub = models.subscription(rt, room["_id"], user["_id"])
+    if sub is None:
+        raise errors.meteor_error(
+            "error-invalid-subscription",
+            "You must be joined to favorite this room",
+            {"method": "toggleFavorite"},
+        )
+    models.update_subscription(rt, sub, {"f": truthy(args.get("favorite", True))})
+    return ok()
+
+
+@blueprint.post("/api/v1/rooms.leave")
+def rooms_leave() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    leave(rt, _find_room(rt, api.body(), checked_archived=True), user)
+    return ok()
+
+
+@blueprint.post("/api/v1/rooms.cleanHistory")
+def rooms_clean_history() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = api.body()
+    for key in ("latest", "oldest"):
+        if not isinstance(args.get(key), str):
+            raise errors.invalid_params(f"must have required property '{key}'")
+    room = _find_room(rt, args, checked_archived=True)
+    if not models.can_access_room(rt, room, user):
+        raise errors.failure(
+            "User does not have access to the room [error-not-allowed]", "error-not-allowed"
+        )
+    latest, oldest = parse_date(args["latest"]), parse_date(args["oldest"])
+    if latest is None or oldest is None:
+        raise errors.invalid_params('must match format "date-time"')
+    if not models.has_permission(rt, user, "clean-channel-history", room["_id"]):
+        raise errors.not_allowed("cleanRoomHistory")
+    users = args.get("users") or []
+    if not isinstance(users, list):
+        raise errors.invalid_params("must be array")
+    count = models.clean_history(
+        rt,
+        room,
+        latest,
+        oldest,
+        truthy(args.get("inclusive", False)),
+        truthy(args.get("excludePinned", False)),
+        truthy(args.get("filesOnly", False)),
+        [u for u in users if isinstance(u, str)],
+        truthy(args.get("ignoreThreads", False)),
+    )
+    return ok(_id=room["_id"], count=count)
+
+
+# -- uploads ----------------------------------------------------------------------------------
+
+
+def _upload_room(rt: Runtime, user: Doc, rid: str) -> Doc:
+    room = rt.store.get("rooms", rid)
+    if room is None or not models.can_access_room(rt, room, user):
+        raise errors.forbidden("unauthorized")
+    return room
+
+
+def _received_file(rt: Runtime) -> tuple[str, str, bytes]:
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise errors.failure("[No file uploaded]", "No file uploaded")
+    data = upload.read()
+    limit = models.setting(rt, "FileUpload_MaxFileSize")
+    if not models.setting(rt, "FileUpload_Enabled"):
+        raise errors.meteor_error("error-file-upload-disabled", "File upload is disabled")
+    if limit is not None and limit >= 0 and len(data) > limit:
+        raise errors.failure("[error-file-too-large]", "error-file-too-large")
+    return upload.filename, upload.mimetype or "application/octet-stream", data
+
+
+@blueprint.post("/api/v1/rooms.media/<rid>")
+def rooms_media(rid: str) -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    room = _upload_room(rt, user, rid)
+    name, content_type, data = _received_file(rt)
+    doc = models.store_upload(rt, room, user, name, content_type, data)
+    return ok(file={"_id": doc["_id"], "url": doc["url"]})
+
+
+def _form_text(args: Doc, key: str) -> str:
+    value = args.get(key)
+    return value if isinstance(value, str) else ""
+
+
+@blueprint.post("/api/v1/rooms.mediaConfirm/<rid>/<file_id>")
+def rooms_media_confirm(rid: str, file_id: str) -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    room = _upload_room(rt, user, rid)
+    upload = rt.store.get("uploads", file_id)
+    if upload is None or upload["rid"] != room["_id"] or upload["userId"] != user["_id"]:
+        raise errors.failure("[invalid-file]", "invalid-file")
+    args = api.body()
+    description = _form_text(args, "description")
+    if len(description) > (models.setting(rt, "Message_MaxAllowedSize") or 0):
+        raise errors.failure("[error-message-size-exceeded]", "error-message-size-exceeded")
+    message = models.send_file_message(
+        rt,
+        room,
+        user,
+        upload,
+        _form_text(args, "msg"),
+        _form_text(args, "description"),
+        text_param(args.get("tmid")),
+    )
+    return ok(message=wire.message(message))
+
+
+@blueprint.post("/api/v1/rooms.upload/<rid>")
+def rooms_upload(rid: str) -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    room = _upload_room(rt, user, rid)
+    name, content_type, data = _received_file(rt)
+    upload = models.store_upload(rt, room, user, name, content_type, data)
+    form = request.form
+    message = models.send_file_message(
+        rt,
+        room,
+        user,
+        upload,
+        form.get("msg", ""),
+        form.get("description", ""),
+        form.get("tmid") or None,
+    )
+    return ok(message=wire.message(message))
+
+
+@blueprint.get("/file-upload/<file_id>/<path:name>")
+def file_upload(file_id: str, name: str) -> Response:
+    """The file itself, for a logged-in user who can read its room (``FileUpload_ProtectFiles``)."""
+    rt = runtime()
+    user_id = (
+        request.headers.get("X-User-Id")
+        or request.cookies.get("rc_uid")
+        or request.args.get("rc_uid")
+    )
+    token = (
+        request.headers.get("X-Auth-Token")
+        or request.cookies.get("rc_token")
+        or request.args.get("rc_token")
+    )
+    user = models.user_for_token(rt, user_id, token) if user_id and token else None
+    upload = rt.store.get("uploads", file_id)
+    room = rt.store.get("rooms", upload["rid"]) if upload else None
+    if user is None or room is None or not models.can_access_room(rt, room, user):
+        return Response(status=403)
+    content = models.upload_content(rt, file_id)
+    if content is None:
+        return Response(status=404)
+    response = Response(content, mimetype=upload["type"])
+    response.headers["Content-Disposition"] = f'inline; filename="{upload["name"]}"'
+    response.headers["Cache-Control"] = "max-age=31536000"
+    return response
+
+
+@blueprint.post("/api/v1/rooms.delete")
+def rooms_delete() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    room_id = text_param(api.body().get("roomId"))
+    if room_id is None:
+        raise errors.invalid_params("must have required property 'roomId'")
+    room = rt.store.get("rooms", room_id)
+    method = {"method": "eraseRoom"}
+    if room is None:
+        raise errors.meteor_error("error-invalid-room", "Invalid room", method)
+    if room.get("teamMain"):
+        raise errors.meteor_error(
+            "error-cannot-delete-team-channel", "Cannot delete a team channel", method
+        )
+    if not models.has_permission(rt, user, f"delete-{room['t']}", room["_id"]):
+        raise errors.not_allowed("eraseRoom")
+    models.delete_room(rt, room)
+    return ok()

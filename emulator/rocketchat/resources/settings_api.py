@@ -1,0 +1,99 @@
+"""Settings over REST: ``settings.public``, ``settings``, ``settings/:_id`` (``v1/settings.ts``).
+
+Named ``settings_api`` so it is not mistaken for the product's ``settings`` defaults module.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from ...core.runtime import Runtime, runtime
+from .. import api, errors, models, wire
+
+blueprint = Blueprint("rc_settings", __name__, url_prefix="/api/v1")
+
+Doc = dict[str, Any]
+
+
+def _listing(rt: Runtime, docs: list[Doc], with_defaults: bool = False) -> Response:
+    offset, limit, sort = api.pagination(rt)
+    ids = request.args.get("_id")
+    if ids:
+        wanted = {i.strip() for i in ids.split(",")}
+        docs = [d for d in docs if d["_id"] in wanted]
+    docs = api.sort_docs(docs, sort, {"_id": 1})
+    page = docs[offset:] if limit is None else docs[offset : offset + limit]
+    out = []
+    for doc in page:
+        item = wire.setting(doc)
+        if with_defaults:
+            item["packageValue"] = doc.get("packageValue")
+        out.append(item)
+    return jsonify(
+        {"settings": out, "count": len(out), "offset": offset, "total": len(docs), "success": True}
+    )
+
+
+@blueprint.get("/settings.public")
+def public() -> Response:
+    rt = runtime()
+    docs = [d for d in rt.store.all("settings") if d.get("public") and not d.get("hidden")]
+    return _listing(rt, docs)
+
+
+@blueprint.get("/settings")
+def private() -> Response:
+    rt = runtime()
+    me = api.current_user(rt)
+    privileged = models.has_permission(rt, me, "view-privileged-setting")
+    docs = [
+        d
+        for d in rt.store.all("settings")
+        if not d.get("hidden") and (privileged or d.get("public"))
+    ]
+    return _listing(rt, docs, with_defaults=request.args.get("includeDefaults") == "true")
+
+
+@blueprint.get("/settings/<setting_id>")
+def get_setting(setting_id: str) -> Response:
+    rt = runtime()
+    api.require_permission("view-privileged-setting")
+    doc = rt.store.get("settings", setting_id)
+    if doc is None or doc.get("hidden"):
+        raise errors.bare_failure()
+    return jsonify({**wire.setting(doc), "success": True})
+
+
+def _typed(doc: Doc, value: Any) -> bool:
+    kind = doc.get("type")
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind in ("string", "select", "language", "code", "password", "relativeUrl"):
+        return isinstance(value, str)
+    return True
+
+
+@blueprint.post("/settings/<setting_id>")
+def set_setting(setting_id: str) -> Response:
+    rt = runtime()
+    me = api.require_permission("edit-privileged-setting")
+    api.require_two_factor(rt, me)
+    params = api.body()
+    doc = rt.store.get("settings", setting_id)
+    if doc is None or doc.get("hidden") or "value" not in params:
+        raise errors.bare_failure()
+    if not _typed(doc, params["value"]):
+        raise errors.bare_failure()
+    updated = rt.store.update(
+        "settings", setting_id, {"value": params["value"], "_updatedAt": rt.clock.now_ms()}
+    )
+    if rt.events.active and updated.get("public"):
+        rt.events.publish(
+            "stream-notify-all",
+            {"eventName": "public-settings-changed", "args": ["updated", wire.setting(updated)]},
+        )
+    return jsonify({"success": True})

@@ -1,0 +1,94 @@
+"""The caller's subscriptions: ``subscriptions.*`` (``v1/subscriptions.ts``)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+from ...core.runtime import runtime
+from .. import api, errors, models, wire
+from ._rooms_common import ok, params, parse_date, text_param
+
+blueprint = Blueprint("rc_subscriptions", __name__, url_prefix="/api/v1")
+
+
+@blueprint.get("/subscriptions.get")
+def subscriptions_get() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    subs = rt.store.find("subscriptions", "user", user["_id"])
+    raw = params().get("updatedSince")
+    if not raw:
+        return ok(update=[wire.subscription(s) for s in subs], remove=[])
+    since = parse_date(raw)
+    if since is None:
+        raise errors.meteor_error(
+            "error-roomId-param-invalid", 'The "lastUpdate" query parameter must be a valid date.'
+        )
+    removed = [
+        t for t in rt.store.find("trash", "sub_user", user["_id"]) if t["_deletedAt"] > since
+    ]
+    return ok(
+        update=[wire.subscription(s) for s in subs if s["_updatedAt"] > since],
+        remove=[wire.trashed(t) for t in removed],
+    )
+
+
+@blueprint.get("/subscriptions.getOne")
+def subscriptions_get_one() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    room_id = text_param(params().get("roomId"))
+    if room_id is None:
+        raise errors.plain("The 'roomId' param is required")
+    sub = models.subscription(rt, room_id, user["_id"])
+    return ok(subscription=wire.subscription(sub) if sub else None)
+
+
+@blueprint.post("/subscriptions.read")
+def subscriptions_read() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = api.body()
+    room_id = text_param(args.get("rid")) or text_param(args.get("roomId"))
+    if room_id is None:
+        raise errors.invalid_params(
+            "must have required property 'rid'\n must have required property 'roomId'\n"
+            " must match a schema in anyOf"
+        )
+    sub = models.subscription(rt, room_id, user["_id"])
+    if sub is None:
+        raise errors.meteor_error(
+            "error-invalid-subscription", "Invalid subscription", {"method": "readMessages"}
+        )
+    models.read_room(rt, sub)
+    return ok()
+
+
+@blueprint.post("/subscriptions.unread")
+def subscriptions_unread() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = api.body()
+    first = args.get("firstUnreadMessage")
+    room_id = text_param(args.get("roomId"))
+    if room_id is None and not (isinstance(first, dict) and text_param(first.get("_id"))):
+        raise errors.invalid_params(
+            "must have required property 'roomId'\n must have required property "
+            "'firstUnreadMessage'\n must match a schema in anyOf"
+        )
+    changes: dict = {"alert": True, "open": True}
+    if room_id is None:
+        message = rt.store.get("messages", first["_id"])
+        if message is None:
+            raise errors.meteor_error(
+                "error-invalid-message", "Invalid message", {"method": "unreadMessages"}
+            )
+        room_id = message["rid"]
+        changes["ls"] = message["ts"] - 1
+    sub = models.subscription(rt, room_id, user["_id"])
+    if sub is None:
+        raise errors.meteor_error(
+            "error-action-not-allowed", "Not allowed", {"method": "unreadMessages"}
+        )
+    models.update_subscription(rt, sub, changes)
+    return ok()

@@ -1,0 +1,244 @@
+"""Teams: ``teams.*`` basics (``v1/teams.ts`` and the Team service).
+
+A team owns a main room (``teamMain: true``); other rooms join it by carrying its ``teamId``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response
+
+from ...core.runtime import Runtime, runtime
+from .. import api, errors, models, wire
+from ._room_family import valid_room_name
+from ._rooms_common import ok, page, params, text_param
+
+blueprint = Blueprint("rc_teams", __name__, url_prefix="/api/v1")
+
+Doc = dict[str, Any]
+
+
+def _team(rt: Runtime, args: Doc, not_found: str = "team-does-not-exist") -> Doc:
+    team_id, team_name = text_param(args.get("teamId")), text_param(args.get("teamName"))
+    if team_id is None and team_name is None:
+        raise errors.plain("missing-teamId-or-teamName")
+    team = (
+        rt.store.get("teams", team_id) if team_id else rt.store.find_one("teams", "name", team_name)
+    )
+    if team is None:
+        raise errors.plain(not_found)
+    return team
+
+
+def _main_room(rt: Runtime, team: Doc) -> Doc:
+    room = rt.store.get("rooms", team["roomId"])
+    if room is None:
+        raise errors.plain("Room not found")
+    return room
+
+
+def _can_view(rt: Runtime, user: Doc, team: Doc) -> bool:
+    room = _main_room(rt, team)
+    return models.can_access_room(rt, room, user) or models.has_permission(
+        rt, user, "view-all-teams"
+    )
+
+
+def _with_counts(rt: Runtime, team: Doc) -> Doc:
+    out = wire.team(team)
+    out["rooms"] = sum(
+        1 for r in rt.store.find("rooms", "teamId", team["_id"]) if not r.get("teamMain")
+    )
+    out["numberOfUsers"] = rt.store.count_by("team_members", "teamId", team["_id"])
+    return out
+
+
+@blueprint.post("/teams.create")
+def teams_create() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    if not models.has_permission(rt, user, "create-team"):
+        raise errors.forbidden("unauthorized")
+    args = api.body()
+    name, team_type = args.get("name"), args.get("type")
+    if not isinstance(name, str) or not name:
+        raise errors.invalid_params("must have required property 'name'")
+    if team_type not in (0, 1) or isinstance(team_type, bool):
+        raise errors.invalid_params("must have required property 'type'")
+    members = args.get("members") or []
+    if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
+        raise errors.invalid_params("must be array")
+    users = [u for u in (rt.store.get("users", m) for m in members) if u is not None]
+    room_options = args.get("room") if isinstance(args.get("room"), dict) else {}
+    extra = room_options.get("extraData") if isinstance(room_options.get("extraData"), dict) else {}
+    read_only = bool(extra.get("readOnly", False)) or bool(room_options.get("readOnly", False))
+    with rt.store.transaction():  # the name checks and the inserts under one lock
+        if rt.store.find_one("teams", "name", name) is not None:
+            raise errors.plain("team-name-already-exists")
+        valid_room_name(rt, name)
+        team = models.create_team(rt, user, name, team_type, users, read_only)
+    return ok(team=wire.team(team))
+
+
+@blueprint.get("/teams.list")
+def teams_list() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    memberships = rt.store.find("team_members", "userId", user["_id"])
+    teams = [t for t in (rt.store.get("teams", m["teamId"]) for m in memberships) if t]
+    return page(rt, "teams", teams, lambda t: _with_counts(rt, t), {"name": 1})
+
+
+@blueprint.get("/teams.listAll")
+def teams_list_all() -> Response:
+    rt = runtime()
+    api.require_permission("view-all-teams")
+    return page(rt, "teams", rt.store.all("teams"), lambda t: _with_counts(rt, t), {"name": 1})
+
+
+@blueprint.get("/teams.info")
+def teams_info() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    team = _team(rt, params(), not_found="Team not found")
+    if not _can_view(rt, user, team):
+        raise errors.forbidden("unauthorized")
+    return ok(teamInfo=wire.team(team))
+
+
+@blueprint.get("/teams.members")
+def teams_members() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = params()
+    team = _team(rt, args)
+    if not _can_view(rt, user, team):
+        raise errors.forbidden("unauthorized")
+    rows = []
+    for membership in rt.store.find("team_members", "teamId", team["_id"]):
+        member = rt.store.get("users", membership["userId"])
+        if member is not None:
+            rows.append({**membership, "username": member["username"], "_user": member})
+    username = (args.get("username") or "").lower()
+    name = (args.get("name") or "").lower()
+    if username:
+        rows = [r for r in rows if username in r["username"].lower()]
+    if name:
+        rows = [r for r in rows if name in (r["_user"].get("name") or "").lower()]
+    return page(rt, "members", rows, lambda r: wire.team_member(r, r["_user"]), {"createdAt": 1})
+
+
+@blueprint.post("/teams.addMembers")
+def teams_add_members() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = api.body()
+    team = _team(rt, args)
+    room_id = team["roomId"]
+    if not (
+        models.has_permission(rt, user, "add-team-member", room_id)
+        or models.has_permission(rt, user, "edit-team-member", room_id)
+    ):
+        raise errors.forbidden("unauthorized")
+    members = args.get("members")
+    if not isinstance(members, list) or not all(
+        isinstance(m, dict) and isinstance(m.get("userId"), str) for m in members
+    ):
+        raise errors.invalid_params("must have required property 'members'")
+    with rt.store.transaction():
+        for entry in members:
+            member = rt.store.get("users", entry["userId"])
+            if member is None:
+                raise errors.plain("invalid-user")
+            roles = entry.get("roles") if isinstance(entry.get("roles"), list) else ["member"]
+            models.add_team_member(rt, team, member, roles or ["member"], actor=user)
+    return ok()
+
+
+@blueprint.post("/teams.removeMember")
+def teams_remove_member() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = api.body()
+    team = _team(rt, args)
+    if not models.has_permission(rt, user, "edit-team-member", team["roomId"]):
+        raise errors.forbidden("unauthorized")
+    target_id = text_param(args.get("userId"))
+    if target_id is None:
+        raise errors.invalid_params("must have required property 'userId'")
+    target = rt.store.get("users", target_id)
+    if target is None:
+        raise errors.plain("User not found")
+    membership = models.team_member(rt, team["_id"], target_id)
+    if membership is None:
+        raise errors.plain("the user is not a member of this team")
+    owners = [
+        m
+        for m in rt.store.find("team_members", "teamId", team["_id"])
+        if "owner" in m.get("roles", [])
+    ]
+    if "owner" in membership.get("roles", []) and len(owners) == 1:
+        raise errors.plain("error-you-are-last-owner")
+    models.remove_team_member(rt, team, target, user)
+    return ok()
+
+
+@blueprint.post("/teams.addRooms")
+def teams_add_rooms() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = api.body()
+    team = _team(rt, args)
+    if not models.has_permission(rt, user, "add-team-channel", team["roomId"]):
+        raise errors.forbidden("unauthorized")
+    room_ids = args.get("rooms")
+    if not isinstance(room_ids, list) or not all(isinstance(r, str) for r in room_ids):
+        raise errors.invalid_params("must have required property 'rooms'")
+    added = []
+    with rt.store.transaction():
+        for room_id in room_ids:
+            room = rt.store.get("rooms", room_id)
+            if room is None or room["t"] not in ("c", "p"):
+                raise errors.plain("invalid-room")
+            if room.get("teamId"):
+                raise errors.plain("room-already-on-team")
+            added.append(models.add_room_to_team(rt, team, room))
+    return ok(rooms=[wire.room(r) for r in added])
+
+
+@blueprint.get("/teams.listRooms")
+def teams_list_rooms() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = params()
+    team = _team(rt, args)
+    if not _can_view(rt, user, team):
+        raise errors.forbidden("unauthorized")
+    rooms = [
+        r
+        for r in rt.store.find("rooms", "teamId", team["_id"])
+        if not r.get("teamMain") and models.can_access_room(rt, r, user)
+    ]
+    wanted = args.get("type")
+    if wanted in ("c", "p"):
+        rooms = [r for r in rooms if r["t"] == wanted]
+    term = (args.get("filter") or "").lower()
+    if term:
+        rooms = [r for r in rooms if term in r.get("name", "").lower()]
+    return page(rt, "rooms", rooms, wire.room, {"name": 1})
+
+
+@blueprint.post("/teams.delete")
+def teams_delete() -> Response:
+    rt = runtime()
+    user = api.current_user(rt)
+    args = api.body()
+    team = _team(rt, args, not_found="Team not found.")
+    if not models.has_permission(rt, user, "delete-team", team["roomId"]):
+        raise errors.forbidden("unauthorized")
+    remove = args.get("roomsToRemove") or []
+    if not isinstance(remove, list):
+        raise errors.invalid_params("must be array")
+    models.delete_team(rt, team, [r for r in remove if isinstance(r, str)])
+    return ok()

@@ -1,0 +1,1 @@
+"""Developer tools: coverage tables and the packaged operation lists (``make coverage``)."""

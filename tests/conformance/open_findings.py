@@ -1,0 +1,128 @@
+"""Open findings: violations the validation found that are neither an emulator bug we can fix in
+``wire.py`` nor a spec deviation our notes document. Most are places where the emulator follows
+the real server and the OpenAPI document is wrong; each waits for a decision (document the real
+behaviour in ``../shared/specs/<product>/rest-conventions.md`` and move the entry to
+``allowlist.py``, or fix the endpoint). Matching responses do not fail the run but are listed in
+the terminal summary of every run ("OpenAPI response validation"), so none goes unnoticed.
+
+"upstream:" marks what was checked in the real server's handler; "likely:" what was not.
+"""
+
+from __future__ import annotations
+
+from .validation import ANY
+from .validation import ViolationPattern as Finding
+
+MM, RC = "mattermost", "rocketchat"
+
+OPEN_FINDINGS: tuple[Finding, ...] = (
+    # -- Mattermost: success statuses ----------------------------------------------------------
+    # likely: searchChannelsForTeam writes its JSON without WriteHeader (200); documented 201.
+    Finding(MM, "SearchChannels", 200, "status", "documented 201 for a search", "$"),
+    # upstream (api4/emoji.go createEmoji): plain w.Write, 200; documented 201.
+    Finding(MM, "CreateEmoji", 200, "status", "createEmoji answers 200", "$"),
+    # upstream (api4/reaction.go saveReaction): plain w.Write, 200; documented 201.
+    Finding(MM, "SaveReaction", 200, "status", "saveReaction answers 200", "$"),
+    # likely: createUserAccessToken writes without WriteHeader (200); documented 201.
+    Finding(MM, "CreateUserAccessToken", 200, "status", "documented 201", "$"),
+    # upstream (api4/webhook.go updateIncomingHook): WriteHeader(http.StatusCreated); doc 200.
+    Finding(MM, "UpdateIncomingWebhook", 201, "status", "updateIncomingHook answers 201", "$"),
+    # -- Mattermost: bodies ----------------------------------------------------------------------
+    # The document's own description says the unpaginated answer is a plain array of channels,
+    # while its schema is the paginated object {channels, total_count}.
+    Finding(MM, "SearchAllChannels", 200, "schema", "array unless paginated", "$"),
+    # Without page/per_page the server answers a plain array of teams (server/channels/api4/
+    # team.go searchTeams); the schema shows only the paginated {teams, total_count}.
+    Finding(MM, "SearchTeams", 200, "schema", "array when not paginated", "$"),
+    # The deprecated MFA check answers Go's http.NotFound (text/plain "404 page not found")
+    # while ServiceSettings.DisableLegacyMFA is on, its default (api4/user.go checkUserMfa).
+    Finding(MM, "CheckUserMfa", 404, "content-type", "http.NotFound", "$"),
+    # likely: with `user_ids` (documented in the request body) the server answers an array of
+    # ChannelMember; the response schema shows a single ChannelMember.
+    Finding(MM, "AddChannelMember", 201, "schema", "array for user_ids", "$"),
+    # upstream (api4/emoji.go): getEmojiList and autocompleteEmojis write EmojiListToJSON, an
+    # array; documented as an object.
+    Finding(MM, "GetEmojiList", 200, "schema", "array of Emoji", "$"),
+    Finding(MM, "AutocompleteEmoji", 200, "schema", "array of Emoji", "$"),
+    # upstream (api4/webhook.go getIncomingHooks): include_total_count=true answers
+    # {incoming_webhooks, total_count}; documented as an array only. getAllTeams likewise
+    # (TeamsWithCount, likely).
+    Finding(MM, "GetIncomingWebhooks", 200, "schema", "WithCount form", "$"),
+    Finding(MM, "GetAllTeams", 200, "schema", "WithCount form", "$"),
+    # likely: Team.PolicyID is a *string without omitempty, so unset it is null; documented as a
+    # non-nullable string.
+    Finding(MM, ANY, ANY, "schema", "Team.policy_id null", "$.policy_id"),
+    Finding(MM, ANY, ANY, "schema", "Team.policy_id null", "$[*].policy_id"),
+    # likely: non-extended thread participants are bare model.User{Id}, whose nil Timezone map
+    # encodes as null; documented Timezone is a non-nullable object.
+    Finding(
+        MM,
+        "GetUserThreads",
+        200,
+        "schema",
+        "participant stubs",
+        "$.threads[*].participants[*].timezone",
+    ),
+    # likely: PostSearchResults.Matches is a nil map without highlighting: null; documented as an
+    # object.
+    Finding(MM, "SearchPosts", 200, "schema", "matches null", "$.matches"),
+    # -- Rocket.Chat -----------------------------------------------------------------------------
+    # Integer settings (Accounts_LoginExpiration 90, FileUpload_MaxFileSize, ...) have integer
+    # values; the document allows only boolean or string (or one type for settings/{_id}).
+    Finding(
+        RC, "get-api-v1-settings.public", 200, "schema", "any value type", "$.settings[*].value"
+    ),
+    Finding(RC, "get-api-v1-settings", 200, "schema", "any value type", "$.settings[*].value"),
+    Finding(RC, "get-api-v1-settings-_id", 200, "schema", "any value type", "$.value"),
+    # Meteor.Error(403, 'Email already exists.') carries a numeric error code, so errorType is
+    # the number 403 (the emulator reproduces it); the document types errorType as a string.
+    Finding(RC, "post-api-v1-users.register", 400, "schema", "numeric errorType", "$.errorType"),
+    # likely: custom emoji `aliases` is an array of strings; documented as objects.
+    Finding(
+        RC,
+        "get-api-v1-emoji-custom.list",
+        200,
+        "schema",
+        "string aliases",
+        "$.emojis.update[*].aliases[*]",
+    ),
+    # likely: an integration's `channel` is an array of strings and `enabled`/`scriptEnabled`
+    # booleans (IIntegration); the documents type them as objects/boolean and strings.
+    Finding(
+        RC,
+        "get-api-v1-integrations-list",
+        200,
+        "schema",
+        "IIntegration",
+        "$.integrations[*].channel[*]",
+    ),
+    Finding(
+        RC,
+        "post-api-v1-integrations.remove",
+        200,
+        "schema",
+        "IIntegration",
+        "$.integration.channel",
+    ),
+    Finding(
+        RC,
+        "post-api-v1-integrations.remove",
+        200,
+        "schema",
+        "IIntegration",
+        "$.integration.enabled",
+    ),
+    Finding(
+        RC,
+        "post-api-v1-integrations.remove",
+        200,
+        "schema",
+        "IIntegration",
+        "$.integration.scriptEnabled",
+    ),
+    # likely: subscriptions.getOne answers {subscription: null} when the caller has none;
+    # documented as an object.
+    Finding(
+        RC, "get-api-v1-subscriptions.getOne", 200, "schema", "null when none", "$.subscription"
+    ),
+)

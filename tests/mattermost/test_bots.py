@@ -1,0 +1,164 @@
+"""Bot accounts through mattermostdriver's ``bots`` endpoints."""
+
+import requests
+from mattermostdriver.endpoints.bots import Bots
+
+from emulator.app import runtime_of
+from tests.mattermost.clients import assert_error, driver, logged_in, raw, set_config, user_id
+
+BOT_KEYS = {"user_id", "username", "display_name", "description", "owner_id", "create_at",
+            "update_at", "delete_at"}  # fmt: skip
+
+
+def bots(d) -> Bots:
+    """The driver's bot endpoints (it lists them only through its deprecated ``api`` dict)."""
+    return Bots(d.client)
+
+
+def _enable(server):
+    set_config(server, "ServiceSettings", "EnableBotAccountCreation", True)
+
+
+def test_bot_creation_is_off_by_default(mm_server):
+    admin = logged_in(mm_server, "admin")
+    response = raw(mm_server, admin)("post", "/bots", json={"username": "deploy-bot"})
+    body = assert_error(response, 403, "api.bot.create_disabled")
+    assert body["message"] == "Bot creation has been disabled."
+
+
+def test_create_bot_then_token_then_post(mm_server):
+    _enable(mm_server)
+    admin = logged_in(mm_server, "admin")
+    bot = bots(admin).create_bot(
+        {"username": "Deploy-Bot", "display_name": "Deploy", "description": "ships it"}
+    )
+    assert set(bot) == BOT_KEYS
+    assert bot["username"] == "deploy-bot"
+    assert bot["owner_id"] == admin.client.userid
+    user = admin.users.get_user(bot["user_id"])
+    assert user["is_bot"] is True and user["email"] == "deploy-bot@localhost"
+    assert user["bot_description"] == "ships it"
+    # Bots get tokens even while personal access tokens are off, and then act like users.
+    token = admin.users.create_user_access_token(bot["user_id"], {"description": "ci"})
+    bot_driver = driver(mm_server, "deploy-bot", token=token["token"])
+    bot_driver.login()
+    assert bot_driver.users.get_user("me")["username"] == "deploy-bot"
+    rt = runtime_of(mm_server.app)
+    town = next(c for c in rt.store.all("channels") if c["name"] == "town-square")
+    admin.teams.add_user_to_team(
+        town["team_id"], {"team_id": town["team_id"], "user_id": bot["user_id"]}
+    )
+    post = bot_driver.posts.create_post({"channel_id": town["id"], "message": "deployed"})
+    assert post["user_id"] == bot["user_id"]
+    login = requests.post(
+        f"{mm_server.url}/api/v4/users/login",
+        json={"login_id": "deploy-bot", "password": "whatever1"},
+        timeout=5,
+    )
+    assert_error(login, 401, "api.user.login.bot_login_forbidden.app_error")
+
+
+def test_create_bot_validation_and_permissions(mm_server):
+    _enable(mm_server)
+    admin = logged_in(mm_server, "admin")
+    call = raw(mm_server, admin)
+    assert_error(
+        call("post", "/bots", json={"username": "helper-bot"}),
+        400,
+        "app.user.save.username_exists.app_error",
+    )
+    assert_error(
+        call("post", "/bots", json={"username": "x"}), 400, "model.bot.is_valid.username.app_error"
+    )
+    assert_error(call("post", "/bots", json=[1]), 400, "api.context.invalid_body_param.app_error")
+    alice = logged_in(mm_server)
+    body = assert_error(
+        raw(mm_server, alice)("post", "/bots", json={"username": "alice-bot"}),
+        403,
+        "api.context.permissions.app_error",
+    )
+    assert body["detailed_error"].endswith("permission=create_bot")
+
+
+def test_list_get_patch_and_visibility(mm_server):
+    admin = logged_in(mm_server, "admin")
+    listed = bots(admin).get_bots()
+    assert [b["username"] for b in listed] == ["helper-bot"]
+    helper = listed[0]
+    assert bots(admin).get_bot(helper["user_id"]) == helper
+    patched = bots(admin).patch_bot(helper["user_id"], {"display_name": "Helper 2"})
+    assert patched["display_name"] == "Helper 2" and patched["update_at"] > helper["update_at"]
+    alice = logged_in(mm_server)
+    call = raw(mm_server, alice)
+    assert_error(call("get", "/bots"), 403, "api.context.permissions.app_error")
+    assert_error(
+        call("get", f"/bots/{helper['user_id']}"), 404, "store.sql_bot.get.missing.app_error"
+    )
+    assert_error(call("get", "/bots/nope"), 400, "api.context.invalid_url_param.app_error")
+    assert_error(
+        raw(mm_server, admin)("get", f"/bots/{'a' * 26}"),
+        404,
+        "store.sql_bot.get.missing.app_error",
+    )
+
+
+def test_disable_enable_and_orphans(mm_server):
+    admin = logged_in(mm_server, "admin")
+    helper = bots(admin).get_bots()[0]
+    disabled = bots(admin).disable_bot(helper["user_id"])
+    assert disabled["delete_at"] > 0
+    assert bots(admin).get_bots() == []
+    assert [b["user_id"] for b in bots(admin).get_bots({"include_deleted": True})] == [
+        helper["user_id"]
+    ]
+    assert admin.users.get_user(helper["user_id"])["delete_at"] > 0
+    assert bots(admin).enable_bot(helper["user_id"])["delete_at"] == 0
+    assert bots(admin).get_bots({"only_orphaned": True}) == []
+
+
+def test_assign_bot_to_another_owner(mm_server):
+    admin = logged_in(mm_server, "admin")
+    helper = bots(admin).get_bots()[0]
+    bob = user_id(mm_server, "bob")
+    assigned = bots(admin).assign_bot_to_user(helper["user_id"], bob)
+    assert assigned["owner_id"] == bob
+    admin.users.update_user_active_status(bob, {"active": False})
+    orphans = bots(admin).get_bots({"only_orphaned": True})
+    assert [b["user_id"] for b in orphans] == [helper["user_id"]]
+    helper_bot = helper["user_id"]
+    assert_error(
+        raw(mm_server, admin)("post", f"/bots/{helper_bot}/assign/{helper_bot}"),
+        403,
+        "api.context.permissions.app_error",
+    )
+
+
+def test_convert_user_to_bot_and_back(mm_server):
+    admin = logged_in(mm_server, "admin")
+    bob = user_id(mm_server, "bob")
+    bob_driver = logged_in(mm_server, "bob")
+    call = raw(mm_server, admin)
+    converted = call("post", f"/users/{bob}/convert_to_bot").json()
+    assert set(converted) == BOT_KEYS
+    assert (converted["user_id"], converted["owner_id"], converted["username"]) == (bob, bob, "bob")
+    assert raw(mm_server, bob_driver)("get", "/users/me").status_code == 401
+    assert admin.users.get_user(bob)["is_bot"] is True
+    assert_error(
+        call("post", f"/bots/{bob}/convert_to_user", json={}),
+        400,
+        "api.context.invalid_body_param.app_error",
+    )
+    user = call(
+        "post",
+        f"/bots/{bob}/convert_to_user",
+        json={"password": "bob-new-password"},
+        params={"set_system_admin": "true"},
+    ).json()
+    assert user["roles"] == "system_admin system_user" and "is_bot" not in user
+    assert driver(mm_server, "bob", "bob-new-password").login()["id"] == bob
+    alice = logged_in(mm_server)
+    assert_error(
+        raw(mm_server, alice)("post", f"/users/{bob}/convert_to_bot"),
+        403,
+        "api.context.permissions.app_error",
+    )

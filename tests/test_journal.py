@@ -1,0 +1,205 @@
+"""The request journal: what a real client sent is what the journal shows, secrets redacted."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+from mattermostdriver import Driver
+from rocketchat_API.rocketchat import RocketChat
+
+from emulator.app import create_app, runtime_of
+from emulator.config import ephemeral_config
+from emulator.control import Control, ControlError
+from emulator.core.journal import Journal, redact_text
+
+ENTRY_KEYS = {
+    "id",
+    "kind",
+    "time",
+    "method",
+    "path",
+    "query",
+    "headers",
+    "body",
+    "user",
+    "user_id",
+    "status",
+    "response",
+    "response_headers",
+    "duration_ms",
+    "fault",
+}
+
+
+def mm_driver(server) -> Driver:
+    host, port = server.url.removeprefix("http://").split(":")
+    driver = Driver(
+        {
+            "url": host,
+            "port": int(port),
+            "scheme": "http",
+            "login_id": "alice",
+            "password": "alice-password",
+        }
+    )
+    driver.login()
+    return driver
+
+
+def test_mattermost_driver_traffic_as_journaled(mm_server):
+    ctl = Control(mm_server.url)
+    driver = mm_driver(mm_server)
+    me = driver.users.get_user("me")
+    entries = ctl.requests()
+    assert [(e["method"], e["path"]) for e in entries] == [
+        ("GET", "/api/v4/users/me"),
+        ("POST", "/api/v4/users/login"),
+    ]
+    get, login = entries
+    assert set(get) == ENTRY_KEYS
+    assert get["id"] > login["id"] and get["time"] >= login["time"]
+    # The driver sends json=options: json.dumps with the default separators.
+    sent = {"login_id": "alice", "password": "[redacted]", "token": None}
+    assert login["body"] == json.dumps(sent)
+    assert login["status"] == 200 and login["user"] is None and login["fault"] is None
+    assert login["response_headers"]["Token"] == "[redacted]"
+    assert driver.client.token not in json.dumps(entries)
+    assert get["headers"]["Authorization"] == "Bearer [redacted]"
+    assert get["headers"]["User-Agent"].startswith("python-requests/")
+    assert (get["user"], get["user_id"], get["status"]) == ("alice", me["id"], 200)
+    assert json.loads(get["response"])["username"] == "alice"
+    assert get["kind"] == "http" and get["duration_ms"] >= 0
+
+
+def test_rocketchat_client_traffic_as_journaled(rc_server):
+    ctl = Control(rc_server.url)
+    rc = RocketChat("alice", "alice-password", server_url=rc_server.url)
+    rc.me()
+    get, login = ctl.requests()
+    assert login["body"] == json.dumps({"password": "[redacted]", "username": "alice"})
+    assert '"authToken":"[redacted]"' in login["response"]
+    assert rc.headers["X-Auth-Token"] not in json.dumps([get, login])
+    assert get["headers"]["X-Auth-Token"] == "[redacted]"
+    assert get["headers"]["X-User-Id"] == rc.headers["X-User-Id"]
+    assert (get["path"], get["user"], get["user_id"]) == (
+        "/api/v1/me",
+        "alice",
+        rc.headers["X-User-Id"],
+    )
+
+
+def test_errors_404s_and_faults_are_journaled_but_the_control_api_is_not(rc_server):
+    ctl = Control(rc_server.url)
+    ctl.add_fault(match={"path": "/api/info"}, error={"status": 503})
+    requests.get(f"{rc_server.url}/api/info", timeout=10)
+    requests.get(f"{rc_server.url}/api/v1/no.such.thing?x=1&y=2", timeout=10)
+    requests.get(f"{rc_server.url}/_emulator/health", timeout=10)
+    missing, faulted = ctl.requests()
+    assert (missing["status"], missing["query"], missing["fault"]) == (404, "x=1&y=2", None)
+    assert json.loads(missing["response"])["success"] is False
+    assert (faulted["status"], faulted["fault"]) == (503, "f1")
+
+
+def test_filters(mm_server):
+    ctl = Control(mm_server.url)
+    driver = mm_driver(mm_server)
+    driver.users.get_user("me")
+    first_time = ctl.requests()[0]["time"]
+    ctl.clock.freeze(first_time + 60_000)
+    requests.get(f"{mm_server.url}/api/v4/system/ping", timeout=10)
+    driver.users.get_user("me")
+
+    def paths(**filters):
+        return [(e["method"], e["path"]) for e in ctl.requests(**filters)]
+
+    assert paths(method="post") == [("POST", "/api/v4/users/login")]
+    assert paths(path="/api/v4/users/me") == [("GET", "/api/v4/users/me")] * 2
+    assert paths(path="/api/v4/users") == []  # exact unless it has a *
+    assert paths(path="/api/v4/users/*", limit=1) == [("GET", "/api/v4/users/me")]
+    assert paths(user="ALICE") == [("GET", "/api/v4/users/me")] * 2
+    assert paths(user=driver.client.userid) == [("GET", "/api/v4/users/me")] * 2
+    assert paths(since=first_time + 60_000) == [
+        ("GET", "/api/v4/users/me"),
+        ("GET", "/api/v4/system/ping"),
+    ]
+    assert paths(limit=0) == []
+
+
+@pytest.mark.parametrize("query", ["since=yesterday", "limit=x", "limit=-1"])
+def test_bad_filters_are_refused(mm_server, query):
+    response = requests.get(f"{mm_server.url}/_emulator/requests?{query}", timeout=10)
+    assert response.status_code == 400
+    assert response.json()["status"] == 400
+
+
+def test_delete_and_reset_clear_the_journal(mm_server):
+    ctl = Control(mm_server.url)
+    requests.get(f"{mm_server.url}/api/v4/system/ping", timeout=10)
+    assert len(ctl.requests()) == 1
+    ctl.clear_requests()
+    assert ctl.requests() == []
+    requests.get(f"{mm_server.url}/api/v4/system/ping", timeout=10)
+    ctl.reset()
+    assert ctl.requests() == []
+
+
+def test_ring_buffer_keeps_the_most_recent():
+    client = create_app("rocketchat", ephemeral_config(journal_size=3)).test_client()
+    for n in range(5):
+        client.get(f"/api/info?n={n}").close()
+    entries = client.get("/_emulator/requests").get_json()["requests"]
+    assert [e["query"] for e in entries] == ["n=4", "n=3", "n=2"]
+    off = create_app("rocketchat", ephemeral_config(journal_size=0)).test_client()
+    off.get("/api/info").close()
+    assert off.get("/_emulator/requests").get_json() == {"requests": []}
+
+
+def test_bodies_are_truncated_and_form_secrets_redacted(rc_server):
+    ctl = Control(rc_server.url)
+    requests.post(
+        f"{rc_server.url}/api/v1/login",
+        data={"user": "bob", "password": "bob-password"},
+        timeout=10,
+    )
+    requests.post(f"{rc_server.url}/api/v1/nothing", data="x" * 5000, timeout=10)
+    big, form = ctl.requests()
+    assert form["body"] == "user=bob&password=[redacted]"
+    assert big["body"] == "x" * 4096 + "... [904 more bytes]"
+
+
+def test_redaction_of_nested_and_escaped_json():
+    text = '{"user": {"password": "a\\"b", "name": "x"}, "resume": "tok", "msg": "password"}'
+    assert redact_text(text) == (
+        '{"user": {"password": "[redacted]", "name": "x"}, "resume": "[redacted]", '
+        '"msg": "password"}'
+    )
+
+
+def test_frames_and_callbacks_share_the_timeline(mm_app):
+    journal: Journal = runtime_of(mm_app).journal
+    journal.record_frame(
+        time=5, direction="out", path="/api/v4/websocket", data='{"event": "posted"}', user="bob"
+    )
+    journal.record_callback(
+        time=6,
+        method="POST",
+        url="http://hooks.example/out",
+        body=b'{"token": "s3cret", "text": "hi"}',
+        status=200,
+        response=b"{}",
+        duration_ms=1.5,
+    )
+    callback, frame = journal.query()
+    assert (frame["kind"], frame["direction"], frame["user"]) == ("frame", "out", "bob")
+    assert callback["kind"] == "callback"
+    assert callback["body"] == '{"token": "[redacted]", "text": "hi"}'
+    assert journal.query(user="bob") == [frame]
+    assert frame["id"] < callback["id"]
+
+
+def test_control_client_reports_errors(mm_server):
+    with pytest.raises(ControlError) as caught:
+        Control(mm_server.url).requests(limit=-5)
+    assert caught.value.status == 400

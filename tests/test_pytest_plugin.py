@@ -1,0 +1,128 @@
+"""The pytest plugin as another project uses it: through pytester, in-process and under xdist."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+
+BASICS = """
+import requests
+from mattermostdriver import Driver
+from rocketchat_API.rocketchat import RocketChat
+
+
+def test_mattermost_handle(mattermost):
+    assert mattermost.url.startswith("http://127.0.0.1:")
+    assert mattermost.admin.username == "admin"
+    assert {u.username for u in mattermost.users} >= {"admin", "alice", "bob"}
+    d = Driver({"url": mattermost.host, "port": mattermost.port, "scheme": "http",
+                "token": mattermost.user("alice").token})
+    d.login()
+    assert d.users.get_user("me")["id"] == mattermost.user("alice").user_id
+
+
+def test_rocketchat_handle(rocketchat):
+    rc = RocketChat(user_id=rocketchat.admin.user_id, auth_token=rocketchat.admin.token,
+                    server_url=rocketchat.url)
+    assert rc.me()["username"] == "admin"
+
+
+def test_state_is_reset_between_tests_first(rocketchat):
+    rocketchat.restore({"tables": {"users": []}})
+    assert requests.post(rocketchat.url + "/api/v1/login",
+                         json={"user": "alice", "password": "alice-password"}).status_code == 401
+
+
+def test_state_is_reset_between_tests_second(rocketchat):
+    assert requests.post(rocketchat.url + "/api/v1/login",
+                         json={"user": "alice", "password": "alice-password"}).status_code == 200
+
+
+def test_faults_and_journal(mattermost):
+    rule = mattermost.faults.add(match={"method": "GET", "path": "/api/v4/system/ping"},
+                                 error={"status": 503}, times=1)
+    assert rule["hits"] == 0
+    assert requests.get(mattermost.url + "/api/v4/system/ping").status_code == 503
+    assert requests.get(mattermost.url + "/api/v4/system/ping").status_code == 200
+    sent = mattermost.requests(method="GET", path="/api/v4/system/ping")
+    assert [r["status"] for r in sent] == [200, 503]
+
+
+def test_snapshot_restore(mattermost):
+    snap = mattermost.snapshot()
+    token = mattermost.user("bob").token
+    mattermost.restore(snap)
+    me = requests.get(mattermost.url + "/api/v4/users/me",
+                      headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 401  # the snapshot predates bob's session
+
+
+def test_clock(rocketchat):
+    rocketchat.clock.freeze()
+    before = rocketchat.clock.now_ms()
+    rocketchat.clock.advance(60_000)
+    assert rocketchat.clock.now_ms() == before + 60_000
+"""
+
+
+def test_fixtures_in_another_project(pytester: pytest.Pytester):
+    pytester.makepyfile(test_basics=BASICS)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=7)
+
+
+def test_under_xdist(pytester: pytest.Pytester):
+    pytester.makepyfile(test_basics=BASICS)
+    result = pytester.runpytest_subprocess("-n", "2", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=7)
+
+
+def test_a_server_side_exception_fails_the_test_with_its_traceback(pytester: pytest.Pytester):
+    pytester.makepyfile(
+        test_boom="""
+import requests
+
+def test_boom(mattermost, chat_emulator_pool):
+    server = next(iter(chat_emulator_pool.servers.values()))
+    server.app.view_functions["mm_system.ping"] = lambda: 1 / 0
+    assert requests.get(mattermost.url + "/api/v4/system/ping").status_code == 500
+"""
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*the mattermost emulator raised while serving this test*"])
+    result.stdout.fnmatch_lines(["*ZeroDivisionError*"])
+
+
+def test_markers_and_ini_options(pytester: pytest.Pytester):
+    pytester.makeini("[pytest]\nchat_emulator_seed = 5\n")
+    pytester.makepyfile(
+        test_marked="""
+import pytest
+
+def test_default_workspace(mattermost):
+    assert len(mattermost.users) > 3
+
+@pytest.mark.chat_emulator(workspace="empty")
+def test_empty_workspace(rocketchat):
+    assert rocketchat.users == []
+"""
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+
+
+def test_targets_a_running_server(pytester: pytest.Pytester, rc_server, monkeypatch):
+    pytester.makepyfile(
+        test_remote="""
+def test_remote(rocketchat):
+    assert rocketchat.url == __import__("os").environ["CHAT_EMULATOR_ROCKETCHAT_URL"]
+    assert rocketchat.admin.token
+"""
+    )
+    monkeypatch.setenv("CHAT_EMULATOR_ROCKETCHAT_URL", rc_server.url)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
