@@ -6,6 +6,7 @@ import contextlib
 import json
 import time
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 import requests
@@ -349,3 +350,17 @@ def test_disconnect_modes_under_gunicorn(gunicorn_mm, opened, mode):
     else:
         assert sock.close_frame() is None
     assert ctl.connections() == []
+
+
+def test_frames_of_connections_closed_by_a_reset_are_not_journaled(mm_app):
+    rt = runtime_of(mm_app)
+    conn = SimpleNamespace(
+        id="c99", path="/api/v4/websocket", username="alice", user_id="u1", alive=True
+    )
+    conn.close = lambda code=1000, reason="": None
+    rt.realtime._connections[conn.id] = conn  # a live connection, as the hub holds them
+    rt.frame_faults.hook("out", conn, {"event": "posted"})
+    assert [e["event"] for e in rt.journal.query()] == ["posted"]
+    rt.reset()  # closes it; what it still flushes belongs to the state before the reset
+    assert rt.frame_faults.hook("out", conn, {"event": "posted"}) == [{"event": "posted"}]
+    assert rt.journal.query() == []

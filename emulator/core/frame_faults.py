@@ -209,6 +209,9 @@ class FrameFaults:
         self._counter = 0
         self._held: dict[str, Any] = {}  # connection id -> frame held back by reorder
         self._half_open: list[socket.socket] = []
+        # Connections live at the last reset: the reset closes them; their last frames belong to
+        # the state before it, so they are neither faulted nor journaled.
+        self._stale: set[str] = set()
 
     # -- rule list --------------------------------------------------------------------------
 
@@ -240,9 +243,11 @@ class FrameFaults:
             self._held.clear()
 
     def reset(self) -> None:
+        live = {conn.id for conn in self.rt.realtime.connections()}
         with self._lock:
             self._rules, self._counter = [], 0
             self._held.clear()
+            self._stale = live
             held, self._half_open = self._half_open, []
         for sock in held:
             with contextlib.suppress(OSError):
@@ -252,6 +257,8 @@ class FrameFaults:
 
     def hook(self, direction: str, conn: Connection, frame: Any) -> list[Any]:
         rt = self.rt
+        if conn.id in self._stale:
+            return [frame]
         out = self._apply(direction, conn, frame) if self._rules else [frame]
         if rt.journal.enabled:
             for item in out:

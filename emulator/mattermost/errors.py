@@ -138,9 +138,7 @@ MESSAGES = {
     "api.team.add_team_member.invalid_body.app_error": (
         "Unable to parse team member from request body."
     ),
-    "api.user.check_user_password.invalid.app_error": (
-        "Login failed because of invalid password."
-    ),
+    "api.user.check_user_password.invalid.app_error": ("Login failed because of invalid password."),
     "api.user.autocomplete_users.missing_team_id.app_error": (
         "Team id parameter is required to autocomplete by channel."
     ),

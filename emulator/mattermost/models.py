@@ -253,8 +253,12 @@ def add_team_member(
             "added_to_team",
             {
                 "data": {"team_id": team["id"], "user_id": user_id},
-                "broadcast": {"channel_id": "", "team_id": "", "user_id": user_id,
-                              "omit_users": None},
+                "broadcast": {
+                    "channel_id": "",
+                    "team_id": "",
+                    "user_id": user_id,
+                    "omit_users": None,
+                },
             },
         )
     return member
@@ -371,8 +375,12 @@ def set_status(
             "status_change",
             {
                 "data": {"status": status, "user_id": user_id},
-                "broadcast": {"channel_id": "", "team_id": "", "user_id": user_id,
-                              "omit_users": None},
+                "broadcast": {
+                    "channel_id": "",
+                    "team_id": "",
+                    "user_id": user_id,
+                    "omit_users": None,
+                },
             },
         )
     return doc
@@ -637,8 +645,12 @@ def remove_team_member(rt: Runtime, team: Doc, user_id: str) -> None:
             "leave_team",
             {
                 "data": {"team_id": team["id"], "user_id": user_id},
-                "broadcast": {"channel_id": "", "team_id": team["id"], "user_id": "",
-                              "omit_users": None},
+                "broadcast": {
+                    "channel_id": "",
+                    "team_id": team["id"],
+                    "user_id": "",
+                    "omit_users": None,
+                },
             },
         )
 

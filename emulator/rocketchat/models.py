@@ -1120,9 +1120,7 @@ def is_last_active_admin(rt: Runtime, user: Doc) -> bool:
     """Whether ``user`` is the only active admin (who may be neither deleted nor deactivated)."""
     if not has_role(user, "admin"):
         return False
-    return not any(
-        u["_id"] != user["_id"] and u["active"] for u in users_with_role(rt, "admin")
-    )
+    return not any(u["_id"] != user["_id"] and u["active"] for u in users_with_role(rt, "admin"))
 
 
 def open_direct(rt: Runtime, users: list[Doc]) -> Doc:

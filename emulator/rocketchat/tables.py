@@ -55,9 +55,7 @@ def define_tables(store: Store) -> None:
         key="_id",
         multi={
             "message_rid": lambda d: d["rid"] if d["__collection__"] == "messages" else None,
-            "sub_user": lambda d: d["u"]["_id"]
-            if d["__collection__"] == "subscriptions"
-            else None,
+            "sub_user": lambda d: d["u"]["_id"] if d["__collection__"] == "subscriptions" else None,
             "room": lambda d: d["_id"] if d["__collection__"] == "rooms" else None,
         },
     )

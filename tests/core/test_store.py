@@ -205,3 +205,14 @@ def test_a_killed_process_leaves_a_readable_consistent_store(tmp_path, kill_at):
     store.close()
     # Every write before the kill landed, whole.
     assert ids == {f"p{i}" for i in range(kill_at + 1)}
+
+
+def test_updates_keep_a_documents_place_in_its_buckets():
+    store = make_store()
+    for i in range(3):
+        store.insert("posts", {"id": f"p{i}", "channel": "c", "edited": False})
+    store.update("posts", "p0", {"edited": True})  # e.g. a reaction on an old post
+    assert [p["id"] for p in store.find("posts", "channel", "c")] == ["p0", "p1", "p2"]
+    store.update("posts", "p0", {"channel": "d"})  # a changed key moves it, as it must
+    assert [p["id"] for p in store.find("posts", "channel", "c")] == ["p1", "p2"]
+    assert [p["id"] for p in store.find("posts", "channel", "d")] == ["p0"]
