@@ -16,10 +16,12 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from .journal import glob_match
 from .latency import delay_seconds, parse_duration_ms
+
+R = TypeVar("R")
 
 DROPS = ("reset", "close", "empty", "garbage")
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -162,33 +164,33 @@ def _names(wanted: str, found: tuple[str, str] | None) -> bool:
     return wanted == found[0] or wanted.lower() == (found[1] or "").lower()
 
 
-class FaultRules:
-    """The ordered rule list of one product app, with the rules given at start-up."""
+class RuleBook(Generic[R]):
+    """An ordered, thread-safe list of rules with ids ``<prefix><n>`` (HTTP and realtime)."""
 
-    def __init__(self, seed: int, initial: tuple[str, ...] = ()) -> None:
+    prefix = ""
+
+    def __init__(self, seed: int) -> None:
         self._seed = seed
         self._lock = threading.Lock()
-        self._rules: list[Rule] = []
+        self._rules: list[R] = []
         self._counter = 0
-        self._initial = [parse_spec(text) for text in initial]
-        self.reset()
+
+    def make_rule(self, rule_id: str, body: Any) -> R:
+        """Validate ``body`` and build the rule (raises FaultError)."""
+        raise NotImplementedError
 
     @property
     def active(self) -> bool:
         return bool(self._rules)
 
-    def needs_channel(self) -> bool:
-        return any(rule._channel for rule in self._rules)
-
-    def add(self, body: Any) -> Rule:
-        definition = validate(body)
+    def add(self, body: Any) -> R:
         with self._lock:
             self._counter += 1
-            rule = Rule(f"f{self._counter}", definition, self._seed)
+            rule = self.make_rule(f"{self.prefix}{self._counter}", body)
             self._rules.append(rule)
         return rule
 
-    def get(self, rule_id: str) -> Rule | None:
+    def get(self, rule_id: str) -> R | None:
         with self._lock:
             return next((r for r in self._rules if r.id == rule_id), None)
 
@@ -198,6 +200,31 @@ class FaultRules:
             self._rules = [r for r in self._rules if r.id != rule_id]
             return len(self._rules) != before
 
+    def rules(self) -> list[R]:
+        with self._lock:
+            return list(self._rules)
+
+    def _restart(self) -> None:
+        """No rules and ids from 1 again; call with the lock held."""
+        self._rules, self._counter = [], 0
+
+
+class FaultRules(RuleBook[Rule]):
+    """The ordered rule list of one product app, with the rules given at start-up."""
+
+    prefix = "f"
+
+    def __init__(self, seed: int, initial: tuple[str, ...] = ()) -> None:
+        super().__init__(seed)
+        self._initial = [parse_spec(text) for text in initial]
+        self.reset()
+
+    def make_rule(self, rule_id: str, body: Any) -> Rule:
+        return Rule(rule_id, validate(body), self._seed)
+
+    def needs_channel(self) -> bool:
+        return any(rule._channel for rule in self._rules)
+
     def clear(self) -> None:
         with self._lock:
             self._rules = []
@@ -205,13 +232,9 @@ class FaultRules:
     def reset(self) -> None:
         """Back to the start-up rules, counters at zero."""
         with self._lock:
-            self._rules, self._counter = [], 0
+            self._restart()
         for definition in self._initial:
             self.add(definition)
-
-    def rules(self) -> list[Rule]:
-        with self._lock:
-            return list(self._rules)
 
     def decide(self, subject: Subject, now_ms: int) -> Firing | None:
         with self._lock:

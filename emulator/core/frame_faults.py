@@ -26,12 +26,11 @@ import json
 import os
 import random
 import socket
-import threading
 import time
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
-from .faults import FaultError
+from .faults import FaultError, RuleBook
 from .journal import glob_match
 from .realtime import frame_text
 
@@ -198,15 +197,14 @@ class FrameRule:
         return body
 
 
-class FrameFaults:
+class FrameFaults(RuleBook[FrameRule]):
     """The realtime rules of one app, its frame hook, and the connections held half-open."""
 
+    prefix = "r"
+
     def __init__(self, rt: Runtime) -> None:
+        super().__init__(rt.config.seed)
         self.rt = rt
-        self._seed = rt.config.seed
-        self._lock = threading.Lock()
-        self._rules: list[FrameRule] = []
-        self._counter = 0
         self._held: dict[str, Any] = {}  # connection id -> frame held back by reorder
         self._half_open: list[socket.socket] = []
         # Connections live at the last reset: the reset closes them; their last frames belong to
@@ -215,27 +213,8 @@ class FrameFaults:
 
     # -- rule list --------------------------------------------------------------------------
 
-    def add(self, body: Any) -> FrameRule:
-        definition = validate(body)
-        with self._lock:
-            self._counter += 1
-            rule = FrameRule(f"r{self._counter}", definition, self._seed)
-            self._rules.append(rule)
-        return rule
-
-    def get(self, rule_id: str) -> FrameRule | None:
-        with self._lock:
-            return next((r for r in self._rules if r.id == rule_id), None)
-
-    def remove(self, rule_id: str) -> bool:
-        with self._lock:
-            before = len(self._rules)
-            self._rules = [r for r in self._rules if r.id != rule_id]
-            return len(self._rules) != before
-
-    def rules(self) -> list[FrameRule]:
-        with self._lock:
-            return list(self._rules)
+    def make_rule(self, rule_id: str, body: Any) -> FrameRule:
+        return FrameRule(rule_id, validate(body), self._seed)
 
     def clear(self) -> None:
         with self._lock:
@@ -245,7 +224,7 @@ class FrameFaults:
     def reset(self) -> None:
         live = {conn.id for conn in self.rt.realtime.connections()}
         with self._lock:
-            self._rules, self._counter = [], 0
+            self._restart()
             self._held.clear()
             self._stale = live
             held, self._half_open = self._half_open, []
