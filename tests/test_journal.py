@@ -7,6 +7,7 @@ import json
 import pytest
 import requests
 from mattermostdriver import Driver
+from mattermostdriver.client import Client
 from rocketchat_API.rocketchat import RocketChat
 
 from emulator.app import create_app, runtime_of
@@ -33,17 +34,54 @@ ENTRY_KEYS = {
 }
 
 
-def mine(entries: list[dict]) -> list[dict]:
-    """This test's own requests: the session servers may also see stray realtime clients (a
-    reconnecting websocket of an earlier test), which are not what these tests are about."""
-    return [
-        e
-        for e in entries
-        if e["kind"] == "http" and e["headers"].get("User-Agent", "").startswith("python-requests")
-    ]
+MARKER_HEADER = "X-Journal-Test"
 
 
-def mm_driver(server) -> Driver:
+class Marked(requests.auth.AuthBase):
+    """Tags every request of one test, so stray traffic on the shared session servers (a late
+    request of an earlier test, a reconnecting client) never counts as this test's."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __call__(self, request):
+        request.headers[MARKER_HEADER] = self.marker
+        return request
+
+
+def marked_client(marker: str) -> type[Client]:
+    """mattermostdriver sends through module-level requests: tag its calls via its headers."""
+
+    class MarkedClient(Client):
+        def auth_header(self):
+            return {**(super().auth_header() or {}), MARKER_HEADER: marker}
+
+    return MarkedClient
+
+
+@pytest.fixture
+def marker(request) -> str:
+    return request.node.nodeid
+
+
+@pytest.fixture
+def http(marker) -> requests.Session:
+    session = requests.Session()
+    session.auth = Marked(marker)
+    return session
+
+
+@pytest.fixture
+def mine(marker):
+    def own(entries: list[dict]) -> list[dict]:
+        return [
+            e for e in entries if e["kind"] == "http" and e["headers"].get(MARKER_HEADER) == marker
+        ]
+
+    return own
+
+
+def mm_driver(server, marker: str) -> Driver:
     host, port = server.url.removeprefix("http://").split(":")
     driver = Driver(
         {
@@ -52,15 +90,16 @@ def mm_driver(server) -> Driver:
             "scheme": "http",
             "login_id": "alice",
             "password": "alice-password",
-        }
+        },
+        client_cls=marked_client(marker),
     )
     driver.login()
     return driver
 
 
-def test_mattermost_driver_traffic_as_journaled(mm_server):
+def test_mattermost_driver_traffic_as_journaled(mm_server, http, mine, marker):
     ctl = Control(mm_server.url)
-    driver = mm_driver(mm_server)
+    driver = mm_driver(mm_server, marker)
     me = driver.users.get_user("me")
     entries = mine(ctl.requests())
     assert [(e["method"], e["path"]) for e in entries] == [
@@ -83,9 +122,9 @@ def test_mattermost_driver_traffic_as_journaled(mm_server):
     assert get["kind"] == "http" and get["duration_ms"] >= 0
 
 
-def test_rocketchat_client_traffic_as_journaled(rc_server):
+def test_rocketchat_client_traffic_as_journaled(rc_server, http, mine, marker):
     ctl = Control(rc_server.url)
-    rc = RocketChat("alice", "alice-password", server_url=rc_server.url)
+    rc = RocketChat("alice", "alice-password", server_url=rc_server.url, session=http)
     rc.me()
     get, login = mine(ctl.requests())
     assert login["body"] == json.dumps({"password": "[redacted]", "username": "alice"})
@@ -100,11 +139,13 @@ def test_rocketchat_client_traffic_as_journaled(rc_server):
     )
 
 
-def test_errors_404s_and_faults_are_journaled_but_the_control_api_is_not(rc_server):
+def test_errors_404s_and_faults_are_journaled_but_the_control_api_is_not(
+    rc_server, http, mine, marker
+):
     ctl = Control(rc_server.url)
     ctl.add_fault(match={"path": "/api/info"}, error={"status": 503})
-    requests.get(f"{rc_server.url}/api/info", timeout=10)
-    requests.get(f"{rc_server.url}/api/v1/no.such.thing?x=1&y=2", timeout=10)
+    http.get(f"{rc_server.url}/api/info", timeout=10)
+    http.get(f"{rc_server.url}/api/v1/no.such.thing?x=1&y=2", timeout=10)
     requests.get(f"{rc_server.url}/_emulator/health", timeout=10)
     missing, faulted = mine(ctl.requests())
     assert (missing["status"], missing["query"], missing["fault"]) == (404, "x=1&y=2", None)
@@ -112,13 +153,13 @@ def test_errors_404s_and_faults_are_journaled_but_the_control_api_is_not(rc_serv
     assert (faulted["status"], faulted["fault"]) == (503, "f1")
 
 
-def test_filters(mm_server):
+def test_filters(mm_server, http, mine, marker):
     ctl = Control(mm_server.url)
-    driver = mm_driver(mm_server)
+    driver = mm_driver(mm_server, marker)
     driver.users.get_user("me")
     first_time = mine(ctl.requests())[0]["time"]
     ctl.clock.freeze(first_time + 60_000)
-    requests.get(f"{mm_server.url}/api/v4/system/ping", timeout=10)
+    http.get(f"{mm_server.url}/api/v4/system/ping", timeout=10)
     driver.users.get_user("me")
 
     def paths(**filters):
@@ -144,13 +185,13 @@ def test_bad_filters_are_refused(mm_server, query):
     assert response.json()["status"] == 400
 
 
-def test_delete_and_reset_clear_the_journal(mm_server):
+def test_delete_and_reset_clear_the_journal(mm_server, http, mine, marker):
     ctl = Control(mm_server.url)
-    requests.get(f"{mm_server.url}/api/v4/system/ping", timeout=10)
+    http.get(f"{mm_server.url}/api/v4/system/ping", timeout=10)
     assert len(mine(ctl.requests())) == 1
     ctl.clear_requests()
     assert mine(ctl.requests()) == []
-    requests.get(f"{mm_server.url}/api/v4/system/ping", timeout=10)
+    http.get(f"{mm_server.url}/api/v4/system/ping", timeout=10)
     ctl.reset()
     assert mine(ctl.requests()) == []
 
@@ -166,14 +207,14 @@ def test_ring_buffer_keeps_the_most_recent():
     assert off.get("/_emulator/requests").get_json() == {"requests": []}
 
 
-def test_bodies_are_truncated_and_form_secrets_redacted(rc_server):
+def test_bodies_are_truncated_and_form_secrets_redacted(rc_server, http, mine, marker):
     ctl = Control(rc_server.url)
-    requests.post(
+    http.post(
         f"{rc_server.url}/api/v1/login",
         data={"user": "bob", "password": "bob-password"},
         timeout=10,
     )
-    requests.post(f"{rc_server.url}/api/v1/nothing", data="x" * 5000, timeout=10)
+    http.post(f"{rc_server.url}/api/v1/nothing", data="x" * 5000, timeout=10)
     big, form = mine(ctl.requests())
     assert form["body"] == "user=bob&password=[redacted]"
     assert big["body"] == "x" * 4096 + "... [904 more bytes]"
@@ -209,7 +250,7 @@ def test_frames_and_callbacks_share_the_timeline(mm_app):
     assert frame["id"] < callback["id"]
 
 
-def test_control_client_reports_errors(mm_server):
+def test_control_client_reports_errors(mm_server, http, mine, marker):
     with pytest.raises(ControlError) as caught:
         Control(mm_server.url).requests(limit=-5)
     assert caught.value.status == 400

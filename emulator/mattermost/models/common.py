@@ -1,0 +1,51 @@
+"""Shared by the Mattermost domain operations: defaults, names, the clock, config."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from ...core.runtime import Runtime
+
+Doc = dict[str, Any]
+
+DEFAULT_NOTIFY_PROPS = {
+    "channel": "true",
+    "comments": "never",
+    "desktop": "mention",
+    "desktop_sound": "true",
+    "email": "true",
+    "first_name": "false",
+    "mention_keys": "",
+    "push": "mention",
+    "push_status": "away",
+}
+DEFAULT_TIMEZONE = {"automaticTimezone": "", "manualTimezone": "", "useAutomaticTimezone": "true"}
+CHANNEL_NOTIFY_PROPS = {
+    "desktop": "default",
+    "email": "default",
+    "ignore_channel_mentions": "default",
+    "mark_unread": "all",
+    "push": "default",
+}
+
+
+def _now(rt: Runtime, at: int | None) -> int:
+    return rt.clock.now_ms() if at is None else at
+
+
+def dm_channel_name(user_a: str, user_b: str) -> str:
+    """``GetDMNameFromIds``: the smaller id first, joined by two underscores."""
+    return "__".join(sorted((user_a, user_b)))
+
+
+def group_channel_name(user_ids: list[str]) -> str:
+    """``GetGroupNameFromUserIds``: hex SHA-1 of the sorted ids concatenated."""
+    return hashlib.sha1("".join(sorted(user_ids)).encode()).hexdigest()
+
+
+# -- config -----------------------------------------------------------------------------------
+
+
+def get_config(rt: Runtime) -> dict[str, dict[str, Any]]:
+    return rt.store.get("config", "config")["settings"]

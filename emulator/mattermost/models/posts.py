@@ -1,0 +1,438 @@
+"""Posts, threads, mentions, reactions and the events they publish."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from ...core.runtime import Runtime
+from .. import wire
+from ..tables import member_id
+from . import channels
+from .common import Doc, _now
+
+# -- posts ------------------------------------------------------------------------------------
+
+
+def create_post(
+    rt: Runtime,
+    *,
+    channel: Doc,
+    user_id: str,
+    message: str,
+    root_id: str = "",
+    file_ids: list[str] | None = None,
+    props: Doc | None = None,
+    post_type: str = "",
+    pending_post_id: str = "",
+    at: int | None = None,
+) -> Doc:
+    now = _now(rt, at)
+    props = props or {}
+    if not post_type and props.get("attachments"):
+        post_type = "slack_attachment"
+    post = {
+        "id": rt.ids.mattermost_id(),
+        "create_at": now,
+        "update_at": now,
+        "edit_at": 0,
+        "delete_at": 0,
+        "is_pinned": False,
+        "user_id": user_id,
+        "channel_id": channel["id"],
+        "root_id": root_id,
+        "original_id": "",
+        "message": message,
+        "type": post_type,
+        "props": props or {},
+        "hashtags": "",
+        "file_ids": list(file_ids or []),
+        "pending_post_id": pending_post_id,
+        "has_reactions": False,
+        "reply_count": 0,
+        "last_reply_at": 0,
+        "participants": None,
+    }
+    with rt.store.transaction():
+        if root_id:
+            root = rt.store.get("posts", root_id)
+            replies = rt.store.count_by("posts", "root_id", root_id) + 1
+            rt.store.update("posts", root_id, {"reply_count": replies, "last_reply_at": now})
+            post["reply_count"] = replies
+            for reply in rt.store.find("posts", "root_id", root_id):
+                rt.store.update("posts", reply["id"], {"reply_count": replies})
+            del root
+        rt.store.insert("posts", post)
+        fresh = rt.store.get("channels", channel["id"])
+        changes = {"last_post_at": now, "total_msg_count": fresh["total_msg_count"] + 1}
+        if not root_id:
+            changes["total_msg_count_root"] = fresh["total_msg_count_root"] + 1
+            changes["last_root_post_at"] = now
+        rt.store.update("channels", channel["id"], changes)
+        for file_id in post["file_ids"]:
+            if rt.store.get("files", file_id) is not None:
+                rt.store.update("files", file_id, {"post_id": post["id"]})
+        mentioned = mentioned_user_ids(rt, fresh, message, user_id)
+        if at is None:
+            count_mentions(rt, fresh, mentioned, root_id)
+        if root_id:
+            follow_thread_on_reply(rt, post, mentioned)
+    if rt.events.active:
+        publish_posted(rt, post)
+    return post
+
+
+def publish_posted(rt: Runtime, post: Doc) -> None:
+    """The ``posted`` WebSocket event (``publishWebsocketEventForPost``)."""
+    channel = rt.store.get("channels", post["channel_id"])
+    sender = rt.store.get("users", post["user_id"])
+    sender_name = f"@{sender['username']}" if sender else ""
+    display = channel["display_name"]
+    if channel["type"] == "D":
+        display = sender_name
+    data = {
+        "channel_display_name": display,
+        "channel_name": channel["name"],
+        "channel_type": channel["type"],
+        "post": json.dumps(render_post(rt, post), separators=(",", ":")),
+        "sender_name": sender_name,
+        "set_online": True,
+        "team_id": channel["team_id"],
+    }
+    if post["file_ids"]:
+        data["otherFile"] = "true"
+    broadcast = {"channel_id": channel["id"], "team_id": "", "user_id": "", "omit_users": None}
+    rt.events.publish("posted", {"data": data, "broadcast": broadcast})
+
+
+def add_reaction(
+    rt: Runtime, post: Doc, user_id: str, emoji_name: str, at: int | None = None
+) -> Doc:
+    now = _now(rt, at)
+    reaction = {
+        "id": f"{post['id']}:{user_id}:{emoji_name}",
+        "user_id": user_id,
+        "post_id": post["id"],
+        "emoji_name": emoji_name,
+        "create_at": now,
+        "update_at": now,
+        "delete_at": 0,
+        "remote_id": "",
+        "channel_id": post["channel_id"],
+    }
+    with rt.store.transaction():
+        rt.store.put("reactions", reaction)
+        rt.store.update("posts", post["id"], {"has_reactions": True, "update_at": now})
+    publish_reaction(rt, "reaction_added", reaction)
+    return reaction
+
+
+def create_file_info(
+    rt: Runtime,
+    *,
+    user_id: str,
+    channel_id: str,
+    name: str,
+    size: int,
+    mime_type: str,
+    at: int | None = None,
+) -> Doc:
+    now = _now(rt, at)
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    info = {
+        "id": rt.ids.mattermost_id(),
+        "user_id": user_id,
+        "post_id": "",
+        "channel_id": channel_id,
+        "create_at": now,
+        "update_at": now,
+        "delete_at": 0,
+        "name": name,
+        "extension": extension,
+        "size": size,
+        "mime_type": mime_type,
+        "has_preview_image": mime_type.startswith("image/"),
+        "mini_preview": None,
+        "remote_id": "",
+        "archived": False,
+    }
+    rt.store.insert("files", info)
+    return info
+
+
+# -- posts: mentions, threads, edits, deletes, reactions -------------------------------------------
+
+_MENTION_RE = re.compile(r"@([a-z0-9.\-_]+)", re.IGNORECASE)
+_CHANNEL_WIDE = {"channel", "all", "here"}
+
+
+def mentioned_user_ids(rt: Runtime, channel: Doc, message: str, sender_id: str) -> list[str]:
+    """Channel members a message mentions (``@name``, ``@channel``/``@all``/``@here``; the other
+    side of a DM always), in a stable order, never the sender."""
+    members = [m["user_id"] for m in rt.store.find("channel_members", "channel_id", channel["id"])]
+    if channel["type"] == "D":
+        return [u for u in members if u != sender_id]
+    found: dict[str, None] = {}
+    for raw in _MENTION_RE.findall(message or ""):
+        name = raw.lower().rstrip(".-_")
+        if name in _CHANNEL_WIDE:
+            found.update(dict.fromkeys(u for u in members if u != sender_id))
+            continue
+        user = rt.store.find_one("users", "username", name)
+        if user is not None and user["id"] != sender_id and user["id"] in members:
+            found[user["id"]] = None
+    return list(found)
+
+
+def count_mentions(rt: Runtime, channel: Doc, user_ids: list[str], root_id: str) -> None:
+    for user_id in user_ids:
+        member = rt.store.get("channel_members", member_id(channel["id"], user_id))
+        if member is None:
+            continue
+        changes = {"mention_count": member["mention_count"] + 1}
+        if not root_id:
+            changes["mention_count_root"] = member["mention_count_root"] + 1
+        rt.store.update("channel_members", member["id"], changes)
+
+
+def thread_membership_id(post_id: str, user_id: str) -> str:
+    return f"{post_id}:{user_id}"
+
+
+def set_thread_following(
+    rt: Runtime, root: Doc, user_id: str, following: bool, viewed_at: int | None = None
+) -> Doc:
+    key = thread_membership_id(root["id"], user_id)
+    now = rt.clock.now_ms()
+    existing = rt.store.get("thread_memberships", key)
+    doc = {
+        "id": key,
+        "post_id": root["id"],
+        "user_id": user_id,
+        "following": following,
+        "last_viewed": existing["last_viewed"] if existing else 0,
+        "last_updated": now,
+        "unread_mentions": existing["unread_mentions"] if existing else 0,
+    }
+    if viewed_at is not None:
+        doc["last_viewed"] = viewed_at
+        doc["unread_mentions"] = 0
+    rt.store.put("thread_memberships", doc)
+    if rt.events.active:
+        channel = rt.store.get("channels", root["channel_id"])
+        rt.events.publish(
+            "thread_follow_changed",
+            {
+                "data": {
+                    "thread_id": root["id"],
+                    "state": following,
+                    "reply_count": root["reply_count"],
+                },
+                "broadcast": channels._broadcast(user_id=user_id, team_id=channel["team_id"]),
+            },
+        )
+    return doc
+
+
+def follow_thread_on_reply(rt: Runtime, reply: Doc, mentioned: list[str]) -> None:
+    """Who follows a thread when someone replies: the root's author, the replier, the mentioned
+    (unless they unfollowed it explicitly); the replier has seen it."""
+    root = rt.store.get("posts", reply["root_id"])
+    if root is None:
+        return
+    for user_id in dict.fromkeys([root["user_id"], reply["user_id"], *mentioned]):
+        key = thread_membership_id(root["id"], user_id)
+        existing = rt.store.get("thread_memberships", key)
+        if existing is not None and not existing["following"]:
+            continue
+        doc = {
+            "id": key,
+            "post_id": root["id"],
+            "user_id": user_id,
+            "following": True,
+            "last_viewed": existing["last_viewed"] if existing else 0,
+            "last_updated": reply["create_at"],
+            "unread_mentions": existing["unread_mentions"] if existing else 0,
+        }
+        if user_id == reply["user_id"]:
+            doc["last_viewed"] = reply["create_at"]
+        elif user_id in mentioned:
+            doc["unread_mentions"] += 1
+        rt.store.put("thread_memberships", doc)
+
+
+def post_metadata(rt: Runtime, post: Doc) -> Doc:
+    """``PreparePostForClient``: files, reactions and the custom emojis those use."""
+    metadata: Doc = {}
+    files = [
+        wire.file_info(f)
+        for fid in post["file_ids"]
+        if (f := rt.store.get("files", fid)) is not None and not f["delete_at"]
+    ]
+    if files:
+        metadata["files"] = files
+    if post["has_reactions"]:
+        reactions = rt.store.find("reactions", "post_id", post["id"])
+        if reactions:
+            metadata["reactions"] = [wire.reaction(r) for r in reactions]
+            emojis = []
+            for name in dict.fromkeys(r["emoji_name"] for r in reactions):
+                custom = rt.store.find_one("emoji", "name", name)
+                if custom is not None:
+                    emojis.append(wire.emoji(custom))
+            if emojis:
+                metadata["emojis"] = emojis
+    return metadata
+
+
+def render_post(rt: Runtime, post: Doc) -> Doc:
+    return wire.post(post, post_metadata(rt, post))
+
+
+def _publish_post_event(rt: Runtime, event: str, post: Doc, extra: Doc | None = None) -> None:
+    if rt.events.active:
+        data = {"post": json.dumps(render_post(rt, post), separators=(",", ":")), **(extra or {})}
+        rt.events.publish(
+            event, {"data": data, "broadcast": channels._broadcast(post["channel_id"])}
+        )
+
+
+def update_post(rt: Runtime, post: Doc, changes: Doc) -> Doc:
+    """Edit a post: ``edit_at`` moves when the message changes."""
+    now = rt.clock.now_ms()
+    changes = {**changes, "update_at": now}
+    if "message" in changes and changes["message"] != post["message"]:
+        changes["edit_at"] = now
+    updated = rt.store.update("posts", post["id"], changes)
+    _publish_post_event(rt, "post_edited", updated)
+    return updated
+
+
+def set_pinned(rt: Runtime, post: Doc, pinned: bool) -> Doc:
+    updated = rt.store.update(
+        "posts", post["id"], {"is_pinned": pinned, "update_at": rt.clock.now_ms()}
+    )
+    _publish_post_event(rt, "post_edited", updated)
+    return updated
+
+
+def delete_post(rt: Runtime, post: Doc, deleter_id: str) -> Doc:
+    """Soft-delete a post (and its replies when it is a thread root) and its files."""
+    now = rt.clock.now_ms()
+    with rt.store.transaction():
+        targets = [post]
+        if not post["root_id"]:
+            targets += rt.store.find("posts", "root_id", post["id"])
+        for target in targets:
+            if target["delete_at"]:
+                continue
+            rt.store.update(
+                "posts",
+                target["id"],
+                {"delete_at": now, "update_at": now, "is_pinned": False},
+            )
+            for file_id in target["file_ids"]:
+                if rt.store.get("files", file_id) is not None:
+                    rt.store.update("files", file_id, {"delete_at": now})
+        if post["root_id"]:
+            root = rt.store.get("posts", post["root_id"])
+            if root is not None:
+                live = [
+                    r for r in rt.store.find("posts", "root_id", root["id"]) if not r["delete_at"]
+                ]
+                last = max((r["create_at"] for r in live), default=0)
+                rt.store.update(
+                    "posts", root["id"], {"reply_count": len(live), "last_reply_at": last}
+                )
+    deleted = rt.store.get("posts", post["id"])
+    if rt.events.active:
+        rendered = json.dumps(render_post(rt, deleted), separators=(",", ":"))
+        for flag, extra in (
+            ("contains_sanitized_data", {}),
+            ("contains_sensitive_data", {"delete_by": deleter_id}),
+        ):
+            rt.events.publish(
+                "post_deleted",
+                {
+                    "data": {"post": rendered, **extra},
+                    "broadcast": {**channels._broadcast(post["channel_id"]), flag: True},
+                },
+            )
+    return deleted
+
+
+def publish_reaction(rt: Runtime, event: str, reaction: Doc) -> None:
+    if rt.events.active:
+        rt.events.publish(
+            event,
+            {
+                "data": {"reaction": json.dumps(wire.reaction(reaction), separators=(",", ":"))},
+                "broadcast": channels._broadcast(reaction["channel_id"]),
+            },
+        )
+
+
+def remove_reaction(rt: Runtime, reaction: Doc) -> None:
+    now = rt.clock.now_ms()
+    with rt.store.transaction():
+        rt.store.delete("reactions", reaction["id"])
+        left = rt.store.count_by("reactions", "post_id", reaction["post_id"])
+        if rt.store.get("posts", reaction["post_id"]) is not None:
+            rt.store.update(
+                "posts", reaction["post_id"], {"has_reactions": left > 0, "update_at": now}
+            )
+    publish_reaction(rt, "reaction_removed", {**reaction, "delete_at": now})
+
+
+def publish_user_typing(rt: Runtime, user_id: str, channel_id: str, parent_id: str = "") -> None:
+    """``PublishUserTyping``: ``typing`` to the channel's members, except the typist."""
+    rt.events.publish(
+        "typing",
+        {
+            "data": {"parent_id": parent_id, "user_id": user_id},
+            "broadcast": {
+                "channel_id": channel_id,
+                "team_id": "",
+                "user_id": "",
+                "omit_users": {user_id: True},
+            },
+        },
+    )
+
+
+def mark_thread_read(rt: Runtime, root: Doc, user_id: str, at: int) -> Doc:
+    """Set how far a user has read a thread (``UpdateThreadReadForUser``)."""
+    key = thread_membership_id(root["id"], user_id)
+    existing = rt.store.get("thread_memberships", key)
+    doc = {
+        "id": key,
+        "post_id": root["id"],
+        "user_id": user_id,
+        "following": existing["following"] if existing else False,
+        "last_viewed": at,
+        "last_updated": rt.clock.now_ms(),
+        "unread_mentions": 0,
+    }
+    rt.store.put("thread_memberships", doc)
+    if rt.events.active:
+        channel = rt.store.get("channels", root["channel_id"])
+        unread = sum(
+            1
+            for r in rt.store.find("posts", "root_id", root["id"])
+            if not r["delete_at"] and r["create_at"] > at
+        )
+        rt.events.publish(
+            "thread_read_changed",
+            {
+                "data": {
+                    "thread_id": root["id"],
+                    "timestamp": at,
+                    "unread_mentions": 0,
+                    "unread_replies": unread,
+                    "previous_unread_mentions": existing["unread_mentions"] if existing else 0,
+                    "channel_id": root["channel_id"],
+                },
+                "broadcast": channels._broadcast(user_id=user_id, team_id=channel["team_id"]),
+            },
+        )
+    return doc

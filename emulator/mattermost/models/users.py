@@ -1,0 +1,260 @@
+"""Users: accounts, profiles, activation, status, preferences."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ...core.passwords import hash_password
+from ...core.runtime import Runtime
+from .. import wire
+from . import sessions
+from .common import DEFAULT_NOTIFY_PROPS, DEFAULT_TIMEZONE, Doc, _now, get_config
+
+# -- users ------------------------------------------------------------------------------------
+
+
+def create_user(
+    rt: Runtime,
+    *,
+    username: str,
+    email: str,
+    password: str | None,
+    first_name: str = "",
+    last_name: str = "",
+    nickname: str = "",
+    position: str = "",
+    roles: str = "system_user",
+    is_bot: bool = False,
+    at: int | None = None,
+    salt: str | None = None,
+) -> Doc:
+    now = _now(rt, at)
+    user = {
+        "id": rt.ids.mattermost_id(),
+        "create_at": now,
+        "update_at": now,
+        "delete_at": 0,
+        "username": username.lower(),
+        "auth_data": "",
+        "auth_service": "",
+        "email": email.lower(),
+        "email_verified": True,
+        "nickname": nickname,
+        "first_name": first_name,
+        "last_name": last_name,
+        "position": position,
+        "roles": roles,
+        "notify_props": dict(DEFAULT_NOTIFY_PROPS),
+        "last_password_update": now,
+        "locale": "en",
+        "timezone": dict(DEFAULT_TIMEZONE),
+        "is_bot": is_bot,
+        "disable_welcome_email": False,
+        "password": hash_password(password, salt) if password else "",
+    }
+    rt.store.insert("users", user)
+    rt.store.put("statuses", offline_status(user["id"]))
+    if rt.events.active:
+        rt.events.publish(
+            "new_user",
+            {
+                "data": {"user_id": user["id"]},
+                "broadcast": {"channel_id": "", "team_id": "", "user_id": "", "omit_users": None},
+            },
+        )
+    return user
+
+
+def offline_status(user_id: str) -> Doc:
+    return {
+        "user_id": user_id,
+        "status": "offline",
+        "manual": False,
+        "last_activity_at": 0,
+        "dnd_end_time": 0,
+    }
+
+
+# -- accounts: profile, activation, status, preferences ---------------------------------------
+
+USERNAME_MAX_LENGTH = 22
+PASSWORD_MAX_LENGTH = 72
+RESERVED_USERNAMES = {"all", "channel", "here", "matterbot", "system"}
+STATUSES = ("online", "away", "dnd", "offline")
+
+
+def setting(rt: Runtime, section: str, name: str, default: Any = None) -> Any:
+    """One config value; settings added after a store was written fall back to ``default``."""
+    return get_config(rt).get(section, {}).get(name, default)
+
+
+def is_valid_username(name: str) -> bool:
+    """``IsValidUsername``: 3-22 of a-z 0-9 . - _, starting with a letter, not reserved."""
+    return (
+        3 <= len(name) <= USERNAME_MAX_LENGTH
+        and name[0].isascii()
+        and name[0].isalpha()
+        and all(c.isascii() and (c.isalnum() or c in ".-_") for c in name)
+        and name == name.lower()
+        and name not in RESERVED_USERNAMES
+    )
+
+
+def is_valid_email(email: str) -> bool:
+    local, at, domain = email.partition("@")
+    return bool(at and local and domain) and " " not in email and len(email) <= 128
+
+
+def password_problem(rt: Runtime, password: str) -> tuple[str, int] | None:
+    """``IsPasswordValidWithSettings``: (error id, minimum length) of a bad password, else None.
+
+    Only the length rules: the character-class settings default to off.
+    """
+    minimum = setting(rt, "PasswordSettings", "MinimumLength", 8)
+    if len(password) < minimum:
+        return "model.user.is_valid.pwd_min_length.app_error", minimum
+    if len(password) > PASSWORD_MAX_LENGTH:
+        return "model.user.is_valid.pwd_max_length.app_error", minimum
+    return None
+
+
+def update_user(rt: Runtime, user_id: str, changes: Doc) -> Doc:
+    """Replace profile fields (DuplicateKey on a taken username/email); publishes user_updated."""
+    changes = dict(changes)
+    for key in ("username", "email"):
+        if key in changes:
+            changes[key] = changes[key].lower()
+    changes["update_at"] = rt.clock.now_ms()
+    with rt.store.transaction():
+        user = rt.store.update("users", user_id, changes)
+        if user.get("is_bot") and "username" in changes and rt.store.get("bots", user_id):
+            rt.store.update("bots", user_id, {"username": user["username"]})
+    if rt.events.active:
+        publish_user_updated(rt, user)
+    return user
+
+
+def publish_user_updated(rt: Runtime, user: Doc) -> None:
+    rt.events.publish(
+        "user_updated",
+        {
+            "data": {"user": wire.user(user)},
+            "broadcast": {"channel_id": "", "team_id": "", "user_id": "", "omit_users": None},
+        },
+    )
+
+
+def set_user_active(rt: Runtime, user_id: str, active: bool) -> Doc:
+    """Deactivate (``delete_at`` set, sessions revoked) or reactivate a user; bots follow."""
+    now = rt.clock.now_ms()
+    delete_at = 0 if active else now
+    with rt.store.transaction():
+        user = rt.store.update("users", user_id, {"delete_at": delete_at, "update_at": now})
+        if rt.store.get("bots", user_id) is not None:
+            rt.store.update("bots", user_id, {"delete_at": delete_at, "update_at": now})
+        if not active:
+            sessions.revoke_user_sessions(rt, user_id)
+            set_status(rt, user_id, "offline", manual=False)
+    if rt.events.active:
+        publish_user_updated(rt, user)
+    return user
+
+
+def set_password(rt: Runtime, user_id: str, password: str) -> Doc:
+    now = rt.clock.now_ms()
+    return rt.store.update(
+        "users",
+        user_id,
+        {"password": hash_password(password), "last_password_update": now, "update_at": now},
+    )
+
+
+def set_status(
+    rt: Runtime, user_id: str, status: str, manual: bool = True, dnd_end_time: int = 0
+) -> Doc:
+    previous = rt.store.get("statuses", user_id) or offline_status(user_id)
+    doc = {
+        **previous,
+        "status": status,
+        "manual": manual,
+        "last_activity_at": rt.clock.now_ms(),
+        "dnd_end_time": dnd_end_time if status == "dnd" else 0,
+    }
+    rt.store.put("statuses", doc)
+    if rt.events.active:
+        rt.events.publish(
+            "status_change",
+            {
+                "data": {"status": status, "user_id": user_id},
+                "broadcast": {
+                    "channel_id": "",
+                    "team_id": "",
+                    "user_id": user_id,
+                    "omit_users": None,
+                },
+            },
+        )
+    return doc
+
+
+def set_profile_image(rt: Runtime, user_id: str, data_b64: str, content_type: str) -> Doc:
+    now = rt.clock.now_ms()
+    with rt.store.transaction():
+        rt.store.put(
+            "profile_images",
+            {"user_id": user_id, "data": data_b64, "content_type": content_type, "at": now},
+        )
+        user = rt.store.update("users", user_id, {"last_picture_update": now, "update_at": now})
+    return user
+
+
+def reset_profile_image(rt: Runtime, user_id: str) -> Doc:
+    now = rt.clock.now_ms()
+    with rt.store.transaction():
+        rt.store.delete("profile_images", user_id)
+        user = rt.store.update("users", user_id, {"last_picture_update": -now, "update_at": now})
+    return user
+
+
+def preference_id(user_id: str, category: str, name: str) -> str:
+    return f"{user_id}:{category}:{name}"
+
+
+def save_preferences(rt: Runtime, user_id: str, preferences: list[Doc]) -> None:
+    with rt.store.transaction():
+        for pref in preferences:
+            rt.store.put(
+                "preferences",
+                {
+                    "id": preference_id(user_id, pref["category"], pref["name"]),
+                    "user_id": user_id,
+                    "category": pref["category"],
+                    "name": pref["name"],
+                    "value": pref["value"],
+                },
+            )
+    _publish_preferences(rt, "preferences_changed", user_id, preferences)
+
+
+def delete_preferences(rt: Runtime, user_id: str, preferences: list[Doc]) -> None:
+    with rt.store.transaction():
+        for pref in preferences:
+            rt.store.delete("preferences", preference_id(user_id, pref["category"], pref["name"]))
+    _publish_preferences(rt, "preferences_deleted", user_id, preferences)
+
+
+def _publish_preferences(rt: Runtime, event: str, user_id: str, preferences: list[Doc]) -> None:
+    if not rt.events.active:
+        return
+    shown = [
+        {"user_id": user_id, "category": p["category"], "name": p["name"], "value": p["value"]}
+        for p in preferences
+    ]
+    rt.events.publish(
+        event,
+        {
+            "data": {"preferences": json.dumps(shown, separators=(",", ":"))},
+            "broadcast": {"channel_id": "", "team_id": "", "user_id": user_id, "omit_users": None},
+        },
+    )

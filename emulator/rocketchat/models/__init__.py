@@ -1,0 +1,99 @@
+"""Rocket.Chat domain operations, shared by REST, legacy REST, DDP, hooks and seeding.
+
+Documents keep Rocket.Chat's own field names; dates are stored as epoch milliseconds and rendered
+by ``wire`` (ISO strings over REST, ``{"$date": ms}`` over DDP).
+"""
+
+from .common import (  # noqa: F401 - the package's API
+    BOT_ID,
+    GENERAL_ID,
+    Doc,
+    has_permission,
+    hash_token,
+    setting,
+)
+from .integrations import (  # noqa: F401 - the package's API
+    create_integration,
+)
+from .messages import (  # noqa: F401 - the package's API
+    clean_history,
+    delete_message,
+    edit_message,
+    mentions_in,
+    pin_message,
+    post_message,
+    react,
+    read_room,
+    send_message,
+    set_message_fields,
+)
+from .rooms import (  # noqa: F401 - the package's API
+    MENTION_RE,
+    ROOM_NAME_RE,
+    add_member,
+    can_access_room,
+    create_named_room,
+    create_room,
+    delete_room,
+    direct_room,
+    notify_room,
+    notify_user,
+    open_direct,
+    remove_member,
+    room_by_id_or_name,
+    room_owners,
+    set_room_role,
+    subscribe,
+    subscription,
+    system_message,
+    update_room,
+    update_subscription,
+)
+from .teams import (  # noqa: F401 - the package's API
+    add_room_to_team,
+    add_team_member,
+    create_team,
+    delete_team,
+    remove_team_member,
+    team_member,
+)
+from .tokens import (  # noqa: F401 - the package's API
+    issue_login_token,
+    revoke_token,
+    user_for_token,
+)
+from .uploads import (  # noqa: F401 - the package's API
+    send_file_message,
+    store_upload,
+    upload_content,
+)
+from .users import (  # noqa: F401 - the package's API
+    EMAIL_PATTERN,
+    STATUS_CODES,
+    USER_STATUSES,
+    USERNAME_PATTERN,
+    check_user_password,
+    create_user,
+    default_rooms,
+    delete_user,
+    find_user,
+    find_user_by_username,
+    generate_personal_access_token,
+    has_role,
+    is_last_active_admin,
+    join_default_rooms,
+    personal_access_token,
+    personal_access_tokens,
+    remove_personal_access_token,
+    reset_avatar,
+    revoke_user_tokens,
+    save_preferences,
+    set_avatar,
+    set_connection_status,
+    set_password,
+    set_user_active,
+    set_user_password,
+    set_user_status,
+    update_user,
+    users_with_role,
+)

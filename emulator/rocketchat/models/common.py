@@ -1,0 +1,44 @@
+"""Shared by the Rocket.Chat domain operations: well-known ids, the clock, settings, permissions."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from typing import Any
+
+from ...core.runtime import Runtime
+
+Doc = dict[str, Any]
+
+BOT_ID = "rocket.cat"
+GENERAL_ID = "GENERAL"
+
+
+def _now(rt: Runtime, at: int | None) -> int:
+    return rt.clock.now_ms() if at is None else at
+
+
+def hash_token(token: str) -> str:
+    """``Accounts._hashLoginToken``: base64 of the SHA-256 digest."""
+    return base64.b64encode(hashlib.sha256(token.encode()).digest()).decode()
+
+
+# -- settings and permissions -----------------------------------------------------------------
+
+
+def setting(rt: Runtime, setting_id: str) -> Any:
+    doc = rt.store.get("settings", setting_id)
+    return None if doc is None else doc["value"]
+
+
+def has_permission(rt: Runtime, user: Doc, permission: str, room_id: str | None = None) -> bool:
+    """Global roles, plus room-scoped roles (owner, moderator) from the user's subscription."""
+    granted = rt.store.get("permissions", permission)
+    if granted is None:
+        return False
+    roles = set(user.get("roles", []))
+    if room_id is not None:
+        sub = rt.store.find_one("subscriptions", "room_user", (room_id, user["_id"]))
+        if sub is not None:
+            roles.update(sub.get("roles", []))
+    return bool(roles.intersection(granted["roles"]))

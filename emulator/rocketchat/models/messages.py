@@ -1,0 +1,300 @@
+"""Messages: posting, editing, deleting, reactions, pins, stars, threads, history cleaning."""
+
+from __future__ import annotations
+
+from ...core.runtime import Runtime
+from . import rooms
+from .common import Doc, _now
+
+# -- messages ---------------------------------------------------------------------------------
+
+
+def send_message(
+    rt: Runtime,
+    *,
+    room: Doc,
+    user: Doc,
+    text: str,
+    tmid: str | None = None,
+    message_id: str | None = None,
+    extra: Doc | None = None,
+    at: int | None = None,
+) -> Doc:
+    now = _now(rt, at)
+    message: Doc = {
+        "_id": message_id or rt.ids.meteor_id(),
+        "rid": room["_id"],
+        "msg": text,
+        "ts": now,
+        "u": {"_id": user["_id"], "username": user["username"], "name": user.get("name")},
+        "_updatedAt": now,
+        "urls": [],
+        "mentions": [],
+        "channels": [],
+    }
+    if tmid:
+        message["tmid"] = tmid
+    message.update(extra or {})
+    with rt.store.transaction():
+        rt.store.insert("messages", message)
+        if tmid:
+            parent = rt.store.get("messages", tmid)
+            replies = list(dict.fromkeys([*parent.get("replies", []), user["_id"]]))
+            rt.store.update(
+                "messages",
+                tmid,
+                {
+                    "tcount": parent.get("tcount", 0) + 1,
+                    "replies": replies,
+                    "tlm": now,
+                    "_updatedAt": now,
+                },
+            )
+        fresh = rt.store.get("rooms", room["_id"])
+        rt.store.update(
+            "rooms",
+            room["_id"],
+            {"msgs": fresh["msgs"] + 1, "lm": now, "lastMessage": message, "_updatedAt": now},
+        )
+    if rt.events.active:
+        rt.events.publish("stream-room-messages", {"eventName": room["_id"], "args": [message]})
+    return message
+
+
+def react(rt: Runtime, message: Doc, user: Doc, emoji: str, at: int | None = None) -> Doc:
+    """Toggle ``user``'s ``:emoji:`` reaction, as ``setReaction`` does."""
+    key = emoji if emoji.startswith(":") else f":{emoji}:"
+    reactions = {
+        k: {"usernames": list(v["usernames"])} for k, v in message.get("reactions", {}).items()
+    }
+    usernames = reactions.setdefault(key, {"usernames": []})["usernames"]
+    if user["username"] in usernames:
+        usernames.remove(user["username"])
+        if not usernames:
+            del reactions[key]
+    else:
+        usernames.append(user["username"])
+    return rt.store.update(
+        "messages", message["_id"], {"reactions": reactions, "_updatedAt": _now(rt, at)}
+    )
+
+
+# -- messages: posting, editing, deleting, pins, stars, threads -------------------------------
+
+
+def mentions_in(rt: Runtime, text: str) -> list[Doc]:
+    """``@username``, ``@all`` and ``@here`` mentions, as ``message.mentions`` holds them."""
+    found: list[Doc] = []
+    for name in dict.fromkeys(rooms.MENTION_RE.findall(text or "")):
+        name = name.rstrip(".")
+        if name in ("all", "here"):
+            found.append({"_id": name, "username": name})
+            continue
+        mentioned = rt.store.find_one("users", "username", name.lower())
+        if mentioned is not None:
+            found.append(
+                {
+                    "_id": mentioned["_id"],
+                    "username": mentioned["username"],
+                    "name": mentioned.get("name"),
+                    "type": "user",
+                }
+            )
+    return found
+
+
+def post_message(
+    rt: Runtime,
+    room: Doc,
+    user: Doc,
+    text: str,
+    extra: Doc | None = None,
+    tmid: str | None = None,
+    message_id: str | None = None,
+) -> Doc:
+    """A user's message: mentions parsed, other members alerted.
+
+    ``unread`` counts every message in DMs (``Unread_Count_DM``: all messages) but only mentions
+    elsewhere (``Unread_Count``: user and group mentions only), as the defaults do.
+    """
+    fields = {"mentions": mentions_in(rt, text), **(extra or {})}
+    changed = []
+    with rt.store.transaction():
+        message = send_message(
+            rt, room=room, user=user, text=text, tmid=tmid, message_id=message_id, extra=fields
+        )
+        mentioned = {m["_id"] for m in fields["mentions"]}
+        group = bool(mentioned & {"all", "here"})
+        for sub in rt.store.find("subscriptions", "rid", room["_id"]):
+            if sub["u"]["_id"] == user["_id"]:
+                rt.store.update("subscriptions", sub["_id"], {"ls": message["ts"]})
+                continue
+            personal = sub["u"]["_id"] in mentioned
+            counts = room["t"] == "d" or personal or group
+            changed.append(
+                rt.store.update(
+                    "subscriptions",
+                    sub["_id"],
+                    {
+                        "unread": sub.get("unread", 0) + (1 if counts else 0),
+                        "alert": True,
+                        "open": True,
+                        "userMentions": sub.get("userMentions", 0) + (1 if personal else 0),
+                        "groupMentions": sub.get("groupMentions", 0) + (1 if group else 0),
+                        "_updatedAt": message["ts"],
+                    },
+                )
+            )
+    for sub in changed:
+        rooms.notify_user(rt, sub["u"]["_id"], "subscriptions-changed", "updated", sub)
+    return message
+
+
+def edit_message(rt: Runtime, message: Doc, text: str, editor: Doc) -> Doc:
+    now = rt.clock.now_ms()
+    fresh = rt.store.update(
+        "messages",
+        message["_id"],
+        {
+            "msg": text,
+            "mentions": mentions_in(rt, text),
+            "editedAt": now,
+            "editedBy": {"_id": editor["_id"], "username": editor["username"]},
+            "_updatedAt": now,
+        },
+    )
+    if rt.events.active:
+        rt.events.publish("stream-room-messages", {"eventName": fresh["rid"], "args": [fresh]})
+    return fresh
+
+
+def delete_message(rt: Runtime, message: Doc) -> None:
+    with rt.store.transaction():
+        rt.store.delete("messages", message["_id"])
+        rooms._trash(rt, "messages", message)
+        if message.get("tmid"):
+            parent = rt.store.get("messages", message["tmid"])
+            if parent is not None:
+                rt.store.update(
+                    "messages",
+                    parent["_id"],
+                    {"tcount": max(parent.get("tcount", 1) - 1, 0), "_updatedAt": message["ts"]},
+                )
+        room = rt.store.get("rooms", message["rid"])
+        if room is not None:
+            changes: Doc = {"msgs": max(room["msgs"] - 1, 0)}
+            if (room.get("lastMessage") or {}).get("_id") == message["_id"]:
+                remaining = rt.store.find_page("messages", "rid", room["_id"], 0, 1)
+                changes["lastMessage"] = remaining[0] if remaining else None
+            rt.store.update("rooms", room["_id"], changes)
+    rooms.notify_room(rt, message["rid"], "deleteMessage", {"_id": message["_id"]})
+
+
+def set_message_fields(rt: Runtime, message: Doc, changes: Doc) -> Doc:
+    fresh = rt.store.update(
+        "messages", message["_id"], {**changes, "_updatedAt": rt.clock.now_ms()}
+    )
+    if rt.events.active:
+        rt.events.publish("stream-room-messages", {"eventName": fresh["rid"], "args": [fresh]})
+    return fresh
+
+
+def pin_message(rt: Runtime, message: Doc, user: Doc) -> Doc:
+    """Pin ``message`` and write the ``message_pinned`` system message quoting it."""
+    now = rt.clock.now_ms()
+    with rt.store.transaction():
+        set_message_fields(
+            rt,
+            message,
+            {
+                "pinned": True,
+                "pinnedAt": now,
+                "pinnedBy": {"_id": user["_id"], "username": user["username"]},
+            },
+        )
+        room = rt.store.get("rooms", message["rid"])
+        quote = {
+            "text": message.get("msg", ""),
+            "author_name": message["u"]["username"],
+            "author_icon": f"/avatar/{message['u']['username']}",
+            "ts": message["ts"],
+        }
+        if message.get("attachments"):
+            quote["attachments"] = message["attachments"]
+        pinned = send_message(
+            rt,
+            room=room,
+            user=user,
+            text=message.get("msg", ""),
+            extra={"t": "message_pinned", "attachments": [quote]},
+        )
+    return pinned
+
+
+def clean_history(
+    rt: Runtime,
+    room: Doc,
+    latest: int,
+    oldest: int,
+    inclusive: bool,
+    exclude_pinned: bool,
+    files_only: bool,
+    users: list[str],
+    ignore_threads: bool,
+) -> int:
+    """``cleanRoomHistory``: delete the room's messages in a time range; returns how many."""
+    doomed = []
+    for message in rt.store.find("messages", "rid", room["_id"]):
+        ts = message["ts"]
+        inside = oldest <= ts <= latest if inclusive else oldest < ts < latest
+        if not inside or message.get("t") in ("message_pinned",):
+            continue
+        if exclude_pinned and message.get("pinned"):
+            continue
+        if files_only and not message.get("file"):
+            continue
+        if users and message["u"]["username"] not in users:
+            continue
+        if ignore_threads and (message.get("tmid") or message.get("tcount")):
+            continue
+        doomed.append(message)
+    with rt.store.transaction():
+        for message in doomed:
+            rt.store.delete("messages", message["_id"])
+            rooms._trash(rt, "messages", message)
+        fresh = rt.store.get("rooms", room["_id"])
+        remaining = rt.store.find_page("messages", "rid", room["_id"], 0, 1)
+        rt.store.update(
+            "rooms",
+            room["_id"],
+            {
+                "msgs": max(fresh["msgs"] - len(doomed), 0),
+                "lastMessage": remaining[0] if remaining else None,
+            },
+        )
+    rooms.notify_room(
+        rt,
+        room["_id"],
+        "deleteMessageBulk",
+        {
+            "rid": room["_id"],
+            "excludePinned": exclude_pinned,
+            "ignoreDiscussion": True,
+            "ts": {"$gt": oldest, "$lt": latest},
+            "users": users,
+            "ids": [m["_id"] for m in doomed],
+        },
+    )
+    return len(doomed)
+
+
+def read_room(rt: Runtime, sub: Doc) -> Doc:
+    """``readMessages``: the caller has seen everything in the room."""
+    now = rt.clock.now_ms()
+    fresh = rooms.update_subscription(
+        rt,
+        sub,
+        {"unread": 0, "alert": False, "userMentions": 0, "groupMentions": 0, "ls": now},
+    )
+    rooms.notify_room(rt, sub["rid"], "messagesRead", {"until": now})
+    return fresh

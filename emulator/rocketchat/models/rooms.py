@@ -1,0 +1,310 @@
+"""Rooms and subscriptions: channels, private groups, DMs; access, membership, roles, lifecycle."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ...core.runtime import Runtime
+from . import messages
+from .common import Doc, _now, has_permission
+
+# -- rooms and subscriptions ------------------------------------------------------------------
+
+
+def create_room(
+    rt: Runtime,
+    *,
+    room_type: str,
+    name: str | None,
+    owner: Doc | None,
+    members: list[Doc],
+    room_id: str | None = None,
+    topic: str = "",
+    description: str = "",
+    read_only: bool = False,
+    default: bool = False,
+    at: int | None = None,
+) -> Doc:
+    now = _now(rt, at)
+    room: Doc = {
+        "_id": room_id or rt.ids.meteor_id(),
+        "t": room_type,
+        "msgs": 0,
+        "usersCount": 0,
+        "ts": now,
+        "ro": read_only,
+        "sysMes": True,
+        "_updatedAt": now,
+    }
+    if room_type == "d":
+        room["uids"] = [m["_id"] for m in members]
+        room["usernames"] = [m["username"] for m in members]
+    else:
+        room["name"] = name
+        room["fname"] = name
+        room["u"] = {"_id": owner["_id"], "username": owner["username"]} if owner else None
+        room["default"] = default
+        if topic:
+            room["topic"] = topic
+        if description:
+            room["description"] = description
+    with rt.store.transaction():
+        rt.store.insert("rooms", room)
+        for member in members:
+            is_owner = owner is not None and member["_id"] == owner["_id"] and room_type != "d"
+            subscribe(rt, room, member, roles=["owner"] if is_owner else [], at=now)
+    return rt.store.get("rooms", room["_id"])
+
+
+def subscription(rt: Runtime, room_id: str, user_id: str) -> Doc | None:
+    return rt.store.find_one("subscriptions", "room_user", (room_id, user_id))
+
+
+def subscribe(
+    rt: Runtime, room: Doc, user: Doc, roles: list[str] | None = None, at: int | None = None
+) -> Doc:
+    existing = subscription(rt, room["_id"], user["_id"])
+    if existing is not None:
+        return existing
+    now = _now(rt, at)
+    if room["t"] == "d":
+        others = [n for n in room["usernames"] if n != user["username"]] or [user["username"]]
+        name = ", ".join(others)
+    else:
+        name = room["name"]
+    sub = {
+        "_id": rt.ids.meteor_id(),
+        "rid": room["_id"],
+        "u": {"_id": user["_id"], "username": user["username"], "name": user.get("name")},
+        "t": room["t"],
+        "name": name,
+        "fname": name,
+        "open": True,
+        "alert": False,
+        "unread": 0,
+        "userMentions": 0,
+        "groupMentions": 0,
+        "ts": now,
+        "ls": now,
+        "roles": roles or [],
+        "_updatedAt": now,
+    }
+    with rt.store.transaction():
+        rt.store.insert("subscriptions", sub)
+        fresh = rt.store.get("rooms", room["_id"])
+        rt.store.update("rooms", room["_id"], {"usersCount": fresh["usersCount"] + 1})
+    return sub
+
+
+def direct_room(rt: Runtime, users: list[Doc], at: int | None = None) -> Doc:
+    key = ",".join(sorted(u["_id"] for u in users))
+    existing = rt.store.find_one("rooms", "direct", key)
+    if existing is not None:
+        return existing
+    return create_room(rt, room_type="d", name=None, owner=None, members=users, at=at)
+
+
+# -- room access, membership, roles and settings (channels, groups, DMs, teams) ---------------
+
+MENTION_RE = re.compile(r"(?:^|[\s(])@([\w.-]+)")
+
+
+def room_by_id_or_name(rt: Runtime, room_id: Any, room_name: Any) -> Doc | None:
+    if isinstance(room_id, str) and room_id:
+        return rt.store.get("rooms", room_id)
+    if isinstance(room_name, str) and room_name:
+        return rt.store.find_one("rooms", "name", room_name.lstrip("#"))
+    return None
+
+
+def can_access_room(rt: Runtime, room: Doc, user: Doc) -> bool:
+    """``canAccessRoom``: public rooms for ``view-c-room`` holders, other rooms for members."""
+    if subscription(rt, room["_id"], user["_id"]) is not None:
+        return True
+    if room["t"] == "c":
+        return has_permission(rt, user, "view-c-room")
+    return False
+
+
+def room_owners(rt: Runtime, room_id: str) -> list[Doc]:
+    return [s for s in rt.store.find("subscriptions", "rid", room_id) if "owner" in s["roles"]]
+
+
+def notify_user(rt: Runtime, user_id: str, event: str, *args: Any) -> None:
+    if rt.events.active:
+        rt.events.publish(
+            "stream-notify-user", {"eventName": f"{user_id}/{event}", "args": list(args)}
+        )
+
+
+def notify_room(rt: Runtime, room_id: str, event: str, *args: Any) -> None:
+    if rt.events.active:
+        rt.events.publish(
+            "stream-notify-room", {"eventName": f"{room_id}/{event}", "args": list(args)}
+        )
+
+
+def _notify_members(rt: Runtime, room: Doc, action: str) -> None:
+    if rt.events.active:
+        for sub in rt.store.find("subscriptions", "rid", room["_id"]):
+            notify_user(rt, sub["u"]["_id"], "rooms-changed", action, room)
+
+
+def system_message(
+    rt: Runtime, room: Doc, kind: str, user: Doc, msg: str = "", extra: Doc | None = None
+) -> Doc | None:
+    """``Message.saveSystemMessage``: a ``t``-typed message, unless the room hides them."""
+    fresh = rt.store.get("rooms", room["_id"])
+    if fresh is None or fresh.get("sysMes") is False:
+        return None
+    fields = {"t": kind, "groupable": False, **(extra or {})}
+    return messages.send_message(rt, room=fresh, user=user, text=msg, extra=fields)
+
+
+def add_member(
+    rt: Runtime, room: Doc, user: Doc, actor: Doc | None = None, roles: list[str] | None = None
+) -> Doc:
+    """Subscribe ``user``; ``uj`` when joining alone, ``au`` when ``actor`` added them."""
+    with rt.store.transaction():  # holds the store lock: check and insert are one step
+        existing = subscription(rt, room["_id"], user["_id"])
+        if existing is not None:
+            return existing
+        sub = subscribe(rt, room, user, roles=roles)
+        if room["t"] != "d":
+            if actor is None or actor["_id"] == user["_id"]:
+                system_message(rt, room, "uj", user, user["username"])
+            else:
+                system_message(rt, room, "au", actor, user["username"])
+    notify_user(rt, user["_id"], "subscriptions-changed", "inserted", sub)
+    notify_user(rt, user["_id"], "rooms-changed", "inserted", rt.store.get("rooms", room["_id"]))
+    return sub
+
+
+def _trash(rt: Runtime, collection: str, doc: Doc) -> None:
+    rt.store.put("trash", {**doc, "__collection__": collection, "_deletedAt": rt.clock.now_ms()})
+
+
+def remove_member(rt: Runtime, room: Doc, user: Doc, actor: Doc | None = None) -> None:
+    """Unsubscribe ``user``; ``ul`` when leaving, ``ru`` when ``actor`` removed them."""
+    sub = subscription(rt, room["_id"], user["_id"])
+    if sub is None:
+        return
+    with rt.store.transaction():
+        if room["t"] != "d":
+            if actor is None or actor["_id"] == user["_id"]:
+                system_message(rt, room, "ul", user, user["username"])
+            else:
+                system_message(rt, room, "ru", actor, user["username"])
+        rt.store.delete("subscriptions", sub["_id"])
+        _trash(rt, "subscriptions", sub)
+        fresh = rt.store.get("rooms", room["_id"])
+        rt.store.update("rooms", room["_id"], {"usersCount": max(fresh["usersCount"] - 1, 0)})
+    notify_user(
+        rt,
+        user["_id"],
+        "subscriptions-changed",
+        "removed",
+        {"_id": sub["_id"], "u": sub["u"], "rid": sub["rid"], "t": sub["t"]},
+    )
+    notify_user(rt, user["_id"], "rooms-changed", "removed", {"_id": room["_id"]})
+
+
+def update_subscription(rt: Runtime, sub: Doc, changes: Doc) -> Doc:
+    fresh = rt.store.update(
+        "subscriptions", sub["_id"], {**changes, "_updatedAt": rt.clock.now_ms()}
+    )
+    notify_user(rt, sub["u"]["_id"], "subscriptions-changed", "updated", fresh)
+    return fresh
+
+
+def set_room_role(rt: Runtime, room: Doc, sub: Doc, role: str, add: bool, actor: Doc) -> Doc:
+    """Give or take a room role (``owner``, ``moderator``, ``leader``) with its system message."""
+    roles = [r for r in sub["roles"] if r != role] + ([role] if add else [])
+    with rt.store.transaction():
+        fresh = update_subscription(rt, sub, {"roles": roles})
+        kind = "subscription-role-added" if add else "subscription-role-removed"
+        system_message(rt, room, kind, actor, sub["u"]["username"], {"role": role})
+    return fresh
+
+
+def update_room(rt: Runtime, room: Doc, changes: Doc) -> Doc:
+    """Change room fields; a new name or archive state is copied onto every subscription."""
+    now = rt.clock.now_ms()
+    with rt.store.transaction():
+        fresh = rt.store.update("rooms", room["_id"], {**changes, "_updatedAt": now})
+        sub_changes: Doc = {}
+        if "name" in changes and room["t"] != "d":
+            sub_changes.update(name=changes["name"], fname=changes.get("fname", changes["name"]))
+        if "archived" in changes:
+            sub_changes["archived"] = changes["archived"]
+        if "t" in changes:
+            sub_changes["t"] = changes["t"]
+        if sub_changes:
+            for sub in rt.store.find("subscriptions", "rid", room["_id"]):
+                rt.store.update("subscriptions", sub["_id"], {**sub_changes, "_updatedAt": now})
+    _notify_members(rt, fresh, "updated")
+    return fresh
+
+
+def delete_room(rt: Runtime, room: Doc) -> None:
+    """``eraseRoom``: the room, its messages, files and subscriptions."""
+    subs = rt.store.find("subscriptions", "rid", room["_id"])
+    with rt.store.transaction():
+        for message in rt.store.find("messages", "rid", room["_id"]):
+            rt.store.delete("messages", message["_id"])
+        for upload_doc in rt.store.find("uploads", "rid", room["_id"]):
+            rt.store.delete("uploads", upload_doc["_id"])
+            rt.store.delete("upload_blobs", upload_doc["_id"])
+        for sub in subs:
+            rt.store.delete("subscriptions", sub["_id"])
+            _trash(rt, "subscriptions", sub)
+        rt.store.delete("rooms", room["_id"])
+        _trash(rt, "rooms", room)
+    for sub in subs:
+        notify_user(
+            rt,
+            sub["u"]["_id"],
+            "subscriptions-changed",
+            "removed",
+            {"_id": sub["_id"], "u": sub["u"], "rid": sub["rid"], "t": sub["t"]},
+        )
+        notify_user(rt, sub["u"]["_id"], "rooms-changed", "removed", {"_id": room["_id"]})
+
+
+ROOM_NAME_RE = re.compile(r"^[0-9a-zA-Z\-_.]+$")  # UTF8_Channel_Names_Validation
+
+
+def create_named_room(
+    rt: Runtime, owner: Doc, room_type: str, name: str, members: list[Doc], read_only: bool
+) -> Doc:
+    """``createRoom`` for channels and groups: the creator owns it; members join silently."""
+    with rt.store.transaction():
+        room = create_room(
+            rt,
+            room_type=room_type,
+            name=name,
+            owner=owner,
+            members=[owner, *[m for m in members if m["_id"] != owner["_id"]]],
+            read_only=read_only,
+        )
+        room = rt.store.update(
+            "rooms", room["_id"], {"customFields": {}, "broadcast": False, "encrypted": False}
+        )
+    _notify_members(rt, room, "inserted")
+    return room
+
+
+def open_direct(rt: Runtime, users: list[Doc]) -> Doc:
+    """``createDirectMessage``: the DM of ``users``, created (and announced) if it is new."""
+    key = ",".join(sorted(u["_id"] for u in users))
+    with rt.store.transaction():  # holds the store lock: check and insert are one step
+        existing = rt.store.find_one("rooms", "direct", key)
+        if existing is not None:
+            return existing
+        room = direct_room(rt, users)
+    for member in users:
+        sub = subscription(rt, room["_id"], member["_id"])
+        notify_user(rt, member["_id"], "subscriptions-changed", "inserted", sub)
+        notify_user(rt, member["_id"], "rooms-changed", "inserted", room)
+    return room
