@@ -176,6 +176,19 @@ class Handle:
                 )
             time.sleep(0.02)
 
+    def wait_for_callback(self, timeout: float = 5.0) -> dict[str, Any]:
+        """The first outbound request (outgoing webhook, slash command) the emulator made during
+        this test, as journaled (``kind: "callback"``); waits up to ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            entries = self.control.requests(since=self.started_ms)
+            callbacks = [e for e in reversed(entries) if e.get("kind") == "callback"]
+            if callbacks:
+                return callbacks[0]
+            if time.monotonic() >= deadline:
+                raise TimeoutError(f"no outbound callback within {timeout} s")
+            time.sleep(0.02)
+
 
 class Faults:
     def __init__(self, control: Control) -> None:

@@ -190,3 +190,27 @@ def test_sigint_also_exits_cleanly_and_flushes(tmp_path):
     snapshot = json.loads((tmp_path / "rocketchat.json").read_text())
     assert len(snapshot["tokens"]) == 1
     assert (tmp_path / "rocketchat.journal").read_text() == ""
+
+
+def test_serve_handles_64_concurrent_clients(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    served = Served("--in-memory")
+    try:
+        mm, rc = served.urls["mattermost"], served.urls["rocketchat"]
+
+        def session(i: int) -> tuple[int, int]:
+            with requests.Session() as client:
+                login = client.post(
+                    f"{mm}/api/v4/users/login",
+                    timeout=30,
+                    json={"login_id": "alice", "password": "alice-password"},
+                )
+                info = client.get(f"{rc}/api/info", timeout=30)
+                return login.status_code, info.status_code
+
+        with ThreadPoolExecutor(max_workers=64) as pool:
+            results = list(pool.map(session, range(64)))
+    finally:
+        assert served.stop() == 0
+    assert results == [(200, 200)] * 64

@@ -126,3 +126,28 @@ def test_remote(rocketchat):
     monkeypatch.setenv("CHAT_EMULATOR_ROCKETCHAT_URL", rc_server.url)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
+
+
+def test_wait_for_callback_reads_outbound_requests_from_the_journal(pytester: pytest.Pytester):
+    pytester.makepyfile(
+        test_callbacks="""
+import pytest
+from emulator.app import runtime_of
+
+
+def test_callback_is_found(mattermost, chat_emulator_pool):
+    server = next(iter(chat_emulator_pool.servers.values()))
+    runtime_of(server.app).journal.record_callback(
+        time=mattermost.clock.now_ms(), method="POST", url="http://127.0.0.1:9/hook",
+        body=b'{"text": "hi"}', status=200, response=b"{}", duration_ms=1.0)
+    callback = mattermost.wait_for_callback(timeout=2)
+    assert (callback["method"], callback["path"]) == ("POST", "http://127.0.0.1:9/hook")
+
+
+def test_no_callback_times_out(rocketchat):
+    with pytest.raises(TimeoutError):
+        rocketchat.wait_for_callback(timeout=0.2)
+"""
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)

@@ -247,16 +247,27 @@ class Exchange:
 
 
 class _Recorded:
-    """The app's response iterable, teed into the journal; recorded when the server closes it."""
+    """The app's response iterable, teed into the journal; recorded before its last chunk is sent
+    (or when the server closes it early)."""
 
     def __init__(self, inner: Iterable[bytes], exchange: Exchange) -> None:
         self.inner = inner
         self.exchange = exchange
 
     def __iter__(self) -> Iterator[bytes]:
-        for chunk in self.inner:
-            self.exchange.capture(chunk)
-            yield chunk
+        # One chunk of look-ahead: the entry is journaled before the last bytes go out, so a
+        # client that reads the journal right after its response always finds its request.
+        chunks = iter(self.inner)
+        pending = next(chunks, None)
+        for chunk in chunks:
+            self.exchange.capture(pending)
+            yield pending
+            pending = chunk
+        if pending is not None:
+            self.exchange.capture(pending)
+        self.exchange.finish()
+        if pending is not None:
+            yield pending
 
     def close(self) -> None:
         try:
