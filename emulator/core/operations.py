@@ -8,6 +8,7 @@ up here and answers 501 naming the operation instead of 404/405 if the real serv
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from importlib import resources
 
@@ -45,15 +46,24 @@ class OperationIndex:
     """Documented operations by method, the most literal template first."""
 
     def __init__(self, operations: list[Operation]) -> None:
-        by_method: dict[str, list[tuple[re.Pattern[str], Operation]]] = {}
-        ordered = sorted(operations, key=lambda op: -literal_segments(op.path))
-        for op in ordered:
-            by_method.setdefault(op.method, []).append((template_pattern(op.path), op))
-        self._by_method = by_method
         self.operations = tuple(operations)
+        self._by_method: dict[str, list[tuple[re.Pattern[str], Operation]]] | None = None
+        self._lock = threading.Lock()
+
+    def _patterns(self) -> dict[str, list[tuple[re.Pattern[str], Operation]]]:
+        # Compiled on the first unrouted request, not at start-up: a thousand regexes cost
+        # a fifth of a second that `serve` should not spend before it is ready.
+        with self._lock:
+            if self._by_method is None:
+                by_method: dict[str, list[tuple[re.Pattern[str], Operation]]] = {}
+                ordered = sorted(self.operations, key=lambda op: -literal_segments(op.path))
+                for op in ordered:
+                    by_method.setdefault(op.method, []).append((template_pattern(op.path), op))
+                self._by_method = by_method
+            return self._by_method
 
     def find(self, method: str, path: str) -> Operation | None:
-        for pattern, op in self._by_method.get(method.upper(), ()):
+        for pattern, op in self._patterns().get(method.upper(), ()):
             if pattern.match(path):
                 return op
         return None
