@@ -248,7 +248,8 @@ class FaultRules(RuleBook[Rule]):
 # -- validation ---------------------------------------------------------------------------------
 
 
-def _int(body: dict[str, Any], key: str, minimum: int) -> int | None:
+def int_field(body: dict[str, Any], key: str, minimum: int) -> int | None:
+    """An optional integer key of a rule body, at least ``minimum`` (FaultError otherwise)."""
     value = body.get(key)
     if value is None:
         return None
@@ -293,16 +294,16 @@ def validate(body: Any) -> dict[str, Any]:
     if drop in ("reset", "close") and error is not None:
         raise FaultError(f"drop {drop} sends no response: it cannot be combined with error")
     rule["drop"] = drop
-    rule["latency_ms"] = _int(body, "latency_ms", 0)
-    rule["jitter_ms"] = _int(body, "jitter_ms", 0)
+    rule["latency_ms"] = int_field(body, "latency_ms", 0)
+    rule["jitter_ms"] = int_field(body, "jitter_ms", 0)
     probability = body.get("probability", 1.0)
     if isinstance(probability, bool) or not isinstance(probability, int | float):
         raise FaultError("probability must be a number between 0 and 1")
     if not 0.0 <= probability <= 1.0:
         raise FaultError("probability must be a number between 0 and 1")
     rule["probability"] = float(probability)
-    rule["after"] = _int(body, "after", 0) or 0
-    rule["times"] = _int(body, "times", 1)
+    rule["after"] = int_field(body, "after", 0) or 0
+    rule["times"] = int_field(body, "times", 1)
     if not (error or drop or rule["latency_ms"] or rule["jitter_ms"]):
         raise FaultError("a rule needs at least one effect: error, drop, latency_ms or jitter_ms")
     return rule

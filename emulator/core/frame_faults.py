@@ -30,7 +30,7 @@ import time
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
-from .faults import FaultError, RuleBook
+from .faults import FaultError, RuleBook, int_field
 from .journal import glob_match
 from .realtime import frame_text
 
@@ -55,15 +55,6 @@ RULE_KEYS = (
 NEAR_MISSES = 5
 
 
-def _int(body: dict[str, Any], key: str, minimum: int) -> int | None:
-    value = body.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise FaultError(f"{key} must be an integer >= {minimum}")
-    return value
-
-
 def validate(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise FaultError("a realtime fault rule must be a JSON object")
@@ -86,7 +77,7 @@ def validate(body: Any) -> dict[str, Any]:
     if direction not in ("in", "out"):
         raise FaultError("match.direction must be in or out")
     rule: dict[str, Any] = {"match": match, "action": action}
-    rule["delay_ms"] = _int(body, "delay_ms", 0)
+    rule["delay_ms"] = int_field(body, "delay_ms", 0)
     if action == "delay" and not rule["delay_ms"]:
         raise FaultError("action delay needs delay_ms")
     mode = body.get("mode")
@@ -97,7 +88,7 @@ def validate(body: Any) -> dict[str, Any]:
     elif mode is not None:
         raise FaultError("mode is for action disconnect")
     rule["mode"] = mode
-    code = _int(body, "code", 1000)
+    code = int_field(body, "code", 1000)
     if code is not None and not (code == 1000 or 3000 <= code <= 4999 or 1001 <= code <= 1014):
         raise FaultError("code must be a WebSocket close code (1000-1014, 3000-4999)")
     rule["code"] = code
@@ -111,8 +102,8 @@ def validate(body: Any) -> dict[str, Any]:
     if not 0.0 <= probability <= 1.0:
         raise FaultError("probability must be a number between 0 and 1")
     rule["probability"] = float(probability)
-    rule["after"] = _int(body, "after", 0) or 0
-    rule["times"] = _int(body, "times", 1)
+    rule["after"] = int_field(body, "after", 0) or 0
+    rule["times"] = int_field(body, "times", 1)
     return rule
 
 

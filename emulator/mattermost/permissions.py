@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.ids import is_mattermost_id
 from ..core.runtime import Runtime
 from . import errors
 from .tables import member_id
@@ -179,3 +180,19 @@ def can_manage_bot(user: Doc, bot: Doc) -> bool:
     if bot["owner_id"] == user["id"]:
         return has_system_permission(user, "manage_bots")
     return has_system_permission(user, "manage_others_bots")
+
+
+def integration_creator(
+    rt: Runtime, user: Doc, team_id: str, creator_id: str, manage: str, manage_others: str
+) -> str:
+    """The creator a team integration (webhook, command) is saved under: the caller, or another
+    user when the caller may manage others' integrations in that team."""
+    if not is_mattermost_id(team_id):
+        raise errors.permission_denied(user["id"], manage)
+    require_team(rt, user, team_id, manage)
+    creator = creator_id or user["id"]
+    if creator != user["id"]:
+        require_team(rt, user, team_id, manage_others)
+        if not is_mattermost_id(creator) or rt.store.get("users", creator) is None:
+            raise errors.not_found(errors.USER_NOT_FOUND, f"user_id={creator}")
+    return creator

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime, runtime
 from .. import api, errors, models, permissions, wire
 from .channels import body_string, check_types
@@ -89,14 +88,9 @@ def create_command() -> tuple[Response, int]:
     body = api.json_object("command")
     fields = _fields(body)
     team_id = body_string(body, "team_id")
-    creator_id = body_string(body, "creator_id") or user["id"]
-    if not is_mattermost_id(team_id):
-        raise errors.permission_denied(user["id"], MANAGE)
-    permissions.require_team(rt, user, team_id, MANAGE)
-    if creator_id != user["id"]:
-        permissions.require_team(rt, user, team_id, MANAGE_OTHERS)
-        if not is_mattermost_id(creator_id) or rt.store.get("users", creator_id) is None:
-            raise errors.not_found(errors.USER_NOT_FOUND, f"user_id={creator_id}")
+    creator_id = permissions.integration_creator(
+        rt, user, team_id, body_string(body, "creator_id"), MANAGE, MANAGE_OTHERS
+    )
     _enabled(rt)
     command = models.save_command(
         rt,

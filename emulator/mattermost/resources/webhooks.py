@@ -270,14 +270,9 @@ def create_outgoing() -> tuple[Response, int]:
     body = api.json_object("outgoing_webhook")
     fields = _outgoing_fields(body)
     team_id = body_string(body, "team_id")
-    creator_id = body_string(body, "creator_id")
-    if not is_mattermost_id(team_id):
-        raise errors.permission_denied(user["id"], MANAGE_OUT)
-    permissions.require_team(rt, user, team_id, MANAGE_OUT)
-    if creator_id and creator_id != user["id"]:
-        permissions.require_team(rt, user, team_id, MANAGE_OTHERS_OUT)
-        if not is_mattermost_id(creator_id) or rt.store.get("users", creator_id) is None:
-            raise errors.not_found(errors.USER_NOT_FOUND, f"user_id={creator_id}")
+    creator_id = permissions.integration_creator(
+        rt, user, team_id, body_string(body, "creator_id"), MANAGE_OUT, MANAGE_OTHERS_OUT
+    )
     _outgoing_enabled(rt)
     hook = models.save_outgoing_webhook(
         rt,
@@ -287,7 +282,7 @@ def create_outgoing() -> tuple[Response, int]:
             "create_at": 0,
             "update_at": 0,
             "delete_at": 0,
-            "creator_id": creator_id or user["id"],
+            "creator_id": creator_id,
             "channel_id": fields["channel_id"],
             "team_id": team_id,
             "trigger_words": fields["trigger_words"],
