@@ -2,43 +2,57 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-stamp
+RUN_STAMP := $(VENV)/.run-stamp
+TEST_STAMP := $(VENV)/.test-stamp
 ARGS ?=
 PYTEST_ARGS ?=
 SPECS ?= ../shared/specs
 
-.PHONY: help install run test lint format bench coverage browser node-deps screenshots clean
+.PHONY: help install bytecode run test lint format bench coverage browser node-deps screenshots clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+
+# `make run` needs only the package and what it runs on; the test tools come with `make test`.
+$(RUN_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	@touch $(RUN_STAMP)
+
+$(TEST_STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[test]'
-	@touch $(STAMP)
+	@touch $(RUN_STAMP) $(TEST_STAMP)
 
-install: $(STAMP) ## create or refresh .venv with the package and its test tools
+# An editable install writes no bytecode, and many environments set PYTHONDONTWRITEBYTECODE:
+# compiling up front saves ~0.15 s of every start (only changed files are compiled again).
+bytecode: | $(PY)
+	@$(PY) -m compileall -q emulator
 
-run: $(STAMP) ## start both products with the seeded default workspace (ARGS="--workspace demo")
+install: $(TEST_STAMP) bytecode ## create or refresh .venv with the package and its test tools
+
+run: $(RUN_STAMP) bytecode ## start both products with the seeded default workspace (ARGS="--workspace demo")
 	$(VENV)/bin/chat-emulator serve $(ARGS)
 
-test: $(STAMP) ## lint, then run the whole test suite (installs chromium first when it can)
+test: $(TEST_STAMP) bytecode ## lint, then run the whole test suite (installs chromium first when it can)
 	-@$(MAKE) --no-print-directory browser
 	-@$(MAKE) --no-print-directory node-deps
 	$(VENV)/bin/ruff check emulator tests bench
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff lint and format check
+lint: $(TEST_STAMP) ## ruff lint and format check
 	$(VENV)/bin/ruff check emulator tests bench
 	$(VENV)/bin/ruff format --check emulator tests bench
 
-format: $(STAMP) ## apply ruff's fixes and formatting
+format: $(TEST_STAMP) ## apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix emulator tests bench
 	$(VENV)/bin/ruff format emulator tests bench
 
-bench: $(STAMP) ## print store and start-up latency figures
+bench: $(TEST_STAMP) ## print store and start-up latency figures
 	$(PY) bench/store.py
+	$(PY) bench/startup.py
 
 browser: ## install Debian's chromium for the dashboard tests (needs root; skipped tests otherwise)
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
@@ -48,10 +62,10 @@ node-deps: ## install the JavaScript clients of tests/test_node_clients.py (need
 	[ tests/node/node_modules/.package-lock.json -nt tests/node/package-lock.json ] \
 		|| npm ci --prefix tests/node --no-audit --no-fund
 
-screenshots: $(STAMP) browser ## redraw the dashboard pictures in docs/
+screenshots: $(TEST_STAMP) browser ## redraw the dashboard pictures in docs/
 	$(PY) scripts/screenshots.py
 
-coverage: $(STAMP) ## regenerate docs/coverage-*.md and emulator/*/operations.tsv from ../shared/specs
+coverage: $(TEST_STAMP) ## regenerate docs/coverage-*.md and emulator/*/operations.tsv from ../shared/specs
 	$(PY) -m emulator.tools.coverage --specs $(SPECS)
 
 clean: ## remove the venv and local data

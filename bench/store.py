@@ -1,24 +1,18 @@
-"""Store and start-up figures: run ``make bench`` (or ``python bench/store.py``).
+"""Store figures: run ``make bench`` (or ``python bench/store.py``).
 
 Prints, at 1k and 100k stored posts in one channel of a file-backed Mattermost app:
 - lookup: what ``GET /channels/{id}/posts`` does in the store (post by id + newest page of 60),
 - write: creating a post (indexes, channel counters, one journal line),
 - request: a whole ``GET /api/v4/users/me`` through the WSGI app,
-with their ratio 100k/1k (target <= 1.5), then the start-to-ready time of ``chat-emulator serve``
-with the default workspace (target <= 1 s).
+with their ratio 100k/1k (target <= 1.5). Start-up figures are in ``bench/startup.py``.
 """
 
 from __future__ import annotations
 
-import re
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
-
-import requests
 
 from emulator.app import create_app, runtime_of
 from emulator.config import ephemeral_config
@@ -73,42 +67,6 @@ def measure(total_posts: int) -> dict[str, tuple[float, float]]:
         return figures
 
 
-def start_to_ready(args: list[str]) -> float:
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "emulator.cli",
-            "serve",
-            "--mattermost-port",
-            "0",
-            "--rocketchat-port",
-            "0",
-            *args,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    urls = []
-    try:
-        while len(urls) < 2:
-            line = proc.stdout.readline()
-            if not line:
-                raise RuntimeError("serve exited before it was ready")
-            found = re.match(r"\s+(?:mattermost|rocketchat)\s+(http://\S+)$", line)
-            if found:
-                urls.append(found.group(1))
-        for url in urls:
-            requests.get(f"{url}/_emulator/health", timeout=5).raise_for_status()
-        return time.perf_counter() - started
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
-        proc.stdout.close()
-
-
 def main() -> None:
     small, large = measure(1_000), measure(100_000)
     columns = ("1k p50", "1k p99", "100k p50", "100k p99")
@@ -118,14 +76,6 @@ def main() -> None:
         print(
             f"{name:<10} {s50:>7.1f}us {s99:>7.1f}us {l50:>7.1f}us {l99:>7.1f}us {l50 / s50:>6.2f}"
         )
-    with tempfile.TemporaryDirectory() as data_dir:
-        fresh = start_to_ready(["--data-dir", data_dir])
-        reopened = start_to_ready(["--data-dir", data_dir])
-    in_memory = start_to_ready(["--in-memory"])
-    print(
-        f"start-to-ready (default workspace): fresh data dir {fresh:.2f} s, "
-        f"existing data dir {reopened:.2f} s, in-memory {in_memory:.2f} s"
-    )
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from .config import PRODUCTS, EmulatorConfig
 from .core import pipeline
 from .core.control import blueprint as control_blueprint
 from .core.dashboard import blueprint as dashboard_blueprint
+from .core.routing import LazyBuilderRule
 from .core.runtime import EXTENSION_KEY, Product, Runtime
 
 # Products are looked up by name so that neither product package imports the other.
@@ -32,6 +33,7 @@ def create_app(
     """Build and boot one product's app; its whole state hangs off ``app.extensions``."""
     spec = load_product(product)
     app = Flask(f"emulator.{product}")
+    app.url_rule_class = LazyBuilderRule
     app.json.sort_keys = False
     app.json.compact = True
     runtime = Runtime(spec, config, progress)
