@@ -37,8 +37,9 @@ format: $(STAMP) ## apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix emulator tests bench
 	$(VENV)/bin/ruff format emulator tests bench
 
-bench: $(STAMP) ## print store and start-up latency figures
+bench: $(STAMP) ## print store, start-up and socket-capacity figures
 	$(PY) bench/store.py
+	$(PY) bench/sockets.py
 
 browser: ## install Debian's chromium for the dashboard tests (needs root; skipped tests otherwise)
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
