@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 from ...core.passwords import check_password, hash_password, sha256_hex
+from ...core.realtime import publish_revocation
 from ...core.runtime import Runtime
 from . import rooms
 from .common import Doc, _now, hash_token, setting
@@ -126,6 +127,7 @@ def revoke_user_tokens(rt: Runtime, user_id: str, keep_personal: bool = False) -
             if keep_personal and record["type"] == "personalAccessToken":
                 continue
             rt.store.delete("tokens", record["hashedToken"])
+    publish_revocation(rt.events, user_id)
 
 
 def set_user_active(rt: Runtime, user_id: str, active: bool) -> Doc:
@@ -224,6 +226,7 @@ def generate_personal_access_token(
 
 def remove_personal_access_token(rt: Runtime, record: Doc) -> None:
     rt.store.delete("tokens", record["hashedToken"])
+    publish_revocation(rt.events, record["userId"])
 
 
 def save_preferences(rt: Runtime, user: Doc, preferences: Doc) -> Doc:
