@@ -63,8 +63,11 @@ GOING_AWAY = 1001
 INTERNAL_ERROR = 1011
 SERVICE_RESTART = 1012
 
-# How often an idle connection wakes up to check its deadlines (wall seconds).
+# How often the hub's ticker checks every connection's deadlines (wall seconds); it wakes only
+# the connections with one due, so a thousand idle sockets cost one thread's loop.
 DEFAULT_TICK_SECONDS = 0.2
+# The longest a connection sleeps without a wake-up (a safety net, wall seconds).
+IDLE_WAIT_SECONDS = 5.0
 MAX_PARKED = 1024
 # The event a revocation publishes: ``{"user_id": <id>}``, or ``{"user_id": None}`` for everyone.
 CREDENTIAL_REVOKED = "credential_revoked"
@@ -235,7 +238,7 @@ class Connection:
                     break
                 if not getattr(self.ws, "connected", True):
                     break
-                self._wake.wait(self.hub.tick_seconds)
+                self._wake.wait(IDLE_WAIT_SECONDS)
                 self._wake.clear()
                 self._receive()
                 self._flush()
@@ -307,6 +310,27 @@ class Connection:
         self.ws.pong_received = False
         self.ws.sock.send(self.ws.ws.send(Ping()))
 
+    def due(self, now: int, wall: int) -> bool:
+        """Whether a keep-alive or authentication deadline has passed (asked by the ticker)."""
+        handler = self.handler
+        if self._ping_outstanding and getattr(self.ws, "pong_received", False):
+            return True
+        silent = max(now - self.last_inbound_ms, wall - self._inbound_wall)
+        if handler.timeout_ms is not None and silent >= handler.timeout_ms:
+            return True
+        age = max(now - self.opened_ms, wall - self._opened_wall)
+        if (
+            handler.auth_timeout_ms is not None
+            and age >= handler.auth_timeout_ms
+            and not handler.authenticated(self)
+        ):
+            return True
+        since_ping = min(silent, max(now - self.last_ping_ms, wall - self._ping_wall))
+        return handler.ping_interval_ms is not None and since_ping >= handler.ping_interval_ms
+
+    def wake(self) -> None:
+        self._wake.set()
+
     def _keepalive(self, now: int, wall: int) -> None:
         handler = self.handler
         if self._ping_outstanding and getattr(self.ws, "pong_received", False):
@@ -365,6 +389,7 @@ class RealtimeHub:
         self._connections: dict[str, Connection] = {}
         self._parked: OrderedDict[Any, tuple[Parked, int]] = OrderedDict()
         self._ids = itertools.count(1)
+        self._ticker: threading.Thread | None = None
         #: Bumped by every reset: handlers opened before it must not write to the new state.
         self.generation = 0
         self._unsubscribe: Callable[[], None] | None = None
@@ -384,8 +409,32 @@ class RealtimeHub:
             self._connections[conn.id] = conn
             if self._unsubscribe is None:
                 self._unsubscribe = self.events.subscribe(self._on_event)
+            if self._ticker is None:
+                self._ticker = threading.Thread(
+                    target=self._tick, name="realtime-ticker", daemon=True
+                )
+                self._ticker.start()
         conn.run()
         return conn
+
+    def _tick(self) -> None:
+        """Wake the connections whose deadline passed; ends with the last connection."""
+        while True:
+            time.sleep(self.tick_seconds)
+            with self._lock:
+                connections = list(self._connections.values())
+                if not connections:
+                    self._ticker = None
+                    return
+            now, wall = self.clock.now_ms(), _wall_ms()
+            for conn in connections:
+                try:
+                    due = conn.due(now, wall)
+                except Exception:
+                    log.exception("realtime %s: deadline check failed", conn.id)
+                    due = True  # its own loop will find out
+                if due:
+                    conn.wake()
 
     def _remove(self, conn: Connection) -> None:
         with self._lock:
