@@ -167,6 +167,28 @@ def test_mm_a_device_attach_revokes_the_devices_other_session(mm_server, mm_clie
     assert_deauthenticated(mm_server, client, bob)
 
 
+def test_mm_a_password_change_ends_the_users_other_sessions(mm_server, mm_clients):
+    who, bob = ids(mm_server), login(mm_server, "bob")
+    changing, other = login(mm_server, "alice"), login(mm_server, "alice")
+    kept, revoked = mm_clients(changing), mm_clients(other)
+    body = {"current_password": "alice-password", "new_password": "alice-password-2"}
+    response = mm(mm_server, changing, "PUT", f"/users/{who['alice']}/password", body)
+    assert response.status_code == 200
+    assert_deauthenticated(mm_server, revoked, bob)
+    assert_still_served(mm_server, kept, bob)
+    assert mm(mm_server, other, "GET", "/users/me").status_code == 401
+
+
+def test_mm_a_password_change_keeps_sessions_when_termination_is_off(mm_server, mm_clients):
+    set_config(mm_server, "ServiceSettings", "TerminateSessionsOnPasswordChange", False)
+    who, admin, bob = ids(mm_server), login(mm_server, "admin"), login(mm_server, "bob")
+    client = mm_clients(login(mm_server, "alice"))
+    body = {"new_password": "alice-password-2"}
+    response = mm(mm_server, admin, "PUT", f"/users/{who['alice']}/password", body)
+    assert response.status_code == 200
+    assert_still_served(mm_server, client, bob)
+
+
 # -- Rocket.Chat --------------------------------------------------------------------------------
 
 

@@ -89,10 +89,12 @@ def revoke_session(rt: Runtime, session_id: str) -> None:
         publish_revocation(rt.events, session["user_id"])
 
 
-def revoke_user_sessions(rt: Runtime, user_id: str) -> None:
+def revoke_user_sessions(rt: Runtime, user_id: str, keep: str = "") -> None:
+    """Every session of the user but the one with id ``keep``."""
     with rt.store.transaction():
         for session in rt.store.find("sessions", "user_id", user_id):
-            rt.store.delete("sessions", session["id"])
+            if session["id"] != keep:
+                rt.store.delete("sessions", session["id"])
     publish_revocation(rt.events, user_id)
 
 
