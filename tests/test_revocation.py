@@ -313,3 +313,24 @@ def test_rc_ddp_logout_keeps_the_connection_but_closes_others_on_the_token(rc_se
     sent, _ = caller.call("sendMessage", {"rid": room_id(rc_server, "general"), "msg": "nope"})
     assert sent["error"]["error"] == "error-invalid-user"
     assert user_id(rc_server, "alice")  # the user is untouched
+
+
+def test_rc_changing_ones_own_password_closes_the_other_connections(rc_server, ddp_as):
+    token, uid = rc_login(rc_server, "alice")
+    other_token, _ = rc_login(rc_server, "alice")
+    mine, other = ddp_as(token), ddp_as(other_token)
+    current = hashlib.sha256(b"alice-password").hexdigest()
+    data = {"newPassword": "alice-password-2", "currentPassword": current}
+    assert rc(rc_server, token, uid, "users.updateOwnBasicInfo", {"data": data}).status_code == 200
+    assert_closed_without_events(rc_server, other)
+    assert_served(rc_server, mine)
+
+
+def test_rc_an_admin_setting_a_password_closes_every_connection(rc_server, ddp_as):
+    token, uid = rc_login(rc_server, "alice")
+    client = ddp_as(token)
+    admin, admin_id = rc_login(rc_server, "admin")
+    body = {"userId": uid, "data": {"password": "alice-password-2"}}
+    code = {"x-2fa-code": hashlib.sha256(b"admin-password").hexdigest(), "x-2fa-method": "password"}
+    assert rc(rc_server, admin, admin_id, "users.update", body, **code).status_code == 200
+    assert_closed_without_events(rc_server, client)

@@ -9,6 +9,7 @@ from ...core.realtime import publish_revocation
 from ...core.runtime import Runtime
 from . import rooms
 from .common import Doc, _now, hash_token, setting
+from .tokens import revoke_other_login_tokens
 
 # -- users ------------------------------------------------------------------------------------
 
@@ -116,9 +117,19 @@ def update_user(rt: Runtime, user_id: str, changes: Doc) -> Doc:
     return updated
 
 
-def set_user_password(rt: Runtime, user_id: str, password: str) -> Doc:
-    user = rt.store.get("users", user_id)
-    return set_password(rt, user, password)
+def set_user_password(
+    rt: Runtime, user_id: str, password: str, current_token: str | None = None
+) -> Doc:
+    """A new password logs the user out: everywhere (``saveUser``'s ``setPasswordUpdater``),
+    or, when they change it themselves, everywhere but ``current_token``
+    (``saveUserProfile`` → ``removeOtherTokens``; personal access tokens stay)."""
+    with rt.store.transaction():
+        updated = set_password(rt, rt.store.get("users", user_id), password)
+        if current_token is None:
+            revoke_user_tokens(rt, user_id)
+        else:
+            revoke_other_login_tokens(rt, user_id, current_token)
+    return updated
 
 
 def revoke_user_tokens(rt: Runtime, user_id: str, keep_personal: bool = False) -> None:
