@@ -28,8 +28,10 @@ from .core.workspace import load_scenario
 # Each open websocket holds a worker thread (and simple_websocket's reader thread) for its
 # whole life; the pool only starts threads when it needs them, so the cap costs nothing idle.
 DEFAULT_THREADS = 2048
-# Small stacks let thousands of mostly idle socket threads fit (CPython's default is 8 MiB).
-THREAD_STACK_BYTES = 512 * 1024
+# Smaller stacks than the 8 MiB default let thousands of mostly idle socket threads fit in
+# address space; 2 MiB still holds a recursion-limit-deep Python -> C -> Python call chain
+# (1 MiB does not: a deep input would crash the process instead of raising RecursionError).
+THREAD_STACK_BYTES = 2 * 1024 * 1024
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -40,9 +42,11 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 class ThreadedServer:
-    """One product app on a werkzeug threaded server in a background thread (tests, fixtures)."""
+    """One product app on a werkzeug threaded server in a background thread (tests, fixtures).
+    It starts a thread per connection, so open sockets only need file descriptors."""
 
     def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0) -> None:
+        raise_open_files_limit()
         self.app = app
         self._server: BaseWSGIServer = make_server(
             host, port, app, threaded=True, request_handler=_QuietHandler
