@@ -311,51 +311,47 @@ class Connection:
         self.ws.sock.send(self.ws.ws.send(Ping()))
 
     def due(self, now: int, wall: int) -> bool:
-        """Whether a keep-alive or authentication deadline has passed (asked by the ticker)."""
+        """Whether a pong came or a deadline has passed (asked by the hub's ticker)."""
+        pong = self._ping_outstanding and getattr(self.ws, "pong_received", False)
+        return pong or self._passed(now, wall) is not None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def _passed(self, now: int, wall: int) -> str | None:
+        """The deadline that has passed, on either clock: ``timeout``, ``auth``, ``ping``."""
         handler = self.handler
-        if self._ping_outstanding and getattr(self.ws, "pong_received", False):
-            return True
         silent = max(now - self.last_inbound_ms, wall - self._inbound_wall)
         if handler.timeout_ms is not None and silent >= handler.timeout_ms:
-            return True
+            return "timeout"
         age = max(now - self.opened_ms, wall - self._opened_wall)
         if (
             handler.auth_timeout_ms is not None
             and age >= handler.auth_timeout_ms
             and not handler.authenticated(self)
         ):
-            return True
+            return "auth"
         since_ping = min(silent, max(now - self.last_ping_ms, wall - self._ping_wall))
-        return handler.ping_interval_ms is not None and since_ping >= handler.ping_interval_ms
-
-    def wake(self) -> None:
-        self._wake.set()
+        if handler.ping_interval_ms is not None and since_ping >= handler.ping_interval_ms:
+            return "ping"
+        return None
 
     def _keepalive(self, now: int, wall: int) -> None:
         handler = self.handler
         if self._ping_outstanding and getattr(self.ws, "pong_received", False):
             self._ping_outstanding = False
             self.last_inbound_ms, self._inbound_wall = now, wall
-        silent = max(now - self.last_inbound_ms, wall - self._inbound_wall)
-        if handler.timeout_ms is not None and silent >= handler.timeout_ms:
+        passed = self._passed(now, wall)
+        if passed == "timeout":
             log.info("realtime %s: no traffic for %d ms, closing", self.id, handler.timeout_ms)
             if handler.timeout_close is None:
                 self.abort()
             else:
                 self.close(*handler.timeout_close)
-            return
-        age = max(now - self.opened_ms, wall - self._opened_wall)
-        if (
-            handler.auth_timeout_ms is not None
-            and age >= handler.auth_timeout_ms
-            and not handler.authenticated(self)
-        ):
+        elif passed == "auth":
             log.info("realtime %s: not authenticated in %d ms", self.id, handler.auth_timeout_ms)
             self.abort()
-            return
-        interval = handler.ping_interval_ms
-        since_ping = min(silent, max(now - self.last_ping_ms, wall - self._ping_wall))
-        if interval is not None and since_ping >= interval:
+        elif passed == "ping":
             self.last_ping_ms, self._ping_wall = now, wall
             ping = handler.ping(self)
             self._ping_outstanding = isinstance(ping, Control)
