@@ -90,7 +90,12 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
         metavar="TOKEN",
         help="allow the /_emulator control API from non-loopback clients with this bearer token",
     )
-    option("threads", DEFAULT_THREADS, type=int, help="server threads (default: %(default)s)")
+    option(
+        "threads",
+        DEFAULT_THREADS,
+        type=int,
+        help="most server threads; each open websocket holds one (default: %(default)s)",
+    )
     control = run.add_argument_group("control plane (also at run time under /_emulator)")
     env_faults = str(_env(environ, "fault", "") or "")
     control.add_argument(

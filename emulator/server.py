@@ -8,6 +8,8 @@ start-up with one line instead of a worker crash loop.
 
 from __future__ import annotations
 
+import contextlib
+import resource
 import sys
 import threading
 import time
@@ -23,8 +25,13 @@ from .config import EmulatorConfig
 from .core.store import Store
 from .core.workspace import load_scenario
 
-# Enough threads for open websockets (each holds one) plus concurrent HTTP clients.
-DEFAULT_THREADS = 128
+# Each open websocket holds a worker thread (and simple_websocket's reader thread) for its
+# whole life; the pool only starts threads when it needs them, so the cap costs nothing idle.
+DEFAULT_THREADS = 2048
+# Smaller stacks than the 8 MiB default let thousands of mostly idle socket threads fit in
+# address space; 2 MiB still holds a recursion-limit-deep Python -> C -> Python call chain
+# (1 MiB does not: a deep input would crash the process instead of raising RecursionError).
+THREAD_STACK_BYTES = 2 * 1024 * 1024
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -35,9 +42,11 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 class ThreadedServer:
-    """One product app on a werkzeug threaded server in a background thread (tests, fixtures)."""
+    """One product app on a werkzeug threaded server in a background thread (tests, fixtures).
+    It starts a thread per connection, so open sockets only need file descriptors."""
 
     def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0) -> None:
+        raise_open_files_limit()
         self.app = app
         self._server: BaseWSGIServer = make_server(
             host, port, app, threaded=True, request_handler=_QuietHandler
@@ -118,6 +127,14 @@ class PortDispatcher:
         return app(environ, start_response)
 
 
+def raise_open_files_limit() -> None:
+    """Each socket is a file descriptor: lift the soft limit to the hard one."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and soft != resource.RLIM_INFINITY and soft < hard:
+        with contextlib.suppress(ValueError, OSError):  # a platform cap: keep what we have
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
 def serve(
     config: EmulatorConfig,
     on_ready: Callable[[list[Listener], dict[str, Flask], float], None],
@@ -144,6 +161,8 @@ def serve(
             self.cfg.set("workers", 1)
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("threads", threads)
+            # Accepted connections (sockets, requests, kept-alive) beyond the busy threads.
+            self.cfg.set("worker_connections", threads * 2)
             self.cfg.set("graceful_timeout", 5)
             self.cfg.set("keepalive", 5)
             self.cfg.set("loglevel", "warning")
@@ -153,6 +172,8 @@ def serve(
             self.cfg.set("worker_exit", self._worker_exit)
 
         def _post_fork(self, _server: Any, worker: Any) -> None:
+            threading.stack_size(THREAD_STACK_BYTES)  # the worker's threads start after this
+            raise_open_files_limit()
             # Listeners are created in bind order, one per product.
             for product, sock in zip(config.products, worker.sockets, strict=True):
                 host, port = sock.getsockname()[:2]

@@ -3,7 +3,15 @@
 A product route (flask-sock) builds a :class:`Handler` for its protocol and calls
 :meth:`RealtimeHub.serve`. The request thread then runs the connection's one loop: it waits on a
 single wake-up event, hands received frames to the handler, sends queued frames and checks the
-keep-alive deadlines, which run on the emulator clock (advance the clock, a dead peer times out).
+keep-alive and authentication deadlines. A deadline passes when either clock says so: the emulator
+clock (advance it, a dead peer times out) or real time (a frozen clock still times out a silent
+peer). ``hub.timeouts_ms`` overrides a handler's deadlines by attribute name, e.g.
+``{"auth_timeout_ms": 200}``, for tests that cannot wait the real servers' seconds.
+
+**Revocation**: a domain operation that ends a login (logout, a revoked session or token, a
+deactivated or deleted user) publishes :data:`CREDENTIAL_REVOKED` through
+:func:`publish_revocation`; every live connection's :meth:`Handler.revoked` then checks whether
+its own credential still holds and deauthenticates or closes itself as its server does.
 
 Events published on ``rt.events`` reach every live connection's :meth:`Handler.route` (and every
 parked session's ``absorb``) one at a time under the hub's delivery lock, in publish order; the
@@ -32,6 +40,7 @@ import json
 import logging
 import socket
 import threading
+import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -54,9 +63,22 @@ GOING_AWAY = 1001
 INTERNAL_ERROR = 1011
 SERVICE_RESTART = 1012
 
-# How often an idle connection wakes up to check its deadlines (wall seconds).
+# How often the hub's ticker checks every connection's deadlines (wall seconds); it wakes only
+# the connections with one due, so a thousand idle sockets cost one thread's loop.
 DEFAULT_TICK_SECONDS = 0.2
+# The longest a connection sleeps without a wake-up (a safety net, wall seconds).
+IDLE_WAIT_SECONDS = 5.0
 MAX_PARKED = 1024
+# The event a revocation publishes: ``{"user_id": <id>}``, or ``{"user_id": None}`` for everyone.
+CREDENTIAL_REVOKED = "credential_revoked"
+# Handler deadlines ``hub.timeouts_ms`` may override.
+TIMEOUT_ATTRIBUTES = frozenset({"ping_interval_ms", "timeout_ms", "auth_timeout_ms"})
+
+
+def publish_revocation(events: EventBus, user_id: str | None) -> None:
+    """Tell the live connections that a login of ``user_id`` (None: of anyone) has ended."""
+    if events.active:
+        events.publish(CREDENTIAL_REVOKED, {"user_id": user_id})
 
 
 @dataclass(frozen=True)
@@ -76,7 +98,14 @@ def frame_text(frame: Frame) -> str | bytes:
         if frame.kind == "close":
             return f"<close {frame.code}{' ' + frame.reason if frame.reason else ''}>"
         return f"<{frame.kind}>"
-    return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (a client may send "\ud800") has no UTF-8 form: escape it, as
+        # JSON.stringify does, rather than fail the write and lose the connection.
+        return json.dumps(frame, separators=(",", ":"))
+    return text
 
 
 class Parked(Protocol):
@@ -97,6 +126,8 @@ class Handler:
     timeout_ms: int | None = None
     #: How a timed-out connection is closed: (code, reason), or None to drop it without a close.
     timeout_close: tuple[int, str] | None = (GOING_AWAY, "")
+    #: Drop a connection not :meth:`authenticated` this long after it opened (ms), None: never.
+    auth_timeout_ms: int | None = None
 
     def opened(self, conn: Connection) -> None:
         """The socket is open: greet the client."""
@@ -112,8 +143,13 @@ class Handler:
         """The keep-alive ping frame."""
         return Control("ping")
 
-    def tick(self, conn: Connection, now_ms: int) -> None:
-        """Called on every wake-up, for protocol deadlines (e.g. an authentication timeout)."""
+    def authenticated(self, conn: Connection) -> bool:
+        """Whether the connection has logged in (read by the authentication deadline)."""
+        return True
+
+    def revoked(self, conn: Connection, user_id: str | None) -> None:
+        """A login of ``user_id`` (None: any user) ended: recheck this connection's credential
+        (in the revoking thread, under the hub's delivery lock)."""
 
     def closed(self, conn: Connection) -> None:
         """The connection is gone (any reason); park what should survive it."""
@@ -134,6 +170,9 @@ class Connection:
         self.opened_ms = now
         self.last_inbound_ms = now
         self.last_ping_ms = now
+        # The same instants in real time: deadlines also pass while the emulator clock is frozen.
+        wall = _wall_ms()
+        self._opened_wall = self._inbound_wall = self._ping_wall = wall
         self._ping_outstanding = False
         self._queue: deque[Frame] = deque()
         self._queue_lock = threading.Lock()
@@ -199,13 +238,11 @@ class Connection:
                     break
                 if not getattr(self.ws, "connected", True):
                     break
-                self._wake.wait(self.hub.tick_seconds)
+                self._wake.wait(IDLE_WAIT_SECONDS)
                 self._wake.clear()
                 self._receive()
                 self._flush()
-                now = self.hub.clock.now_ms()
-                self._keepalive(now)
-                self.handler.tick(self, now)
+                self._keepalive(self.hub.clock.now_ms(), _wall_ms())
             if self._closing is not None and not self._aborted:
                 self._write(self._closing)
         except _Gone:
@@ -230,7 +267,7 @@ class Connection:
                 raise _Gone() from None
             if data is None:
                 return
-            self.last_inbound_ms = self.hub.clock.now_ms()
+            self.last_inbound_ms, self._inbound_wall = self.hub.clock.now_ms(), _wall_ms()
             frame: Frame = data
             if isinstance(data, str):
                 try:
@@ -273,25 +310,57 @@ class Connection:
         self.ws.pong_received = False
         self.ws.sock.send(self.ws.ws.send(Ping()))
 
-    def _keepalive(self, now: int) -> None:
+    def due(self, now: int, wall: int) -> bool:
+        """Whether a pong came or a deadline has passed (asked by the hub's ticker)."""
+        pong = self._ping_outstanding and getattr(self.ws, "pong_received", False)
+        return pong or self._passed(now, wall) is not None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def _passed(self, now: int, wall: int) -> str | None:
+        """The deadline that has passed, on either clock: ``timeout``, ``auth``, ``ping``."""
+        handler = self.handler
+        silent = max(now - self.last_inbound_ms, wall - self._inbound_wall)
+        if handler.timeout_ms is not None and silent >= handler.timeout_ms:
+            return "timeout"
+        age = max(now - self.opened_ms, wall - self._opened_wall)
+        if (
+            handler.auth_timeout_ms is not None
+            and age >= handler.auth_timeout_ms
+            and not handler.authenticated(self)
+        ):
+            return "auth"
+        since_ping = min(silent, max(now - self.last_ping_ms, wall - self._ping_wall))
+        if handler.ping_interval_ms is not None and since_ping >= handler.ping_interval_ms:
+            return "ping"
+        return None
+
+    def _keepalive(self, now: int, wall: int) -> None:
         handler = self.handler
         if self._ping_outstanding and getattr(self.ws, "pong_received", False):
             self._ping_outstanding = False
-            self.last_inbound_ms = now
-        if handler.timeout_ms is not None and now - self.last_inbound_ms >= handler.timeout_ms:
+            self.last_inbound_ms, self._inbound_wall = now, wall
+        passed = self._passed(now, wall)
+        if passed == "timeout":
             log.info("realtime %s: no traffic for %d ms, closing", self.id, handler.timeout_ms)
             if handler.timeout_close is None:
                 self.abort()
             else:
                 self.close(*handler.timeout_close)
-            return
-        interval = handler.ping_interval_ms
-        if interval is not None and now - max(self.last_inbound_ms, self.last_ping_ms) >= interval:
-            self.last_ping_ms = now
+        elif passed == "auth":
+            log.info("realtime %s: not authenticated in %d ms", self.id, handler.auth_timeout_ms)
+            self.abort()
+        elif passed == "ping":
+            self.last_ping_ms, self._ping_wall = now, wall
             ping = handler.ping(self)
             self._ping_outstanding = isinstance(ping, Control)
             for item in self.hub.apply_hooks(OUT, self, ping):
                 self._write(item)
+
+
+def _wall_ms() -> int:
+    return int(time.monotonic() * 1000)
 
 
 class _Gone(Exception):
@@ -306,6 +375,8 @@ class RealtimeHub:
         self.events = events
         self.frame_hooks: list[FrameHook] = []
         self.tick_seconds = DEFAULT_TICK_SECONDS
+        #: Handler deadlines to use instead of the protocols' own (ms by attribute name).
+        self.timeouts_ms: dict[str, int | None] = {}
         self._lock = threading.Lock()
         # Delivery runs under the store's lock: publishers may publish inside a transaction
         # and handlers read the store while routing, so one lock (reentrant) avoids an
@@ -314,6 +385,7 @@ class RealtimeHub:
         self._connections: dict[str, Connection] = {}
         self._parked: OrderedDict[Any, tuple[Parked, int]] = OrderedDict()
         self._ids = itertools.count(1)
+        self._ticker: threading.Thread | None = None
         #: Bumped by every reset: handlers opened before it must not write to the new state.
         self.generation = 0
         self._unsubscribe: Callable[[], None] | None = None
@@ -325,13 +397,40 @@ class RealtimeHub:
 
     def serve(self, handler: Handler, ws: Any, path: str) -> Connection:
         """Run a connection until it ends (blocks the calling request thread)."""
+        for name, value in self.timeouts_ms.items():
+            if name in TIMEOUT_ATTRIBUTES:
+                setattr(handler, name, value)
         conn = Connection(self, handler, ws, path)
         with self._lock:
             self._connections[conn.id] = conn
             if self._unsubscribe is None:
                 self._unsubscribe = self.events.subscribe(self._on_event)
+            if self._ticker is None:
+                self._ticker = threading.Thread(
+                    target=self._tick, name="realtime-ticker", daemon=True
+                )
+                self._ticker.start()
         conn.run()
         return conn
+
+    def _tick(self) -> None:
+        """Wake the connections whose deadline passed; ends with the last connection."""
+        while True:
+            time.sleep(self.tick_seconds)
+            with self._lock:
+                connections = list(self._connections.values())
+                if not connections:
+                    self._ticker = None
+                    return
+            now, wall = self.clock.now_ms(), _wall_ms()
+            for conn in connections:
+                try:
+                    due = conn.due(now, wall)
+                except Exception:
+                    log.exception("realtime %s: deadline check failed", conn.id)
+                    due = True  # its own loop will find out
+                if due:
+                    conn.wake()
 
     def _remove(self, conn: Connection) -> None:
         with self._lock:
@@ -384,6 +483,9 @@ class RealtimeHub:
             yield
 
     def _on_event(self, event: str, payload: dict[str, Any]) -> None:
+        if event == CREDENTIAL_REVOKED:
+            self._revoke(payload.get("user_id"))
+            return
         with self._delivery:
             for conn in self.connections():
                 if not conn.alive:
@@ -408,6 +510,18 @@ class RealtimeHub:
                     except Exception:
                         log.exception("realtime parked %r: absorbing %s failed", key, event)
                         self._parked.pop(key, None)
+
+    def _revoke(self, user_id: str | None) -> None:
+        # Parked sessions need not hear it: resuming one authenticates again.
+        with self._delivery:
+            for conn in self.connections():
+                if not conn.alive or (user_id is not None and conn.user_id != user_id):
+                    continue
+                try:
+                    conn.handler.revoked(conn, user_id)
+                except Exception:
+                    log.exception("realtime %s: revocation check failed", conn.id)
+                    conn.close(INTERNAL_ERROR, "")
 
     # -- parked sessions (resumption) -----------------------------------------------------
 

@@ -27,6 +27,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "EnableDeveloper": False,
         "SessionLengthWebInHours": 720,
         "SessionLengthMobileInHours": 720,
+        "TerminateSessionsOnPasswordChange": True,
         "MaximumLoginAttempts": 10,
         "ExperimentalStrictCSRFEnforcement": False,
         "OutgoingIntegrationRequestsTimeout": 30,

@@ -168,11 +168,14 @@ class MattermostSocket(realtime.Handler):
     ping_interval_ms = PING_INTERVAL_MS
     timeout_ms = PONG_WAIT_MS
     timeout_close = None  # the read deadline expires: the socket is just closed
+    auth_timeout_ms = AUTH_TIMEOUT_MS  # the write pump's auth ticker just returns (no close frame)
 
     def __init__(self, rt: Runtime, token: str | None, args: Any) -> None:
         self.rt = rt
         self.token = token
         self.session: WsSession | None = None
+        # False once the session or token it authenticated with is revoked (``IsAuthenticated``).
+        self.signed_in = False
         self.generation = rt.realtime.generation
         self.posted_ack = args.get("posted_ack") == "true"
         self.resume_id = args.get("connection_id") or ""
@@ -195,9 +198,15 @@ class MattermostSocket(realtime.Handler):
         if found is not None:
             self._register(conn, *found)
 
-    def tick(self, conn: realtime.Connection, now_ms: int) -> None:
-        if self.session is None and now_ms - conn.opened_ms >= AUTH_TIMEOUT_MS:
-            conn.abort()  # the write pump's auth ticker just returns
+    def authenticated(self, conn: realtime.Connection) -> bool:
+        return self.session is not None
+
+    def revoked(self, conn: realtime.Connection, user_id: str | None) -> None:
+        """``Hub.InvalidateUser``: the connection re-reads its session; if it is gone the socket
+        stays open but gets no more events and its actions fail until a new challenge."""
+        if self.signed_in and api.session_for_token(self.rt, self.token) is None:
+            self.signed_in = False
+            self.token = None
 
     def closed(self, conn: realtime.Connection) -> None:
         session, hub = self.session, self.rt.realtime
@@ -215,9 +224,14 @@ class MattermostSocket(realtime.Handler):
         rt, uid = self.rt, user["id"]
         conn.user_id, conn.username = uid, user["username"]
         self.token = session["token"]
+        self.signed_in = True
         with rt.realtime.exclusive():
             ws_session, frames = None, []
-            if self.resume_id:
+            if self.session is not None and self.session.user_id == uid:
+                # Authenticated again after a revocation: same connection, a fresh hello.
+                ws_session = self.session
+                frames = [ws_session.stamp("hello", self._hello_data(ws_session), {"user_id": uid})]
+            elif self.resume_id:
                 parked = rt.realtime.unpark(self.resume_id)
                 if isinstance(parked, WsSession) and parked.user_id == uid:
                     replay = parked.replay_from(self.resume_seq)
@@ -226,11 +240,7 @@ class MattermostSocket(realtime.Handler):
             if ws_session is None:
                 connection_id = rt.ids.mattermost_token()  # random: seeded ids stay untouched
                 ws_session = WsSession(rt, connection_id, uid, self.posted_ack)
-                data = {"connection_id": connection_id, "server_version": settings.VERSION_ID}
-                hostname = socket.gethostname()
-                if hostname:
-                    data["server_hostname"] = hostname
-                frames = [ws_session.stamp("hello", data, {"user_id": uid})]
+                frames = [ws_session.stamp("hello", self._hello_data(ws_session), {"user_id": uid})]
             ws_session.posted_ack = self.posted_ack
             self.session = ws_session
             for frame in frames:
@@ -239,10 +249,18 @@ class MattermostSocket(realtime.Handler):
         if status is None or (not status["manual"] and status["status"] != "online"):
             models.set_status(rt, uid, "online", manual=False)
 
+    @staticmethod
+    def _hello_data(ws_session: WsSession) -> Doc:
+        data = {"connection_id": ws_session.connection_id, "server_version": settings.VERSION_ID}
+        hostname = socket.gethostname()
+        if hostname:
+            data["server_hostname"] = hostname
+        return data
+
     # -- events ---------------------------------------------------------------------------
 
     def route(self, conn: realtime.Connection, event: str, payload: Doc) -> list[Doc]:
-        if self.session is None:
+        if self.session is None or not self.signed_in:
             return []
         if event in DROPPABLE and conn.queued() >= self.max_queue // 2:
             return []
@@ -265,7 +283,7 @@ class MattermostSocket(realtime.Handler):
             self._challenge(conn, seq, data)
         elif action == "presence":
             self._reply(conn, seq)
-        elif self.session is None:
+        elif self.session is None or not self.signed_in:
             self._fail(conn, seq, errors.AppError(401, errors.WS_NOT_AUTHENTICATED))
         elif action.startswith("custom_"):
             return  # plugin actions
@@ -282,7 +300,7 @@ class MattermostSocket(realtime.Handler):
             self._reply(conn, seq, result)
 
     def _challenge(self, conn: realtime.Connection, seq: int, data: Doc) -> None:
-        if self.session is not None:
+        if self.signed_in:
             return
         found = api.session_for_token(self.rt, data.get("token"))
         if found is None:

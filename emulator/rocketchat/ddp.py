@@ -183,6 +183,15 @@ class DdpSession(realtime.Handler):
         if not any(c.user_id == uid and c is not conn for c in hub.connections()):
             models.set_connection_status(self.rt, uid, False)
 
+    def revoked(self, conn: realtime.Connection, user_id: str | None) -> None:
+        """Meteor observes the login token a connection logged in with (``_setLoginToken``)
+        and closes the connection when the token goes (logout elsewhere, deactivation...)."""
+        if self.token is None or self.user_id is None:
+            return
+        if models.user_for_token(self.rt, self.user_id, self.token) is None:
+            self.subs.clear()  # nothing more reaches it before the close goes out
+            conn.close()
+
     def received(self, conn: realtime.Connection, frame: realtime.Frame) -> None:
         if isinstance(frame, str | bytes):
             conn.send({"msg": "error", "reason": "Parse error"})
@@ -336,8 +345,11 @@ class DdpSession(realtime.Handler):
         return user
 
     def logout(self, conn: realtime.Connection, params: list) -> Any:
-        if self.token is not None:
-            models.revoke_token(self.rt, self.token)
+        # ``_setLoginToken(null)`` first: this connection stops observing the token, so only
+        # other connections logged in with it are closed.
+        token, self.token = self.token, None
+        if token is not None:
+            models.revoke_token(self.rt, token)
         if self.user_id is not None and isinstance(conn, realtime.Connection):
             self.closed(conn)
         self.user_id = self.token = None

@@ -208,6 +208,52 @@ def test_keepalive_runs_on_the_emulator_clock(server):
         client.close()
 
 
+def test_deadlines_also_pass_on_real_time_while_the_clock_is_frozen(server):
+    rt = runtime_of(server.app)
+    rt.clock.freeze()
+    rt.realtime.timeouts_ms = {"ping_interval_ms": 50, "timeout_ms": 300}
+    client = Client(server)
+    try:
+        assert client.recv() == {"ping": True}
+        assert client.close_code() == 4000
+    finally:
+        client.close()
+
+
+def test_a_revocation_reaches_that_users_handlers_only_and_no_parked_session(server):
+    rt = runtime_of(server.app)
+    checked = []
+
+    class Session:
+        def absorb(self, event, payload):
+            checked.append(("parked", event))
+
+    def revoked(handler, conn, user_id):
+        checked.append((conn.user_id, user_id))
+        conn.close(4001, "revoked")
+
+    Echo.revoked = revoked
+    rt.realtime.park("k", Session(), 10_000)
+    first, second = Client(server), Client(server)
+    try:
+        for conn, user in zip(rt.realtime.connections(), ("u1", "u2"), strict=True):
+            conn.user_id = user
+        realtime.publish_revocation(rt.events, "u1")
+        assert checked == [("u1", "u1")]
+        wait_until(lambda: [c.user_id for c in rt.realtime.connections()] == ["u2"])
+        realtime.publish_revocation(rt.events, None)  # everyone
+        assert checked == [("u1", "u1"), ("u2", None)]
+    finally:
+        del Echo.revoked
+        first.close()
+        second.close()
+
+
+def test_a_lone_surrogate_is_escaped_on_the_wire():
+    assert realtime.frame_text({"msg": "a\ud800b"}) == '{"msg":"a\\ud800b"}'
+    assert realtime.frame_text({"msg": "caf\u00e9"}) == '{"msg":"caf\u00e9"}'
+
+
 def test_reset_closes_connections_and_forgets_parked_sessions(server):
     rt = runtime_of(server.app)
 

@@ -579,3 +579,56 @@ def test_mattermostdriver_websocket_receives_posted(mm_server):
 def test_hub_is_per_app(mm_server, mm_app):
     assert isinstance(runtime_of(mm_app).realtime, RealtimeHub)
     assert runtime_of(mm_app).realtime is not runtime_of(mm_server.app).realtime
+
+
+# -- deadlines on real time, lone surrogates ----------------------------------------------------
+
+
+@pytest.fixture
+def short_deadlines(mm_server):
+    """Deadlines of a few hundred ms, and the emulator clock frozen (control API)."""
+    hub = runtime_of(mm_server.app).realtime
+    hub.timeouts_ms = {"auth_timeout_ms": 200, "ping_interval_ms": 100, "timeout_ms": 400}
+    frozen = requests.put(f"{mm_server.url}/_emulator/clock", json={"freeze": True}, timeout=5)
+    assert frozen.status_code == 200
+    yield hub
+    hub.timeouts_ms = {}
+
+
+def test_an_unauthenticated_socket_is_dropped_on_real_time_under_a_frozen_clock(
+    mm_server, short_deadlines
+):
+    client = Client(mm_server)
+    try:
+        assert client.closed()  # authCheckInterval: dropped, no close frame
+        wait_until(lambda: not short_deadlines.connections())
+    finally:
+        client.close()
+
+
+def test_a_silent_peer_times_out_on_real_time_under_a_frozen_clock(mm_server, short_deadlines):
+    client = Client(mm_server, login(mm_server, "alice"))
+    try:
+        wait_until(lambda: not short_deadlines.connections())  # never read: no pong
+    finally:
+        client.close()
+
+
+def test_lone_surrogates_from_rest_and_the_socket_are_broadcast_without_drops(mm_server):
+    who = ids(mm_server)
+    alice, _ = connect(mm_server, "alice")
+    bob, _ = connect(mm_server, "bob")
+    try:
+        text = "half a pair: \ud800"
+        post(mm_server, login(mm_server, "bob"), who["town-square"], text)
+        for client in (alice, bob):
+            assert json.loads(client.next_event("posted")["data"]["post"])["message"] == text
+        alice.send("user_typing", {"channel_id": who["town-square"], "parent_id": "\udfff"})
+        assert bob.next_event("typing")["data"]["parent_id"] == "\udfff"
+        for client in (alice, bob):  # both still connected
+            seq = client.send("ping")
+            while client.recv().get("seq_reply") != seq:
+                pass
+    finally:
+        alice.close()
+        bob.close()

@@ -618,3 +618,47 @@ def test_a_ddp_login_sets_presence_and_the_last_disconnect_clears_it(rc_server, 
     offline = [watcher.next_msg("changed"), watcher.next_msg("changed")]
     assert [["alice", 0, ""]] in [m["fields"]["args"] for m in offline]
     assert store.get("users", alice_id)["status"] == "offline"
+
+
+@pytest.fixture
+def short_deadlines(rc_server):
+    """Keep-alive deadlines of a few hundred ms, and the emulator clock frozen (control API)."""
+    hub = runtime_of(rc_server.app).realtime
+    hub.timeouts_ms = {"ping_interval_ms": 100, "timeout_ms": 400}
+    frozen = requests.put(f"{rc_server.url}/_emulator/clock", json={"freeze": True}, timeout=5)
+    assert frozen.status_code == 200
+    yield hub
+    hub.timeouts_ms = {}
+
+
+def test_a_silent_socket_is_pinged_and_closed_on_real_time_under_a_frozen_clock(
+    short_deadlines, ddp
+):
+    # Meteor asks nothing of a socket before `connect` or a login: the keep-alive ends it.
+    client = ddp(connect=False)
+    assert client.recv() == {"msg": "ping"}
+    assert client.close_code() == 4000
+
+
+def test_a_lone_surrogate_in_a_sent_message_reaches_every_subscriber(rc_server, ddp):
+    sender, reader = ddp(), ddp()
+    sender.login("alice")
+    reader.login("bob")
+    for client in (sender, reader):
+        assert client.sub("stream-room-messages", "GENERAL", False)["msg"] == "ready"
+    text = "half a pair: \ud800"
+    sender.ws.send(  # json.dumps escapes it: {"msg": "half a pair: \\ud800"}
+        json.dumps(
+            {
+                "msg": "method",
+                "method": "sendMessage",
+                "id": "s1",
+                "params": [{"rid": "GENERAL", "msg": text}],
+            }
+        )
+    )
+    assert sender.next_msg("result")["result"]["msg"] == text
+    assert reader.next_msg("changed")["fields"]["args"][0]["msg"] == text
+    for client in (sender, reader):  # both still connected
+        client.send({"msg": "ping", "id": "after"})
+        assert client.next_msg("pong") == {"msg": "pong", "id": "after"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...core.realtime import publish_revocation
 from ...core.runtime import Runtime
 from . import users
 from .common import Doc, get_config
@@ -47,11 +48,17 @@ def create_access_token(rt: Runtime, user_id: str, description: str) -> Doc:
 
 
 def set_access_token_active(rt: Runtime, token_id: str, active: bool) -> Doc:
-    return rt.store.update("access_tokens", token_id, {"is_active": active})
+    token = rt.store.update("access_tokens", token_id, {"is_active": active})
+    if not active:
+        publish_revocation(rt.events, token["user_id"])
+    return token
 
 
 def revoke_access_token(rt: Runtime, token_id: str) -> None:
+    token = rt.store.get("access_tokens", token_id)
     rt.store.delete("access_tokens", token_id)
+    if token is not None:
+        publish_revocation(rt.events, token["user_id"])
 
 
 def attach_device(rt: Runtime, session: Doc, device_id: str) -> Doc:
@@ -59,28 +66,40 @@ def attach_device(rt: Runtime, session: Doc, device_id: str) -> Doc:
     lasts ``SessionLengthMobileInHours`` from now."""
     now = rt.clock.now_ms()
     hours = users.setting(rt, "ServiceSettings", "SessionLengthMobileInHours", 720)
+    replaced = False
     with rt.store.transaction():
         for other in rt.store.find("sessions", "user_id", session["user_id"]):
             if other["id"] != session["id"] and other.get("device_id") == device_id:
                 rt.store.delete("sessions", other["id"])
-        return rt.store.update(
+                replaced = True
+        updated = rt.store.update(
             "sessions",
             session["id"],
             {"device_id": device_id, "expires_at": now + hours * 3600 * 1000},
         )
+    if replaced:
+        publish_revocation(rt.events, session["user_id"])
+    return updated
 
 
 def revoke_session(rt: Runtime, session_id: str) -> None:
+    session = rt.store.get("sessions", session_id)
     rt.store.delete("sessions", session_id)
+    if session is not None:
+        publish_revocation(rt.events, session["user_id"])
 
 
-def revoke_user_sessions(rt: Runtime, user_id: str) -> None:
+def revoke_user_sessions(rt: Runtime, user_id: str, keep: str = "") -> None:
+    """Every session of the user but the one with id ``keep``."""
     with rt.store.transaction():
         for session in rt.store.find("sessions", "user_id", user_id):
-            rt.store.delete("sessions", session["id"])
+            if session["id"] != keep:
+                rt.store.delete("sessions", session["id"])
+    publish_revocation(rt.events, user_id)
 
 
 def revoke_all_sessions(rt: Runtime) -> None:
     with rt.store.transaction():
         for session in rt.store.all("sessions"):
             rt.store.delete("sessions", session["id"])
+    publish_revocation(rt.events, None)

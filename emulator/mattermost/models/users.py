@@ -161,13 +161,19 @@ def set_user_active(rt: Runtime, user_id: str, active: bool) -> Doc:
     return user
 
 
-def set_password(rt: Runtime, user_id: str, password: str) -> Doc:
+def set_password(rt: Runtime, user_id: str, password: str, current_session_id: str = "") -> Doc:
+    """``UpdatePassword``: with ``TerminateSessionsOnPasswordChange``, every session of the user
+    ends but the one making the change (``current_session_id``, when it is the user's own)."""
     now = rt.clock.now_ms()
-    return rt.store.update(
-        "users",
-        user_id,
-        {"password": hash_password(password), "last_password_update": now, "update_at": now},
-    )
+    with rt.store.transaction():
+        user = rt.store.update(
+            "users",
+            user_id,
+            {"password": hash_password(password), "last_password_update": now, "update_at": now},
+        )
+        if setting(rt, "ServiceSettings", "TerminateSessionsOnPasswordChange", True):
+            sessions.revoke_user_sessions(rt, user_id, keep=current_session_id)
+    return user
 
 
 def set_status(

@@ -89,7 +89,7 @@ def logout() -> Response:
     except errors.AppError:
         session = None
     if session is not None and not session.get("is_access_token"):
-        rt.store.delete("sessions", session["id"])
+        models.revoke_session(rt, session["id"])
     response = jsonify(wire.status_ok())
     for cookie in ("MMAUTHTOKEN", "MMUSERID", "MMCSRF"):
         response.delete_cookie(cookie, path="/")

@@ -214,5 +214,6 @@ def update_password(user_id: str) -> Response:
     problem = models.password_problem(rt, new_password)
     if problem is not None:
         raise errors.AppError(400, problem[0], Min=str(problem[1]))
-    models.set_password(rt, target_id, new_password)
+    own = api.current_session(rt)["id"] if target_id == viewer["id"] else ""
+    models.set_password(rt, target_id, new_password, own)
     return jsonify(wire.status_ok())

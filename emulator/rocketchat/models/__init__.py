@@ -59,6 +59,7 @@ from .teams import (  # noqa: F401 - the package's API
 )
 from .tokens import (  # noqa: F401 - the package's API
     issue_login_token,
+    revoke_other_login_tokens,
     revoke_token,
     user_for_token,
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...core.realtime import publish_revocation
 from ...core.runtime import Runtime
 from .common import Doc, hash_token, setting
 
@@ -38,4 +39,17 @@ def user_for_token(rt: Runtime, user_id: str, token: str) -> Doc | None:
 
 
 def revoke_token(rt: Runtime, token: str) -> None:
-    rt.store.delete("tokens", hash_token(token))
+    record = rt.store.get("tokens", hash_token(token))
+    if record is not None:
+        rt.store.delete("tokens", record["hashedToken"])
+        publish_revocation(rt.events, record["userId"])
+
+
+def revoke_other_login_tokens(rt: Runtime, user_id: str, token: str) -> None:
+    """Every login token of the user but ``token`` (personal access tokens stay)."""
+    kept = hash_token(token)
+    with rt.store.transaction():
+        for record in rt.store.find("tokens", "userId", user_id):
+            if record["type"] == "login" and record["hashedToken"] != kept:
+                rt.store.delete("tokens", record["hashedToken"])
+    publish_revocation(rt.events, user_id)

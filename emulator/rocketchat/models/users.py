@@ -5,9 +5,11 @@ from __future__ import annotations
 import base64
 
 from ...core.passwords import check_password, hash_password, sha256_hex
+from ...core.realtime import publish_revocation
 from ...core.runtime import Runtime
 from . import rooms
 from .common import Doc, _now, hash_token, setting
+from .tokens import revoke_other_login_tokens
 
 # -- users ------------------------------------------------------------------------------------
 
@@ -115,9 +117,19 @@ def update_user(rt: Runtime, user_id: str, changes: Doc) -> Doc:
     return updated
 
 
-def set_user_password(rt: Runtime, user_id: str, password: str) -> Doc:
-    user = rt.store.get("users", user_id)
-    return set_password(rt, user, password)
+def set_user_password(
+    rt: Runtime, user_id: str, password: str, current_token: str | None = None
+) -> Doc:
+    """A new password logs the user out: everywhere (``saveUser``'s ``setPasswordUpdater``),
+    or, when they change it themselves, everywhere but ``current_token``
+    (``saveUserProfile`` → ``removeOtherTokens``; personal access tokens stay)."""
+    with rt.store.transaction():
+        updated = set_password(rt, rt.store.get("users", user_id), password)
+        if current_token is None:
+            revoke_user_tokens(rt, user_id)
+        else:
+            revoke_other_login_tokens(rt, user_id, current_token)
+    return updated
 
 
 def revoke_user_tokens(rt: Runtime, user_id: str, keep_personal: bool = False) -> None:
@@ -126,6 +138,7 @@ def revoke_user_tokens(rt: Runtime, user_id: str, keep_personal: bool = False) -
             if keep_personal and record["type"] == "personalAccessToken":
                 continue
             rt.store.delete("tokens", record["hashedToken"])
+    publish_revocation(rt.events, user_id)
 
 
 def set_user_active(rt: Runtime, user_id: str, active: bool) -> Doc:
@@ -224,6 +237,7 @@ def generate_personal_access_token(
 
 def remove_personal_access_token(rt: Runtime, record: Doc) -> None:
     rt.store.delete("tokens", record["hashedToken"])
+    publish_revocation(rt.events, record["userId"])
 
 
 def save_preferences(rt: Runtime, user: Doc, preferences: Doc) -> Doc:

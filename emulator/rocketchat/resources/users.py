@@ -10,7 +10,7 @@ import json
 import re
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 
 from ...core.runtime import Runtime, runtime
 from .. import api, errors, models, wire
@@ -391,7 +391,7 @@ def update_own_basic_info() -> Response:
         if "statusType" in data:
             updated = models.set_user_status(rt, updated, data["statusType"], None)
         if data.get("newPassword"):
-            updated = models.set_user_password(rt, me["_id"], data["newPassword"])
+            updated = models.set_user_password(rt, me["_id"], data["newPassword"], g.auth_token)
     return _ok(user=wire.user_without(updated, frozenset()))
 
 

@@ -159,12 +159,8 @@ def logout_other_clients() -> Response:
     """Keep only the calling session's login token (personal access tokens stay)."""
     rt = runtime()
     me = api.current_user(rt)
-    current = models.hash_token(g.auth_token)
-    with rt.store.transaction():
-        for record in rt.store.find("tokens", "userId", me["_id"]):
-            if record["type"] == "login" and record["hashedToken"] != current:
-                rt.store.delete("tokens", record["hashedToken"])
-    record = rt.store.get("tokens", current)
+    models.revoke_other_login_tokens(rt, me["_id"], g.auth_token)
+    record = rt.store.get("tokens", models.hash_token(g.auth_token))
     expires = ""
     if record is not None and "when" in record:
         # The server adds Accounts_LoginExpiration (days) as seconds here; so does the emulator.
@@ -175,10 +171,5 @@ def logout_other_clients() -> Response:
 @blueprint.post("/users.removeOtherTokens")
 def remove_other_tokens() -> Response:
     rt = runtime()
-    me = api.current_user(rt)
-    current = models.hash_token(g.auth_token)
-    with rt.store.transaction():
-        for record in rt.store.find("tokens", "userId", me["_id"]):
-            if record["type"] == "login" and record["hashedToken"] != current:
-                rt.store.delete("tokens", record["hashedToken"])
+    models.revoke_other_login_tokens(rt, api.current_user(rt)["_id"], g.auth_token)
     return jsonify({"success": True})
