@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, Response, g, request
 
 from ..core.ids import is_mattermost_id
+from ..core.jsonbounds import too_deep
 from ..core.pagination import int_param
 from ..core.runtime import Runtime, runtime
 from . import errors, settings
@@ -161,7 +162,8 @@ def bool_arg(name: str) -> bool:
 
 
 def json_body(required: bool = True) -> Any:
-    body = request.get_json(silent=True, force=True)
+    # Nesting past the limit is refused as malformed: nothing that deep is ever stored.
+    body = None if too_deep(request.get_data()) else request.get_json(silent=True, force=True)
     if body is None and required:
         raise errors.AppError(
             400,

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Flask, Response, after_this_request, g, request
 
+from ..core import jsonbounds
 from ..core.pagination import int_param
 from ..core.runtime import Runtime, runtime
 from . import errors, models
@@ -48,7 +49,9 @@ def require_permission(permission: str, room_id: str | None = None) -> Doc:
 def body() -> Doc:
     """The request's parameters: a JSON object, or form fields."""
     if request.mimetype == "application/json" or (request.data and not request.form):
-        parsed = request.get_json(silent=True, force=True)
+        # Nesting past the limit is refused as malformed: nothing that deep is ever stored.
+        deep = jsonbounds.too_deep(request.get_data())
+        parsed = None if deep else request.get_json(silent=True, force=True)
         if parsed is None and request.data:
             raise errors.failure("Invalid JSON body", "error-invalid-body")
         if parsed is None:
@@ -73,7 +76,7 @@ def pagination(rt: Runtime) -> tuple[int, int | None, Doc | None]:
     raw_sort = request.args.get("sort")
     if raw_sort:
         try:
-            sort = json.loads(raw_sort)
+            sort = jsonbounds.loads(raw_sort)
         except ValueError:
             sort = None
         if not isinstance(sort, dict) or not all(v in (1, -1) for v in sort.values()):
@@ -185,7 +188,7 @@ def json_query(rt: Runtime, user: Doc | None = None) -> tuple[Doc, Doc]:
             "removed on version 7.0.0",
         )
         try:
-            fields = json.loads(raw_fields)
+            fields = jsonbounds.loads(raw_fields)
             if not isinstance(fields, dict) or any(v not in (0, 1) for v in fields.values()):
                 raise ValueError(raw_fields)
         except ValueError:
@@ -205,7 +208,7 @@ def json_query(rt: Runtime, user: Doc | None = None) -> tuple[Doc, Doc]:
             "version 8.0.0.",
         )
         try:
-            query = json.loads(raw_query)
+            query = jsonbounds.loads(raw_query)
             if not isinstance(query, dict):
                 raise ValueError(raw_query)
             query = _clean_query(query)

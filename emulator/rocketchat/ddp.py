@@ -21,7 +21,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, g, jsonify, request
 from flask_sock import Sock
 
-from ..core import realtime
+from ..core import jsonbounds, realtime
 from ..core.ids import METEOR_ALPHABET
 from ..core.runtime import Runtime, runtime
 from . import api, errors, models, wire
@@ -120,7 +120,7 @@ def _bridge(anonymous: bool) -> Response:
     if not isinstance(message, str):
         raise errors.invalid_params("must have required property 'message'")
     try:
-        call = json.loads(message)
+        call = jsonbounds.loads(message)
     except ValueError:
         raise errors.invalid_params("message must be a DDP method message") from None
     if (

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from ..core import jsonbounds
 from ..core.runtime import Runtime, runtime
 from . import errors, models, settings, wire
 
@@ -32,7 +33,8 @@ def _ok(**body: Any) -> Response:
 def _params() -> Doc:
     """A JSON object body, or form fields (Restivus accepted both)."""
     if request.mimetype == "application/json" or (request.data and not request.form):
-        parsed = request.get_json(silent=True, force=True)
+        deep = jsonbounds.too_deep(request.get_data())  # refused as malformed, never stored
+        parsed = None if deep else request.get_json(silent=True, force=True)
         if parsed is None and request.data:
             raise errors.legacy(400, "Invalid JSON body")
         if parsed is not None and not isinstance(parsed, dict):
