@@ -3,9 +3,13 @@ nothing is stored."""
 
 from __future__ import annotations
 
+import http.client
 import json
+import socket
+import threading
 
 import pytest
+import requests
 import websocket
 
 from emulator.core import jsonbounds
@@ -178,3 +182,124 @@ def test_a_ddp_frame_deeper_than_python_can_parse_keeps_the_connection(rc_server
         pytest.fail("connection closed")
     finally:
         client.close()
+
+
+# -- 3. chunked bodies past the 50 MB limit -------------------------------------------------------
+
+CHUNK = 1024 * 1024
+
+
+class ChunkedUpload:
+    """A chunked POST from a generator, sent from a thread while the response is read: the server
+    may answer (and stop reading) before the body ends, as the real servers do."""
+
+    def __init__(self, url: str, path: str, headers: dict[str, str], total_mb: int) -> None:
+        host, port = url.removeprefix("http://").rsplit(":", 1)
+        self.sock = socket.create_connection((host, int(port)), timeout=30)
+        self.total_mb = total_mb
+        self.produced = 0
+        self.exhausted = False
+        head = [f"POST {path} HTTP/1.1", f"Host: {host}", "Transfer-Encoding: chunked"]
+        head += ["Content-Type: application/json", *(f"{k}: {v}" for k, v in headers.items())]
+        self.sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode())
+        self.answered = threading.Event()
+        self.sender = threading.Thread(target=self._send, daemon=True)
+        self.sender.start()
+
+    def body(self):
+        yield b'{"message": "'
+        for _ in range(self.total_mb):
+            self.produced += 1
+            yield b"x" * CHUNK
+        yield b'"}'
+        self.exhausted = True
+
+    def _send(self) -> None:
+        try:
+            for chunk in self.body():
+                if self.answered.is_set():
+                    return
+                self.sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            self.sock.sendall(b"0\r\n\r\n")
+        except OSError:
+            pass  # the server closed the connection: it had answered already
+
+    def response(self) -> tuple[int, dict]:
+        reply = http.client.HTTPResponse(self.sock)
+        reply.begin()
+        self.answered.set()
+        payload = reply.read()
+        self.sock.close()
+        self.sender.join(timeout=30)
+        return reply.status, json.loads(payload)
+
+
+@pytest.mark.parametrize("product", ["mattermost", "rocketchat"])
+def test_a_chunked_body_past_the_limit_is_a_413_without_reading_it_all(
+    product, mm_server, rc_server
+):
+    server = mm_server if product == "mattermost" else rc_server
+    if product == "mattermost":
+        headers = mm_login(server.app)
+        path = "/api/v4/posts"
+    else:
+        headers = rc_login(server.app)
+        path = "/api/v1/chat.postMessage"
+    upload = ChunkedUpload(server.url, path, headers, total_mb=200)
+    status, body = upload.response()
+    assert status == 413
+    if product == "mattermost":
+        assert body["id"] == "api.context.request_body_too_large.app_error"
+        assert list(body) == MM_ERROR_KEYS
+    else:
+        assert body == {"success": False, "error": "request entity too large"}
+    assert not upload.exhausted
+    assert upload.produced < 200
+
+
+def test_a_chunked_body_within_the_limit_is_read_whole(mm_server):
+    headers = mm_login(mm_server.app)
+    upload = ChunkedUpload(mm_server.url, "/api/v4/posts", headers, total_mb=1)
+    status, body = upload.response()
+    assert upload.exhausted
+    assert (status, body["id"]) == (400, "model.post.is_valid.msg.app_error")  # parsed: too long
+
+
+@pytest.fixture(scope="module")
+def served():
+    """``chat-emulator serve`` (gunicorn) with both products, in memory."""
+    from tests.test_cli import Served
+
+    process = Served("--in-memory")
+    yield process.urls
+    process.stop()
+
+
+def http_login(product: str, url: str) -> dict[str, str]:
+    if product == "mattermost":
+        response = requests.post(
+            f"{url}/api/v4/users/login",
+            json={"login_id": "alice", "password": "alice-password"},
+            timeout=10,
+        )
+        return {"Authorization": f"Bearer {response.headers['Token']}"}
+    data = requests.post(
+        f"{url}/api/v1/login", json={"user": "alice", "password": "alice-password"}, timeout=10
+    ).json()["data"]
+    return {"X-User-Id": data["userId"], "X-Auth-Token": data["authToken"]}
+
+
+POST_PATHS = {"mattermost": "/api/v4/posts", "rocketchat": "/api/v1/chat.postMessage"}
+
+
+@pytest.mark.parametrize("product", ["mattermost", "rocketchat"])
+def test_serve_refuses_a_chunked_body_past_the_limit_early(served, product):
+    url = served[product]
+    upload = ChunkedUpload(url, POST_PATHS[product], http_login(product, url), total_mb=200)
+    status, body = upload.response()
+    assert status == 413
+    assert body.get("id", body.get("error")) in (
+        "api.context.request_body_too_large.app_error",
+        "request entity too large",
+    )
+    assert not upload.exhausted and upload.produced < 200

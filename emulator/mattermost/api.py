@@ -18,6 +18,8 @@ MAX_BODY_BYTES = 50 * 1024 * 1024
 
 
 def install(app: Flask) -> None:
+    # Also bounds bodies of unknown length (chunked): reading past it raises the 413.
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.before_request(_begin)
     app.after_request(_headers)
     app.register_error_handler(errors.AppError, errors.to_response)

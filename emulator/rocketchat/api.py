@@ -17,8 +17,12 @@ from . import errors, models
 
 Doc = dict[str, Any]
 
+MAX_BODY_BYTES = 50 * 1024 * 1024
+
 
 def install(app: Flask) -> None:
+    # Declared or chunked, a body past this is refused with 413 as soon as it is passed.
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.register_error_handler(errors.RocketError, errors.to_response)
 
 

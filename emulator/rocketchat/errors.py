@@ -67,6 +67,8 @@ def for_status(status: int, message: str | None = None) -> RocketError:
         401: LOGGED_OUT,
         403: "unauthorized",
         404: "Resource not found",
+        413: "request entity too large",
+        414: "URI Too Long",
         429: "Too many requests",
         500: "Internal server error",
         503: "Service Unavailable",
