@@ -7,6 +7,7 @@ import http.client
 import json
 import socket
 import threading
+from urllib.parse import quote, unquote
 
 import pytest
 import requests
@@ -303,3 +304,54 @@ def test_serve_refuses_a_chunked_body_past_the_limit_early(served, product):
         "request entity too large",
     )
     assert not upload.exhausted and upload.produced < 200
+
+
+# -- 5. file names in Content-Disposition ----------------------------------------------------------
+
+AWKWARD_NAMES = ['отчёт "final".txt', "名前.txt", 'a "b"; c=d.txt', "ümlaut €.txt"]
+
+
+def _filename_star(header: str) -> str:
+    return unquote(header.split("filename*=UTF-8''", 1)[1])
+
+
+@pytest.mark.parametrize("name", AWKWARD_NAMES)
+def test_mattermost_downloads_any_file_name(mm_server, name):
+    headers = mm_login(mm_server.app)
+    channel_id = town_square(mm_server.app)
+    uploaded = requests.post(
+        f"{mm_server.url}/api/v4/files",
+        data={"channel_id": channel_id},
+        files={"files": (name, b"hello")},
+        headers=headers,
+        timeout=10,
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    file_id = uploaded.json()["file_infos"][0]["id"]
+    response = requests.get(f"{mm_server.url}/api/v4/files/{file_id}", headers=headers, timeout=10)
+    assert response.status_code == 200 and response.content == b"hello"
+    header = response.headers["Content-Disposition"]
+    assert header.startswith('attachment;filename="')
+    assert _filename_star(header) == name
+    fallback = header.split('filename="', 1)[1].rsplit('"; filename*=', 1)[0]
+    assert fallback.isascii() and '"' not in fallback.replace('\\"', "")
+
+
+@pytest.mark.parametrize("name", AWKWARD_NAMES)
+def test_rocketchat_serves_any_file_name(rc_server, name):
+    headers = rc_login(rc_server.app)
+    uploaded = requests.post(
+        f"{rc_server.url}/api/v1/rooms.upload/GENERAL",
+        files={"file": (name, b"hello", "text/plain")},
+        headers=headers,
+        timeout=10,
+    )
+    assert uploaded.status_code == 200, uploaded.text
+    file_id = uploaded.json()["message"]["file"]["_id"]
+    response = requests.get(
+        f"{rc_server.url}/file-upload/{file_id}/{quote(name)}", headers=headers, timeout=10
+    )
+    assert response.status_code == 200 and response.content == b"hello"
+    header = response.headers["Content-Disposition"]
+    assert header.startswith('inline; filename="')
+    assert _filename_star(header) == name
