@@ -263,7 +263,8 @@ def test_a_chunked_body_within_the_limit_is_read_whole(mm_server):
     upload = ChunkedUpload(mm_server.url, "/api/v4/posts", headers, total_mb=1)
     status, body = upload.response()
     assert upload.exhausted
-    assert (status, body["id"]) == (400, "model.post.is_valid.msg.app_error")  # parsed: too long
+    # Read whole and parsed: the message is too long.
+    assert (status, body["id"]) == (400, "model.post.is_valid.message_length.app_error")
 
 
 @pytest.fixture(scope="module")
@@ -355,3 +356,151 @@ def test_rocketchat_serves_any_file_name(rc_server, name):
     header = response.headers["Content-Disposition"]
     assert header.startswith('inline; filename="')
     assert _filename_star(header) == name
+
+
+# -- 2. Mattermost post limits -------------------------------------------------------------------
+
+
+def mm_post(app, headers, **fields):
+    body = {"channel_id": town_square(app), **fields}
+    return app.test_client().post("/api/v4/posts", json=body, headers=headers)
+
+
+def test_mattermost_message_limit_counts_runes(mm_app):
+    headers = mm_login(mm_app)
+    before = rt(mm_app).store.count("posts")
+    too_long = mm_post(mm_app, headers, message="😀" * 16384)
+    body = assert_mm_error(too_long, 400, "model.post.is_valid.message_length.app_error")
+    assert body["message"] == "Post Message property is longer than the maximum permitted length."
+    assert rt(mm_app).store.count("posts") == before
+    longest = mm_post(mm_app, headers, message="😀" * 16383)  # 65,532 bytes: runes count
+    assert longest.status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("value", "accepted"),
+    [
+        ("x" * 799_980, True),
+        ("x" * 800_000, False),
+        ("<" * 140_000, False),  # Go's json.Marshal writes each < as \u003c: 840,000 runes
+    ],
+)
+def test_mattermost_props_limit_is_on_the_serialized_props(mm_app, value, accepted):
+    headers = mm_login(mm_app)
+    before = rt(mm_app).store.count("posts")
+    response = mm_post(mm_app, headers, message="p", props={"k": value})
+    if accepted:
+        assert response.status_code == 201
+        return
+    assert_mm_error(response, 400, "model.post.is_valid.props.app_error")
+    assert rt(mm_app).store.count("posts") == before
+
+
+def test_mattermost_patch_with_oversize_props_changes_nothing(mm_app):
+    headers = mm_login(mm_app)
+    post = mm_post(mm_app, headers, message="keep").get_json()
+    response = mm_app.test_client().put(
+        f"/api/v4/posts/{post['id']}/patch",
+        json={"message": "x" * 16384, "props": {"k": "x" * 800_000}},
+        headers=headers,
+    )
+    body = assert_mm_error(response, 400, "model.post.is_valid.message_length.app_error")
+    assert body["detailed_error"] == f"id={post['id']}"
+    stored = rt(mm_app).store.get("posts", post["id"])
+    assert stored["message"] == "keep" and stored["props"] == {}
+
+
+# -- 2. Rocket.Chat Message_MaxAllowedSize: one check behind REST, DDP and legacy ----------------
+
+
+class Doors:
+    """The three ways to send a Rocket.Chat message, each answering (stored?, answer)."""
+
+    def __init__(self, server) -> None:
+        self.server = server
+        self.headers = rc_login(server.app)
+
+    def stored(self, text: str) -> bool:
+        return any(m["msg"] == text for m in rt(self.server.app).store.all("messages"))
+
+    def rest(self, rid: str, text: str) -> dict:
+        return requests.post(
+            f"{self.server.url}/api/v1/chat.sendMessage",
+            json={"message": {"rid": rid, "msg": text}},
+            headers=self.headers,
+            timeout=10,
+        ).json()
+
+    def legacy(self, rid: str, text: str) -> dict:
+        return requests.post(
+            f"{self.server.url}/api/rooms/{rid}/send",
+            json={"msg": text},
+            headers=self.headers,
+            timeout=10,
+        ).json()
+
+    def ddp(self, rid: str, text: str) -> dict:
+        from tests.rocketchat.test_ddp import Ddp
+
+        client = Ddp(self.server)
+        try:
+            client.login("alice")
+            result, _ = client.call("sendMessage", {"rid": rid, "msg": text})
+        finally:
+            client.close()
+        return result
+
+
+def set_rc_setting(server, name: str, value) -> None:
+    rt(server.app).store.update("settings", name, {"value": value})
+
+
+@pytest.mark.parametrize(
+    ("limit", "text"),
+    [
+        (5000, "a" * 5001),
+        (5000, "😀" * 2501),  # 5,002 UTF-16 code units, as JS counts msg.length
+        (0, "a" * 6000),  # Message_MaxAllowedSize ?? 0: no fallback to 5,000
+        (None, "short"),
+    ],
+)
+def test_every_door_refuses_an_oversize_message_alike(rc_server, limit, text):
+    set_rc_setting(rc_server, "Message_MaxAllowedSize", limit)
+    doors = Doors(rc_server)
+    assert doors.rest("GENERAL", text) == {
+        "success": False,
+        "error": "Message size exceeds Message_MaxAllowedSize [error-message-size-exceeded]",
+        "errorType": "error-message-size-exceeded",
+        "details": {"method": "sendMessage"},
+    }
+    assert "result" not in doors.ddp("GENERAL", text)  # the method swallows the refusal
+    assert doors.legacy("GENERAL", text) == {
+        "status": "error",
+        "message": "Message size exceeds Message_MaxAllowedSize",
+    }
+    assert not doors.stored(text)
+
+
+def test_every_door_accepts_a_message_at_the_limit(rc_server):
+    set_rc_setting(rc_server, "Message_MaxAllowedSize", 5000)
+    doors = Doors(rc_server)
+    assert doors.rest("GENERAL", "😀" * 2500)["success"] is True
+    assert doors.ddp("GENERAL", "b" * 5000)["result"]["msg"] == "b" * 5000
+    assert doors.legacy("GENERAL", "c" * 5000) == {"status": "success"}
+
+
+def test_every_door_refuses_an_archived_room_alike(rc_server):
+    store = rt(rc_server.app).store
+    room = store.find_one("rooms", "name", "random") or store.get("rooms", "GENERAL")
+    store.update("rooms", room["_id"], {"archived": True})
+    doors = Doors(rc_server)
+    assert doors.rest(room["_id"], "to the archive") == {
+        "success": False,
+        "error": "error-room-archived",
+    }
+    assert "result" not in doors.ddp(room["_id"], "to the archive")
+    assert doors.legacy(room["_id"], "to the archive") == {
+        "status": "error",
+        "message": "error-room-archived",
+    }
+    assert not doors.stored("to the archive")

@@ -366,11 +366,12 @@ class DdpSession(realtime.Handler):
         if models.subscription(rt, room["_id"], user["_id"]) is None:
             raise errors.ddp_not_allowed("sendMessage")
         text = message.get("msg", "")
-        max_size = models.setting(rt, "Message_MaxAllowedSize") or 5000
-        if len(text) > max_size or (
-            room.get("ro") and not models.has_permission(rt, user, "post-readonly", room["_id"])
-        ):
-            return UNDEFINED
+        try:
+            models.check_sendable(rt, room, user, text)
+        except models.SendRefused as refused:
+            if refused.code == "error-not-allowed":
+                raise errors.ddp_not_allowed("sendMessage") from None
+            return UNDEFINED  # the method swallows every other refusal
         tmid = message.get("tmid") or None
         if tmid is not None:
             parent = rt.store.get("messages", tmid)

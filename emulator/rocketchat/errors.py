@@ -133,7 +133,6 @@ MESSAGE_NOT_FOUND = 'The provided "messageId" does not match any existing messag
 MESSAGE_ID_REQUIRED = 'The required "messageId" param is missing.'
 LAST_OWNER_LEAVING = "You are the last owner. Please set new owner before leaving the room."
 LAST_OWNER_REMOVED = "This is the last owner. Please set a new owner before removing this one."
-READ_ONLY = "You can't send messages because the room is readonly."
 NOT_ENOUGH_PERMISSION = "Not enough permission"
 
 

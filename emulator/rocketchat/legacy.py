@@ -147,8 +147,12 @@ def send(room_id: str) -> Response:
     text = _params().get("msg")
     if not isinstance(text, str) or not text.strip():
         raise errors.legacy(400, 'The "msg" parameter must be a non-empty string')
-    if len(text) > (models.setting(rt, "Message_MaxAllowedSize") or 5000):
-        raise errors.legacy(400, "Message size exceeds Message_MaxAllowedSize")
+    try:
+        models.check_sendable(rt, room, user, text)
+    except models.SendRefused as refused:
+        if refused.code == "error-not-allowed":
+            raise errors.legacy(403, errors.LEGACY_NO_PERMISSION) from None
+        raise errors.legacy(400, refused.reason or refused.code) from None
     if models.subscription(rt, room["_id"], user["_id"]) is None:
         raise errors.legacy(403, errors.LEGACY_NO_PERMISSION)
     models.post_message(rt, room, user, text)
