@@ -504,3 +504,84 @@ def test_every_door_refuses_an_archived_room_alike(rc_server):
         "message": "error-room-archived",
     }
     assert not doors.stored("to the archive")
+
+
+# -- 4. paging parameters -----------------------------------------------------------------------
+
+HUGE = str(10**30)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("page=1e23&per_page=10", (0, 10)),  # Atoi fails: the default page
+        ("page=-5&per_page=-5", (0, 60)),
+        (f"page=1&per_page={HUGE}", (1, 60)),  # past int64: Atoi fails, the default
+        ("page=3&per_page=1000", (3, 200)),
+        ("page=٣&per_page=1_0", (0, 60)),  # Go's Atoi takes ASCII digits only
+        ("page=9223372036854775807&per_page=60", (153722867280912929, 60)),
+    ],
+)
+def test_mattermost_paging_reads_like_web_params(mm_app, query, expected):
+    from emulator.mattermost import api
+
+    with mm_app.test_request_context(f"/api/v4/users?{query}"):
+        assert api.paging() == expected
+
+
+@pytest.mark.parametrize(
+    "path", ["/channels/{channel}/posts", "/channels/{channel}/members", "/users", "/teams"]
+)
+@pytest.mark.parametrize("page", ["1e23", "-1", HUGE, "9223372036854775807", "9223372036854775808"])
+def test_mattermost_paged_routes_never_fail_on_a_page(mm_app, path, page):
+    headers = mm_login(mm_app)
+    url = "/api/v4" + path.format(channel=town_square(mm_app))
+    response = mm_app.test_client().get(
+        url, query_string={"page": page, "per_page": HUGE}, headers=headers
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+
+
+def rc_get(app, path: str, **query) -> tuple[int, dict]:
+    response = app.test_client().get(f"/api/v1/{path}", query_string=query, headers=rc_login(app))
+    return response.status_code, response.get_json()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"offset": "1e23", "count": "1e23"}, (1, 1)),  # parseInt stops at the "e"
+        ({"count": "-2"}, (0, 2)),  # Mongo: a negative limit is one batch of that many
+        ({"count": HUGE}, (0, 100)),  # API_Upper_Count_Limit
+        ({"count": "abc"}, (0, 50)),
+        ({"count": "0"}, (0, None)),  # API_Allow_Infinite_Count
+        ({"offset": HUGE}, (2**53 - 1, 50)),
+    ],
+)
+def test_rocketchat_pagination_reads_like_get_pagination_items(rc_app, query, expected):
+    from emulator.rocketchat import api
+
+    with rc_app.test_request_context("/api/v1/channels.list", query_string=query):
+        assert api.pagination(rt(rc_app))[:2] == expected
+
+
+def test_rocketchat_negative_offset_is_the_databases_400(rc_app):
+    status, body = rc_get(rc_app, "channels.list", offset="-5")
+    assert status == 400
+    assert body == {
+        "success": False,
+        "error": "BSON field 'skip' value must be >= 0, actual value '-5'",
+    }
+
+
+@pytest.mark.parametrize(
+    "path", ["channels.list", "channels.history?roomId=GENERAL", "groups.history?roomName=x"]
+)
+@pytest.mark.parametrize("value", ["1e23", HUGE, "-" + HUGE, "abc", ""])
+def test_rocketchat_paged_routes_never_fail(rc_app, path, value):
+    route, _, extra = path.partition("?")
+    query = dict(p.split("=") for p in extra.split("&") if p)
+    status, _ = rc_get(rc_app, route, count=value, **query)
+    assert status < 500
+    status, _ = rc_get(rc_app, route, offset=value.lstrip("-"), **query)
+    assert status < 500
