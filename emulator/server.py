@@ -16,18 +16,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from .app import create_app, load_product, runtime_of
 from .config import EmulatorConfig
 from .core.store import Store
 from .core.workspace import load_scenario
+from .protocol_errors import ProductErrorHandler
 
 # Enough threads for open websockets (each holds one) plus concurrent HTTP clients.
 DEFAULT_THREADS = 128
 
 
-class _QuietHandler(WSGIRequestHandler):
+class _QuietHandler(ProductErrorHandler):
     """No access log line per request: the request journal is the record (``/_emulator``)."""
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
@@ -142,7 +143,7 @@ def serve(
                 "bind", [f"[{h}]:{port}" if ":" in h else f"{h}:{port}" for _, h, port in hosts]
             )
             self.cfg.set("workers", 1)
-            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("worker_class", "emulator.gunicorn_worker.ProductErrorWorker")
             self.cfg.set("threads", threads)
             self.cfg.set("graceful_timeout", 5)
             self.cfg.set("keepalive", 5)

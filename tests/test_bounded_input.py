@@ -585,3 +585,52 @@ def test_rocketchat_paged_routes_never_fail(rc_app, path, value):
     assert status < 500
     status, _ = rc_get(rc_app, route, offset=value.lstrip("-"), **query)
     assert status < 500
+
+
+# -- 6. request lines past the server's limit -----------------------------------------------------
+
+
+def raw_get(url: str, path: str) -> tuple[int, dict[str, str], bytes]:
+    """A GET written straight onto a socket (clients refuse some of these URLs themselves)."""
+    host, port = url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        reply = http.client.HTTPResponse(sock)
+        reply.begin()
+        return reply.status, dict(reply.getheaders()), reply.read()
+
+
+def assert_product_414(product: str, headers: dict[str, str], body: bytes) -> None:
+    assert headers["Content-Type"].startswith("application/json")
+    payload = json.loads(body)
+    if product == "mattermost":
+        assert list(payload) == MM_ERROR_KEYS
+        assert payload["id"] == "api.context.invalid_url_param.app_error"
+        assert payload["status_code"] == 414 and payload["request_id"]
+        assert headers["X-Request-Id"] == payload["request_id"]
+    else:
+        assert payload == {"success": False, "error": "URI Too Long"}
+
+
+@pytest.mark.parametrize("product", ["mattermost", "rocketchat"])
+def test_serve_answers_a_too_long_url_as_the_product(served, product):
+    url = served[product]
+    status, headers, body = raw_get(url, "/api/v4/users?q=" + "x" * 5000)
+    assert status == 414
+    assert_product_414(product, headers, body)
+    # The worker is fine afterwards.
+    assert (
+        requests.get(
+            f"{url}/api/v4/system/ping" if product == "mattermost" else f"{url}/api/info",
+            timeout=10,
+        ).status_code
+        == 200
+    )
+
+
+@pytest.mark.parametrize("product", ["mattermost", "rocketchat"])
+def test_threaded_server_answers_a_too_long_url_as_the_product(mm_server, rc_server, product):
+    server = mm_server if product == "mattermost" else rc_server
+    status, headers, body = raw_get(server.url, "/api/v4/users?q=" + "x" * 70_000)
+    assert status == 414
+    assert_product_414(product, headers, body)

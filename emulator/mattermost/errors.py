@@ -221,6 +221,8 @@ def to_response(error: AppError) -> Response:
 
 
 def for_status(status: int, detailed: str = "") -> AppError:
+    if status == 414:  # the URL itself is the bad parameter
+        return AppError(414, "api.context.invalid_url_param.app_error", detailed, Name="url")
     return AppError(status, STATUS_IDS.get(status, "api.context.server_error.app_error"), detailed)
 
 
