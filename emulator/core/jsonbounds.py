@@ -7,16 +7,19 @@ before they are parsed, and anything nested deeper than ``MAX_DEPTH`` is refused
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from typing import Any
 
 MAX_DEPTH = 64
 
-# A JSON string (an unterminated one runs to the end, so every match attempt succeeds and the scan
-# stays linear), or one bracket. Brackets inside strings are thereby skipped.
-_TOKENS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)|[\[\]{}]', re.DOTALL)
-_OPENERS = frozenset(b"[{")
+# A JSON string; an unterminated one runs to the end, so every match succeeds and the scan stays
+# linear. Brackets inside strings are thereby left out of the count.
+_STRINGS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.DOTALL)
+# Openers become +1 and closers -1 (as signed bytes); every other byte is dropped.
+_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+_NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
 
 
 class TooDeep(ValueError):
@@ -28,18 +31,8 @@ def too_deep(data: str | bytes, limit: int = MAX_DEPTH) -> bool:
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if raw.count(b"[") + raw.count(b"{") <= limit:
         return False  # cannot be that deep: the common case costs two C-speed counts
-    depth = 0
-    for match in _TOKENS.finditer(raw):
-        char = match.group()
-        if len(char) != 1 or char == b'"':
-            continue
-        if char[0] in _OPENERS:
-            depth += 1
-            if depth > limit:
-                return True
-        else:
-            depth -= 1
-    return False
+    steps = _STRINGS.sub(b"", raw).translate(_STEPS, _NOT_BRACKETS)
+    return max(itertools.accumulate(memoryview(steps).cast("b")), default=0) > limit
 
 
 def loads(data: str | bytes, limit: int = MAX_DEPTH) -> Any:
