@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from .app import create_app, load_product, runtime_of
 from .config import EmulatorConfig
 from .core.store import Store
 from .core.workspace import load_scenario
+from .protocol_errors import ProductErrorHandler
 
 # Each open websocket holds a worker thread (and simple_websocket's reader thread) for its
 # whole life; the pool only starts threads when it needs them, so the cap costs nothing idle.
@@ -34,7 +35,7 @@ DEFAULT_THREADS = 2048
 THREAD_STACK_BYTES = 2 * 1024 * 1024
 
 
-class _QuietHandler(WSGIRequestHandler):
+class _QuietHandler(ProductErrorHandler):
     """No access log line per request: the request journal is the record (``/_emulator``)."""
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
@@ -159,7 +160,7 @@ def serve(
                 "bind", [f"[{h}]:{port}" if ":" in h else f"{h}:{port}" for _, h, port in hosts]
             )
             self.cfg.set("workers", 1)
-            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("worker_class", "emulator.gunicorn_worker.ProductErrorWorker")
             self.cfg.set("threads", threads)
             # Accepted connections (sockets, requests, kept-alive) beyond the busy threads.
             self.cfg.set("worker_connections", threads * 2)

@@ -21,7 +21,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .faults import Firing, Subject
 from .journal import BODY_LIMIT, raw_body, request_headers
@@ -37,6 +38,7 @@ CONTROL_PREFIX = "/_emulator"
 # Request bodies up to this size are buffered, for the journal and for channel matching.
 BUFFER_LIMIT = 1024 * 1024
 GARBAGE = b"\x00\xff<html><body>502 Bad Gateway</body></html>\x00{"
+CHUNKED_READ = 64 * 1024
 METHODS_WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 StartResponse = Callable[..., Any]
@@ -45,9 +47,41 @@ StartResponse = Callable[..., Any]
 def install(app: Flask, rt: Runtime) -> None:
     """Wrap the app; call after the product registered its own hooks."""
     app.wsgi_app = Pipeline(app.wsgi_app, rt)  # type: ignore[method-assign]
+    app.before_request(_bound_chunked_body)
     app.before_request(_fault_error)
     # Realtime faults and the journal of frames: one hook at every frame boundary.
     rt.realtime.frame_hooks.append(rt.frame_faults.hook)
+
+
+def _bound_chunked_body() -> None:
+    """Read a chunked body (no Content-Length) here, and at most one byte past the app's
+    ``MAX_CONTENT_LENGTH``: that byte is the 413, and the rest of the body is never read.
+
+    werkzeug's own bound on such streams truncates silently at exactly the limit.
+    """
+    environ = request.environ
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit is None or not _is_chunked(environ):
+        return
+    stream = environ["wsgi.input"]
+    parts: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = stream.read(min(CHUNKED_READ, limit + 1 - size))
+        if not chunk:
+            break
+        parts.append(chunk)
+        size += len(chunk)
+    if size > limit:
+        raise RequestEntityTooLarge()
+    environ["wsgi.input"] = io.BytesIO(b"".join(parts))
+
+
+def _is_chunked(environ: dict[str, Any]) -> bool:
+    return (
+        bool(environ.get("wsgi.input_terminated"))
+        and "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+    )
 
 
 def _fault_error() -> Response | None:
@@ -289,6 +323,8 @@ def _quietly(identify: Callable[..., Any], *args: Any) -> Any:
 
 def _buffer_body(environ: dict[str, Any]) -> bytes | None:
     """The request body, read once and put back; None if too big or streamed."""
+    if _is_chunked(environ):
+        return None  # left to the app, which bounds it (``_bound_chunked_body``)
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:

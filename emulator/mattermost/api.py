@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask, Response, g, request
 
 from ..core.ids import is_mattermost_id
-from ..core.pagination import int_param
+from ..core.jsonbounds import too_deep
 from ..core.runtime import Runtime, runtime
 from . import errors, settings
 
@@ -17,6 +18,8 @@ MAX_BODY_BYTES = 50 * 1024 * 1024
 
 
 def install(app: Flask) -> None:
+    # Also bounds bodies of unknown length (chunked): reading past it raises the 413.
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.before_request(_begin)
     app.after_request(_headers)
     app.register_error_handler(errors.AppError, errors.to_response)
@@ -141,15 +144,39 @@ def id_param(raw: str, name: str) -> str:
     return raw
 
 
+INT64_MAX = 2**63 - 1
+PER_PAGE_MAX = 200
+_GO_INT = re.compile(r"[+-]?[0-9]+")
+
+
+def go_atoi(raw: str | None) -> int | None:
+    """``strconv.Atoi`` on a 64-bit server: a signed run of ASCII digits within int64, else None.
+
+    ``1e23``, ``1_000``, ``٣`` and anything past int64 are errors there: the default applies."""
+    if raw is None or not _GO_INT.fullmatch(raw):
+        return None
+    value = int(raw)
+    return value if -INT64_MAX - 1 <= value <= INT64_MAX else None
+
+
 def paging(default_per_page: int = 60) -> tuple[int, int]:
-    """``page``/``per_page`` as ``web/params.go`` reads them: (page, per_page)."""
-    page = int_param(request.args, "page", 0)
-    per_page = int_param(request.args, "per_page", default_per_page)
-    if page < 0:
-        page = 0
-    if per_page < 0:
-        per_page = default_per_page
-    return page, min(per_page, 200)
+    """``page``/``per_page`` as ``web/params.go`` reads them: (page, per_page).
+
+    Nothing is refused: a bad or negative page is 0, a bad or negative per_page the default, and
+    a per_page over 200 is 200."""
+    page = go_atoi(request.args.get("page"))
+    per_page = go_atoi(request.args.get("per_page"))
+    page = 0 if page is None or page < 0 else page
+    per_page = default_per_page if per_page is None or per_page < 0 else per_page
+    per_page = min(per_page, PER_PAGE_MAX)
+    # The server's offset is an int64 product: no page past it holds anything.
+    return min(page, INT64_MAX // max(per_page, 1) - 1), per_page
+
+
+def limit_param(name: str, default: int = 60, maximum: int = PER_PAGE_MAX) -> int:
+    """``limit_before``/``limit_after`` and the like, read as ``web/params.go`` reads them."""
+    value = go_atoi(request.args.get(name))
+    return default if value is None or value < 0 else min(value, maximum)
 
 
 def bool_arg(name: str) -> bool:
@@ -161,7 +188,8 @@ def bool_arg(name: str) -> bool:
 
 
 def json_body(required: bool = True) -> Any:
-    body = request.get_json(silent=True, force=True)
+    # Nesting past the limit is refused as malformed: nothing that deep is ever stored.
+    body = None if too_deep(request.get_data()) else request.get_json(silent=True, force=True)
     if body is None and required:
         raise errors.AppError(
             400,

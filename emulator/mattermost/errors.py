@@ -21,6 +21,10 @@ MESSAGES = {
         "Unable to process request. Request body too large."
     ),
     "api.context.not_implemented.app_error": "Not implemented.",
+    "model.post.is_valid.message_length.app_error": (
+        "Post Message property is longer than the maximum permitted length."
+    ),
+    "model.post.is_valid.props.app_error": "Invalid props.",
     "api.context.method_not_allowed.app_error": "Method not allowed.",
     "api.context.server_error.app_error": "Internal Server Error",
     "api.user.login.invalid_credentials_email_username": (
@@ -217,6 +221,8 @@ def to_response(error: AppError) -> Response:
 
 
 def for_status(status: int, detailed: str = "") -> AppError:
+    if status == 414:  # the URL itself is the bad parameter
+        return AppError(414, "api.context.invalid_url_param.app_error", detailed, Name="url")
     return AppError(status, STATUS_IDS.get(status, "api.context.server_error.app_error"), detailed)
 
 
@@ -298,6 +304,8 @@ POST_DELETED_CHANNEL = "api.post.create_post.can_not_post_to_deleted.error"
 POST_ROOT_INVALID = "api.post.create_post.root_id.app_error"
 POST_ROOT_CHANNEL = "api.post.create_post.channel_root_id.app_error"
 POST_MESSAGE_INVALID = "model.post.is_valid.msg.app_error"
+POST_MESSAGE_TOO_LONG = "model.post.is_valid.message_length.app_error"
+POST_PROPS_TOO_LONG = "model.post.is_valid.props.app_error"
 POST_UPDATE_DELETED_CHANNEL = "api.post.update_post.can_not_update_post_in_deleted.error"
 POST_ALREADY_DELETED = "api.post.update_post.permissions_details.app_error"
 POST_SYSTEM_MESSAGE = "api.post.update_post.system_message.app_error"

@@ -5,11 +5,11 @@ Works on the WSGI environ (before Flask routing) and reads only through indexes.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from werkzeug.http import parse_cookie
 
+from ..core import jsonbounds
 from ..core.ids import is_mattermost_id
 from ..core.runtime import Runtime
 
@@ -72,7 +72,7 @@ def identify_channel(
                 return _channel(rt, post["channel_id"])
     if body and body[:1] in (b"{", b" ", b"\n"):
         try:
-            parsed = json.loads(body)
+            parsed = jsonbounds.loads(body)
         except ValueError:
             return None
         if isinstance(parsed, dict):

@@ -10,14 +10,18 @@ from typing import Any
 
 from flask import Flask, Response, after_this_request, g, request
 
-from ..core.pagination import int_param
+from ..core import jsonbounds
 from ..core.runtime import Runtime, runtime
 from . import errors, models
 
 Doc = dict[str, Any]
 
+MAX_BODY_BYTES = 50 * 1024 * 1024
+
 
 def install(app: Flask) -> None:
+    # Declared or chunked, a body past this is refused with 413 as soon as it is passed.
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.register_error_handler(errors.RocketError, errors.to_response)
 
 
@@ -48,7 +52,9 @@ def require_permission(permission: str, room_id: str | None = None) -> Doc:
 def body() -> Doc:
     """The request's parameters: a JSON object, or form fields."""
     if request.mimetype == "application/json" or (request.data and not request.form):
-        parsed = request.get_json(silent=True, force=True)
+        # Nesting past the limit is refused as malformed: nothing that deep is ever stored.
+        deep = jsonbounds.too_deep(request.get_data())
+        parsed = None if deep else request.get_json(silent=True, force=True)
         if parsed is None and request.data:
             raise errors.failure("Invalid JSON body", "error-invalid-body")
         if parsed is None:
@@ -63,22 +69,51 @@ def pagination(rt: Runtime) -> tuple[int, int | None, Doc | None]:
     """(offset, count, sort) per ``getPaginationItems`` and ``parseJsonQuery``."""
     default = models.setting(rt, "API_Default_Count")
     upper = models.setting(rt, "API_Upper_Count_Limit")
-    offset = max(int_param(request.args, "offset", 0), 0)
-    count = int_param(request.args, "count", default)
-    if count == 0 and models.setting(rt, "API_Allow_Infinite_Count"):
-        limit = None
-    else:
-        limit = min(count if count > 0 else default, upper)
+    offset, limit = offset_and_count(
+        request.args, default, upper, bool(models.setting(rt, "API_Allow_Infinite_Count"))
+    )
     sort = None
     raw_sort = request.args.get("sort")
     if raw_sort:
         try:
-            sort = json.loads(raw_sort)
+            sort = jsonbounds.loads(raw_sort)
         except ValueError:
             sort = None
         if not isinstance(sort, dict) or not all(v in (1, -1) for v in sort.values()):
             raise errors.meteor_error("error-invalid-sort", "Invalid sort parameter provided")
     return offset, limit, sort
+
+
+# JavaScript numbers hold integers exactly up to here; no collection is longer.
+MAX_SAFE_INTEGER = 2**53 - 1
+_JS_INT = re.compile(r"\s*([+-]?[0-9]+)")
+
+
+def js_parse_int(raw: Any) -> int | None:
+    """``parseInt(String(raw))``: the leading (signed) digits, ``1e23`` being 1; None for NaN."""
+    found = _JS_INT.match(str(raw))
+    return int(found.group(1)) if found else None
+
+
+def offset_and_count(
+    args: Any, default: int, upper: int | None = None, infinite: bool = False
+) -> tuple[int, int | None]:
+    """``offset``/``count`` as ``getPaginationItems`` reads them and Mongo then applies them.
+
+    A negative offset is the database's refusal (``skip`` must be >= 0), a 400; a negative count
+    is Mongo's single-batch limit of that many; 0 is every item when ``infinite``; None: all.
+    """
+    offset = (js_parse_int(args.get("offset")) or 0) if args.get("offset") else 0
+    if offset < 0:
+        raise errors.plain(f"BSON field 'skip' value must be >= 0, actual value '{offset}'")
+    raw_count = args.get("count")
+    count = default if raw_count is None else js_parse_int(raw_count or 0)
+    count = default if count is None else abs(count)
+    if upper is not None and count > upper:
+        count = upper
+    if count == 0:
+        return min(offset, MAX_SAFE_INTEGER), None if infinite else default
+    return min(offset, MAX_SAFE_INTEGER), count
 
 
 # -- parameters -------------------------------------------------------------------------------
@@ -185,7 +220,7 @@ def json_query(rt: Runtime, user: Doc | None = None) -> tuple[Doc, Doc]:
             "removed on version 7.0.0",
         )
         try:
-            fields = json.loads(raw_fields)
+            fields = jsonbounds.loads(raw_fields)
             if not isinstance(fields, dict) or any(v not in (0, 1) for v in fields.values()):
                 raise ValueError(raw_fields)
         except ValueError:
@@ -205,7 +240,7 @@ def json_query(rt: Runtime, user: Doc | None = None) -> tuple[Doc, Doc]:
             "version 8.0.0.",
         )
         try:
-            query = json.loads(raw_query)
+            query = jsonbounds.loads(raw_query)
             if not isinstance(query, dict):
                 raise ValueError(raw_query)
             query = _clean_query(query)

@@ -21,7 +21,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, g, jsonify, request
 from flask_sock import Sock
 
-from ..core import realtime
+from ..core import jsonbounds, realtime
 from ..core.ids import METEOR_ALPHABET
 from ..core.runtime import Runtime, runtime
 from . import api, errors, models, wire
@@ -120,7 +120,7 @@ def _bridge(anonymous: bool) -> Response:
     if not isinstance(message, str):
         raise errors.invalid_params("must have required property 'message'")
     try:
-        call = json.loads(message)
+        call = jsonbounds.loads(message)
     except ValueError:
         raise errors.invalid_params("message must be a DDP method message") from None
     if (
@@ -378,11 +378,12 @@ class DdpSession(realtime.Handler):
         if models.subscription(rt, room["_id"], user["_id"]) is None:
             raise errors.ddp_not_allowed("sendMessage")
         text = message.get("msg", "")
-        max_size = models.setting(rt, "Message_MaxAllowedSize") or 5000
-        if len(text) > max_size or (
-            room.get("ro") and not models.has_permission(rt, user, "post-readonly", room["_id"])
-        ):
-            return UNDEFINED
+        try:
+            models.check_sendable(rt, room, user, text)
+        except models.SendRefused as refused:
+            if refused.code == "error-not-allowed":
+                raise errors.ddp_not_allowed("sendMessage") from None
+            return UNDEFINED  # the method swallows every other refusal
         tmid = message.get("tmid") or None
         if tmid is not None:
             parent = rt.store.get("messages", tmid)

@@ -67,6 +67,8 @@ def for_status(status: int, message: str | None = None) -> RocketError:
         401: LOGGED_OUT,
         403: "unauthorized",
         404: "Resource not found",
+        413: "request entity too large",
+        414: "URI Too Long",
         429: "Too many requests",
         500: "Internal server error",
         503: "Service Unavailable",
@@ -131,7 +133,6 @@ MESSAGE_NOT_FOUND = 'The provided "messageId" does not match any existing messag
 MESSAGE_ID_REQUIRED = 'The required "messageId" param is missing.'
 LAST_OWNER_LEAVING = "You are the last owner. Please set new owner before leaving the room."
 LAST_OWNER_REMOVED = "This is the last owner. Please set a new owner before removing this one."
-READ_ONLY = "You can't send messages because the room is readonly."
 NOT_ENOUGH_PERMISSION = "Not enough permission"
 
 

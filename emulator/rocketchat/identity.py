@@ -5,12 +5,12 @@ Works on the WSGI environ (before Flask routing) and reads only through indexes.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import parse_qs
 
 from werkzeug.http import parse_cookie
 
+from ..core import jsonbounds
 from ..core.runtime import Runtime
 from . import models
 
@@ -76,7 +76,7 @@ def identify_channel(
             return found
     if body:
         try:
-            parsed = json.loads(body)
+            parsed = jsonbounds.loads(body)
         except ValueError:
             parsed = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
         if isinstance(parsed, dict):

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from ..core import jsonbounds
 from ..core.runtime import Runtime, runtime
 from . import errors, models, settings, wire
 
@@ -32,7 +33,8 @@ def _ok(**body: Any) -> Response:
 def _params() -> Doc:
     """A JSON object body, or form fields (Restivus accepted both)."""
     if request.mimetype == "application/json" or (request.data and not request.form):
-        parsed = request.get_json(silent=True, force=True)
+        deep = jsonbounds.too_deep(request.get_data())  # refused as malformed, never stored
+        parsed = None if deep else request.get_json(silent=True, force=True)
         if parsed is None and request.data:
             raise errors.legacy(400, "Invalid JSON body")
         if parsed is not None and not isinstance(parsed, dict):
@@ -145,8 +147,12 @@ def send(room_id: str) -> Response:
     text = _params().get("msg")
     if not isinstance(text, str) or not text.strip():
         raise errors.legacy(400, 'The "msg" parameter must be a non-empty string')
-    if len(text) > (models.setting(rt, "Message_MaxAllowedSize") or 5000):
-        raise errors.legacy(400, "Message size exceeds Message_MaxAllowedSize")
+    try:
+        models.check_sendable(rt, room, user, text)
+    except models.SendRefused as refused:
+        if refused.code == "error-not-allowed":
+            raise errors.legacy(403, errors.LEGACY_NO_PERMISSION) from None
+        raise errors.legacy(400, refused.reason or refused.code) from None
     if models.subscription(rt, room["_id"], user["_id"]) is None:
         raise errors.legacy(403, errors.LEGACY_NO_PERMISSION)
     models.post_message(rt, room, user, text)

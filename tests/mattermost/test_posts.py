@@ -157,7 +157,7 @@ def test_create_post_errors(mm_server):
             json={"channel_id": leadership["id"], "message": "x" * 16384},
         ),
         400,
-        "model.post.is_valid.msg.app_error",
+        "model.post.is_valid.message_length.app_error",
     )
     assert_error(
         call(

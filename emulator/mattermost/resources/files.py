@@ -6,10 +6,10 @@ import base64
 import hashlib
 import mimetypes
 from typing import Any
-from urllib.parse import quote
 
 from flask import Blueprint, Response, jsonify, request
 
+from ...core.disposition import content_disposition
 from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime, runtime
 from .. import api, errors, models, permissions, wire
@@ -109,9 +109,8 @@ def _file_response(rt: Runtime, info: Doc, data: bytes, mime: str | None = None)
     inline = not download and mime.startswith(("image/", "video/", "audio/"))
     response = Response(data, mimetype=mime)
     name = info["name"]
-    response.headers["Content-Disposition"] = (
-        f'{"inline" if inline else "attachment"};filename="{name}"; '
-        f"filename*=UTF-8''{quote(name)}"
+    response.headers["Content-Disposition"] = content_disposition(
+        "inline" if inline else "attachment", name, separator=";"
     )
     response.headers["Cache-Control"] = "max-age=2592000, private"
     return response

@@ -8,7 +8,6 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.ids import is_mattermost_id
-from ...core.pagination import int_param
 from ...core.runtime import Runtime, runtime
 from .. import api, errors, models, permissions, wire
 from ..tables import member_id
@@ -133,8 +132,8 @@ def get_unread_posts(user_id: str, channel_id: str) -> Response:
     member = rt.store.get("channel_members", member_id(channel["id"], target_id))
     if member is None:
         raise errors.not_found(errors.CHANNEL_MEMBER_MISSING)
-    limit_before = min(max(int_param(request.args, "limit_before", 60), 0), 200)
-    limit_after = min(max(int_param(request.args, "limit_after", 60), 0), 200)
+    limit_before = api.limit_param("limit_before")
+    limit_after = api.limit_param("limit_after")
     if limit_after == 0:
         raise errors.invalid_url_param("limit_after")
     live = [p for p in rt.store.find("posts", "channel_id", channel["id"]) if not p["delete_at"]]

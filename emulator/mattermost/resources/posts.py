@@ -15,7 +15,8 @@ from .channels import body_string, can_read_channel, check_types
 blueprint = Blueprint("mm_posts", __name__, url_prefix="/api/v4")
 
 Doc = dict[str, Any]
-POST_MESSAGE_MAX_RUNES = 16383
+POST_MESSAGE_MAX_RUNES = 16383  # PostMessageMaxRunesV2
+POST_PROPS_MAX_RUNES = 800_000  # PostPropsMaxRunes, of the serialized props
 MAX_FILE_IDS = 10
 POST_FIELDS = {
     "id": str,
@@ -75,20 +76,35 @@ def post_list(rt: Runtime, posts: list[Doc], **paging: Any) -> Doc:
     )
 
 
-def _message(body: Doc, default: str = "") -> str:
+def _message(body: Doc, default: str = "", post_id: str = "") -> str:
     message = body_string(body, "message", default)
-    if len(message) > POST_MESSAGE_MAX_RUNES:
-        raise errors.bad_request(errors.POST_MESSAGE_INVALID)
+    if len(message) > POST_MESSAGE_MAX_RUNES:  # str length counts code points, as Go runes
+        raise errors.AppError(
+            400,
+            errors.POST_MESSAGE_TOO_LONG,
+            f"id={post_id}",
+            Length=str(len(message)),
+            MaxLength=str(POST_MESSAGE_MAX_RUNES),
+        )
     return message
 
 
-def _props(body: Doc, default: Doc | None = None) -> Doc:
+def _props(body: Doc, default: Doc | None = None, post_id: str = "") -> Doc:
     props = body.get("props", default or {})
     if props is None:
         return {}
     if not isinstance(props, dict):
         raise errors.invalid_body_param("props")
+    if _go_json_runes(props) > POST_PROPS_MAX_RUNES:
+        raise errors.AppError(400, errors.POST_PROPS_TOO_LONG, f"id={post_id}")
     return props
+
+
+def _go_json_runes(value: Any) -> int:
+    """Runes of ``json.Marshal(value)`` (``StringInterfaceToJSON``): Go escapes <, > and & as
+    ``\\u003c`` etc.; those characters only ever occur inside strings of the JSON text."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return len(text) + 5 * sum(text.count(c) for c in "<>&\u2028\u2029")
 
 
 def _file_ids(rt: Runtime, user: Doc, channel_id: str, body: Doc) -> list[str]:
@@ -290,9 +306,9 @@ def _require_edit(rt: Runtime, user: Doc, post: Doc) -> Doc:
 def _edit_changes(rt: Runtime, user: Doc, post: Doc, body: Doc, partial: bool) -> Doc:
     changes: Doc = {}
     if not partial or "message" in body:
-        changes["message"] = _message(body, post["message"] if partial else "")
+        changes["message"] = _message(body, post["message"] if partial else "", post["id"])
     if "props" in body:
-        changes["props"] = _props(body)
+        changes["props"] = _props(body, post_id=post["id"])
     if "is_pinned" in body:
         if not isinstance(body["is_pinned"], bool):
             raise errors.invalid_body_param("is_pinned")

@@ -16,9 +16,12 @@ from .integrations import (  # noqa: F401 - the package's API
     create_integration,
 )
 from .messages import (  # noqa: F401 - the package's API
+    SendRefused,
+    check_sendable,
     clean_history,
     delete_message,
     edit_message,
+    exceeds_max_size,
     mentions_in,
     pin_message,
     post_message,

@@ -4,7 +4,52 @@ from __future__ import annotations
 
 from ...core.runtime import Runtime
 from . import rooms
-from .common import Doc, _now
+from .common import Doc, _now, has_permission, setting
+
+READ_ONLY = "You can't send messages because the room is readonly."
+
+# -- sending checks ---------------------------------------------------------------------------
+
+
+class SendRefused(Exception):
+    """Why a message may not be sent: its error code, and the reason when it is a Meteor.Error."""
+
+    def __init__(self, code: str, reason: str | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.reason = reason
+
+
+def exceeds_max_size(rt: Runtime, text: str) -> bool:
+    """``msg.length > (Message_MaxAllowedSize ?? 0)``: a JS length, in UTF-16 code units."""
+    limit = setting(rt, "Message_MaxAllowedSize") or 0
+    return bool(text) and len(text.encode("utf-16-le")) // 2 > limit
+
+
+def check_sendable(rt: Runtime, room: Doc | None, user: Doc, text: str) -> Doc:
+    """``executeSendMessage``'s checks, in its order: the size limit, then the room
+    (``canSendMessageAsync``). The one check for every door: REST, DDP and legacy REST;
+    each door answers a ``SendRefused`` in its own shape. Returns the room."""
+    if exceeds_max_size(rt, text):
+        raise SendRefused(
+            "error-message-size-exceeded", "Message size exceeds Message_MaxAllowedSize"
+        )
+    if room is None:
+        raise SendRefused("error-invalid-room")
+    if not rooms.can_access_room(rt, room, user):
+        raise SendRefused("error-not-allowed")
+    if room.get("archived"):
+        raise SendRefused("error-room-archived")
+    if (
+        room.get("ro")
+        and not has_permission(rt, user, "post-readonly", room["_id"])
+        and user["username"] not in room.get("unmuted", [])
+    ):
+        raise SendRefused(READ_ONLY)
+    if user["username"] in room.get("muted", []):
+        raise SendRefused("You_have_been_muted")
+    return room
+
 
 # -- messages ---------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Response, jsonify, request
 
-from ...core.pagination import int_param, page_slice
+from ...core.pagination import page_slice
 from ...core.runtime import Runtime
 from .. import api, errors, models, wire
 
@@ -154,8 +154,7 @@ def history(rt: Runtime, room: Doc, user: Doc, args: Doc, legacy_paging: bool = 
     oldest = parse_date(args.get("oldest"))
     inclusive = str(args.get("inclusive", "")).lower() == "true"
     if legacy_paging:
-        count: int | None = int_param(args, "count", 20)
-        offset = max(int_param(args, "offset", 0), 0)
+        offset, count = api.offset_and_count(args, 20, infinite=True)
         show_threads = str(args.get("showThreadMessages", "")).lower() != "false"
     else:
         offset, count, _ = api.pagination(rt)

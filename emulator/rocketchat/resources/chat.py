@@ -21,8 +21,7 @@ STRING_FIELDS = ("_id", "msg", "text", "alias", "emoji", "tmid", "avatar")
 
 
 def _check_size(rt: Runtime, text: str, method: str | None) -> None:
-    limit = models.setting(rt, "Message_MaxAllowedSize") or 0
-    if limit and len(text) > limit:
+    if models.exceeds_max_size(rt, text):
         if method is None:  # chat.postMessage checks before anything else, with a bare code
             raise errors.plain("error-message-size-exceeded")
         raise errors.meteor_error(
@@ -32,20 +31,14 @@ def _check_size(rt: Runtime, text: str, method: str | None) -> None:
         )
 
 
-def _check_can_send(rt: Runtime, room: Doc, user: Doc, fields: Doc) -> None:
-    """``validateRoomMessagePermissions`` and ``validateMessage``."""
-    if not models.can_access_room(rt, room, user):
-        raise errors.plain("error-not-allowed")
-    if room.get("archived"):
-        raise errors.plain("error-room-archived")
-    if (
-        room.get("ro")
-        and not models.has_permission(rt, user, "post-readonly", room["_id"])
-        and user["username"] not in room.get("unmuted", [])
-    ):
-        raise errors.plain(errors.READ_ONLY)
-    if user["username"] in room.get("muted", []):
-        raise errors.plain("You_have_been_muted")
+def _check_can_send(rt: Runtime, room: Doc | None, user: Doc, fields: Doc, text: str = "") -> Doc:
+    """``executeSendMessage`` (``models.check_sendable``), then ``validateMessage``."""
+    try:
+        sendable = models.check_sendable(rt, room, user, text)
+    except models.SendRefused as refused:
+        if refused.reason is None:
+            raise errors.plain(refused.code) from None
+        raise errors.meteor_error(refused.code, refused.reason, {"method": "sendMessage"}) from None
     for key in STRING_FIELDS:
         if key in fields and fields[key] is not None and not isinstance(fields[key], str):
             raise errors.plain(f"Match error: Expected string, got {type(fields[key]).__name__}")
@@ -55,9 +48,10 @@ def _check_can_send(rt: Runtime, room: Doc, user: Doc, fields: Doc) -> None:
     ):
         raise errors.plain("Match error: Expected array of objects in field attachments")
     if (fields.get("alias") or fields.get("avatar")) and not models.has_permission(
-        rt, user, "message-impersonate", room["_id"]
+        rt, user, "message-impersonate", sendable["_id"]
     ):
         raise errors.plain(errors.NOT_ENOUGH_PERMISSION)
+    return sendable
 
 
 def _thread_parent(rt: Runtime, room: Doc, tmid: Any) -> str | None:
@@ -178,16 +172,12 @@ def send_message() -> Response:
         if msg.get(key) is not None and not isinstance(msg[key], str):
             raise errors.plain(f"Match error: Expected string, got {type(msg[key]).__name__}")
     text = msg.get("msg") or ""
-    _check_size(rt, text, "sendMessage")
-    room = rt.store.get("rooms", msg["rid"])
-    if room is None:
-        raise errors.plain("error-invalid-room")
     fields = {
         k: msg[k]
         for k in ("alias", "emoji", "avatar", "attachments", "customFields", "tshow", "blocks")
         if msg.get(k) is not None
     }
-    _check_can_send(rt, room, user, fields)
+    room = _check_can_send(rt, rt.store.get("rooms", msg["rid"]), user, fields, text)
     message_id = msg.get("_id")
     tmid = _thread_parent(rt, room, msg.get("tmid"))
     with rt.store.transaction():  # the id check and the insert under one lock

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
+from ...core.disposition import content_disposition
 from ...core.runtime import Runtime, runtime
 from .. import api, errors, models, wire
 from ._room_family import leave
@@ -233,7 +234,7 @@ def file_upload(file_id: str, name: str) -> Response:
     if content is None:
         return Response(status=404)
     response = Response(content, mimetype=upload["type"])
-    response.headers["Content-Disposition"] = f'inline; filename="{upload["name"]}"'
+    response.headers["Content-Disposition"] = content_disposition("inline", upload["name"])
     response.headers["Cache-Control"] = "max-age=31536000"
     return response
 
