@@ -23,7 +23,7 @@ class SendRefused(Exception):
 def exceeds_max_size(rt: Runtime, text: str) -> bool:
     """``msg.length > (Message_MaxAllowedSize ?? 0)``: a JS length, in UTF-16 code units."""
     limit = setting(rt, "Message_MaxAllowedSize") or 0
-    return bool(text) and len(text.encode("utf-16-le")) // 2 > limit
+    return bool(text) and len(text.encode("utf-16-le", "surrogatepass")) // 2 > limit
 
 
 def check_sendable(rt: Runtime, room: Doc | None, user: Doc, text: str) -> Doc:
