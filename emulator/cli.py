@@ -16,6 +16,7 @@ from .app import runtime_of
 from .config import DEFAULT_PORTS, PRODUCTS, EmulatorConfig
 from .core.faults import FaultError, parse_spec
 from .core.latency import parse_duration_ms
+from .core.passwords import DEFAULT_COST, MAX_COST, MIN_COST
 from .core.ratelimit import parse_rate
 from .core.store import StoreError
 from .core.workspace import WORKSPACES, FixtureError
@@ -91,6 +92,14 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
         help="allow the /_emulator control API from non-loopback clients with this bearer token",
     )
     option("threads", DEFAULT_THREADS, type=int, help="server threads (default: %(default)s)")
+    option(
+        "password-cost",
+        DEFAULT_COST,
+        type=_password_cost,
+        metavar="N",
+        help=f"bcrypt cost of passwords set at run time, {MIN_COST}..{MAX_COST} (default: "
+        f"%(default)s, as the real servers; seeded accounts always use {MIN_COST})",
+    )
     control = run.add_argument_group("control plane (also at run time under /_emulator)")
     env_faults = str(_env(environ, "fault", "") or "")
     control.add_argument(
@@ -141,6 +150,16 @@ def _fault(text: str) -> str:
     return text
 
 
+def _password_cost(text: str) -> int:
+    try:
+        cost = int(text)
+    except ValueError:
+        cost = -1
+    if not MIN_COST <= cost <= MAX_COST:
+        raise argparse.ArgumentTypeError(f"must be an integer {MIN_COST}..{MAX_COST}")
+    return cost
+
+
 def _duration(text: str) -> int:
     try:
         return parse_duration_ms(text)
@@ -173,6 +192,7 @@ def config_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> Em
         jitter_ms=args.jitter,
         rate_limit=args.rate_limit,
         journal_size=max(args.journal_size, 0),
+        password_cost=args.password_cost,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..core.clock import SEED_EPOCH_MS
-from ..core.passwords import hash_password
+from ..core.passwords import seeded_hash
 from ..core.runtime import Runtime
 from ..core.workspace import HISTORY_SPAN_MS, Workspace
 from . import models, permissions, settings
@@ -146,7 +146,10 @@ def apply_environment(rt: Runtime, seeding: bool) -> None:
             rt.store.update(
                 "users",
                 existing["id"],
-                {"password": hash_password(password), "roles": "system_admin system_user"},
+                {
+                    "password": seeded_hash(password, rt.ids.hex(8)),
+                    "roles": "system_admin system_user",
+                },
             )
         return
     models.create_user(

@@ -202,7 +202,7 @@ def apply_environment(rt: Runtime, seeding: bool) -> None:
     existing = models.find_user(rt, username)
     if existing is not None:
         if seeding:
-            models.set_password(rt, existing, password)
+            models.set_password(rt, existing, password, salt=rt.ids.hex(8))
             roles = (
                 existing["roles"] if "admin" in existing["roles"] else ["admin", *existing["roles"]]
             )
