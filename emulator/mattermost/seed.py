@@ -139,7 +139,7 @@ def apply_environment(rt: Runtime, seeding: bool) -> None:
     username, password = env.get("MM_ADMIN_USERNAME"), env.get("MM_ADMIN_PASSWORD")
     if not username or not password:
         return
-    rt.add_account(username.lower(), password, admin=True)
+    rt.add_account(username.lower(), password, admin=True, env="MM_ADMIN_PASSWORD")
     existing = rt.store.find_one("users", "username", username.lower())
     if existing is not None:
         if seeding:
