@@ -39,6 +39,7 @@ format: $(STAMP) ## apply ruff's fixes and formatting
 
 bench: $(STAMP) ## print store and start-up latency figures
 	$(PY) bench/store.py
+	$(PY) bench/credentials.py
 
 browser: ## install Debian's chromium for the dashboard tests (needs root; skipped tests otherwise)
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)

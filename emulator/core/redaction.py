@@ -46,9 +46,13 @@ def is_secret_name(name: str) -> bool:
 
 # A body whose shown part holds none of these has nothing to redact (every secret's name, or a
 # webhook path, or an escape that could spell one): it is kept as it came, cheaply.
-MAYBE_SECRET = re.compile(
-    rb"pass|pwd|token|secret|code|resume|digest|csrf|totp|bcrypt|/hooks/|\\u", re.I
-)
+_CLUES = (b"pass", b"pwd", b"token", b"secret", b"code", b"resume", b"digest", b"csrf", b"totp")
+_CLUES += (b"bcrypt", b"/hooks/", b"\\u")
+
+
+def maybe_secret(data: bytes) -> bool:
+    lowered = data.lower()
+    return any(clue in lowered for clue in _CLUES)
 
 
 # -- headers --------------------------------------------------------------------------------------
@@ -158,7 +162,21 @@ class _Container:
         return self.secret or (self.is_object and self.key_secret)
 
 
+_CUT_UNICODE_ESCAPE = re.compile(r"\\u[0-9a-fA-F]{0,3}$")
+_BACKSLASHES = re.compile(r"\\*$")
+
+
+def _odd_backslashes_at_end(text: str) -> bool:
+    return len(_BACKSLASHES.search(text).group()) % 2 == 1
+
+
 def _decode_string(token: str) -> str | None:
+    """A JSON string token's value; one the input cut off is decoded as far as it goes."""
+    if len(token) < 2 or not token.endswith('"') or _odd_backslashes_at_end(token[:-1]):
+        token = _CUT_UNICODE_ESCAPE.sub("", token)
+        if _odd_backslashes_at_end(token):
+            token = token[:-1]
+        token += '"'
     try:
         value = json.loads(token)
     except ValueError:
@@ -207,7 +225,8 @@ def _redact_json(text: str, limit: int | None = None) -> tuple[str, bool]:
                 if token == ",":
                     top.key_secret = False
         elif kind == "string" and top is not None and top.is_object and top.expect_key:
-            top.key_secret = is_secret_name(_decode_string(token) or token.strip('"'))
+            # Names are short; a long key is data, not worth decoding.
+            top.key_secret = len(token) <= 256 and is_secret_name(_decode_string(token) or "")
         elif kind in ("string", "number") and top is not None and top.value_is_secret():
             piece = _QUOTED
         elif kind == "string":
@@ -258,9 +277,15 @@ def redact_body(data: bytes, limit: int, total: int | None = None) -> tuple[byte
     there can be secret (decoded when read); else the text redacted, then cut, with a marker."""
     total = len(data) if total is None else total
     head = data[:limit]
-    if not MAYBE_SECRET.search(head):
+    if not maybe_secret(head):
         return (head, total)
-    text = data.decode("utf-8", errors="replace")
     if total <= limit:
-        return redact_text(text)
-    return redact_text(text, limit)[:limit] + f"... [{total - limit} more bytes]"
+        return redact_text(data.decode("utf-8", errors="replace"))
+    # Redacting reads only as far as the shown part needs: a window twice the limit is enough
+    # unless redactions shrank the text a lot, then a wider one.
+    window = 2 * limit
+    while True:
+        shown = redact_text(data[:window].decode("utf-8", errors="replace"), limit)
+        if len(shown) >= limit or window >= len(data):
+            return shown[:limit] + f"... [{total - limit} more bytes]"
+        window *= 4

@@ -235,6 +235,23 @@ def test_bodies_with_nothing_secret_stay_raw_bytes():
     assert redact_body(b"x" * 5000, 4096) == (b"x" * 4096, 5000)
 
 
+def test_json_strings_cut_by_the_input_are_redacted_inside():
+    """A body longer than what is read (a huge response) ends inside a string."""
+    for cut in ('{"message": "{\\"password\\": \\"S3CR', '{"m": "{\\"token\\":\\"S3CR\\u00'):
+        assert "S3CR" not in redact_text(cut)
+    assert redact_text('{"note": "abc\\') == '{"note": "abc\\'
+
+
+def test_a_huge_body_is_read_only_as_far_as_it_is_shown():
+    body = json.dumps({"password": S, "pad": "x" * 2**20, "token": S}).encode()
+    shown = redact_body(body, 4096)
+    assert S not in shown and len(shown) == 4096 + len(f"... [{len(body) - 4096} more bytes]")
+    # Secrets that shrink a lot make it read further, until the shown part is full.
+    many = json.dumps({f"{i}_password": "S" * 500 for i in range(40)}).encode()
+    shown = redact_body(many, 4096)
+    assert "SSS" not in shown and shown.count(REDACTED) == 40
+
+
 def test_invalid_and_cut_json_never_fails():
     for text in ['{"password": "abc', '{"password": "ab\\', '{"password"', "[[[", '"\\u12', "}}]"]:
         assert "abc" not in redact_text(text)
