@@ -7,6 +7,7 @@ import json
 
 import bcrypt
 import pytest
+import requests
 
 from emulator.app import create_app, runtime_of
 from emulator.cli import build_parser, config_from_args
@@ -141,3 +142,15 @@ def test_env_admin_over_a_seeded_user_is_reproducible(product):
         return json.dumps(runtime_of(app).store.dump(), sort_keys=True)
 
     assert snapshot() == snapshot()
+
+
+def test_the_pytest_plugin_hashes_at_the_minimum(mattermost):
+    created = requests.post(
+        f"{mattermost.url}/api/v4/users",
+        json={"email": "zed@example.com", "username": "zed", "password": "zed-password-1"},
+        headers={"Authorization": f"Bearer {mattermost.admin.token}"},
+        timeout=10,
+    )
+    assert created.status_code == 201
+    users = mattermost.snapshot()["tables"]["users"]
+    assert cost_of(next(u for u in users if u["username"] == "zed")["password"]) == MIN_COST
