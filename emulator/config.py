@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .core.passwords import DEFAULT_COST, MIN_COST
+from .core.passwords import DEFAULT_COST, MAX_COST, MIN_COST
 
 PRODUCTS = ("mattermost", "rocketchat")
 DEFAULT_PORTS = {"mattermost": 8065, "rocketchat": 3000}
@@ -36,6 +36,11 @@ class EmulatorConfig:
     journal_size: int = 1000
     # bcrypt cost of passwords set at run time (seeded accounts always use the minimum, 4).
     password_cost: int = DEFAULT_COST
+
+    def __post_init__(self) -> None:
+        # Refused here, not at the first password change (which would then fail with a 500).
+        if not MIN_COST <= self.password_cost <= MAX_COST:
+            raise ValueError(f"password_cost must be {MIN_COST}..{MAX_COST}")
 
     @property
     def in_memory(self) -> bool:

@@ -48,6 +48,12 @@ def test_real_servers_cost_is_the_default_and_tests_use_the_minimum():
     assert ephemeral_config().password_cost == MIN_COST
 
 
+@pytest.mark.parametrize("cost", [3, 32])
+def test_a_cost_bcrypt_cannot_use_is_refused_up_front(cost):
+    with pytest.raises(ValueError, match="password_cost"):
+        ephemeral_config(password_cost=cost)
+
+
 def test_cost_from_the_command_line_and_the_environment():
     args = build_parser({}).parse_args(["serve", "--password-cost", "12"])
     assert config_from_args(args, {}).password_cost == 12
