@@ -54,6 +54,7 @@ bench: $(TEST_STAMP) ## print store, start-up and socket-capacity figures
 	$(PY) bench/store.py
 	$(PY) bench/startup.py
 	$(PY) bench/sockets.py
+	$(PY) bench/credentials.py
 
 browser: ## install Debian's chromium for the dashboard tests (needs root; skipped tests otherwise)
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)

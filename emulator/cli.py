@@ -16,9 +16,10 @@ from .app import runtime_of
 from .config import DEFAULT_PORTS, PRODUCTS, EmulatorConfig
 from .core.faults import FaultError, parse_spec
 from .core.latency import parse_duration_ms
+from .core.passwords import DEFAULT_COST, MAX_COST, MIN_COST
 from .core.ratelimit import parse_rate
 from .core.store import StoreError
-from .core.workspace import WORKSPACES, FixtureError
+from .core.workspace import WORKSPACES, FixtureError, default_fixtures_path
 from .server import DEFAULT_THREADS, Listener, serve
 
 ENV_PREFIX = "CHAT_EMULATOR_"
@@ -96,6 +97,14 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
         type=int,
         help="most server threads; each open websocket holds one (default: %(default)s)",
     )
+    option(
+        "password-cost",
+        DEFAULT_COST,
+        type=_password_cost,
+        metavar="N",
+        help=f"bcrypt cost of passwords set at run time, {MIN_COST}..{MAX_COST} (default: "
+        f"%(default)s, as the real servers; seeded accounts always use {MIN_COST})",
+    )
     control = run.add_argument_group("control plane (also at run time under /_emulator)")
     env_faults = str(_env(environ, "fault", "") or "")
     control.add_argument(
@@ -146,6 +155,16 @@ def _fault(text: str) -> str:
     return text
 
 
+def _password_cost(text: str) -> int:
+    try:
+        cost = int(text)
+    except ValueError:
+        cost = -1
+    if not MIN_COST <= cost <= MAX_COST:
+        raise argparse.ArgumentTypeError(f"must be an integer {MIN_COST}..{MAX_COST}")
+    return cost
+
+
 def _duration(text: str) -> int:
     try:
         return parse_duration_ms(text)
@@ -178,6 +197,7 @@ def config_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> Em
         jitter_ms=args.jitter,
         rate_limit=args.rate_limit,
         journal_size=max(args.journal_size, 0),
+        password_cost=args.password_cost,
     )
 
 
@@ -190,17 +210,36 @@ def print_ready(listeners: list[Listener], apps: dict[str, Flask], seconds: floa
         rt = runtime_of(first)
         where = rt.store.path.parent if rt.store.path else "memory only"
         lines.append(f"  {'store':<11} {where}")
+        # Usernames only: passwords stay where they were set, never in a log.
+        sources = [str(_shown_path(rt.config.fixtures or default_fixtures_path()))]
+        sources += sorted(
+            {a["env"] for app in apps.values() for a in runtime_of(app).accounts} - {None}
+        )
+        lines.append(
+            f"  {'passwords':<11} from {', '.join(sources)}; GET /_emulator/accounts lists them"
+        )
         for product, app in apps.items():
             accounts = [a for a in runtime_of(app).accounts if a["explicit"]]
             generated = len(runtime_of(app).accounts) - len(accounts)
-            shown = ", ".join(
-                f"{a['username']} / {a['password']}" + (" (admin)" if a["admin"] else "")
-                for a in accounts
-            )
+            shown = ", ".join(a["username"] + _account_notes(a) for a in accounts)
             if generated:
-                shown += f"; {generated} generated users log in with <username>-password"
+                shown += f"; {generated} generated users"
             lines.append(f"  {product + ' logins':<11} {shown or 'none (empty workspace)'}")
     print("\n".join(lines), flush=True)
+
+
+def _shown_path(path: Path) -> Path:
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def _account_notes(account: dict) -> str:
+    notes = (["admin"] if account["admin"] else []) + (
+        [f"password from {account['env']}"] if account["env"] else []
+    )
+    return f" ({', '.join(notes)})" if notes else ""
 
 
 def progress_bar(product: str, done: int, total: int) -> None:

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .core.passwords import DEFAULT_COST, MAX_COST, MIN_COST
+
 PRODUCTS = ("mattermost", "rocketchat")
 DEFAULT_PORTS = {"mattermost": 8065, "rocketchat": 3000}
 
@@ -32,6 +34,13 @@ class EmulatorConfig:
     jitter_ms: int = 0
     rate_limit: str | None = None  # --rate-limit: "on", "off", "10/s", "10/60s burst=5"
     journal_size: int = 1000
+    # bcrypt cost of passwords set at run time (seeded accounts always use the minimum, 4).
+    password_cost: int = DEFAULT_COST
+
+    def __post_init__(self) -> None:
+        # Refused here, not at the first password change (which would then fail with a 500).
+        if not MIN_COST <= self.password_cost <= MAX_COST:
+            raise ValueError(f"password_cost must be {MIN_COST}..{MAX_COST}")
 
     @property
     def in_memory(self) -> bool:
@@ -52,8 +61,11 @@ class EmulatorConfig:
 
 
 def ephemeral_config(**changes: object) -> EmulatorConfig:
-    """In-memory, ephemeral ports: what tests and the pytest plugin start from."""
-    base = EmulatorConfig(data_dir=None, mattermost_port=0, rocketchat_port=0, environ={})
+    """In-memory, ephemeral ports, cheapest password hashing: what tests and the pytest plugin
+    start from."""
+    base = EmulatorConfig(
+        data_dir=None, mattermost_port=0, rocketchat_port=0, environ={}, password_cost=MIN_COST
+    )
     return base.with_(**changes)
 
 

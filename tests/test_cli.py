@@ -98,13 +98,19 @@ def test_serve_answers_on_both_ports_then_sigterm_persists(tmp_path):
         assert again.stop() == 0
 
 
-def test_banner_lists_urls_and_logins(tmp_path):
-    served = Served("--in-memory", "--only", "mattermost", products=["mattermost"])
+def test_banner_lists_urls_and_usernames_but_no_password(tmp_path):
+    env = {"MM_ADMIN_USERNAME": "ci-admin", "MM_ADMIN_PASSWORD": "env-secret-pw"}
+    served = Served("--in-memory", "--only", "mattermost", products=["mattermost"], env=env)
     try:
         banner = "".join(served.banner)
         assert set(served.urls) == {"mattermost"}
-        assert "alice / alice-password" in banner
-        assert "admin / admin-password (admin)" in banner
+        logins = next(line for line in served.banner if "mattermost logins" in line)
+        assert "ci-admin (admin, password from MM_ADMIN_PASSWORD)" in logins
+        assert "admin (admin), alice, bob; 8 generated users" in logins
+        assert "default.json, MM_ADMIN_PASSWORD;" in banner
+        assert "/_emulator/accounts" in banner
+        for password in ("env-secret-pw", "admin-password", "alice-password", "-password"):
+            assert password not in banner
     finally:
         assert served.stop() == 0
 

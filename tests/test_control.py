@@ -1,7 +1,11 @@
+import re
+
 import pytest
+import requests
 
 from emulator.app import create_app, runtime_of
 from emulator.config import ephemeral_config
+from emulator.control import Control
 
 PRODUCTS = ["mattermost", "rocketchat"]
 
@@ -81,3 +85,125 @@ def test_control_token_admits_remote_clients():
     assert client.post("/_emulator/reset", environ_base=remote, headers=bad).status_code == 401
     good = {"Authorization": "Bearer s3cret"}
     assert client.post("/_emulator/reset", environ_base=remote, headers=good).status_code == 200
+
+
+def test_bearer_scheme_is_case_insensitive():
+    client = create_app("rocketchat", ephemeral_config(control_token="s3cret")).test_client()
+    remote = {"REMOTE_ADDR": "203.0.113.9"}
+    for scheme in ("bearer", "BEARER", "Bearer"):
+        headers = {"Authorization": f"{scheme} s3cret"}
+        assert (
+            client.post("/_emulator/reset", environ_base=remote, headers=headers).status_code == 200
+        )
+
+
+def test_control_token_holders_may_use_any_host_name():
+    """A CI job reaches a service container by its service name; a browser cannot send the
+    token cross-site, so the browser checks do not apply to it."""
+    client = create_app("rocketchat", ephemeral_config(control_token="s3cret")).test_client()
+    headers = {"Authorization": "Bearer s3cret", "Host": "chat:3000"}
+    remote = {"REMOTE_ADDR": "203.0.113.9"}
+    response = client.get("/_emulator/snapshot", environ_base=remote, headers=headers)
+    assert response.status_code == 200
+
+
+def control_routes(app, *, safe: bool) -> list[tuple[str, str]]:
+    """Every (method, URL) of the control API and dashboard, except the open health check."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/_emulator/") or rule.endpoint.endswith(".health"):
+            continue
+        url = re.sub(r"<[^>]+>", "x", rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if (method == "GET") == safe:
+                found.append((method, url))
+    return found
+
+
+def test_the_route_lists_cover_the_named_calls():
+    app = create_app("mattermost", ephemeral_config(workspace="empty"))
+    assert {
+        ("POST", "/_emulator/faults"),
+        ("POST", "/_emulator/reset"),
+        ("POST", "/_emulator/post"),
+        ("PUT", "/_emulator/snapshot"),
+        ("DELETE", "/_emulator/requests"),
+    } <= set(control_routes(app, safe=False))
+    assert ("GET", "/_emulator/snapshot") in control_routes(app, safe=True)
+
+
+@pytest.mark.parametrize("product", PRODUCTS)
+def test_cross_site_state_changes_are_refused(product):
+    app = create_app(product, ephemeral_config())
+    client = app.test_client()
+    before = runtime_of(app).store.dump()
+    refusals = [
+        {"Origin": "http://evil.example"},
+        {"Origin": "null"},
+        {"Origin": "http://localhost:8065"},  # another port is another origin
+        {"Origin": "https://localhost"},
+        {"Sec-Fetch-Site": "cross-site"},  # fetch metadata, for a request without Origin
+    ]
+    for method, url in control_routes(app, safe=False):
+        for headers in refusals:
+            response = client.open(url, method=method, headers=headers, json={})
+            assert response.status_code == 403, (method, url, headers)
+            assert "cross-site" in response.get_json()["error"]
+    assert runtime_of(app).store.dump() == before
+
+
+@pytest.mark.parametrize("product", PRODUCTS)
+def test_same_origin_and_non_browser_state_changes_pass(product):
+    client = create_app(product, ephemeral_config()).test_client()
+    same = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
+    assert client.post("/_emulator/reset", headers=same).status_code == 200
+    assert client.post("/_emulator/reset").status_code == 200
+    upper = {"Origin": "http://LOCALHOST"}
+    assert client.delete("/_emulator/faults", headers=upper).status_code == 200
+    # Reading is not a cross-site risk (the page cannot see the answer): no Origin check.
+    evil = {"Origin": "http://evil.example"}
+    assert client.get("/_emulator/faults", headers=evil).status_code == 200
+
+
+@pytest.mark.parametrize("product", PRODUCTS)
+def test_foreign_host_names_are_refused(product):
+    """DNS rebinding: a page whose name now points at 127.0.0.1 still sends its own name."""
+    app = create_app(product, ephemeral_config())
+    client = app.test_client()
+    routes = control_routes(app, safe=True) + control_routes(app, safe=False)
+    for method, url in routes:
+        for host in ("evil.example", "evil.example:80", "localhost:8065", "[::2]", "[::1"):
+            response = client.open(url, method=method, headers={"Host": host})
+            assert response.status_code == 403, (method, url, host)
+            assert "Host" in response.get_json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("config_host", "host"),
+    [
+        ("127.0.0.1", "localhost"),
+        ("127.0.0.1", "LocalHost:80"),
+        ("127.0.0.1", "127.0.0.1"),
+        ("127.0.0.1", "[::1]:80"),
+        ("0.0.0.0", "0.0.0.0:80"),
+        ("::", "[::]"),
+    ],
+)
+def test_own_host_names_pass(config_host, host):
+    client = create_app("mattermost", ephemeral_config(host=config_host)).test_client()
+    assert client.get("/_emulator/snapshot", headers={"Host": host}).status_code == 200
+
+
+def test_the_dashboard_and_control_client_work_on_a_real_port(mm_server):
+    """Over a real socket the port is part of the names: what the browser and client send."""
+    ctl = Control(mm_server.url)
+    ctl.reset()
+    assert ctl.faults() == []
+    origin = mm_server.url
+    response = requests.post(f"{origin}/_emulator/reset", headers={"Origin": origin}, timeout=10)
+    assert response.status_code == 200
+    wrong_port = mm_server.url.rsplit(":", 1)[0] + ":1"
+    response = requests.get(
+        f"{mm_server.url}/_emulator/snapshot", headers={"Host": wrong_port[7:]}, timeout=10
+    )
+    assert response.status_code == 403

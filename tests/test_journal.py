@@ -13,7 +13,9 @@ from rocketchat_API.rocketchat import RocketChat
 from emulator.app import create_app, runtime_of
 from emulator.config import ephemeral_config
 from emulator.control import Control, ControlError
-from emulator.core.journal import Journal, redact_text
+from emulator.core.journal import Journal
+from emulator.core.passwords import sha256_hex
+from emulator.core.redaction import redact_text
 
 ENTRY_KEYS = {
     "id",
@@ -254,3 +256,234 @@ def test_control_client_reports_errors(mm_server, http, mine, marker):
     with pytest.raises(ControlError) as caught:
         Control(mm_server.url).requests(limit=-5)
     assert caught.value.status == 400
+
+
+# -- secrets never reach the journal -------------------------------------------------------------
+
+
+def assert_never_journaled(app_or_server, *secrets: str) -> list[dict]:
+    """Neither what readers get nor what the journal holds contains any of ``secrets``."""
+    app = getattr(app_or_server, "app", app_or_server)
+    journal = runtime_of(app).journal
+    shown = journal.query()
+    held = repr(list(journal._entries))
+    for secret in secrets:
+        assert secret, "an empty secret proves nothing"
+        assert secret not in json.dumps(shown), secret
+        assert secret not in held, secret
+    return shown
+
+
+def test_mattermost_session_secrets(mm_app):
+    client = mm_app.test_client()
+    login = client.post(
+        "/api/v4/users/login",
+        json={"login_id": "alice", "password": "alice-password"},
+        headers={"X-Requested-With": "XMLHttpRequest"},  # the web app's login: cookies too
+    )
+    token = login.headers["Token"]
+    csrf = next(c.value for c in client._cookies.values() if c.key == "MMCSRF")
+    client.get("/api/v4/users/me")  # MMAUTHTOKEN cookie
+    client.get(f"/api/v4/users/me?access_token={token}&page=0")
+    entries = assert_never_journaled(mm_app, "alice-password", token, csrf)
+    by_query = next(e for e in entries if e["query"].startswith("access_token"))
+    assert by_query["query"] == "access_token=[redacted]&page=0"
+    cookie_get = next(e for e in entries if "Cookie" in e["headers"])
+    assert "MMAUTHTOKEN=[redacted]" in cookie_get["headers"]["Cookie"]
+    assert entries[-1]["response_headers"]["Token"] == "[redacted]"
+
+
+def test_mattermost_v1_login(mm_app):
+    client = mm_app.test_client()
+    team = runtime_of(mm_app).store.all("teams")[0]["name"]
+    login = client.post(
+        "/api/v1/users/login",
+        json={"name": team, "email": "alice@example.com", "password": "alice-password"},
+    )
+    assert login.status_code == 200
+    (entry,) = assert_never_journaled(mm_app, "alice-password", login.headers["Token"])
+    assert json.loads(entry["body"])["password"] == "[redacted]"
+
+
+def test_mattermost_personal_access_token_and_mfa(mm_app):
+    rt = runtime_of(mm_app)
+    config = rt.store.get("config", "config")
+    config["settings"]["ServiceSettings"]["EnableUserAccessTokens"] = True
+    rt.store.put("config", config)
+    client = mm_app.test_client()
+    login = client.post(
+        "/api/v4/users/login", json={"login_id": "admin", "password": "admin-password"}
+    )
+    auth = {"Authorization": f"Bearer {login.headers['Token']}"}
+    created = client.post(
+        f"/api/v4/users/{login.get_json()['id']}/tokens", json={"description": "ci"}, headers=auth
+    ).get_json()
+    client.get("/api/v4/users/me", headers={"Authorization": f"Bearer {created['token']}"})
+    # A login with an MFA code, and the 2FA header of Rocket.Chat's kind on any request.
+    client.post(
+        "/api/v4/users/login",
+        json={"login_id": "bob", "password": "bob-password", "token": "135792"},
+        headers={"X-2fa-Code": "246801"},
+    )
+    entries = assert_never_journaled(
+        mm_app, created["token"], login.headers["Token"], "135792", "246801", "bob-password"
+    )
+    assert any(json.loads(e["response"] or "{}").get("token") == "[redacted]" for e in entries)
+
+
+def test_oauth_secrets_and_codes(mm_app):
+    client = mm_app.test_client()
+    client.post(
+        "/oauth/access_token",
+        data={
+            "grant_type": "authorization_code",
+            "code": "authcode-1234",
+            "client_id": "app1",
+            "client_secret": "clientsecret-5678",
+            "redirect_uri": "https://app.example/cb",
+        },
+    )
+    client.get("/oauth/authorize?client_id=app1&code=authcode-1234&state=s")
+    (get, post) = assert_never_journaled(mm_app, "authcode-1234", "clientsecret-5678")
+    assert "client_id=app1" in post["body"] and "client_id=app1" in get["query"]
+
+
+@pytest.mark.parametrize(
+    ("product", "path", "shown"),
+    [
+        ("mattermost", "/hooks/hookidhookidhookidhookid12", "/hooks/[redacted]"),
+        ("rocketchat", "/hooks/integration1/hooktoken-abcdef", "/hooks/integration1/[redacted]"),
+    ],
+)
+def test_webhook_paths(product, path, shown):
+    app = create_app(product, ephemeral_config())
+    app.test_client().post(path, json={"text": "hi"})
+    (entry,) = assert_never_journaled(app, path.rsplit("/", 1)[1])
+    assert entry["path"] == shown
+    assert runtime_of(app).journal.query(path="/hooks/*") == [entry]
+
+
+def test_rocketchat_logins_tokens_and_cookies(rc_app):
+    client = rc_app.test_client()
+    digest = sha256_hex("alice-password")
+    by_digest = client.post(
+        "/api/v1/login",
+        json={"user": "alice", "password": {"digest": digest, "algorithm": "sha-256"}},
+    ).get_json()["data"]
+    ddp = {
+        "msg": "method",
+        "id": "7",
+        "method": "login",
+        "params": [
+            {
+                "user": {"username": "bob"},
+                "password": {"digest": sha256_hex("bob-password"), "algorithm": "sha-256"},
+            }
+        ],
+    }
+    called = client.post(
+        "/api/v1/method.call/login",
+        json={"message": json.dumps(ddp)},
+        headers={"X-User-Id": by_digest["userId"], "X-Auth-Token": by_digest["authToken"]},
+    )
+    result = json.loads(called.get_json()["message"])["result"]
+    client.set_cookie("rc_uid", by_digest["userId"])
+    client.set_cookie("rc_token", by_digest["authToken"])
+    client.get("/api/v1/me")
+    entries = assert_never_journaled(
+        rc_app, digest, sha256_hex("bob-password"), by_digest["authToken"], result["token"]
+    )
+    assert entries[0]["headers"]["Cookie"].count("[redacted]") == 2
+    call = entries[1]
+    assert json.loads(json.loads(call["body"])["message"])["params"][0]["user"] == {
+        "username": "bob"
+    }
+
+
+def test_a_password_cut_by_the_4_kib_limit_shows_no_prefix(rc_app):
+    password = "P" * 300
+    body = json.dumps({"username": "x" * 3990, "password": password})
+    rc_app.test_client().post("/api/v1/login", data=body, content_type="application/json")
+    (entry,) = assert_never_journaled(rc_app, "PPPP")
+    assert entry["body"].endswith(f"... [{len(body) - 4096} more bytes]")
+
+
+def test_multipart_fields_are_redacted(rc_app):
+    rc_app.test_client().post(
+        "/api/v1/login",
+        data={"user": "alice", "password": "alice-password"},
+        content_type="multipart/form-data",
+    )
+    (entry,) = assert_never_journaled(rc_app, "alice-password")
+    assert 'name="user"' in entry["body"] and "alice" in entry["body"]
+
+
+def test_mattermost_websocket_authentication_challenge_frames(mm_server):
+    import websocket
+
+    token = requests.post(
+        f"{mm_server.url}/api/v4/users/login",
+        json={"login_id": "alice", "password": "alice-password"},
+        timeout=10,
+    ).headers["Token"]
+    ws = websocket.create_connection(
+        mm_server.url.replace("http", "ws") + "/api/v4/websocket", timeout=5
+    )
+    try:
+        ws.send(
+            json.dumps({"seq": 1, "action": "authentication_challenge", "data": {"token": token}})
+        )
+        while json.loads(ws.recv()).get("seq_reply") != 1:
+            pass
+    finally:
+        ws.close()
+    frames = [e for e in assert_never_journaled(mm_server, token) if e["kind"] == "frame"]
+    challenge = next(f for f in frames if f["event"] == "authentication_challenge")
+    assert json.loads(challenge["body"])["data"] == {"token": "[redacted]"}
+
+
+def test_ddp_login_frames(rc_server):
+    import websocket
+
+    login = requests.post(
+        f"{rc_server.url}/api/v1/login",
+        json={"user": "bob", "password": "bob-password"},
+        timeout=10,
+    ).json()["data"]
+    ws = websocket.create_connection(rc_server.url.replace("http", "ws") + "/websocket", timeout=5)
+    digest = sha256_hex("bob-password")
+    try:
+        ws.send(json.dumps({"msg": "connect", "version": "1", "support": ["1"]}))
+        ws.send(
+            json.dumps(
+                {
+                    "msg": "method",
+                    "method": "login",
+                    "id": "1",
+                    "params": [{"resume": login["authToken"]}],
+                }
+            )
+        )
+        ws.send(
+            json.dumps(
+                {
+                    "msg": "method",
+                    "method": "login",
+                    "id": "2",
+                    "params": [
+                        {
+                            "user": {"username": "bob"},
+                            "password": {"digest": digest, "algorithm": "sha-256"},
+                        }
+                    ],
+                }
+            )
+        )
+        new_token = None
+        while new_token is None:
+            frame = json.loads(ws.recv())
+            if frame.get("msg") == "result" and frame.get("id") == "2":
+                new_token = frame["result"]["token"]
+    finally:
+        ws.close()
+    assert_never_journaled(rc_server, login["authToken"], digest, new_token)

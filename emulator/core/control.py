@@ -29,14 +29,60 @@ def _from_loopback() -> bool:
         return False
 
 
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _bearer_token() -> str | None:
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def _host_allowed() -> bool:
+    """``Host`` names this server: a loopback name or the configured ``--host``, with our port.
+    A page that rebinds its own name to 127.0.0.1 still sends that name, so it reads nothing."""
+    host = request.headers.get("Host", "")
+    name, port = _split_host(host)
+    if name is None:
+        return False
+    allowed = LOOPBACK_NAMES | {runtime().config.host.lower().strip("[]")}
+    own_port = request.environ.get("SERVER_PORT") or "80"
+    return name in allowed and (port or "80") == own_port
+
+
+def _split_host(host: str) -> tuple[str | None, str | None]:
+    host = host.strip().lower()
+    if host.startswith("["):
+        name, bracket, rest = host[1:].partition("]")
+        if not bracket or (rest and not rest.startswith(":")):
+            return None, None
+        return name, rest[1:] or None
+    name, _, port = host.partition(":")
+    return (name or None), (port or None)
+
+
+def _origin_allowed() -> bool:
+    """A state-changing call from a browser must come from this origin (the dashboard); other
+    sites, and ``Origin: null`` (sandboxed frames, file pages), are refused. Clients that are
+    not browsers send no ``Origin``."""
+    if request.method in SAFE_METHODS:
+        return True
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return request.headers.get("Sec-Fetch-Site", "same-origin") in ("same-origin", "none")
+    return origin.lower() == f"{request.scheme}://{request.headers.get('Host', '')}".lower()
+
+
 @blueprint.before_request
 def guard() -> Response | None:
-    """Loopback callers are trusted; others need ``Authorization: Bearer <control token>``."""
+    """A valid ``Authorization: Bearer <control token>`` admits anyone (a browser cannot send it
+    cross-site). Otherwise: loopback callers only, addressing us by a name of ours (no DNS
+    rebinding), and state changes only from our own origin (no cross-site requests)."""
     if request.endpoint == "emulator_control.health":
         return None
     token = runtime().config.control_token
     if token:
-        supplied = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        supplied = _bearer_token() or ""
         if hmac.compare_digest(supplied.encode(), token.encode()):
             return None
         if not _from_loopback():
@@ -45,6 +91,15 @@ def guard() -> Response | None:
         return _error(
             403, "the control API answers loopback clients only; start with --control-token"
         )
+    if not _host_allowed():
+        port = request.environ.get("SERVER_PORT") or "80"
+        return _error(
+            403,
+            f"the control API answers Host 127.0.0.1, localhost, [::1] or "
+            f"{runtime().config.host}, port {port}",
+        )
+    if not _origin_allowed():
+        return _error(403, "the control API refuses cross-site requests")
     return None
 
 

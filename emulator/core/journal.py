@@ -1,98 +1,60 @@
 """The request journal: a bounded timeline of what clients sent and what they got back.
 
 HTTP exchanges are recorded by the request pipeline; realtime frames and outbound callbacks join
-the same timeline through ``record_frame`` and ``record_callback``. Recording is cheap: bodies and
-headers are kept raw (bodies cut at 4 KiB) in memory only, and decoded and redacted (secret header
-values, password/token fields in bodies) when read, so no reader ever sees a secret.
+the same timeline through ``record_frame`` and ``record_callback``. Secrets (see ``redaction``)
+are redacted as entries are built, so the journal never holds one: header values, paths, query
+strings, and bodies, which are redacted whole before being cut to 4 KiB. A body with nothing that
+could be secret in its first 4 KiB is kept as raw bytes and decoded only when read, which keeps
+recording cheap.
 """
 
 from __future__ import annotations
 
 import itertools
-import re
 import threading
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from fnmatch import fnmatchcase
 from typing import Any
 
-REDACTED = "[redacted]"
+from .redaction import redact_body, redact_headers, redact_url
+
 BODY_LIMIT = 4096
 
-# Request and response headers whose values are secret: the key stays, the value goes.
-SECRET_HEADERS = frozenset(
-    {"authorization", "x-auth-token", "cookie", "set-cookie", "token", "x-csrf-token"}
-)
-# JSON keys (and form fields) whose values are secret, in either direction.
-_SECRET_KEYS = (
-    "password|pass|new_password|current_password|old_password|token|authToken|resume|"
-    "access_token|refresh_token|secret|x-auth-token"
-)
-_JSON_SECRET = re.compile(r'("(?:' + _SECRET_KEYS + r')"\s*:\s*)"(?:[^"\\]|\\.)*"', re.I)
-_FORM_SECRET = re.compile(r"(^|&)((?:" + _SECRET_KEYS + r")=)[^&]*", re.I)
+# Recorded values are plain tuples of str/bytes/int: once recorded, entries hold nothing the
+# cyclic garbage collector has to keep scanning, however many of them the ring buffer holds.
 
 
-def redact_header(name: str, value: str) -> str:
-    if name.lower() not in SECRET_HEADERS:
+def record_body(data: bytes, total: int | None = None) -> tuple[bytes, int] | str:
+    """A body as recorded: ``(first bytes, length)`` if nothing in it can be secret, else its
+    redacted and cut text."""
+    return redact_body(data, BODY_LIMIT, total)
+
+
+def body_text(value: tuple[bytes, int] | str) -> str:
+    """A recorded body as readers see it: decoded, with a marker if it was cut."""
+    if isinstance(value, str):
         return value
-    scheme, sep, _ = value.partition(" ")
-    if name.lower() == "authorization" and sep and scheme.lower() in ("bearer", "token", "basic"):
-        return f"{scheme} {REDACTED}"
-    return REDACTED
-
-
-def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
-    return {name: redact_header(name, value) for name, value in headers}
-
-
-def redact_text(text: str) -> str:
-    """Secret values of JSON keys and form fields replaced; everything else as sent."""
-    if not text:
-        return text
-    text = _JSON_SECRET.sub(lambda m: f'{m.group(1)}"{REDACTED}"', text)
-    if "=" in text and not text.lstrip().startswith(("{", "[")):
-        text = _FORM_SECRET.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
-    return text
-
-
-def body_text(data: bytes, limit: int = BODY_LIMIT, total: int | None = None) -> str:
-    """A body as journal text: decoded, redacted, truncated (with a marker)."""
-    total = len(data) if total is None else total
+    data, total = value
     if not data:
         return ""
-    text = data[:limit].decode("utf-8", errors="replace")
-    text = redact_text(text)
-    if total > limit:
-        text += f"... [{total - limit} more bytes]"
+    text = data.decode("utf-8", errors="replace")
+    if total > len(data):
+        text += f"... [{total - len(data)} more bytes]"
     return text
-
-
-# Raw values are plain tuples of str/bytes/int: once recorded, entries hold nothing the cyclic
-# garbage collector has to keep scanning, however many of them the ring buffer holds.
-
-
-def raw_body(data: bytes, total: int | None = None) -> tuple[bytes, int]:
-    """A body as recorded: its first bytes and its length."""
-    return (data[:BODY_LIMIT], len(data) if total is None else total)
-
-
-def _header_name(key: str) -> str:
-    return (key[5:] if key.startswith("HTTP_") else key).replace("_", "-").title()
 
 
 def render(entry: dict[str, Any]) -> dict[str, Any]:
-    """A journal entry as readers see it: bodies decoded, secrets redacted."""
+    """A journal entry as readers see it: bodies decoded, headers as objects."""
     shown = dict(entry)
     for key in ("body", "response"):
         value = shown.get(key)
         if isinstance(value, tuple):
-            shown[key] = body_text(value[0], total=value[1])
-    headers = shown.get("headers")
-    if isinstance(headers, tuple):
-        shown["headers"] = redact_headers((_header_name(k), v) for k, v in headers)
-    response_headers = shown.get("response_headers")
-    if isinstance(response_headers, tuple):
-        shown["response_headers"] = redact_headers(response_headers)
+            shown[key] = body_text(value)
+    for key in ("headers", "response_headers"):
+        value = shown.get(key)
+        if isinstance(value, tuple):
+            shown[key] = dict(value)
     return shown
 
 
@@ -142,11 +104,11 @@ class Journal:
                 "time": time,
                 "direction": direction,
                 "method": "WS",
-                "path": path,
+                "path": redact_url(path),
                 "event": event,
                 "user": user,
                 "user_id": user_id,
-                "body": raw_body(raw),
+                "body": record_body(raw),
                 "fault": fault,
             }
         )
@@ -171,10 +133,10 @@ class Journal:
                 "kind": "callback",
                 "time": time,
                 "method": method,
-                "path": url,
-                "body": raw_body(body),
+                "path": redact_url(url),
+                "body": record_body(body),
                 "status": status,
-                "response": raw_body(response),
+                "response": record_body(response),
                 "duration_ms": duration_ms,
                 "error": error,
                 "fault": None,
@@ -236,10 +198,14 @@ def glob_match(pattern: str, text: str) -> bool:
 
 
 def request_headers(environ: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    """The request headers of a WSGI environ, as recorded (environ keys)."""
-    items = [(k, v) for k, v in environ.items() if k[:5] == "HTTP_"]
+    """The request headers of a WSGI environ, as recorded: named as sent, secrets redacted."""
+    items = [(_header_name(k[5:]), v) for k, v in environ.items() if k[:5] == "HTTP_"]
     if environ.get("CONTENT_TYPE"):
-        items.append(("CONTENT_TYPE", environ["CONTENT_TYPE"]))
+        items.append(("Content-Type", environ["CONTENT_TYPE"]))
     if environ.get("CONTENT_LENGTH"):
-        items.append(("CONTENT_LENGTH", environ["CONTENT_LENGTH"]))
-    return tuple(items)
+        items.append(("Content-Length", environ["CONTENT_LENGTH"]))
+    return redact_headers(items)
+
+
+def _header_name(key: str) -> str:
+    return key.replace("_", "-").title()

@@ -25,7 +25,8 @@ from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .faults import Firing, Subject
-from .journal import BODY_LIMIT, raw_body, request_headers
+from .journal import record_body, request_headers
+from .redaction import redact_form, redact_headers, redact_path
 from .runtime import runtime
 
 if TYPE_CHECKING:
@@ -142,10 +143,10 @@ class Pipeline:
                 "kind": "http",
                 "time": now_ms,
                 "method": method,
-                "path": path,
-                "query": environ.get("QUERY_STRING", ""),
+                "path": redact_path(path),
+                "query": redact_form(environ.get("QUERY_STRING", "")),
                 "headers": request_headers(environ),
-                "body": raw_body(body) if body is not None else "[not captured]",
+                "body": record_body(body) if body is not None else "[not captured]",
                 "user": user[1] if user else None,
                 "user_id": user[0] if user else None,
                 "status": None,
@@ -223,9 +224,9 @@ class Exchange:
         if self.entry is None:
             return
         self.entry["status"] = int(status.split(None, 1)[0])
-        self.entry["response_headers"] = tuple(headers)
+        self.entry["response_headers"] = redact_headers(headers)
         if payload is not None:
-            self.entry["response"] = raw_body(payload)
+            self.entry["response"] = record_body(payload)
 
     def finish(self) -> None:
         if self.done:
@@ -234,7 +235,7 @@ class Exchange:
         if self.entry is None:
             return
         if self.captured:
-            self.entry["response"] = raw_body(b"".join(self.captured), self.total_len)
+            self.entry["response"] = record_body(b"".join(self.captured), self.total_len)
         self.entry["duration_ms"] = round((time.perf_counter() - self.started) * 1000, 3)
         self.rt.journal.add(self.entry)
 
@@ -273,7 +274,8 @@ class Exchange:
 
     def capture(self, chunk: bytes) -> None:
         self.total_len += len(chunk)
-        room = BODY_LIMIT - self.captured_len
+        # As much as a request body: the response is redacted whole before the journal cuts it.
+        room = BUFFER_LIMIT - self.captured_len
         if room > 0 and chunk:
             piece = chunk[:room]
             self.captured.append(piece)

@@ -124,6 +124,7 @@ class Runtime:
                 "password": u["password"],
                 "admin": u["admin"],
                 "explicit": u["explicit"],
+                "env": None,
             }
             for u in workspace.users
             if not u["bot"]
@@ -159,11 +160,11 @@ class Runtime:
 
     # -- reset --------------------------------------------------------------------------------
 
-    def add_account(self, username: str, password: str, admin: bool) -> None:
+    def add_account(self, username: str, password: str, admin: bool, env: str) -> None:
+        """An account whose password comes from the environment variable ``env``."""
         if all(a["username"] != username for a in self.accounts):
-            self.accounts.insert(
-                0, {"username": username, "password": password, "admin": admin, "explicit": True}
-            )
+            account = {"username": username, "password": password, "admin": admin}
+            self.accounts.insert(0, {**account, "explicit": True, "env": env})
 
     def on_reset(self, hook: Callable[[], None]) -> None:
         self._reset_hooks.append(hook)

@@ -74,9 +74,13 @@ def load_scenario(path: Path) -> dict:
     return data
 
 
+def default_fixtures_path() -> Path:
+    """The repository's fixtures file in a checkout, else the copy shipped in the package."""
+    return DEFAULT_FIXTURES if DEFAULT_FIXTURES.exists() else PACKAGED_FIXTURES
+
+
 def default_scenario() -> dict:
-    path = DEFAULT_FIXTURES if DEFAULT_FIXTURES.exists() else PACKAGED_FIXTURES
-    return load_scenario(path)
+    return load_scenario(default_fixtures_path())
 
 
 def build_workspace(

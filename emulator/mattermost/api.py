@@ -65,16 +65,12 @@ def current_session(rt: Runtime | None = None) -> Doc:
     token, from_cookie = _token_from_request()
     if not token:
         raise errors.session_expired("token not provided")
-    session = rt.store.find_one("sessions", "token", token)
-    if session is None:
-        session = _access_token_session(rt, token)
-    if session is None or (session["expires_at"] and session["expires_at"] <= rt.clock.now_ms()):
-        raise errors.session_expired("token invalid or expired")
+    found = session_for_token(rt, token)
+    if found is None:
+        raise errors.session_expired("token invalid or expired, or user deactivated")
+    session, user = found
     if from_cookie and request.method != "GET":
         _check_csrf(rt, session)
-    user = rt.store.get("users", session["user_id"])
-    if user is None or user["delete_at"]:
-        raise errors.session_expired("user deactivated")
     g.session, g.user = session, user
     return session
 
@@ -100,8 +96,8 @@ def _access_token_session(rt: Runtime, token: str) -> Doc | None:
 
 
 def session_for_token(rt: Runtime, token: Any) -> tuple[Doc, Doc] | None:
-    """(session, user) for a session or access token that is valid now, else None (WebSocket
-    upgrade and ``authentication_challenge``, which need no CSRF check)."""
+    """(session, user) for a session or access token that is valid now, else None: the one rule
+    for who a token is (REST, WebSocket, and the journal, faults and limiter via identity)."""
     if not isinstance(token, str) or not token:
         return None
     session = rt.store.find_one("sessions", "token", token) or _access_token_session(rt, token)

@@ -12,6 +12,7 @@ from werkzeug.http import parse_cookie
 from ..core import jsonbounds
 from ..core.ids import is_mattermost_id
 from ..core.runtime import Runtime
+from . import api
 
 
 def request_token(environ: dict[str, Any]) -> str | None:
@@ -29,19 +30,13 @@ def request_token(environ: dict[str, Any]) -> str | None:
 
 
 def identify_user(rt: Runtime, environ: dict[str, Any]) -> tuple[str, str] | None:
-    token = request_token(environ)
-    if not token:
+    """The caller as the REST API would authenticate it (expiry, deactivation, disabled or
+    switched-off access tokens): a credential the API refuses names nobody."""
+    found = api.session_for_token(rt, request_token(environ))
+    if found is None:
         return None
-    session = rt.store.find_one("sessions", "token", token) or rt.store.find_one(
-        "access_tokens", "token", token
-    )
-    if session is None:
-        return None
-    expires_at = session.get("expires_at") or 0
-    if expires_at and expires_at <= rt.clock.now_ms():
-        return None
-    user = rt.store.get("users", session["user_id"])
-    return (user["id"], user["username"]) if user is not None else None
+    _, user = found
+    return user["id"], user["username"]
 
 
 def _channel(rt: Runtime, channel_id: Any) -> tuple[str, str] | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..core.clock import SEED_EPOCH_MS
-from ..core.passwords import hash_password
+from ..core.passwords import seeded_hash
 from ..core.runtime import Runtime
 from ..core.workspace import HISTORY_SPAN_MS, Workspace
 from . import models, permissions, settings
@@ -139,14 +139,17 @@ def apply_environment(rt: Runtime, seeding: bool) -> None:
     username, password = env.get("MM_ADMIN_USERNAME"), env.get("MM_ADMIN_PASSWORD")
     if not username or not password:
         return
-    rt.add_account(username.lower(), password, admin=True)
+    rt.add_account(username.lower(), password, admin=True, env="MM_ADMIN_PASSWORD")
     existing = rt.store.find_one("users", "username", username.lower())
     if existing is not None:
         if seeding:
             rt.store.update(
                 "users",
                 existing["id"],
-                {"password": hash_password(password), "roles": "system_admin system_user"},
+                {
+                    "password": seeded_hash(password, rt.ids.hex(8)),
+                    "roles": "system_admin system_user",
+                },
             )
         return
     models.create_user(

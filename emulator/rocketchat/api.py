@@ -12,7 +12,7 @@ from flask import Flask, Response, after_this_request, g, request
 
 from ..core import jsonbounds
 from ..core.runtime import Runtime, runtime
-from . import errors, models
+from . import errors, identity, models
 
 Doc = dict[str, Any]
 
@@ -30,11 +30,9 @@ def current_user(rt: Runtime | None = None) -> Doc:
     if "user" in g:
         return g.user
     rt = rt or runtime()
-    user_id = request.headers.get("X-User-Id") or request.cookies.get("rc_uid")
-    token = request.headers.get("X-Auth-Token") or request.cookies.get("rc_token")
-    if not user_id or not token:
-        raise errors.unauthorized()
-    user = models.user_for_token(rt, user_id, token)
+    # The same credentials and rule as the journal, fault targeting and limiter (identity).
+    user_id, token = identity.credentials(request.environ)
+    user = models.user_for_token(rt, user_id, token) if user_id and token else None
     if user is None:
         raise errors.unauthorized()
     g.user, g.auth_token = user, token

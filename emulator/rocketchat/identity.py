@@ -19,15 +19,19 @@ ROOM_NAME_KEYS = ("roomName", "channel", "name")
 
 
 def credentials(environ: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(user id, token): ``X-User-Id``/``X-Auth-Token``, each else its ``rc_uid``/``rc_token``
+    cookie, as the REST API reads them."""
     user_id = environ.get("HTTP_X_USER_ID")
     token = environ.get("HTTP_X_AUTH_TOKEN")
-    if (not user_id or not token) and "rc_token" in environ.get("HTTP_COOKIE", ""):
+    if (not user_id or not token) and "rc_" in environ.get("HTTP_COOKIE", ""):
         cookies = parse_cookie(environ["HTTP_COOKIE"])
         user_id, token = user_id or cookies.get("rc_uid"), token or cookies.get("rc_token")
     return user_id, token
 
 
 def identify_user(rt: Runtime, environ: dict[str, Any]) -> tuple[str, str] | None:
+    """The caller as the REST API authenticates it (``user_for_token``: expiry, deactivation,
+    removed tokens); a credential the API refuses names nobody."""
     user = authenticated_user(rt, environ)
     return (user["_id"], user.get("username") or "") if user is not None else None
 

@@ -198,11 +198,11 @@ def apply_environment(rt: Runtime, seeding: bool) -> None:
     if not password:
         return
     username = env.get("ADMIN_USERNAME", "admin")
-    rt.add_account(username, password, admin=True)
+    rt.add_account(username, password, admin=True, env="ADMIN_PASS")
     existing = models.find_user(rt, username)
     if existing is not None:
         if seeding:
-            models.set_password(rt, existing, password)
+            models.set_password(rt, existing, password, salt=rt.ids.hex(8))
             roles = (
                 existing["roles"] if "admin" in existing["roles"] else ["admin", *existing["roles"]]
             )

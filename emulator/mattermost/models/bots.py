@@ -84,7 +84,7 @@ def convert_bot_to_user(rt: Runtime, bot: Doc, changes: Doc, password: str, admi
         **changes,
         "is_bot": False,
         "bot_description": "",
-        "password": hash_password(password),
+        "password": hash_password(password, rt.config.password_cost),
         "last_password_update": now,
         "update_at": now,
     }

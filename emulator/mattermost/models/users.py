@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ...core.passwords import hash_password
+from ...core.passwords import hash_password, seeded_hash
 from ...core.runtime import Runtime
 from .. import wire
 from . import sessions
@@ -51,7 +51,7 @@ def create_user(
         "timezone": dict(DEFAULT_TIMEZONE),
         "is_bot": is_bot,
         "disable_welcome_email": False,
-        "password": hash_password(password, salt) if password else "",
+        "password": _password_hash(rt, password, salt) if password else "",
     }
     rt.store.insert("users", user)
     rt.store.put("statuses", offline_status(user["id"]))
@@ -64,6 +64,11 @@ def create_user(
             },
         )
     return user
+
+
+def _password_hash(rt: Runtime, password: str, salt: str | None) -> str:
+    """Seeded accounts (``salt`` from the seed) hash cheaply and reproducibly."""
+    return seeded_hash(password, salt) if salt else hash_password(password, rt.config.password_cost)
 
 
 def offline_status(user_id: str) -> Doc:
@@ -169,7 +174,11 @@ def set_password(rt: Runtime, user_id: str, password: str, current_session_id: s
         user = rt.store.update(
             "users",
             user_id,
-            {"password": hash_password(password), "last_password_update": now, "update_at": now},
+            {
+                "password": hash_password(password, rt.config.password_cost),
+                "last_password_update": now,
+                "update_at": now,
+            },
         )
         if setting(rt, "ServiceSettings", "TerminateSessionsOnPasswordChange", True):
             sessions.revoke_user_sessions(rt, user_id, keep=current_session_id)

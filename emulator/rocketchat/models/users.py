@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from ...core.passwords import check_password, hash_password, sha256_hex
+from ...core.passwords import check_password, hash_password, seeded_hash, sha256_hex
 from ...core.realtime import publish_revocation
 from ...core.runtime import Runtime
 from . import rooms
@@ -45,7 +45,7 @@ def create_user(
         "requirePasswordChange": False,
         "_updatedAt": now,
         # Rocket.Chat hashes the SHA-256 hex digest of the password, so DDP digests work too.
-        "services": {"password": {"bcrypt": hash_password(sha256_hex(password), salt)}}
+        "services": {"password": {"bcrypt": _password_hash(rt, password, salt)}}
         if password
         else {},
     }
@@ -62,9 +62,15 @@ def check_user_password(user: Doc, password: str | dict) -> bool:
     return isinstance(password, str) and check_password(sha256_hex(password), stored)
 
 
-def set_password(rt: Runtime, user: Doc, password: str) -> Doc:
+def _password_hash(rt: Runtime, password: str, salt: str | None) -> str:
+    """Seeded accounts (``salt`` from the seed) hash cheaply and reproducibly."""
+    digest = sha256_hex(password)
+    return seeded_hash(digest, salt) if salt else hash_password(digest, rt.config.password_cost)
+
+
+def set_password(rt: Runtime, user: Doc, password: str, salt: str | None = None) -> Doc:
     services = dict(user.get("services", {}))
-    services["password"] = {"bcrypt": hash_password(sha256_hex(password))}
+    services["password"] = {"bcrypt": _password_hash(rt, password, salt)}
     return rt.store.update("users", user["_id"], {"services": services})
 
 
