@@ -296,8 +296,9 @@ class Store:
             self._apply_put(t, pk, doc)
         return doc
 
-    def put(self, table: str, doc: Doc) -> Doc:
-        """Insert or replace a whole document."""
+    def upsert(self, table: str, doc: Doc) -> Doc:
+        """Insert or replace a whole document: only where that is the rule (settings, statuses,
+        memberships rejoined in place...); creates use ``insert``, which never replaces."""
         t = self._tables[table]
         pk = doc[t.key]
         with self.transaction():

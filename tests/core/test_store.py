@@ -216,3 +216,15 @@ def test_updates_keep_a_documents_place_in_its_buckets():
     store.update("posts", "p0", {"channel": "d"})  # a changed key moves it, as it must
     assert [p["id"] for p in store.find("posts", "channel", "c")] == ["p1", "p2"]
     assert [p["id"] for p in store.find("posts", "channel", "d")] == ["p0"]
+
+
+def test_insert_never_replaces_and_upsert_is_explicit():
+    store = make_store()
+    first = store.insert("users", {"id": "u1", "name": "alice", "team": "t1"})
+    with pytest.raises(DuplicateKey):
+        store.insert("users", {"id": "u1", "name": "other", "team": "t2"})
+    assert store.get("users", "u1") is first
+    assert [u["id"] for u in store.find("users", "team", "t1")] == ["u1"]
+    assert not hasattr(store, "put")  # the old name replaced silently: no create can reach it
+    store.upsert("users", {"id": "u1", "name": "alicia", "team": "t1"})
+    assert store.get("users", "u1")["name"] == "alicia"
