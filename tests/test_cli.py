@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 import requests
 
 from emulator import __version__
@@ -109,8 +110,10 @@ def test_banner_lists_urls_and_logins(tmp_path):
         assert served.stop() == 0
 
 
-def test_corrupt_store_file_stops_start_up_with_one_line(tmp_path):
-    (tmp_path / "mattermost.json").write_text("{definitely not json")
+@pytest.mark.parametrize("content", ["{definitely not json", "", " \n\t\n"])
+def test_corrupt_store_file_stops_start_up_with_one_line(tmp_path, content):
+    # An empty file is no fresh start either: our writes replace the file whole.
+    (tmp_path / "mattermost.json").write_text(content)
     proc = subprocess.run(
         [
             *CLI,

@@ -9,6 +9,8 @@ transaction is one line appended to the journal, so a write lands whole or not a
 Documents are copy-on-write: ``update`` replaces a document instead of mutating it, so snapshots,
 the seeded baseline and readers can share documents without copying them. Callers must treat the
 dicts the store returns as read-only.
+
+The files hold session tokens: they are created readable by their owner only.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from tinydb import Storage
 
@@ -62,7 +64,8 @@ class AtomicJSONStorage(Storage):
         except OSError as exc:
             raise StoreError(f"cannot read store file {self.path}: {exc.strerror}") from None
         if not raw.strip():
-            return None
+            # Our writes replace the file whole: an empty one was damaged, not left fresh.
+            raise StoreError(f"corrupt store file {self.path}: empty")
         try:
             data = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
@@ -75,9 +78,21 @@ class AtomicJSONStorage(Storage):
         write_atomically(self.path, json.dumps(data, separators=(",", ":")).encode())
 
 
+def open_private(path: Path, append: bool = False) -> BinaryIO:
+    """Open ``path`` for writing, readable by its owner only (even if it already existed)."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
+    fd = os.open(path, flags, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    except OSError:
+        os.close(fd)
+        raise
+    return open(fd, "ab" if append else "wb")
+
+
 def write_atomically(path: Path, payload: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as fh:
+    with open_private(tmp) as fh:
         fh.write(payload)
         fh.flush()
         os.fsync(fh.fileno())
@@ -429,7 +444,7 @@ class Store:
         """Load snapshot and journal into memory (StoreError if unusable); no writes."""
         if self._path is None:
             return False
-        self._path.parent.mkdir(parents=True, exist_ok=True)
+        self._path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         data = AtomicJSONStorage(self._path).read()
         journals = [j for j in (self._old_journal_path, self._journal_path) if j.exists()]
         if data is None and not any(j.stat().st_size for j in journals):
@@ -495,7 +510,7 @@ class Store:
                 if self._journal_path.exists():
                     # Until the new snapshot is in place, the old journal still holds these writes.
                     os.replace(self._journal_path, self._old_journal_path)
-                self._journal = open(self._journal_path, "ab")  # noqa: SIM115 - lives until close()
+                self._journal = open_private(self._journal_path, append=True)
                 self._journal_records = 0
                 self._unsynced = False
             # Serialising outside the store lock is safe: documents are never mutated in place.

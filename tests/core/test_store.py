@@ -1,4 +1,6 @@
 import json
+import os
+import stat
 import subprocess
 import sys
 import textwrap
@@ -228,3 +230,73 @@ def test_insert_never_replaces_and_upsert_is_explicit():
     assert not hasattr(store, "put")  # the old name replaced silently: no create can reach it
     store.upsert("users", {"id": "u1", "name": "alicia", "team": "t1"})
     assert store.get("users", "u1")["name"] == "alicia"
+
+
+@pytest.mark.parametrize("content", [b"", b" \n\t\n"])
+def test_an_empty_store_file_is_a_clear_error_not_a_fresh_start(tmp_path, content):
+    path = tmp_path / "db.json"
+    path.write_bytes(content)
+    with pytest.raises(StoreError, match=f"corrupt store file {path}: empty"):
+        make_store(path).open()
+    assert path.read_bytes() == content  # left as found, for whoever looks into it
+
+
+def test_an_absent_store_file_is_a_fresh_store(tmp_path):
+    store = make_store(tmp_path / "db.json")
+    assert store.open() is False
+    store.close()
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_files_are_created_private_and_old_ones_made_private(tmp_path):
+    data_dir = tmp_path / "fresh" / "data"
+    path = data_dir / "db.json"
+    store = make_store(path)
+    store.open()
+    store.insert("users", {"id": "u1", "name": "alice", "team": "t1"})
+    assert _mode(data_dir) == 0o700
+    assert _mode(path) == 0o600
+    assert _mode(path.with_suffix(".journal")) == 0o600
+    store.close()
+    # Files an older version left readable by all, and a temp file a crash left behind.
+    old = tmp_path / "old"
+    old.mkdir()
+    for name in ("db.json", "db.journal", ".db.json.tmp"):
+        (old / name).write_bytes(b"")
+        os.chmod(old / name, 0o644)
+    (old / "db.json").write_text('{"users": {"1": {"id": "u1", "name": "a", "team": "t"}}}')
+    store = make_store(old / "db.json")
+    store.open()
+    store.insert("users", {"id": "u2", "name": "bob", "team": "t1"})
+    for name in ("db.json", "db.journal"):
+        assert _mode(old / name) == 0o600, name
+    store.compact()  # moves the journal aside, writes the snapshot through the temp file
+    assert sorted(p.name for p in old.iterdir()) == ["db.journal", "db.json"]
+    for name in ("db.json", "db.journal"):
+        assert _mode(old / name) == 0o600, name
+    store.close()
+
+
+def test_a_journal_moved_aside_stays_private(tmp_path, monkeypatch):
+    """The old journal lives only during a compaction: catch it there."""
+    import emulator.core.store as store_module
+
+    path = tmp_path / "db.json"
+    store = make_store(path)
+    store.open()
+    store.insert("users", {"id": "u1", "name": "alice", "team": "t1"})
+    seen = {}
+    real_write = store_module.write_atomically
+
+    def spy(target, payload):
+        old_journal = path.with_suffix(".journal.old")
+        seen["old journal"] = _mode(old_journal)
+        real_write(target, payload)
+
+    monkeypatch.setattr(store_module, "write_atomically", spy)
+    store.compact()
+    assert seen == {"old journal": 0o600}
+    store.close()
