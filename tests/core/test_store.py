@@ -300,3 +300,61 @@ def test_a_journal_moved_aside_stays_private(tmp_path, monkeypatch):
     store.compact()
     assert seen == {"old journal": 0o600}
     store.close()
+
+
+class Position:
+    """A stand-in id generator position, as the runtime's IdSource gives it."""
+
+    def __init__(self) -> None:
+        self.state = {"generation": 1, "counter": 0}
+        self.restored: list = []
+
+    def get(self) -> dict:
+        return dict(self.state)
+
+    def restore(self, state) -> None:
+        self.restored.append(state)
+
+
+def test_the_id_position_travels_in_the_snapshot_and_the_journal(tmp_path):
+    path = tmp_path / "db.json"
+    position = Position()
+    store = make_store(path)
+    store.track_ids(position.get, position.restore)
+    store.open()
+    assert json.loads(path.read_text())["_meta"]["1"]["ids"] == {"generation": 1, "counter": 0}
+    position.state["counter"] = 5
+    store.insert("users", {"id": "u1", "name": "alice", "team": "t1"})
+    store.insert("users", {"id": "u2", "name": "bob", "team": "t1"})  # position unchanged
+    lines = [json.loads(line) for line in path.with_suffix(".journal").read_text().splitlines()]
+    assert [line.get("ids") for line in lines] == [{"generation": 1, "counter": 5}, None]
+    # Read back without close(): the journal's last position wins.
+    again = make_store(path)
+    restarted = Position()
+    again.track_ids(restarted.get, restarted.restore)
+    again.read_files()
+    assert restarted.restored == [{"generation": 1, "counter": 5}]
+    store.close()
+
+
+def test_a_malformed_id_position_in_the_file_is_a_clear_error(tmp_path):
+    path = tmp_path / "db.json"
+    path.write_text('{"_meta": {"1": {"format": 1, "ids": {"generation": -1, "counter": 0}}}}')
+    with pytest.raises(StoreError, match=f"corrupt store file {path}: id state"):
+        make_store(path).open()
+
+
+def test_reset_and_load_restore_the_position_that_goes_with_the_data():
+    position = Position()
+    store = make_store()
+    store.track_ids(position.get, position.restore)
+    store.mark_baseline()
+    position.state["counter"] = 9
+    store.reset()
+    store.load({"users": []}, {"generation": 3, "counter": 4})
+    store.load({"users": []})
+    assert position.restored == [
+        {"generation": 1, "counter": 0},
+        {"generation": 3, "counter": 4},
+        None,
+    ]
