@@ -45,3 +45,42 @@ def test_seeded_timestamps_do_not_depend_on_the_wall_clock():
     rt_later = runtime_of(create_app("rocketchat", ephemeral_config()))
     rt_later.clock.advance(10**9)
     assert rt.store.dump() == rt_later.store.dump()
+
+
+def _made_at_run_time(product: str, seed: int) -> list[str]:
+    """Ids a login and three posts make through the API of a fresh app."""
+    app = create_app(product, ephemeral_config(seed=seed))
+    client = app.test_client()
+    if product == "mattermost":
+        login = client.post(
+            "/api/v4/users/login", json={"login_id": "alice", "password": "alice-password"}
+        )
+        headers = {"Authorization": f"Bearer {login.headers['Token']}"}
+        channel = client.get("/api/v4/users/me/channels", headers=headers).get_json()[0]["id"]
+        posts = [
+            client.post(
+                "/api/v4/posts", headers=headers, json={"channel_id": channel, "message": str(i)}
+            ).get_json()["id"]
+            for i in range(3)
+        ]
+        session = [s["id"] for s in runtime_of(app).store.all("sessions")]
+        return session + posts
+    login = client.post("/api/v1/login", json={"user": "alice", "password": "alice-password"})
+    data = login.get_json()["data"]
+    headers = {"X-User-Id": data["userId"], "X-Auth-Token": data["authToken"]}
+    return [
+        client.post(
+            "/api/v1/chat.postMessage",
+            headers=headers,
+            json={"channel": "#general", "text": str(i)},
+        ).get_json()["message"]["_id"]
+        for i in range(3)
+    ]
+
+
+@pytest.mark.parametrize("product", ["mattermost", "rocketchat"])
+def test_same_seed_and_operations_give_the_same_run_time_ids(product):
+    ids = _made_at_run_time(product, seed=7)
+    assert len(set(ids)) == len(ids) >= 3
+    assert _made_at_run_time(product, seed=7) == ids
+    assert not set(_made_at_run_time(product, seed=8)) & set(ids)

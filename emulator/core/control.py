@@ -9,6 +9,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from .. import __version__
 from .faults import FaultError
+from .ids import check_state
 from .latency import parse_duration_ms
 from .runtime import runtime
 from .store import StoreError
@@ -119,7 +120,9 @@ def reset() -> Response:
 @blueprint.get("/snapshot")
 def get_snapshot() -> Response:
     rt = runtime()
-    return jsonify({"product": rt.product.name, "tables": rt.store.dump()})
+    tables = rt.store.dump()
+    # Read after the dump: the position is past every id the tables hold.
+    return jsonify({"product": rt.product.name, "tables": tables, "ids": rt.ids.state()})
 
 
 @blueprint.put("/snapshot")
@@ -131,12 +134,18 @@ def put_snapshot() -> Response:
         for docs in tables.values()
     ):
         return _error(400, 'body must be {"tables": {"<table>": [document, ...]}}')
+    ids = body.get("ids")
+    if ids is not None:  # without it (a hand-made body) new ids come from a stream of their own
+        try:
+            ids = check_state(ids)
+        except ValueError as exc:
+            return _error(400, str(exc))
     rt = runtime()
     try:
         rt.store.validate_dump(tables)
     except StoreError as exc:
         return _error(400, str(exc))
-    rt.store.load(tables)
+    rt.store.load(tables, ids)
     return jsonify({"status": "ok"})
 
 

@@ -13,7 +13,7 @@ from .clock import Clock
 from .events import EventBus
 from .faults import FaultRules
 from .frame_faults import FrameFaults
-from .ids import IdSource
+from .ids import RUN_GENERATION, IdSource
 from .journal import Journal
 from .latency import Latency
 from .ratelimit import RateLimiter, RateLimitPolicy, parse_rate
@@ -107,6 +107,7 @@ class Runtime:
         self._flusher: threading.Thread | None = None
         self._stopping = threading.Event()
         product.define_tables(self.store)
+        self.store.track_ids(self.ids.state, self._restore_ids)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -132,6 +133,8 @@ class Runtime:
         with self.store.transaction():
             self.product.seed(self, workspace)
             self.product.apply_environment(self, seeding=True)
+        # Ids made at run time follow from the seed too, independent of what seeding consumed.
+        self.ids.restore({"generation": RUN_GENERATION, "counter": 0})
         self.store.mark_baseline()
         if self.store.open():
             # An existing data dir keeps its data; env-configured accounts and forced settings
@@ -140,7 +143,6 @@ class Runtime:
                 self.product.apply_environment(self, seeding=False)
         else:
             self.store.compact()
-        self._reseed_ids()
         if self.store.persistent:
             self._flusher = threading.Thread(
                 target=self._flush_loop, name=f"{self.product.name}-store-flush", daemon=True
@@ -173,7 +175,6 @@ class Runtime:
         """Back to the seeded workspace: data, ids, clock, faults, journal, latency, limiter and
         whatever registered a hook."""
         self.store.reset()
-        self._reseed_ids()
         self.clock.reset()
         self.faults.reset()
         self.journal.clear()
@@ -183,9 +184,13 @@ class Runtime:
         for hook in self._reset_hooks:
             hook()
 
-    def _reseed_ids(self) -> None:
-        # Ids made at run time follow from the seed too, independent of what seeding consumed.
-        self.ids = IdSource(self.config.seed * 7919 + 1)
+    def _restore_ids(self, state: dict[str, int] | None) -> None:
+        """Put the id generator where the loaded data left it; data that came without a
+        position (a hand-made snapshot, an older data dir) gets a stream of its own."""
+        if state is None:
+            self.ids.branch(self.store.fingerprint())
+        else:
+            self.ids.restore(state)
 
     # -- helpers ------------------------------------------------------------------------------
 

@@ -9,11 +9,16 @@ transaction is one line appended to the journal, so a write lands whole or not a
 Documents are copy-on-write: ``update`` replaces a document instead of mutating it, so snapshots,
 the seeded baseline and readers can share documents without copying them. Callers must treat the
 dicts the store returns as read-only.
+
+The id generator's position travels with the data (the snapshot's meta record, journal lines, the
+reset baseline), so ids made after a restart or a restore never repeat a stored one. The files
+hold session tokens: they are created readable by their owner only.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import itertools
 import json
 import os
@@ -21,9 +26,11 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from tinydb import Storage
+
+from .ids import check_state
 
 Doc = dict[str, Any]
 KeyFunc = Callable[[Doc], Any]
@@ -62,7 +69,8 @@ class AtomicJSONStorage(Storage):
         except OSError as exc:
             raise StoreError(f"cannot read store file {self.path}: {exc.strerror}") from None
         if not raw.strip():
-            return None
+            # Our writes replace the file whole: an empty one was damaged, not left fresh.
+            raise StoreError(f"corrupt store file {self.path}: empty")
         try:
             data = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
@@ -75,9 +83,21 @@ class AtomicJSONStorage(Storage):
         write_atomically(self.path, json.dumps(data, separators=(",", ":")).encode())
 
 
+def open_private(path: Path, append: bool = False) -> BinaryIO:
+    """Open ``path`` for writing, readable by its owner only (even if it already existed)."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
+    fd = os.open(path, flags, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    except OSError:
+        os.close(fd)
+        raise
+    return open(fd, "ab" if append else "wb")
+
+
 def write_atomically(path: Path, payload: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as fh:
+    with open_private(tmp) as fh:
         fh.write(payload)
         fh.flush()
         os.fsync(fh.fileno())
@@ -210,6 +230,10 @@ class Store:
         self._tx_depth = 0
         self._tx_ops: list[list] = []
         self._tx_undo: list[tuple[str, str, Doc | None]] = []
+        self._ids_state: Callable[[], dict[str, int]] | None = None
+        self._ids_restore: Callable[[dict[str, int] | None], None] | None = None
+        self._journaled_ids: dict[str, int] | None = None
+        self._baseline_ids: dict[str, int] | None = None
 
     # -- schema -------------------------------------------------------------------------------
 
@@ -226,6 +250,19 @@ class Store:
             {n: _key_func(s) for n, s in (unique or {}).items()},
             {n: _key_func(s) for n, s in (multi or {}).items()},
         )
+
+    def track_ids(
+        self,
+        state: Callable[[], dict[str, int]],
+        restore: Callable[[dict[str, int] | None], None],
+    ) -> None:
+        """Keep the id generator's position ``state()`` with the data; whenever data is loaded
+        (files, snapshot, reset) ``restore`` gets the position that came with it, or None when
+        the data came without one."""
+        self._ids_state, self._ids_restore = state, restore
+
+    def ids_state(self) -> dict[str, int] | None:
+        return self._ids_state() if self._ids_state is not None else None
 
     @property
     def persistent(self) -> bool:
@@ -296,8 +333,9 @@ class Store:
             self._apply_put(t, pk, doc)
         return doc
 
-    def put(self, table: str, doc: Doc) -> Doc:
-        """Insert or replace a whole document."""
+    def upsert(self, table: str, doc: Doc) -> Doc:
+        """Insert or replace a whole document: only where that is the rule (settings, statuses,
+        memberships rejoined in place...); creates use ``insert``, which never replaces."""
         t = self._tables[table]
         pk = doc[t.key]
         with self.transaction():
@@ -361,7 +399,12 @@ class Store:
         ops, self._tx_ops = self._tx_ops, []
         self._tx_undo.clear()
         if ops and self._journal is not None:
-            line = json.dumps({"ops": ops}, separators=(",", ":")).encode() + b"\n"
+            entry: dict[str, Any] = {"ops": ops}
+            # Read after the writes: the position is past every id they hold.
+            ids = self.ids_state()
+            if ids != self._journaled_ids:
+                entry["ids"] = self._journaled_ids = ids
+            line = json.dumps(entry, separators=(",", ":")).encode() + b"\n"
             self._journal.write(line)
             self._journal.flush()  # reaches the OS: survives the process being killed
             self._journal_records += 1
@@ -374,8 +417,21 @@ class Store:
         with self.lock:
             return {name: list(t.docs.values()) for name, t in self._tables.items()}
 
-    def load(self, tables: dict[str, list[Doc]]) -> None:
-        """Replace the whole state (unknown tables are ignored; missing ones become empty)."""
+    def fingerprint(self) -> bytes:
+        """A digest of every table's documents, in order."""
+        digest = hashlib.blake2b(digest_size=32)
+        with self.lock:
+            for name in sorted(self._tables):
+                digest.update(json.dumps(name).encode() + b"\0")
+                for doc in self._tables[name].docs.values():
+                    digest.update(json.dumps(doc, sort_keys=True).encode() + b"\0")
+        return digest.digest()
+
+    def load(self, tables: dict[str, list[Doc]], ids: dict[str, int] | None = None) -> None:
+        """Replace the whole state (unknown tables are ignored; missing ones become empty).
+
+        ``ids`` is the id generator's position that goes with ``tables``; None if unknown.
+        """
         with self.lock:
             for t in self._tables.values():
                 t.clear()
@@ -385,6 +441,8 @@ class Store:
                     continue
                 for doc in docs:
                     t.link(doc[t.key], doc)
+            if self._ids_restore is not None:
+                self._ids_restore(ids)
         if self._journal is not None:
             self.compact()
 
@@ -409,12 +467,14 @@ class Store:
 
     def mark_baseline(self) -> None:
         """Remember the current state as the one ``reset`` returns to."""
-        self._baseline = self.dump()
+        with self.lock:
+            self._baseline = self.dump()
+            self._baseline_ids = self.ids_state()
 
     def reset(self) -> None:
         if self._baseline is None:
             raise RuntimeError("reset() before mark_baseline()")
-        self.load(self._baseline)
+        self.load(self._baseline, self._baseline_ids)
 
     # -- persistence --------------------------------------------------------------------------
 
@@ -428,7 +488,7 @@ class Store:
         """Load snapshot and journal into memory (StoreError if unusable); no writes."""
         if self._path is None:
             return False
-        self._path.parent.mkdir(parents=True, exist_ok=True)
+        self._path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         data = AtomicJSONStorage(self._path).read()
         journals = [j for j in (self._old_journal_path, self._journal_path) if j.exists()]
         if data is None and not any(j.stat().st_size for j in journals):
@@ -446,22 +506,38 @@ class Store:
                         t.link(doc[t.key], doc)
             except (KeyError, TypeError, AttributeError):
                 raise StoreError(f"corrupt store file {self._path}: malformed document") from None
+            ids = self._read_meta_ids(data or {})
             for journal in journals:
-                self._replay(journal)
+                ids = self._replay(journal, ids)
+            if self._ids_restore is not None:
+                self._ids_restore(ids)
         return found
 
-    def _replay(self, journal: Path) -> bool:
+    def _read_meta_ids(self, data: dict) -> dict[str, int] | None:
+        meta = data.get(META_TABLE, {}).get("1")
+        ids = meta.get("ids") if isinstance(meta, dict) else None
+        if ids is None:
+            return None  # written before positions were kept: the caller starts a new stream
+        try:
+            return check_state(ids)
+        except ValueError as exc:
+            raise StoreError(f"corrupt store file {self._path}: {exc}") from None
+
+    def _replay(self, journal: Path, ids: dict[str, int] | None) -> dict[str, int] | None:
+        """Apply a journal's transactions; returns the id position of the last one that has it."""
         try:
             lines = journal.read_bytes().split(b"\n")
         except FileNotFoundError:
-            return False
+            return ids
         except OSError as exc:
             raise StoreError(f"cannot read store journal {journal}: {exc.strerror}") from None
         for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue
             try:
-                ops = json.loads(line)["ops"]
+                entry = json.loads(line)
+                ops = entry["ops"]
+                line_ids = check_state(entry["ids"]) if "ids" in entry else None
             except (ValueError, KeyError, TypeError):
                 if number == len(lines):
                     break  # a write cut short by a crash: that transaction never landed
@@ -477,7 +553,9 @@ class Store:
                         t.unlink(op[2])
             except (KeyError, TypeError, IndexError, AttributeError):
                 raise StoreError(f"corrupt store journal {journal}: line {number}") from None
-        return True
+            if line_ids is not None:
+                ids = line_ids
+        return ids
 
     def compact(self) -> None:
         """Write a fresh snapshot and start an empty journal.
@@ -489,16 +567,17 @@ class Store:
         with self._compact_lock:
             with self.lock:
                 tables = {name: list(t.docs.values()) for name, t in self._tables.items()}
+                ids = self._journaled_ids = self.ids_state()
                 if self._journal is not None:
                     self._journal.close()
                 if self._journal_path.exists():
                     # Until the new snapshot is in place, the old journal still holds these writes.
                     os.replace(self._journal_path, self._old_journal_path)
-                self._journal = open(self._journal_path, "ab")  # noqa: SIM115 - lives until close()
+                self._journal = open_private(self._journal_path, append=True)
                 self._journal_records = 0
                 self._unsynced = False
             # Serialising outside the store lock is safe: documents are never mutated in place.
-            AtomicJSONStorage(self._path).write(_tinydb_layout(tables, self._tables))
+            AtomicJSONStorage(self._path).write(_tinydb_layout(tables, self._tables, ids))
             with contextlib.suppress(FileNotFoundError):
                 os.remove(self._old_journal_path)
 
@@ -523,10 +602,13 @@ class Store:
             self._journal = None
 
 
-def _tinydb_layout(tables: dict[str, list[Doc]], schema: dict[str, _Table]) -> dict:
-    layout: dict[str, dict[str, Doc]] = {
-        META_TABLE: {"1": {"format": FORMAT_VERSION, "keys": {n: t.key for n, t in schema.items()}}}
-    }
+def _tinydb_layout(
+    tables: dict[str, list[Doc]], schema: dict[str, _Table], ids: dict[str, int] | None
+) -> dict:
+    meta: Doc = {"format": FORMAT_VERSION, "keys": {n: t.key for n, t in schema.items()}}
+    if ids is not None:
+        meta["ids"] = ids
+    layout: dict[str, dict[str, Doc]] = {META_TABLE: {"1": meta}}
     for name, docs in tables.items():
         layout[name] = {str(i): doc for i, doc in enumerate(docs, 1)}
     return layout

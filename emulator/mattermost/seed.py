@@ -12,7 +12,7 @@ SEED_START_MS = SEED_EPOCH_MS - HISTORY_SPAN_MS - 3600_000
 
 
 def seed(rt: Runtime, ws: Workspace) -> None:
-    rt.store.put("config", {"id": "config", "settings": settings.default_config()})
+    rt.store.insert("config", {"id": "config", "settings": settings.default_config()})
 
     at = SEED_START_MS
     users = {}
@@ -133,7 +133,7 @@ def apply_environment(rt: Runtime, seeding: bool) -> None:
     stored = rt.store.get("config", "config")
     config = {section: dict(values) for section, values in stored["settings"].items()}
     settings.apply_env_overrides(config, rt.config.environ)
-    rt.store.put("config", {"id": "config", "settings": config})
+    rt.store.update("config", "config", {"settings": config})
 
     env = rt.config.environ
     username, password = env.get("MM_ADMIN_USERNAME"), env.get("MM_ADMIN_PASSWORD")

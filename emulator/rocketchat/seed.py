@@ -15,7 +15,7 @@ def _defaults(rt: Runtime) -> None:
     for setting_id, value, setting_type, public in settings.SETTINGS:
         if setting_id in initial:
             value = settings.convert(initial[setting_id], setting_type, value)
-        rt.store.put(
+        rt.store.insert(
             "settings",
             {
                 "_id": setting_id,
@@ -27,11 +27,11 @@ def _defaults(rt: Runtime) -> None:
             },
         )
     for permission, roles in settings.PERMISSIONS.items():
-        rt.store.put(
+        rt.store.insert(
             "permissions", {"_id": permission, "roles": list(roles), "_updatedAt": SEED_START_MS}
         )
     for role, (scope, description) in settings.ROLES.items():
-        rt.store.put(
+        rt.store.insert(
             "roles",
             {
                 "_id": role,
@@ -175,7 +175,7 @@ def apply_environment(rt: Runtime, seeding: bool) -> None:
     for setting_id, raw in settings.env_overrides(rt.config.environ).items():
         doc = rt.store.get("settings", setting_id)
         if doc is None:
-            rt.store.put(
+            rt.store.insert(
                 "settings",
                 {
                     "_id": setting_id,

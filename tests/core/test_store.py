@@ -1,4 +1,6 @@
 import json
+import os
+import stat
 import subprocess
 import sys
 import textwrap
@@ -216,3 +218,143 @@ def test_updates_keep_a_documents_place_in_its_buckets():
     store.update("posts", "p0", {"channel": "d"})  # a changed key moves it, as it must
     assert [p["id"] for p in store.find("posts", "channel", "c")] == ["p1", "p2"]
     assert [p["id"] for p in store.find("posts", "channel", "d")] == ["p0"]
+
+
+def test_insert_never_replaces_and_upsert_is_explicit():
+    store = make_store()
+    first = store.insert("users", {"id": "u1", "name": "alice", "team": "t1"})
+    with pytest.raises(DuplicateKey):
+        store.insert("users", {"id": "u1", "name": "other", "team": "t2"})
+    assert store.get("users", "u1") is first
+    assert [u["id"] for u in store.find("users", "team", "t1")] == ["u1"]
+    assert not hasattr(store, "put")  # the old name replaced silently: no create can reach it
+    store.upsert("users", {"id": "u1", "name": "alicia", "team": "t1"})
+    assert store.get("users", "u1")["name"] == "alicia"
+
+
+@pytest.mark.parametrize("content", [b"", b" \n\t\n"])
+def test_an_empty_store_file_is_a_clear_error_not_a_fresh_start(tmp_path, content):
+    path = tmp_path / "db.json"
+    path.write_bytes(content)
+    with pytest.raises(StoreError, match=f"corrupt store file {path}: empty"):
+        make_store(path).open()
+    assert path.read_bytes() == content  # left as found, for whoever looks into it
+
+
+def test_an_absent_store_file_is_a_fresh_store(tmp_path):
+    store = make_store(tmp_path / "db.json")
+    assert store.open() is False
+    store.close()
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_files_are_created_private_and_old_ones_made_private(tmp_path):
+    data_dir = tmp_path / "fresh" / "data"
+    path = data_dir / "db.json"
+    store = make_store(path)
+    store.open()
+    store.insert("users", {"id": "u1", "name": "alice", "team": "t1"})
+    assert _mode(data_dir) == 0o700
+    assert _mode(path) == 0o600
+    assert _mode(path.with_suffix(".journal")) == 0o600
+    store.close()
+    # Files an older version left readable by all, and a temp file a crash left behind.
+    old = tmp_path / "old"
+    old.mkdir()
+    for name in ("db.json", "db.journal", ".db.json.tmp"):
+        (old / name).write_bytes(b"")
+        os.chmod(old / name, 0o644)
+    (old / "db.json").write_text('{"users": {"1": {"id": "u1", "name": "a", "team": "t"}}}')
+    store = make_store(old / "db.json")
+    store.open()
+    store.insert("users", {"id": "u2", "name": "bob", "team": "t1"})
+    for name in ("db.json", "db.journal"):
+        assert _mode(old / name) == 0o600, name
+    store.compact()  # moves the journal aside, writes the snapshot through the temp file
+    assert sorted(p.name for p in old.iterdir()) == ["db.journal", "db.json"]
+    for name in ("db.json", "db.journal"):
+        assert _mode(old / name) == 0o600, name
+    store.close()
+
+
+def test_a_journal_moved_aside_stays_private(tmp_path, monkeypatch):
+    """The old journal lives only during a compaction: catch it there."""
+    import emulator.core.store as store_module
+
+    path = tmp_path / "db.json"
+    store = make_store(path)
+    store.open()
+    store.insert("users", {"id": "u1", "name": "alice", "team": "t1"})
+    seen = {}
+    real_write = store_module.write_atomically
+
+    def spy(target, payload):
+        old_journal = path.with_suffix(".journal.old")
+        seen["old journal"] = _mode(old_journal)
+        real_write(target, payload)
+
+    monkeypatch.setattr(store_module, "write_atomically", spy)
+    store.compact()
+    assert seen == {"old journal": 0o600}
+    store.close()
+
+
+class Position:
+    """A stand-in id generator position, as the runtime's IdSource gives it."""
+
+    def __init__(self) -> None:
+        self.state = {"generation": 1, "counter": 0}
+        self.restored: list = []
+
+    def get(self) -> dict:
+        return dict(self.state)
+
+    def restore(self, state) -> None:
+        self.restored.append(state)
+
+
+def test_the_id_position_travels_in_the_snapshot_and_the_journal(tmp_path):
+    path = tmp_path / "db.json"
+    position = Position()
+    store = make_store(path)
+    store.track_ids(position.get, position.restore)
+    store.open()
+    assert json.loads(path.read_text())["_meta"]["1"]["ids"] == {"generation": 1, "counter": 0}
+    position.state["counter"] = 5
+    store.insert("users", {"id": "u1", "name": "alice", "team": "t1"})
+    store.insert("users", {"id": "u2", "name": "bob", "team": "t1"})  # position unchanged
+    lines = [json.loads(line) for line in path.with_suffix(".journal").read_text().splitlines()]
+    assert [line.get("ids") for line in lines] == [{"generation": 1, "counter": 5}, None]
+    # Read back without close(): the journal's last position wins.
+    again = make_store(path)
+    restarted = Position()
+    again.track_ids(restarted.get, restarted.restore)
+    again.read_files()
+    assert restarted.restored == [{"generation": 1, "counter": 5}]
+    store.close()
+
+
+def test_a_malformed_id_position_in_the_file_is_a_clear_error(tmp_path):
+    path = tmp_path / "db.json"
+    path.write_text('{"_meta": {"1": {"format": 1, "ids": {"generation": -1, "counter": 0}}}}')
+    with pytest.raises(StoreError, match=f"corrupt store file {path}: id state"):
+        make_store(path).open()
+
+
+def test_reset_and_load_restore_the_position_that_goes_with_the_data():
+    position = Position()
+    store = make_store()
+    store.track_ids(position.get, position.restore)
+    store.mark_baseline()
+    position.state["counter"] = 9
+    store.reset()
+    store.load({"users": []}, {"generation": 3, "counter": 4})
+    store.load({"users": []})
+    assert position.restored == [
+        {"generation": 1, "counter": 0},
+        {"generation": 3, "counter": 4},
+        None,
+    ]

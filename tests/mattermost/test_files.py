@@ -31,7 +31,7 @@ def set_file_setting(server, **values):
     config = rt.store.get("config", "config")
     settings = {k: dict(v) for k, v in config["settings"].items()}
     settings["FileSettings"].update(values)
-    rt.store.put("config", {"id": "config", "settings": settings})
+    rt.store.upsert("config", {"id": "config", "settings": settings})
 
 
 def test_upload_attach_download(mm_server):

@@ -45,7 +45,7 @@ def set_service(server, **values):
     config = rt.store.get("config", "config")
     settings = {k: dict(v) for k, v in config["settings"].items()}
     settings["ServiceSettings"].update(values)
-    rt.store.put("config", {"id": "config", "settings": settings})
+    rt.store.upsert("config", {"id": "config", "settings": settings})
 
 
 def test_incoming_crud(mm_server):

@@ -60,9 +60,6 @@ def add_channel_member(
     rt: Runtime, channel: Doc, user_id: str, admin: bool = False, at: int | None = None
 ) -> Doc:
     key = member_id(channel["id"], user_id)
-    existing = rt.store.get("channel_members", key)
-    if existing is not None:
-        return existing
     member = {
         "id": key,
         "channel_id": channel["id"],
@@ -81,8 +78,11 @@ def add_channel_member(
         "scheme_admin": admin,
         "explicit_roles": "",
     }
-    rt.store.put("channel_members", member)
-    return member
+    with rt.store.transaction():  # holds the store lock: check and insert are one step
+        existing = rt.store.get("channel_members", key)
+        if existing is not None:
+            return existing
+        return rt.store.insert("channel_members", member)
 
 
 def create_direct_channel(rt: Runtime, user_a: str, user_b: str, at: int | None = None) -> Doc:

@@ -75,7 +75,7 @@ def create_emoji(rt: Runtime, *, creator_id: str, name: str, image: bytes, kind:
 def _store_emoji(rt: Runtime, emoji: Doc, image: bytes, kind: str) -> None:
     with rt.store.transaction():
         rt.store.insert("emoji", emoji)
-        rt.store.put(
+        rt.store.insert(
             "emoji_images",
             {"id": emoji["id"], "type": kind, "data": base64.b64encode(image).decode()},
         )

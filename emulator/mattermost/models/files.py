@@ -50,7 +50,7 @@ def upload_file(
         size = _image_size(data) if mime_type.startswith("image/") else None
         if size is not None:
             info = rt.store.update("files", info["id"], {"width": size[0], "height": size[1]})
-        rt.store.put("file_blobs", {"id": info["id"], "data": base64.b64encode(data).decode()})
+        rt.store.insert("file_blobs", {"id": info["id"], "data": base64.b64encode(data).decode()})
     return info
 
 

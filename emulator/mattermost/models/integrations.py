@@ -24,15 +24,21 @@ def _check_hook_texts(hook: Doc) -> None:
         raise errors.AppError(400, errors.HOOK_DESCRIPTION_INVALID)
 
 
+def _save(rt: Runtime, table: str, doc: Doc, new: bool) -> Doc:
+    """A create never replaces a stored document; an edit replaces the one it read."""
+    if new:
+        return rt.store.insert(table, doc)
+    return rt.store.update(table, doc["id"], doc)
+
+
 def save_incoming_webhook(rt: Runtime, hook: Doc) -> Doc:
     """Create (no ``id``) or replace an incoming webhook; ``hook`` has every wire field."""
     now = rt.clock.now_ms()
     _check_hook_texts(hook)
-    if not hook.get("id"):
+    new = not hook.get("id")
+    if new:
         hook = {**hook, "id": rt.ids.mattermost_id(), "create_at": now, "delete_at": 0}
-    hook = {**hook, "update_at": now}
-    rt.store.put("incoming_webhooks", hook)
-    return hook
+    return _save(rt, "incoming_webhooks", {**hook, "update_at": now}, new)
 
 
 def validate_outgoing_webhook(rt: Runtime, hook: Doc) -> None:
@@ -72,7 +78,8 @@ def validate_outgoing_webhook(rt: Runtime, hook: Doc) -> None:
 def save_outgoing_webhook(rt: Runtime, hook: Doc) -> Doc:
     validate_outgoing_webhook(rt, hook)
     now = rt.clock.now_ms()
-    if not hook.get("id"):
+    new = not hook.get("id")
+    if new:
         hook = {
             **hook,
             "id": rt.ids.mattermost_id(),
@@ -80,9 +87,7 @@ def save_outgoing_webhook(rt: Runtime, hook: Doc) -> Doc:
             "create_at": now,
             "delete_at": 0,
         }
-    hook = {**hook, "update_at": now}
-    rt.store.put("outgoing_webhooks", hook)
-    return hook
+    return _save(rt, "outgoing_webhooks", {**hook, "update_at": now}, new)
 
 
 def regen_outgoing_token(rt: Runtime, hook: Doc) -> Doc:
@@ -112,7 +117,8 @@ def save_command(rt: Runtime, command: Doc) -> Doc:
     command = {**command, "trigger": command["trigger"].lower()}
     validate_command(rt, command)
     now = rt.clock.now_ms()
-    if not command.get("id"):
+    new = not command.get("id")
+    if new:
         command = {
             **command,
             "id": rt.ids.mattermost_id(),
@@ -120,6 +126,4 @@ def save_command(rt: Runtime, command: Doc) -> Doc:
             "create_at": now,
             "delete_at": 0,
         }
-    command = {**command, "update_at": now}
-    rt.store.put("commands", command)
-    return command
+    return _save(rt, "commands", {**command, "update_at": now}, new)

@@ -120,8 +120,11 @@ def add_reaction(
         "remote_id": "",
         "channel_id": post["channel_id"],
     }
-    with rt.store.transaction():
-        rt.store.put("reactions", reaction)
+    with rt.store.transaction():  # holds the store lock: check and insert are one step
+        existing = rt.store.get("reactions", reaction["id"])
+        if existing is not None:
+            return existing  # saving a reaction twice changes nothing and tells no one
+        rt.store.insert("reactions", reaction)
         rt.store.update("posts", post["id"], {"has_reactions": True, "update_at": now})
     publish_reaction(rt, "reaction_added", reaction)
     return reaction
@@ -217,7 +220,7 @@ def set_thread_following(
     if viewed_at is not None:
         doc["last_viewed"] = viewed_at
         doc["unread_mentions"] = 0
-    rt.store.put("thread_memberships", doc)
+    rt.store.upsert("thread_memberships", doc)
     if rt.events.active:
         channel = rt.store.get("channels", root["channel_id"])
         rt.events.publish(
@@ -258,7 +261,7 @@ def follow_thread_on_reply(rt: Runtime, reply: Doc, mentioned: list[str]) -> Non
             doc["last_viewed"] = reply["create_at"]
         elif user_id in mentioned:
             doc["unread_mentions"] += 1
-        rt.store.put("thread_memberships", doc)
+        rt.store.upsert("thread_memberships", doc)
 
 
 def post_metadata(rt: Runtime, post: Doc) -> Doc:
@@ -413,7 +416,7 @@ def mark_thread_read(rt: Runtime, root: Doc, user_id: str, at: int) -> Doc:
         "last_updated": rt.clock.now_ms(),
         "unread_mentions": 0,
     }
-    rt.store.put("thread_memberships", doc)
+    rt.store.upsert("thread_memberships", doc)
     if rt.events.active:
         channel = rt.store.get("channels", root["channel_id"])
         unread = sum(

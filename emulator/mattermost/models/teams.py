@@ -66,9 +66,6 @@ def add_team_member(
 ) -> Doc:
     """Join a team and, as the real server does, its default channels."""
     key = member_id(team["id"], user_id)
-    existing = rt.store.get("team_members", key)
-    if existing is not None and existing["delete_at"] == 0:
-        return existing
     member = {
         "id": key,
         "team_id": team["id"],
@@ -80,8 +77,11 @@ def add_team_member(
         "scheme_admin": admin,
         "explicit_roles": "",
     }
-    with rt.store.transaction():
-        rt.store.put("team_members", member)
+    with rt.store.transaction():  # holds the store lock: check and write are one step
+        existing = rt.store.get("team_members", key)
+        if existing is not None and existing["delete_at"] == 0:
+            return existing
+        rt.store.upsert("team_members", member)  # one who left rejoins in place
         for default in ("town-square", "off-topic"):
             channel = rt.store.find_one("channels", "team_name", (team["id"], default))
             if channel is not None:
@@ -149,7 +149,7 @@ def set_team_icon(rt: Runtime, team_id: str, data_b64: str | None, content_type:
         if data_b64 is None:
             rt.store.delete("team_icons", team_id)
         else:
-            rt.store.put(
+            rt.store.upsert(
                 "team_icons", {"team_id": team_id, "data": data_b64, "content_type": content_type}
             )
         return update_team(rt, team_id, {"last_team_icon_update": now if data_b64 else 0})

@@ -54,7 +54,7 @@ def create_user(
         "password": _password_hash(rt, password, salt) if password else "",
     }
     rt.store.insert("users", user)
-    rt.store.put("statuses", offline_status(user["id"]))
+    rt.store.insert("statuses", offline_status(user["id"]))
     if rt.events.active:
         rt.events.publish(
             "new_user",
@@ -196,7 +196,7 @@ def set_status(
         "last_activity_at": rt.clock.now_ms(),
         "dnd_end_time": dnd_end_time if status == "dnd" else 0,
     }
-    rt.store.put("statuses", doc)
+    rt.store.upsert("statuses", doc)
     if rt.events.active:
         rt.events.publish(
             "status_change",
@@ -216,7 +216,7 @@ def set_status(
 def set_profile_image(rt: Runtime, user_id: str, data_b64: str, content_type: str) -> Doc:
     now = rt.clock.now_ms()
     with rt.store.transaction():
-        rt.store.put(
+        rt.store.upsert(
             "profile_images",
             {"user_id": user_id, "data": data_b64, "content_type": content_type, "at": now},
         )
@@ -239,7 +239,7 @@ def preference_id(user_id: str, category: str, name: str) -> str:
 def save_preferences(rt: Runtime, user_id: str, preferences: list[Doc]) -> None:
     with rt.store.transaction():
         for pref in preferences:
-            rt.store.put(
+            rt.store.upsert(
                 "preferences",
                 {
                     "id": preference_id(user_id, pref["category"], pref["name"]),

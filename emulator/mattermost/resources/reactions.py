@@ -57,9 +57,6 @@ def save_reaction() -> Response:
         raise errors.AppError(403, errors.REACTION_ARCHIVED)
     if not _valid_emoji_name(emoji_name):
         raise errors.bad_request(errors.REACTION_EMOJI_NAME_INVALID)
-    existing = rt.store.get("reactions", f"{post_id}:{user_id}:{emoji_name}")
-    if existing is not None:
-        return jsonify(wire.reaction(existing))
     return jsonify(wire.reaction(models.add_reaction(rt, post, user_id, emoji_name)))
 
 

@@ -182,7 +182,7 @@ def add_member(
 
 
 def _trash(rt: Runtime, collection: str, doc: Doc) -> None:
-    rt.store.put("trash", {**doc, "__collection__": collection, "_deletedAt": rt.clock.now_ms()})
+    rt.store.upsert("trash", {**doc, "__collection__": collection, "_deletedAt": rt.clock.now_ms()})
 
 
 def remove_member(rt: Runtime, room: Doc, user: Doc, actor: Doc | None = None) -> None:

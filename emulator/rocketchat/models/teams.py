@@ -118,7 +118,7 @@ def delete_team(rt: Runtime, team: Doc, rooms_to_remove: list[str]) -> None:
                 rooms.delete_room(rt, room)
             else:  # ``$unset: {teamId}``
                 rest = {k: v for k, v in room.items() if k != "teamId"}
-                rt.store.put("rooms", {**rest, "_updatedAt": rt.clock.now_ms()})
+                rt.store.upsert("rooms", {**rest, "_updatedAt": rt.clock.now_ms()})
         main = rt.store.get("rooms", team["roomId"])
         if main is not None:
             rooms.delete_room(rt, main)

@@ -38,7 +38,7 @@ def store_upload(
     }
     with rt.store.transaction():
         rt.store.insert("uploads", doc)
-        rt.store.put("upload_blobs", {"_id": upload_id, "data": base64.b64encode(data).decode()})
+        rt.store.insert("upload_blobs", {"_id": upload_id, "data": base64.b64encode(data).decode()})
     return doc
 
 

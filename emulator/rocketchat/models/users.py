@@ -263,7 +263,7 @@ def set_avatar(rt: Runtime, user: Doc, origin: str, data: bytes | None, content_
     etag = rt.ids.meteor_id()
     with rt.store.transaction():
         if data is not None:
-            rt.store.put(
+            rt.store.upsert(
                 "avatars",
                 {
                     "_id": user["_id"],
@@ -279,7 +279,7 @@ def reset_avatar(rt: Runtime, user: Doc) -> Doc:
     with rt.store.transaction():
         rt.store.delete("avatars", user["_id"])
         changes = {k: v for k, v in user.items() if k not in ("avatarOrigin", "avatarETag")}
-        rt.store.put("users", {**changes, "_updatedAt": rt.clock.now_ms()})
+        rt.store.upsert("users", {**changes, "_updatedAt": rt.clock.now_ms()})
     return rt.store.get("users", user["_id"])
 
 

@@ -201,7 +201,7 @@ def delete() -> Response:
     with rt.store.transaction():
         rt.store.delete("custom_emoji", emoji_id)
         trashed = {k: v for k, v in doc.items() if k not in ("data", "contentType")}
-        rt.store.put("custom_emoji_trash", {**trashed, "_deletedAt": now, "_updatedAt": now})
+        rt.store.upsert("custom_emoji_trash", {**trashed, "_deletedAt": now, "_updatedAt": now})
     return jsonify({"success": True})
 
 
