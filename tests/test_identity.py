@@ -79,7 +79,7 @@ def test_mattermost_pats_are_nobody_when_access_tokens_are_switched_off(mm):
     rt = runtime_of(mm.application)
     config = rt.store.get("config", "config")
     config["settings"]["ServiceSettings"]["EnableUserAccessTokens"] = False
-    rt.store.put("config", config)
+    rt.store.upsert("config", config)
     assert mm_me(mm, pat).status_code == 401
     assert journaled_user(mm, "/api/v4/users/me") is None
     assert not fault_fires_for(mm, "admin", lambda: mm_me(mm, pat))

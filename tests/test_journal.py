@@ -309,7 +309,7 @@ def test_mattermost_personal_access_token_and_mfa(mm_app):
     rt = runtime_of(mm_app)
     config = rt.store.get("config", "config")
     config["settings"]["ServiceSettings"]["EnableUserAccessTokens"] = True
-    rt.store.put("config", config)
+    rt.store.upsert("config", config)
     client = mm_app.test_client()
     login = client.post(
         "/api/v4/users/login", json={"login_id": "admin", "password": "admin-password"}
