@@ -10,6 +10,7 @@ from emulator.app import create_app, runtime_of
 from emulator.config import ephemeral_config
 from emulator.core.passwords import sha256_hex
 from emulator.mattermost import models as mm_models
+from tests.mattermost.clients import set_config
 
 MM_PAT_ON = {"MM_SERVICESETTINGS_ENABLEUSERACCESSTOKENS": "true"}
 
@@ -76,10 +77,7 @@ def test_mattermost_pat_names_its_owner_until_disabled(mm):
 
 def test_mattermost_pats_are_nobody_when_access_tokens_are_switched_off(mm):
     pat, _, _ = mm_personal_token(mm)
-    rt = runtime_of(mm.application)
-    config = rt.store.get("config", "config")
-    config["settings"]["ServiceSettings"]["EnableUserAccessTokens"] = False
-    rt.store.upsert("config", config)
+    set_config(mm.application, "ServiceSettings", "EnableUserAccessTokens", False)
     assert mm_me(mm, pat).status_code == 401
     assert journaled_user(mm, "/api/v4/users/me") is None
     assert not fault_fires_for(mm, "admin", lambda: mm_me(mm, pat))

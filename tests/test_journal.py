@@ -16,6 +16,7 @@ from emulator.control import Control, ControlError
 from emulator.core.journal import Journal
 from emulator.core.passwords import sha256_hex
 from emulator.core.redaction import redact_text
+from tests.mattermost.clients import set_config
 
 ENTRY_KEYS = {
     "id",
@@ -306,10 +307,7 @@ def test_mattermost_v1_login(mm_app):
 
 
 def test_mattermost_personal_access_token_and_mfa(mm_app):
-    rt = runtime_of(mm_app)
-    config = rt.store.get("config", "config")
-    config["settings"]["ServiceSettings"]["EnableUserAccessTokens"] = True
-    rt.store.upsert("config", config)
+    set_config(mm_app, "ServiceSettings", "EnableUserAccessTokens", True)
     client = mm_app.test_client()
     login = client.post(
         "/api/v4/users/login", json={"login_id": "admin", "password": "admin-password"}

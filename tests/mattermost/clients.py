@@ -50,7 +50,8 @@ def raw(server, d: Driver | None = None) -> Raw:
 
 
 def set_config(server, section: str, name: str, value: Any) -> None:
-    store = runtime_of(server.app).store
+    """Change one setting of a server (or a bare Flask app) without touching stored documents."""
+    store = runtime_of(getattr(server, "app", server)).store
     settings = {k: dict(v) for k, v in store.get("config", "config")["settings"].items()}
     settings.setdefault(section, {})[name] = value
     store.update("config", "config", {"settings": settings})
