@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 
@@ -29,48 +30,41 @@ if TYPE_CHECKING:
 EXTENSION_KEY = "chat_emulator"
 
 
-class Product(Protocol):
-    """What a product package gives the core (see ``emulator/<product>/__init__.py``)."""
+@dataclass(frozen=True)
+class Product:
+    """What a product package gives the core, as data (``emulator/<product>/__init__.py``).
+
+    Every field but ``name`` and ``rate_limit`` is a function of the product's own modules.
+    """
 
     name: str
-
-    def define_tables(self, store: Store) -> None: ...
-    def seed(self, runtime: Runtime, workspace: Workspace) -> None: ...
-    def apply_environment(self, runtime: Runtime, seeding: bool) -> None: ...
-    def register(self, app: Flask) -> None: ...
-    def error_response(self, status: int, message: str) -> Response: ...
+    define_tables: Callable[[Store], None]
+    seed: Callable[[Runtime, Workspace], None]
+    #: Image-style environment (``ADMIN_*``, ``MM_*``...): at seeding, then on every start.
+    apply_environment: Callable[[Runtime, bool], None]
+    #: Routes, hooks and realtime endpoints on the product's Flask app.
+    register: Callable[[Flask], None]
+    #: The product's own error body for an HTTP status (unknown routes, fault errors).
+    error_response: Callable[[int, str], Response]
 
     # -- what the control plane needs to know (fault matching, journal, limiter) --
     rate_limit: RateLimitPolicy
-
-    def identify_user(self, runtime: Runtime, environ: dict[str, Any]) -> tuple[str, str] | None:
-        """``(user id, username)`` of the request's credentials, if valid."""
-        ...
-
-    def identify_channel(
-        self, runtime: Runtime, environ: dict[str, Any], body: bytes | None
-    ) -> tuple[str, str] | None:
-        """``(channel id, name)`` the request is about, from its path, query or body."""
-        ...
-
-    def frame_subject(
-        self, runtime: Runtime, direction: str, frame: dict[str, Any]
-    ) -> tuple[str | None, tuple[str, str] | None]:
-        """A realtime frame's event name and ``(channel id, name)``, for realtime faults."""
-        ...
-
-    def posts_since(self, runtime: Runtime, channel: str, since_ms: int) -> list[dict] | None:
-        """Posts (wire shape, oldest first) of a channel given by id or name; None if unknown."""
-        ...
+    #: ``(user id, username)`` of the request's credentials, if the API would accept them.
+    identify_user: Callable[[Runtime, dict[str, Any]], tuple[str, str] | None]
+    #: ``(channel id, name)`` the request is about, from its path, query or body.
+    identify_channel: Callable[[Runtime, dict[str, Any], bytes | None], tuple[str, str] | None]
+    #: A realtime frame's event name and ``(channel id, name)``, for realtime faults.
+    frame_subject: Callable[
+        [Runtime, str, dict[str, Any]], tuple[str | None, tuple[str, str] | None]
+    ]
+    #: Posts (wire shape, oldest first) of a channel given by id or name; None if unknown.
+    posts_since: Callable[[Runtime, str, int], list[dict] | None]
 
     # -- what the dashboard needs --
-    def workspace_overview(self, runtime: Runtime) -> dict[str, Any]: ...
-    def post_as(
-        self, runtime: Runtime, username: str, channel_id: str, text: str
-    ) -> dict | None: ...
-    def dashboard_event(self, runtime: Runtime, event: str, payload: dict) -> dict | None:
-        """A realtime event as ``{"type": "post", "channel_id", "id", "user", "text", "at"}``."""
-        ...
+    workspace_overview: Callable[[Runtime], dict[str, Any]]
+    post_as: Callable[[Runtime, str, str, str], dict | None]
+    #: A realtime event as ``{"type": "post", "channel_id", "id", "user", "text", "at"}``.
+    dashboard_event: Callable[[Runtime, str, dict], dict | None]
 
 
 class Runtime:
