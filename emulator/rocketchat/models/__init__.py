@@ -15,6 +15,9 @@ from .common import (  # noqa: F401 - the package's API
 from .integrations import (  # noqa: F401 - the package's API
     create_integration,
 )
+from .message_store import (  # noqa: F401 - the package's API
+    send_message,
+)
 from .messages import (  # noqa: F401 - the package's API
     SendRefused,
     check_sendable,
@@ -27,7 +30,6 @@ from .messages import (  # noqa: F401 - the package's API
     post_message,
     react,
     read_room,
-    send_message,
     set_message_fields,
 )
 from .rooms import (  # noqa: F401 - the package's API

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...core.runtime import Runtime
 from . import rooms
 from .common import Doc, _now, has_permission, setting
+from .message_store import send_message
 
 READ_ONLY = "You can't send messages because the room is readonly."
 
@@ -52,58 +53,6 @@ def check_sendable(rt: Runtime, room: Doc | None, user: Doc, text: str) -> Doc:
 
 
 # -- messages ---------------------------------------------------------------------------------
-
-
-def send_message(
-    rt: Runtime,
-    *,
-    room: Doc,
-    user: Doc,
-    text: str,
-    tmid: str | None = None,
-    message_id: str | None = None,
-    extra: Doc | None = None,
-    at: int | None = None,
-) -> Doc:
-    now = _now(rt, at)
-    message: Doc = {
-        "_id": message_id or rt.ids.meteor_id(),
-        "rid": room["_id"],
-        "msg": text,
-        "ts": now,
-        "u": {"_id": user["_id"], "username": user["username"], "name": user.get("name")},
-        "_updatedAt": now,
-        "urls": [],
-        "mentions": [],
-        "channels": [],
-    }
-    if tmid:
-        message["tmid"] = tmid
-    message.update(extra or {})
-    with rt.store.transaction():
-        rt.store.insert("messages", message)
-        if tmid:
-            parent = rt.store.get("messages", tmid)
-            replies = list(dict.fromkeys([*parent.get("replies", []), user["_id"]]))
-            rt.store.update(
-                "messages",
-                tmid,
-                {
-                    "tcount": parent.get("tcount", 0) + 1,
-                    "replies": replies,
-                    "tlm": now,
-                    "_updatedAt": now,
-                },
-            )
-        fresh = rt.store.get("rooms", room["_id"])
-        rt.store.update(
-            "rooms",
-            room["_id"],
-            {"msgs": fresh["msgs"] + 1, "lm": now, "lastMessage": message, "_updatedAt": now},
-        )
-    if rt.events.active:
-        rt.events.publish("stream-room-messages", {"eventName": room["_id"], "args": [message]})
-    return message
 
 
 def react(rt: Runtime, message: Doc, user: Doc, emoji: str, at: int | None = None) -> Doc:

@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 from ...core.runtime import Runtime
-from . import messages
 from .common import Doc, _now, has_permission
+from .message_store import send_message
 
 # -- rooms and subscriptions ------------------------------------------------------------------
 
@@ -159,7 +159,7 @@ def system_message(
     if fresh is None or fresh.get("sysMes") is False:
         return None
     fields = {"t": kind, "groupable": False, **(extra or {})}
-    return messages.send_message(rt, room=fresh, user=user, text=msg, extra=fields)
+    return send_message(rt, room=fresh, user=user, text=msg, extra=fields)
 
 
 def add_member(
