@@ -490,14 +490,12 @@ class DdpSession(realtime.Handler):
             event != "user-activity"
             or room is None
             or len(params) < 3
-            or params[1] != user["username"]
+            or not isinstance(params[1], str)
             or not isinstance(params[2], list)
-            or not models.can_access_room(self.rt, room, user)
         ):
             return UNDEFINED  # the streamer refuses the write silently
-        self.rt.events.publish(
-            "stream-notify-room",
-            {"eventName": event_name, "args": list(params[1:]), "origin": conn.id},
+        models.user_activity(
+            self.rt, room, user, params[1], params[2], list(params[3:]), origin=conn.id
         )
         return UNDEFINED
 
@@ -560,13 +558,14 @@ class DdpSession(realtime.Handler):
         if not isinstance(emoji, str) or not isinstance(message_id, str):
             raise errors.ddp_match_failed()
         message = self.rt.store.get("messages", message_id)
-        room = self.rt.store.get("rooms", message["rid"]) if message else None
-        if room is None or not models.can_access_room(self.rt, room, user):
+        if message is None:
             raise errors.ddp_not_allowed("setReaction")
-        key = emoji if emoji.startswith(":") else f":{emoji}:"
-        reacted = user["username"] in message.get("reactions", {}).get(key, {}).get("usernames", [])
-        if should_react is None or bool(should_react) != reacted:
-            models.react(self.rt, message, user, key)
+        try:
+            models.set_reaction(
+                self.rt, message, user, emoji, None if should_react is None else bool(should_react)
+            )
+        except models.Refused:
+            raise errors.ddp_not_allowed("setReaction") from None
         return UNDEFINED
 
     def read_messages(self, conn: realtime.Connection, params: list) -> Any:

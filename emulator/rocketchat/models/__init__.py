@@ -19,6 +19,7 @@ from .message_store import (  # noqa: F401 - the package's API
     send_message,
 )
 from .messages import (  # noqa: F401 - the package's API
+    Refused,
     SendRefused,
     check_sendable,
     clean_history,
@@ -31,6 +32,7 @@ from .messages import (  # noqa: F401 - the package's API
     react,
     read_room,
     set_message_fields,
+    set_reaction,
 )
 from .rooms import (  # noqa: F401 - the package's API
     MENTION_RE,
@@ -53,6 +55,7 @@ from .rooms import (  # noqa: F401 - the package's API
     system_message,
     update_room,
     update_subscription,
+    user_activity,
 )
 from .teams import (  # noqa: F401 - the package's API
     add_room_to_team,
@@ -102,4 +105,8 @@ from .users import (  # noqa: F401 - the package's API
     set_user_status,
     update_user,
     users_with_role,
+)
+from .workspace import (  # noqa: F401 - the package's API
+    set_permission_roles,
+    set_setting_value,
 )

@@ -12,13 +12,18 @@ READ_ONLY = "You can't send messages because the room is readonly."
 # -- sending checks ---------------------------------------------------------------------------
 
 
-class SendRefused(Exception):
-    """Why a message may not be sent: its error code, and the reason when it is a Meteor.Error."""
+class Refused(Exception):
+    """Why an operation may not run: its error code, and the reason when it is a Meteor.Error.
+    Each door answers it in its own shape."""
 
     def __init__(self, code: str, reason: str | None = None) -> None:
         super().__init__(code)
         self.code = code
         self.reason = reason
+
+
+class SendRefused(Refused):
+    """Why a message may not be sent."""
 
 
 def exceeds_max_size(rt: Runtime, text: str) -> bool:
@@ -52,12 +57,17 @@ def check_sendable(rt: Runtime, room: Doc | None, user: Doc, text: str) -> Doc:
     return room
 
 
-# -- messages ---------------------------------------------------------------------------------
+# -- reactions --------------------------------------------------------------------------------
+
+
+def emoji_key(emoji: str) -> str:
+    """The ``:name:`` key reactions are stored under, with or without the colons given."""
+    return emoji if emoji.startswith(":") else f":{emoji}:"
 
 
 def react(rt: Runtime, message: Doc, user: Doc, emoji: str, at: int | None = None) -> Doc:
-    """Toggle ``user``'s ``:emoji:`` reaction, as ``setReaction`` does."""
-    key = emoji if emoji.startswith(":") else f":{emoji}:"
+    """Toggle ``user``'s ``:emoji:`` reaction and announce the changed message."""
+    key = emoji_key(emoji)
     reactions = {
         k: {"usernames": list(v["usernames"])} for k, v in message.get("reactions", {}).items()
     }
@@ -68,9 +78,28 @@ def react(rt: Runtime, message: Doc, user: Doc, emoji: str, at: int | None = Non
             del reactions[key]
     else:
         usernames.append(user["username"])
-    return rt.store.update(
+    fresh = rt.store.update(
         "messages", message["_id"], {"reactions": reactions, "_updatedAt": _now(rt, at)}
     )
+    if rt.events.active:
+        rt.events.publish("stream-room-messages", {"eventName": fresh["rid"], "args": [fresh]})
+    return fresh
+
+
+def set_reaction(
+    rt: Runtime, message: Doc, user: Doc, emoji: str, should_react: bool | None = None
+) -> Doc | None:
+    """``executeSetReaction`` for ``chat.react`` and the ``setReaction`` method: toggle, or set
+    to ``should_react`` when given. Returns the changed message, None when nothing changed.
+    Raises ``Refused("not-authorized")`` when the user may not read the room."""
+    room = rt.store.get("rooms", message["rid"])
+    if room is None or not rooms.can_access_room(rt, room, user):
+        raise Refused("not-authorized", "Not Authorized")
+    key = emoji_key(emoji)
+    reacted = user["username"] in message.get("reactions", {}).get(key, {}).get("usernames", [])
+    if should_react is not None and should_react == reacted:
+        return None
+    return react(rt, message, user, key)
 
 
 # -- messages: posting, editing, deleting, pins, stars, threads -------------------------------

@@ -145,6 +145,32 @@ def notify_room(rt: Runtime, room_id: str, event: str, *args: Any) -> None:
         )
 
 
+def user_activity(
+    rt: Runtime,
+    room: Doc,
+    user: Doc,
+    username: str,
+    activities: list,
+    extra: list,
+    origin: str | None = None,
+) -> bool:
+    """``<rid>/user-activity`` (typing, recording...) written to ``stream-notify-room``: only
+    as oneself, in a room one may read; refused silently (False), as the streamer does. The
+    ``origin`` connection does not get its own event back."""
+    if username != user["username"] or not can_access_room(rt, room, user):
+        return False
+    if rt.events.active:
+        rt.events.publish(
+            "stream-notify-room",
+            {
+                "eventName": f"{room['_id']}/user-activity",
+                "args": [username, activities, *extra],
+                "origin": origin,
+            },
+        )
+    return True
+
+
 def _notify_members(rt: Runtime, room: Doc, action: str) -> None:
     if rt.events.active:
         for sub in rt.store.find("subscriptions", "rid", room["_id"]):
