@@ -11,7 +11,7 @@ from typing import Any
 from ...core import realtime
 from .. import errors, models
 from ..errors import DdpError
-from .protocol import DdpSession, Doc, date_param, string_param
+from .protocol import DdpSession, date_param, string_param
 from .registry import UNDEFINED, ddp_method
 
 HISTORY_DEFAULT_LIMIT = 20
@@ -68,18 +68,7 @@ def load_history(session: DdpSession, conn: realtime.Connection, params: list) -
     room = rt.store.get("rooms", rid)
     if room is None or not models.can_access_room(rt, room, user):
         return False
-    messages: list[Doc] = []
-    offset, chunk = 0, 200
-    while len(messages) < limit:
-        page = rt.store.find_page("messages", "rid", rid, offset, chunk, newest_first=True)
-        if not page:
-            break
-        offset += len(page)
-        for message in page:
-            if (end is None or message["ts"] < end) and not message.get("_hidden"):
-                messages.append(message)
-                if len(messages) >= limit:
-                    break
+    messages = models.recent_messages(rt, rid, end, limit)
     return {"messages": messages, "unreadNotLoaded": 0}
 
 

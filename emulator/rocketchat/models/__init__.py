@@ -31,6 +31,7 @@ from .messages import (  # noqa: F401 - the package's API
     post_message,
     react,
     read_room,
+    recent_messages,
     set_message_fields,
     set_reaction,
 )

@@ -311,6 +311,24 @@ def clean_history(
     return len(doomed)
 
 
+def recent_messages(rt: Runtime, room_id: str, before: int | None, limit: int) -> list[Doc]:
+    """``loadHistory``'s page: the room's newest visible messages, newest first, older than
+    ``before`` (epoch ms) when given."""
+    found: list[Doc] = []
+    offset, chunk = 0, 200
+    while len(found) < limit:
+        page = rt.store.find_page("messages", "rid", room_id, offset, chunk, newest_first=True)
+        if not page:
+            break
+        offset += len(page)
+        for message in page:
+            if (before is None or message["ts"] < before) and not message.get("_hidden"):
+                found.append(message)
+                if len(found) >= limit:
+                    break
+    return found
+
+
 def read_room(rt: Runtime, sub: Doc) -> Doc:
     """``readMessages``: the caller has seen everything in the room."""
     now = rt.clock.now_ms()
