@@ -11,6 +11,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -325,3 +326,23 @@ def test_permission_changes_are_announced_by_the_domain_and_reach_ddp(rc_server,
         assert action == "updated" and doc["_id"] == "pin-message" and doc["roles"] == ["admin"]
     finally:
         client.close()
+
+
+# -- the doors never publish themselves -------------------------------------------------------
+
+
+def test_no_door_publishes_realtime_events_itself():
+    """Only domain operations publish: a write reached through any door announces itself."""
+    package = Path(__file__).resolve().parents[2] / "emulator" / "rocketchat"
+    doors = [
+        *(package / "resources").rglob("*.py"),
+        *(package / "ddp").rglob("*.py"),
+        package / "legacy.py",
+        package / "api.py",
+    ]
+    offenders = [
+        str(path.relative_to(package))
+        for path in doors
+        if path.exists() and "events.publish" in path.read_text()
+    ]
+    assert offenders == []
