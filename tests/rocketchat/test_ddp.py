@@ -12,6 +12,7 @@ import websocket
 from rocketchat_API.rocketchat import RocketChat
 
 from emulator.app import runtime_of
+from emulator.rocketchat import ddp as ddp_package  # the fixture below is named ddp
 from emulator.server import ThreadedServer
 
 TIMEOUT = 5
@@ -662,3 +663,61 @@ def test_a_lone_surrogate_in_a_sent_message_reaches_every_subscriber(rc_server, 
     for client in (sender, reader):  # both still connected
         client.send({"msg": "ping", "id": "after"})
         assert client.next_msg("pong") == {"msg": "pong", "id": "after"}
+
+
+# -- the method table ---------------------------------------------------------------------------
+
+
+def test_each_method_is_registered_under_its_upstream_name_in_its_domain_module():
+    modules = {name: method.__module__ for name, method in ddp_package.METHODS.items()}
+    assert modules == {
+        "login": "emulator.rocketchat.ddp.protocol",
+        "logout": "emulator.rocketchat.ddp.protocol",
+        "sendMessage": "emulator.rocketchat.ddp.messages",
+        "loadHistory": "emulator.rocketchat.ddp.messages",
+        "setReaction": "emulator.rocketchat.ddp.messages",
+        "readMessages": "emulator.rocketchat.ddp.messages",
+        "getRoomRoles": "emulator.rocketchat.ddp.rooms",
+        "subscriptions/get": "emulator.rocketchat.ddp.rooms",
+        "rooms/get": "emulator.rocketchat.ddp.rooms",
+        "stream-notify-room": "emulator.rocketchat.ddp.rooms",
+        "getRoomIdByNameOrId": "emulator.rocketchat.ddp.rooms",
+        "getRoomNameById": "emulator.rocketchat.ddp.rooms",
+        "joinRoom": "emulator.rocketchat.ddp.rooms",
+        "createDirectMessage": "emulator.rocketchat.ddp.rooms",
+        "UserPresence:setDefaultStatus": "emulator.rocketchat.ddp.users",
+        "UserPresence:online": "emulator.rocketchat.ddp.users",
+        "UserPresence:away": "emulator.rocketchat.ddp.users",
+        "permissions/get": "emulator.rocketchat.ddp.permissions",
+    }
+    with pytest.raises(ValueError, match="registered twice"):
+        ddp_package.ddp_method("sendMessage")(lambda session, conn, params: None)
+
+
+def test_read_messages_presence_and_permissions_methods(rc_server, ddp):
+    store = runtime_of(rc_server.app).store
+    RocketChat("bob", "bob-password", server_url=rc_server.url).chat_post_message(
+        "hey @alice", room_id="GENERAL"
+    )
+    alice = ddp()
+    alice.login("alice")
+    sub = store.find_one("subscriptions", "room_user", ("GENERAL", alice.user_id))
+    assert sub["unread"] == 1 and sub["alert"] is True
+    read, _ = alice.call("readMessages", "GENERAL")
+    assert read == {"msg": "result", "id": read["id"]}
+    sub = store.get("subscriptions", sub["_id"])
+    assert sub["unread"] == 0 and sub["alert"] is False
+    missing, _ = alice.call("readMessages", "no-such-room")
+    assert missing["error"] == meteor_error(
+        "error-invalid-subscription", "Invalid subscription", {"method": "readMessages"}
+    )
+    for method in ("UserPresence:online", "UserPresence:away"):
+        assert alice.call(method)[0]["result"] is True
+    permissions, _ = alice.call("permissions/get")
+    assert {p["_id"] for p in permissions["result"]} == {p["_id"] for p in store.all("permissions")}
+    anonymous = ddp()
+    for method in ("UserPresence:online", "UserPresence:away"):
+        assert anonymous.call(method)[0]["error"] == meteor_error(
+            "error-invalid-user", "Invalid user", {"method": "UserPresence:online"}
+        )
+    assert anonymous.call("permissions/get")[0]["error"]["error"] == "error-invalid-user"

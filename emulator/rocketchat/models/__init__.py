@@ -15,7 +15,11 @@ from .common import (  # noqa: F401 - the package's API
 from .integrations import (  # noqa: F401 - the package's API
     create_integration,
 )
+from .message_store import (  # noqa: F401 - the package's API
+    send_message,
+)
 from .messages import (  # noqa: F401 - the package's API
+    Refused,
     SendRefused,
     check_sendable,
     clean_history,
@@ -27,8 +31,9 @@ from .messages import (  # noqa: F401 - the package's API
     post_message,
     react,
     read_room,
-    send_message,
+    recent_messages,
     set_message_fields,
+    set_reaction,
 )
 from .rooms import (  # noqa: F401 - the package's API
     MENTION_RE,
@@ -51,6 +56,7 @@ from .rooms import (  # noqa: F401 - the package's API
     system_message,
     update_room,
     update_subscription,
+    user_activity,
 )
 from .teams import (  # noqa: F401 - the package's API
     add_room_to_team,
@@ -100,4 +106,8 @@ from .users import (  # noqa: F401 - the package's API
     set_user_status,
     update_user,
     users_with_role,
+)
+from .workspace import (  # noqa: F401 - the package's API
+    set_permission_roles,
+    set_setting_value,
 )

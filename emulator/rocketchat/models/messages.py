@@ -5,19 +5,25 @@ from __future__ import annotations
 from ...core.runtime import Runtime
 from . import rooms
 from .common import Doc, _now, has_permission, setting
+from .message_store import send_message
 
 READ_ONLY = "You can't send messages because the room is readonly."
 
 # -- sending checks ---------------------------------------------------------------------------
 
 
-class SendRefused(Exception):
-    """Why a message may not be sent: its error code, and the reason when it is a Meteor.Error."""
+class Refused(Exception):
+    """Why an operation may not run: its error code, and the reason when it is a Meteor.Error.
+    Each door answers it in its own shape."""
 
     def __init__(self, code: str, reason: str | None = None) -> None:
         super().__init__(code)
         self.code = code
         self.reason = reason
+
+
+class SendRefused(Refused):
+    """Why a message may not be sent."""
 
 
 def exceeds_max_size(rt: Runtime, text: str) -> bool:
@@ -51,64 +57,17 @@ def check_sendable(rt: Runtime, room: Doc | None, user: Doc, text: str) -> Doc:
     return room
 
 
-# -- messages ---------------------------------------------------------------------------------
+# -- reactions --------------------------------------------------------------------------------
 
 
-def send_message(
-    rt: Runtime,
-    *,
-    room: Doc,
-    user: Doc,
-    text: str,
-    tmid: str | None = None,
-    message_id: str | None = None,
-    extra: Doc | None = None,
-    at: int | None = None,
-) -> Doc:
-    now = _now(rt, at)
-    message: Doc = {
-        "_id": message_id or rt.ids.meteor_id(),
-        "rid": room["_id"],
-        "msg": text,
-        "ts": now,
-        "u": {"_id": user["_id"], "username": user["username"], "name": user.get("name")},
-        "_updatedAt": now,
-        "urls": [],
-        "mentions": [],
-        "channels": [],
-    }
-    if tmid:
-        message["tmid"] = tmid
-    message.update(extra or {})
-    with rt.store.transaction():
-        rt.store.insert("messages", message)
-        if tmid:
-            parent = rt.store.get("messages", tmid)
-            replies = list(dict.fromkeys([*parent.get("replies", []), user["_id"]]))
-            rt.store.update(
-                "messages",
-                tmid,
-                {
-                    "tcount": parent.get("tcount", 0) + 1,
-                    "replies": replies,
-                    "tlm": now,
-                    "_updatedAt": now,
-                },
-            )
-        fresh = rt.store.get("rooms", room["_id"])
-        rt.store.update(
-            "rooms",
-            room["_id"],
-            {"msgs": fresh["msgs"] + 1, "lm": now, "lastMessage": message, "_updatedAt": now},
-        )
-    if rt.events.active:
-        rt.events.publish("stream-room-messages", {"eventName": room["_id"], "args": [message]})
-    return message
+def emoji_key(emoji: str) -> str:
+    """The ``:name:`` key reactions are stored under, with or without the colons given."""
+    return emoji if emoji.startswith(":") else f":{emoji}:"
 
 
 def react(rt: Runtime, message: Doc, user: Doc, emoji: str, at: int | None = None) -> Doc:
-    """Toggle ``user``'s ``:emoji:`` reaction, as ``setReaction`` does."""
-    key = emoji if emoji.startswith(":") else f":{emoji}:"
+    """Toggle ``user``'s ``:emoji:`` reaction and announce the changed message."""
+    key = emoji_key(emoji)
     reactions = {
         k: {"usernames": list(v["usernames"])} for k, v in message.get("reactions", {}).items()
     }
@@ -119,9 +78,28 @@ def react(rt: Runtime, message: Doc, user: Doc, emoji: str, at: int | None = Non
             del reactions[key]
     else:
         usernames.append(user["username"])
-    return rt.store.update(
+    fresh = rt.store.update(
         "messages", message["_id"], {"reactions": reactions, "_updatedAt": _now(rt, at)}
     )
+    if rt.events.active:
+        rt.events.publish("stream-room-messages", {"eventName": fresh["rid"], "args": [fresh]})
+    return fresh
+
+
+def set_reaction(
+    rt: Runtime, message: Doc, user: Doc, emoji: str, should_react: bool | None = None
+) -> Doc | None:
+    """``executeSetReaction`` for ``chat.react`` and the ``setReaction`` method: toggle, or set
+    to ``should_react`` when given. Returns the changed message, None when nothing changed.
+    Raises ``Refused("not-authorized")`` when the user may not read the room."""
+    room = rt.store.get("rooms", message["rid"])
+    if room is None or not rooms.can_access_room(rt, room, user):
+        raise Refused("not-authorized", "Not Authorized")
+    key = emoji_key(emoji)
+    reacted = user["username"] in message.get("reactions", {}).get(key, {}).get("usernames", [])
+    if should_react is not None and should_react == reacted:
+        return None
+    return react(rt, message, user, key)
 
 
 # -- messages: posting, editing, deleting, pins, stars, threads -------------------------------
@@ -331,6 +309,24 @@ def clean_history(
         },
     )
     return len(doomed)
+
+
+def recent_messages(rt: Runtime, room_id: str, before: int | None, limit: int) -> list[Doc]:
+    """``loadHistory``'s page: the room's newest visible messages, newest first, older than
+    ``before`` (epoch ms) when given."""
+    found: list[Doc] = []
+    offset, chunk = 0, 200
+    while len(found) < limit:
+        page = rt.store.find_page("messages", "rid", room_id, offset, chunk, newest_first=True)
+        if not page:
+            break
+        offset += len(page)
+        for message in page:
+            if (before is None or message["ts"] < before) and not message.get("_hidden"):
+                found.append(message)
+                if len(found) >= limit:
+                    break
+    return found
 
 
 def read_room(rt: Runtime, sub: Doc) -> Doc:

@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 from ...core.runtime import Runtime
-from . import messages
 from .common import Doc, _now, has_permission
+from .message_store import send_message
 
 # -- rooms and subscriptions ------------------------------------------------------------------
 
@@ -145,6 +145,32 @@ def notify_room(rt: Runtime, room_id: str, event: str, *args: Any) -> None:
         )
 
 
+def user_activity(
+    rt: Runtime,
+    room: Doc,
+    user: Doc,
+    username: str,
+    activities: list,
+    extra: list,
+    origin: str | None = None,
+) -> bool:
+    """``<rid>/user-activity`` (typing, recording...) written to ``stream-notify-room``: only
+    as oneself, in a room one may read; refused silently (False), as the streamer does. The
+    ``origin`` connection does not get its own event back."""
+    if username != user["username"] or not can_access_room(rt, room, user):
+        return False
+    if rt.events.active:
+        rt.events.publish(
+            "stream-notify-room",
+            {
+                "eventName": f"{room['_id']}/user-activity",
+                "args": [username, activities, *extra],
+                "origin": origin,
+            },
+        )
+    return True
+
+
 def _notify_members(rt: Runtime, room: Doc, action: str) -> None:
     if rt.events.active:
         for sub in rt.store.find("subscriptions", "rid", room["_id"]):
@@ -159,7 +185,7 @@ def system_message(
     if fresh is None or fresh.get("sysMes") is False:
         return None
     fields = {"t": kind, "groupable": False, **(extra or {})}
-    return messages.send_message(rt, room=fresh, user=user, text=msg, extra=fields)
+    return send_message(rt, room=fresh, user=user, text=msg, extra=fields)
 
 
 def add_member(

@@ -280,16 +280,11 @@ def react() -> Response:
         raise errors.meteor_error(
             "error-emoji-param-not-provided", 'The required "emoji" param is missing.'
         )
-    room = rt.store.get("rooms", message["rid"])
-    if room is None or not models.can_access_room(rt, room, user):
-        raise errors.meteor_error("not-authorized", "Not Authorized", {"method": "setReaction"})
-    key = emoji if emoji.startswith(":") else f":{emoji}:"
-    reacted = user["username"] in message.get("reactions", {}).get(key, {}).get("usernames", [])
     should = args.get("shouldReact")
-    if should is None or truthy(should) != reacted:
-        fresh = models.react(rt, message, user, key)
-        if rt.events.active:
-            rt.events.publish("stream-room-messages", {"eventName": fresh["rid"], "args": [fresh]})
+    try:
+        models.set_reaction(rt, message, user, emoji, None if should is None else truthy(should))
+    except models.Refused as refused:
+        raise errors.meteor_error(refused.code, refused.reason, {"method": "setReaction"}) from None
     return ok()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.runtime import runtime
-from .. import api, errors, wire
+from .. import api, errors, models, wire
 
 blueprint = Blueprint("rc_permissions", __name__, url_prefix="/api/v1")
 
@@ -49,17 +49,6 @@ def update() -> Response:
         raise errors.failure("Invalid permission", "error-invalid-permission")
     if any(rt.store.get("roles", r) is None for e in entries for r in e["roles"]):
         raise errors.failure("Invalid role", "error-invalid-role")
-    now = rt.clock.now_ms()
-    with rt.store.transaction():
-        for entry in entries:
-            roles = list(dict.fromkeys(entry["roles"]))
-            rt.store.update("permissions", entry["_id"], {"roles": roles, "_updatedAt": now})
-    if rt.events.active:
-        for entry in entries:
-            doc = rt.store.get("permissions", entry["_id"])
-            rt.events.publish(
-                "stream-notify-logged",
-                {"eventName": "permissions-changed", "args": ["updated", doc]},
-            )
+    models.set_permission_roles(rt, [(e["_id"], e["roles"]) for e in entries])
     docs = rt.store.all("permissions")
     return jsonify({"permissions": [wire.permission(d) for d in docs], "success": True})

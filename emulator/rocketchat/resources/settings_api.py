@@ -88,12 +88,5 @@ def set_setting(setting_id: str) -> Response:
         raise errors.bare_failure()
     if not _typed(doc, params["value"]):
         raise errors.bare_failure()
-    updated = rt.store.update(
-        "settings", setting_id, {"value": params["value"], "_updatedAt": rt.clock.now_ms()}
-    )
-    if rt.events.active and updated.get("public"):
-        rt.events.publish(
-            "stream-notify-all",
-            {"eventName": "public-settings-changed", "args": ["updated", wire.setting(updated)]},
-        )
+    models.set_setting_value(rt, setting_id, params["value"])
     return jsonify({"success": True})

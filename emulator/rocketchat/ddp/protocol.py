@@ -1,10 +1,11 @@
-"""Rocket.Chat's realtime API: DDP over a raw WebSocket on ``/websocket``.
+"""The DDP protocol: the Meteor server's side of a connection on ``/websocket``.
 
-The Meteor server's side of DDP (``connect``/``connected``, ``ping``/``pong``, ``method`` →
-``result`` + ``updated``, ``sub`` → ``ready``/``nosub``, ``unsub``) with the methods integrations
-call and the Rocket.Chat streams (``stream-room-messages``, ``stream-notify-*``,
+``connect``/``connected``, ``ping``/``pong``, ``method`` → ``result`` + ``updated``, ``sub`` →
+``ready``/``nosub``, ``unsub``; the session's login (``login``/``logout``, password or resume);
+and the Rocket.Chat streams (``stream-room-messages``, ``stream-notify-*``,
 ``stream-user-presence``), fed by the events domain operations publish on ``rt.events``. Payloads
-are EJSON: dates as ``{"$date": ms}``.
+are EJSON: dates as ``{"$date": ms}``. Every other method lives in the module named after the
+domain it calls (``messages``, ``rooms``, ``users``, ``permissions``).
 
 A ``stream-*`` event payload may carry ``"origin": <connection id>``: that connection does not
 get it back (``retransmitToSelf = false`` for client writes such as typing).
@@ -12,20 +13,19 @@ get it back (``retransmitToSelf = false`` for client writes such as typing).
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
-from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Flask, Response, g, jsonify, request
+from flask import Blueprint, Flask, Response, request
 from flask_sock import Sock
 
-from ..core import jsonbounds, realtime
-from ..core.ids import METEOR_ALPHABET
-from ..core.runtime import Runtime, runtime
-from . import api, errors, models, wire
-from .errors import DdpError
+from ...core import realtime
+from ...core.ids import METEOR_ALPHABET
+from ...core.runtime import Runtime, runtime
+from .. import errors, models, wire
+from ..errors import DdpError
+from .registry import METHODS, UNDEFINED, ddp_method
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +40,6 @@ TIMEOUT_MS = 60_000  # ... and close (4000 TIMEOUT) when 30 s more pass in silen
 MAX_MESSAGE_BYTES = 1024 * 1024
 MAX_QUEUE = 1024
 MAX_SUBSCRIPTIONS = 500
-HISTORY_DEFAULT_LIMIT = 20
-HISTORY_MAX_LIMIT = 1000
 
 # Streams a client may subscribe to; the first group delivers events, the rest only get ready.
 LOGGED_IN_STREAMS = frozenset(
@@ -68,7 +66,6 @@ QUIET_STREAMS = frozenset(
         "meteor_autoupdate_clientVersions",
     }
 )
-UNDEFINED = object()  # a method result Meteor leaves out of the ``result`` message
 
 
 def register(app: Flask) -> None:
@@ -91,64 +88,24 @@ _sock.route("/websocket", bp=blueprint)(_connect)
 _sock.route("/websocket/", bp=blueprint, endpoint="websocket_slash")(_connect)
 
 
-class _RestCaller:
-    """Stands in for a connection when a method runs through the REST bridge."""
-
-    id = "rest"
-    user_id: str | None = None
-    username: str | None = None
-
-    def send(self, frame: Any) -> bool:
-        return True
-
-
-@blueprint.post("/api/v1/method.call/<method>")
-def method_call(method: str) -> Response:
-    """The REST bridge (``v1/misc.ts``): a DDP method message in, its result message out."""
-    return _bridge(anonymous=False)
-
-
-@blueprint.post("/api/v1/method.callAnon/<method>")
-def method_call_anon(method: str) -> Response:
-    return _bridge(anonymous=True)
-
-
-def _bridge(anonymous: bool) -> Response:
-    rt = runtime()
-    user = None if anonymous else api.current_user(rt)
-    message = api.body().get("message")
-    if not isinstance(message, str):
-        raise errors.invalid_params("must have required property 'message'")
-    try:
-        call = jsonbounds.loads(message)
-    except ValueError:
-        raise errors.invalid_params("message must be a DDP method message") from None
-    if (
-        not isinstance(call, dict)
-        or not isinstance(call.get("method"), str)
-        or not isinstance(call.get("params", []), list)
-    ):
-        raise errors.invalid_params("message must be a DDP method message")
-    session, caller = DdpSession(rt), _RestCaller()
-    session.session_id = "rest"
-    if user is not None:
-        session.user_id, session.token = user["_id"], g.get("auth_token")
-        caller.user_id, caller.username = user["_id"], user["username"]
-    reply = session.invoke(caller, call.get("id"), call["method"], call.get("params", []))
-    text = json.dumps(reply, separators=(",", ":"), ensure_ascii=False)
-    return jsonify({"message": text, "success": True})
-
-
 def _meteor_id() -> str:
     """``Random.id()`` from a secure source: session ids must not disturb the seeded ids."""
     return "".join(secrets.choice(METEOR_ALPHABET) for _ in range(17))
 
 
-def _date_param(value: Any) -> int | None:
+def date_param(value: Any) -> int | None:
     """An EJSON date parameter as epoch ms."""
     if isinstance(value, dict) and isinstance(value.get("$date"), int | float):
         return int(value["$date"])
     return None
+
+
+def string_param(params: list) -> str:
+    """The first parameter, which must be a string (``check(rid, String)``)."""
+    value = params[0] if params else None
+    if not isinstance(value, str):
+        raise errors.ddp_match_failed()
+    return value
 
 
 class DdpSession(realtime.Handler):
@@ -278,12 +235,14 @@ class DdpSession(realtime.Handler):
         user = self.rt.store.get("users", self.user_id)
         return user if user is not None and user.get("active") else None
 
-    def _require_user(self, method: str) -> Doc:
+    def require_user(self, method: str) -> Doc:
+        """The logged-in caller, or ``error-invalid-user`` naming ``method``."""
         user = self.user()
         if user is None:
             raise errors.ddp_invalid_user(method)
         return user
 
+    @ddp_method("login")
     def login(self, conn: realtime.Connection, params: list) -> Any:
         rt = self.rt
         request_ = params[0] if params else None
@@ -344,6 +303,7 @@ class DdpSession(realtime.Handler):
             raise DdpError("error-user-is-not-activated", "User is not activated")
         return user
 
+    @ddp_method("logout")
     def logout(self, conn: realtime.Connection, params: list) -> Any:
         # ``_setLoginToken(null)`` first: this connection stops observing the token, so only
         # other connections logged in with it are closed.
@@ -358,226 +318,6 @@ class DdpSession(realtime.Handler):
             if stream in LOGGED_IN_STREAMS:
                 del self.subs[sub_id]
                 conn.send(_nosub(sub_id, errors.ddp_error("not-allowed")))
-        return UNDEFINED
-
-    def send_message(self, conn: realtime.Connection, params: list) -> Any:
-        user = self._require_user("sendMessage")
-        message = params[0] if params else None
-        if (
-            not isinstance(message, dict)
-            or not isinstance(message.get("rid"), str)
-            or not isinstance(message.get("msg", ""), str)
-            or not isinstance(message.get("tmid", ""), str)
-            or not isinstance(message.get("_id", ""), str)
-        ):
-            raise errors.ddp_match_failed()
-        rt = self.rt
-        room = rt.store.get("rooms", message["rid"])
-        if room is None:
-            return UNDEFINED  # 8.x swallows everything but error-not-allowed
-        if models.subscription(rt, room["_id"], user["_id"]) is None:
-            raise errors.ddp_not_allowed("sendMessage")
-        text = message.get("msg", "")
-        try:
-            models.check_sendable(rt, room, user, text)
-        except models.SendRefused as refused:
-            if refused.code == "error-not-allowed":
-                raise errors.ddp_not_allowed("sendMessage") from None
-            return UNDEFINED  # the method swallows every other refusal
-        tmid = message.get("tmid") or None
-        if tmid is not None:
-            parent = rt.store.get("messages", tmid)
-            if parent is None or parent["rid"] != room["_id"]:
-                return UNDEFINED
-        message_id = message.get("_id") or None
-        if message_id is not None and rt.store.get("messages", message_id) is not None:
-            return UNDEFINED
-        return models.post_message(rt, room, user, text, tmid=tmid, message_id=message_id)
-
-    def load_history(self, conn: realtime.Connection, params: list) -> Any:
-        user = self._require_user("loadHistory")
-        rid = params[0] if params else None
-        if not isinstance(rid, str):
-            raise errors.ddp_match_failed()
-        end = _date_param(params[1]) if len(params) > 1 else None
-        limit = params[2] if len(params) > 2 and isinstance(params[2], int) else None
-        limit = HISTORY_DEFAULT_LIMIT if limit is None or limit <= 0 else limit
-        limit = min(limit, HISTORY_MAX_LIMIT)
-        rt = self.rt
-        room = rt.store.get("rooms", rid)
-        if room is None or not models.can_access_room(rt, room, user):
-            return False
-        messages: list[Doc] = []
-        offset, chunk = 0, 200
-        while len(messages) < limit:
-            page = rt.store.find_page("messages", "rid", rid, offset, chunk, newest_first=True)
-            if not page:
-                break
-            offset += len(page)
-            for message in page:
-                if (end is None or message["ts"] < end) and not message.get("_hidden"):
-                    messages.append(message)
-                    if len(messages) >= limit:
-                        break
-        return {"messages": messages, "unreadNotLoaded": 0}
-
-    def get_room_roles(self, conn: realtime.Connection, params: list) -> Any:
-        user = self._require_user("getRoomRoles")
-        rid = params[0] if params else None
-        if not isinstance(rid, str):
-            raise errors.ddp_match_failed()
-        room = self.rt.store.get("rooms", rid)
-        if room is None or not models.can_access_room(self.rt, room, user):
-            raise errors.ddp_not_allowed("getRoomRoles")
-        scoped = {"owner", "moderator", "leader"}
-        subs = [
-            {"_id": s["_id"], "rid": s["rid"], "u": s["u"], "roles": s["roles"]}
-            for s in self.rt.store.find("subscriptions", "rid", rid)
-            if scoped.intersection(s.get("roles") or [])
-        ]
-        return sorted(subs, key=lambda s: s["u"].get("username") or "")
-
-    def get_subscriptions(self, conn: realtime.Connection, params: list) -> Any:
-        user = self.user()
-        if user is None:
-            return []
-        subs = self.rt.store.find("subscriptions", "user", user["_id"])
-        return self._since(subs, params)
-
-    def get_rooms(self, conn: realtime.Connection, params: list) -> Any:
-        user = self.user()
-        if user is None:
-            return []
-        rooms = [
-            room
-            for sub in self.rt.store.find("subscriptions", "user", user["_id"])
-            if (room := self.rt.store.get("rooms", sub["rid"])) is not None
-        ]
-        return self._since(rooms, params)
-
-    @staticmethod
-    def _since(docs: list[Doc], params: list) -> Any:
-        since = _date_param(params[0]) if params else None
-        if since is None:
-            return docs
-        return {"update": [d for d in docs if d.get("_updatedAt", 0) > since], "remove": []}
-
-    def set_default_status(self, conn: realtime.Connection, params: list) -> Any:
-        user = self._require_user("UserPresence:setDefaultStatus")
-        status = params[0] if params else None
-        if status not in models.USER_STATUSES:
-            raise errors.ddp_match_failed()
-        models.set_user_status(self.rt, user, status, None)
-        return True
-
-    def presence_ping(self, conn: realtime.Connection, params: list) -> Any:
-        self._require_user("UserPresence:online")
-        return True
-
-    def get_permissions(self, conn: realtime.Connection, params: list) -> Any:
-        self._require_user("permissions/get")
-        return self.rt.store.all("permissions")
-
-    def notify_room(self, conn: realtime.Connection, params: list) -> Any:
-        """``stream-notify-room`` written by a client: typing (``<rid>/user-activity``)."""
-        user = self.user()
-        event_name = params[0] if params else None
-        if user is None or not isinstance(event_name, str) or "/" not in event_name:
-            return UNDEFINED
-        rid, _, event = event_name.partition("/")
-        room = self.rt.store.get("rooms", rid)
-        if (
-            event != "user-activity"
-            or room is None
-            or len(params) < 3
-            or params[1] != user["username"]
-            or not isinstance(params[2], list)
-            or not models.can_access_room(self.rt, room, user)
-        ):
-            return UNDEFINED  # the streamer refuses the write silently
-        self.rt.events.publish(
-            "stream-notify-room",
-            {"eventName": event_name, "args": list(params[1:]), "origin": conn.id},
-        )
-        return UNDEFINED
-
-    def _string_param(self, params: list) -> str:
-        value = params[0] if params else None
-        if not isinstance(value, str):
-            raise errors.ddp_match_failed()
-        return value
-
-    def room_id_by_name_or_id(self, conn: realtime.Connection, params: list) -> Any:
-        key = self._string_param(params)
-        rt = self.rt
-        room = rt.store.get("rooms", key) or rt.store.find_one("rooms", "name", key)
-        if room is None:
-            return None
-        user = self.user()
-        if user is None or not models.can_access_room(rt, room, user):
-            raise errors.ddp_not_allowed("getRoomIdByNameOrId")
-        return room["_id"]
-
-    def room_name_by_id(self, conn: realtime.Connection, params: list) -> Any:
-        rid = self._string_param(params)
-        user = self.user()
-        room = self.rt.store.get("rooms", rid)
-        if user is None or room is None or not models.can_access_room(self.rt, room, user):
-            raise errors.ddp_not_allowed("getRoomNameById")
-        return room.get("name")
-
-    def join_room(self, conn: realtime.Connection, params: list) -> Any:
-        user = self._require_user("joinRoom")
-        rid = self._string_param(params)
-        room = self.rt.store.get("rooms", rid)
-        if room is None:
-            raise DdpError("error-invalid-room", "Invalid room", {"method": "joinRoom"})
-        if not models.can_access_room(self.rt, room, user):
-            raise errors.ddp_not_allowed("joinRoom")
-        models.add_member(self.rt, room, user)
-        return True
-
-    def create_direct_message(self, conn: realtime.Connection, params: list) -> Any:
-        user = self._require_user("createDirectMessage")
-        if not all(isinstance(p, str) for p in params):
-            raise errors.ddp_match_failed()
-        if not models.has_permission(self.rt, user, "create-d"):
-            raise errors.ddp_not_allowed("createDirectMessage")
-        members = {user["_id"]: user}
-        for username in params:
-            other = models.find_user(self.rt, username)
-            if other is None:
-                raise errors.ddp_invalid_user("createDirectMessage")
-            members.setdefault(other["_id"], other)
-        room = models.direct_room(self.rt, list(members.values()))
-        return {"t": "d", "rid": room["_id"], "usernames": room.get("usernames", [])}
-
-    def set_reaction(self, conn: realtime.Connection, params: list) -> Any:
-        user = self._require_user("setReaction")
-        emoji = params[0] if params else None
-        message_id = params[1] if len(params) > 1 else None
-        should_react = params[2] if len(params) > 2 else None
-        if not isinstance(emoji, str) or not isinstance(message_id, str):
-            raise errors.ddp_match_failed()
-        message = self.rt.store.get("messages", message_id)
-        room = self.rt.store.get("rooms", message["rid"]) if message else None
-        if room is None or not models.can_access_room(self.rt, room, user):
-            raise errors.ddp_not_allowed("setReaction")
-        key = emoji if emoji.startswith(":") else f":{emoji}:"
-        reacted = user["username"] in message.get("reactions", {}).get(key, {}).get("usernames", [])
-        if should_react is None or bool(should_react) != reacted:
-            models.react(self.rt, message, user, key)
-        return UNDEFINED
-
-    def read_messages(self, conn: realtime.Connection, params: list) -> Any:
-        user = self._require_user("readMessages")
-        rid = self._string_param(params)
-        sub = models.subscription(self.rt, rid, user["_id"])
-        if sub is None:
-            raise DdpError(
-                "error-invalid-subscription", "Invalid subscription", {"method": "readMessages"}
-            )
-        models.read_room(self.rt, sub)
         return UNDEFINED
 
     # -- subscriptions --------------------------------------------------------------------
@@ -663,28 +403,6 @@ class DdpSession(realtime.Handler):
         if room.get("name"):
             extra["roomName"] = room["name"]
         return [*args[:1], extra]
-
-
-METHODS: dict[str, Callable[[DdpSession, realtime.Connection, list], Any]] = {
-    "login": DdpSession.login,
-    "logout": DdpSession.logout,
-    "sendMessage": DdpSession.send_message,
-    "loadHistory": DdpSession.load_history,
-    "getRoomRoles": DdpSession.get_room_roles,
-    "subscriptions/get": DdpSession.get_subscriptions,
-    "rooms/get": DdpSession.get_rooms,
-    "UserPresence:setDefaultStatus": DdpSession.set_default_status,
-    "UserPresence:online": DdpSession.presence_ping,
-    "UserPresence:away": DdpSession.presence_ping,
-    "permissions/get": DdpSession.get_permissions,
-    "stream-notify-room": DdpSession.notify_room,
-    "getRoomIdByNameOrId": DdpSession.room_id_by_name_or_id,
-    "getRoomNameById": DdpSession.room_name_by_id,
-    "joinRoom": DdpSession.join_room,
-    "createDirectMessage": DdpSession.create_direct_message,
-    "setReaction": DdpSession.set_reaction,
-    "readMessages": DdpSession.read_messages,
-}
 
 
 def _error(reason: str, offending: Any) -> Doc:
