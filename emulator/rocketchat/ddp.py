@@ -24,7 +24,7 @@ from flask_sock import Sock
 from ..core import jsonbounds, realtime
 from ..core.ids import METEOR_ALPHABET
 from ..core.runtime import Runtime, runtime
-from . import api, errors, models, wire
+from . import auth, errors, inputs, models, wire
 from .errors import DdpError
 
 log = logging.getLogger(__name__)
@@ -115,8 +115,8 @@ def method_call_anon(method: str) -> Response:
 
 def _bridge(anonymous: bool) -> Response:
     rt = runtime()
-    user = None if anonymous else api.current_user(rt)
-    message = api.body().get("message")
+    user = None if anonymous else auth.current_user(rt)
+    message = inputs.body().get("message")
     if not isinstance(message, str):
         raise errors.invalid_params("must have required property 'message'")
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from ...core.runtime import runtime
-from .. import api, errors, models, wire
+from .. import auth, errors, inputs, models, wire
 from ._room_family import Family, find_room, register_family
 from ._rooms_common import ok, page
 
@@ -29,7 +29,7 @@ def channels_list() -> Response:
     """Every public channel (``view-c-room``), or the joined ones (``view-joined-room``); team
     channels only for their members."""
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     joined = {s["rid"] for s in rt.store.find("subscriptions", "user", user["_id"])}
     if models.has_permission(rt, user, "view-c-room"):
         rooms = rt.store.find("rooms", "t", "c")
@@ -44,7 +44,7 @@ def channels_list() -> Response:
 @blueprint.get("/channels.list.joined")
 def channels_list_joined() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     rooms = [
         rt.store.get("rooms", s["rid"])
         for s in rt.store.find("subscriptions", "user", user["_id"])
@@ -56,8 +56,8 @@ def channels_list_joined() -> Response:
 @blueprint.post("/channels.join")
 def channels_join() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    room = find_room(rt, FAMILY, user, api.body())
+    user = auth.current_user(rt)
+    room = find_room(rt, FAMILY, user, inputs.body())
     if not models.can_access_room(rt, room, user):
         raise errors.not_allowed("joinRoom")
     models.add_member(rt, room, user)
@@ -67,8 +67,8 @@ def channels_join() -> Response:
 @blueprint.post("/channels.setDefault")
 def channels_set_default() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     # (sic: upstream swapped the two errorTypes)
     if args.get("default") is None:
         raise errors.failure(

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from ...core.runtime import Runtime, runtime
-from .. import api, errors, models, wire
+from .. import auth, errors, inputs, models, wire
 from ._rooms_common import ok, page, params, parse_date, text_param, truthy
 
 blueprint = Blueprint("rc_chat", __name__, url_prefix="/api/v1")
@@ -119,8 +119,8 @@ def _room_param(rt: Runtime, user: Doc, args: Doc, key: str = "roomId") -> Doc:
 @blueprint.post("/chat.postMessage")
 def post_message() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     text = args.get("text") if args.get("text") is not None else args.get("msg", "")
     if not isinstance(text, str):
         raise errors.plain(f"Match error: Expected string, got {type(text).__name__}")
@@ -157,8 +157,8 @@ def post_message() -> Response:
 @blueprint.post("/chat.sendMessage")
 def send_message() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     msg = args.get("message")
     if not isinstance(msg, dict):
         raise errors.meteor_error(
@@ -192,8 +192,8 @@ def send_message() -> Response:
 @blueprint.post("/chat.update")
 def update() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     for key in ("roomId", "msgId", "text"):
         if not isinstance(args.get(key), str):
             raise errors.invalid_params(f"must have required property '{key}'")
@@ -216,8 +216,8 @@ def update() -> Response:
 @blueprint.post("/chat.delete")
 def delete() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     for key in ("roomId", "msgId"):
         if not isinstance(args.get(key), str):
             raise errors.invalid_params(f"must have required property '{key}'")
@@ -254,7 +254,7 @@ def delete() -> Response:
 @blueprint.get("/chat.getMessage")
 def get_message() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     msg_id = text_param(params().get("msgId"))
     if msg_id is None:
         raise errors.plain('The "msgId" query parameter must be provided.')
@@ -272,8 +272,8 @@ def get_message() -> Response:
 @blueprint.post("/chat.react")
 def react() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     message = _message_or_error(rt, args.get("messageId"))
     emoji = args.get("emoji") or args.get("reaction")
     if not isinstance(emoji, str) or not emoji.strip(":"):
@@ -303,8 +303,8 @@ def _pin_checks(rt: Runtime, user: Doc, message: Doc, method: str) -> None:
 @blueprint.post("/chat.pinMessage")
 def pin_message() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    message = _message_or_error(rt, api.body().get("messageId"))
+    user = auth.current_user(rt)
+    message = _message_or_error(rt, inputs.body().get("messageId"))
     _pin_checks(rt, user, message, "pinMessage")
     pinned = models.pin_message(rt, message, user)
     return ok(message=wire.message(pinned))
@@ -313,8 +313,8 @@ def pin_message() -> Response:
 @blueprint.post("/chat.unPinMessage")
 def unpin_message() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    message = _message_or_error(rt, api.body().get("messageId"))
+    user = auth.current_user(rt)
+    message = _message_or_error(rt, inputs.body().get("messageId"))
     _pin_checks(rt, user, message, "unpinMessage")
     models.set_message_fields(rt, message, {"pinned": False})
     return ok()
@@ -322,8 +322,8 @@ def unpin_message() -> Response:
 
 def _star(starred: bool) -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    message = _message_or_error(rt, api.body().get("messageId"))
+    user = auth.current_user(rt)
+    message = _message_or_error(rt, inputs.body().get("messageId"))
     method = "starMessage"
     if not models.setting(rt, "Message_AllowStarring"):
         raise errors.action_not_allowed("Message starring not allowed", method, "Message_starring")
@@ -349,8 +349,8 @@ def unstar_message() -> Response:
 
 def _follow(follow: bool) -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    mid = api.body().get("mid")
+    user = auth.current_user(rt)
+    mid = inputs.body().get("mid")
     missing = 'The required "mid" body param is missing.'
     if not text_param(mid):
         raise errors.failure(f"[{missing}]", missing)
@@ -386,7 +386,7 @@ def unfollow_message() -> Response:
 @blueprint.get("/chat.search")
 def search() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     args = params()
     if not text_param(args.get("roomId")):
         raise errors.meteor_error(
@@ -406,7 +406,7 @@ def search() -> Response:
         for m in reversed(rt.store.find("messages", "rid", room["_id"]))
         if not m.get("t") and term in m.get("msg", "").lower()
     ]
-    offset, limit, _ = api.pagination(rt)
+    offset, limit, _ = inputs.pagination(rt)
     chunk = found[offset : offset + limit] if limit else found[offset:]
     return ok(messages=[wire.message(m) for m in chunk])
 
@@ -414,7 +414,7 @@ def search() -> Response:
 @blueprint.get("/chat.getThreadMessages")
 def thread_messages() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     tmid = text_param(params().get("tmid"))
     if tmid is None:
         raise errors.meteor_error(
@@ -435,7 +435,7 @@ def thread_messages() -> Response:
 @blueprint.get("/chat.getThreadsList")
 def threads_list() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     args = params()
     if not text_param(args.get("rid")):
         raise errors.meteor_error(
@@ -464,7 +464,7 @@ def _filtered_page(predicate, plain_denial: bool = False) -> Response:
     """Pinned (``Not allowed [error-not-allowed]``), starred and mentioned messages (a plain
     ``error-not-allowed`` from ``findStarredMessages``/``findMentionedMessages``)."""
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     args = params()
     if plain_denial and text_param(args.get("roomId")):
         room = rt.store.get("rooms", args["roomId"])
@@ -497,7 +497,7 @@ def mentioned_messages() -> Response:
 @blueprint.get("/chat.syncMessages")
 def sync_messages() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     args = params()
     room = _room_param(rt, user, args)
     if not text_param(args.get("lastUpdate")):
@@ -532,7 +532,7 @@ def sync_messages() -> Response:
 @blueprint.get("/chat.getDeletedMessages")
 def deleted_messages() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     args = params()
     if not text_param(args.get("roomId")):
         raise errors.plain('The required "roomId" query param is missing.')
@@ -551,7 +551,7 @@ def deleted_messages() -> Response:
 @blueprint.get("/chat.ignoreUser")
 def ignore_user() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     args = params()
     if not text_param(args.get("rid")):
         raise errors.meteor_error(

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.runtime import Runtime, runtime
-from .. import api, errors, models, wire
+from .. import auth, errors, inputs, jsonquery, models, wire
 
 blueprint = Blueprint("rc_emoji_custom", __name__)
 
@@ -84,8 +84,8 @@ def _check_size(rt: Runtime, data: bytes) -> None:
 @blueprint.get("/api/v1/emoji-custom.list")
 def list_emoji() -> Response:
     rt = runtime()
-    api.current_user(rt)
-    since = api.date_param(
+    auth.current_user(rt)
+    since = inputs.date_param(
         request.args.get("updatedSince"),
         "error-roomId-param-invalid",
         'The "updatedSince" query parameter must be a valid date.',
@@ -109,14 +109,14 @@ def list_emoji() -> Response:
 @blueprint.get("/api/v1/emoji-custom.all")
 def all_emoji() -> Response:
     rt = runtime()
-    api.current_user(rt)
-    offset, limit, sort = api.pagination(rt)
+    auth.current_user(rt)
+    offset, limit, sort = inputs.pagination(rt)
     docs = rt.store.all("custom_emoji")
     name = request.args.get("name")
     if name:
         pattern = re.compile(re.escape(name), re.IGNORECASE)
         docs = [e for e in docs if pattern.search(e["name"])]
-    docs = api.sort_docs(docs, sort, {"name": 1})
+    docs = jsonquery.sort_docs(docs, sort, {"name": 1})
     page = docs[offset:] if limit is None else docs[offset : offset + limit]
     return jsonify(
         {
@@ -132,7 +132,7 @@ def all_emoji() -> Response:
 @blueprint.post("/api/v1/emoji-custom.create")
 def create() -> Response:
     rt = runtime()
-    api.require_permission("manage-emoji")
+    auth.require_permission("manage-emoji")
     image = _image()
     if image is None:
         raise errors.failure("[No file uploaded]", "No file uploaded")
@@ -159,7 +159,7 @@ def create() -> Response:
 @blueprint.post("/api/v1/emoji-custom.update")
 def update() -> Response:
     rt = runtime()
-    api.require_permission("manage-emoji")
+    auth.require_permission("manage-emoji")
     emoji_id = request.form.get("_id")
     if not emoji_id:
         missing = 'The required "_id" query param is missing.'
@@ -188,8 +188,8 @@ def update() -> Response:
 @blueprint.post("/api/v1/emoji-custom.delete")
 def delete() -> Response:
     rt = runtime()
-    api.require_permission("manage-emoji")
-    emoji_id = api.body().get("emojiId")
+    auth.require_permission("manage-emoji")
+    emoji_id = inputs.body().get("emojiId")
     if not emoji_id:
         raise errors.failure('The "emojiId" params is required!')
     doc = rt.store.get("custom_emoji", emoji_id) if isinstance(emoji_id, str) else None

@@ -10,7 +10,7 @@ from flask import Blueprint, Response
 
 from ...core.ids import METEOR_ALPHABET
 from ...core.runtime import Runtime, runtime
-from .. import api, errors, models, wire
+from .. import auth, errors, inputs, models, wire
 from ._rooms_common import ok, page_body, params, text_param
 
 blueprint = Blueprint("rc_integrations", __name__, url_prefix="/api/v1")
@@ -36,7 +36,7 @@ OUTGOING_EVENTS = (
 
 def _require_any(rt: Runtime) -> Doc:
     """The route-level ``permissionsRequired`` (any of the four manage permissions)."""
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     if not any(models.has_permission(rt, user, p) for p in ANY_MANAGE):
         raise errors.forbidden()
     return user
@@ -188,8 +188,8 @@ def _create_outgoing(rt: Runtime, user: Doc, args: Doc) -> Doc:
 @blueprint.post("/integrations.create")
 def integrations_create() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     kind = args.get("type")
     if not isinstance(kind, str):
         raise errors.invalid_params(
@@ -242,7 +242,7 @@ def integrations_get() -> Response:
 def integrations_remove() -> Response:
     rt = runtime()
     user = _require_any(rt)
-    args = api.body()
+    args = inputs.body()
     kind = args.get("type")
     if kind not in (INCOMING, OUTGOING):
         raise errors.plain("Invalid integration type.")

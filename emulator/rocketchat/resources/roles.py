@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.runtime import Runtime, runtime
-from .. import api, errors, models, wire
+from .. import auth, errors, inputs, models, wire
 
 blueprint = Blueprint("rc_roles", __name__, url_prefix="/api/v1")
 
@@ -59,14 +59,14 @@ def _holds(rt: Runtime, user: Doc, role: Doc, room_id: str | None) -> bool:
 @blueprint.get("/roles.list")
 def list_roles() -> Response:
     rt = runtime()
-    api.current_user(rt)
+    auth.current_user(rt)
     return jsonify({"roles": [wire.role(r) for r in rt.store.all("roles")], "success": True})
 
 
 @blueprint.get("/roles.getUsersInRole")
 def users_in_role() -> Response:
     rt = runtime()
-    me = api.require_permission("access-permissions")
+    me = auth.require_permission("access-permissions")
     role_id, room_id = request.args.get("role"), request.args.get("roomId")
     if not role_id:
         raise errors.meteor_error("error-param-not-provided", 'Query param "role" is required')
@@ -75,7 +75,7 @@ def users_in_role() -> Response:
     role = rt.store.get("roles", role_id)
     if role is None:
         raise errors.failure("[error-invalid-roleId]", "error-invalid-roleId")
-    offset, limit, _ = api.pagination(rt)
+    offset, limit, _ = inputs.pagination(rt)
     if room_id:
         users = [
             rt.store.get("users", s["u"]["_id"])
@@ -99,8 +99,8 @@ def users_in_role() -> Response:
 @blueprint.post("/roles.addUserToRole")
 def add_user_to_role() -> Response:
     rt = runtime()
-    me = api.require_permission("access-permissions")
-    role, user, room_id = _role_params(api.body())
+    me = auth.require_permission("access-permissions")
+    role, user, room_id = _role_params(inputs.body())
     if role["_id"] == "admin" and not models.has_permission(rt, me, "assign-admin-role"):
         raise errors.meteor_error(
             "error-action-not-allowed",
@@ -120,8 +120,8 @@ def add_user_to_role() -> Response:
 @blueprint.post("/roles.removeUserFromRole")
 def remove_user_from_role() -> Response:
     rt = runtime()
-    api.require_permission("access-permissions")
-    role, user, room_id = _role_params(api.body())
+    auth.require_permission("access-permissions")
+    role, user, room_id = _role_params(inputs.body())
     if not _holds(rt, user, role, room_id):
         raise errors.meteor_error("error-user-not-in-role", "User is not in this role")
     if role["scope"] == "Subscriptions" and room_id:
@@ -139,11 +139,11 @@ def remove_user_from_role() -> Response:
 @blueprint.get("/roles.sync")
 def sync() -> Response:
     rt = runtime()
-    api.current_user(rt)
+    auth.current_user(rt)
     raw = request.args.get("updatedSince")
     if raw is None:
         raise errors.invalid_params("must have required property 'updatedSince'")
-    since = api.date_param(
+    since = inputs.date_param(
         raw, "error-updatedSince-param-invalid", "Failed parsing updatedSince param"
     )
     update = [wire.role(r) for r in rt.store.all("roles") if r["_updatedAt"] > since]

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, request
 
 from ...core.disposition import content_disposition
 from ...core.runtime import Runtime, runtime
-from .. import api, errors, models, wire
+from .. import auth, errors, inputs, models, wire
 from ._room_family import leave
 from ._rooms_common import ok, params, parse_date, text_param, truthy
 
@@ -31,7 +31,7 @@ def _find_room(rt: Runtime, args: Doc, checked_archived: bool = False) -> Doc:
 @blueprint.get("/api/v1/rooms.get")
 def rooms_get() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     subs = rt.store.find("subscriptions", "user", user["_id"])
     rooms = [r for r in (rt.store.get("rooms", s["rid"]) for s in subs) if r is not None]
     raw = params().get("updatedSince")
@@ -57,7 +57,7 @@ def rooms_get() -> Response:
 @blueprint.get("/api/v1/rooms.info")
 def rooms_info() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     room = _find_room(rt, params())
     if not models.can_access_room(rt, room, user):
         raise errors.failure("not-allowed", "Not Allowed")
@@ -72,8 +72,8 @@ def rooms_info() -> Response:
 @blueprint.post("/api/v1/rooms.favorite")
 def rooms_favorite() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     room = _find_room(rt, args, checked_archived=True)
     sub = models.subscription(rt, room["_id"], user["_id"])
     if sub is None:
@@ -89,16 +89,16 @@ def rooms_favorite() -> Response:
 @blueprint.post("/api/v1/rooms.leave")
 def rooms_leave() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    leave(rt, _find_room(rt, api.body(), checked_archived=True), user)
+    user = auth.current_user(rt)
+    leave(rt, _find_room(rt, inputs.body(), checked_archived=True), user)
     return ok()
 
 
 @blueprint.post("/api/v1/rooms.cleanHistory")
 def rooms_clean_history() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     for key in ("latest", "oldest"):
         if not isinstance(args.get(key), str):
             raise errors.invalid_params(f"must have required property '{key}'")
@@ -155,7 +155,7 @@ def _received_file(rt: Runtime) -> tuple[str, str, bytes]:
 @blueprint.post("/api/v1/rooms.media/<rid>")
 def rooms_media(rid: str) -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     room = _upload_room(rt, user, rid)
     name, content_type, data = _received_file(rt)
     doc = models.store_upload(rt, room, user, name, content_type, data)
@@ -170,12 +170,12 @@ def _form_text(args: Doc, key: str) -> str:
 @blueprint.post("/api/v1/rooms.mediaConfirm/<rid>/<file_id>")
 def rooms_media_confirm(rid: str, file_id: str) -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     room = _upload_room(rt, user, rid)
     upload = rt.store.get("uploads", file_id)
     if upload is None or upload["rid"] != room["_id"] or upload["userId"] != user["_id"]:
         raise errors.failure("[invalid-file]", "invalid-file")
-    args = api.body()
+    args = inputs.body()
     description = _form_text(args, "description")
     if len(description) > (models.setting(rt, "Message_MaxAllowedSize") or 0):
         raise errors.failure("[error-message-size-exceeded]", "error-message-size-exceeded")
@@ -194,7 +194,7 @@ def rooms_media_confirm(rid: str, file_id: str) -> Response:
 @blueprint.post("/api/v1/rooms.upload/<rid>")
 def rooms_upload(rid: str) -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     room = _upload_room(rt, user, rid)
     name, content_type, data = _received_file(rt)
     upload = models.store_upload(rt, room, user, name, content_type, data)
@@ -215,20 +215,10 @@ def rooms_upload(rid: str) -> Response:
 def file_upload(file_id: str, name: str) -> Response:
     """The file itself, for a logged-in user who can read its room (``FileUpload_ProtectFiles``)."""
     rt = runtime()
-    user_id = (
-        request.headers.get("X-User-Id")
-        or request.cookies.get("rc_uid")
-        or request.args.get("rc_uid")
-    )
-    token = (
-        request.headers.get("X-Auth-Token")
-        or request.cookies.get("rc_token")
-        or request.args.get("rc_token")
-    )
-    user = models.user_for_token(rt, user_id, token) if user_id and token else None
+    caller = auth.authenticate(rt, request.environ)
     upload = rt.store.get("uploads", file_id)
     room = rt.store.get("rooms", upload["rid"]) if upload else None
-    if user is None or room is None or not models.can_access_room(rt, room, user):
+    if caller is None or room is None or not models.can_access_room(rt, room, caller.user):
         return Response(status=403)
     content = models.upload_content(rt, file_id)
     if content is None:
@@ -242,8 +232,8 @@ def file_upload(file_id: str, name: str) -> Response:
 @blueprint.post("/api/v1/rooms.delete")
 def rooms_delete() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    room_id = text_param(api.body().get("roomId"))
+    user = auth.current_user(rt)
+    room_id = text_param(inputs.body().get("roomId"))
     if room_id is None:
         raise errors.invalid_params("must have required property 'roomId'")
     room = rt.store.get("rooms", room_id)

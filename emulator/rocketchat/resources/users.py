@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request
 
 from ...core.runtime import Runtime, runtime
-from .. import api, errors, models, wire
+from .. import auth, errors, inputs, jsonquery, models, twofactor, wire
 
 blueprint = Blueprint("rc_users", __name__, url_prefix="/api/v1")
 
@@ -117,9 +117,9 @@ def _profile_changes(data: Doc, existing: Doc) -> Doc:
 @blueprint.post("/users.create")
 def create() -> Response:
     rt = runtime()
-    me = api.require_permission("create-user")
-    params = api.body()
-    api.require_fields(params, CREATE_REQUIRED)
+    me = auth.require_permission("create-user")
+    params = inputs.body()
+    inputs.require_fields(params, CREATE_REQUIRED)
     _check_types(params)
     _validate_user_data(rt, params, None)
     roles = params.get("roles") or ["user"]
@@ -140,17 +140,16 @@ def create() -> Response:
         user = models.update_user(rt, user["_id"], extra)
         if params.get("joinDefaultChannels", True):
             models.join_default_rooms(rt, user)
-    return _ok(user=wire.user_without(user, api.hidden_user_fields(rt, me)))
+    return _ok(user=wire.user_without(user, jsonquery.hidden_user_fields(rt, me)))
 
 
 @blueprint.post("/users.register")
 def register() -> Response:
     rt = runtime()
-    caller_id, token = request.headers.get("X-User-Id"), request.headers.get("X-Auth-Token")
-    if caller_id and token and models.user_for_token(rt, caller_id, token):
+    if auth.authenticate(rt, request.environ) is not None:
         raise errors.failure("Logged in users can not register again.")
-    params = api.body()
-    api.require_fields(params, ("username", "email", "pass", "name"))
+    params = inputs.body()
+    inputs.require_fields(params, ("username", "email", "pass", "name"))
     for key in ("username", "email", "pass", "name", "secretURL"):
         if key in params and not isinstance(params[key], str):
             raise errors.invalid_params(f"/{key} must be string")
@@ -189,7 +188,7 @@ def register() -> Response:
             verified=False,
         )
         models.join_default_rooms(rt, user)
-    return _ok(user=wire.user_without(user, api.hidden_user_fields(rt, None)))
+    return _ok(user=wire.user_without(user, jsonquery.hidden_user_fields(rt, None)))
 
 
 # -- lookup and listing -----------------------------------------------------------------------
@@ -198,7 +197,7 @@ def register() -> Response:
 @blueprint.get("/users.info")
 def info() -> Response:
     rt = runtime()
-    me = api.current_user(rt)
+    me = auth.current_user(rt)
     args = request.args
     if args.get("userId"):
         user = rt.store.get("users", args["userId"])
@@ -213,7 +212,7 @@ def info() -> Response:
     myself = user["_id"] == me["_id"]
     full = myself or models.has_permission(rt, me, "view-full-other-user-info")
     body = wire.user_info(user, full)
-    _, fields = api.json_query(rt, me)
+    _, fields = jsonquery.json_query(rt, me)
     wants_rooms = args.get("includeUserRooms") == "true" or fields.get("userRooms") == 1
     if wants_rooms and (myself or models.has_permission(rt, me, "view-other-user-channels")):
         subs = sorted(
@@ -227,18 +226,18 @@ def info() -> Response:
 @blueprint.get("/users.list")
 def list_users() -> Response:
     rt = runtime()
-    me = api.require_permission("view-d-room")
+    me = auth.require_permission("view-d-room")
     if models.setting(
         rt, "API_Apply_permission_view-outside-room_on_users-list"
     ) and not models.has_permission(rt, me, "view-outside-room"):
         raise errors.forbidden()
-    offset, limit, sort = api.pagination(rt)
-    query, fields = api.json_query(rt, me)
-    hidden = api.hidden_user_fields(rt, me)
+    offset, limit, sort = inputs.pagination(rt)
+    query, fields = jsonquery.json_query(rt, me)
+    hidden = jsonquery.hidden_user_fields(rt, me)
     users = rt.store.all("users")
     if query:
         try:
-            users = [u for u in users if api.matches(u, query)]
+            users = [u for u in users if jsonquery.matches(u, query)]
         except ValueError:
             raw = request.args["query"]
             raise errors.meteor_error(
@@ -248,7 +247,7 @@ def list_users() -> Response:
     if "name" in spec:
         spec = {("nameInsensitive" if k == "name" else k): v for k, v in spec.items()}
     entries = [wire.user_list_entry(u, hidden, fields) for u in users]
-    entries = api.sort_docs(entries, spec, {"username": 1})
+    entries = jsonquery.sort_docs(entries, spec, {"username": 1})
     total = len(entries)
     page = entries[offset:] if limit is None else entries[offset : offset + limit]
     return _ok(users=page, count=len(page), offset=offset, total=total)
@@ -257,7 +256,7 @@ def list_users() -> Response:
 @blueprint.get("/users.autocomplete")
 def autocomplete() -> Response:
     rt = runtime()
-    api.current_user(rt)
+    auth.current_user(rt)
     raw = request.args.get("selector")
     if raw is None:
         raise errors.invalid_params("must have required property 'selector'")
@@ -278,7 +277,7 @@ def autocomplete() -> Response:
                 continue
             if not (pattern.search(user["username"]) or pattern.search(user.get("name") or "")):
                 continue
-            if conditions and not api.matches(user, conditions):
+            if conditions and not jsonquery.matches(user, conditions):
                 continue
             items.append(user)
     except ValueError:
@@ -294,16 +293,16 @@ def autocomplete() -> Response:
 @blueprint.post("/users.update")
 def update() -> Response:
     rt = runtime()
-    me = api.current_user(rt)
-    params = api.body()
-    api.require_fields(params, ("userId", "data"))
+    me = auth.current_user(rt)
+    params = inputs.body()
+    inputs.require_fields(params, ("userId", "data"))
     if not isinstance(params["userId"], str):
         raise errors.invalid_params("/userId must be string")
     data = params["data"]
     if not isinstance(data, dict):
         raise errors.invalid_params("/data must be object")
     _check_types(data, "/data")
-    api.require_two_factor(rt, me)
+    twofactor.require_two_factor(rt, me)
     user = rt.store.get("users", params["userId"])
     details = {"method": "insertOrUpdateUser"}
     if user is None or (
@@ -333,15 +332,15 @@ def update() -> Response:
             updated = models.set_user_password(rt, user["_id"], data["password"])
         if "active" in data and data["active"] != user["active"]:
             updated = models.set_user_active(rt, user["_id"], data["active"])
-    return _ok(user=wire.user_without(updated, api.hidden_user_fields(rt, me)))
+    return _ok(user=wire.user_without(updated, jsonquery.hidden_user_fields(rt, me)))
 
 
 @blueprint.post("/users.updateOwnBasicInfo")
 def update_own_basic_info() -> Response:
     rt = runtime()
-    me = api.current_user(rt)
-    params = api.body()
-    api.require_fields(params, ("data",))
+    me = auth.current_user(rt)
+    params = inputs.body()
+    inputs.require_fields(params, ("data",))
     data = params["data"]
     if not isinstance(data, dict):
         raise errors.invalid_params("/data must be object")
@@ -371,7 +370,7 @@ def update_own_basic_info() -> Response:
                 {"method": "password", "codeGenerated": False, "availableMethods": []},
             )
     elif sensitive:
-        api.require_two_factor(rt, me)
+        twofactor.require_two_factor(rt, me)
     fields = {k: data[k] for k in ("email", "name", "username") if k in data}
     _validate_user_data(rt, fields, me)
     changes = _profile_changes(
@@ -398,9 +397,9 @@ def update_own_basic_info() -> Response:
 @blueprint.post("/users.delete")
 def delete() -> Response:
     rt = runtime()
-    api.require_permission("delete-user")
-    params = api.body()
-    user = api.user_from_params(rt, params)
+    auth.require_permission("delete-user")
+    params = inputs.body()
+    user = inputs.user_from_params(rt, params)
     if models.is_last_active_admin(rt, user):
         raise errors.meteor_error(
             "error-action-not-allowed",
@@ -432,8 +431,8 @@ def delete() -> Response:
 def delete_own_account() -> Response:
     """Needs ``Accounts_AllowDeleteOwnAccount``; ``password`` is the SHA-256 hex digest."""
     rt = runtime()
-    me = api.current_user(rt)
-    params = api.body()
+    me = auth.current_user(rt)
+    params = inputs.body()
     password = params.get("password")
     if not password:
         raise errors.failure('Body parameter "password" is required.')
@@ -457,7 +456,7 @@ def delete_own_account() -> Response:
 @blueprint.get("/users.checkUsernameAvailability")
 def check_username_availability() -> Response:
     rt = runtime()
-    me = api.current_user(rt)
+    me = auth.current_user(rt)
     username = request.args.get("username")
     if username is None:
         raise errors.invalid_params("must have required property 'username'")
@@ -476,7 +475,7 @@ def check_username_availability() -> Response:
 @blueprint.post("/users.forgotPassword")
 def forgot_password() -> Response:
     """Always a success, whether or not the address is known (no mail leaves the emulator)."""
-    email = api.body().get("email")
+    email = inputs.body().get("email")
     if not email:
         raise errors.failure("The 'email' param is required")
     return _ok()
