@@ -25,7 +25,7 @@ def body() -> Doc:
         deep = jsonbounds.too_deep(request.get_data())
         parsed = None if deep else request.get_json(silent=True, force=True)
         if parsed is None and request.data:
-            raise errors.failure("Invalid JSON body", "error-invalid-body")
+            raise errors.failure("Invalid JSON body", errors.INVALID_BODY)
         if parsed is None:
             return {}
         if not isinstance(parsed, dict):
@@ -101,9 +101,9 @@ def user_from_params(rt: Runtime, params: Doc) -> Doc:
     elif given("username") or given("user"):
         user = models.find_user_by_username(rt, given("username") or given("user"))
     else:
-        raise errors.meteor_error("error-user-param-not-provided", errors.USER_PARAM_NOT_PROVIDED)
+        raise errors.meteor_error(errors.MISSING_USER_PARAM, errors.USER_PARAM_NOT_PROVIDED)
     if user is None:
-        raise errors.meteor_error("error-invalid-user", errors.USER_PARAM_NO_MATCH)
+        raise errors.meteor_error(errors.INVALID_USER, errors.USER_PARAM_NO_MATCH)
     return user
 
 

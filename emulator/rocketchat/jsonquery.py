@@ -47,7 +47,7 @@ def sort_param(raw: str | None) -> Doc | None:
     except ValueError:
         sort = None
     if not isinstance(sort, dict) or not all(v in (1, -1) for v in sort.values()):
-        raise errors.meteor_error("error-invalid-sort", "Invalid sort parameter provided")
+        raise errors.meteor_error(errors.INVALID_SORT, "Invalid sort parameter provided")
     return sort
 
 
@@ -93,7 +93,7 @@ def json_query(rt: Runtime, user: Doc | None = None) -> tuple[Doc, Doc]:
                 raise ValueError(raw_fields)
         except ValueError:
             raise errors.meteor_error(
-                "error-invalid-fields",
+                errors.INVALID_FIELDS,
                 f'Invalid fields parameter provided: "{raw_fields}"',
                 {"helperMethod": "parseJsonQuery"},
             ) from None
@@ -114,7 +114,7 @@ def json_query(rt: Runtime, user: Doc | None = None) -> tuple[Doc, Doc]:
             query = _clean_query(query)
         except ValueError:
             raise errors.meteor_error(
-                "error-invalid-query",
+                errors.INVALID_QUERY,
                 f'Invalid query parameter provided: "{raw_query}"',
                 {"helperMethod": "parseJsonQuery"},
             ) from None

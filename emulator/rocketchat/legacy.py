@@ -151,7 +151,7 @@ def send(room_id: str) -> Response:
     try:
         models.check_sendable(rt, room, user, text)
     except models.SendRefused as refused:
-        if refused.code == "error-not-allowed":
+        if refused.code == errors.NOT_ALLOWED:
             raise errors.legacy(403, errors.LEGACY_NO_PERMISSION) from None
         raise errors.legacy(400, refused.reason or refused.code) from None
     if models.subscription(rt, room["_id"], user["_id"]) is None:

@@ -56,9 +56,9 @@ def require_two_factor(rt: Runtime, user: Doc, disable_remember_me: bool = False
         return
     details = {"method": "password", "codeGenerated": False, "availableMethods": []}
     if not code:
-        raise errors.two_factor("totp-required", "TOTP Required", details)
+        raise errors.two_factor(errors.TOTP_REQUIRED, "TOTP Required", details)
     if not models.check_user_password(user, {"digest": code, "algorithm": "sha-256"}):
-        raise errors.two_factor("totp-invalid", "TOTP Invalid", details)
+        raise errors.two_factor(errors.TOTP_INVALID, "TOTP Invalid", details)
     if not disable_remember_me and record is not None and remember_ms > 0:
         rt.store.update(
             "tokens",

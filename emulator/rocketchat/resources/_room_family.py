@@ -50,9 +50,9 @@ def find_room(rt: Runtime, family: Family, user: Doc, args: Doc, checked_archive
         raise errors.meteor_error(family.param_error, errors.ROOM_PARAM_REQUIRED)
     room = models.room_by_id_or_name(rt, room_id, room_name)
     if room is None or room["t"] != family.room_type:
-        raise errors.meteor_error("error-room-not-found", family.not_found)
+        raise errors.meteor_error(errors.ROOM_NOT_FOUND, family.not_found)
     if family.room_type == "p" and not models.can_access_room(rt, room, user):
-        raise errors.meteor_error("error-room-not-found", family.not_found)
+        raise errors.meteor_error(errors.ROOM_NOT_FOUND, family.not_found)
     if checked_archived and room.get("archived"):
         raise errors.room_archived(family.noun, room["name"])
     return room
@@ -62,14 +62,14 @@ def valid_room_name(rt: Runtime, name: str, room_id: str | None = None) -> None:
     """``getValidRoomName``: the allowed characters, and unique among channels and groups."""
     if not models.ROOM_NAME_RE.match(name):
         raise errors.meteor_error(
-            "error-invalid-room-name",
+            errors.INVALID_ROOM_NAME,
             f"{name} is not a valid room name.",
             {"function": "RocketChat.getValidRoomName", "channel_name": name},
         )
     existing = rt.store.find_one("rooms", "name", name)
     if existing is not None and existing["_id"] != room_id:
         raise errors.meteor_error(
-            "error-duplicate-channel-name",
+            errors.DUPLICATE_CHANNEL_NAME,
             f"A channel with name '{name}' exists",
             {"function": "RocketChat.getValidRoomName", "channel_name": name},
         )
@@ -91,7 +91,7 @@ def leave(rt: Runtime, room: Doc, user: Doc) -> None:
         raise errors.user_not_in_room("leaveRoom", "You are not in this room")
     if "owner" in sub["roles"] and len(models.room_owners(rt, room["_id"])) == 1:
         raise errors.meteor_error(
-            "error-you-are-last-owner", errors.LAST_OWNER_LEAVING, {"method": "leaveRoom"}
+            errors.YOU_ARE_LAST_OWNER, errors.LAST_OWNER_LEAVING, {"method": "leaveRoom"}
         )
     models.remove_member(rt, room, user)
 
@@ -199,7 +199,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
         if room_id is None and room_name is None:
             raise errors.meteor_error(family.param_error, errors.ROOM_PARAM_REQUIRED)
         if room is None or room["t"] != family.room_type:
-            raise errors.meteor_error("error-room-not-found", family.not_found)
+            raise errors.meteor_error(errors.ROOM_NOT_FOUND, family.not_found)
         if room.get("archived"):
             raise errors.room_archived(family.noun, room["name"])
         return counters(rt, room, user, args, denied())
@@ -249,7 +249,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
         if room is None or room["t"] != family.room_type:
             raise errors.plain(f"{'Channel' if public else 'Group'} does not exists")
         if not models.can_access_room(rt, room, user):
-            raise errors.meteor_error("error-not-allowed", "Not Allowed")
+            raise errors.meteor_error(errors.NOT_ALLOWED, "Not Allowed")
         online_users = []
         for sub in rt.store.find("subscriptions", "rid", room["_id"]):
             member = rt.store.get("users", sub["u"]["_id"])
@@ -282,15 +282,15 @@ def register_family(bp: Blueprint, family: Family) -> None:
                 "rooms", "name", id_or_name
             )
             if room is None or room["t"] != "p":
-                raise errors.meteor_error("error-room-not-found", family.not_found)
+                raise errors.meteor_error(errors.ROOM_NOT_FOUND, family.not_found)
         targets = target_users(rt, args)
         if not targets:
             if public:
                 raise errors.failure(
-                    "invalid-user-invite-list", "Cannot invite if no users are provided"
+                    errors.INVALID_USER_INVITE_LIST, "Cannot invite if no users are provided"
                 )
             raise errors.meteor_error(
-                "error-empty-invite-list", "Cannot invite if no valid users are provided"
+                errors.EMPTY_INVITE_LIST, "Cannot invite if no valid users are provided"
             )
         joined = models.subscription(rt, room["_id"], user["_id"]) is not None
         if not models.has_permission(rt, user, f"add-user-to-any-{room['t']}-room") and not (
@@ -315,7 +315,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
                 raise errors.meteor_error(family.param_error, errors.ROOM_PARAM_REQUIRED)
             room = models.room_by_id_or_name(rt, room_id, room_name)
             if room is None or room["t"] != "p":
-                raise errors.meteor_error("error-room-not-found", family.not_found)
+                raise errors.meteor_error(errors.ROOM_NOT_FOUND, family.not_found)
         target = target_user(rt, args)
         if not models.has_permission(rt, user, "remove-user", room["_id"]):
             raise errors.not_allowed("removeUserFromRoom")
@@ -324,7 +324,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
             raise errors.user_not_in_room("removeUserFromRoom")
         if "owner" in sub["roles"] and len(models.room_owners(rt, room["_id"])) == 1:
             raise errors.meteor_error(
-                "error-you-are-last-owner",
+                errors.YOU_ARE_LAST_OWNER,
                 errors.LAST_OWNER_LEAVING,
                 {"method": "removeUserFromRoom"},
             )
@@ -357,7 +357,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
                 )
             if not add and role == "owner" and len(models.room_owners(rt, room["_id"])) == 1:
                 raise errors.meteor_error(
-                    "error-remove-last-owner", errors.LAST_OWNER_REMOVED, details
+                    errors.REMOVE_LAST_OWNER, errors.LAST_OWNER_REMOVED, details
                 )
             models.set_room_role(rt, room, sub, role, add, user)
             return ok()
@@ -430,7 +430,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
         room = room_of(user, inputs.body())
         if not models.has_permission(rt, user, "archive-room", room["_id"]):
             raise errors.meteor_error(
-                "error-not-authorized", "Not authorized", {"method": "archiveRoom"}
+                errors.NOT_AUTHORIZED, "Not authorized", {"method": "archiveRoom"}
             )
         with rt.store.transaction():
             models.update_room(rt, room, {"archived": True})
@@ -448,7 +448,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
             raise errors.plain(f"The channel, {room['name']}, is not archived")
         if not models.has_permission(rt, user, "unarchive-room", room["_id"]):
             raise errors.meteor_error(
-                "error-not-authorized", "Not authorized", {"method": "unarchiveRoom"}
+                errors.NOT_AUTHORIZED, "Not authorized", {"method": "unarchiveRoom"}
             )
         if room.get("archived"):
             with rt.store.transaction():
@@ -529,7 +529,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
             raise same_value("type")
         if new_type not in ("c", "p"):
             raise errors.meteor_error(
-                "error-invalid-room-type",
+                errors.INVALID_ROOM_TYPE,
                 f"{new_type} is not a valid room type",
                 {"method": "saveRoomSettings"},
             )

@@ -103,14 +103,14 @@ def target_user(rt: Runtime, args: Doc) -> Doc:
     """The ``userId``/``username`` param's user (``getUserFromParams``)."""
     user_id, username = text_param(args.get("userId")), text_param(args.get("username"))
     if user_id is None and username is None:
-        raise errors.meteor_error("error-user-param-not-provided", errors.USER_PARAM_NOT_PROVIDED)
+        raise errors.meteor_error(errors.MISSING_USER_PARAM, errors.USER_PARAM_NOT_PROVIDED)
     found = (
         rt.store.get("users", user_id)
         if user_id
         else rt.store.find_one("users", "username", username.lower())
     )
     if found is None:
-        raise errors.meteor_error("error-invalid-user", errors.USER_PARAM_NO_MATCH)
+        raise errors.meteor_error(errors.INVALID_USER, errors.USER_PARAM_NO_MATCH)
     return found
 
 
@@ -129,7 +129,7 @@ def target_users(rt: Runtime, args: Doc) -> list[Doc]:
         return [u for u in found if u is not None]
     if not text_param(args.get("userId")) and not text_param(args.get("username")):
         raise errors.meteor_error(
-            "error-users-params-not-provided",
+            errors.USERS_PARAMS_NOT_PROVIDED,
             'Please provide "userId" or "username" or "userIds" or "usernames" as param',
         )
     return [target_user(rt, args)]

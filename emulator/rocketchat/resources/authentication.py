@@ -41,9 +41,9 @@ def login() -> Response:
                 401,
                 {
                     "success": False,
-                    "error": "User is deactivated [error-user-is-not-activated]",
+                    "error": f"User is deactivated [{errors.USER_IS_NOT_ACTIVATED}]",
                     "status": "error",
-                    "message": "User is deactivated [error-user-is-not-activated]",
+                    "message": f"User is deactivated [{errors.USER_IS_NOT_ACTIVATED}]",
                 },
             )
     token = models.issue_login_token(rt, user)

@@ -25,7 +25,7 @@ def set_avatar() -> Response:
     can_edit_others = models.has_permission(rt, me, "edit-other-user-avatar")
     if not models.setting(rt, "Accounts_AllowUserAvatarChange") and not can_edit_others:
         raise errors.meteor_error(
-            "error-not-allowed", "Change avatar is not allowed", {"method": "users.setAvatar"}
+            errors.NOT_ALLOWED, "Change avatar is not allowed", {"method": "users.setAvatar"}
         )
     params = request.form.to_dict() if request.files else inputs.body()
     for key in ("avatarUrl", "userId", "username"):
@@ -47,11 +47,11 @@ def set_avatar() -> Response:
     limit = models.setting(rt, "FileUpload_MaxFileSize")
     if limit is not None and limit >= 0 and len(data) > limit:
         raise errors.meteor_error(
-            "error-file-too-large", "File size exceeds the allowed limit", {"limit": limit}
+            errors.FILE_TOO_LARGE, "File size exceeds the allowed limit", {"limit": limit}
         )
     content_type = image.mimetype or "application/octet-stream"
     if not content_type.startswith("image/"):
-        raise errors.meteor_error("error-invalid-image", "Invalid image")
+        raise errors.meteor_error(errors.INVALID_IMAGE, "Invalid image")
     models.set_avatar(rt, user, "rest", data, content_type)
     return jsonify({"success": True})
 
@@ -67,7 +67,7 @@ def reset_avatar() -> Response:
         or models.has_permission(rt, me, "manage-moderation-actions")
     ):
         raise errors.meteor_error(
-            "error-not-allowed", "Reset avatar is not allowed", {"method": "users.resetAvatar"}
+            errors.NOT_ALLOWED, "Reset avatar is not allowed", {"method": "users.resetAvatar"}
         )
     models.reset_avatar(rt, user)
     return jsonify({"success": True})

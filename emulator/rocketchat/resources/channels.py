@@ -19,7 +19,7 @@ FAMILY = Family(
     many="channels",
     noun="channel",
     not_found=errors.CHANNEL_NOT_FOUND,
-    param_error="error-roomid-param-not-provided",
+    param_error=errors.ROOMID_PARAM_NOT_PROVIDED,
 )
 register_family(blueprint, FAMILY)
 
@@ -72,13 +72,13 @@ def channels_set_default() -> Response:
     # (sic: upstream swapped the two errorTypes)
     if args.get("default") is None:
         raise errors.failure(
-            'The bodyParam "default" is required', "error-channels-setdefault-is-same"
+            'The bodyParam "default" is required', errors.CHANNELS_SETDEFAULT_IS_SAME
         )
     room = find_room(rt, FAMILY, user, args)
     if room.get("default") == args["default"]:
         raise errors.failure(
             "The channel default setting is the same as what it would be changed to.",
-            "error-channels-setdefault-missing-default-param",
+            errors.CHANNELS_SETDEFAULT_MISSING_DEFAULT_PARAM,
         )
     value = str(args["default"]).lower() in ("true", "1")
     if not models.has_permission(rt, user, "view-room-administration"):

@@ -157,6 +157,6 @@ def run_command() -> Response:
     if tmid is not None:
         parent = rt.store.get("messages", tmid)
         if parent is None or parent["rid"] != room_id:
-            raise errors.meteor_error("invalid-thread", "Invalid thread")
+            raise errors.meteor_error(errors.INVALID_THREAD, "Invalid thread")
     COMMANDS[name][2](rt, user, room, params, tmid)
     return jsonify({"success": True})

@@ -21,7 +21,7 @@ FAMILY = Family(
     many="groups",
     noun="private group",
     not_found=errors.GROUP_NOT_FOUND,
-    param_error="error-room-param-not-provided",
+    param_error=errors.ROOM_PARAM_NOT_PROVIDED,
 )
 register_family(blueprint, FAMILY)
 

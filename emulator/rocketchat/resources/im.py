@@ -47,15 +47,15 @@ def _find_dm(rt: Runtime, user: Doc, args: Doc) -> tuple[Doc, Doc | None]:
     room_id, username = text_param(args.get("roomId")), text_param(args.get("username"))
     name_or_id = username or room_id
     if name_or_id is None:
-        raise errors.meteor_error("error-room-param-not-provided", errors.DM_PARAM_REQUIRED)
+        raise errors.meteor_error(errors.ROOM_PARAM_NOT_PROVIDED, errors.DM_PARAM_REQUIRED)
     room = rt.store.get("rooms", name_or_id)
     if room is None:
         other = rt.store.find_one("users", "username", name_or_id.lower())
         if other is None:
-            raise errors.failure("[invalid-channel]", "invalid-channel")
+            raise errors.meteor_error(errors.BARE_INVALID_CHANNEL)
         room = models.open_direct(rt, [user] if other["_id"] == user["_id"] else [user, other])
     if room["t"] != "d" or not models.can_access_room(rt, room, user):
-        raise errors.meteor_error("error-room-not-found", errors.DM_NOT_FOUND)
+        raise errors.meteor_error(errors.ROOM_NOT_FOUND, errors.DM_NOT_FOUND)
     return room, models.subscription(rt, room["_id"], user["_id"])
 
 
@@ -72,9 +72,7 @@ def _require(args: Doc, *keys: str) -> None:
 def _require_room_id(rt: Runtime, user: Doc, args: Doc) -> None:
     """``dm.open``/``dm.close``: ``roomId`` only, and a room the caller can read (else 401)."""
     if not text_param(args.get("roomId")):
-        raise errors.meteor_error(
-            "error-room-param-not-provided", 'Body param "roomId" is required'
-        )
+        raise errors.meteor_error(errors.ROOM_PARAM_NOT_PROVIDED, 'Body param "roomId" is required')
     room = rt.store.get("rooms", args["roomId"])
     if room is None or not models.can_access_room(rt, room, user):
         raise errors.unauthorized_result()
@@ -161,7 +159,7 @@ def im_counters() -> Response:
     args = params()
     if not text_param(args.get("roomId")):
         raise errors.meteor_error(
-            "error-room-param-not-provided", 'Query param "roomId" is required'
+            errors.ROOM_PARAM_NOT_PROVIDED, 'Query param "roomId" is required'
         )
     room, _ = _find_dm(rt, user, args)
     return counters(rt, room, user, args, errors.forbidden("unauthorized"))

@@ -16,7 +16,7 @@ def list_all() -> Response:
     auth.current_user(rt)
     since = inputs.date_param(
         request.args.get("updatedSince"),
-        "error-updatedSince-param-invalid",
+        errors.UPDATED_SINCE_PARAM_INVALID,
         'The "updatedSince" query parameter must be a valid date.',
     )
     docs = rt.store.all("permissions")

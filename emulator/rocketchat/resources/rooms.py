@@ -19,10 +19,10 @@ def _find_room(rt: Runtime, args: Doc, checked_archived: bool = False) -> Doc:
     """``findRoomByIdOrName``."""
     room_id, room_name = text_param(args.get("roomId")), text_param(args.get("roomName"))
     if room_id is None and room_name is None:
-        raise errors.meteor_error("error-roomid-param-not-provided", errors.ROOM_PARAM_REQUIRED)
+        raise errors.meteor_error(errors.ROOMID_PARAM_NOT_PROVIDED, errors.ROOM_PARAM_REQUIRED)
     room = models.room_by_id_or_name(rt, room_id, room_name)
     if room is None:
-        raise errors.meteor_error("error-room-not-found", errors.CHANNEL_NOT_FOUND)
+        raise errors.meteor_error(errors.ROOM_NOT_FOUND, errors.CHANNEL_NOT_FOUND)
     if checked_archived and room.get("archived"):
         raise errors.room_archived("channel", room.get("name"))
     return room
@@ -40,7 +40,7 @@ def rooms_get() -> Response:
     since = parse_date(raw)
     if since is None:
         raise errors.meteor_error(
-            "error-updatedSince-param-invalid",
+            errors.UPDATED_SINCE_PARAM_INVALID,
             'The "updatedSince" query parameter must be a valid date.',
         )
     removed = []
@@ -78,7 +78,7 @@ def rooms_favorite() -> Response:
     sub = models.subscription(rt, room["_id"], user["_id"])
     if sub is None:
         raise errors.meteor_error(
-            "error-invalid-subscription",
+            errors.INVALID_SUBSCRIPTION,
             "You must be joined to favorite this room",
             {"method": "toggleFavorite"},
         )
@@ -104,9 +104,7 @@ def rooms_clean_history() -> Response:
             raise errors.invalid_params(f"must have required property '{key}'")
     room = _find_room(rt, args, checked_archived=True)
     if not models.can_access_room(rt, room, user):
-        raise errors.failure(
-            "User does not have access to the room [error-not-allowed]", "error-not-allowed"
-        )
+        raise errors.meteor_error(errors.NOT_ALLOWED, "User does not have access to the room")
     latest, oldest = parse_date(args["latest"]), parse_date(args["oldest"])
     if latest is None or oldest is None:
         raise errors.invalid_params('must match format "date-time"')
@@ -146,9 +144,9 @@ def _received_file(rt: Runtime) -> tuple[str, str, bytes]:
     data = upload.read()
     limit = models.setting(rt, "FileUpload_MaxFileSize")
     if not models.setting(rt, "FileUpload_Enabled"):
-        raise errors.meteor_error("error-file-upload-disabled", "File upload is disabled")
+        raise errors.meteor_error(errors.FILE_UPLOAD_DISABLED, "File upload is disabled")
     if limit is not None and limit >= 0 and len(data) > limit:
-        raise errors.failure("[error-file-too-large]", "error-file-too-large")
+        raise errors.meteor_error(errors.FILE_TOO_LARGE)
     return upload.filename, upload.mimetype or "application/octet-stream", data
 
 
@@ -174,11 +172,11 @@ def rooms_media_confirm(rid: str, file_id: str) -> Response:
     room = _upload_room(rt, user, rid)
     upload = rt.store.get("uploads", file_id)
     if upload is None or upload["rid"] != room["_id"] or upload["userId"] != user["_id"]:
-        raise errors.failure("[invalid-file]", "invalid-file")
+        raise errors.meteor_error(errors.INVALID_FILE)
     args = inputs.body()
     description = _form_text(args, "description")
     if len(description) > (models.setting(rt, "Message_MaxAllowedSize") or 0):
-        raise errors.failure("[error-message-size-exceeded]", "error-message-size-exceeded")
+        raise errors.meteor_error(errors.MESSAGE_SIZE_EXCEEDED)
     message = models.send_file_message(
         rt,
         room,
@@ -239,10 +237,10 @@ def rooms_delete() -> Response:
     room = rt.store.get("rooms", room_id)
     method = {"method": "eraseRoom"}
     if room is None:
-        raise errors.meteor_error("error-invalid-room", "Invalid room", method)
+        raise errors.meteor_error(errors.INVALID_ROOM, "Invalid room", method)
     if room.get("teamMain"):
         raise errors.meteor_error(
-            "error-cannot-delete-team-channel", "Cannot delete a team channel", method
+            errors.CANNOT_DELETE_TEAM_CHANNEL, "Cannot delete a team channel", method
         )
     if not models.has_permission(rt, user, f"delete-{room['t']}", room["_id"]):
         raise errors.not_allowed("eraseRoom")

@@ -22,7 +22,7 @@ def subscriptions_get() -> Response:
     since = parse_date(raw)
     if since is None:
         raise errors.meteor_error(
-            "error-roomId-param-invalid", 'The "lastUpdate" query parameter must be a valid date.'
+            errors.ROOM_ID_PARAM_INVALID, 'The "lastUpdate" query parameter must be a valid date.'
         )
     removed = [
         t for t in rt.store.find("trash", "sub_user", user["_id"]) if t["_deletedAt"] > since
@@ -58,7 +58,7 @@ def subscriptions_read() -> Response:
     sub = models.subscription(rt, room_id, user["_id"])
     if sub is None:
         raise errors.meteor_error(
-            "error-invalid-subscription", "Invalid subscription", {"method": "readMessages"}
+            errors.INVALID_SUBSCRIPTION, "Invalid subscription", {"method": "readMessages"}
         )
     models.read_room(rt, sub)
     return ok()
@@ -81,14 +81,14 @@ def subscriptions_unread() -> Response:
         message = rt.store.get("messages", first["_id"])
         if message is None:
             raise errors.meteor_error(
-                "error-invalid-message", "Invalid message", {"method": "unreadMessages"}
+                errors.INVALID_MESSAGE, "Invalid message", {"method": "unreadMessages"}
             )
         room_id = message["rid"]
         changes["ls"] = message["ts"] - 1
     sub = models.subscription(rt, room_id, user["_id"])
     if sub is None:
         raise errors.meteor_error(
-            "error-action-not-allowed", "Not allowed", {"method": "unreadMessages"}
+            errors.ACTION_NOT_ALLOWED, "Not allowed", {"method": "unreadMessages"}
         )
     models.update_subscription(rt, sub, changes)
     return ok()

@@ -19,7 +19,7 @@ blueprint = Blueprint("rc_teams", __name__, url_prefix="/api/v1")
 Doc = dict[str, Any]
 
 
-def _team(rt: Runtime, args: Doc, not_found: str = "team-does-not-exist") -> Doc:
+def _team(rt: Runtime, args: Doc, not_found: str = errors.TEAM_DOES_NOT_EXIST) -> Doc:
     team_id, team_name = text_param(args.get("teamId")), text_param(args.get("teamName"))
     if team_id is None and team_name is None:
         raise errors.plain("missing-teamId-or-teamName")
@@ -150,7 +150,7 @@ def teams_add_members() -> Response:
         for entry in members:
             member = rt.store.get("users", entry["userId"])
             if member is None:
-                raise errors.plain("invalid-user")
+                raise errors.plain(errors.BARE_INVALID_USER)
             roles = entry.get("roles") if isinstance(entry.get("roles"), list) else ["member"]
             models.add_team_member(rt, team, member, roles or ["member"], actor=user)
     return ok()
@@ -179,7 +179,7 @@ def teams_remove_member() -> Response:
         if "owner" in m.get("roles", [])
     ]
     if "owner" in membership.get("roles", []) and len(owners) == 1:
-        raise errors.plain("error-you-are-last-owner")
+        raise errors.plain(errors.YOU_ARE_LAST_OWNER)
     models.remove_team_member(rt, team, target, user)
     return ok()
 
@@ -200,7 +200,7 @@ def teams_add_rooms() -> Response:
         for room_id in room_ids:
             room = rt.store.get("rooms", room_id)
             if room is None or room["t"] not in ("c", "p"):
-                raise errors.plain("invalid-room")
+                raise errors.plain(errors.BARE_INVALID_ROOM)
             if room.get("teamId"):
                 raise errors.plain("room-already-on-team")
             added.append(models.add_room_to_team(rt, team, room))

@@ -62,7 +62,7 @@ def _validate_user_data(rt: Runtime, data: Doc, existing: Doc | None) -> None:
     for name, field in (("name", "Name"), ("username", "Username"), ("email", "Email")):
         if name in data and not data[name].strip():
             raise errors.meteor_error(
-                "error-the-field-is-required",
+                errors.THE_FIELD_IS_REQUIRED,
                 f"The field {field} is required",
                 {**details, "field": field},
             )
@@ -70,25 +70,25 @@ def _validate_user_data(rt: Runtime, data: Doc, existing: Doc | None) -> None:
     if username is not None:
         if not re.fullmatch(models.USERNAME_PATTERN, username):
             raise errors.meteor_error(
-                "error-input-is-not-a-valid-field",
+                errors.INPUT_IS_NOT_A_VALID_FIELD,
                 f"{username} is not a valid username",
                 {**details, "input": username, "field": "Username"},
             )
         other = models.find_user_by_username(rt, username)
         if other is not None and (existing is None or other["_id"] != existing["_id"]):
             raise errors.meteor_error(
-                "error-field-unavailable",
+                errors.FIELD_UNAVAILABLE,
                 f"{username} is already in use :(",
                 {**details, "field": username},
             )
     email = data.get("email")
     if email is not None:
         if not re.match(models.EMAIL_PATTERN, email):
-            raise errors.meteor_error("error-invalid-email", f"Invalid email {email}", details)
+            raise errors.meteor_error(errors.INVALID_EMAIL, f"Invalid email {email}", details)
         other = rt.store.find_one("users", "email", email.lower())
         if other is not None and (existing is None or other["_id"] != existing["_id"]):
             raise errors.meteor_error(
-                "error-field-unavailable",
+                errors.FIELD_UNAVAILABLE,
                 f"{email} is already in use :(",
                 {**details, "field": email},
             )
@@ -159,17 +159,17 @@ def register() -> Response:
     details = {"method": "registerUser"}
     if form == "Disabled":
         raise errors.meteor_error(
-            "error-user-registration-disabled", "User registration is disabled", details
+            errors.USER_REGISTRATION_DISABLED, "User registration is disabled", details
         )
     secret = models.setting(rt, "Accounts_RegistrationForm_SecretURL")
     if form == "Secret URL" and (not secret or params.get("secretURL") != secret):
         raise errors.meteor_error(
-            "error-user-registration-secret",
+            errors.USER_REGISTRATION_SECRET,
             "User registration is only allowed via Secret URL",
             details,
         )
     if not re.match(models.EMAIL_PATTERN, params["email"]):
-        raise errors.meteor_error("error-invalid-email", f"Invalid email {params['email']}")
+        raise errors.meteor_error(errors.INVALID_EMAIL, f"Invalid email {params['email']}")
     if rt.store.find_one("users", "email", params["email"].lower()) is not None:
         raise errors.RocketError(
             400,
@@ -241,7 +241,7 @@ def list_users() -> Response:
         except ValueError:
             raw = request.args["query"]
             raise errors.meteor_error(
-                "error-invalid-query", f'Invalid query parameter provided: "{raw}"'
+                errors.INVALID_QUERY, f'Invalid query parameter provided: "{raw}"'
             ) from None
     spec = dict(sort or {"username": 1})
     if "name" in spec:
@@ -265,7 +265,7 @@ def autocomplete() -> Response:
     except ValueError as exc:
         raise errors.failure(f"Unexpected token in JSON at position {exc.pos}") from None
     if not isinstance(selector, dict):
-        raise errors.failure("error-invalid-query")
+        raise errors.failure(errors.INVALID_QUERY)
     term = selector.get("term") if isinstance(selector.get("term"), str) else ""
     exceptions = selector.get("exceptions") if isinstance(selector.get("exceptions"), list) else []
     conditions = selector.get("conditions") if isinstance(selector.get("conditions"), dict) else {}
@@ -281,7 +281,7 @@ def autocomplete() -> Response:
                 continue
             items.append(user)
     except ValueError:
-        raise errors.failure("error-invalid-query") from None
+        raise errors.failure(errors.INVALID_QUERY) from None
     items.sort(key=lambda u: u["username"])
     fields = ("_id", "name", "username", "nickname", "status", "avatarETag")
     return _ok(items=[{k: u[k] for k in fields if k in u} for u in items[:10]])
@@ -310,19 +310,15 @@ def update() -> Response:
     ):
         if user is not None:
             raise errors.meteor_error(
-                "error-action-not-allowed", "Editing user is not allowed", details
+                errors.ACTION_NOT_ALLOWED, "Editing user is not allowed", details
             )
-        raise errors.meteor_error("error-invalid-user", "Invalid user", details)
+        raise errors.meteor_error(errors.INVALID_USER, "Invalid user", details)
     roles_change = "roles" in data and sorted(data["roles"]) != sorted(user.get("roles", []))
     if roles_change and not models.has_permission(rt, me, "assign-roles"):
-        raise errors.meteor_error(
-            "error-action-not-allowed", "Assign roles is not allowed", details
-        )
+        raise errors.meteor_error(errors.ACTION_NOT_ALLOWED, "Assign roles is not allowed", details)
     other_password = "password" in data and user["_id"] != me["_id"]
     if other_password and not models.has_permission(rt, me, "edit-other-user-password"):
-        raise errors.meteor_error(
-            "error-action-not-allowed", "Editing user is not allowed", details
-        )
+        raise errors.meteor_error(errors.ACTION_NOT_ALLOWED, "Editing user is not allowed", details)
     _validate_user_data(rt, data, user)
     if "active" in data and data["active"] != user["active"]:
         check_active_change(rt, user, data["active"])
@@ -365,7 +361,7 @@ def update_own_basic_info() -> Response:
         digest = data["currentPassword"]
         if not models.check_user_password(me, {"digest": digest, "algorithm": "sha-256"}):
             raise errors.two_factor(
-                "totp-invalid",
+                errors.TOTP_INVALID,
                 "TOTP Invalid",
                 {"method": "password", "codeGenerated": False, "availableMethods": []},
             )
@@ -383,7 +379,7 @@ def update_own_basic_info() -> Response:
     )
     if "statusType" in data and data["statusType"] not in models.USER_STATUSES:
         raise errors.meteor_error(
-            "error-invalid-status", "Valid status types include online, away, offline, and busy."
+            errors.INVALID_STATUS, "Valid status types include online, away, offline, and busy."
         )
     with rt.store.transaction():
         updated = models.update_user(rt, me["_id"], changes)
@@ -402,7 +398,7 @@ def delete() -> Response:
     user = inputs.user_from_params(rt, params)
     if models.is_last_active_admin(rt, user):
         raise errors.meteor_error(
-            "error-action-not-allowed",
+            errors.ACTION_NOT_ALLOWED,
             "Leaving the app without admins is not allowed",
             {"method": "deleteUser", "action": "Remove_last_admin"},
         )
@@ -422,7 +418,7 @@ def delete() -> Response:
                     }
                 )
         if owned:
-            raise errors.failure("[user-last-owner]", "user-last-owner", owned)
+            raise errors.meteor_error(errors.USER_LAST_OWNER, None, owned)
     models.delete_user(rt, user)
     return _ok()
 
@@ -437,15 +433,15 @@ def delete_own_account() -> Response:
     if not password:
         raise errors.failure('Body parameter "password" is required.')
     if not models.setting(rt, "Accounts_AllowDeleteOwnAccount"):
-        raise errors.meteor_error("error-not-allowed", "Not allowed")
+        raise errors.meteor_error(errors.NOT_ALLOWED, "Not allowed")
     digest = {"digest": password, "algorithm": "sha-256"}
     if not isinstance(password, str) or not models.check_user_password(me, digest):
         raise errors.meteor_error(
-            "error-invalid-password", "Invalid password", {"method": "deleteUserOwnAccount"}
+            errors.INVALID_PASSWORD, "Invalid password", {"method": "deleteUserOwnAccount"}
         )
     if models.is_last_active_admin(rt, me):
         raise errors.meteor_error(
-            "error-action-not-allowed",
+            errors.ACTION_NOT_ALLOWED,
             "Leaving the app without admins is not allowed",
             {"method": "deleteUser", "action": "Remove_last_admin"},
         )
@@ -462,10 +458,10 @@ def check_username_availability() -> Response:
         raise errors.invalid_params("must have required property 'username'")
     if not username:
         raise errors.meteor_error(
-            "error-invalid-username", "Invalid username", {"method": "setUsername"}
+            errors.INVALID_USERNAME, "Invalid username", {"method": "setUsername"}
         )
     if not models.setting(rt, "Accounts_AllowUsernameChange"):
-        raise errors.meteor_error("error-not-allowed", "Not allowed", {"method": "setUsername"})
+        raise errors.meteor_error(errors.NOT_ALLOWED, "Not allowed", {"method": "setUsername"})
     if username == me["username"]:
         return _ok(result=True)
     valid = re.fullmatch(models.USERNAME_PATTERN, username) is not None
@@ -485,7 +481,7 @@ def check_active_change(rt: Runtime, user: Doc, active: bool) -> None:
     """``setUserActiveStatus`` refuses to deactivate the last active admin."""
     if not active and models.is_last_active_admin(rt, user):
         raise errors.meteor_error(
-            "error-action-not-allowed",
+            errors.ACTION_NOT_ALLOWED,
             "Leaving the app without an active admin is not allowed",
             {"method": "setUserActiveStatus", "action": "Remove_last_admin"},
         )

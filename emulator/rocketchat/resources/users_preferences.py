@@ -48,11 +48,11 @@ def set_preferences() -> Response:
         and user_id != me["_id"]
         and not models.has_permission(rt, me, "edit-other-user-info")
     ):
-        raise errors.meteor_error("error-action-not-allowed", "Editing user is not allowed")
+        raise errors.meteor_error(errors.ACTION_NOT_ALLOWED, "Editing user is not allowed")
     user = rt.store.get("users", user_id) if user_id else me
     if user is None:
         raise errors.meteor_error(
-            "error-invalid-user", 'The optional "userId" param provided does not match any users'
+            errors.INVALID_USER, 'The optional "userId" param provided does not match any users'
         )
     if "language" in params["data"] and not isinstance(params["data"]["language"], str):
         raise errors.invalid_params("/data/language must be string")

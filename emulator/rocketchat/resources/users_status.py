@@ -33,7 +33,7 @@ def set_active_status() -> Response:
     user = rt.store.get("users", params["userId"])
     if user is None:
         raise errors.meteor_error(
-            "error-invalid-user", "Invalid user", {"method": "setUserActiveStatus"}
+            errors.INVALID_USER, "Invalid user", {"method": "setUserActiveStatus"}
         )
     if user["active"] != params["activeStatus"]:
         check_active_change(rt, user, params["activeStatus"])
@@ -79,7 +79,7 @@ def set_status() -> Response:
         raise errors.failure(MATCH_ERROR, "Match.Error")
     if not models.setting(rt, "Accounts_AllowUserStatusMessageChange"):
         raise errors.meteor_error(
-            "error-not-allowed", "Change status is not allowed", {"method": "users.setStatus"}
+            errors.NOT_ALLOWED, "Change status is not allowed", {"method": "users.setStatus"}
         )
     if inputs.is_user_from_params(params, me):
         user = me
@@ -90,13 +90,13 @@ def set_status() -> Response:
     if status:
         if status not in models.USER_STATUSES:
             raise errors.meteor_error(
-                "error-invalid-status",
+                errors.INVALID_STATUS,
                 "Valid status types include online, away, offline, and busy.",
                 {"method": "users.setStatus"},
             )
         if status == "offline" and not models.setting(rt, "Accounts_AllowInvisibleStatusOption"):
             raise errors.meteor_error(
-                "error-status-not-allowed",
+                errors.STATUS_NOT_ALLOWED,
                 "Invisible status is disabled",
                 {"method": "users.setStatus"},
             )

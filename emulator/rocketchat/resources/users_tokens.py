@@ -21,7 +21,7 @@ TOKEN_NAME_REQUIRED = "The 'tokenName' param is required"
 
 def _not_authorized(method: str | None) -> errors.RocketError:
     details = {"method": method} if method else None
-    return errors.meteor_error("not-authorized", "Not Authorized", details)
+    return errors.meteor_error(errors.BARE_NOT_AUTHORIZED, "Not Authorized", details)
 
 
 def _token_name(params: Doc) -> str:
@@ -52,7 +52,7 @@ def generate() -> Response:
     _can_use_tokens(rt, me, method)
     if models.personal_access_token(rt, me["_id"], name) is not None:
         raise errors.meteor_error(
-            "error-token-already-exists",
+            errors.TOKEN_ALREADY_EXISTS,
             "A token with this name already exists",
             {"method": method},
         )
@@ -71,7 +71,7 @@ def regenerate() -> Response:
     record = models.personal_access_token(rt, me["_id"], name)
     if record is None:
         raise errors.meteor_error(
-            "error-token-does-not-exists", "Token does not exist", {"method": method}
+            errors.TOKEN_DOES_NOT_EXIST, "Token does not exist", {"method": method}
         )
     with rt.store.transaction():
         models.remove_personal_access_token(rt, record)
@@ -92,7 +92,7 @@ def remove() -> Response:
     record = models.personal_access_token(rt, me["_id"], name)
     if record is None:
         raise errors.meteor_error(
-            "error-token-does-not-exists", "Token does not exist", {"method": method}
+            errors.TOKEN_DOES_NOT_EXIST, "Token does not exist", {"method": method}
         )
     models.remove_personal_access_token(rt, record)
     return jsonify({"success": True})
@@ -128,7 +128,7 @@ def create_token() -> Response:
     if allowed and user["_id"] != me["_id"]:
         allowed = models.has_permission(rt, me, "user-generate-access-token")
     if not allowed:
-        raise errors.meteor_error("error-not-authorized", "Not authorized")
+        raise errors.meteor_error(errors.NOT_AUTHORIZED, "Not authorized")
     token = models.issue_login_token(rt, user)
     return jsonify({"data": {"userId": user["_id"], "authToken": token}, "success": True})
 
@@ -149,7 +149,7 @@ def logout_user() -> Response:
     if user_id != me["_id"] and not models.has_permission(rt, me, "logout-other-user"):
         raise errors.unauthorized_result()
     if rt.store.get("users", user_id) is None:
-        raise errors.meteor_error("error-invalid-user-id", "Invalid user id")
+        raise errors.meteor_error(errors.INVALID_USER_ID, "Invalid user id")
     models.revoke_user_tokens(rt, user_id)
     return jsonify({"message": f"User {user_id} has been logged out!", "success": True})
 
