@@ -560,10 +560,10 @@ def rc_get(app, path: str, **query) -> tuple[int, dict]:
     ],
 )
 def test_rocketchat_pagination_reads_like_get_pagination_items(rc_app, query, expected):
-    from emulator.rocketchat import api
+    from emulator.rocketchat import inputs
 
     with rc_app.test_request_context("/api/v1/channels.list", query_string=query):
-        assert api.pagination(rt(rc_app))[:2] == expected
+        assert inputs.pagination(rt(rc_app))[:2] == expected
 
 
 def test_rocketchat_negative_offset_is_the_databases_400(rc_app):

@@ -7,12 +7,14 @@ from flask import Flask, Response
 from ..core import operations
 from ..core.routing import resource_blueprints
 from ..core.runtime import Product
-from . import api, ddp, errors, identity, inspection, legacy, resources, seed, tables
+from . import ddp, errors, identity, inputs, inspection, legacy, resources, seed, tables
 from .ratelimit import RATE_LIMIT
 
 
 def _register(app: Flask) -> None:
-    api.install(app)
+    # Declared or chunked, a body past the limit is refused with 413 as soon as it is passed.
+    app.config["MAX_CONTENT_LENGTH"] = inputs.MAX_BODY_BYTES
+    app.register_error_handler(errors.RocketError, errors.to_response)
     for blueprint in resource_blueprints(resources):
         app.register_blueprint(blueprint)
     app.register_blueprint(legacy.blueprint)

@@ -12,6 +12,96 @@ from flask import Response, jsonify
 LOGGED_OUT = "You must be logged in to do this."
 NO_PERMISSION = "User does not have the permissions required for this action [error-unauthorized]"
 
+# -- upstream error ids: the ``errorType`` of REST failures and the ``error`` of Meteor errors ---
+
+ACTION_NOT_ALLOWED = "error-action-not-allowed"
+ADMIN_REQUIRED = "error-admin-required"
+CANNOT_DELETE_TEAM_CHANNEL = "error-cannot-delete-team-channel"
+CHANNELS_SETDEFAULT_IS_SAME = "error-channels-setdefault-is-same"
+CHANNELS_SETDEFAULT_MISSING_DEFAULT_PARAM = "error-channels-setdefault-missing-default-param"
+DUPLICATE_CHANNEL_NAME = "error-duplicate-channel-name"
+EMPTY_INVITE_LIST = "error-empty-invite-list"
+ERROR_INVALID_PARAMS = "error-invalid-params"  # not the ajv ``invalid-params``
+FIELD_UNAVAILABLE = "error-field-unavailable"
+FILE_TOO_LARGE = "error-file-too-large"
+FILE_UPLOAD_DISABLED = "error-file-upload-disabled"
+INPUT_IS_NOT_A_VALID_FIELD = "error-input-is-not-a-valid-field"
+INVALID_ARGUMENTS = "error-invalid-arguments"
+INVALID_BODY = "error-invalid-body"
+INVALID_CHANNEL = "error-invalid-channel"
+INVALID_CHANNEL_START_WITH_CHARS = "error-invalid-channel-start-with-chars"
+INVALID_EMAIL = "error-invalid-email"
+INVALID_EVENT_TYPE = "error-invalid-event-type"
+INVALID_FIELDS = "error-invalid-fields"
+INVALID_FILE_TYPE = "error-invalid-file-type"
+INVALID_IMAGE = "error-invalid-image"
+INVALID_MESSAGE = "error-invalid-message"
+INVALID_PASSWORD = "error-invalid-password"
+INVALID_QUERY = "error-invalid-query"
+INVALID_ROLE_ID = "error-invalid-roleId"
+INVALID_ROLE_PROPERTIES = "error-invalid-role-properties"
+INVALID_ROOM = "error-invalid-room"
+INVALID_ROOM_NAME = "error-invalid-room-name"
+INVALID_ROOM_TYPE = "error-invalid-room-type"
+INVALID_SORT = "error-invalid-sort"
+INVALID_STATUS = "error-invalid-status"
+INVALID_SUBSCRIPTION = "error-invalid-subscription"
+INVALID_URLS = "error-invalid-urls"
+INVALID_USER = "error-invalid-user"
+INVALID_USERNAME = "error-invalid-username"
+INVALID_USER_ID = "error-invalid-user-id"
+LAST_UPDATE_PARAM_NOT_PROVIDED = "error-lastUpdate-param-not-provided"
+MESSAGE_ALREADY_EXISTS = "error-message-already-exists"
+MESSAGE_ID_PARAM_NOT_PROVIDED = "error-messageid-param-not-provided"
+MESSAGE_SIZE_EXCEEDED = "error-message-size-exceeded"
+MISSING_MESSAGE = "error-message-not-found"
+MISSING_USER_PARAM = "error-user-param-not-provided"
+NOT_ALLOWED = "error-not-allowed"
+NOT_AUTHORIZED = "error-not-authorized"
+NOT_IMPLEMENTED = "error-not-implemented"
+PARAM_NOT_PROVIDED = "error-param-not-provided"
+REMOVE_LAST_OWNER = "error-remove-last-owner"
+RID_PARAM_NOT_PROVIDED = "error-room-id-param-not-provided"  # for the ``rid`` parameter
+ROOMID_PARAM_NOT_PROVIDED = "error-roomid-param-not-provided"  # sic: lower-case "roomid"
+ROOM_ARCHIVED = "error-room-archived"
+ROOM_ID_PARAM_INVALID = "error-roomId-param-invalid"  # also for a bad ``lastUpdate`` date
+ROOM_ID_PARAM_NOT_PROVIDED = "error-roomId-param-not-provided"
+ROOM_NOT_FOUND = "error-room-not-found"
+ROOM_PARAM_NOT_PROVIDED = "error-room-param-not-provided"
+SEARCH_TEXT_PARAM_NOT_PROVIDED = "error-searchText-param-not-provided"
+STATUS_NOT_ALLOWED = "error-status-not-allowed"
+THE_FIELD_IS_REQUIRED = "error-the-field-is-required"
+TOKEN_ALREADY_EXISTS = "error-token-already-exists"
+TOKEN_DOES_NOT_EXIST = "error-token-does-not-exists"  # sic
+UPDATED_SINCE_PARAM_INVALID = "error-updatedSince-param-invalid"
+USERS_PARAMS_NOT_PROVIDED = "error-users-params-not-provided"
+USER_ALREADY_IN_ROLE = "error-user-already-in-role"
+USER_ID_PARAM_NOT_PROVIDED = "error-user-id-param-not-provided"
+USER_IS_NOT_ACTIVATED = "error-user-is-not-activated"
+USER_NOT_IN_ROLE = "error-user-not-in-role"
+USER_NOT_IN_ROOM = "error-user-not-in-room"
+USER_REGISTRATION_DISABLED = "error-user-registration-disabled"
+USER_REGISTRATION_SECRET = "error-user-registration-secret"
+YOU_ARE_LAST_OWNER = "error-you-are-last-owner"
+
+# Ids upstream spells without the ``error-`` prefix (Meteor methods, plain ``Error``s, ajv).
+
+BARE_INVALID_CHANNEL = "invalid-channel"
+BARE_INVALID_ROOM = "invalid-room"
+BARE_INVALID_USER = "invalid-user"
+BARE_NOT_AUTHORIZED = "not-authorized"
+EMOJI_INVALID = "Custom_Emoji_Error_Invalid_Emoji"
+EMOJI_NAME_OR_ALIAS_IN_USE = "Custom_Emoji_Error_Name_Or_Alias_Already_In_Use"
+INTEGRATION_NOT_AUTHORIZED = "not_authorized"
+INVALID_FILE = "invalid-file"
+INVALID_PARAMS = "invalid-params"
+INVALID_THREAD = "invalid-thread"
+INVALID_USER_INVITE_LIST = "invalid-user-invite-list"
+TEAM_DOES_NOT_EXIST = "team-does-not-exist"
+TOTP_INVALID = "totp-invalid"
+TOTP_REQUIRED = "totp-required"
+USER_LAST_OWNER = "user-last-owner"
+
 
 class RocketError(Exception):
     """Raise from a handler; the app renders ``body`` with ``status``."""
@@ -38,13 +128,15 @@ def failure(message: str, error_type: str | None = None, details: Any = None) ->
     return RocketError(400, body)
 
 
-def meteor_error(code: str, reason: str, details: Any = None) -> RocketError:
-    """A thrown ``Meteor.Error`` as the route wrapper maps it: ``"<reason> [<code>]"``."""
-    return failure(f"{reason} [{code}]", code, details)
+def meteor_error(code: str, reason: str | None = None, details: Any = None) -> RocketError:
+    """A thrown ``Meteor.Error`` as the route wrapper maps it: ``"<reason> [<code>]"``, or
+    ``"[<code>]"`` when it was thrown with a code only."""
+    return failure(f"{reason} [{code}]" if reason is not None else f"[{code}]", code, details)
 
 
 def invalid_params(message: str) -> RocketError:
-    return failure(f"{message} [invalid-params]", "invalid-params")
+    """An ajv validation failure of the route's schema."""
+    return meteor_error(INVALID_PARAMS, message)
 
 
 def unauthorized() -> RocketError:
@@ -85,8 +177,8 @@ def not_implemented(operation: str) -> RocketError:
         501,
         {
             "success": False,
-            "error": f"chat-emulator does not implement {operation} yet [error-not-implemented]",
-            "errorType": "error-not-implemented",
+            "error": f"chat-emulator does not implement {operation} yet [{NOT_IMPLEMENTED}]",
+            "errorType": NOT_IMPLEMENTED,
         },
     )
 
@@ -138,25 +230,25 @@ NOT_ENOUGH_PERMISSION = "Not enough permission"
 
 def not_allowed(method: str | None = None, reason: str = "Not allowed") -> RocketError:
     """``Meteor.Error('error-not-allowed', 'Not allowed', {method})``."""
-    return meteor_error("error-not-allowed", reason, {"method": method} if method else None)
+    return meteor_error(NOT_ALLOWED, reason, {"method": method} if method else None)
 
 
 def action_not_allowed(reason: str, method: str, action: str | None = None) -> RocketError:
     details = {"method": method, **({"action": action} if action else {})}
-    return meteor_error("error-action-not-allowed", reason, details)
+    return meteor_error(ACTION_NOT_ALLOWED, reason, details)
 
 
 def invalid_user(method: str | None = None) -> RocketError:
     details = {"method": method} if method else None
-    return meteor_error("error-invalid-user", "Invalid user", details)
+    return meteor_error(INVALID_USER, "Invalid user", details)
 
 
 def user_not_in_room(method: str, reason: str = "User is not in this room") -> RocketError:
-    return meteor_error("error-user-not-in-room", reason, {"method": method})
+    return meteor_error(USER_NOT_IN_ROOM, reason, {"method": method})
 
 
 def room_archived(kind: str, name: str) -> RocketError:
-    return meteor_error("error-room-archived", f"The {kind}, {name}, is archived")
+    return meteor_error(ROOM_ARCHIVED, f"The {kind}, {name}, is archived")
 
 
 def plain(message: str) -> RocketError:
@@ -193,11 +285,11 @@ def ddp_match_failed() -> DdpError:
 
 
 def ddp_invalid_user(method: str) -> DdpError:
-    return DdpError("error-invalid-user", "Invalid user", {"method": method})
+    return DdpError(INVALID_USER, "Invalid user", {"method": method})
 
 
 def ddp_not_allowed(method: str) -> DdpError:
-    return DdpError("error-not-allowed", "Not allowed", {"method": method})
+    return DdpError(NOT_ALLOWED, "Not allowed", {"method": method})
 
 
 DDP_LOGGED_OUT = "You've been logged out by the server. Please log in again."

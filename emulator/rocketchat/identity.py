@@ -8,39 +8,19 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs
 
-from werkzeug.http import parse_cookie
-
 from ..core import jsonbounds
 from ..core.runtime import Runtime
-from . import models
+from . import auth
 
 ROOM_ID_KEYS = ("roomId", "rid")
 ROOM_NAME_KEYS = ("roomName", "channel", "name")
 
 
-def credentials(environ: dict[str, Any]) -> tuple[str | None, str | None]:
-    """(user id, token): ``X-User-Id``/``X-Auth-Token``, each else its ``rc_uid``/``rc_token``
-    cookie, as the REST API reads them."""
-    user_id = environ.get("HTTP_X_USER_ID")
-    token = environ.get("HTTP_X_AUTH_TOKEN")
-    if (not user_id or not token) and "rc_" in environ.get("HTTP_COOKIE", ""):
-        cookies = parse_cookie(environ["HTTP_COOKIE"])
-        user_id, token = user_id or cookies.get("rc_uid"), token or cookies.get("rc_token")
-    return user_id, token
-
-
 def identify_user(rt: Runtime, environ: dict[str, Any]) -> tuple[str, str] | None:
-    """The caller as the REST API authenticates it (``user_for_token``: expiry, deactivation,
-    removed tokens); a credential the API refuses names nobody."""
-    user = authenticated_user(rt, environ)
-    return (user["_id"], user.get("username") or "") if user is not None else None
-
-
-def authenticated_user(rt: Runtime, environ: dict[str, Any]) -> dict[str, Any] | None:
-    user_id, token = credentials(environ)
-    if not user_id or not token:
-        return None
-    return models.user_for_token(rt, user_id, token)
+    """The caller as the door the request reaches authenticates it (``auth.authenticate``): a
+    credential that door refuses names nobody."""
+    caller = auth.authenticate(rt, environ)
+    return (caller.user["_id"], caller.user.get("username") or "") if caller is not None else None
 
 
 def _room(rt: Runtime, room_id: Any = None, name: Any = None) -> tuple[str, str] | None:

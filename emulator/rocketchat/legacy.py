@@ -14,7 +14,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from ..core import jsonbounds
 from ..core.runtime import Runtime, runtime
-from . import errors, models, settings, wire
+from . import auth, errors, models, settings, wire
 
 blueprint = Blueprint("rc_legacy", __name__, url_prefix="/api")
 
@@ -43,13 +43,15 @@ def _params() -> Doc:
     return request.form.to_dict()
 
 
-def _caller(rt: Runtime) -> Doc:
-    user_id = request.headers.get("X-User-Id")
-    token = request.headers.get("X-Auth-Token")
-    user = models.user_for_token(rt, user_id, token) if user_id and token else None
-    if user is None:
+def _login(rt: Runtime) -> auth.Caller:
+    caller = auth.authenticate(rt, request.environ)
+    if caller is None:
         raise errors.legacy(401, errors.LEGACY_LOGGED_OUT)
-    return user
+    return caller
+
+
+def _caller(rt: Runtime) -> Doc:
+    return _login(rt).user
 
 
 def _room(rt: Runtime, room_id: str) -> Doc:
@@ -84,8 +86,7 @@ def login() -> Response:
 @blueprint.route("/logout", methods=["GET", "POST"])
 def logout() -> Response:
     rt = runtime()
-    _caller(rt)
-    models.revoke_token(rt, request.headers["X-Auth-Token"])
+    models.revoke_token(rt, _login(rt).token)
     return _ok(data={"message": "You've been logged out!"})
 
 
@@ -150,7 +151,7 @@ def send(room_id: str) -> Response:
     try:
         models.check_sendable(rt, room, user, text)
     except models.SendRefused as refused:
-        if refused.code == "error-not-allowed":
+        if refused.code == errors.NOT_ALLOWED:
             raise errors.legacy(403, errors.LEGACY_NO_PERMISSION) from None
         raise errors.legacy(400, refused.reason or refused.code) from None
     if models.subscription(rt, room["_id"], user["_id"]) is None:

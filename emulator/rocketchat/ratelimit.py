@@ -20,8 +20,7 @@ from typing import Any
 
 from ..core.ratelimit import RateSpec, Verdict
 from ..core.runtime import Runtime
-from . import models
-from .identity import authenticated_user
+from . import auth, models
 
 ENABLE = "API_Enable_Rate_Limiter"
 CALLS = "API_Enable_Rate_Limiter_Limit_Calls_Default"
@@ -92,8 +91,8 @@ class RocketChatRateLimit:
         path = environ.get("PATH_INFO", "")
         if not path.startswith("/api/") or not self.active(rt):
             return None
-        user = authenticated_user(rt, environ)
-        if user is not None and models.has_permission(rt, user, "api-bypass-rate-limit"):
+        caller = auth.authenticate(rt, environ)
+        if caller is not None and models.has_permission(rt, caller.user, "api-bypass-rate-limit"):
             return None
         s = {**self._stored(rt), **(rt.limiter.override or {})}
         calls, window = int(s[CALLS]), int(s[TIME])

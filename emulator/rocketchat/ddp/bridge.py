@@ -11,7 +11,7 @@ from flask import Response, g, jsonify
 
 from ...core import jsonbounds
 from ...core.runtime import runtime
-from .. import api, errors
+from .. import auth, errors, inputs
 from .protocol import DdpSession, blueprint
 
 
@@ -39,8 +39,8 @@ def method_call_anon(method: str) -> Response:
 
 def _bridge(anonymous: bool) -> Response:
     rt = runtime()
-    user = None if anonymous else api.current_user(rt)
-    message = api.body().get("message")
+    user = None if anonymous else auth.current_user(rt)
+    message = inputs.body().get("message")
     if not isinstance(message, str):
         raise errors.invalid_params("must have required property 'message'")
     try:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response
 
 from ...core.runtime import Runtime, runtime
-from .. import api, errors, models, wire
+from .. import auth, errors, inputs, models, wire
 from ._rooms_common import (
     Doc,
     counters,
@@ -50,9 +50,9 @@ def find_room(rt: Runtime, family: Family, user: Doc, args: Doc, checked_archive
         raise errors.meteor_error(family.param_error, errors.ROOM_PARAM_REQUIRED)
     room = models.room_by_id_or_name(rt, room_id, room_name)
     if room is None or room["t"] != family.room_type:
-        raise errors.meteor_error("error-room-not-found", family.not_found)
+        raise errors.meteor_error(errors.ROOM_NOT_FOUND, family.not_found)
     if family.room_type == "p" and not models.can_access_room(rt, room, user):
-        raise errors.meteor_error("error-room-not-found", family.not_found)
+        raise errors.meteor_error(errors.ROOM_NOT_FOUND, family.not_found)
     if checked_archived and room.get("archived"):
         raise errors.room_archived(family.noun, room["name"])
     return room
@@ -62,14 +62,14 @@ def valid_room_name(rt: Runtime, name: str, room_id: str | None = None) -> None:
     """``getValidRoomName``: the allowed characters, and unique among channels and groups."""
     if not models.ROOM_NAME_RE.match(name):
         raise errors.meteor_error(
-            "error-invalid-room-name",
+            errors.INVALID_ROOM_NAME,
             f"{name} is not a valid room name.",
             {"function": "RocketChat.getValidRoomName", "channel_name": name},
         )
     existing = rt.store.find_one("rooms", "name", name)
     if existing is not None and existing["_id"] != room_id:
         raise errors.meteor_error(
-            "error-duplicate-channel-name",
+            errors.DUPLICATE_CHANNEL_NAME,
             f"A channel with name '{name}' exists",
             {"function": "RocketChat.getValidRoomName", "channel_name": name},
         )
@@ -91,7 +91,7 @@ def leave(rt: Runtime, room: Doc, user: Doc) -> None:
         raise errors.user_not_in_room("leaveRoom", "You are not in this room")
     if "owner" in sub["roles"] and len(models.room_owners(rt, room["_id"])) == 1:
         raise errors.meteor_error(
-            "error-you-are-last-owner", errors.LAST_OWNER_LEAVING, {"method": "leaveRoom"}
+            errors.YOU_ARE_LAST_OWNER, errors.LAST_OWNER_LEAVING, {"method": "leaveRoom"}
         )
     models.remove_member(rt, room, user)
 
@@ -123,8 +123,8 @@ def register_family(bp: Blueprint, family: Family) -> None:
     @route("create", ["POST"])
     def create() -> Response:
         rt = runtime()
-        user = api.current_user(rt)
-        args = api.body()
+        user = auth.current_user(rt)
+        args = inputs.body()
         label = "Param" if public else "Body param"
         if public and not models.has_permission(rt, user, "create-c"):
             raise denied()
@@ -153,13 +153,13 @@ def register_family(bp: Blueprint, family: Family) -> None:
 
     @route("info", ["GET"])
     def info() -> Response:
-        user = api.current_user()
+        user = auth.current_user()
         return ok(**{family.one: wire.room(room_of(user, params(), checked_archived=False))})
 
     @route("history", ["GET"])
     def history_route() -> Response:
         rt = runtime()
-        user = api.current_user(rt)
+        user = auth.current_user(rt)
         room = room_of(user, params(), checked_archived=False)
         if not models.can_access_room(rt, room, user):
             raise denied()
@@ -168,7 +168,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
     @route("messages", ["GET"])
     def messages() -> Response:
         rt = runtime()
-        user = api.current_user(rt)
+        user = auth.current_user(rt)
         room = room_of(user, params(), checked_archived=not public)
         if public and not models.can_access_room(rt, room, user):
             raise denied()
@@ -177,7 +177,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
     @route("members", ["GET"])
     def members() -> Response:
         rt = runtime()
-        user = api.current_user(rt)
+        user = auth.current_user(rt)
         room = room_of(user, params(), checked_archived=not public)
         if not models.can_access_room(rt, room, user):
             raise denied()
@@ -186,7 +186,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
     @route("counters", ["GET"])
     def counters_route() -> Response:
         rt = runtime()
-        user = api.current_user(rt)
+        user = auth.current_user(rt)
         args = params()
         if (
             public
@@ -199,7 +199,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
         if room_id is None and room_name is None:
             raise errors.meteor_error(family.param_error, errors.ROOM_PARAM_REQUIRED)
         if room is None or room["t"] != family.room_type:
-            raise errors.meteor_error("error-room-not-found", family.not_found)
+            raise errors.meteor_error(errors.ROOM_NOT_FOUND, family.not_found)
         if room.get("archived"):
             raise errors.room_archived(family.noun, room["name"])
         return counters(rt, room, user, args, denied())
@@ -207,7 +207,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
     @route("files", ["GET"])
     def files() -> Response:
         rt = runtime()
-        user = api.current_user(rt)
+        user = auth.current_user(rt)
         room = room_of(user, params(), checked_archived=False)
         if not models.can_access_room(rt, room, user):
             raise denied()
@@ -216,7 +216,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
     @route("roles", ["GET"])
     def roles() -> Response:
         rt = runtime()
-        user = api.current_user(rt)
+        user = auth.current_user(rt)
         room = room_of(user, params())
         subs = [s for s in rt.store.find("subscriptions", "rid", room["_id"]) if s.get("roles")]
         return ok(roles=[wire.room_role(s) for s in subs])
@@ -224,7 +224,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
     @route("moderators", ["GET"])
     def moderators() -> Response:
         rt = runtime()
-        user = api.current_user(rt)
+        user = auth.current_user(rt)
         room = room_of(user, params())
         subs = rt.store.find("subscriptions", "rid", room["_id"])
         return ok(moderators=[s["u"] for s in subs if "moderator" in s.get("roles", [])])
@@ -232,7 +232,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
     @route("online", ["GET"])
     def online() -> Response:
         rt = runtime()
-        user = api.current_user(rt)
+        user = auth.current_user(rt)
         args = params()
         room_id = text_param(args.get("_id"))
         query = args.get("query")
@@ -249,7 +249,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
         if room is None or room["t"] != family.room_type:
             raise errors.plain(f"{'Channel' if public else 'Group'} does not exists")
         if not models.can_access_room(rt, room, user):
-            raise errors.meteor_error("error-not-allowed", "Not Allowed")
+            raise errors.meteor_error(errors.NOT_ALLOWED, "Not Allowed")
         online_users = []
         for sub in rt.store.find("subscriptions", "rid", room["_id"]):
             member = rt.store.get("users", sub["u"]["_id"])
@@ -260,8 +260,8 @@ def register_family(bp: Blueprint, family: Family) -> None:
     @route("leave", ["POST"])
     def leave_route() -> Response:
         rt = runtime()
-        user = api.current_user(rt)
-        room = room_of(user, api.body())
+        user = auth.current_user(rt)
+        room = room_of(user, inputs.body())
         leave(rt, room, user)
         if public:
             return ok(channel=fresh(room))
@@ -270,8 +270,8 @@ def register_family(bp: Blueprint, family: Family) -> None:
     @route("invite", ["POST"])
     def invite() -> Response:
         rt = runtime()
-        user = api.current_user(rt)
-        args = api.body()
+        user = auth.current_user(rt)
+        args = inputs.body()
         if public:
             room = room_of(user, args)
         else:
@@ -282,15 +282,15 @@ def register_family(bp: Blueprint, family: Family) -> None:
                 "rooms", "name", id_or_name
             )
             if room is None or room["t"] != "p":
-                raise errors.meteor_error("error-room-not-found", family.not_found)
+                raise errors.meteor_error(errors.ROOM_NOT_FOUND, family.not_found)
         targets = target_users(rt, args)
         if not targets:
             if public:
                 raise errors.failure(
-                    "invalid-user-invite-list", "Cannot invite if no users are provided"
+                    errors.INVALID_USER_INVITE_LIST, "Cannot invite if no users are provided"
                 )
             raise errors.meteor_error(
-                "error-empty-invite-list", "Cannot invite if no valid users are provided"
+                errors.EMPTY_INVITE_LIST, "Cannot invite if no valid users are provided"
             )
         joined = models.subscription(rt, room["_id"], user["_id"]) is not None
         if not models.has_permission(rt, user, f"add-user-to-any-{room['t']}-room") and not (
@@ -305,8 +305,8 @@ def register_family(bp: Blueprint, family: Family) -> None:
     @route("kick", ["POST"])
     def kick() -> Response:
         rt = runtime()
-        user = api.current_user(rt)
-        args = api.body()
+        user = auth.current_user(rt)
+        args = inputs.body()
         if public:
             room = room_of(user, args)
         else:
@@ -315,7 +315,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
                 raise errors.meteor_error(family.param_error, errors.ROOM_PARAM_REQUIRED)
             room = models.room_by_id_or_name(rt, room_id, room_name)
             if room is None or room["t"] != "p":
-                raise errors.meteor_error("error-room-not-found", family.not_found)
+                raise errors.meteor_error(errors.ROOM_NOT_FOUND, family.not_found)
         target = target_user(rt, args)
         if not models.has_permission(rt, user, "remove-user", room["_id"]):
             raise errors.not_allowed("removeUserFromRoom")
@@ -324,7 +324,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
             raise errors.user_not_in_room("removeUserFromRoom")
         if "owner" in sub["roles"] and len(models.room_owners(rt, room["_id"])) == 1:
             raise errors.meteor_error(
-                "error-you-are-last-owner",
+                errors.YOU_ARE_LAST_OWNER,
                 errors.LAST_OWNER_LEAVING,
                 {"method": "removeUserFromRoom"},
             )
@@ -336,8 +336,8 @@ def register_family(bp: Blueprint, family: Family) -> None:
     def role_route(role: str, add: bool, method: str, permission: str) -> Callable[[], Response]:
         def handler() -> Response:
             rt = runtime()
-            user = api.current_user(rt)
-            args = api.body()
+            user = auth.current_user(rt)
+            args = inputs.body()
             room = room_of(user, args)
             target = target_user(rt, args)
             if not models.has_permission(rt, user, permission, room["_id"]):
@@ -357,7 +357,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
                 )
             if not add and role == "owner" and len(models.room_owners(rt, room["_id"])) == 1:
                 raise errors.meteor_error(
-                    "error-remove-last-owner", errors.LAST_OWNER_REMOVED, details
+                    errors.REMOVE_LAST_OWNER, errors.LAST_OWNER_REMOVED, details
                 )
             models.set_room_role(rt, room, sub, role, add, user)
             return ok()
@@ -377,8 +377,8 @@ def register_family(bp: Blueprint, family: Family) -> None:
     def text_setting(rule: str, param: str, field: str, kind: str, same: str | None):
         def handler() -> Response:
             rt = runtime()
-            user = api.current_user(rt)
-            args = api.body()
+            user = auth.current_user(rt)
+            args = inputs.body()
             if param not in args:
                 raise errors.plain(f'The bodyParam "{param}" is required')
             room = room_of(user, args)
@@ -407,8 +407,8 @@ def register_family(bp: Blueprint, family: Family) -> None:
     @route("rename", ["POST"])
     def rename() -> Response:
         rt = runtime()
-        user = api.current_user(rt)
-        args = api.body()
+        user = auth.current_user(rt)
+        args = inputs.body()
         name = args.get("name")
         if not isinstance(name, str) or not name.strip():
             raise errors.plain('The bodyParam "name" is required')
@@ -426,11 +426,11 @@ def register_family(bp: Blueprint, family: Family) -> None:
     @route("archive", ["POST"])
     def archive() -> Response:
         rt = runtime()
-        user = api.current_user(rt)
-        room = room_of(user, api.body())
+        user = auth.current_user(rt)
+        room = room_of(user, inputs.body())
         if not models.has_permission(rt, user, "archive-room", room["_id"]):
             raise errors.meteor_error(
-                "error-not-authorized", "Not authorized", {"method": "archiveRoom"}
+                errors.NOT_AUTHORIZED, "Not authorized", {"method": "archiveRoom"}
             )
         with rt.store.transaction():
             models.update_room(rt, room, {"archived": True})
@@ -442,13 +442,13 @@ def register_family(bp: Blueprint, family: Family) -> None:
     @route("unarchive", ["POST"])
     def unarchive() -> Response:
         rt = runtime()
-        user = api.current_user(rt)
-        room = room_of(user, api.body(), checked_archived=False)
+        user = auth.current_user(rt)
+        room = room_of(user, inputs.body(), checked_archived=False)
         if public and not room.get("archived"):
             raise errors.plain(f"The channel, {room['name']}, is not archived")
         if not models.has_permission(rt, user, "unarchive-room", room["_id"]):
             raise errors.meteor_error(
-                "error-not-authorized", "Not authorized", {"method": "unarchiveRoom"}
+                errors.NOT_AUTHORIZED, "Not authorized", {"method": "unarchiveRoom"}
             )
         if room.get("archived"):
             with rt.store.transaction():
@@ -461,8 +461,8 @@ def register_family(bp: Blueprint, family: Family) -> None:
     @route("delete", ["POST"])
     def delete() -> Response:
         rt = runtime()
-        user = api.current_user(rt)
-        room = room_of(user, api.body(), checked_archived=False)
+        user = auth.current_user(rt)
+        room = room_of(user, inputs.body(), checked_archived=False)
         if not models.has_permission(rt, user, f"delete-{room['t']}", room["_id"]):
             raise errors.not_allowed("eraseRoom")
         models.delete_room(rt, room)
@@ -471,8 +471,8 @@ def register_family(bp: Blueprint, family: Family) -> None:
     @route("open", ["POST"])
     def open_route() -> Response:
         rt = runtime()
-        user = api.current_user(rt)
-        room = room_of(user, api.body(), checked_archived=False)
+        user = auth.current_user(rt)
+        room = room_of(user, inputs.body(), checked_archived=False)
         sub = models.subscription(rt, room["_id"], user["_id"])
         if sub is None:
             raise errors.plain(f'The user/callee is not in the channel "{room["name"]}".')
@@ -486,8 +486,8 @@ def register_family(bp: Blueprint, family: Family) -> None:
     @route("close", ["POST"])
     def close_route() -> Response:
         rt = runtime()
-        user = api.current_user(rt)
-        room = room_of(user, api.body(), checked_archived=False)
+        user = auth.current_user(rt)
+        room = room_of(user, inputs.body(), checked_archived=False)
         sub = models.subscription(rt, room["_id"], user["_id"])
         if sub is None:
             raise errors.plain(f'The user/callee is not in the channel "{room["name"]}.')
@@ -501,8 +501,8 @@ def register_family(bp: Blueprint, family: Family) -> None:
     @route("setReadOnly", ["POST"])
     def set_read_only() -> Response:
         rt = runtime()
-        user = api.current_user(rt)
-        args = api.body()
+        user = auth.current_user(rt)
+        args = inputs.body()
         if "readOnly" not in args:
             raise errors.plain('The bodyParam "readOnly" is required')
         room = room_of(user, args)
@@ -519,8 +519,8 @@ def register_family(bp: Blueprint, family: Family) -> None:
     @route("setType", ["POST"])
     def set_type() -> Response:
         rt = runtime()
-        user = api.current_user(rt)
-        args = api.body()
+        user = auth.current_user(rt)
+        args = inputs.body()
         new_type = args.get("type")
         if not isinstance(new_type, str) or not new_type.strip():
             raise errors.plain('The bodyParam "type" is required')
@@ -529,7 +529,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
             raise same_value("type")
         if new_type not in ("c", "p"):
             raise errors.meteor_error(
-                "error-invalid-room-type",
+                errors.INVALID_ROOM_TYPE,
                 f"{new_type} is not a valid room type",
                 {"method": "saveRoomSettings"},
             )

@@ -14,7 +14,7 @@ from flask import Response, jsonify, request
 
 from ...core.pagination import page_slice
 from ...core.runtime import Runtime
-from .. import api, errors, models, wire
+from .. import errors, inputs, models, wire
 
 Doc = dict[str, Any]
 
@@ -26,7 +26,7 @@ def params() -> Doc:
     """Query parameters for GET, the JSON/form body otherwise."""
     if request.method == "GET":
         return request.args.to_dict()
-    return api.body()
+    return inputs.body()
 
 
 def ok(**fields: Any) -> Response:
@@ -81,7 +81,7 @@ def page_body(
     rt: Runtime, key: str, items: list[Doc], render: Callable[[Doc], Doc], default: Doc
 ) -> Doc:
     """``{key: [...], count, offset, total}`` for one page of ``items``."""
-    offset, limit, sort = api.pagination(rt)
+    offset, limit, sort = inputs.pagination(rt)
     ordered = sorted_by(items, sort, default)
     chunk = page_slice(ordered, offset, limit)
     return {
@@ -103,14 +103,14 @@ def target_user(rt: Runtime, args: Doc) -> Doc:
     """The ``userId``/``username`` param's user (``getUserFromParams``)."""
     user_id, username = text_param(args.get("userId")), text_param(args.get("username"))
     if user_id is None and username is None:
-        raise errors.meteor_error("error-user-param-not-provided", errors.USER_PARAM_NOT_PROVIDED)
+        raise errors.meteor_error(errors.MISSING_USER_PARAM, errors.USER_PARAM_NOT_PROVIDED)
     found = (
         rt.store.get("users", user_id)
         if user_id
         else rt.store.find_one("users", "username", username.lower())
     )
     if found is None:
-        raise errors.meteor_error("error-invalid-user", errors.USER_PARAM_NO_MATCH)
+        raise errors.meteor_error(errors.INVALID_USER, errors.USER_PARAM_NO_MATCH)
     return found
 
 
@@ -129,7 +129,7 @@ def target_users(rt: Runtime, args: Doc) -> list[Doc]:
         return [u for u in found if u is not None]
     if not text_param(args.get("userId")) and not text_param(args.get("username")):
         raise errors.meteor_error(
-            "error-users-params-not-provided",
+            errors.USERS_PARAMS_NOT_PROVIDED,
             'Please provide "userId" or "username" or "userIds" or "usernames" as param',
         )
     return [target_user(rt, args)]
@@ -154,10 +154,10 @@ def history(rt: Runtime, room: Doc, user: Doc, args: Doc, legacy_paging: bool = 
     oldest = parse_date(args.get("oldest"))
     inclusive = str(args.get("inclusive", "")).lower() == "true"
     if legacy_paging:
-        offset, count = api.offset_and_count(args, 20, infinite=True)
+        offset, count = inputs.offset_and_count(args, 20, infinite=True)
         show_threads = str(args.get("showThreadMessages", "")).lower() != "false"
     else:
-        offset, count, _ = api.pagination(rt)
+        offset, count, _ = inputs.pagination(rt)
         show_threads = str(args.get("showThreadMessages", "")).lower() == "true"
     latest = rt.clock.now_ms() if latest is None else latest
     low = 0 if oldest is None else oldest

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, jsonify
 
 from ...core.runtime import runtime
-from .. import api, errors, models, wire
+from .. import auth, errors, inputs, models, wire
 
 blueprint = Blueprint("rc_authentication", __name__, url_prefix="/api/v1")
 
@@ -20,7 +20,7 @@ def _login_failed() -> errors.RocketError:
 @blueprint.post("/login")
 def login() -> Response:
     rt = runtime()
-    params = api.body()
+    params = inputs.body()
     if isinstance(params.get("resume"), str):
         user = None
         record = rt.store.get("tokens", models.hash_token(params["resume"]))
@@ -41,9 +41,9 @@ def login() -> Response:
                 401,
                 {
                     "success": False,
-                    "error": "User is deactivated [error-user-is-not-activated]",
+                    "error": f"User is deactivated [{errors.USER_IS_NOT_ACTIVATED}]",
                     "status": "error",
-                    "message": "User is deactivated [error-user-is-not-activated]",
+                    "message": f"User is deactivated [{errors.USER_IS_NOT_ACTIVATED}]",
                 },
             )
     token = models.issue_login_token(rt, user)
@@ -61,7 +61,7 @@ def login() -> Response:
 @blueprint.route("/logout", methods=["POST", "GET"])
 def logout() -> Response:
     rt = runtime()
-    api.current_user(rt)
+    auth.current_user(rt)
     models.revoke_token(rt, g.auth_token)
     return jsonify(
         {"status": "success", "data": {"message": "You've been logged out!"}, "success": True}
@@ -71,7 +71,7 @@ def logout() -> Response:
 @blueprint.get("/me")
 def me() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     body = wire.me(user, models.setting(rt, "Site_Url"))
     body["success"] = True
     return jsonify(body)

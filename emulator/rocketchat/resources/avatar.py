@@ -13,7 +13,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from ...core.pagination import int_param
 from ...core.runtime import runtime
-from .. import api, errors, models, wire
+from .. import auth, errors, inputs, models, wire
 
 blueprint = Blueprint("rc_avatar", __name__)
 
@@ -21,20 +21,20 @@ blueprint = Blueprint("rc_avatar", __name__)
 @blueprint.post("/api/v1/users.setAvatar")
 def set_avatar() -> Response:
     rt = runtime()
-    me = api.current_user(rt)
+    me = auth.current_user(rt)
     can_edit_others = models.has_permission(rt, me, "edit-other-user-avatar")
     if not models.setting(rt, "Accounts_AllowUserAvatarChange") and not can_edit_others:
         raise errors.meteor_error(
-            "error-not-allowed", "Change avatar is not allowed", {"method": "users.setAvatar"}
+            errors.NOT_ALLOWED, "Change avatar is not allowed", {"method": "users.setAvatar"}
         )
-    params = request.form.to_dict() if request.files else api.body()
+    params = request.form.to_dict() if request.files else inputs.body()
     for key in ("avatarUrl", "userId", "username"):
         if key in params and not isinstance(params[key], str):
             raise errors.invalid_params(f"/{key} must be string")
-    if api.is_user_from_params(params, me):
+    if inputs.is_user_from_params(params, me):
         user = me
     elif can_edit_others:
-        user = api.user_from_params(rt, params)
+        user = inputs.user_from_params(rt, params)
     else:
         raise errors.unauthorized_result()
     if params.get("avatarUrl"):
@@ -47,11 +47,11 @@ def set_avatar() -> Response:
     limit = models.setting(rt, "FileUpload_MaxFileSize")
     if limit is not None and limit >= 0 and len(data) > limit:
         raise errors.meteor_error(
-            "error-file-too-large", "File size exceeds the allowed limit", {"limit": limit}
+            errors.FILE_TOO_LARGE, "File size exceeds the allowed limit", {"limit": limit}
         )
     content_type = image.mimetype or "application/octet-stream"
     if not content_type.startswith("image/"):
-        raise errors.meteor_error("error-invalid-image", "Invalid image")
+        raise errors.meteor_error(errors.INVALID_IMAGE, "Invalid image")
     models.set_avatar(rt, user, "rest", data, content_type)
     return jsonify({"success": True})
 
@@ -59,15 +59,15 @@ def set_avatar() -> Response:
 @blueprint.post("/api/v1/users.resetAvatar")
 def reset_avatar() -> Response:
     rt = runtime()
-    me = api.current_user(rt)
-    user = api.user_from_params(rt, api.body())
+    me = auth.current_user(rt)
+    user = inputs.user_from_params(rt, inputs.body())
     own = user["_id"] == me["_id"] and models.setting(rt, "Accounts_AllowUserAvatarChange")
     if not own and not (
         models.has_permission(rt, me, "edit-other-user-avatar")
         or models.has_permission(rt, me, "manage-moderation-actions")
     ):
         raise errors.meteor_error(
-            "error-not-allowed", "Reset avatar is not allowed", {"method": "users.resetAvatar"}
+            errors.NOT_ALLOWED, "Reset avatar is not allowed", {"method": "users.resetAvatar"}
         )
     models.reset_avatar(rt, user)
     return jsonify({"success": True})
@@ -76,7 +76,7 @@ def reset_avatar() -> Response:
 @blueprint.get("/api/v1/users.getAvatar")
 def get_avatar_url() -> Response:
     rt = runtime()
-    user = api.user_from_params(rt, request.args)
+    user = inputs.user_from_params(rt, request.args)
     url = f"{models.setting(rt, 'Site_Url').rstrip('/')}/avatar/{user['username']}"
     response = jsonify(url)
     response.status_code = 307

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from ...core.runtime import runtime
-from .. import api, errors, models, wire
+from .. import auth, errors, inputs, models, wire
 from ._room_family import Family, find_room, register_family
 from ._rooms_common import ok, page
 
@@ -19,7 +19,7 @@ FAMILY = Family(
     many="channels",
     noun="channel",
     not_found=errors.CHANNEL_NOT_FOUND,
-    param_error="error-roomid-param-not-provided",
+    param_error=errors.ROOMID_PARAM_NOT_PROVIDED,
 )
 register_family(blueprint, FAMILY)
 
@@ -29,7 +29,7 @@ def channels_list() -> Response:
     """Every public channel (``view-c-room``), or the joined ones (``view-joined-room``); team
     channels only for their members."""
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     joined = {s["rid"] for s in rt.store.find("subscriptions", "user", user["_id"])}
     if models.has_permission(rt, user, "view-c-room"):
         rooms = rt.store.find("rooms", "t", "c")
@@ -44,7 +44,7 @@ def channels_list() -> Response:
 @blueprint.get("/channels.list.joined")
 def channels_list_joined() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     rooms = [
         rt.store.get("rooms", s["rid"])
         for s in rt.store.find("subscriptions", "user", user["_id"])
@@ -56,8 +56,8 @@ def channels_list_joined() -> Response:
 @blueprint.post("/channels.join")
 def channels_join() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    room = find_room(rt, FAMILY, user, api.body())
+    user = auth.current_user(rt)
+    room = find_room(rt, FAMILY, user, inputs.body())
     if not models.can_access_room(rt, room, user):
         raise errors.not_allowed("joinRoom")
     models.add_member(rt, room, user)
@@ -67,18 +67,18 @@ def channels_join() -> Response:
 @blueprint.post("/channels.setDefault")
 def channels_set_default() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     # (sic: upstream swapped the two errorTypes)
     if args.get("default") is None:
         raise errors.failure(
-            'The bodyParam "default" is required', "error-channels-setdefault-is-same"
+            'The bodyParam "default" is required', errors.CHANNELS_SETDEFAULT_IS_SAME
         )
     room = find_room(rt, FAMILY, user, args)
     if room.get("default") == args["default"]:
         raise errors.failure(
             "The channel default setting is the same as what it would be changed to.",
-            "error-channels-setdefault-missing-default-param",
+            errors.CHANNELS_SETDEFAULT_MISSING_DEFAULT_PARAM,
         )
     value = str(args["default"]).lower() in ("true", "1")
     if not models.has_permission(rt, user, "view-room-administration"):

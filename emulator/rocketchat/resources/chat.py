@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from ...core.runtime import Runtime, runtime
-from .. import api, errors, models, wire
+from .. import auth, errors, inputs, models, wire
 from ._rooms_common import ok, page, params, parse_date, text_param, truthy
 
 blueprint = Blueprint("rc_chat", __name__, url_prefix="/api/v1")
@@ -23,9 +23,9 @@ STRING_FIELDS = ("_id", "msg", "text", "alias", "emoji", "tmid", "avatar")
 def _check_size(rt: Runtime, text: str, method: str | None) -> None:
     if models.exceeds_max_size(rt, text):
         if method is None:  # chat.postMessage checks before anything else, with a bare code
-            raise errors.plain("error-message-size-exceeded")
+            raise errors.plain(errors.MESSAGE_SIZE_EXCEEDED)
         raise errors.meteor_error(
-            "error-message-size-exceeded",
+            errors.MESSAGE_SIZE_EXCEEDED,
             "Message size exceeds Message_MaxAllowedSize",
             {"method": method},
         )
@@ -59,15 +59,15 @@ def _thread_parent(rt: Runtime, room: Doc, tmid: Any) -> str | None:
         return None
     parent = rt.store.get("messages", tmid) if isinstance(tmid, str) else None
     if parent is None or parent["rid"] != room["_id"]:
-        raise errors.meteor_error("error-invalid-message", "Invalid message")
+        raise errors.meteor_error(errors.INVALID_MESSAGE, "Invalid message")
     if not models.setting(rt, "Threads_enabled"):
-        raise errors.meteor_error("error-not-allowed", "not-allowed")
+        raise errors.meteor_error(errors.NOT_ALLOWED, "not-allowed")
     return parent.get("tmid") or parent["_id"]
 
 
 def _resolve_channel(rt: Runtime, user: Doc, channel: str) -> Doc:
     """``processWebhookMessage``'s target: ``#name``, ``@username`` or a room id/name."""
-    invalid = errors.failure("[invalid-channel]", "invalid-channel")
+    invalid = errors.meteor_error(errors.BARE_INVALID_CHANNEL)
     kind, value = channel[:1], channel[1:]
     if kind == "@":
         other = rt.store.find_one("users", "username", value.lower())
@@ -93,10 +93,10 @@ def _resolve_channel(rt: Runtime, user: Doc, channel: str) -> Doc:
 
 def _message_or_error(rt: Runtime, message_id: Any) -> Doc:
     if not text_param(message_id):
-        raise errors.meteor_error("error-messageid-param-not-provided", errors.MESSAGE_ID_REQUIRED)
+        raise errors.meteor_error(errors.MESSAGE_ID_PARAM_NOT_PROVIDED, errors.MESSAGE_ID_REQUIRED)
     message = rt.store.get("messages", message_id)
     if message is None:
-        raise errors.meteor_error("error-message-not-found", errors.MESSAGE_NOT_FOUND)
+        raise errors.meteor_error(errors.MISSING_MESSAGE, errors.MESSAGE_NOT_FOUND)
     return message
 
 
@@ -105,7 +105,7 @@ def _room_param(rt: Runtime, user: Doc, args: Doc, key: str = "roomId") -> Doc:
     room_id = text_param(args.get(key))
     if room_id is None:
         raise errors.meteor_error(
-            "error-roomId-param-not-provided", f'The required "{key}" query param is missing.'
+            errors.ROOM_ID_PARAM_NOT_PROVIDED, f'The required "{key}" query param is missing.'
         )
     room = rt.store.get("rooms", room_id)
     if room is None or not models.can_access_room(rt, room, user):
@@ -119,8 +119,8 @@ def _room_param(rt: Runtime, user: Doc, args: Doc, key: str = "roomId") -> Doc:
 @blueprint.post("/chat.postMessage")
 def post_message() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     text = args.get("text") if args.get("text") is not None else args.get("msg", "")
     if not isinstance(text, str):
         raise errors.plain(f"Match error: Expected string, got {type(text).__name__}")
@@ -157,12 +157,12 @@ def post_message() -> Response:
 @blueprint.post("/chat.sendMessage")
 def send_message() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     msg = args.get("message")
     if not isinstance(msg, dict):
         raise errors.meteor_error(
-            "error-invalid-params", 'The "message" parameter must be provided.'
+            errors.ERROR_INVALID_PARAMS, 'The "message" parameter must be provided.'
         )
     if msg.get("t"):
         raise errors.plain("Cannot send system messages using 'chat.sendMessage'")
@@ -182,7 +182,7 @@ def send_message() -> Response:
     tmid = _thread_parent(rt, room, msg.get("tmid"))
     with rt.store.transaction():  # the id check and the insert under one lock
         if message_id and rt.store.get("messages", message_id) is not None:
-            raise errors.meteor_error("error-message-already-exists", "Message already exists")
+            raise errors.meteor_error(errors.MESSAGE_ALREADY_EXISTS, "Message already exists")
         message = models.post_message(
             rt, room, user, text, extra=fields, tmid=tmid, message_id=message_id or None
         )
@@ -192,8 +192,8 @@ def send_message() -> Response:
 @blueprint.post("/chat.update")
 def update() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     for key in ("roomId", "msgId", "text"):
         if not isinstance(args.get(key), str):
             raise errors.invalid_params(f"must have required property '{key}'")
@@ -216,8 +216,8 @@ def update() -> Response:
 @blueprint.post("/chat.delete")
 def delete() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     for key in ("roomId", "msgId"):
         if not isinstance(args.get(key), str):
             raise errors.invalid_params(f"must have required property '{key}'")
@@ -254,14 +254,14 @@ def delete() -> Response:
 @blueprint.get("/chat.getMessage")
 def get_message() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     msg_id = text_param(params().get("msgId"))
     if msg_id is None:
         raise errors.plain('The "msgId" query parameter must be provided.')
     message = rt.store.get("messages", msg_id)
     if message is None:
         raise errors.meteor_error(
-            "error-invalid-message", "Invalid message", {"method": "getSingleMessage"}
+            errors.INVALID_MESSAGE, "Invalid message", {"method": "getSingleMessage"}
         )
     room = rt.store.get("rooms", message["rid"])
     if room is None or not models.can_access_room(rt, room, user):
@@ -272,8 +272,8 @@ def get_message() -> Response:
 @blueprint.post("/chat.react")
 def react() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     message = _message_or_error(rt, args.get("messageId"))
     emoji = args.get("emoji") or args.get("reaction")
     if not isinstance(emoji, str) or not emoji.strip(":"):
@@ -292,14 +292,14 @@ def _pin_checks(rt: Runtime, user: Doc, message: Doc, method: str) -> None:
     if not models.setting(rt, "Message_AllowPinning"):
         raise errors.action_not_allowed("Message pinning not allowed", method, "Message_pinning")
     if not models.has_permission(rt, user, "pin-message", message["rid"]):
-        raise errors.meteor_error("not-authorized", "Not Authorized", {"method": method})
+        raise errors.meteor_error(errors.BARE_NOT_AUTHORIZED, "Not Authorized", {"method": method})
 
 
 @blueprint.post("/chat.pinMessage")
 def pin_message() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    message = _message_or_error(rt, api.body().get("messageId"))
+    user = auth.current_user(rt)
+    message = _message_or_error(rt, inputs.body().get("messageId"))
     _pin_checks(rt, user, message, "pinMessage")
     pinned = models.pin_message(rt, message, user)
     return ok(message=wire.message(pinned))
@@ -308,8 +308,8 @@ def pin_message() -> Response:
 @blueprint.post("/chat.unPinMessage")
 def unpin_message() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    message = _message_or_error(rt, api.body().get("messageId"))
+    user = auth.current_user(rt)
+    message = _message_or_error(rt, inputs.body().get("messageId"))
     _pin_checks(rt, user, message, "unpinMessage")
     models.set_message_fields(rt, message, {"pinned": False})
     return ok()
@@ -317,14 +317,14 @@ def unpin_message() -> Response:
 
 def _star(starred: bool) -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    message = _message_or_error(rt, api.body().get("messageId"))
+    user = auth.current_user(rt)
+    message = _message_or_error(rt, inputs.body().get("messageId"))
     method = "starMessage"
     if not models.setting(rt, "Message_AllowStarring"):
         raise errors.action_not_allowed("Message starring not allowed", method, "Message_starring")
     room = rt.store.get("rooms", message["rid"])
     if room is None or not models.can_access_room(rt, room, user):
-        raise errors.meteor_error("not-authorized", "Not Authorized", {"method": method})
+        raise errors.meteor_error(errors.BARE_NOT_AUTHORIZED, "Not Authorized", {"method": method})
     if models.subscription(rt, message["rid"], user["_id"]) is not None:
         others = [s for s in message.get("starred", []) if s["_id"] != user["_id"]]
         stars = [*others, {"_id": user["_id"]}] if starred else others
@@ -344,20 +344,20 @@ def unstar_message() -> Response:
 
 def _follow(follow: bool) -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    mid = api.body().get("mid")
+    user = auth.current_user(rt)
+    mid = inputs.body().get("mid")
     missing = 'The required "mid" body param is missing.'
     if not text_param(mid):
         raise errors.failure(f"[{missing}]", missing)
     method = "followMessage" if follow else "unfollowMessage"
     if not models.setting(rt, "Threads_enabled"):
-        raise errors.meteor_error("error-not-allowed", "not-allowed", {"method": method})
+        raise errors.meteor_error(errors.NOT_ALLOWED, "not-allowed", {"method": method})
     message = rt.store.get("messages", mid)
     room = rt.store.get("rooms", message["rid"]) if message else None
     if message is None or room is None:
-        raise errors.meteor_error("error-invalid-message", "Invalid message", {"method": method})
+        raise errors.meteor_error(errors.INVALID_MESSAGE, "Invalid message", {"method": method})
     if not models.can_access_room(rt, room, user):
-        raise errors.meteor_error("error-not-allowed", "not-allowed", {"method": method})
+        raise errors.meteor_error(errors.NOT_ALLOWED, "not-allowed", {"method": method})
     replies = [u for u in message.get("replies", []) if u != user["_id"]]
     if follow:
         replies.append(user["_id"])
@@ -381,15 +381,15 @@ def unfollow_message() -> Response:
 @blueprint.get("/chat.search")
 def search() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     args = params()
     if not text_param(args.get("roomId")):
         raise errors.meteor_error(
-            "error-roomId-param-not-provided", 'The required "roomId" query param is missing.'
+            errors.ROOM_ID_PARAM_NOT_PROVIDED, 'The required "roomId" query param is missing.'
         )
     if not text_param(args.get("searchText")):
         raise errors.meteor_error(
-            "error-searchText-param-not-provided",
+            errors.SEARCH_TEXT_PARAM_NOT_PROVIDED,
             'The required "searchText" query param is missing.',
         )
     room = rt.store.get("rooms", args["roomId"])
@@ -401,7 +401,7 @@ def search() -> Response:
         for m in reversed(rt.store.find("messages", "rid", room["_id"]))
         if not m.get("t") and term in m.get("msg", "").lower()
     ]
-    offset, limit, _ = api.pagination(rt)
+    offset, limit, _ = inputs.pagination(rt)
     chunk = found[offset : offset + limit] if limit else found[offset:]
     return ok(messages=[wire.message(m) for m in chunk])
 
@@ -409,20 +409,20 @@ def search() -> Response:
 @blueprint.get("/chat.getThreadMessages")
 def thread_messages() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     tmid = text_param(params().get("tmid"))
     if tmid is None:
         raise errors.meteor_error(
-            "error-invalid-params", 'The required "tmid" query param is missing.'
+            errors.ERROR_INVALID_PARAMS, 'The required "tmid" query param is missing.'
         )
     if not models.setting(rt, "Threads_enabled"):
-        raise errors.meteor_error("error-not-allowed", "Threads Disabled")
+        raise errors.meteor_error(errors.NOT_ALLOWED, "Threads Disabled")
     parent = rt.store.get("messages", tmid)
     room = rt.store.get("rooms", parent["rid"]) if parent else None
     if parent is None or room is None:
-        raise errors.meteor_error("error-invalid-message", "Invalid Message")
+        raise errors.meteor_error(errors.INVALID_MESSAGE, "Invalid Message")
     if not models.can_access_room(rt, room, user):
-        raise errors.meteor_error("error-not-allowed", "Not Allowed")
+        raise errors.meteor_error(errors.NOT_ALLOWED, "Not Allowed")
     replies = rt.store.find("messages", "tmid", tmid)
     return page(rt, "messages", replies, wire.message, {"ts": 1})
 
@@ -430,17 +430,17 @@ def thread_messages() -> Response:
 @blueprint.get("/chat.getThreadsList")
 def threads_list() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     args = params()
     if not text_param(args.get("rid")):
         raise errors.meteor_error(
-            "error-room-id-param-not-provided", 'The required "rid" query param is missing.'
+            errors.RID_PARAM_NOT_PROVIDED, 'The required "rid" query param is missing.'
         )
     if not models.setting(rt, "Threads_enabled"):
-        raise errors.meteor_error("error-not-allowed", "Threads Disabled")
+        raise errors.meteor_error(errors.NOT_ALLOWED, "Threads Disabled")
     room = rt.store.get("rooms", args["rid"])
     if room is None or not models.can_access_room(rt, room, user):
-        raise errors.meteor_error("error-not-allowed", "Not Allowed")
+        raise errors.meteor_error(errors.NOT_ALLOWED, "Not Allowed")
     threads = [m for m in rt.store.find("messages", "rid", room["_id"]) if m.get("tcount")]
     kind = args.get("type")
     if kind == "following":
@@ -459,12 +459,12 @@ def _filtered_page(predicate, plain_denial: bool = False) -> Response:
     """Pinned (``Not allowed [error-not-allowed]``), starred and mentioned messages (a plain
     ``error-not-allowed`` from ``findStarredMessages``/``findMentionedMessages``)."""
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     args = params()
     if plain_denial and text_param(args.get("roomId")):
         room = rt.store.get("rooms", args["roomId"])
         if room is None or not models.can_access_room(rt, room, user):
-            raise errors.plain("error-not-allowed")
+            raise errors.plain(errors.NOT_ALLOWED)
     room = _room_param(rt, user, args)
     found = [m for m in rt.store.find("messages", "rid", room["_id"]) if predicate(m, user)]
     return page(rt, "messages", found, wire.message, {"ts": -1})
@@ -492,18 +492,18 @@ def mentioned_messages() -> Response:
 @blueprint.get("/chat.syncMessages")
 def sync_messages() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     args = params()
     room = _room_param(rt, user, args)
     if not text_param(args.get("lastUpdate")):
         raise errors.meteor_error(
-            "error-lastUpdate-param-not-provided",
+            errors.LAST_UPDATE_PARAM_NOT_PROVIDED,
             'The required "lastUpdate" query param is missing.',
         )
     since = parse_date(args["lastUpdate"])
     if since is None:
         raise errors.meteor_error(
-            "error-roomId-param-invalid", 'The "lastUpdate" query parameter must be a valid date.'
+            errors.ROOM_ID_PARAM_INVALID, 'The "lastUpdate" query parameter must be a valid date.'
         )
     updated = [
         m
@@ -527,7 +527,7 @@ def sync_messages() -> Response:
 @blueprint.get("/chat.getDeletedMessages")
 def deleted_messages() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     args = params()
     if not text_param(args.get("roomId")):
         raise errors.plain('The required "roomId" query param is missing.')
@@ -546,24 +546,24 @@ def deleted_messages() -> Response:
 @blueprint.get("/chat.ignoreUser")
 def ignore_user() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     args = params()
     if not text_param(args.get("rid")):
         raise errors.meteor_error(
-            "error-room-id-param-not-provided", 'The required "rid" param is missing.'
+            errors.RID_PARAM_NOT_PROVIDED, 'The required "rid" param is missing.'
         )
     if not text_param(args.get("userId")):
         raise errors.meteor_error(
-            "error-user-id-param-not-provided", 'The required "userId" param is missing.'
+            errors.USER_ID_PARAM_NOT_PROVIDED, 'The required "userId" param is missing.'
         )
     sub = models.subscription(rt, args["rid"], user["_id"])
     if sub is None:
         raise errors.meteor_error(
-            "error-invalid-subscription", "Invalid subscription", {"method": "ignoreUser"}
+            errors.INVALID_SUBSCRIPTION, "Invalid subscription", {"method": "ignoreUser"}
         )
     if models.subscription(rt, args["rid"], args["userId"]) is None:
         raise errors.meteor_error(
-            "error-invalid-subscription", "Invalid subscription", {"method": "ignoreUser"}
+            errors.INVALID_SUBSCRIPTION, "Invalid subscription", {"method": "ignoreUser"}
         )
     ignored = [u for u in sub.get("ignored", []) if u != args["userId"]]
     if truthy(args.get("ignore", "true")):

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.runtime import Runtime, runtime
-from .. import api, errors, models
+from .. import auth, errors, inputs, jsonquery, models
 
 blueprint = Blueprint("rc_commands", __name__, url_prefix="/api/v1")
 
@@ -100,9 +100,9 @@ def _describe(name: str) -> Doc:
 @blueprint.get("/commands.list")
 def list_commands() -> Response:
     rt = runtime()
-    api.current_user(rt)
-    offset, limit, sort = api.pagination(rt)
-    commands = api.sort_docs([_describe(n) for n in COMMANDS], sort, {"command": 1})
+    auth.current_user(rt)
+    offset, limit, sort = inputs.pagination(rt)
+    commands = jsonquery.sort_docs([_describe(n) for n in COMMANDS], sort, {"command": 1})
     page = commands[offset:] if limit is None else commands[offset : offset + limit]
     return jsonify(
         {
@@ -118,7 +118,7 @@ def list_commands() -> Response:
 @blueprint.get("/commands.get")
 def get_command() -> Response:
     rt = runtime()
-    api.current_user(rt)
+    auth.current_user(rt)
     name = request.args.get("command")
     if not name:
         raise errors.failure('The query param "command" must be provided.')
@@ -130,8 +130,8 @@ def get_command() -> Response:
 @blueprint.post("/commands.run")
 def run_command() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    body = api.body()
+    user = auth.current_user(rt)
+    body = inputs.body()
     command = body.get("command")
     if not isinstance(command, str) or not command:
         raise errors.failure("You must provide a command to run.")
@@ -157,6 +157,6 @@ def run_command() -> Response:
     if tmid is not None:
         parent = rt.store.get("messages", tmid)
         if parent is None or parent["rid"] != room_id:
-            raise errors.meteor_error("invalid-thread", "Invalid thread")
+            raise errors.meteor_error(errors.INVALID_THREAD, "Invalid thread")
     COMMANDS[name][2](rt, user, room, params, tmid)
     return jsonify({"success": True})

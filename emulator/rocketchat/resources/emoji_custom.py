@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.runtime import Runtime, runtime
-from .. import api, errors, models, wire
+from .. import auth, errors, inputs, jsonquery, models, wire
 
 blueprint = Blueprint("rc_emoji_custom", __name__)
 
@@ -32,21 +32,21 @@ def _validated(rt: Runtime, name: Any, aliases: Any, own_id: str | None) -> tupl
     """``insertOrUpdateEmoji``'s checks; returns (name, aliases)."""
     if not isinstance(name, str) or not name.strip():
         raise errors.meteor_error(
-            "error-the-field-is-required",
+            errors.THE_FIELD_IS_REQUIRED,
             "The field Name is required",
             {**DETAILS, "field": "Name"},
         )
     name = name.strip()
     if INVALID_NAME.search(name):
         raise errors.meteor_error(
-            "error-input-is-not-a-valid-field",
+            errors.INPUT_IS_NOT_A_VALID_FIELD,
             f"{name} is not a valid name",
             {**DETAILS, "input": name, "field": "Name"},
         )
     raw_aliases = aliases if isinstance(aliases, str) else ""
     if INVALID_ALIASES.search(raw_aliases):
         raise errors.meteor_error(
-            "error-input-is-not-a-valid-field",
+            errors.INPUT_IS_NOT_A_VALID_FIELD,
             f"{raw_aliases} is not a valid alias",
             {**DETAILS, "input": raw_aliases, "field": "Alias_Set"},
         )
@@ -54,7 +54,7 @@ def _validated(rt: Runtime, name: Any, aliases: Any, own_id: str | None) -> tupl
     alias_list = list(dict.fromkeys(alias_list))
     if _clash(rt, [name, *alias_list], own_id):
         raise errors.meteor_error(
-            "Custom_Emoji_Error_Name_Or_Alias_Already_In_Use",
+            errors.EMOJI_NAME_OR_ALIAS_IN_USE,
             "The custom emoji or one of its aliases is already in use",
             DETAILS,
         )
@@ -68,7 +68,7 @@ def _image() -> tuple[bytes, str] | None:
     data = upload.read()
     mime = upload.mimetype or ""
     if not mime.startswith("image/"):
-        raise errors.meteor_error("error-invalid-file-type", "Invalid file type")
+        raise errors.meteor_error(errors.INVALID_FILE_TYPE, "Invalid file type")
     extension = mime.split("/", 1)[1]
     return data, "png" if extension == "svg+xml" else extension
 
@@ -77,17 +77,17 @@ def _check_size(rt: Runtime, data: bytes) -> None:
     limit = models.setting(rt, "FileUpload_MaxFileSize")
     if limit is not None and limit >= 0 and len(data) > limit:
         raise errors.meteor_error(
-            "error-file-too-large", "File size exceeds the allowed limit", {"limit": limit}
+            errors.FILE_TOO_LARGE, "File size exceeds the allowed limit", {"limit": limit}
         )
 
 
 @blueprint.get("/api/v1/emoji-custom.list")
 def list_emoji() -> Response:
     rt = runtime()
-    api.current_user(rt)
-    since = api.date_param(
+    auth.current_user(rt)
+    since = inputs.date_param(
         request.args.get("updatedSince"),
-        "error-roomId-param-invalid",
+        errors.ROOM_ID_PARAM_INVALID,
         'The "updatedSince" query parameter must be a valid date.',
     )
     update = rt.store.all("custom_emoji")
@@ -109,14 +109,14 @@ def list_emoji() -> Response:
 @blueprint.get("/api/v1/emoji-custom.all")
 def all_emoji() -> Response:
     rt = runtime()
-    api.current_user(rt)
-    offset, limit, sort = api.pagination(rt)
+    auth.current_user(rt)
+    offset, limit, sort = inputs.pagination(rt)
     docs = rt.store.all("custom_emoji")
     name = request.args.get("name")
     if name:
         pattern = re.compile(re.escape(name), re.IGNORECASE)
         docs = [e for e in docs if pattern.search(e["name"])]
-    docs = api.sort_docs(docs, sort, {"name": 1})
+    docs = jsonquery.sort_docs(docs, sort, {"name": 1})
     page = docs[offset:] if limit is None else docs[offset : offset + limit]
     return jsonify(
         {
@@ -132,7 +132,7 @@ def all_emoji() -> Response:
 @blueprint.post("/api/v1/emoji-custom.create")
 def create() -> Response:
     rt = runtime()
-    api.require_permission("manage-emoji")
+    auth.require_permission("manage-emoji")
     image = _image()
     if image is None:
         raise errors.failure("[No file uploaded]", "No file uploaded")
@@ -159,7 +159,7 @@ def create() -> Response:
 @blueprint.post("/api/v1/emoji-custom.update")
 def update() -> Response:
     rt = runtime()
-    api.require_permission("manage-emoji")
+    auth.require_permission("manage-emoji")
     emoji_id = request.form.get("_id")
     if not emoji_id:
         missing = 'The required "_id" query param is missing.'
@@ -188,14 +188,14 @@ def update() -> Response:
 @blueprint.post("/api/v1/emoji-custom.delete")
 def delete() -> Response:
     rt = runtime()
-    api.require_permission("manage-emoji")
-    emoji_id = api.body().get("emojiId")
+    auth.require_permission("manage-emoji")
+    emoji_id = inputs.body().get("emojiId")
     if not emoji_id:
         raise errors.failure('The "emojiId" params is required!')
     doc = rt.store.get("custom_emoji", emoji_id) if isinstance(emoji_id, str) else None
     if doc is None:
         raise errors.meteor_error(
-            "Custom_Emoji_Error_Invalid_Emoji", "Invalid emoji", {"method": "deleteEmojiCustom"}
+            errors.EMOJI_INVALID, "Invalid emoji", {"method": "deleteEmojiCustom"}
         )
     now = rt.clock.now_ms()
     with rt.store.transaction():

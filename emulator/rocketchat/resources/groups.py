@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from ...core.runtime import runtime
-from .. import api, errors, wire
+from .. import auth, errors, wire
 from ._room_family import Family, register_family
 from ._rooms_common import page
 
@@ -21,7 +21,7 @@ FAMILY = Family(
     many="groups",
     noun="private group",
     not_found=errors.GROUP_NOT_FOUND,
-    param_error="error-room-param-not-provided",
+    param_error=errors.ROOM_PARAM_NOT_PROVIDED,
 )
 register_family(blueprint, FAMILY)
 
@@ -30,7 +30,7 @@ register_family(blueprint, FAMILY)
 def groups_list() -> Response:
     """The caller's private groups."""
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     rooms = [
         rt.store.get("rooms", s["rid"])
         for s in rt.store.find("subscriptions", "user", user["_id"])
@@ -42,5 +42,5 @@ def groups_list() -> Response:
 @blueprint.get("/groups.listAll")
 def groups_list_all() -> Response:
     rt = runtime()
-    api.require_permission("view-room-administration")
+    auth.require_permission("view-room-administration")
     return page(rt, "groups", rt.store.find("rooms", "t", "p"), wire.room, {"name": 1})

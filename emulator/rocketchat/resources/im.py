@@ -7,7 +7,7 @@ from collections.abc import Callable
 from flask import Blueprint, Response
 
 from ...core.runtime import Runtime, runtime
-from .. import api, errors, models, wire
+from .. import auth, errors, inputs, models, wire
 from ._rooms_common import (
     counters,
     files_page,
@@ -47,15 +47,15 @@ def _find_dm(rt: Runtime, user: Doc, args: Doc) -> tuple[Doc, Doc | None]:
     room_id, username = text_param(args.get("roomId")), text_param(args.get("username"))
     name_or_id = username or room_id
     if name_or_id is None:
-        raise errors.meteor_error("error-room-param-not-provided", errors.DM_PARAM_REQUIRED)
+        raise errors.meteor_error(errors.ROOM_PARAM_NOT_PROVIDED, errors.DM_PARAM_REQUIRED)
     room = rt.store.get("rooms", name_or_id)
     if room is None:
         other = rt.store.find_one("users", "username", name_or_id.lower())
         if other is None:
-            raise errors.failure("[invalid-channel]", "invalid-channel")
+            raise errors.meteor_error(errors.BARE_INVALID_CHANNEL)
         room = models.open_direct(rt, [user] if other["_id"] == user["_id"] else [user, other])
     if room["t"] != "d" or not models.can_access_room(rt, room, user):
-        raise errors.meteor_error("error-room-not-found", errors.DM_NOT_FOUND)
+        raise errors.meteor_error(errors.ROOM_NOT_FOUND, errors.DM_NOT_FOUND)
     return room, models.subscription(rt, room["_id"], user["_id"])
 
 
@@ -72,9 +72,7 @@ def _require(args: Doc, *keys: str) -> None:
 def _require_room_id(rt: Runtime, user: Doc, args: Doc) -> None:
     """``dm.open``/``dm.close``: ``roomId`` only, and a room the caller can read (else 401)."""
     if not text_param(args.get("roomId")):
-        raise errors.meteor_error(
-            "error-room-param-not-provided", 'Body param "roomId" is required'
-        )
+        raise errors.meteor_error(errors.ROOM_PARAM_NOT_PROVIDED, 'Body param "roomId" is required')
     room = rt.store.get("rooms", args["roomId"])
     if room is None or not models.can_access_room(rt, room, user):
         raise errors.unauthorized_result()
@@ -83,8 +81,8 @@ def _require_room_id(rt: Runtime, user: Doc, args: Doc) -> None:
 @_route("create", ["POST"])
 def create() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     if text_param(args.get("username")):
         names = [args["username"]]
     elif text_param(args.get("usernames")):
@@ -113,7 +111,7 @@ def create() -> Response:
 @_route("list", ["GET"])
 def im_list() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     subs = [s for s in rt.store.find("subscriptions", "user", user["_id"]) if s["t"] == "d"]
     rooms = [r for r in (rt.store.get("rooms", s["rid"]) for s in subs) if r is not None]
     return page(rt, "ims", rooms, wire.room, {"_updatedAt": -1})
@@ -122,14 +120,14 @@ def im_list() -> Response:
 @_route("list.everyone", ["GET"])
 def im_list_everyone() -> Response:
     rt = runtime()
-    api.require_permission("view-room-administration")
+    auth.require_permission("view-room-administration")
     return page(rt, "ims", rt.store.find("rooms", "t", "d"), wire.room, {"_updatedAt": -1})
 
 
 @_route("history", ["GET"])
 def im_history() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     args = params()
     _require(args, "roomId")
     room, _ = _find_dm(rt, user, {"roomId": args["roomId"]})
@@ -139,7 +137,7 @@ def im_history() -> Response:
 @_route("messages", ["GET"])
 def im_messages() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     _require(params(), "roomId", "username")
     room, _ = _find_dm(rt, user, params())
     return messages_page(rt, room, params())
@@ -148,7 +146,7 @@ def im_messages() -> Response:
 @_route("members", ["GET"])
 def im_members() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     _require(params(), "roomId", "username")
     room, _ = _find_dm(rt, user, params())
     return members_page(rt, room, params())
@@ -157,11 +155,11 @@ def im_members() -> Response:
 @_route("counters", ["GET"])
 def im_counters() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     args = params()
     if not text_param(args.get("roomId")):
         raise errors.meteor_error(
-            "error-room-param-not-provided", 'Query param "roomId" is required'
+            errors.ROOM_PARAM_NOT_PROVIDED, 'Query param "roomId" is required'
         )
     room, _ = _find_dm(rt, user, args)
     return counters(rt, room, user, args, errors.forbidden("unauthorized"))
@@ -170,7 +168,7 @@ def im_counters() -> Response:
 @_route("files", ["GET"])
 def im_files() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     _require(params(), "roomId", "username")
     room, _ = _find_dm(rt, user, params())
     return files_page(rt, room)
@@ -179,8 +177,8 @@ def im_files() -> Response:
 @_route("open", ["POST"])
 def im_open() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     _require_room_id(rt, user, args)
     _, sub = _find_dm(rt, user, {"roomId": args["roomId"]})
     if sub is not None and not sub.get("open"):
@@ -191,8 +189,8 @@ def im_open() -> Response:
 @_route("close", ["POST"])
 def im_close() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     _require_room_id(rt, user, args)
     _, sub = _find_dm(rt, user, {"roomId": args["roomId"]})
     if sub is None:
@@ -207,8 +205,8 @@ def im_close() -> Response:
 @_route("delete", ["POST"])
 def im_delete() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     _require(args, "roomId", "username")
     room_id = text_param(args.get("roomId"))
     admin = models.has_permission(rt, user, "view-room-administration")

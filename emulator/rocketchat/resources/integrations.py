@@ -10,7 +10,7 @@ from flask import Blueprint, Response
 
 from ...core.ids import METEOR_ALPHABET
 from ...core.runtime import Runtime, runtime
-from .. import api, errors, models, wire
+from .. import auth, errors, inputs, models, wire
 from ._rooms_common import ok, page_body, params, text_param
 
 blueprint = Blueprint("rc_integrations", __name__, url_prefix="/api/v1")
@@ -36,7 +36,7 @@ OUTGOING_EVENTS = (
 
 def _require_any(rt: Runtime) -> Doc:
     """The route-level ``permissionsRequired`` (any of the four manage permissions)."""
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     if not any(models.has_permission(rt, user, p) for p in ANY_MANAGE):
         raise errors.forbidden()
     return user
@@ -60,16 +60,14 @@ def _channels(rt: Runtime, user: Doc, raw: Any, method: str, required: bool) -> 
     """The ``channel`` list: ``#room`` or ``@user`` entries the caller may target."""
     if not isinstance(raw, str) or not raw.strip():
         if required:
-            raise errors.meteor_error(
-                "error-invalid-channel", "Invalid channel", {"method": method}
-            )
+            raise errors.meteor_error(errors.INVALID_CHANNEL, "Invalid channel", {"method": method})
         return []
     channels = [c.strip() for c in raw.split(",") if c.strip()]
     full = all(models.has_permission(rt, user, p) for p in MANAGE[INCOMING])
     for channel in channels:
         if channel[0] not in "@#":
             raise errors.meteor_error(
-                "error-invalid-channel-start-with-chars",
+                errors.INVALID_CHANNEL_START_WITH_CHARS,
                 "Invalid channel. Start with @ or #",
                 {"method": method},
             )
@@ -81,22 +79,20 @@ def _channels(rt: Runtime, user: Doc, raw: Any, method: str, required: bool) -> 
                 "users", "username", name.lower()
             )
         if record is None:
-            raise errors.meteor_error("error-invalid-room", "Invalid room", {"method": method})
+            raise errors.meteor_error(errors.INVALID_ROOM, "Invalid room", {"method": method})
         if (
             channel[0] == "#"
             and not full
             and models.subscription(rt, record["_id"], user["_id"]) is None
         ):
-            raise errors.meteor_error(
-                "error-invalid-channel", "Invalid Channel", {"method": method}
-            )
+            raise errors.meteor_error(errors.INVALID_CHANNEL, "Invalid Channel", {"method": method})
     return channels
 
 
 def _posting_user(rt: Runtime, args: Doc, method: str) -> Doc:
     username = args.get("username")
     if not isinstance(username, str) or not username.strip():
-        raise errors.meteor_error("error-invalid-username", "Invalid username", {"method": method})
+        raise errors.meteor_error(errors.INVALID_USERNAME, "Invalid username", {"method": method})
     found = rt.store.find_one("users", "username", username.strip().lower())
     if found is None:
         raise errors.invalid_user(method)
@@ -116,7 +112,9 @@ def _create_incoming(rt: Runtime, user: Doc, args: Doc) -> Doc:
     for key in ("alias", "emoji", "avatar", "script", "scriptEngine"):
         _match(args, key, str, required=False)
     if not any(models.has_permission(rt, user, p) for p in MANAGE[INCOMING]):
-        raise errors.meteor_error("not_authorized", "Unauthorized", {"method": method})
+        raise errors.meteor_error(
+            errors.INTEGRATION_NOT_AUTHORIZED, "Unauthorized", {"method": method}
+        )
     channels = _channels(rt, user, args["channel"], method, required=True)
     poster = _posting_user(rt, args, method)
     extra = {k: args[k] for k in ("alias", "emoji", "avatar", "script") if args.get(k) is not None}
@@ -143,10 +141,12 @@ def _create_incoming(rt: Runtime, user: Doc, args: Doc) -> Doc:
 def _create_outgoing(rt: Runtime, user: Doc, args: Doc) -> Doc:
     method = "addOutgoingIntegration"
     if not any(models.has_permission(rt, user, p) for p in MANAGE[OUTGOING]):
-        raise errors.meteor_error("not_authorized", "Unauthorized", {"method": method})
+        raise errors.meteor_error(
+            errors.INTEGRATION_NOT_AUTHORIZED, "Unauthorized", {"method": method}
+        )
     if args.get("event") not in OUTGOING_EVENTS:
         raise errors.meteor_error(
-            "error-invalid-event-type", "Invalid event type", {"function": "validateOutgoing"}
+            errors.INVALID_EVENT_TYPE, "Invalid event type", {"function": "validateOutgoing"}
         )
     poster = _posting_user(rt, args, "validateOutgoing")
     urls = args.get("urls")
@@ -154,12 +154,12 @@ def _create_outgoing(rt: Runtime, user: Doc, args: Doc) -> Doc:
         urls = [urls]
     if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
         raise errors.meteor_error(
-            "error-invalid-urls", "Invalid URLs", {"function": "validateOutgoing"}
+            errors.INVALID_URLS, "Invalid URLs", {"function": "validateOutgoing"}
         )
     urls = [u.strip() for u in urls if u.strip()]
     if not urls:
         raise errors.meteor_error(
-            "error-invalid-urls", "Invalid URLs", {"function": "validateOutgoing"}
+            errors.INVALID_URLS, "Invalid URLs", {"function": "validateOutgoing"}
         )
     channels = _channels(rt, user, args.get("channel"), "validateOutgoing", required=False)
     words = args.get("triggerWords") or []
@@ -188,8 +188,8 @@ def _create_outgoing(rt: Runtime, user: Doc, args: Doc) -> Doc:
 @blueprint.post("/integrations.create")
 def integrations_create() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     kind = args.get("type")
     if not isinstance(kind, str):
         raise errors.invalid_params(
@@ -242,7 +242,7 @@ def integrations_get() -> Response:
 def integrations_remove() -> Response:
     rt = runtime()
     user = _require_any(rt)
-    args = api.body()
+    args = inputs.body()
     kind = args.get("type")
     if kind not in (INCOMING, OUTGOING):
         raise errors.plain("Invalid integration type.")
@@ -257,6 +257,8 @@ def integrations_remove() -> Response:
         raise errors.plain("No integration found.")
     if not _visible(rt, user, doc):
         method = "deleteIncomingIntegration" if kind == INCOMING else "deleteOutgoingIntegration"
-        raise errors.meteor_error("not_authorized", "Unauthorized", {"method": method})
+        raise errors.meteor_error(
+            errors.INTEGRATION_NOT_AUTHORIZED, "Unauthorized", {"method": method}
+        )
     rt.store.delete("integrations", doc["_id"])
     return ok(integration=wire.integration(doc))

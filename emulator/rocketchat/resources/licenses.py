@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.runtime import runtime
-from .. import api
+from .. import auth
 
 blueprint = Blueprint("rc_licenses", __name__, url_prefix="/api/v1")
 
@@ -23,7 +23,7 @@ COMMUNITY_LIMITS = {
 @blueprint.get("/licenses.info")
 def info() -> Response:
     rt = runtime()
-    api.require_permission("view-privileged-setting")
+    auth.require_permission("view-privileged-setting")
     load_values = request.args.get("loadValues") == "true"
     values = {
         "activeUsers": sum(

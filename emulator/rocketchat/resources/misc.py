@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.runtime import runtime
-from .. import models, settings
+from .. import auth, models, settings
 
 blueprint = Blueprint("rc_misc", __name__)
 
@@ -43,9 +43,8 @@ def info() -> Response:
         "minimumClientVersions": MINIMUM_CLIENT_VERSIONS,
         "success": True,
     }
-    user_id, token = request.headers.get("X-User-Id"), request.headers.get("X-Auth-Token")
-    user = models.user_for_token(rt, user_id, token) if user_id and token else None
-    if user is not None and models.has_permission(rt, user, "view-statistics"):
+    caller = auth.authenticate(rt, request.environ)
+    if caller is not None and models.has_permission(rt, caller.user, "view-statistics"):
         body["version"] = settings.VERSION
         body["info"] = BUILD_INFO
     return jsonify(body)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.runtime import runtime
-from .. import api, errors, models, wire
+from .. import auth, errors, inputs, models, wire
 
 blueprint = Blueprint("rc_permissions", __name__, url_prefix="/api/v1")
 
@@ -13,10 +13,10 @@ blueprint = Blueprint("rc_permissions", __name__, url_prefix="/api/v1")
 @blueprint.get("/permissions.listAll")
 def list_all() -> Response:
     rt = runtime()
-    api.current_user(rt)
-    since = api.date_param(
+    auth.current_user(rt)
+    since = inputs.date_param(
         request.args.get("updatedSince"),
-        "error-updatedSince-param-invalid",
+        errors.UPDATED_SINCE_PARAM_INVALID,
         'The "updatedSince" query parameter must be a valid date.',
     )
     docs = rt.store.all("permissions")
@@ -28,8 +28,8 @@ def list_all() -> Response:
 @blueprint.post("/permissions.update")
 def update() -> Response:
     rt = runtime()
-    api.require_permission("access-permissions")
-    params = api.body()
+    auth.require_permission("access-permissions")
+    params = inputs.body()
     entries = params.get("permissions")
     valid = (
         isinstance(entries, list)

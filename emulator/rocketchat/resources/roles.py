@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.runtime import Runtime, runtime
-from .. import api, errors, models, wire
+from .. import auth, errors, inputs, models, wire
 
 blueprint = Blueprint("rc_roles", __name__, url_prefix="/api/v1")
 
@@ -22,30 +22,30 @@ def _role_params(params: Doc) -> tuple[Doc, Doc, str | None]:
     """(role, user, roomId) from ``roleId`` (or the older ``roleName``) and ``username``."""
     for key in ("username", "roleId", "roleName", "roomId", "scope"):
         if key in params and not isinstance(params[key], str):
-            raise errors.meteor_error("error-invalid-role-properties", f"/{key} must be string")
+            raise errors.meteor_error(errors.INVALID_ROLE_PROPERTIES, f"/{key} must be string")
     if "username" not in params or not ("roleId" in params or "roleName" in params):
         missing = "username" if "username" not in params else "roleId"
         raise errors.meteor_error(
-            "error-invalid-role-properties", f"must have required property '{missing}'"
+            errors.INVALID_ROLE_PROPERTIES, f"must have required property '{missing}'"
         )
     rt = runtime()
     user = models.find_user_by_username(rt, params["username"])
     if user is None:
-        raise errors.meteor_error("error-invalid-user", "There is no user with this username")
+        raise errors.meteor_error(errors.INVALID_USER, "There is no user with this username")
     role_id = params.get("roleId") or params.get("roleName")
     role = rt.store.get("roles", role_id)
     if role is None:
-        raise errors.meteor_error("error-invalid-roleId", "This role does not exist")
+        raise errors.meteor_error(errors.INVALID_ROLE_ID, "This role does not exist")
     room_id = params.get("roomId") or None
     if role["scope"] == "Subscriptions" and room_id is None:
-        raise errors.meteor_error("error-invalid-arguments", "Invalid arguments")
+        raise errors.meteor_error(errors.INVALID_ARGUMENTS, "Invalid arguments")
     return role, user, room_id
 
 
 def _subscription_for(rt: Runtime, room_id: str, user: Doc) -> Doc:
     sub = models.subscription(rt, room_id, user["_id"])
     if sub is None:
-        raise errors.meteor_error("error-invalid-room", "Invalid room")
+        raise errors.meteor_error(errors.INVALID_ROOM, "Invalid room")
     return sub
 
 
@@ -59,23 +59,23 @@ def _holds(rt: Runtime, user: Doc, role: Doc, room_id: str | None) -> bool:
 @blueprint.get("/roles.list")
 def list_roles() -> Response:
     rt = runtime()
-    api.current_user(rt)
+    auth.current_user(rt)
     return jsonify({"roles": [wire.role(r) for r in rt.store.all("roles")], "success": True})
 
 
 @blueprint.get("/roles.getUsersInRole")
 def users_in_role() -> Response:
     rt = runtime()
-    me = api.require_permission("access-permissions")
+    me = auth.require_permission("access-permissions")
     role_id, room_id = request.args.get("role"), request.args.get("roomId")
     if not role_id:
-        raise errors.meteor_error("error-param-not-provided", 'Query param "role" is required')
+        raise errors.meteor_error(errors.PARAM_NOT_PROVIDED, 'Query param "role" is required')
     if room_id and not models.has_permission(rt, me, "view-other-user-channels"):
-        raise errors.meteor_error("error-not-allowed", "Not allowed")
+        raise errors.meteor_error(errors.NOT_ALLOWED, "Not allowed")
     role = rt.store.get("roles", role_id)
     if role is None:
-        raise errors.failure("[error-invalid-roleId]", "error-invalid-roleId")
-    offset, limit, _ = api.pagination(rt)
+        raise errors.meteor_error(errors.INVALID_ROLE_ID)
+    offset, limit, _ = inputs.pagination(rt)
     if room_id:
         users = [
             rt.store.get("users", s["u"]["_id"])
@@ -99,16 +99,16 @@ def users_in_role() -> Response:
 @blueprint.post("/roles.addUserToRole")
 def add_user_to_role() -> Response:
     rt = runtime()
-    me = api.require_permission("access-permissions")
-    role, user, room_id = _role_params(api.body())
+    me = auth.require_permission("access-permissions")
+    role, user, room_id = _role_params(inputs.body())
     if role["_id"] == "admin" and not models.has_permission(rt, me, "assign-admin-role"):
         raise errors.meteor_error(
-            "error-action-not-allowed",
+            errors.ACTION_NOT_ALLOWED,
             "Assigning admin is not allowed",
             {"method": "authorization:addUserToRole", "action": "Assign_admin"},
         )
     if _holds(rt, user, role, room_id):
-        raise errors.meteor_error("error-user-already-in-role", "User already in role")
+        raise errors.meteor_error(errors.USER_ALREADY_IN_ROLE, "User already in role")
     if role["scope"] == "Subscriptions" and room_id:
         sub = _subscription_for(rt, room_id, user)
         models.update_subscription(rt, sub, {"roles": [*sub.get("roles", []), role["_id"]]})
@@ -120,17 +120,17 @@ def add_user_to_role() -> Response:
 @blueprint.post("/roles.removeUserFromRole")
 def remove_user_from_role() -> Response:
     rt = runtime()
-    api.require_permission("access-permissions")
-    role, user, room_id = _role_params(api.body())
+    auth.require_permission("access-permissions")
+    role, user, room_id = _role_params(inputs.body())
     if not _holds(rt, user, role, room_id):
-        raise errors.meteor_error("error-user-not-in-role", "User is not in this role")
+        raise errors.meteor_error(errors.USER_NOT_IN_ROLE, "User is not in this role")
     if role["scope"] == "Subscriptions" and room_id:
         sub = _subscription_for(rt, room_id, user)
         roles = [r for r in sub.get("roles", []) if r != role["_id"]]
         models.update_subscription(rt, sub, {"roles": roles})
     else:
         if role["_id"] == "admin" and len(models.users_with_role(rt, "admin")) <= 1:
-            raise errors.meteor_error("error-admin-required", "You need to have at least one admin")
+            raise errors.meteor_error(errors.ADMIN_REQUIRED, "You need to have at least one admin")
         roles = [r for r in user.get("roles", []) if r != role["_id"]]
         models.update_user(rt, user["_id"], {"roles": roles})
     return jsonify({"role": wire.role(role), "success": True})
@@ -139,12 +139,12 @@ def remove_user_from_role() -> Response:
 @blueprint.get("/roles.sync")
 def sync() -> Response:
     rt = runtime()
-    api.current_user(rt)
+    auth.current_user(rt)
     raw = request.args.get("updatedSince")
     if raw is None:
         raise errors.invalid_params("must have required property 'updatedSince'")
-    since = api.date_param(
-        raw, "error-updatedSince-param-invalid", "Failed parsing updatedSince param"
+    since = inputs.date_param(
+        raw, errors.UPDATED_SINCE_PARAM_INVALID, "Failed parsing updatedSince param"
     )
     update = [wire.role(r) for r in rt.store.all("roles") if r["_updatedAt"] > since]
     return jsonify({"roles": {"update": update, "remove": []}, "success": True})

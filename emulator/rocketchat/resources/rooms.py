@@ -6,7 +6,7 @@ from flask import Blueprint, Response, request
 
 from ...core.disposition import content_disposition
 from ...core.runtime import Runtime, runtime
-from .. import api, errors, models, wire
+from .. import auth, errors, inputs, models, wire
 from ._room_family import leave
 from ._rooms_common import ok, params, parse_date, text_param, truthy
 
@@ -19,10 +19,10 @@ def _find_room(rt: Runtime, args: Doc, checked_archived: bool = False) -> Doc:
     """``findRoomByIdOrName``."""
     room_id, room_name = text_param(args.get("roomId")), text_param(args.get("roomName"))
     if room_id is None and room_name is None:
-        raise errors.meteor_error("error-roomid-param-not-provided", errors.ROOM_PARAM_REQUIRED)
+        raise errors.meteor_error(errors.ROOMID_PARAM_NOT_PROVIDED, errors.ROOM_PARAM_REQUIRED)
     room = models.room_by_id_or_name(rt, room_id, room_name)
     if room is None:
-        raise errors.meteor_error("error-room-not-found", errors.CHANNEL_NOT_FOUND)
+        raise errors.meteor_error(errors.ROOM_NOT_FOUND, errors.CHANNEL_NOT_FOUND)
     if checked_archived and room.get("archived"):
         raise errors.room_archived("channel", room.get("name"))
     return room
@@ -31,7 +31,7 @@ def _find_room(rt: Runtime, args: Doc, checked_archived: bool = False) -> Doc:
 @blueprint.get("/api/v1/rooms.get")
 def rooms_get() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     subs = rt.store.find("subscriptions", "user", user["_id"])
     rooms = [r for r in (rt.store.get("rooms", s["rid"]) for s in subs) if r is not None]
     raw = params().get("updatedSince")
@@ -40,7 +40,7 @@ def rooms_get() -> Response:
     since = parse_date(raw)
     if since is None:
         raise errors.meteor_error(
-            "error-updatedSince-param-invalid",
+            errors.UPDATED_SINCE_PARAM_INVALID,
             'The "updatedSince" query parameter must be a valid date.',
         )
     removed = []
@@ -57,7 +57,7 @@ def rooms_get() -> Response:
 @blueprint.get("/api/v1/rooms.info")
 def rooms_info() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     room = _find_room(rt, params())
     if not models.can_access_room(rt, room, user):
         raise errors.failure("not-allowed", "Not Allowed")
@@ -72,13 +72,13 @@ def rooms_info() -> Response:
 @blueprint.post("/api/v1/rooms.favorite")
 def rooms_favorite() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     room = _find_room(rt, args, checked_archived=True)
     sub = models.subscription(rt, room["_id"], user["_id"])
     if sub is None:
         raise errors.meteor_error(
-            "error-invalid-subscription",
+            errors.INVALID_SUBSCRIPTION,
             "You must be joined to favorite this room",
             {"method": "toggleFavorite"},
         )
@@ -89,24 +89,22 @@ def rooms_favorite() -> Response:
 @blueprint.post("/api/v1/rooms.leave")
 def rooms_leave() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    leave(rt, _find_room(rt, api.body(), checked_archived=True), user)
+    user = auth.current_user(rt)
+    leave(rt, _find_room(rt, inputs.body(), checked_archived=True), user)
     return ok()
 
 
 @blueprint.post("/api/v1/rooms.cleanHistory")
 def rooms_clean_history() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     for key in ("latest", "oldest"):
         if not isinstance(args.get(key), str):
             raise errors.invalid_params(f"must have required property '{key}'")
     room = _find_room(rt, args, checked_archived=True)
     if not models.can_access_room(rt, room, user):
-        raise errors.failure(
-            "User does not have access to the room [error-not-allowed]", "error-not-allowed"
-        )
+        raise errors.meteor_error(errors.NOT_ALLOWED, "User does not have access to the room")
     latest, oldest = parse_date(args["latest"]), parse_date(args["oldest"])
     if latest is None or oldest is None:
         raise errors.invalid_params('must match format "date-time"')
@@ -146,16 +144,16 @@ def _received_file(rt: Runtime) -> tuple[str, str, bytes]:
     data = upload.read()
     limit = models.setting(rt, "FileUpload_MaxFileSize")
     if not models.setting(rt, "FileUpload_Enabled"):
-        raise errors.meteor_error("error-file-upload-disabled", "File upload is disabled")
+        raise errors.meteor_error(errors.FILE_UPLOAD_DISABLED, "File upload is disabled")
     if limit is not None and limit >= 0 and len(data) > limit:
-        raise errors.failure("[error-file-too-large]", "error-file-too-large")
+        raise errors.meteor_error(errors.FILE_TOO_LARGE)
     return upload.filename, upload.mimetype or "application/octet-stream", data
 
 
 @blueprint.post("/api/v1/rooms.media/<rid>")
 def rooms_media(rid: str) -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     room = _upload_room(rt, user, rid)
     name, content_type, data = _received_file(rt)
     doc = models.store_upload(rt, room, user, name, content_type, data)
@@ -170,15 +168,15 @@ def _form_text(args: Doc, key: str) -> str:
 @blueprint.post("/api/v1/rooms.mediaConfirm/<rid>/<file_id>")
 def rooms_media_confirm(rid: str, file_id: str) -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     room = _upload_room(rt, user, rid)
     upload = rt.store.get("uploads", file_id)
     if upload is None or upload["rid"] != room["_id"] or upload["userId"] != user["_id"]:
-        raise errors.failure("[invalid-file]", "invalid-file")
-    args = api.body()
+        raise errors.meteor_error(errors.INVALID_FILE)
+    args = inputs.body()
     description = _form_text(args, "description")
     if len(description) > (models.setting(rt, "Message_MaxAllowedSize") or 0):
-        raise errors.failure("[error-message-size-exceeded]", "error-message-size-exceeded")
+        raise errors.meteor_error(errors.MESSAGE_SIZE_EXCEEDED)
     message = models.send_file_message(
         rt,
         room,
@@ -194,7 +192,7 @@ def rooms_media_confirm(rid: str, file_id: str) -> Response:
 @blueprint.post("/api/v1/rooms.upload/<rid>")
 def rooms_upload(rid: str) -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     room = _upload_room(rt, user, rid)
     name, content_type, data = _received_file(rt)
     upload = models.store_upload(rt, room, user, name, content_type, data)
@@ -215,20 +213,10 @@ def rooms_upload(rid: str) -> Response:
 def file_upload(file_id: str, name: str) -> Response:
     """The file itself, for a logged-in user who can read its room (``FileUpload_ProtectFiles``)."""
     rt = runtime()
-    user_id = (
-        request.headers.get("X-User-Id")
-        or request.cookies.get("rc_uid")
-        or request.args.get("rc_uid")
-    )
-    token = (
-        request.headers.get("X-Auth-Token")
-        or request.cookies.get("rc_token")
-        or request.args.get("rc_token")
-    )
-    user = models.user_for_token(rt, user_id, token) if user_id and token else None
+    caller = auth.authenticate(rt, request.environ)
     upload = rt.store.get("uploads", file_id)
     room = rt.store.get("rooms", upload["rid"]) if upload else None
-    if user is None or room is None or not models.can_access_room(rt, room, user):
+    if caller is None or room is None or not models.can_access_room(rt, room, caller.user):
         return Response(status=403)
     content = models.upload_content(rt, file_id)
     if content is None:
@@ -242,17 +230,17 @@ def file_upload(file_id: str, name: str) -> Response:
 @blueprint.post("/api/v1/rooms.delete")
 def rooms_delete() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    room_id = text_param(api.body().get("roomId"))
+    user = auth.current_user(rt)
+    room_id = text_param(inputs.body().get("roomId"))
     if room_id is None:
         raise errors.invalid_params("must have required property 'roomId'")
     room = rt.store.get("rooms", room_id)
     method = {"method": "eraseRoom"}
     if room is None:
-        raise errors.meteor_error("error-invalid-room", "Invalid room", method)
+        raise errors.meteor_error(errors.INVALID_ROOM, "Invalid room", method)
     if room.get("teamMain"):
         raise errors.meteor_error(
-            "error-cannot-delete-team-channel", "Cannot delete a team channel", method
+            errors.CANNOT_DELETE_TEAM_CHANNEL, "Cannot delete a team channel", method
         )
     if not models.has_permission(rt, user, f"delete-{room['t']}", room["_id"]):
         raise errors.not_allowed("eraseRoom")

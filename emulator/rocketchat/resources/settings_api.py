@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.runtime import Runtime, runtime
-from .. import api, errors, models, wire
+from .. import auth, errors, inputs, jsonquery, models, twofactor, wire
 
 blueprint = Blueprint("rc_settings", __name__, url_prefix="/api/v1")
 
@@ -18,12 +18,12 @@ Doc = dict[str, Any]
 
 
 def _listing(rt: Runtime, docs: list[Doc], with_defaults: bool = False) -> Response:
-    offset, limit, sort = api.pagination(rt)
+    offset, limit, sort = inputs.pagination(rt)
     ids = request.args.get("_id")
     if ids:
         wanted = {i.strip() for i in ids.split(",")}
         docs = [d for d in docs if d["_id"] in wanted]
-    docs = api.sort_docs(docs, sort, {"_id": 1})
+    docs = jsonquery.sort_docs(docs, sort, {"_id": 1})
     page = docs[offset:] if limit is None else docs[offset : offset + limit]
     out = []
     for doc in page:
@@ -46,7 +46,7 @@ def public() -> Response:
 @blueprint.get("/settings")
 def private() -> Response:
     rt = runtime()
-    me = api.current_user(rt)
+    me = auth.current_user(rt)
     privileged = models.has_permission(rt, me, "view-privileged-setting")
     docs = [
         d
@@ -59,7 +59,7 @@ def private() -> Response:
 @blueprint.get("/settings/<setting_id>")
 def get_setting(setting_id: str) -> Response:
     rt = runtime()
-    api.require_permission("view-privileged-setting")
+    auth.require_permission("view-privileged-setting")
     doc = rt.store.get("settings", setting_id)
     if doc is None or doc.get("hidden"):
         raise errors.bare_failure()
@@ -80,9 +80,9 @@ def _typed(doc: Doc, value: Any) -> bool:
 @blueprint.post("/settings/<setting_id>")
 def set_setting(setting_id: str) -> Response:
     rt = runtime()
-    me = api.require_permission("edit-privileged-setting")
-    api.require_two_factor(rt, me)
-    params = api.body()
+    me = auth.require_permission("edit-privileged-setting")
+    twofactor.require_two_factor(rt, me)
+    params = inputs.body()
     doc = rt.store.get("settings", setting_id)
     if doc is None or doc.get("hidden") or "value" not in params:
         raise errors.bare_failure()

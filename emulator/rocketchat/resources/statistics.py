@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.runtime import Runtime, runtime
-from .. import api, settings, wire
+from .. import auth, inputs, jsonquery, settings, wire
 
 blueprint = Blueprint("rc_statistics", __name__, url_prefix="/api/v1")
 
@@ -78,7 +78,7 @@ def _render(doc: Doc) -> Doc:
 @blueprint.get("/statistics")
 def latest() -> Response:
     rt = runtime()
-    api.require_permission("view-statistics")
+    auth.require_permission("view-statistics")
     snapshots = rt.store.all("statistics")
     if request.args.get("refresh") == "true" or not snapshots:
         stats = generate(rt)
@@ -90,10 +90,10 @@ def latest() -> Response:
 @blueprint.get("/statistics.list")
 def list_statistics() -> Response:
     rt = runtime()
-    api.require_permission("view-statistics")
-    offset, limit, sort = api.pagination(rt)
+    auth.require_permission("view-statistics")
+    offset, limit, sort = inputs.pagination(rt)
     snapshots = rt.store.all("statistics") or [generate(rt)]
-    snapshots = api.sort_docs(snapshots, sort, {"createdAt": -1})
+    snapshots = jsonquery.sort_docs(snapshots, sort, {"createdAt": -1})
     page = snapshots[offset:] if limit is None else snapshots[offset : offset + limit]
     return jsonify(
         {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from ...core.runtime import runtime
-from .. import api, errors, models, wire
+from .. import auth, errors, inputs, models, wire
 from ._rooms_common import ok, params, parse_date, text_param
 
 blueprint = Blueprint("rc_subscriptions", __name__, url_prefix="/api/v1")
@@ -14,7 +14,7 @@ blueprint = Blueprint("rc_subscriptions", __name__, url_prefix="/api/v1")
 @blueprint.get("/subscriptions.get")
 def subscriptions_get() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     subs = rt.store.find("subscriptions", "user", user["_id"])
     raw = params().get("updatedSince")
     if not raw:
@@ -22,7 +22,7 @@ def subscriptions_get() -> Response:
     since = parse_date(raw)
     if since is None:
         raise errors.meteor_error(
-            "error-roomId-param-invalid", 'The "lastUpdate" query parameter must be a valid date.'
+            errors.ROOM_ID_PARAM_INVALID, 'The "lastUpdate" query parameter must be a valid date.'
         )
     removed = [
         t for t in rt.store.find("trash", "sub_user", user["_id"]) if t["_deletedAt"] > since
@@ -36,7 +36,7 @@ def subscriptions_get() -> Response:
 @blueprint.get("/subscriptions.getOne")
 def subscriptions_get_one() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     room_id = text_param(params().get("roomId"))
     if room_id is None:
         raise errors.plain("The 'roomId' param is required")
@@ -47,8 +47,8 @@ def subscriptions_get_one() -> Response:
 @blueprint.post("/subscriptions.read")
 def subscriptions_read() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     room_id = text_param(args.get("rid")) or text_param(args.get("roomId"))
     if room_id is None:
         raise errors.invalid_params(
@@ -58,7 +58,7 @@ def subscriptions_read() -> Response:
     sub = models.subscription(rt, room_id, user["_id"])
     if sub is None:
         raise errors.meteor_error(
-            "error-invalid-subscription", "Invalid subscription", {"method": "readMessages"}
+            errors.INVALID_SUBSCRIPTION, "Invalid subscription", {"method": "readMessages"}
         )
     models.read_room(rt, sub)
     return ok()
@@ -67,8 +67,8 @@ def subscriptions_read() -> Response:
 @blueprint.post("/subscriptions.unread")
 def subscriptions_unread() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     first = args.get("firstUnreadMessage")
     room_id = text_param(args.get("roomId"))
     if room_id is None and not (isinstance(first, dict) and text_param(first.get("_id"))):
@@ -81,14 +81,14 @@ def subscriptions_unread() -> Response:
         message = rt.store.get("messages", first["_id"])
         if message is None:
             raise errors.meteor_error(
-                "error-invalid-message", "Invalid message", {"method": "unreadMessages"}
+                errors.INVALID_MESSAGE, "Invalid message", {"method": "unreadMessages"}
             )
         room_id = message["rid"]
         changes["ls"] = message["ts"] - 1
     sub = models.subscription(rt, room_id, user["_id"])
     if sub is None:
         raise errors.meteor_error(
-            "error-action-not-allowed", "Not allowed", {"method": "unreadMessages"}
+            errors.ACTION_NOT_ALLOWED, "Not allowed", {"method": "unreadMessages"}
         )
     models.update_subscription(rt, sub, changes)
     return ok()

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, Response
 
 from ...core.runtime import Runtime, runtime
-from .. import api, errors, models, wire
+from .. import auth, errors, inputs, models, wire
 from ._room_family import valid_room_name
 from ._rooms_common import ok, page, params, text_param
 
@@ -19,7 +19,7 @@ blueprint = Blueprint("rc_teams", __name__, url_prefix="/api/v1")
 Doc = dict[str, Any]
 
 
-def _team(rt: Runtime, args: Doc, not_found: str = "team-does-not-exist") -> Doc:
+def _team(rt: Runtime, args: Doc, not_found: str = errors.TEAM_DOES_NOT_EXIST) -> Doc:
     team_id, team_name = text_param(args.get("teamId")), text_param(args.get("teamName"))
     if team_id is None and team_name is None:
         raise errors.plain("missing-teamId-or-teamName")
@@ -57,10 +57,10 @@ def _with_counts(rt: Runtime, team: Doc) -> Doc:
 @blueprint.post("/teams.create")
 def teams_create() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     if not models.has_permission(rt, user, "create-team"):
         raise errors.forbidden("unauthorized")
-    args = api.body()
+    args = inputs.body()
     name, team_type = args.get("name"), args.get("type")
     if not isinstance(name, str) or not name:
         raise errors.invalid_params("must have required property 'name'")
@@ -84,7 +84,7 @@ def teams_create() -> Response:
 @blueprint.get("/teams.list")
 def teams_list() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     memberships = rt.store.find("team_members", "userId", user["_id"])
     teams = [t for t in (rt.store.get("teams", m["teamId"]) for m in memberships) if t]
     return page(rt, "teams", teams, lambda t: _with_counts(rt, t), {"name": 1})
@@ -93,14 +93,14 @@ def teams_list() -> Response:
 @blueprint.get("/teams.listAll")
 def teams_list_all() -> Response:
     rt = runtime()
-    api.require_permission("view-all-teams")
+    auth.require_permission("view-all-teams")
     return page(rt, "teams", rt.store.all("teams"), lambda t: _with_counts(rt, t), {"name": 1})
 
 
 @blueprint.get("/teams.info")
 def teams_info() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     team = _team(rt, params(), not_found="Team not found")
     if not _can_view(rt, user, team):
         raise errors.forbidden("unauthorized")
@@ -110,7 +110,7 @@ def teams_info() -> Response:
 @blueprint.get("/teams.members")
 def teams_members() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     args = params()
     team = _team(rt, args)
     if not _can_view(rt, user, team):
@@ -132,8 +132,8 @@ def teams_members() -> Response:
 @blueprint.post("/teams.addMembers")
 def teams_add_members() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     team = _team(rt, args)
     room_id = team["roomId"]
     if not (
@@ -150,7 +150,7 @@ def teams_add_members() -> Response:
         for entry in members:
             member = rt.store.get("users", entry["userId"])
             if member is None:
-                raise errors.plain("invalid-user")
+                raise errors.plain(errors.BARE_INVALID_USER)
             roles = entry.get("roles") if isinstance(entry.get("roles"), list) else ["member"]
             models.add_team_member(rt, team, member, roles or ["member"], actor=user)
     return ok()
@@ -159,8 +159,8 @@ def teams_add_members() -> Response:
 @blueprint.post("/teams.removeMember")
 def teams_remove_member() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     team = _team(rt, args)
     if not models.has_permission(rt, user, "edit-team-member", team["roomId"]):
         raise errors.forbidden("unauthorized")
@@ -179,7 +179,7 @@ def teams_remove_member() -> Response:
         if "owner" in m.get("roles", [])
     ]
     if "owner" in membership.get("roles", []) and len(owners) == 1:
-        raise errors.plain("error-you-are-last-owner")
+        raise errors.plain(errors.YOU_ARE_LAST_OWNER)
     models.remove_team_member(rt, team, target, user)
     return ok()
 
@@ -187,8 +187,8 @@ def teams_remove_member() -> Response:
 @blueprint.post("/teams.addRooms")
 def teams_add_rooms() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     team = _team(rt, args)
     if not models.has_permission(rt, user, "add-team-channel", team["roomId"]):
         raise errors.forbidden("unauthorized")
@@ -200,7 +200,7 @@ def teams_add_rooms() -> Response:
         for room_id in room_ids:
             room = rt.store.get("rooms", room_id)
             if room is None or room["t"] not in ("c", "p"):
-                raise errors.plain("invalid-room")
+                raise errors.plain(errors.BARE_INVALID_ROOM)
             if room.get("teamId"):
                 raise errors.plain("room-already-on-team")
             added.append(models.add_room_to_team(rt, team, room))
@@ -210,7 +210,7 @@ def teams_add_rooms() -> Response:
 @blueprint.get("/teams.listRooms")
 def teams_list_rooms() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
+    user = auth.current_user(rt)
     args = params()
     team = _team(rt, args)
     if not _can_view(rt, user, team):
@@ -232,8 +232,8 @@ def teams_list_rooms() -> Response:
 @blueprint.post("/teams.delete")
 def teams_delete() -> Response:
     rt = runtime()
-    user = api.current_user(rt)
-    args = api.body()
+    user = auth.current_user(rt)
+    args = inputs.body()
     team = _team(rt, args, not_found="Team not found.")
     if not models.has_permission(rt, user, "delete-team", team["roomId"]):
         raise errors.forbidden("unauthorized")

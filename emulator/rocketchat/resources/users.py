@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request
 
 from ...core.runtime import Runtime, runtime
-from .. import api, errors, models, wire
+from .. import auth, errors, inputs, jsonquery, models, twofactor, wire
 
 blueprint = Blueprint("rc_users", __name__, url_prefix="/api/v1")
 
@@ -62,7 +62,7 @@ def _validate_user_data(rt: Runtime, data: Doc, existing: Doc | None) -> None:
     for name, field in (("name", "Name"), ("username", "Username"), ("email", "Email")):
         if name in data and not data[name].strip():
             raise errors.meteor_error(
-                "error-the-field-is-required",
+                errors.THE_FIELD_IS_REQUIRED,
                 f"The field {field} is required",
                 {**details, "field": field},
             )
@@ -70,25 +70,25 @@ def _validate_user_data(rt: Runtime, data: Doc, existing: Doc | None) -> None:
     if username is not None:
         if not re.fullmatch(models.USERNAME_PATTERN, username):
             raise errors.meteor_error(
-                "error-input-is-not-a-valid-field",
+                errors.INPUT_IS_NOT_A_VALID_FIELD,
                 f"{username} is not a valid username",
                 {**details, "input": username, "field": "Username"},
             )
         other = models.find_user_by_username(rt, username)
         if other is not None and (existing is None or other["_id"] != existing["_id"]):
             raise errors.meteor_error(
-                "error-field-unavailable",
+                errors.FIELD_UNAVAILABLE,
                 f"{username} is already in use :(",
                 {**details, "field": username},
             )
     email = data.get("email")
     if email is not None:
         if not re.match(models.EMAIL_PATTERN, email):
-            raise errors.meteor_error("error-invalid-email", f"Invalid email {email}", details)
+            raise errors.meteor_error(errors.INVALID_EMAIL, f"Invalid email {email}", details)
         other = rt.store.find_one("users", "email", email.lower())
         if other is not None and (existing is None or other["_id"] != existing["_id"]):
             raise errors.meteor_error(
-                "error-field-unavailable",
+                errors.FIELD_UNAVAILABLE,
                 f"{email} is already in use :(",
                 {**details, "field": email},
             )
@@ -117,9 +117,9 @@ def _profile_changes(data: Doc, existing: Doc) -> Doc:
 @blueprint.post("/users.create")
 def create() -> Response:
     rt = runtime()
-    me = api.require_permission("create-user")
-    params = api.body()
-    api.require_fields(params, CREATE_REQUIRED)
+    me = auth.require_permission("create-user")
+    params = inputs.body()
+    inputs.require_fields(params, CREATE_REQUIRED)
     _check_types(params)
     _validate_user_data(rt, params, None)
     roles = params.get("roles") or ["user"]
@@ -140,17 +140,16 @@ def create() -> Response:
         user = models.update_user(rt, user["_id"], extra)
         if params.get("joinDefaultChannels", True):
             models.join_default_rooms(rt, user)
-    return _ok(user=wire.user_without(user, api.hidden_user_fields(rt, me)))
+    return _ok(user=wire.user_without(user, jsonquery.hidden_user_fields(rt, me)))
 
 
 @blueprint.post("/users.register")
 def register() -> Response:
     rt = runtime()
-    caller_id, token = request.headers.get("X-User-Id"), request.headers.get("X-Auth-Token")
-    if caller_id and token and models.user_for_token(rt, caller_id, token):
+    if auth.authenticate(rt, request.environ) is not None:
         raise errors.failure("Logged in users can not register again.")
-    params = api.body()
-    api.require_fields(params, ("username", "email", "pass", "name"))
+    params = inputs.body()
+    inputs.require_fields(params, ("username", "email", "pass", "name"))
     for key in ("username", "email", "pass", "name", "secretURL"):
         if key in params and not isinstance(params[key], str):
             raise errors.invalid_params(f"/{key} must be string")
@@ -160,17 +159,17 @@ def register() -> Response:
     details = {"method": "registerUser"}
     if form == "Disabled":
         raise errors.meteor_error(
-            "error-user-registration-disabled", "User registration is disabled", details
+            errors.USER_REGISTRATION_DISABLED, "User registration is disabled", details
         )
     secret = models.setting(rt, "Accounts_RegistrationForm_SecretURL")
     if form == "Secret URL" and (not secret or params.get("secretURL") != secret):
         raise errors.meteor_error(
-            "error-user-registration-secret",
+            errors.USER_REGISTRATION_SECRET,
             "User registration is only allowed via Secret URL",
             details,
         )
     if not re.match(models.EMAIL_PATTERN, params["email"]):
-        raise errors.meteor_error("error-invalid-email", f"Invalid email {params['email']}")
+        raise errors.meteor_error(errors.INVALID_EMAIL, f"Invalid email {params['email']}")
     if rt.store.find_one("users", "email", params["email"].lower()) is not None:
         raise errors.RocketError(
             400,
@@ -189,7 +188,7 @@ def register() -> Response:
             verified=False,
         )
         models.join_default_rooms(rt, user)
-    return _ok(user=wire.user_without(user, api.hidden_user_fields(rt, None)))
+    return _ok(user=wire.user_without(user, jsonquery.hidden_user_fields(rt, None)))
 
 
 # -- lookup and listing -----------------------------------------------------------------------
@@ -198,7 +197,7 @@ def register() -> Response:
 @blueprint.get("/users.info")
 def info() -> Response:
     rt = runtime()
-    me = api.current_user(rt)
+    me = auth.current_user(rt)
     args = request.args
     if args.get("userId"):
         user = rt.store.get("users", args["userId"])
@@ -213,7 +212,7 @@ def info() -> Response:
     myself = user["_id"] == me["_id"]
     full = myself or models.has_permission(rt, me, "view-full-other-user-info")
     body = wire.user_info(user, full)
-    _, fields = api.json_query(rt, me)
+    _, fields = jsonquery.json_query(rt, me)
     wants_rooms = args.get("includeUserRooms") == "true" or fields.get("userRooms") == 1
     if wants_rooms and (myself or models.has_permission(rt, me, "view-other-user-channels")):
         subs = sorted(
@@ -227,28 +226,28 @@ def info() -> Response:
 @blueprint.get("/users.list")
 def list_users() -> Response:
     rt = runtime()
-    me = api.require_permission("view-d-room")
+    me = auth.require_permission("view-d-room")
     if models.setting(
         rt, "API_Apply_permission_view-outside-room_on_users-list"
     ) and not models.has_permission(rt, me, "view-outside-room"):
         raise errors.forbidden()
-    offset, limit, sort = api.pagination(rt)
-    query, fields = api.json_query(rt, me)
-    hidden = api.hidden_user_fields(rt, me)
+    offset, limit, sort = inputs.pagination(rt)
+    query, fields = jsonquery.json_query(rt, me)
+    hidden = jsonquery.hidden_user_fields(rt, me)
     users = rt.store.all("users")
     if query:
         try:
-            users = [u for u in users if api.matches(u, query)]
+            users = [u for u in users if jsonquery.matches(u, query)]
         except ValueError:
             raw = request.args["query"]
             raise errors.meteor_error(
-                "error-invalid-query", f'Invalid query parameter provided: "{raw}"'
+                errors.INVALID_QUERY, f'Invalid query parameter provided: "{raw}"'
             ) from None
     spec = dict(sort or {"username": 1})
     if "name" in spec:
         spec = {("nameInsensitive" if k == "name" else k): v for k, v in spec.items()}
     entries = [wire.user_list_entry(u, hidden, fields) for u in users]
-    entries = api.sort_docs(entries, spec, {"username": 1})
+    entries = jsonquery.sort_docs(entries, spec, {"username": 1})
     total = len(entries)
     page = entries[offset:] if limit is None else entries[offset : offset + limit]
     return _ok(users=page, count=len(page), offset=offset, total=total)
@@ -257,7 +256,7 @@ def list_users() -> Response:
 @blueprint.get("/users.autocomplete")
 def autocomplete() -> Response:
     rt = runtime()
-    api.current_user(rt)
+    auth.current_user(rt)
     raw = request.args.get("selector")
     if raw is None:
         raise errors.invalid_params("must have required property 'selector'")
@@ -266,7 +265,7 @@ def autocomplete() -> Response:
     except ValueError as exc:
         raise errors.failure(f"Unexpected token in JSON at position {exc.pos}") from None
     if not isinstance(selector, dict):
-        raise errors.failure("error-invalid-query")
+        raise errors.failure(errors.INVALID_QUERY)
     term = selector.get("term") if isinstance(selector.get("term"), str) else ""
     exceptions = selector.get("exceptions") if isinstance(selector.get("exceptions"), list) else []
     conditions = selector.get("conditions") if isinstance(selector.get("conditions"), dict) else {}
@@ -278,11 +277,11 @@ def autocomplete() -> Response:
                 continue
             if not (pattern.search(user["username"]) or pattern.search(user.get("name") or "")):
                 continue
-            if conditions and not api.matches(user, conditions):
+            if conditions and not jsonquery.matches(user, conditions):
                 continue
             items.append(user)
     except ValueError:
-        raise errors.failure("error-invalid-query") from None
+        raise errors.failure(errors.INVALID_QUERY) from None
     items.sort(key=lambda u: u["username"])
     fields = ("_id", "name", "username", "nickname", "status", "avatarETag")
     return _ok(items=[{k: u[k] for k in fields if k in u} for u in items[:10]])
@@ -294,16 +293,16 @@ def autocomplete() -> Response:
 @blueprint.post("/users.update")
 def update() -> Response:
     rt = runtime()
-    me = api.current_user(rt)
-    params = api.body()
-    api.require_fields(params, ("userId", "data"))
+    me = auth.current_user(rt)
+    params = inputs.body()
+    inputs.require_fields(params, ("userId", "data"))
     if not isinstance(params["userId"], str):
         raise errors.invalid_params("/userId must be string")
     data = params["data"]
     if not isinstance(data, dict):
         raise errors.invalid_params("/data must be object")
     _check_types(data, "/data")
-    api.require_two_factor(rt, me)
+    twofactor.require_two_factor(rt, me)
     user = rt.store.get("users", params["userId"])
     details = {"method": "insertOrUpdateUser"}
     if user is None or (
@@ -311,19 +310,15 @@ def update() -> Response:
     ):
         if user is not None:
             raise errors.meteor_error(
-                "error-action-not-allowed", "Editing user is not allowed", details
+                errors.ACTION_NOT_ALLOWED, "Editing user is not allowed", details
             )
-        raise errors.meteor_error("error-invalid-user", "Invalid user", details)
+        raise errors.meteor_error(errors.INVALID_USER, "Invalid user", details)
     roles_change = "roles" in data and sorted(data["roles"]) != sorted(user.get("roles", []))
     if roles_change and not models.has_permission(rt, me, "assign-roles"):
-        raise errors.meteor_error(
-            "error-action-not-allowed", "Assign roles is not allowed", details
-        )
+        raise errors.meteor_error(errors.ACTION_NOT_ALLOWED, "Assign roles is not allowed", details)
     other_password = "password" in data and user["_id"] != me["_id"]
     if other_password and not models.has_permission(rt, me, "edit-other-user-password"):
-        raise errors.meteor_error(
-            "error-action-not-allowed", "Editing user is not allowed", details
-        )
+        raise errors.meteor_error(errors.ACTION_NOT_ALLOWED, "Editing user is not allowed", details)
     _validate_user_data(rt, data, user)
     if "active" in data and data["active"] != user["active"]:
         check_active_change(rt, user, data["active"])
@@ -333,15 +328,15 @@ def update() -> Response:
             updated = models.set_user_password(rt, user["_id"], data["password"])
         if "active" in data and data["active"] != user["active"]:
             updated = models.set_user_active(rt, user["_id"], data["active"])
-    return _ok(user=wire.user_without(updated, api.hidden_user_fields(rt, me)))
+    return _ok(user=wire.user_without(updated, jsonquery.hidden_user_fields(rt, me)))
 
 
 @blueprint.post("/users.updateOwnBasicInfo")
 def update_own_basic_info() -> Response:
     rt = runtime()
-    me = api.current_user(rt)
-    params = api.body()
-    api.require_fields(params, ("data",))
+    me = auth.current_user(rt)
+    params = inputs.body()
+    inputs.require_fields(params, ("data",))
     data = params["data"]
     if not isinstance(data, dict):
         raise errors.invalid_params("/data must be object")
@@ -366,12 +361,12 @@ def update_own_basic_info() -> Response:
         digest = data["currentPassword"]
         if not models.check_user_password(me, {"digest": digest, "algorithm": "sha-256"}):
             raise errors.two_factor(
-                "totp-invalid",
+                errors.TOTP_INVALID,
                 "TOTP Invalid",
                 {"method": "password", "codeGenerated": False, "availableMethods": []},
             )
     elif sensitive:
-        api.require_two_factor(rt, me)
+        twofactor.require_two_factor(rt, me)
     fields = {k: data[k] for k in ("email", "name", "username") if k in data}
     _validate_user_data(rt, fields, me)
     changes = _profile_changes(
@@ -384,7 +379,7 @@ def update_own_basic_info() -> Response:
     )
     if "statusType" in data and data["statusType"] not in models.USER_STATUSES:
         raise errors.meteor_error(
-            "error-invalid-status", "Valid status types include online, away, offline, and busy."
+            errors.INVALID_STATUS, "Valid status types include online, away, offline, and busy."
         )
     with rt.store.transaction():
         updated = models.update_user(rt, me["_id"], changes)
@@ -398,12 +393,12 @@ def update_own_basic_info() -> Response:
 @blueprint.post("/users.delete")
 def delete() -> Response:
     rt = runtime()
-    api.require_permission("delete-user")
-    params = api.body()
-    user = api.user_from_params(rt, params)
+    auth.require_permission("delete-user")
+    params = inputs.body()
+    user = inputs.user_from_params(rt, params)
     if models.is_last_active_admin(rt, user):
         raise errors.meteor_error(
-            "error-action-not-allowed",
+            errors.ACTION_NOT_ALLOWED,
             "Leaving the app without admins is not allowed",
             {"method": "deleteUser", "action": "Remove_last_admin"},
         )
@@ -423,7 +418,7 @@ def delete() -> Response:
                     }
                 )
         if owned:
-            raise errors.failure("[user-last-owner]", "user-last-owner", owned)
+            raise errors.meteor_error(errors.USER_LAST_OWNER, None, owned)
     models.delete_user(rt, user)
     return _ok()
 
@@ -432,21 +427,21 @@ def delete() -> Response:
 def delete_own_account() -> Response:
     """Needs ``Accounts_AllowDeleteOwnAccount``; ``password`` is the SHA-256 hex digest."""
     rt = runtime()
-    me = api.current_user(rt)
-    params = api.body()
+    me = auth.current_user(rt)
+    params = inputs.body()
     password = params.get("password")
     if not password:
         raise errors.failure('Body parameter "password" is required.')
     if not models.setting(rt, "Accounts_AllowDeleteOwnAccount"):
-        raise errors.meteor_error("error-not-allowed", "Not allowed")
+        raise errors.meteor_error(errors.NOT_ALLOWED, "Not allowed")
     digest = {"digest": password, "algorithm": "sha-256"}
     if not isinstance(password, str) or not models.check_user_password(me, digest):
         raise errors.meteor_error(
-            "error-invalid-password", "Invalid password", {"method": "deleteUserOwnAccount"}
+            errors.INVALID_PASSWORD, "Invalid password", {"method": "deleteUserOwnAccount"}
         )
     if models.is_last_active_admin(rt, me):
         raise errors.meteor_error(
-            "error-action-not-allowed",
+            errors.ACTION_NOT_ALLOWED,
             "Leaving the app without admins is not allowed",
             {"method": "deleteUser", "action": "Remove_last_admin"},
         )
@@ -457,16 +452,16 @@ def delete_own_account() -> Response:
 @blueprint.get("/users.checkUsernameAvailability")
 def check_username_availability() -> Response:
     rt = runtime()
-    me = api.current_user(rt)
+    me = auth.current_user(rt)
     username = request.args.get("username")
     if username is None:
         raise errors.invalid_params("must have required property 'username'")
     if not username:
         raise errors.meteor_error(
-            "error-invalid-username", "Invalid username", {"method": "setUsername"}
+            errors.INVALID_USERNAME, "Invalid username", {"method": "setUsername"}
         )
     if not models.setting(rt, "Accounts_AllowUsernameChange"):
-        raise errors.meteor_error("error-not-allowed", "Not allowed", {"method": "setUsername"})
+        raise errors.meteor_error(errors.NOT_ALLOWED, "Not allowed", {"method": "setUsername"})
     if username == me["username"]:
         return _ok(result=True)
     valid = re.fullmatch(models.USERNAME_PATTERN, username) is not None
@@ -476,7 +471,7 @@ def check_username_availability() -> Response:
 @blueprint.post("/users.forgotPassword")
 def forgot_password() -> Response:
     """Always a success, whether or not the address is known (no mail leaves the emulator)."""
-    email = api.body().get("email")
+    email = inputs.body().get("email")
     if not email:
         raise errors.failure("The 'email' param is required")
     return _ok()
@@ -486,7 +481,7 @@ def check_active_change(rt: Runtime, user: Doc, active: bool) -> None:
     """``setUserActiveStatus`` refuses to deactivate the last active admin."""
     if not active and models.is_last_active_admin(rt, user):
         raise errors.meteor_error(
-            "error-action-not-allowed",
+            errors.ACTION_NOT_ALLOWED,
             "Leaving the app without an active admin is not allowed",
             {"method": "setUserActiveStatus", "action": "Remove_last_admin"},
         )

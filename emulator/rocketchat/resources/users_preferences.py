@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from ...core.runtime import runtime
-from .. import api, errors, models
+from .. import auth, errors, inputs, models
 
 blueprint = Blueprint("rc_users_preferences", __name__, url_prefix="/api/v1")
 
@@ -25,7 +25,7 @@ def _ok(**body: Any) -> Response:
 @blueprint.get("/users.getPreferences")
 def get_preferences() -> Response:
     rt = runtime()
-    me = api.current_user(rt)
+    me = auth.current_user(rt)
     preferences = dict(me.get("settings", {}).get("preferences", {}))
     if me.get("language") is not None:
         preferences["language"] = me["language"]
@@ -35,9 +35,9 @@ def get_preferences() -> Response:
 @blueprint.post("/users.setPreferences")
 def set_preferences() -> Response:
     rt = runtime()
-    me = api.current_user(rt)
-    params = api.body()
-    api.require_fields(params, ("data",))
+    me = auth.current_user(rt)
+    params = inputs.body()
+    inputs.require_fields(params, ("data",))
     if not isinstance(params["data"], dict):
         raise errors.invalid_params("/data must be object")
     user_id = params.get("userId")
@@ -48,11 +48,11 @@ def set_preferences() -> Response:
         and user_id != me["_id"]
         and not models.has_permission(rt, me, "edit-other-user-info")
     ):
-        raise errors.meteor_error("error-action-not-allowed", "Editing user is not allowed")
+        raise errors.meteor_error(errors.ACTION_NOT_ALLOWED, "Editing user is not allowed")
     user = rt.store.get("users", user_id) if user_id else me
     if user is None:
         raise errors.meteor_error(
-            "error-invalid-user", 'The optional "userId" param provided does not match any users'
+            errors.INVALID_USER, 'The optional "userId" param provided does not match any users'
         )
     if "language" in params["data"] and not isinstance(params["data"]["language"], str):
         raise errors.invalid_params("/data/language must be string")
@@ -66,7 +66,7 @@ def set_preferences() -> Response:
 @blueprint.get("/users.getUsernameSuggestion")
 def username_suggestion() -> Response:
     rt = runtime()
-    me = api.current_user(rt)
+    me = auth.current_user(rt)
     candidates = []
     name = re.sub(r"[^0-9a-zA-Z-_.]+", ".", (me.get("name") or "").strip().lower()).strip(".")
     if name:

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.runtime import runtime
-from .. import api, errors, models, wire
+from .. import auth, errors, inputs, models, wire
 from .users import check_active_change
 
 blueprint = Blueprint("rc_users_status", __name__, url_prefix="/api/v1")
@@ -23,9 +23,9 @@ def _ok(**body: Any) -> Response:
 @blueprint.post("/users.setActiveStatus")
 def set_active_status() -> Response:
     rt = runtime()
-    api.require_permission("edit-other-user-active-status")
-    params = api.body()
-    api.require_fields(params, ("userId", "activeStatus"))
+    auth.require_permission("edit-other-user-active-status")
+    params = inputs.body()
+    inputs.require_fields(params, ("userId", "activeStatus"))
     if not isinstance(params["userId"], str):
         raise errors.invalid_params("/userId must be string")
     if not isinstance(params["activeStatus"], bool):
@@ -33,7 +33,7 @@ def set_active_status() -> Response:
     user = rt.store.get("users", params["userId"])
     if user is None:
         raise errors.meteor_error(
-            "error-invalid-user", "Invalid user", {"method": "setUserActiveStatus"}
+            errors.INVALID_USER, "Invalid user", {"method": "setUserActiveStatus"}
         )
     if user["active"] != params["activeStatus"]:
         check_active_change(rt, user, params["activeStatus"])
@@ -44,9 +44,9 @@ def set_active_status() -> Response:
 @blueprint.post("/users.deactivateIdle")
 def deactivate_idle() -> Response:
     rt = runtime()
-    api.require_permission("edit-other-user-active-status")
-    params = api.body()
-    api.require_fields(params, ("daysIdle",))
+    auth.require_permission("edit-other-user-active-status")
+    params = inputs.body()
+    inputs.require_fields(params, ("daysIdle",))
     days = params["daysIdle"]
     if isinstance(days, bool) or not isinstance(days, int | float) or days < 0:
         raise errors.invalid_params("/daysIdle must be number")
@@ -69,8 +69,8 @@ def deactivate_idle() -> Response:
 @blueprint.post("/users.setStatus")
 def set_status() -> Response:
     rt = runtime()
-    me = api.current_user(rt)
-    params = api.body()
+    me = auth.current_user(rt)
+    params = inputs.body()
     status, message = params.get("status"), params.get("message")
     valid = (isinstance(message, str) and (status is None or isinstance(status, str))) or (
         isinstance(status, str) and (message is None or isinstance(message, str))
@@ -79,24 +79,24 @@ def set_status() -> Response:
         raise errors.failure(MATCH_ERROR, "Match.Error")
     if not models.setting(rt, "Accounts_AllowUserStatusMessageChange"):
         raise errors.meteor_error(
-            "error-not-allowed", "Change status is not allowed", {"method": "users.setStatus"}
+            errors.NOT_ALLOWED, "Change status is not allowed", {"method": "users.setStatus"}
         )
-    if api.is_user_from_params(params, me):
+    if inputs.is_user_from_params(params, me):
         user = me
     elif models.has_permission(rt, me, "edit-other-user-info"):
-        user = api.user_from_params(rt, params)
+        user = inputs.user_from_params(rt, params)
     else:
         raise errors.unauthorized_result()
     if status:
         if status not in models.USER_STATUSES:
             raise errors.meteor_error(
-                "error-invalid-status",
+                errors.INVALID_STATUS,
                 "Valid status types include online, away, offline, and busy.",
                 {"method": "users.setStatus"},
             )
         if status == "offline" and not models.setting(rt, "Accounts_AllowInvisibleStatusOption"):
             raise errors.meteor_error(
-                "error-status-not-allowed",
+                errors.STATUS_NOT_ALLOWED,
                 "Invisible status is disabled",
                 {"method": "users.setStatus"},
             )
@@ -108,22 +108,22 @@ def set_status() -> Response:
 @blueprint.get("/users.getStatus")
 def get_status() -> Response:
     rt = runtime()
-    me = api.current_user(rt)
-    if api.is_user_from_params(request.args, me):
+    me = auth.current_user(rt)
+    if inputs.is_user_from_params(request.args, me):
         return _ok(
             _id=me["_id"],
             connectionStatus=me.get("statusConnection") or "offline",
             status=me.get("status") or "offline",
         )
-    user = api.user_from_params(rt, request.args)
+    user = inputs.user_from_params(rt, request.args)
     return _ok(_id=user["_id"], status=user.get("status") or "offline")
 
 
 @blueprint.get("/users.getPresence")
 def get_presence() -> Response:
     rt = runtime()
-    me = api.current_user(rt)
-    if api.is_user_from_params(request.args, me):
+    me = auth.current_user(rt)
+    if inputs.is_user_from_params(request.args, me):
         body: Doc = {
             "presence": me.get("status") or "offline",
             "connectionStatus": me.get("statusConnection") or "offline",
@@ -131,7 +131,7 @@ def get_presence() -> Response:
         if me.get("lastLogin"):
             body["lastLogin"] = wire.iso(me["lastLogin"])
         return _ok(**body)
-    user = api.user_from_params(rt, request.args)
+    user = inputs.user_from_params(rt, request.args)
     return _ok(presence=user.get("status") or "offline")
 
 
@@ -139,7 +139,7 @@ def get_presence() -> Response:
 def presence() -> Response:
     """Everyone not offline (``full: true``), or those of ``ids`` (``full: false``)."""
     rt = runtime()
-    api.current_user(rt)
+    auth.current_user(rt)
     fields = ("_id", "username", "name", "status", "utcOffset", "statusText", "avatarETag")
     ids = request.args.get("ids")
     if ids:

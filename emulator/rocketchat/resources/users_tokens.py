@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify
 
 from ...core.runtime import Runtime, runtime
-from .. import api, errors, models, wire
+from .. import auth, errors, inputs, models, twofactor, wire
 
 blueprint = Blueprint("rc_users_tokens", __name__, url_prefix="/api/v1")
 
@@ -21,7 +21,7 @@ TOKEN_NAME_REQUIRED = "The 'tokenName' param is required"
 
 def _not_authorized(method: str | None) -> errors.RocketError:
     details = {"method": method} if method else None
-    return errors.meteor_error("not-authorized", "Not Authorized", details)
+    return errors.meteor_error(errors.BARE_NOT_AUTHORIZED, "Not Authorized", details)
 
 
 def _token_name(params: Doc) -> str:
@@ -41,9 +41,9 @@ def _can_use_tokens(rt: Runtime, user: Doc, method: str) -> None:
 @blueprint.post("/users.generatePersonalAccessToken")
 def generate() -> Response:
     rt = runtime()
-    me = api.current_user(rt)
-    api.require_two_factor(rt, me)
-    params = api.body()
+    me = auth.current_user(rt)
+    twofactor.require_two_factor(rt, me)
+    params = inputs.body()
     name = _token_name(params)
     bypass = params.get("bypassTwoFactor", False)
     if not isinstance(bypass, bool):
@@ -52,7 +52,7 @@ def generate() -> Response:
     _can_use_tokens(rt, me, method)
     if models.personal_access_token(rt, me["_id"], name) is not None:
         raise errors.meteor_error(
-            "error-token-already-exists",
+            errors.TOKEN_ALREADY_EXISTS,
             "A token with this name already exists",
             {"method": method},
         )
@@ -63,15 +63,15 @@ def generate() -> Response:
 @blueprint.post("/users.regeneratePersonalAccessToken")
 def regenerate() -> Response:
     rt = runtime()
-    me = api.current_user(rt)
-    api.require_two_factor(rt, me)
-    name = _token_name(api.body())
+    me = auth.current_user(rt)
+    twofactor.require_two_factor(rt, me)
+    name = _token_name(inputs.body())
     method = "personalAccessTokens:regenerateToken"
     _can_use_tokens(rt, me, method)
     record = models.personal_access_token(rt, me["_id"], name)
     if record is None:
         raise errors.meteor_error(
-            "error-token-does-not-exists", "Token does not exist", {"method": method}
+            errors.TOKEN_DOES_NOT_EXIST, "Token does not exist", {"method": method}
         )
     with rt.store.transaction():
         models.remove_personal_access_token(rt, record)
@@ -84,15 +84,15 @@ def regenerate() -> Response:
 @blueprint.post("/users.removePersonalAccessToken")
 def remove() -> Response:
     rt = runtime()
-    me = api.current_user(rt)
-    api.require_two_factor(rt, me)
-    name = _token_name(api.body())
+    me = auth.current_user(rt)
+    twofactor.require_two_factor(rt, me)
+    name = _token_name(inputs.body())
     method = "personalAccessTokens:removeToken"
     _can_use_tokens(rt, me, method)
     record = models.personal_access_token(rt, me["_id"], name)
     if record is None:
         raise errors.meteor_error(
-            "error-token-does-not-exists", "Token does not exist", {"method": method}
+            errors.TOKEN_DOES_NOT_EXIST, "Token does not exist", {"method": method}
         )
     models.remove_personal_access_token(rt, record)
     return jsonify({"success": True})
@@ -101,7 +101,7 @@ def remove() -> Response:
 @blueprint.get("/users.getPersonalAccessTokens")
 def list_tokens() -> Response:
     rt = runtime()
-    me = api.current_user(rt)
+    me = auth.current_user(rt)
     if not models.has_permission(rt, me, "create-personal-access-tokens"):
         raise _not_authorized(None)
     records = sorted(models.personal_access_tokens(rt, me["_id"]), key=lambda r: r["createdAt"])
@@ -116,9 +116,9 @@ def create_token() -> Response:
     without it, ``CREATE_TOKENS_FOR_USERS=true`` (the older switch) enables the endpoint.
     """
     rt = runtime()
-    me = api.current_user(rt)
-    params = api.body()
-    user = api.user_from_params(rt, params)
+    me = auth.current_user(rt)
+    params = inputs.body()
+    user = inputs.user_from_params(rt, params)
     env = rt.config.environ
     secret = env.get("CREATE_TOKENS_FOR_USERS_SECRET")
     if secret:
@@ -128,7 +128,7 @@ def create_token() -> Response:
     if allowed and user["_id"] != me["_id"]:
         allowed = models.has_permission(rt, me, "user-generate-access-token")
     if not allowed:
-        raise errors.meteor_error("error-not-authorized", "Not authorized")
+        raise errors.meteor_error(errors.NOT_AUTHORIZED, "Not authorized")
     token = models.issue_login_token(rt, user)
     return jsonify({"data": {"userId": user["_id"], "authToken": token}, "success": True})
 
@@ -141,15 +141,15 @@ def logout_user() -> Response:
     """End every session (and personal access token) of the caller or, with permission, another
     user."""
     rt = runtime()
-    me = api.current_user(rt)
-    params = api.body()
+    me = auth.current_user(rt)
+    params = inputs.body()
     user_id = params.get("userId") or me["_id"]
     if not isinstance(user_id, str):
         raise errors.invalid_params("/userId must be string")
     if user_id != me["_id"] and not models.has_permission(rt, me, "logout-other-user"):
         raise errors.unauthorized_result()
     if rt.store.get("users", user_id) is None:
-        raise errors.meteor_error("error-invalid-user-id", "Invalid user id")
+        raise errors.meteor_error(errors.INVALID_USER_ID, "Invalid user id")
     models.revoke_user_tokens(rt, user_id)
     return jsonify({"message": f"User {user_id} has been logged out!", "success": True})
 
@@ -158,7 +158,7 @@ def logout_user() -> Response:
 def logout_other_clients() -> Response:
     """Keep only the calling session's login token (personal access tokens stay)."""
     rt = runtime()
-    me = api.current_user(rt)
+    me = auth.current_user(rt)
     models.revoke_other_login_tokens(rt, me["_id"], g.auth_token)
     record = rt.store.get("tokens", models.hash_token(g.auth_token))
     expires = ""
@@ -171,5 +171,5 @@ def logout_other_clients() -> Response:
 @blueprint.post("/users.removeOtherTokens")
 def remove_other_tokens() -> Response:
     rt = runtime()
-    models.revoke_other_login_tokens(rt, api.current_user(rt)["_id"], g.auth_token)
+    models.revoke_other_login_tokens(rt, auth.current_user(rt)["_id"], g.auth_token)
     return jsonify({"success": True})
