@@ -320,18 +320,10 @@ class MattermostSocket(realtime.Handler):
         channel_id = data.get("channel_id")
         if not is_mattermost_id(channel_id):
             raise errors.ws_invalid_param("channel_id")
-        channel = self.rt.store.get("channels", channel_id)
-        user = self.rt.store.get("users", self.session.user_id)
-        if (
-            channel is None
-            or user is None
-            or not permissions.has_channel_permission(self.rt, user, channel, "create_post")
-        ):
-            raise errors.ws_invalid_param("channel_id")
         parent_id = data.get("parent_id")
-        models.publish_user_typing(
-            self.rt, user["id"], channel_id, parent_id if isinstance(parent_id, str) else ""
-        )
+        parent_id = parent_id if isinstance(parent_id, str) else ""
+        if not models.user_typing(self.rt, self.session.user_id, channel_id, parent_id):
+            raise errors.ws_invalid_param("channel_id")
 
     def get_statuses(self, data: Doc) -> Doc:
         return {s["user_id"]: s["status"] for s in self.rt.store.all("statuses")}

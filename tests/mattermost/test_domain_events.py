@@ -179,3 +179,29 @@ def test_a_post_is_announced_whether_it_comes_from_rest_or_the_dashboard(mm_app,
         (rest.json["id"], "from rest"),
         (dashboard.json["id"], "from the dashboard"),
     ]
+
+
+# -- typing -------------------------------------------------------------------------------------
+
+
+def test_typing_is_published_only_for_someone_who_may_post_there(mm_app, published):
+    """The rule the REST route and the WebSocket ``user_typing`` action share."""
+    rt = runtime_of(mm_app)
+    bob = _user_id(mm_app, "bob")
+    town_square = rt.store.find("channels", "name", "town-square")[0]["id"]
+    leadership = rt.store.find("channels", "name", "leadership")[0]["id"]
+    assert models.user_typing(rt, bob, leadership) is False
+    assert models.user_typing(rt, bob, "no-such-channel") is False
+    assert _named(published, "typing") == []
+    assert models.user_typing(rt, bob, town_square, "") is True
+    assert _named(published, "typing") == [
+        {
+            "data": {"parent_id": "", "user_id": bob},
+            "broadcast": {
+                "channel_id": town_square,
+                "team_id": "",
+                "user_id": "",
+                "omit_users": {bob: True},
+            },
+        }
+    ]

@@ -79,7 +79,6 @@ from .posts import (  # noqa: F401 - the package's API
     post_metadata,
     publish_posted,
     publish_reaction,
-    publish_user_typing,
     remove_reaction,
     render_post,
     send_ephemeral_post,
@@ -87,6 +86,7 @@ from .posts import (  # noqa: F401 - the package's API
     set_thread_following,
     thread_membership_id,
     update_post,
+    user_typing,
 )
 from .sessions import (  # noqa: F401 - the package's API
     attach_device,

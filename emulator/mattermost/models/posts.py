@@ -6,7 +6,7 @@ import json
 import re
 
 from ...core.runtime import Runtime
-from .. import wire
+from .. import permissions, wire
 from ..tables import member_id
 from .common import Doc, _now, broadcast
 
@@ -429,8 +429,18 @@ def remove_reaction(rt: Runtime, reaction: Doc) -> None:
     publish_reaction(rt, "reaction_removed", {**reaction, "delete_at": now})
 
 
-def publish_user_typing(rt: Runtime, user_id: str, channel_id: str, parent_id: str = "") -> None:
-    """``PublishUserTyping``: ``typing`` to the channel's members, except the typist."""
+def user_typing(rt: Runtime, user_id: str, channel_id: str, parent_id: str = "") -> bool:
+    """``PublishUserTyping`` for a user who may post in the channel (the check both the REST
+    and the WebSocket door make): ``typing`` to its members, except the typist. False, and
+    nothing published, when the user, the channel or the ``create_post`` permission is missing."""
+    channel = rt.store.get("channels", channel_id)
+    user = rt.store.get("users", user_id)
+    if (
+        channel is None
+        or user is None
+        or not permissions.has_channel_permission(rt, user, channel, "create_post")
+    ):
+        return False
     rt.events.publish(
         "typing",
         {
@@ -443,6 +453,8 @@ def publish_user_typing(rt: Runtime, user_id: str, channel_id: str, parent_id: s
             },
         },
     )
+
+    return True
 
 
 def mark_thread_read(rt: Runtime, root: Doc, user_id: str, at: int) -> Doc:
