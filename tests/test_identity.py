@@ -4,13 +4,18 @@ the REST API's own authentication: a credential the API refuses names nobody."""
 from __future__ import annotations
 
 import pytest
+import requests
+import websocket
 from flask.testing import FlaskClient
 
 from emulator.app import create_app, runtime_of
 from emulator.config import ephemeral_config
+from emulator.control import Control
 from emulator.core.passwords import sha256_hex
+from emulator.mattermost import errors
 from emulator.mattermost import models as mm_models
 from tests.mattermost.clients import set_config
+from tests.mattermost.test_websocket import Client as WsClient
 
 MM_PAT_ON = {"MM_SERVICESETTINGS_ENABLEUSERACCESSTOKENS": "true"}
 
@@ -100,6 +105,148 @@ def test_mattermost_expired_session_is_nobody(mm):
     mm.put("/_emulator/clock", json={"advance_ms": 31 * 24 * 3600 * 1000})
     assert mm_me(mm, token).status_code == 401
     assert journaled_user(mm, "/api/v4/users/me") is None
+
+
+# -- Mattermost: every door refuses the same credential ------------------------------------------
+
+
+def _mm_refused_credential(server, kind: str) -> tuple[str, str]:
+    """(token, where it is sent) for a credential the API must refuse, made through REST."""
+    url = f"{server.url}/api/v4"
+
+    def as_(token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"}
+
+    def login(username: str) -> str:
+        body = {"login_id": username, "password": f"{username}-password"}
+        return requests.post(f"{url}/users/login", json=body, timeout=10).headers["Token"]
+
+    def personal_token(owner: str) -> tuple[str, str, str]:
+        set_config(server, "ServiceSettings", "EnableUserAccessTokens", True)
+        admin = login("admin")
+        owner_id = runtime_of(server.app).store.find_one("users", "username", owner)["id"]
+        created = requests.post(
+            f"{url}/users/{owner_id}/tokens", json={"description": "ci"}, headers=as_(admin)
+        ).json()
+        return created["token"], created["id"], admin
+
+    if kind == "logged out":
+        token = login("alice")
+        assert requests.post(f"{url}/users/logout", headers=as_(token)).status_code == 200
+        return token, "header"
+    if kind == "expired":
+        token = login("alice")
+        requests.put(f"{server.url}/_emulator/clock", json={"advance_ms": 31 * 24 * 3600 * 1000})
+        return token, "header"
+    if kind == "disabled access token":
+        token, token_id, admin = personal_token("admin")
+        disabled = requests.post(
+            f"{url}/users/tokens/disable", json={"token_id": token_id}, headers=as_(admin)
+        )
+        assert disabled.status_code == 200
+        return token, "header"
+    if kind == "access tokens switched off":
+        token, _, _ = personal_token("admin")
+        set_config(server, "ServiceSettings", "EnableUserAccessTokens", False)
+        return token, "header"
+    if kind == "deactivated user":
+        token, _, admin = personal_token("alice")
+        alice = runtime_of(server.app).store.find_one("users", "username", "alice")["id"]
+        deactivated = requests.put(
+            f"{url}/users/{alice}/active", json={"active": False}, headers=as_(admin)
+        )
+        assert deactivated.status_code == 200
+        return token, "header"
+    assert kind == "session token in the query string"  # only OAuth sessions may come that way
+    return login("alice"), "query"
+
+
+def _mm_get(server, path: str, token: str, where: str) -> requests.Response:
+    if where == "query":
+        return requests.get(f"{server.url}{path}", params={"access_token": token}, timeout=10)
+    return requests.get(
+        f"{server.url}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "logged out",
+        "expired",
+        "disabled access token",
+        "access tokens switched off",
+        "deactivated user",
+        "session token in the query string",
+    ],
+)
+def test_mattermost_every_door_refuses_the_same_credential(mm_server, kind):
+    token, where = _mm_refused_credential(mm_server, kind)
+    error_id = (
+        "api.context.token_provided.app_error"
+        if where == "query"
+        else "api.context.session_expired.app_error"
+    )
+    # REST, API v4 and API v1.
+    v4 = _mm_get(mm_server, "/api/v4/users/me", token, where)
+    assert (v4.status_code, v4.json()["id"]) == (401, error_id)
+    v1 = _mm_get(mm_server, "/api/v1/users/me", token, where)
+    assert (v1.status_code, v1.json()["message"]) == (401, errors.MESSAGES[error_id])
+    # The request journal and fault targeting name nobody.
+    requests_seen = requests.get(
+        f"{mm_server.url}/_emulator/requests", params={"path": "/api/v1/users/me", "limit": 1}
+    ).json()["requests"]
+    assert requests_seen[0]["user"] is None
+    rule = requests.post(
+        f"{mm_server.url}/_emulator/faults",
+        json={"match": {"user": "alice"}, "error": {"status": 503}},
+    ).json()
+    targeted = {_mm_get(mm_server, "/api/v4/users/me", token, where).status_code}
+    rule_admin = requests.post(
+        f"{mm_server.url}/_emulator/faults",
+        json={"match": {"user": "admin"}, "error": {"status": 503}},
+    ).json()
+    targeted.add(_mm_get(mm_server, "/api/v4/users/me", token, where).status_code)
+    for fault in (rule, rule_admin):
+        requests.delete(f"{mm_server.url}/_emulator/faults/{fault['id']}")
+    assert targeted == {401}
+    # The WebSocket: the upgrade does not sign in, nor does an authentication_challenge.
+    if where == "query":
+        with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+            WsClient(mm_server, query=f"?access_token={token}")
+        assert refused.value.status_code == 401
+        return
+    socket = WsClient(mm_server, token)
+    try:
+        socket.send("authentication_challenge", {"token": token})
+        assert socket.closed()  # a refused challenge closes the socket without a frame
+    finally:
+        socket.close()
+
+
+def test_mattermost_cookie_write_without_csrf_token_names_nobody(mm):
+    token, _ = mm_login(mm, "alice")
+    mm.set_cookie("MMAUTHTOKEN", token)
+    refused = mm.put("/api/v4/users/me/patch", json={"nickname": "x"})
+    assert refused.status_code == 401
+    assert journaled_user(mm, "/api/v4/users/me/patch") is None
+    read = mm.get("/api/v4/users/me")
+    assert read.status_code == 200
+    assert journaled_user(mm, "/api/v4/users/me") == "alice"
+
+
+def test_mattermost_rate_limit_key_is_the_token_wherever_it_is_sent(mm_server):
+    """``GenerateKey`` keys on the raw token ``ParseAuthTokenFromRequest`` finds: the query string
+    counts as a credential location too (valid or not, the limiter never looks it up)."""
+    ctl = Control(mm_server.url)
+    ctl.rate_limit(PerSec=1, MaxBurst=0, VaryByUser=True, VaryByRemoteAddr=True)
+    ctl.clock.freeze()  # the bucket must not refill between the calls
+    ping = f"{mm_server.url}/api/v4/system/ping"
+    assert requests.get(ping, timeout=10).status_code == 200  # by address: its bucket is empty
+    assert requests.get(ping, params={"access_token": "one"}, timeout=10).status_code == 200
+    assert requests.get(ping, params={"access_token": "two"}, timeout=10).status_code == 200
+    cookie = {"Cookie": "MMAUTHTOKEN=one"}
+    assert requests.get(ping, headers=cookie, timeout=10).status_code == 429
 
 
 # -- Rocket.Chat --------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from flask import Flask, Response, g, request
 from ..core.ids import is_mattermost_id
 from ..core.jsonbounds import too_deep
 from ..core.runtime import Runtime, runtime
-from . import errors, settings
+from . import authentication, errors, settings
 
 Doc = dict[str, Any]
 
@@ -26,9 +26,12 @@ def install(app: Flask) -> None:
 
 
 def _begin() -> None:
-    g.request_id = runtime().ids.mattermost_token()
+    rt = runtime()
+    g.request_id = rt.ids.mattermost_token()
     if request.content_length and request.content_length > MAX_BODY_BYTES:
         raise errors.AppError(413, "api.context.request_body_too_large.app_error")
+    if request.path.startswith("/api/"):
+        authentication.refuse_query_token(rt, request.environ)
 
 
 def _headers(response: Response) -> Response:
@@ -45,78 +48,11 @@ def _headers(response: Response) -> Response:
 # -- authentication ---------------------------------------------------------------------------
 
 
-def _token_from_request() -> tuple[str | None, bool]:
-    """(token, came_from_cookie), in the order ``ParseAuthTokenFromRequest`` looks."""
-    cookie = request.cookies.get("MMAUTHTOKEN")
-    if cookie:
-        return cookie, True
-    header = request.headers.get("Authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() in ("bearer", "token") and value.strip():
-        return value.strip(), False
-    return None, False
-
-
 def current_session(rt: Runtime | None = None) -> Doc:
     """The caller's valid session, or the 401 the real server sends."""
-    if "session" in g:
-        return g.session
-    rt = rt or runtime()
-    token, from_cookie = _token_from_request()
-    if not token:
-        raise errors.session_expired("token not provided")
-    found = session_for_token(rt, token)
-    if found is None:
-        raise errors.session_expired("token invalid or expired, or user deactivated")
-    session, user = found
-    if from_cookie and request.method != "GET":
-        _check_csrf(rt, session)
-    g.session, g.user = session, user
-    return session
-
-
-def _access_token_session(rt: Runtime, token: str) -> Doc | None:
-    access = rt.store.find_one("access_tokens", "token", token)
-    config = rt.store.get("config", "config")["settings"]
-    if access is None or not access["is_active"]:
-        return None
-    if not config["ServiceSettings"]["EnableUserAccessTokens"]:
-        # Bot accounts keep their tokens when personal access tokens are off.
-        user = rt.store.get("users", access["user_id"])
-        if user is None or not user.get("is_bot"):
-            return None
-    return {
-        "id": access["id"],
-        "token": token,
-        "user_id": access["user_id"],
-        "expires_at": 0,
-        "props": {},
-        "is_access_token": True,
-    }
-
-
-def session_for_token(rt: Runtime, token: Any) -> tuple[Doc, Doc] | None:
-    """(session, user) for a session or access token that is valid now, else None: the one rule
-    for who a token is (REST, WebSocket, and the journal, faults and limiter via identity)."""
-    if not isinstance(token, str) or not token:
-        return None
-    session = rt.store.find_one("sessions", "token", token) or _access_token_session(rt, token)
-    if session is None or (session["expires_at"] and session["expires_at"] <= rt.clock.now_ms()):
-        return None
-    user = rt.store.get("users", session["user_id"])
-    if user is None or user["delete_at"]:
-        return None
-    return session, user
-
-
-def _check_csrf(rt: Runtime, session: Doc) -> None:
-    if request.headers.get("X-CSRF-Token") == session["props"].get("csrf"):
-        return
-    config = rt.store.get("config", "config")["settings"]
-    strict = config["ServiceSettings"]["ExperimentalStrictCSRFEnforcement"]
-    if request.headers.get("X-Requested-With") == "XMLHttpRequest" and not strict:
-        return
-    raise errors.session_expired("CSRF check failed")
+    if "session" not in g:
+        g.session, g.user = authentication.authenticate(rt or runtime(), request.environ)
+    return g.session
 
 
 def current_user() -> Doc:

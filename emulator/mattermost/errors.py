@@ -11,6 +11,9 @@ from flask import Response, g, jsonify
 MESSAGES = {
     "api.context.404.app_error": "Sorry, we could not find the page.",
     "api.context.session_expired.app_error": "Invalid or expired session, please login again.",
+    "api.context.token_provided.app_error": (
+        "Session is not OAuth but token was provided in the query string."
+    ),
     "api.context.permissions.app_error": "You do not have the appropriate permissions.",
     "api.context.invalid_body_param.app_error": "Invalid or missing {{.Name}} in request body.",
     "api.context.invalid_url_param.app_error": (
@@ -257,6 +260,7 @@ def not_implemented(operation: str) -> AppError:
 
 # -- channels, posts, files, emoji, integrations (REST part B) --------------------------------
 
+TOKEN_IN_QUERY = "api.context.token_provided.app_error"
 CHANNEL_NOT_FOUND = "app.channel.get.existing.app_error"
 CHANNEL_NAME_MISSING = "app.channel.get_by_name.missing.app_error"
 CHANNEL_EXISTS = "store.sql_channel.save_channel.exists.app_error"

@@ -7,32 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from werkzeug.http import parse_cookie
-
 from ..core import jsonbounds
 from ..core.ids import is_mattermost_id
 from ..core.runtime import Runtime
-from . import api
-
-
-def request_token(environ: dict[str, Any]) -> str | None:
-    """The session token as ``ParseAuthTokenFromRequest`` finds it (cookie, then header)."""
-    cookies = environ.get("HTTP_COOKIE")
-    if cookies and "MMAUTHTOKEN" in cookies:
-        token = parse_cookie(cookies).get("MMAUTHTOKEN")
-        if token:
-            return token
-    header = environ.get("HTTP_AUTHORIZATION", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() in ("bearer", "token") and value.strip():
-        return value.strip()
-    return None
+from . import authentication
 
 
 def identify_user(rt: Runtime, environ: dict[str, Any]) -> tuple[str, str] | None:
-    """The caller as the REST API would authenticate it (expiry, deactivation, disabled or
-    switched-off access tokens): a credential the API refuses names nobody."""
-    found = api.session_for_token(rt, request_token(environ))
+    """The caller as the REST API authenticates it: a credential the API refuses names nobody."""
+    found = authentication.identify(rt, environ)
     if found is None:
         return None
     _, user = found

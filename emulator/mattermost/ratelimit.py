@@ -16,7 +16,7 @@ from typing import Any
 
 from ..core.ratelimit import RateSpec, Verdict
 from ..core.runtime import Runtime
-from .identity import request_token
+from .authentication import request_credential
 
 SETTING_TYPES: dict[str, type] = {
     "Enable": bool,
@@ -85,9 +85,10 @@ class MattermostRateLimit:
             return None
         s = self.settings(rt)
         key = ""
-        token = request_token(environ) if s["VaryByUser"] else None
-        if token:
-            key += token
+        # ``GenerateKey``: the raw token wherever it was found, valid or not.
+        credential = request_credential(environ) if s["VaryByUser"] else None
+        if credential is not None:
+            key += credential.token
         elif s["VaryByRemoteAddr"]:
             key += environ.get("REMOTE_ADDR", "")
         if s["VaryByHeader"]:

@@ -22,7 +22,7 @@ from flask_sock import Sock
 from ..core import realtime
 from ..core.ids import is_mattermost_id
 from ..core.runtime import Runtime, runtime
-from . import api, errors, models, permissions, settings, wire
+from . import authentication, errors, models, permissions, settings, wire
 from .tables import member_id
 
 Doc = dict[str, Any]
@@ -55,11 +55,8 @@ def not_upgraded() -> None:
 
 def _connect(ws: Any) -> None:
     rt = runtime()
-    token = request.cookies.get("MMAUTHTOKEN")
-    if not token:
-        scheme, _, value = request.headers.get("Authorization", "").partition(" ")
-        token = value.strip() if scheme.lower() in ("bearer", "token") else None
-    handler = MattermostSocket(rt, token or None, request.args)
+    found = authentication.identify(rt, request.environ)
+    handler = MattermostSocket(rt, found[0]["token"] if found else None, request.args)
     rt.realtime.serve(handler, ws, request.path)
 
 
@@ -194,7 +191,7 @@ class MattermostSocket(realtime.Handler):
         if self.bad_request:
             conn.abort()
             return
-        found = api.session_for_token(self.rt, self.token) if self.token else None
+        found = authentication.session_for_token(self.rt, self.token) if self.token else None
         if found is not None:
             self._register(conn, *found)
 
@@ -204,7 +201,7 @@ class MattermostSocket(realtime.Handler):
     def revoked(self, conn: realtime.Connection, user_id: str | None) -> None:
         """``Hub.InvalidateUser``: the connection re-reads its session; if it is gone the socket
         stays open but gets no more events and its actions fail until a new challenge."""
-        if self.signed_in and api.session_for_token(self.rt, self.token) is None:
+        if self.signed_in and authentication.session_for_token(self.rt, self.token) is None:
             self.signed_in = False
             self.token = None
 
@@ -302,7 +299,7 @@ class MattermostSocket(realtime.Handler):
     def _challenge(self, conn: realtime.Connection, seq: int, data: Doc) -> None:
         if self.signed_in:
             return
-        found = api.session_for_token(self.rt, data.get("token"))
+        found = authentication.session_for_token(self.rt, data.get("token"))
         if found is None:
             conn.abort()
             return
@@ -323,18 +320,10 @@ class MattermostSocket(realtime.Handler):
         channel_id = data.get("channel_id")
         if not is_mattermost_id(channel_id):
             raise errors.ws_invalid_param("channel_id")
-        channel = self.rt.store.get("channels", channel_id)
-        user = self.rt.store.get("users", self.session.user_id)
-        if (
-            channel is None
-            or user is None
-            or not permissions.has_channel_permission(self.rt, user, channel, "create_post")
-        ):
-            raise errors.ws_invalid_param("channel_id")
         parent_id = data.get("parent_id")
-        models.publish_user_typing(
-            self.rt, user["id"], channel_id, parent_id if isinstance(parent_id, str) else ""
-        )
+        parent_id = parent_id if isinstance(parent_id, str) else ""
+        if not models.user_typing(self.rt, self.session.user_id, channel_id, parent_id):
+            raise errors.ws_invalid_param("channel_id")
 
     def get_statuses(self, data: Doc) -> Doc:
         return {s["user_id"]: s["status"] for s in self.rt.store.all("statuses")}

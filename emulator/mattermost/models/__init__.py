@@ -17,7 +17,6 @@ from .channels import (  # noqa: F401 - the package's API
     CHANNEL_HEADER_MAX,
     CHANNEL_NAME_MAX,
     CHANNEL_PURPOSE_MAX,
-    _broadcast,
     add_channel_member,
     archive_channel,
     convert_channel,
@@ -40,9 +39,11 @@ from .common import (  # noqa: F401 - the package's API
     DEFAULT_NOTIFY_PROPS,
     DEFAULT_TIMEZONE,
     Doc,
+    broadcast,
     dm_channel_name,
     get_config,
     group_channel_name,
+    setting,
 )
 from .emoji import (  # noqa: F401 - the package's API
     EMOJI_NAME_RE,
@@ -78,13 +79,14 @@ from .posts import (  # noqa: F401 - the package's API
     post_metadata,
     publish_posted,
     publish_reaction,
-    publish_user_typing,
     remove_reaction,
     render_post,
+    send_ephemeral_post,
     set_pinned,
     set_thread_following,
     thread_membership_id,
     update_post,
+    user_typing,
 )
 from .sessions import (  # noqa: F401 - the package's API
     attach_device,
@@ -125,6 +127,5 @@ from .users import (  # noqa: F401 - the package's API
     set_profile_image,
     set_status,
     set_user_active,
-    setting,
     update_user,
 )

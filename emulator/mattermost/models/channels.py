@@ -11,7 +11,14 @@ from ...core.store import DuplicateKey
 from .. import errors, wire
 from ..tables import member_id
 from . import posts
-from .common import CHANNEL_NOTIFY_PROPS, Doc, _now, dm_channel_name, group_channel_name
+from .common import (
+    CHANNEL_NOTIFY_PROPS,
+    Doc,
+    _now,
+    broadcast,
+    dm_channel_name,
+    group_channel_name,
+)
 
 # -- channels ---------------------------------------------------------------------------------
 
@@ -85,7 +92,11 @@ def add_channel_member(
         return rt.store.insert("channel_members", member)
 
 
-def create_direct_channel(rt: Runtime, user_a: str, user_b: str, at: int | None = None) -> Doc:
+def create_direct_channel(
+    rt: Runtime, user_a: str, user_b: str, at: int | None = None, actor_id: str | None = None
+) -> Doc:
+    """``GetOrCreateDirectChannel``: the existing DM, or a new one announced by ``direct_added``
+    (``creator_id`` is ``actor_id``, by default ``user_a``)."""
     name = dm_channel_name(user_a, user_b)
     existing = rt.store.find_one("channels", "team_name", ("", name))
     if existing is not None:
@@ -96,10 +107,21 @@ def create_direct_channel(rt: Runtime, user_a: str, user_b: str, at: int | None 
         )
         for user_id in {user_a, user_b}:
             add_channel_member(rt, channel, user_id, at=at)
+    if rt.events.active:
+        actor = user_a if actor_id is None else actor_id
+        rt.events.publish(
+            "direct_added",
+            {
+                "data": {"creator_id": actor, "teammate_id": user_b if user_a == actor else user_a},
+                "broadcast": broadcast(channel_id=channel["id"]),
+            },
+        )
     return channel
 
 
 def create_group_channel(rt: Runtime, user_ids: list[str], at: int | None = None) -> Doc:
+    """``CreateGroupChannel``: the existing group, or a new one announced to each member by
+    ``group_added``."""
     name = group_channel_name(user_ids)
     existing = rt.store.find_one("channels", "team_name", ("", name))
     if existing is not None:
@@ -117,6 +139,16 @@ def create_group_channel(rt: Runtime, user_ids: list[str], at: int | None = None
         )
         for user_id in user_ids:
             add_channel_member(rt, channel, user_id, at=at)
+    if rt.events.active:
+        for member in user_ids:
+            others = [u for u in user_ids if u != member]
+            rt.events.publish(
+                "group_added",
+                {
+                    "data": {"teammate_ids": json.dumps(others, separators=(",", ":"))},
+                    "broadcast": broadcast(channel_id=channel["id"], user_id=member),
+                },
+            )
     return channel
 
 
@@ -156,20 +188,9 @@ def publish_channel_updated(rt: Runtime, channel: Doc) -> None:
             "channel_updated",
             {
                 "data": {"channel": json.dumps(wire.channel(channel), separators=(",", ":"))},
-                "broadcast": _broadcast(channel_id=channel["id"]),
+                "broadcast": broadcast(channel_id=channel["id"]),
             },
         )
-
-
-def _broadcast(
-    channel_id: str = "", team_id: str = "", user_id: str = "", omit: list[str] | None = None
-) -> Doc:
-    return {
-        "omit_users": {u: True for u in omit} if omit else None,
-        "user_id": user_id,
-        "channel_id": channel_id,
-        "team_id": team_id,
-    }
 
 
 def create_team_channel(
@@ -208,7 +229,7 @@ def create_team_channel(
             "channel_created",
             {
                 "data": {"channel_id": channel["id"], "team_id": team["id"]},
-                "broadcast": _broadcast(user_id=creator_id),
+                "broadcast": broadcast(user_id=creator_id),
             },
         )
     return channel
@@ -265,7 +286,7 @@ def convert_channel(rt: Runtime, channel: Doc, channel_type: str) -> Doc:
             "channel_converted",
             {
                 "data": {"channel_id": channel["id"]},
-                "broadcast": _broadcast(team_id=channel["team_id"]),
+                "broadcast": broadcast(team_id=channel["team_id"]),
             },
         )
     return updated
@@ -280,7 +301,7 @@ def archive_channel(rt: Runtime, channel: Doc) -> Doc:
             "channel_deleted",
             {
                 "data": {"channel_id": channel["id"], "delete_at": now},
-                "broadcast": _broadcast(
+                "broadcast": broadcast(
                     team_id=channel["team_id"] if public else "",
                     channel_id="" if public else channel["id"],
                 ),
@@ -298,7 +319,7 @@ def restore_channel(rt: Runtime, channel: Doc) -> Doc:
             "channel_restored",
             {
                 "data": {"channel_id": channel["id"]},
-                "broadcast": _broadcast(team_id=channel["team_id"]),
+                "broadcast": broadcast(team_id=channel["team_id"]),
             },
         )
     return updated
@@ -351,11 +372,11 @@ def join_channel(rt: Runtime, channel: Doc, user_id: str, actor_id: str | None =
         data = {"user_id": user_id, "team_id": channel["team_id"]}
         rt.events.publish(
             "user_added",
-            {"data": data, "broadcast": _broadcast(channel_id=channel["id"], omit=[user_id])},
+            {"data": data, "broadcast": broadcast(channel_id=channel["id"], omit=[user_id])},
         )
         rt.events.publish(
             "user_added",
-            {"data": data, "broadcast": _broadcast(channel_id=channel["id"], user_id=user_id)},
+            {"data": data, "broadcast": broadcast(channel_id=channel["id"], user_id=user_id)},
         )
     return member
 
@@ -388,14 +409,14 @@ def leave_channel(rt: Runtime, channel: Doc, user_id: str, remover_id: str) -> N
             "user_removed",
             {
                 "data": {"user_id": user_id, "remover_id": remover_id},
-                "broadcast": _broadcast(channel_id=channel["id"]),
+                "broadcast": broadcast(channel_id=channel["id"]),
             },
         )
         rt.events.publish(
             "user_removed",
             {
                 "data": {"channel_id": channel["id"], "remover_id": remover_id},
-                "broadcast": _broadcast(user_id=user_id),
+                "broadcast": broadcast(user_id=user_id),
             },
         )
 
@@ -429,7 +450,7 @@ def view_channels(rt: Runtime, user_id: str, channel_ids: list[str]) -> dict[str
             "multiple_channels_viewed",
             {
                 "data": {"channel_times": {cid: now for cid in times}},
-                "broadcast": _broadcast(user_id=user_id),
+                "broadcast": broadcast(user_id=user_id),
             },
         )
     return times

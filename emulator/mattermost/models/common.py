@@ -49,3 +49,23 @@ def group_channel_name(user_ids: list[str]) -> str:
 
 def get_config(rt: Runtime) -> dict[str, dict[str, Any]]:
     return rt.store.get("config", "config")["settings"]
+
+
+def setting(rt: Runtime, section: str, name: str, default: Any = None) -> Any:
+    """One config value; settings added after a store was written fall back to ``default``."""
+    return get_config(rt).get(section, {}).get(name, default)
+
+
+# -- realtime ---------------------------------------------------------------------------------
+
+
+def broadcast(
+    channel_id: str = "", team_id: str = "", user_id: str = "", omit: list[str] | None = None
+) -> Doc:
+    """A ``WebsocketBroadcast``: who of the connected users an event is for."""
+    return {
+        "omit_users": {u: True for u in omit} if omit else None,
+        "user_id": user_id,
+        "channel_id": channel_id,
+        "team_id": team_id,
+    }

@@ -10,8 +10,7 @@ from typing import Any
 from ...core.runtime import Runtime
 from ...core.store import DuplicateKey
 from .. import errors, wire
-from . import channels
-from .common import Doc
+from .common import Doc, broadcast
 
 # -- custom emoji ----------------------------------------------------------------------------------
 
@@ -66,7 +65,7 @@ def create_emoji(rt: Runtime, *, creator_id: str, name: str, image: bytes, kind:
             "emoji_added",
             {
                 "data": {"emoji": json.dumps(wire.emoji(emoji), separators=(",", ":"))},
-                "broadcast": channels._broadcast(),
+                "broadcast": broadcast(),
             },
         )
     return emoji

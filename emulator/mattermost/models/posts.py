@@ -6,10 +6,9 @@ import json
 import re
 
 from ...core.runtime import Runtime
-from .. import wire
+from .. import permissions, wire
 from ..tables import member_id
-from . import channels
-from .common import Doc, _now
+from .common import Doc, _now, broadcast
 
 # -- posts ------------------------------------------------------------------------------------
 
@@ -103,6 +102,51 @@ def publish_posted(rt: Runtime, post: Doc) -> None:
         data["otherFile"] = "true"
     broadcast = {"channel_id": channel["id"], "team_id": "", "user_id": "", "omit_users": None}
     rt.events.publish("posted", {"data": data, "broadcast": broadcast})
+
+
+def send_ephemeral_post(
+    rt: Runtime,
+    *,
+    sender_id: str,
+    target_id: str,
+    channel_id: str,
+    message: str,
+    root_id: str = "",
+    props: Doc | None = None,
+) -> Doc:
+    """``SendEphemeralPost``: a post only one user sees, never stored (``ephemeral_message``)."""
+    now = rt.clock.now_ms()
+    post = {
+        "id": rt.ids.mattermost_id(),
+        "create_at": now,
+        "update_at": now,
+        "edit_at": 0,
+        "delete_at": 0,
+        "is_pinned": False,
+        "user_id": sender_id,
+        "channel_id": channel_id,
+        "root_id": root_id,
+        "original_id": "",
+        "message": message,
+        "type": "system_ephemeral",
+        "props": props if props is not None else {},
+        "hashtags": "",
+        "file_ids": [],
+        "pending_post_id": "",
+        "has_reactions": False,
+        "reply_count": 0,
+        "last_reply_at": 0,
+        "participants": None,
+    }
+    if rt.events.active:
+        rt.events.publish(
+            "ephemeral_message",
+            {
+                "data": {"post": json.dumps(wire.post(post), separators=(",", ":"))},
+                "broadcast": broadcast(channel_id=channel_id, user_id=target_id),
+            },
+        )
+    return post
 
 
 def add_reaction(
@@ -231,7 +275,7 @@ def set_thread_following(
                     "state": following,
                     "reply_count": root["reply_count"],
                 },
-                "broadcast": channels._broadcast(user_id=user_id, team_id=channel["team_id"]),
+                "broadcast": broadcast(user_id=user_id, team_id=channel["team_id"]),
             },
         )
     return doc
@@ -295,9 +339,7 @@ def render_post(rt: Runtime, post: Doc) -> Doc:
 def _publish_post_event(rt: Runtime, event: str, post: Doc, extra: Doc | None = None) -> None:
     if rt.events.active:
         data = {"post": json.dumps(render_post(rt, post), separators=(",", ":")), **(extra or {})}
-        rt.events.publish(
-            event, {"data": data, "broadcast": channels._broadcast(post["channel_id"])}
-        )
+        rt.events.publish(event, {"data": data, "broadcast": broadcast(post["channel_id"])})
 
 
 def update_post(rt: Runtime, post: Doc, changes: Doc) -> Doc:
@@ -358,7 +400,7 @@ def delete_post(rt: Runtime, post: Doc, deleter_id: str) -> Doc:
                 "post_deleted",
                 {
                     "data": {"post": rendered, **extra},
-                    "broadcast": {**channels._broadcast(post["channel_id"]), flag: True},
+                    "broadcast": {**broadcast(post["channel_id"]), flag: True},
                 },
             )
     return deleted
@@ -370,7 +412,7 @@ def publish_reaction(rt: Runtime, event: str, reaction: Doc) -> None:
             event,
             {
                 "data": {"reaction": json.dumps(wire.reaction(reaction), separators=(",", ":"))},
-                "broadcast": channels._broadcast(reaction["channel_id"]),
+                "broadcast": broadcast(reaction["channel_id"]),
             },
         )
 
@@ -387,8 +429,18 @@ def remove_reaction(rt: Runtime, reaction: Doc) -> None:
     publish_reaction(rt, "reaction_removed", {**reaction, "delete_at": now})
 
 
-def publish_user_typing(rt: Runtime, user_id: str, channel_id: str, parent_id: str = "") -> None:
-    """``PublishUserTyping``: ``typing`` to the channel's members, except the typist."""
+def user_typing(rt: Runtime, user_id: str, channel_id: str, parent_id: str = "") -> bool:
+    """``PublishUserTyping`` for a user who may post in the channel (the check both the REST
+    and the WebSocket door make): ``typing`` to its members, except the typist. False, and
+    nothing published, when the user, the channel or the ``create_post`` permission is missing."""
+    channel = rt.store.get("channels", channel_id)
+    user = rt.store.get("users", user_id)
+    if (
+        channel is None
+        or user is None
+        or not permissions.has_channel_permission(rt, user, channel, "create_post")
+    ):
+        return False
     rt.events.publish(
         "typing",
         {
@@ -401,6 +453,8 @@ def publish_user_typing(rt: Runtime, user_id: str, channel_id: str, parent_id: s
             },
         },
     )
+
+    return True
 
 
 def mark_thread_read(rt: Runtime, root: Doc, user_id: str, at: int) -> Doc:
@@ -435,7 +489,7 @@ def mark_thread_read(rt: Runtime, root: Doc, user_id: str, at: int) -> Doc:
                     "previous_unread_mentions": existing["unread_mentions"] if existing else 0,
                     "channel_id": root["channel_id"],
                 },
-                "broadcast": channels._broadcast(user_id=user_id, team_id=channel["team_id"]),
+                "broadcast": broadcast(user_id=user_id, team_id=channel["team_id"]),
             },
         )
     return doc

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from ...core.realtime import publish_revocation
 from ...core.runtime import Runtime
-from . import users
-from .common import Doc, get_config
+from .common import Doc, get_config, setting
 
 # -- sessions ---------------------------------------------------------------------------------
 
@@ -65,7 +64,7 @@ def attach_device(rt: Runtime, session: Doc, device_id: str) -> Doc:
     """Bind a session to a mobile device: other sessions of that device go, and the session
     lasts ``SessionLengthMobileInHours`` from now."""
     now = rt.clock.now_ms()
-    hours = users.setting(rt, "ServiceSettings", "SessionLengthMobileInHours", 720)
+    hours = setting(rt, "ServiceSettings", "SessionLengthMobileInHours", 720)
     replaced = False
     with rt.store.transaction():
         for other in rt.store.find("sessions", "user_id", session["user_id"]):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from ...core.passwords import hash_password, seeded_hash
 from ...core.runtime import Runtime
 from .. import wire
 from . import sessions
-from .common import DEFAULT_NOTIFY_PROPS, DEFAULT_TIMEZONE, Doc, _now, get_config
+from .common import DEFAULT_NOTIFY_PROPS, DEFAULT_TIMEZONE, Doc, _now, setting
 
 # -- users ------------------------------------------------------------------------------------
 
@@ -87,11 +86,6 @@ USERNAME_MAX_LENGTH = 22
 PASSWORD_MAX_LENGTH = 72
 RESERVED_USERNAMES = {"all", "channel", "here", "matterbot", "system"}
 STATUSES = ("online", "away", "dnd", "offline")
-
-
-def setting(rt: Runtime, section: str, name: str, default: Any = None) -> Any:
-    """One config value; settings added after a store was written fall back to ``default``."""
-    return get_config(rt).get(section, {}).get(name, default)
 
 
 def is_valid_username(name: str) -> bool:

@@ -6,7 +6,6 @@ channel, the read check) are shared by the other part-B resources.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -98,10 +97,6 @@ def id_list_body() -> list[str]:
     return body
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
-
-
 # -- create -----------------------------------------------------------------------------------
 
 
@@ -162,17 +157,7 @@ def create_direct_channel() -> tuple[Response, int]:
     if user["id"] not in user_ids:
         permissions.require_system(user, "manage_system")
     _existing_users(rt, user_ids, errors.DIRECT_INVALID_USER)
-    created = rt.store.find_one("channels", "team_name", ("", models.dm_channel_name(*user_ids)))
-    channel = models.create_direct_channel(rt, user_ids[0], user_ids[1])
-    if created is None and rt.events.active:
-        other = user_ids[1] if user_ids[0] == user["id"] else user_ids[0]
-        rt.events.publish(
-            "direct_added",
-            {
-                "data": {"creator_id": user["id"], "teammate_id": other},
-                "broadcast": models._broadcast(channel_id=channel["id"]),
-            },
-        )
+    channel = models.create_direct_channel(rt, user_ids[0], user_ids[1], actor_id=user["id"])
     return jsonify(wire.channel(channel)), 201
 
 
@@ -193,17 +178,7 @@ def create_group_channel() -> tuple[Response, int]:
     if not 3 <= len(user_ids) <= 8:
         raise errors.bad_request(errors.GROUP_BAD_SIZE)
     _existing_users(rt, user_ids, errors.GROUP_BAD_USER)
-    existed = rt.store.find_one("channels", "team_name", ("", models.group_channel_name(user_ids)))
     channel = models.create_group_channel(rt, user_ids)
-    if existed is None and rt.events.active:
-        for member in user_ids:
-            rt.events.publish(
-                "group_added",
-                {
-                    "data": {"teammate_ids": _json([u for u in user_ids if u != member])},
-                    "broadcast": models._broadcast(channel_id=channel["id"], user_id=member),
-                },
-            )
     return jsonify(wire.channel(channel)), 201
 
 

@@ -194,39 +194,16 @@ def create_ephemeral_post() -> tuple[Response, int]:
     channel_id = body_string(post_body, "channel_id")
     if not is_mattermost_id(channel_id):
         raise errors.invalid_body_param("channel_id")
-    now = rt.clock.now_ms()
-    post = {
-        "id": rt.ids.mattermost_id(),
-        "create_at": now,
-        "update_at": now,
-        "edit_at": 0,
-        "delete_at": 0,
-        "is_pinned": False,
-        "user_id": user["id"],
-        "channel_id": channel_id,
-        "root_id": body_string(post_body, "root_id"),
-        "original_id": "",
-        "message": _message(post_body),
-        "type": "system_ephemeral",
-        "props": _props(post_body),
-        "hashtags": "",
-        "file_ids": [],
-        "pending_post_id": "",
-        "has_reactions": False,
-        "reply_count": 0,
-        "last_reply_at": 0,
-        "participants": None,
-    }
-    rendered = wire.post(post)
-    if rt.events.active:
-        rt.events.publish(
-            "ephemeral_message",
-            {
-                "data": {"post": json.dumps(rendered, separators=(",", ":"))},
-                "broadcast": models._broadcast(channel_id=channel_id, user_id=target_id),
-            },
-        )
-    return jsonify(rendered), 201
+    post = models.send_ephemeral_post(
+        rt,
+        sender_id=user["id"],
+        target_id=target_id,
+        channel_id=channel_id,
+        root_id=body_string(post_body, "root_id"),
+        message=_message(post_body),
+        props=_props(post_body),
+    )
+    return jsonify(wire.post(post)), 201
 
 
 # -- read -------------------------------------------------------------------------------------

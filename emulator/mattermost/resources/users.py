@@ -392,13 +392,6 @@ def publish_user_typing(user_id: str) -> Response:
         raise errors.invalid_body_param("typing_request")
     if target != viewer["id"]:
         permissions.require_system(viewer, "manage_system")
-    channel = rt.store.get("channels", channel_id)
-    typist = rt.store.get("users", target)
-    if (
-        channel is None
-        or typist is None
-        or not permissions.has_channel_permission(rt, typist, channel, "create_post")
-    ):
+    if not models.user_typing(rt, target, channel_id, parent_id):
         raise errors.permission_denied(viewer["id"], "create_post")
-    models.publish_user_typing(rt, target, channel_id, parent_id)
     return jsonify(wire.status_ok())
