@@ -147,12 +147,6 @@ def import_cycles() -> set[frozenset[str]]:
 
 
 # Known cycles, each to be deleted here once it is broken (another branch is on them).
-ALLOWED_CYCLES = {
-    # Rocket.Chat messages <-> rooms: being broken on the Rocket.Chat DDP branch of issue 11.
-    frozenset({"emulator.rocketchat.models.messages", "emulator.rocketchat.models.rooms"}),
-}
-
-
 def test_the_import_graph_counts_lazy_imports_but_not_type_checking_ones(tmp_path):
     module = tmp_path / "probe.py"
     module.write_text(
@@ -174,16 +168,25 @@ def test_the_import_graph_counts_lazy_imports_but_not_type_checking_ones(tmp_pat
 
 
 def test_no_import_cycles_even_through_lazy_imports():
-    assert sorted(sorted(c) for c in import_cycles() - ALLOWED_CYCLES) == []
-
-
-def test_allowed_cycles_are_still_cycles():
-    """A broken cycle leaves the allow-list: delete its entry above."""
-    assert sorted(sorted(c) for c in ALLOWED_CYCLES - import_cycles()) == []
+    assert sorted(sorted(c) for c in import_cycles()) == []
 
 
 def _relative(path: Path) -> str:
     return path.relative_to(PACKAGE).as_posix()
+
+
+# Request and frame plumbing outside resources/ and ddp/: they parse, authenticate and answer.
+PROTOCOL_MODULES = {
+    "mattermost/api.py",
+    "mattermost/authentication.py",
+    "mattermost/legacy.py",
+    "mattermost/websocket.py",
+    "rocketchat/auth.py",
+    "rocketchat/inputs.py",
+    "rocketchat/jsonquery.py",
+    "rocketchat/legacy.py",
+    "rocketchat/twofactor.py",
+}
 
 
 def is_protocol_module(path: Path) -> bool:
@@ -191,8 +194,7 @@ def is_protocol_module(path: Path) -> bool:
     parts = path.relative_to(PACKAGE).parts
     return (
         "resources" in parts[:-1]
-        or _relative(path) in ("mattermost/websocket.py", "mattermost/legacy.py")
-        or _relative(path) == "rocketchat/legacy.py"
+        or _relative(path) in PROTOCOL_MODULES
         or (len(parts) >= 2 and parts[0] == "rocketchat" and parts[1].startswith("ddp"))
     )
 
@@ -209,16 +211,6 @@ def publishes_events(path: Path) -> bool:
     )
 
 
-# Protocol modules that still publish, each to be deleted here once its events move into the
-# domain operation (the Rocket.Chat ones are being moved on another branch of issue 11).
-ALLOWED_PUBLISHERS = {
-    "rocketchat/ddp.py",
-    "rocketchat/resources/chat.py",
-    "rocketchat/resources/permissions.py",
-    "rocketchat/resources/settings_api.py",
-}
-
-
 def _publishing_protocol_modules() -> set[str]:
     return {
         _relative(p) for p in PACKAGE.rglob("*.py") if is_protocol_module(p) and publishes_events(p)
@@ -226,17 +218,13 @@ def _publishing_protocol_modules() -> set[str]:
 
 
 def test_protocol_modules_leave_realtime_events_to_the_domain():
-    assert sorted(_publishing_protocol_modules() - ALLOWED_PUBLISHERS) == []
-
-
-def test_allowed_publishers_still_publish():
-    """A module that stopped publishing leaves the allow-list: delete its entry above."""
-    assert sorted(ALLOWED_PUBLISHERS - _publishing_protocol_modules()) == []
+    assert sorted(_publishing_protocol_modules()) == []
+    assert all((PACKAGE / name).exists() for name in PROTOCOL_MODULES)
 
 
 def test_the_publish_check_recognises_protocol_modules_and_publish_calls():
     assert is_protocol_module(PACKAGE / "mattermost/resources/posts.py")
-    assert is_protocol_module(PACKAGE / "rocketchat/ddp.py")
+    assert is_protocol_module(PACKAGE / "rocketchat/ddp/messages.py")
     assert not is_protocol_module(PACKAGE / "mattermost/models/posts.py")
     assert publishes_events(PACKAGE / "mattermost/models/posts.py")
 
