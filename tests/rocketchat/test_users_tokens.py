@@ -1,5 +1,5 @@
-"""Tokens of a user: ``users.logout``, ``users.logoutOtherClients``, ``users.removeOtherTokens``
-and personal access tokens."""
+"""Login tokens of a user: ``users.logout``, ``users.logoutOtherClients`` and
+``users.removeOtherTokens``."""
 
 from __future__ import annotations
 
