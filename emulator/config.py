@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -67,7 +66,3 @@ def ephemeral_config(**changes: object) -> EmulatorConfig:
         data_dir=None, mattermost_port=0, rocketchat_port=0, environ={}, password_cost=MIN_COST
     )
     return base.with_(**changes)
-
-
-def process_environ() -> dict[str, str]:
-    return dict(os.environ)

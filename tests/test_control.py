@@ -132,6 +132,65 @@ def test_the_route_lists_cover_the_named_calls():
     assert ("GET", "/_emulator/snapshot") in control_routes(app, safe=True)
 
 
+@pytest.mark.parametrize(
+    ("prefix", "body", "noun"),
+    [
+        ("/_emulator/faults", {"match": {"path": "/nowhere"}, "error": {"status": 503}}, "fault"),
+        (
+            "/_emulator/realtime/faults",
+            {"match": {"event": "posted"}, "action": "drop"},
+            "realtime fault",
+        ),
+    ],
+)
+def test_each_rule_book_has_the_same_lifecycle(prefix, body, noun):
+    client = create_app("mattermost", ephemeral_config()).test_client()
+    first = client.post(prefix, json=body)
+    second = client.post(prefix, json=body)
+    assert (first.status_code, second.status_code) == (201, 201)
+    ids = [first.get_json()["id"], second.get_json()["id"]]
+    listed = client.get(prefix).get_json()["faults"]
+    assert [rule["id"] for rule in listed] == ids
+    one = client.get(f"{prefix}/{ids[0]}")
+    assert one.status_code == 200 and one.get_json()["id"] == ids[0]
+    assert client.delete(f"{prefix}/{ids[0]}").get_json() == {"status": "ok"}
+    gone = client.get(f"{prefix}/{ids[0]}")
+    assert (gone.status_code, gone.get_json()) == (
+        404,
+        {"error": f"no {noun} rule {ids[0]}", "status": 404},
+    )
+    assert client.delete(f"{prefix}/{ids[0]}").status_code == 404
+    assert client.post(prefix, json=[]).status_code == 400
+    assert client.delete(prefix).get_json() == {"status": "ok"}
+    assert client.get(prefix).get_json() == {"faults": []}
+    assert client.put(prefix, json=body).status_code == 405
+    assert client.post(f"{prefix}/{ids[1]}", json=body).status_code == 405
+
+
+def test_the_control_routes_and_their_methods():
+    app = create_app("mattermost", ephemeral_config())
+    methods: dict[str, set[str]] = {}
+    for method, url in control_routes(app, safe=True) + control_routes(app, safe=False):
+        methods.setdefault(url, set()).add(method)
+    assert {url: methods.get(url) for url in EXPECTED_METHODS} == EXPECTED_METHODS
+
+
+EXPECTED_METHODS = {
+    "/_emulator/faults": {"GET", "POST", "DELETE"},
+    "/_emulator/faults/x": {"GET", "DELETE"},
+    "/_emulator/realtime/faults": {"GET", "POST", "DELETE"},
+    "/_emulator/realtime/faults/x": {"GET", "DELETE"},
+    "/_emulator/rate-limit": {"GET", "PUT", "DELETE"},
+    "/_emulator/latency": {"GET", "PUT", "DELETE"},
+    "/_emulator/clock": {"GET", "PUT"},
+    "/_emulator/requests": {"GET", "DELETE"},
+    "/_emulator/snapshot": {"GET", "PUT"},
+    "/_emulator/reset": {"POST"},
+    "/_emulator/realtime/connections": {"GET"},
+    "/_emulator/realtime/disconnect": {"POST"},
+}
+
+
 @pytest.mark.parametrize("product", PRODUCTS)
 def test_cross_site_state_changes_are_refused(product):
     app = create_app(product, ephemeral_config())

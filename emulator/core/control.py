@@ -6,9 +6,11 @@ import hmac
 import ipaddress
 
 from flask import Blueprint, Response, jsonify, request
+from flask.views import MethodView
 
 from .. import __version__
-from .faults import FaultError
+from .faults import FaultError, FaultRules
+from .frame_faults import FrameFaults
 from .ids import check_state
 from .latency import parse_duration_ms
 from .runtime import runtime
@@ -154,101 +156,138 @@ def _json_object() -> dict | None:
     return body if isinstance(body, dict) else None
 
 
-# -- fault rules ----------------------------------------------------------------------------------
+# -- fault rules: HTTP and realtime books, one set of routes each ---------------------------------
 
 
-@blueprint.get("/faults")
-def list_faults() -> Response:
-    return jsonify({"faults": [rule.view() for rule in runtime().faults.rules()]})
+# (URL prefix, runtime attribute holding the book, the noun a 404 names)
+RULE_BOOKS = (
+    ("/faults", "faults", "fault rule"),
+    ("/realtime/faults", "frame_faults", "realtime fault rule"),
+)
 
 
-@blueprint.post("/faults")
-def add_fault() -> Response:
-    try:
-        rule = runtime().faults.add(request.get_json(silent=True, force=True))
-    except FaultError as exc:
-        return _error(400, str(exc))
-    response = jsonify(rule.view())
-    response.status_code = 201
-    return response
+class RuleBookView(MethodView):
+    """``GET``/``POST``/``DELETE`` a whole book, ``GET``/``DELETE`` one rule of it."""
+
+    def __init__(self, book: str, noun: str) -> None:
+        self.book, self.noun = book, noun
+
+    def rules(self) -> FaultRules | FrameFaults:
+        return getattr(runtime(), self.book)
+
+    def get(self, rule_id: str | None = None) -> Response:
+        if rule_id is None:
+            return jsonify({"faults": [rule.view() for rule in self.rules().rules()]})
+        rule = self.rules().get(rule_id)
+        if rule is None:
+            return _error(404, f"no {self.noun} {rule_id}")
+        return jsonify(rule.view(detail=True))
+
+    def post(self) -> Response:
+        try:
+            rule = self.rules().add(request.get_json(silent=True, force=True))
+        except FaultError as exc:
+            return _error(400, str(exc))
+        response = jsonify(rule.view())
+        response.status_code = 201
+        return response
+
+    def delete(self, rule_id: str | None = None) -> Response:
+        if rule_id is None:
+            self.rules().clear()
+        elif not self.rules().remove(rule_id):
+            return _error(404, f"no {self.noun} {rule_id}")
+        return jsonify({"status": "ok"})
 
 
-@blueprint.get("/faults/<rule_id>")
-def get_fault(rule_id: str) -> Response:
-    rule = runtime().faults.get(rule_id)
-    if rule is None:
-        return _error(404, f"no fault rule {rule_id}")
-    return jsonify(rule.view(detail=True))
+for _prefix, _book, _noun in RULE_BOOKS:
+    _view = RuleBookView.as_view(_book, _book, _noun)
+    blueprint.add_url_rule(_prefix, view_func=_view, methods=["GET", "POST", "DELETE"])
+    blueprint.add_url_rule(f"{_prefix}/<rule_id>", view_func=_view, methods=["GET", "DELETE"])
 
 
-@blueprint.delete("/faults/<rule_id>")
-def delete_fault(rule_id: str) -> Response:
-    if not runtime().faults.remove(rule_id):
-        return _error(404, f"no fault rule {rule_id}")
-    return jsonify({"status": "ok"})
+# -- rate limiting, latency, clock: each a GET/PUT/DELETE setting ---------------------------------
 
 
-@blueprint.delete("/faults")
-def clear_faults() -> Response:
-    runtime().faults.clear()
-    return jsonify({"status": "ok"})
+class RateLimitView(MethodView):
+    def get(self) -> Response:
+        rt = runtime()
+        return jsonify(rt.product.rate_limit.settings(rt))
+
+    def put(self) -> Response:
+        rt = runtime()
+        body = _json_object()
+        if body is None:
+            return _error(400, "body must be a JSON object of the product's rate-limit settings")
+        try:
+            return jsonify(rt.product.rate_limit.configure(rt, body))
+        except ValueError as exc:
+            return _error(400, str(exc))
+
+    def delete(self) -> Response:
+        rt = runtime()
+        return jsonify(rt.product.rate_limit.disable(rt))
 
 
-# -- rate limiting --------------------------------------------------------------------------------
+class LatencyView(MethodView):
+    def get(self) -> Response:
+        return jsonify(runtime().latency.state())
+
+    def put(self) -> Response:
+        body = _json_object()
+        if body is None or set(body) - {"latency_ms", "jitter_ms"}:
+            return _error(400, 'body must be {"latency_ms": <ms>, "jitter_ms": <ms>}')
+        latency = runtime().latency
+        try:
+            ms = parse_duration_ms(body.get("latency_ms", latency.latency_ms))
+            jitter = parse_duration_ms(body.get("jitter_ms", latency.jitter_ms))
+        except ValueError as exc:
+            return _error(400, str(exc))
+        latency.set(ms, jitter)
+        return jsonify(latency.state())
+
+    def delete(self) -> Response:
+        latency = runtime().latency
+        latency.set(0, 0)
+        return jsonify(latency.state())
 
 
-@blueprint.get("/rate-limit")
-def get_rate_limit() -> Response:
-    rt = runtime()
-    return jsonify(rt.product.rate_limit.settings(rt))
+class ClockView(MethodView):
+    def get(self) -> Response:
+        return jsonify(runtime().clock.state())
+
+    def put(self) -> Response:
+        body = _json_object()
+        if body is None or set(body) - {"freeze", "now_ms", "advance_ms"}:
+            return _error(400, 'body must be {"freeze": bool, "now_ms": int, "advance_ms": int}')
+        freeze, now_ms, advance = body.get("freeze"), body.get("now_ms"), body.get("advance_ms")
+        if freeze is not None and not isinstance(freeze, bool):
+            return _error(400, "freeze must be true or false")
+        for name, value in (("now_ms", now_ms), ("advance_ms", advance)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                return _error(400, f"{name} must be an integer number of milliseconds")
+        if advance is not None and advance < 0:
+            return _error(400, "advance_ms must be >= 0: the clock does not go back (set now_ms)")
+        clock = runtime().clock
+        if freeze is True:
+            clock.freeze(now_ms)
+        elif now_ms is not None:
+            clock.set(now_ms)
+        if freeze is False:
+            clock.unfreeze()
+        if advance:
+            clock.advance(advance)
+        return jsonify(clock.state())
 
 
-@blueprint.put("/rate-limit")
-def put_rate_limit() -> Response:
-    rt = runtime()
-    body = _json_object()
-    if body is None:
-        return _error(400, "body must be a JSON object of the product's rate-limit settings")
-    try:
-        return jsonify(rt.product.rate_limit.configure(rt, body))
-    except ValueError as exc:
-        return _error(400, str(exc))
-
-
-@blueprint.delete("/rate-limit")
-def delete_rate_limit() -> Response:
-    rt = runtime()
-    return jsonify(rt.product.rate_limit.disable(rt))
-
-
-# -- latency --------------------------------------------------------------------------------------
-
-
-@blueprint.get("/latency")
-def get_latency() -> Response:
-    return jsonify(runtime().latency.state())
-
-
-@blueprint.put("/latency")
-def put_latency() -> Response:
-    body = _json_object()
-    if body is None or set(body) - {"latency_ms", "jitter_ms"}:
-        return _error(400, 'body must be {"latency_ms": <ms>, "jitter_ms": <ms>}')
-    latency = runtime().latency
-    try:
-        ms = parse_duration_ms(body.get("latency_ms", latency.latency_ms))
-        jitter = parse_duration_ms(body.get("jitter_ms", latency.jitter_ms))
-    except ValueError as exc:
-        return _error(400, str(exc))
-    latency.set(ms, jitter)
-    return jsonify(latency.state())
-
-
-@blueprint.delete("/latency")
-def delete_latency() -> Response:
-    latency = runtime().latency
-    latency.set(0, 0)
-    return jsonify(latency.state())
+# (URL, view, endpoint): the clock has no DELETE
+SETTINGS = (
+    ("/rate-limit", RateLimitView, "rate_limit"),
+    ("/latency", LatencyView, "latency"),
+    ("/clock", ClockView, "clock"),
+)
+for _path, _view_class, _endpoint in SETTINGS:
+    blueprint.add_url_rule(_path, view_func=_view_class.as_view(_endpoint))
 
 
 # -- request journal ------------------------------------------------------------------------------
@@ -280,39 +319,6 @@ def clear_requests() -> Response:
     return jsonify({"status": "ok"})
 
 
-# -- clock ----------------------------------------------------------------------------------------
-
-
-@blueprint.get("/clock")
-def get_clock() -> Response:
-    return jsonify(runtime().clock.state())
-
-
-@blueprint.put("/clock")
-def put_clock() -> Response:
-    body = _json_object()
-    if body is None or set(body) - {"freeze", "now_ms", "advance_ms"}:
-        return _error(400, 'body must be {"freeze": bool, "now_ms": int, "advance_ms": int}')
-    freeze, now_ms, advance = body.get("freeze"), body.get("now_ms"), body.get("advance_ms")
-    if freeze is not None and not isinstance(freeze, bool):
-        return _error(400, "freeze must be true or false")
-    for name, value in (("now_ms", now_ms), ("advance_ms", advance)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            return _error(400, f"{name} must be an integer number of milliseconds")
-    if advance is not None and advance < 0:
-        return _error(400, "advance_ms must be >= 0: the clock does not go back (set now_ms)")
-    clock = runtime().clock
-    if freeze is True:
-        clock.freeze(now_ms)
-    elif now_ms is not None:
-        clock.set(now_ms)
-    if freeze is False:
-        clock.unfreeze()
-    if advance:
-        clock.advance(advance)
-    return jsonify(clock.state())
-
-
 @blueprint.get("/accounts")
 def list_accounts() -> Response:
     """Seeded accounts with known passwords (fixtures, env admins): what test fixtures use."""
@@ -339,44 +345,7 @@ def list_posts() -> Response:
     return jsonify({"posts": posts[-limit:] if limit > 0 else []})
 
 
-# -- realtime faults ------------------------------------------------------------------------------
-
-
-@blueprint.get("/realtime/faults")
-def list_frame_faults() -> Response:
-    return jsonify({"faults": [rule.view() for rule in runtime().frame_faults.rules()]})
-
-
-@blueprint.post("/realtime/faults")
-def add_frame_fault() -> Response:
-    try:
-        rule = runtime().frame_faults.add(request.get_json(silent=True, force=True))
-    except FaultError as exc:
-        return _error(400, str(exc))
-    response = jsonify(rule.view())
-    response.status_code = 201
-    return response
-
-
-@blueprint.get("/realtime/faults/<rule_id>")
-def get_frame_fault(rule_id: str) -> Response:
-    rule = runtime().frame_faults.get(rule_id)
-    if rule is None:
-        return _error(404, f"no realtime fault rule {rule_id}")
-    return jsonify(rule.view(detail=True))
-
-
-@blueprint.delete("/realtime/faults/<rule_id>")
-def delete_frame_fault(rule_id: str) -> Response:
-    if not runtime().frame_faults.remove(rule_id):
-        return _error(404, f"no realtime fault rule {rule_id}")
-    return jsonify({"status": "ok"})
-
-
-@blueprint.delete("/realtime/faults")
-def clear_frame_faults() -> Response:
-    runtime().frame_faults.clear()
-    return jsonify({"status": "ok"})
+# -- realtime connections -------------------------------------------------------------------------
 
 
 @blueprint.get("/realtime/connections")

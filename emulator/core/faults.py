@@ -222,9 +222,6 @@ class FaultRules(RuleBook[Rule]):
     def make_rule(self, rule_id: str, body: Any) -> Rule:
         return Rule(rule_id, validate(body), self._seed)
 
-    def needs_channel(self) -> bool:
-        return any(rule._channel for rule in self._rules)
-
     def clear(self) -> None:
         with self._lock:
             self._rules = []

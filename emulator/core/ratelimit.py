@@ -127,11 +127,6 @@ class RateLimiter:
         # Settings in the product's own names laid over its stored settings; None: none set.
         self.override: dict[str, Any] | None = self._initial
 
-    def clear_counters(self) -> None:
-        with self.lock:
-            self.gcra.clear()
-            self.windows.clear()
-
     def set_override(self, override: dict[str, Any] | None) -> None:
         with self.lock:
             self.override = override

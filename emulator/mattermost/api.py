@@ -137,10 +137,3 @@ def json_object(name: str = "body") -> Doc:
     if not isinstance(body, dict):
         raise errors.invalid_body_param(name)
     return body
-
-
-def string_field(body: Doc, name: str, required: bool = True) -> str:
-    value = body.get(name, "")
-    if not isinstance(value, str) or (required and not value):
-        raise errors.invalid_body_param(name)
-    return value

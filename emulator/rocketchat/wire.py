@@ -199,7 +199,6 @@ USER_LIST_FIELDS = (
     "lastLogin",
     "type",
 )
-USER_BRIEF_FIELDS = ("_id", "username", "type", "status", "active", "name")
 
 
 def user_info(doc: Doc, full: bool) -> Doc:
@@ -219,10 +218,6 @@ def user_list_entry(doc: Doc, hidden: frozenset[str] | set[str], fields: Doc) ->
     out = {k: doc[k] for k in doc if k in wanted and k not in hidden and k != "services"}
     out["nameInsensitive"] = (doc.get("name") or "").lower()
     return rest_dates(out)
-
-
-def user_brief(doc: Doc) -> Doc:
-    return {k: doc[k] for k in USER_BRIEF_FIELDS if k in doc}
 
 
 def subscription_brief(doc: Doc) -> Doc:

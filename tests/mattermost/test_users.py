@@ -1,9 +1,17 @@
-"""Login slice, through mattermostdriver as integrations use it."""
+"""Users: login through mattermostdriver as integrations use it, create, read, stats and bad
+input (sessions, search, updates, images and channels have modules of their own)."""
 
-import pytest
 import requests
 from mattermostdriver import Driver
-from mattermostdriver.exceptions import InvalidOrMissingParameters, NoAccessTokenProvided
+
+from emulator.app import runtime_of
+from tests.mattermost.clients import (
+    assert_error,
+    logged_in,
+    raw,
+    set_config,
+    user_id,
+)
 
 ERROR_KEYS = ["id", "message", "detailed_error", "request_id", "status_code"]
 
@@ -34,70 +42,10 @@ def test_login_and_me_through_mattermostdriver(mm_server):
     assert "password" not in me and "auth_data" not in me
 
 
-def test_login_by_email(mm_server):
-    assert driver(mm_server, "ALICE@example.com").login()["username"] == "alice"
-
-
-def test_wrong_password_is_the_real_401(mm_server):
-    with pytest.raises(NoAccessTokenProvided) as caught:
-        driver(mm_server, password="wrong").login()
-    assert caught.value.args[0] == "Enter a valid email or username and/or password."
-    raw = requests.post(
-        f"{mm_server.url}/api/v4/users/login",
-        json={"login_id": "alice", "password": "wrong"},
-        timeout=5,
-    )
-    assert raw.status_code == 401
-    body = raw.json()
-    assert list(body) == ERROR_KEYS
-    assert body["id"] == "api.user.login.invalid_credentials_email_username"
-    assert body["request_id"] == raw.headers["X-Request-Id"]
-
-
-def test_blank_password_is_400(mm_server):
-    with pytest.raises(InvalidOrMissingParameters):
-        driver(mm_server, password="").login()
-
-
-def test_bot_accounts_cannot_log_in_with_a_password(mm_server):
-    raw = requests.post(
-        f"{mm_server.url}/api/v4/users/login",
-        json={"login_id": "helper-bot", "password": "helper-bot-password"},
-        timeout=5,
-    )
-    assert raw.status_code == 401
-
-
 def test_me_without_a_token_is_401(mm_server):
     raw = requests.get(f"{mm_server.url}/api/v4/users/me", timeout=5)
     assert raw.status_code == 401
     assert raw.json()["id"] == "api.context.session_expired.app_error"
-
-
-def test_logout_revokes_the_session(mm_server):
-    d = driver(mm_server)
-    d.login()
-    token = d.client.token
-    assert d.logout() == {"status": "OK"}
-    raw = requests.get(
-        f"{mm_server.url}/api/v4/users/me", headers={"Authorization": f"Bearer {token}"}, timeout=5
-    )
-    assert raw.status_code == 401
-
-
-def test_browser_login_sets_cookies(mm_app):
-    client = mm_app.test_client()
-    plain = client.post("/api/v4/users/login", json={"login_id": "bob", "password": "bob-password"})
-    assert "Set-Cookie" not in plain.headers
-    browser = client.post(
-        "/api/v4/users/login",
-        json={"login_id": "bob", "password": "bob-password"},
-        headers={"X-Requested-With": "XMLHttpRequest"},
-    )
-    cookies = browser.headers.getlist("Set-Cookie")
-    assert {c.split("=")[0] for c in cookies} == {"MMAUTHTOKEN", "MMUSERID", "MMCSRF"}
-    assert any("HttpOnly" in c for c in cookies if c.startswith("MMAUTHTOKEN"))
-    assert client.get("/api/v4/users/me").json["username"] == "bob"  # cookie auth
 
 
 def test_get_user_by_id_and_unknown_ids(mm_server):
@@ -139,60 +87,6 @@ def test_unknown_route_is_the_real_404(mm_server):
     response = requests.get(f"{mm_server.url}/api/v4/no/such/route", timeout=5)
     assert response.status_code == 404
     assert response.json()["id"] == "api.context.404.app_error"
-
-
-@pytest.mark.parametrize(
-    "payload", [b"{nope", b"[]", b'"text"', b'{"login_id": 5, "password": []}']
-)
-def test_malformed_login_bodies_are_400_not_500(mm_server, payload):
-    response = requests.post(
-        f"{mm_server.url}/api/v4/users/login",
-        data=payload,
-        headers={"Content-Type": "application/json"},
-        timeout=5,
-    )
-    assert response.status_code == 400
-    assert list(response.json()) == ERROR_KEYS
-
-
-def test_ping(mm_server):
-    d = driver(mm_server)
-    assert d.system.check_system_health()["status"] == "OK"
-
-
-# -- login details ----------------------------------------------------------------------------
-
-from emulator.app import runtime_of  # noqa: E402
-from tests.mattermost.clients import (  # noqa: E402
-    assert_error,
-    logged_in,
-    raw,
-    set_config,
-    user_id,
-)
-
-
-def test_login_ignores_mfa_token_and_stores_device_id(mm_server):
-    response = requests.post(
-        f"{mm_server.url}/api/v4/users/login",
-        json={"login_id": "bob", "password": "bob-password", "token": "123456", "device_id": "d1"},
-        timeout=5,
-    )
-    assert response.status_code == 200
-    sessions = runtime_of(mm_server.app).store.find("sessions", "user_id", response.json()["id"])
-    assert [s["device_id"] for s in sessions] == ["d1"]
-
-
-def test_deactivated_users_cannot_log_in(mm_server):
-    admin = logged_in(mm_server, "admin")
-    bob = user_id(mm_server, "bob")
-    assert admin.users.update_user_active_status(bob, {"active": False}) == {"status": "OK"}
-    response = requests.post(
-        f"{mm_server.url}/api/v4/users/login",
-        json={"login_id": "bob", "password": "wrong-anyway"},
-        timeout=5,
-    )
-    assert_error(response, 401, "api.user.login.inactive.app_error")
 
 
 # -- create -----------------------------------------------------------------------------------
@@ -338,200 +232,6 @@ def test_inactive_filter_and_by_ids_and_usernames(mm_server):
     )
 
 
-def test_search_and_autocomplete(mm_server):
-    alice = logged_in(mm_server)
-    found = alice.users.search_users({"term": "@bob"})
-    assert [u["username"] for u in found] == ["bob"]
-    team = runtime_of(mm_server.app).store.find_one("teams", "name", "acme")
-    in_team = alice.users.search_users({"term": "a", "team_id": team["id"], "limit": 1})
-    assert len(in_team) == 1
-    assert_error(
-        raw(mm_server, alice)("post", "/users/search", json={"term": "a", "limit": 5000}),
-        400,
-        "api.context.invalid_body_param.app_error",
-    )
-    auto = alice.users.autocomplete_users({"in_team": team["id"], "name": "ali"})
-    assert [u["username"] for u in auto["users"]] == ["alice"]
-    leadership = next(
-        c for c in runtime_of(mm_server.app).store.all("channels") if c["name"] == "leadership"
-    )
-    split = alice.users.autocomplete_users(
-        {"in_team": team["id"], "in_channel": leadership["id"], "name": ""}
-    )
-    assert {u["username"] for u in split["users"]} == {"admin", "alice"}
-    assert "bob" in {u["username"] for u in split["out_of_channel"]}
-
-
-# -- update -----------------------------------------------------------------------------------
-
-
-def test_patch_and_update_user(mm_server):
-    alice = logged_in(mm_server)
-    patched = alice.users.patch_user("me", {"nickname": "Al", "position": "CTO"})
-    assert (patched["nickname"], patched["position"], patched["username"]) == ("Al", "CTO", "alice")
-    assert patched["update_at"] > patched["create_at"]
-    call = raw(mm_server, alice)
-    assert_error(
-        call("put", "/users/me/patch", json={"username": "bob"}),
-        400,
-        "app.user.save.username_exists.app_error",
-    )
-    assert_error(
-        call("put", "/users/me/patch", json={"nickname": 5}),
-        400,
-        "api.context.invalid_body_param.app_error",
-    )
-    bob = user_id(mm_server, "bob")
-    assert_error(
-        call("put", f"/users/{bob}/patch", json={"nickname": "x"}),
-        403,
-        "api.context.permissions.app_error",
-    )
-    me = alice.users.get_user("me")
-    updated = alice.users.update_user(me["id"], {**me, "first_name": "Alicia", "nickname": ""})
-    assert updated["first_name"] == "Alicia" and updated["nickname"] == ""
-    assert_error(
-        call("put", f"/users/{me['id']}", json={**me, "id": bob}),
-        400,
-        "api.context.invalid_body_param.app_error",
-    )
-
-
-def test_update_roles_needs_manage_roles(mm_server):
-    bob = user_id(mm_server, "bob")
-    alice = logged_in(mm_server)
-    assert_error(
-        raw(mm_server, alice)("put", f"/users/{bob}/roles", json={"roles": "system_user"}),
-        403,
-        "api.context.permissions.app_error",
-    )
-    admin = logged_in(mm_server, "admin")
-    assert admin.users.update_user_role(bob, {"roles": "system_user system_admin"}) == {
-        "status": "OK"
-    }
-    assert admin.users.get_user(bob)["roles"] == "system_user system_admin"
-    assert_error(
-        raw(mm_server, admin)("put", f"/users/{bob}/roles", json={"roles": "wizard"}),
-        400,
-        "api.context.invalid_body_param.app_error",
-    )
-
-
-def test_deactivation_rules(mm_server):
-    bob = logged_in(mm_server, "bob")
-    call = raw(mm_server, bob)
-    assert_error(
-        call("put", "/users/me/active", json={"active": False}),
-        401,
-        "api.user.update_active.not_enable.app_error",
-    )
-    alice = user_id(mm_server, "alice")
-    assert_error(
-        call("put", f"/users/{alice}/active", json={"active": False}),
-        403,
-        "api.user.update_active.permissions.app_error",
-    )
-    assert_error(
-        call("put", "/users/me/active", json={"active": "no"}),
-        400,
-        "api.context.invalid_body_param.app_error",
-    )
-    set_config(mm_server, "TeamSettings", "EnableUserDeactivation", True)
-    token = bob.client.token
-    assert bob.users.deactivate_user("me") == {"status": "OK"}
-    after = requests.get(
-        f"{mm_server.url}/api/v4/users/me", headers={"Authorization": f"Bearer {token}"}, timeout=5
-    )
-    assert after.status_code == 401
-    admin = logged_in(mm_server, "admin")
-    bob_id = user_id(mm_server, "bob")
-    assert admin.users.get_user(bob_id)["delete_at"] > 0
-    admin.users.update_user_active_status(bob_id, {"active": True})
-    assert admin.users.get_user(bob_id)["delete_at"] == 0
-
-
-def test_password_change(mm_server):
-    alice = logged_in(mm_server)
-    call = raw(mm_server, alice)
-    assert_error(
-        call(
-            "put", "/users/me/password", json={"current_password": "nope", "new_password": "x" * 9}
-        ),
-        400,
-        "api.user.update_password.incorrect.app_error",
-    )
-    assert_error(
-        call("put", "/users/me/password", json={"new_password": "x" * 9}),
-        400,
-        "api.context.invalid_body_param.app_error",
-    )
-    assert_error(
-        call(
-            "put",
-            "/users/me/password",
-            json={"current_password": "alice-password", "new_password": "x"},
-        ),
-        400,
-        "model.user.is_valid.pwd_min_length.app_error",
-    )
-    alice.users.update_user_password(
-        "me", {"current_password": "alice-password", "new_password": "new-secret-1"}
-    )
-    assert driver(mm_server, "alice", "new-secret-1").login()["username"] == "alice"
-    bob = user_id(mm_server, "bob")
-    assert_error(
-        call("put", f"/users/{bob}/password", json={"new_password": "y" * 9}),
-        403,
-        "api.user.update_password.context.app_error",
-    )
-
-
-# -- images and a user's channels -------------------------------------------------------------
-
-
-def test_profile_images(mm_server):
-    alice = logged_in(mm_server)
-    call = raw(mm_server, alice)
-    default = call("get", "/users/me/image")
-    assert default.status_code == 200
-    assert default.headers["Content-Type"] == "image/png"
-    assert default.content.startswith(b"\x89PNG\r\n\x1a\n")
-    assert call("get", "/users/me/image/default").content == default.content
-    bob = user_id(mm_server, "bob")
-    assert call("get", f"/users/{bob}/image").content != default.content
-    png = default.content
-    uploaded = alice.users.set_user_profile_image("me", {"image": ("me.png", png, "image/png")})
-    assert uploaded == {"status": "OK"}
-    assert alice.users.get_user("me")["last_picture_update"] > 0
-    etag = call("get", "/users/me/image").headers["ETag"]
-    assert etag == str(alice.users.get_user("me")["last_picture_update"])
-    assert call("get", "/users/me/image", headers={"If-None-Match": etag}).status_code == 304
-    assert_error(
-        call("post", "/users/me/image", files={"image": ("x.txt", b"hello", "text/plain")}),
-        400,
-        "api.user.upload_profile_user.decode.app_error",
-    )
-    assert_error(
-        call("post", "/users/me/image", files={"other": ("x.png", png, "image/png")}),
-        400,
-        "api.user.upload_profile_user.no_file.app_error",
-    )
-
-
-def test_channels_of_a_user(mm_server):
-    alice = logged_in(mm_server)
-    team = runtime_of(mm_server.app).store.find_one("teams", "name", "acme")
-    call = raw(mm_server, alice)
-    in_team = call("get", f"/users/me/teams/{team['id']}/channels").json()
-    names = {c["name"] for c in in_team}
-    assert {"town-square", "off-topic", "leadership"} <= names
-    assert any(c["type"] == "D" for c in in_team)
-    everywhere = call("get", "/users/me/channels").json()
-    assert {c["id"] for c in everywhere} == {c["id"] for c in in_team}
-    bob = user_id(mm_server, "bob")
-    assert_error(call("get", f"/users/{bob}/channels"), 403, "api.context.permissions.app_error")
-
-
 # -- bad input never reaches a 500 ------------------------------------------------------------
 
 _BAD_BODIES = [b"", b"{", b"null", b"[]", b"{}", b'"x"', b"5", b"[null]", b"[{}]", b"[1,2]",
@@ -574,97 +274,46 @@ def test_malformed_bodies_get_the_app_error_shape(mm_app):
         path = "/api/v4" + template.format(**ids)
         for body in _BAD_BODIES:
             response = getattr(client, method)(path, data=body, headers=headers)
-            assert response.status_code < 500, (method, path, body)
-            if response.status_code >= 400:
-                assert list(response.json) == ERROR_KEYS, (method, path, body)
+            expected = _expected_answer(template, body)
+            if (template, body) == ("/teams/{team}/members", b"null"):
+                # Upstream, Go decodes null into a zero-valued member and answers
+                # invalid_body_param (team_id); the emulator says invalid_body. Both 400. Open.
+                assert response.status_code == 400
+                continue
+            if expected[0] == 200:
+                assert response.status_code == 200, (method, path, body, response.json)
+                continue
+            assert (response.status_code, response.json.get("id")) == expected, (method, path, body)
+            assert list(response.json) == ERROR_KEYS, (method, path, body)
 
 
-def test_login_error_wording_follows_the_sign_in_options(mm_server):
-    def attempt(login_id):
-        return requests.post(
-            f"{mm_server.url}/api/v4/users/login",
-            json={"login_id": login_id, "password": "wrong-password"},
-            timeout=5,
-        )
-
-    set_config(mm_server, "EmailSettings", "EnableSignInWithEmail", False)
-    body = assert_error(attempt("alice"), 401, "api.user.login.invalid_credentials_username")
-    assert body["message"] == "Enter a valid username and/or password."
-    good = requests.post(
-        f"{mm_server.url}/api/v4/users/login",
-        json={"login_id": "alice@example.com", "password": "alice-password"},
-        timeout=5,
-    )
-    assert_error(good, 401, "api.user.login.invalid_credentials_username")
-    set_config(mm_server, "EmailSettings", "EnableSignInWithEmail", True)
-    set_config(mm_server, "EmailSettings", "EnableSignInWithUsername", False)
-    assert_error(attempt("alice"), 401, "api.user.login.invalid_credentials_email")
+# JSON objects naming no field the route reads: they decode, then meet the route's own checks.
+_EMPTY_OBJECTS = {b"{}", b'{"limit":-1}', b'{"limit":true}'}
+_INVALID_BODY = "api.context.invalid_body_param.app_error"
 
 
-def test_list_and_search_argument_rules(mm_server):
-    alice = logged_in(mm_server)
-    call = raw(mm_server, alice)
-    channel = next(
-        c for c in runtime_of(mm_server.app).store.all("channels") if c["name"] == "town-square"
-    )
-    assert_error(
-        call("get", "/users", params={"not_in_channel": channel["id"]}),
-        400,
-        "api.context.invalid_url_param.app_error",
-    )
-    assert_error(
-        call("get", "/users", params={"sort": "create_at"}),
-        400,
-        "api.context.invalid_url_param.app_error",
-    )
-    assert_error(
-        call("get", "/users", params={"active": "true", "inactive": "true"}),
-        400,
-        "api.context.invalid_url_param.app_error",
-    )
-    assert_error(
-        call("post", "/users/search", json={"term": ""}),
-        400,
-        "api.context.invalid_body_param.app_error",
-    )
-    assert_error(
-        call("get", "/users/autocomplete", params={"in_channel": channel["id"], "name": "a"}),
-        400,
-        "api.user.autocomplete_users.missing_team_id.app_error",
-    )
-    team = channel["team_id"]
-    newest = alice.users.get_users({"in_team": team, "sort": "create_at", "per_page": 200})
-    assert [u["create_at"] for u in newest] == sorted(
-        (u["create_at"] for u in newest), reverse=True
-    )
-
-
-def test_own_email_change_needs_the_password(mm_server):
-    alice = logged_in(mm_server)
-    call = raw(mm_server, alice)
-    assert_error(
-        call("put", "/users/me/patch", json={"email": "new@example.com"}),
-        400,
-        "api.context.invalid_body_param.app_error",
-    )
-    assert_error(
-        call("put", "/users/me/patch", json={"email": "new@example.com", "password": "nope"}),
-        401,
-        "api.user.check_user_password.invalid.app_error",
-    )
-    changed = alice.users.patch_user(
-        "me", {"email": "new@example.com", "password": "alice-password"}
-    )
-    assert changed["email"] == "new@example.com"
-    bob = logged_in(mm_server, "bob")
-    admin_id = user_id(mm_server, "admin")
-    set_config(mm_server, "TeamSettings", "EnableUserDeactivation", True)
-    body = assert_error(
-        raw(mm_server, bob)("put", f"/users/{admin_id}/patch", json={"nickname": "x"}),
-        403,
-        "api.context.permissions.app_error",
-    )
-    assert body["detailed_error"].endswith("permission=edit_other_users")
+def _expected_answer(template: str, body: bytes) -> tuple[int, str | None]:
+    """What Mattermost answers a malformed body: 400 ``invalid_body_param`` unless the body
+    decodes into what the handler reads and a later check speaks first."""
+    if template in ("/users/tokens/revoke", "/users/tokens/disable", "/users/tokens/enable"):
+        # The handler sets invalid_param without returning, then the token lookup answers.
+        return 404, "app.user_access_token.get_by_user.app_error"
+    if template == "/users/me/image":  # multipart: a JSON body is no file
+        return 400, "api.user.upload_profile_user.no_file.app_error"
+    if template in ("/users/me/preferences", "/users/me/preferences/delete") and body == b"[]":
+        return 200, None  # an empty list of preferences is a valid no-op
+    if body not in _EMPTY_OBJECTS:
+        if template == "/teams/{team}/members":
+            return 400, "api.team.add_team_member.invalid_body.app_error"
+        return 400, _INVALID_BODY
+    return {
+        "/users": (400, "model.user.is_valid.username.app_error"),
+        "/users/me/patch": (200, None),
+        "/teams": (400, "model.team.is_valid.name.app_error"),
+        "/teams/{team}/patch": (200, None),
+        "/bots": (403, "api.bot.create_disabled"),
+        "/bots/{bot}": (200, None),
+    }.get(template, (400, _INVALID_BODY))
 
 
 def test_stats_known_users_and_typing(mm_server):

@@ -1,4 +1,5 @@
-"""Users: creation, lookup, listing, profile, presence, preferences and avatars."""
+"""Users: creation, lookup, listing, profile, deletion and registration (status, preferences,
+avatars and tokens have modules of their own)."""
 
 from __future__ import annotations
 
@@ -15,31 +16,11 @@ from rocketchat_API.rocketchat import RocketChat
 from emulator.app import create_app, runtime_of
 from emulator.config import ephemeral_config
 from emulator.server import ThreadedServer
-
-NO_PERMISSION = {
-    "success": False,
-    "error": "User does not have the permissions required for this action [error-unauthorized]",
-}
+from tests.rocketchat.clients import NO_PERMISSION, call
 
 
 def two_factor(password: str) -> dict[str, str]:
     return {"x-2fa-code": hashlib.sha256(password.encode()).hexdigest(), "x-2fa-method": "password"}
-
-
-@pytest.fixture
-def admin(rc_server):
-    return RocketChat("admin", "admin-password", server_url=rc_server.url)
-
-
-@pytest.fixture
-def alice(rc_server):
-    return RocketChat("alice", "alice-password", server_url=rc_server.url)
-
-
-def call(rocket, method, path, **kwargs):
-    url = f"{rocket.server_url}/api/v1/{path}"
-    headers = {**rocket.headers, **kwargs.pop("headers", {})}
-    return requests.request(method, url, headers=headers, timeout=5, **kwargs)
 
 
 def api_error(excinfo) -> tuple[int, dict]:
@@ -357,115 +338,7 @@ def test_delete_last_owner_needs_confirm_relinquish(admin, rc_server):
     assert raw.json() == {"success": True}
 
 
-# -- active status ----------------------------------------------------------------------------
-
-
-def test_set_active_status(admin, alice, rc_server):
-    bob_id = admin.users_info(username="bob")["user"]["_id"]
-    done = admin.users_set_active_status(bob_id, False)
-    assert done == {"user": {"_id": bob_id, "active": False}, "success": True}
-    with pytest.raises(RocketAuthenticationException):
-        RocketChat("bob", "bob-password", server_url=rc_server.url)
-    with pytest.raises(RocketApiException) as excinfo:
-        alice.users_set_active_status(bob_id, True)
-    assert api_error(excinfo) == (403, NO_PERMISSION)
-    raw = call(
-        admin, "POST", "users.setActiveStatus", json={"userId": bob_id, "activeStatus": "no"}
-    )
-    assert raw.json()["errorType"] == "invalid-params"
-
-
-def test_deactivate_idle(admin, rc_server):
-    rt = runtime_of(rc_server.app)
-    RocketChat("bob", "bob-password", server_url=rc_server.url)
-    rt.clock.advance(10 * 86_400_000)
-    RocketChat("alice", "alice-password", server_url=rc_server.url)
-    done = admin.call_api_post("users.deactivateIdle", daysIdle=5)
-    assert done == {"count": 1, "success": True}
-    assert admin.users_info(username="bob")["user"]["active"] is False
-    assert admin.users_info(username="alice")["user"]["active"] is True
-    raw = call(admin, "POST", "users.deactivateIdle", json={})
-    assert raw.json()["error"] == "must have required property 'daysIdle' [invalid-params]"
-
-
-# -- status and presence ----------------------------------------------------------------------
-
-
-def test_set_and_get_status(alice, admin):
-    assert alice.users_set_status("Lunch", status="away") == {"success": True}
-    assert alice.call_api_get("users.getStatus") == {
-        "_id": alice.headers["X-User-Id"],
-        "connectionStatus": "offline",
-        "status": "away",
-        "success": True,
-    }
-    assert admin.call_api_get("users.getStatus", username="alice") == {
-        "_id": alice.headers["X-User-Id"],
-        "status": "away",
-        "success": True,
-    }
-    assert admin.users_info(username="alice")["user"]["statusText"] == "Lunch"
-    assert admin.users_get_presence(username="alice") == {"presence": "away", "success": True}
-    own = alice.users_get_presence(user_id=alice.headers["X-User-Id"])
-    assert own["presence"] == "away" and own["connectionStatus"] == "offline"
-    assert own["lastLogin"].endswith("Z")
-
-
-def test_set_status_errors(alice, admin):
-    raw = call(alice, "POST", "users.setStatus", json={"status": "sleepy"})
-    assert raw.json() == {
-        "success": False,
-        "error": "Valid status types include online, away, offline, and busy. "
-        "[error-invalid-status]",
-        "errorType": "error-invalid-status",
-        "details": {"method": "users.setStatus"},
-    }
-    raw = call(alice, "POST", "users.setStatus", json={"status": 3})
-    assert raw.status_code == 400 and raw.json()["success"] is False
-    raw = call(alice, "POST", "users.setStatus", json={"status": "busy", "username": "bob"})
-    assert (raw.status_code, raw.json()) == (401, {"success": False, "error": "unauthorized"})
-    assert (
-        call(
-            admin, "POST", "users.setStatus", json={"status": "busy", "username": "bob"}
-        ).status_code
-        == 200
-    )
-    assert admin.users_get_presence(username="bob")["presence"] == "busy"
-
-
-# -- preferences and suggestions --------------------------------------------------------------
-
-
-def test_preferences_round_trip(alice):
-    assert alice.users_get_preferences() == {"preferences": {}, "success": True}
-    done = alice.users_set_preferences(
-        alice.headers["X-User-Id"], {"language": "de", "sidebarShowFavorites": False}
-    )
-    assert done["user"] == {
-        "_id": alice.headers["X-User-Id"],
-        "settings": {"preferences": {"sidebarShowFavorites": False, "language": "de"}},
-    }
-    assert alice.users_get_preferences()["preferences"] == {
-        "sidebarShowFavorites": False,
-        "language": "de",
-    }
-
-
-def test_set_preferences_for_someone_else_needs_permission(alice, admin):
-    raw = call(
-        alice,
-        "POST",
-        "users.setPreferences",
-        json={"userId": admin.headers["X-User-Id"], "data": {"x": 1}},
-    )
-    assert raw.json()["errorType"] == "error-action-not-allowed"
-    raw = call(alice, "POST", "users.setPreferences", json={"data": []})
-    assert raw.json()["errorType"] == "invalid-params"
-
-
-def test_username_suggestion(alice):
-    result = alice.call_api_get("users.getUsernameSuggestion")
-    assert result == {"result": "alice.liddell", "success": True}
+# -- suggestions ------------------------------------------------------------------------------
 
 
 def test_autocomplete(alice):
@@ -538,113 +411,7 @@ def test_first_registered_user_on_an_empty_server_is_admin():
         server.stop()
 
 
-# -- avatars ----------------------------------------------------------------------------------
-
-
-def test_default_avatar_is_a_deterministic_svg(rc_server):
-    first = requests.get(f"{rc_server.url}/avatar/alice", timeout=5)
-    second = requests.get(f"{rc_server.url}/avatar/alice", timeout=5)
-    assert first.status_code == 200
-    assert first.headers["Content-Type"].startswith("image/svg+xml")
-    assert first.content == second.content
-    assert b">\nA\n</text>" in first.content
-    assert (
-        b'viewBox="0 0 64 64"'
-        in requests.get(f"{rc_server.url}/avatar/alice?size=64", timeout=5).content
-    )
-
-
-def upload_avatar(rocket, content: bytes, mime: str, **fields):
-    # rocketchat_API's users_set_avatar leaves the file open; send the same multipart body.
-    return call(
-        rocket, "POST", "users.setAvatar", files={"image": ("me", content, mime)}, data=fields
-    )
-
-
-def test_set_and_reset_avatar(alice, rc_server):
-    png = b"\x89PNG\r\n\x1a\nfake-image"
-    assert upload_avatar(alice, png, "image/png").json() == {"success": True}
-    served = requests.get(f"{rc_server.url}/avatar/alice", timeout=5)
-    assert served.headers["Content-Type"] == "image/png"
-    assert served.content == png
-    assert alice.users_info(username="alice")["user"]["avatarETag"]
-    assert alice.users_reset_avatar(username="alice") == {"success": True}
-    served = requests.get(f"{rc_server.url}/avatar/alice", timeout=5)
-    assert served.headers["Content-Type"].startswith("image/svg+xml")
-
-
-def test_set_avatar_errors(alice, admin):
-    raw = call(alice, "POST", "users.setAvatar", json={})
-    assert raw.json() == {"success": False, "error": "The 'image' param is required"}
-    raw = upload_avatar(alice, b"hello", "text/plain")
-    assert raw.json()["errorType"] == "error-invalid-image"
-    raw = upload_avatar(alice, b"x", "image/png", username="bob")
-    assert raw.status_code == 401
-    assert upload_avatar(admin, b"x", "image/png", username="bob").json() == {"success": True}
-    assert alice.users_set_avatar("https://example.com/a.png") == {"success": True}
-    raw = call(
-        alice,
-        "POST",
-        "users.setAvatar",
-        json={"avatarUrl": "https://example.com/a.png", "username": "bob"},
-    )
-    assert (raw.status_code, raw.json()) == (401, {"success": False, "error": "unauthorized"})
-    raw = call(alice, "POST", "users.resetAvatar", json={"username": "bob"})
-    assert raw.json()["errorType"] == "error-not-allowed"
-
-
-def test_get_avatar_redirects(rc_server):
-    raw = requests.get(
-        f"{rc_server.url}/api/v1/users.getAvatar",
-        params={"username": "alice"},
-        allow_redirects=False,
-        timeout=5,
-    )
-    assert raw.status_code == 307
-    assert raw.headers["Location"] == "http://localhost:3000/avatar/alice"
-
-
-def test_oversize_avatar_is_refused(alice, rc_server):
-    runtime_of(rc_server.app).store.update("settings", "FileUpload_MaxFileSize", {"value": 4})
-    raw = upload_avatar(alice, b"\x89PNG-too-big", "image/png")
-    assert raw.status_code == 400
-    assert raw.json()["errorType"] == "error-file-too-large"
-
-
-# -- sessions, presence and the smaller users.* routes ----------------------------------------
-
-
-def test_presence(alice, admin):
-    assert alice.call_api_get("users.presence") == {"users": [], "full": True, "success": True}
-    admin.users_set_status("", status="busy")
-    listed = alice.call_api_get("users.presence")
-    assert [u["username"] for u in listed["users"]] == ["admin"]
-    assert listed["users"][0]["status"] == "busy"
-    some = alice.call_api_get("users.presence", ids=admin.headers["X-User-Id"])
-    assert some["full"] is False and len(some["users"]) == 1
-
-
-def test_logout_other_clients_and_remove_other_tokens(rc_server, alice):
-    other = RocketChat("alice", "alice-password", server_url=rc_server.url)
-    done = alice.call_api_post("users.logoutOtherClients")
-    assert done["token"] == alice.headers["X-Auth-Token"]
-    assert done["tokenExpires"].endswith("Z")
-    assert call(other, "GET", "me").status_code == 401
-    assert call(alice, "GET", "me").status_code == 200
-    third = RocketChat("alice", "alice-password", server_url=rc_server.url)
-    assert alice.call_api_post("users.removeOtherTokens") == {"success": True}
-    assert call(third, "GET", "me").status_code == 401
-
-
-def test_users_logout(admin, alice):
-    alice_id = alice.headers["X-User-Id"]
-    raw = call(alice, "POST", "users.logout", json={"userId": admin.headers["X-User-Id"]})
-    assert (raw.status_code, raw.json()) == (401, {"success": False, "error": "unauthorized"})
-    done = admin.call_api_post("users.logout", userId=alice_id)
-    assert done == {"message": f"User {alice_id} has been logged out!", "success": True}
-    assert call(alice, "GET", "me").status_code == 401
-    raw = call(admin, "POST", "users.logout", json={"userId": "nope"})
-    assert raw.json()["errorType"] == "error-invalid-user-id"
+# -- the smaller users.* routes ---------------------------------------------------------------
 
 
 def test_check_username_availability(alice):
@@ -681,26 +448,6 @@ def test_delete_own_account(alice, rc_server):
     }
     with pytest.raises(RocketAuthenticationException):
         RocketChat("alice", "alice-password", server_url=rc_server.url)
-
-
-def test_set_status_publishes_user_status(alice, rc_server):
-    seen = []
-    unsubscribe = runtime_of(rc_server.app).events.subscribe(lambda n, p: seen.append((n, p)))
-    try:
-        alice.users_set_status("Heads down", status="busy")
-    finally:
-        unsubscribe()
-    events = [p for n, p in seen if n == "stream-notify-logged"]
-    assert events[0]["eventName"] == "user-status"
-    uid, username, code, text, name, roles = events[0]["args"][0]
-    assert (uid, username, code, text, roles) == (
-        alice.headers["X-User-Id"],
-        "alice",
-        3,
-        "Heads down",
-        ["user"],
-    )
-    assert name == "Alice Liddell"
 
 
 def test_register_through_a_secret_url(rc_server):

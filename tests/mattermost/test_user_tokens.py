@@ -1,8 +1,7 @@
-"""Personal access tokens and sessions, through mattermostdriver where it wraps them."""
+"""Personal access tokens, through mattermostdriver where it wraps them."""
 
 import requests
 
-from emulator.app import runtime_of
 from tests.mattermost.clients import (
     assert_error,
     driver,
@@ -110,90 +109,3 @@ def test_disable_enable_revoke_and_search(mm_server):
         "api.context.invalid_body_param.app_error",
     )
     assert_error(call("get", "/users/tokens/bad"), 400, "api.context.invalid_url_param.app_error")
-
-
-def test_token_expiry_follows_the_emulator_clock_for_sessions(mm_server):
-    alice = logged_in(mm_server)
-    runtime_of(mm_server.app).clock.advance(31 * 24 * 3600 * 1000)
-    assert_error(
-        raw(mm_server, alice)("get", "/users/me"), 401, "api.context.session_expired.app_error"
-    )
-
-
-# -- sessions ---------------------------------------------------------------------------------
-
-
-def test_list_and_revoke_sessions(mm_server):
-    first = logged_in(mm_server)
-    second = logged_in(mm_server)
-    sessions = first.users.get_user_sessions("me")
-    assert len(sessions) == 2
-    assert all(s["token"] == "" for s in sessions)
-    assert {"id", "create_at", "expires_at", "device_id", "roles", "props"} <= set(sessions[0])
-    target = next(s for s in sessions if s["id"] != _session_id(mm_server, first))
-    assert first.users.revoke_user_session("me", {"session_id": target["id"]}) == {"status": "OK"}
-    assert_error(
-        raw(mm_server, second)("get", "/users/me"), 401, "api.context.session_expired.app_error"
-    )
-    call = raw(mm_server, first)
-    assert_error(
-        call("post", "/users/me/sessions/revoke", json={"session_id": "x" * 26}),
-        400,
-        "app.session.get.app_error",
-    )
-    bob = logged_in(mm_server, "bob")
-    bob_session = bob.users.get_user_sessions("me")[0]
-    assert_error(
-        call("post", "/users/me/sessions/revoke", json={"session_id": bob_session["id"]}),
-        400,
-        "api.context.invalid_url_param.app_error",
-    )
-    assert_error(
-        call("get", f"/users/{user_id(mm_server, 'bob')}/sessions"),
-        403,
-        "api.context.permissions.app_error",
-    )
-
-
-def _session_id(server, d):
-    return runtime_of(server.app).store.find_one("sessions", "token", d.client.token)["id"]
-
-
-def test_revoke_all_sessions(mm_server):
-    alice = logged_in(mm_server)
-    assert alice.users.revoke_all_user_sessions("me") == {"status": "OK"}
-    assert raw(mm_server, alice)("get", "/users/me").status_code == 401
-    bob = logged_in(mm_server, "bob")
-    assert_error(
-        raw(mm_server, bob)("post", "/users/sessions/revoke/all"),
-        403,
-        "api.context.permissions.app_error",
-    )
-    admin = logged_in(mm_server, "admin")
-    assert raw(mm_server, admin)("post", "/users/sessions/revoke/all").json() == {"status": "OK"}
-    assert raw(mm_server, bob)("get", "/users/me").status_code == 401
-    assert raw(mm_server, admin)("get", "/users/me").status_code == 401
-
-
-def test_attach_device_id(mm_server):
-    first = logged_in(mm_server)
-    second = logged_in(mm_server)
-    call = raw(mm_server, first)
-    assert call("put", "/users/sessions/device", json={"device_id": "apple:abc"}).json() == {
-        "status": "OK"
-    }
-    # The same device on another session replaces the first one.
-    assert (
-        raw(mm_server, second)(
-            "put", "/users/sessions/device", json={"device_id": "apple:abc"}
-        ).status_code
-        == 200
-    )
-    assert_error(call("get", "/users/me"), 401, "api.context.session_expired.app_error")
-    sessions = second.users.get_user_sessions("me")
-    assert [s["device_id"] for s in sessions] == ["apple:abc"]
-    assert_error(
-        raw(mm_server, second)("put", "/users/sessions/device", json={}),
-        400,
-        "api.context.invalid_body_param.app_error",
-    )
