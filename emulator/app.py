@@ -12,8 +12,9 @@ from .config import PRODUCTS, EmulatorConfig
 from .core import pipeline
 from .core.control import blueprint as control_blueprint
 from .core.dashboard import blueprint as dashboard_blueprint
+from .core.product import Product
 from .core.routing import LazyBuilderRule
-from .core.runtime import EXTENSION_KEY, Product, Runtime
+from .core.runtime import EXTENSION_KEY, Runtime
 
 # Products are looked up by name so that neither product package imports the other.
 _PRODUCT_MODULES = {name: f"emulator.{name}" for name in PRODUCTS}

@@ -69,21 +69,44 @@ class Firing:
     drop: str | None
 
 
-class Rule:
-    def __init__(self, rule_id: str, definition: dict[str, Any], seed: int) -> None:
+class CountedRule:
+    """What every rule keeps, HTTP or realtime: its definition, counters and near misses."""
+
+    #: The definition keys a rule's view shows.
+    keys: tuple[str, ...] = RULE_KEYS
+
+    def __init__(self, rule_id: str, definition: dict[str, Any]) -> None:
         self.id = rule_id
         self.definition = definition
         self.match: dict[str, str] = definition.get("match") or {}
+        self.matches = 0
+        self.hits = 0
+        self.near_misses: deque[dict[str, Any]] = deque(maxlen=NEAR_MISSES)
+
+    @property
+    def expired(self) -> bool:
+        times = self.definition.get("times")
+        return times is not None and self.hits >= times
+
+    def view(self, detail: bool = False) -> dict[str, Any]:
+        body: dict[str, Any] = {"id": self.id}
+        body.update({key: self.definition.get(key) for key in self.keys})
+        body["match"] = dict(self.match)
+        body.update({"hits": self.hits, "matches": self.matches, "expired": self.expired})
+        if detail:
+            body["near_misses"] = list(reversed(self.near_misses))
+        return body
+
+
+class Rule(CountedRule):
+    def __init__(self, rule_id: str, definition: dict[str, Any], seed: int) -> None:
+        super().__init__(rule_id, definition)
         self.error: dict[str, Any] | None = definition.get("error")
         self.latency_ms: int = definition.get("latency_ms") or 0
         self.jitter_ms: int = definition.get("jitter_ms") or 0
         self.drop: str | None = definition.get("drop")
         self.probability: float = definition.get("probability", 1.0)
         self.after: int = definition.get("after") or 0
-        self.times: int | None = definition.get("times")
-        self.matches = 0
-        self.hits = 0
-        self.near_misses: deque[dict[str, Any]] = deque(maxlen=NEAR_MISSES)
         canonical = json.dumps(definition, sort_keys=True, separators=(",", ":"))
         self._hit_rng = random.Random(f"fault:{seed}:{canonical}")
         self._jitter_rng = random.Random(f"jitter:{seed}:{canonical}")
@@ -92,10 +115,6 @@ class Rule:
         self._user = self.match.get("user")
         self._channel = self.match.get("channel")
 
-    @property
-    def expired(self) -> bool:
-        return self.times is not None and self.hits >= self.times
-
     def mismatches(self, subject: Subject) -> list[str]:
         """Why the request does not match this rule's criteria (empty: it matches)."""
         reasons = []
@@ -103,10 +122,10 @@ class Rule:
             reasons.append(f"method {subject.method} is not {self._method}")
         if self._path and not glob_match(self._path, subject.path):
             reasons.append(f"path {subject.path} does not match {self._path}")
-        if self._user and not _names(self._user, subject.user):
+        if self._user and not names_match(self._user, subject.user):
             who = subject.user[1] if subject.user else "an anonymous caller"
             reasons.append(f"user {who} is not {self._user}")
-        if self._channel and not _names(self._channel, subject.channel):
+        if self._channel and not names_match(self._channel, subject.channel):
             where = subject.channel[1] or subject.channel[0] if subject.channel else "no channel"
             reasons.append(f"channel {where} is not {self._channel}")
         return reasons
@@ -146,17 +165,8 @@ class Rule:
             drop=self.drop,
         )
 
-    def view(self, detail: bool = False) -> dict[str, Any]:
-        body: dict[str, Any] = {"id": self.id}
-        body.update({key: self.definition.get(key) for key in RULE_KEYS})
-        body["match"] = dict(self.match)
-        body.update({"hits": self.hits, "matches": self.matches, "expired": self.expired})
-        if detail:
-            body["near_misses"] = list(reversed(self.near_misses))
-        return body
 
-
-def _names(wanted: str, found: tuple[str, str] | None) -> bool:
+def names_match(wanted: str, found: tuple[str, str] | None) -> bool:
     """Whether ``(id, name)`` is the one a rule names by id or (case-insensitive) name."""
     if found is None:
         return False
@@ -245,6 +255,20 @@ class FaultRules(RuleBook[Rule]):
 # -- validation ---------------------------------------------------------------------------------
 
 
+def schedule_fields(body: dict[str, Any]) -> dict[str, Any]:
+    """When a rule fires, HTTP or realtime alike: ``probability``, ``after`` and ``times``."""
+    probability = body.get("probability", 1.0)
+    if isinstance(probability, bool) or not isinstance(probability, int | float):
+        raise FaultError("probability must be a number between 0 and 1")
+    if not 0.0 <= probability <= 1.0:
+        raise FaultError("probability must be a number between 0 and 1")
+    return {
+        "probability": float(probability),
+        "after": int_field(body, "after", 0) or 0,
+        "times": int_field(body, "times", 1),
+    }
+
+
 def int_field(body: dict[str, Any], key: str, minimum: int) -> int | None:
     """An optional integer key of a rule body, at least ``minimum`` (FaultError otherwise)."""
     value = body.get(key)
@@ -293,14 +317,7 @@ def validate(body: Any) -> dict[str, Any]:
     rule["drop"] = drop
     rule["latency_ms"] = int_field(body, "latency_ms", 0)
     rule["jitter_ms"] = int_field(body, "jitter_ms", 0)
-    probability = body.get("probability", 1.0)
-    if isinstance(probability, bool) or not isinstance(probability, int | float):
-        raise FaultError("probability must be a number between 0 and 1")
-    if not 0.0 <= probability <= 1.0:
-        raise FaultError("probability must be a number between 0 and 1")
-    rule["probability"] = float(probability)
-    rule["after"] = int_field(body, "after", 0) or 0
-    rule["times"] = int_field(body, "times", 1)
+    rule.update(schedule_fields(body))
     if not (error or drop or rule["latency_ms"] or rule["jitter_ms"]):
         raise FaultError("a rule needs at least one effect: error, drop, latency_ms or jitter_ms")
     return rule

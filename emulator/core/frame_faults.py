@@ -27,10 +27,9 @@ import os
 import random
 import socket
 import time
-from collections import deque
 from typing import TYPE_CHECKING, Any
 
-from .faults import FaultError, RuleBook, int_field
+from .faults import CountedRule, FaultError, RuleBook, int_field, names_match, schedule_fields
 from .journal import glob_match
 from .realtime import frame_text
 
@@ -52,7 +51,6 @@ RULE_KEYS = (
     "after",
     "times",
 )
-NEAR_MISSES = 5
 
 
 def validate(body: Any) -> dict[str, Any]:
@@ -96,14 +94,7 @@ def validate(body: Any) -> dict[str, Any]:
     if reason is not None and (not isinstance(reason, str) or len(reason.encode()) > 123):
         raise FaultError("reason must be a string of at most 123 bytes")
     rule["reason"] = reason
-    probability = body.get("probability", 1.0)
-    if isinstance(probability, bool) or not isinstance(probability, int | float):
-        raise FaultError("probability must be a number between 0 and 1")
-    if not 0.0 <= probability <= 1.0:
-        raise FaultError("probability must be a number between 0 and 1")
-    rule["probability"] = float(probability)
-    rule["after"] = int_field(body, "after", 0) or 0
-    rule["times"] = int_field(body, "times", 1)
+    rule.update(schedule_fields(body))
     return rule
 
 
@@ -119,22 +110,14 @@ def event_name(frame: Any) -> str | None:
     return kind if isinstance(kind, str) else None
 
 
-class FrameRule:
+class FrameRule(CountedRule):
+    keys = RULE_KEYS
+
     def __init__(self, rule_id: str, definition: dict[str, Any], seed: int) -> None:
-        self.id = rule_id
-        self.definition = definition
-        self.match: dict[str, str] = definition["match"]
+        super().__init__(rule_id, definition)
         self.action: str = definition["action"]
-        self.matches = 0
-        self.hits = 0
-        self.near_misses: deque[dict[str, Any]] = deque(maxlen=NEAR_MISSES)
         canonical = json.dumps(definition, sort_keys=True, separators=(",", ":"))
         self._rng = random.Random(f"frame-fault:{seed}:{canonical}")
-
-    @property
-    def expired(self) -> bool:
-        times = self.definition["times"]
-        return times is not None and self.hits >= times
 
     def mismatches(self, direction: str, conn: Connection, subject: Any) -> list[str]:
         reasons = []
@@ -144,17 +127,12 @@ class FrameRule:
         event, channel = subject() if "event" in m or "channel" in m else (None, None)
         if "event" in m and not (event and glob_match(m["event"], event)):
             reasons.append(f"event {event} does not match {m['event']}")
-        if "user" in m:
-            wanted = m["user"]
-            if wanted != conn.user_id and wanted.lower() != (conn.username or "").lower():
-                reasons.append(f"user {conn.username or 'anonymous'} is not {wanted}")
-        if "channel" in m:
-            wanted = m["channel"].lstrip("#")
-            if channel is None or (
-                wanted != channel[0] and wanted.lower() != (channel[1] or "").lower()
-            ):
-                where = (channel[1] or channel[0]) if channel else "no channel"
-                reasons.append(f"channel {where} is not {m['channel']}")
+        who = (conn.user_id, conn.username) if conn.user_id else None
+        if "user" in m and not names_match(m["user"], who):
+            reasons.append(f"user {conn.username or 'anonymous'} is not {m['user']}")
+        if "channel" in m and not names_match(m["channel"], channel):
+            where = (channel[1] or channel[0]) if channel else "no channel"
+            reasons.append(f"channel {where} is not {m['channel']}")
         return reasons
 
     def consider(self, direction: str, conn: Connection, subject: Any, now_ms: int) -> bool:
@@ -177,15 +155,6 @@ class FrameRule:
             return False
         self.hits += 1
         return True
-
-    def view(self, detail: bool = False) -> dict[str, Any]:
-        body: dict[str, Any] = {"id": self.id}
-        body.update({key: self.definition.get(key) for key in RULE_KEYS})
-        body["match"] = dict(self.match)
-        body.update({"hits": self.hits, "matches": self.matches, "expired": self.expired})
-        if detail:
-            body["near_misses"] = list(reversed(self.near_misses))
-        return body
 
 
 class FrameFaults(RuleBook[FrameRule]):

@@ -30,6 +30,16 @@ class Verdict:
     refusal: tuple[str, Headers, bytes] | None = None
 
 
+def check_setting_types(body: dict[str, Any], types: dict[str, type]) -> None:
+    """Refuse (``ValueError``) limiter settings a product does not have or of the wrong type."""
+    for key, value in body.items():
+        wanted = types.get(key)
+        if wanted is None:
+            raise ValueError(f"unknown setting {key!r}; use {', '.join(types)}")
+        if not isinstance(value, wanted) or (wanted is int and isinstance(value, bool)):
+            raise ValueError(f"{key} must be {'a string' if wanted is str else wanted.__name__}")
+
+
 class RateLimitPolicy(Protocol):
     """A product's limiter: its settings in its own names, its keys, headers and refusal."""
 

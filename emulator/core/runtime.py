@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app
@@ -17,54 +16,16 @@ from .frame_faults import FrameFaults
 from .ids import RUN_GENERATION, IdSource
 from .journal import Journal
 from .latency import Latency
-from .ratelimit import RateLimiter, RateLimitPolicy, parse_rate
+from .ratelimit import RateLimiter, parse_rate
 from .realtime import RealtimeHub
 from .store import Store
-from .workspace import Workspace, build_workspace, default_scenario, load_scenario
+from .workspace import build_workspace, default_scenario, load_scenario
 
 if TYPE_CHECKING:
-    from flask import Flask, Response
-
     from ..config import EmulatorConfig
+    from .product import Product
 
 EXTENSION_KEY = "chat_emulator"
-
-
-@dataclass(frozen=True)
-class Product:
-    """What a product package gives the core, as data (``emulator/<product>/__init__.py``).
-
-    Every field but ``name`` and ``rate_limit`` is a function of the product's own modules.
-    """
-
-    name: str
-    define_tables: Callable[[Store], None]
-    seed: Callable[[Runtime, Workspace], None]
-    #: Image-style environment (``ADMIN_*``, ``MM_*``...): at seeding, then on every start.
-    apply_environment: Callable[[Runtime, bool], None]
-    #: Routes, hooks and realtime endpoints on the product's Flask app.
-    register: Callable[[Flask], None]
-    #: The product's own error body for an HTTP status (unknown routes, fault errors).
-    error_response: Callable[[int, str], Response]
-
-    # -- what the control plane needs to know (fault matching, journal, limiter) --
-    rate_limit: RateLimitPolicy
-    #: ``(user id, username)`` of the request's credentials, if the API would accept them.
-    identify_user: Callable[[Runtime, dict[str, Any]], tuple[str, str] | None]
-    #: ``(channel id, name)`` the request is about, from its path, query or body.
-    identify_channel: Callable[[Runtime, dict[str, Any], bytes | None], tuple[str, str] | None]
-    #: A realtime frame's event name and ``(channel id, name)``, for realtime faults.
-    frame_subject: Callable[
-        [Runtime, str, dict[str, Any]], tuple[str | None, tuple[str, str] | None]
-    ]
-    #: Posts (wire shape, oldest first) of a channel given by id or name; None if unknown.
-    posts_since: Callable[[Runtime, str, int], list[dict] | None]
-
-    # -- what the dashboard needs --
-    workspace_overview: Callable[[Runtime], dict[str, Any]]
-    post_as: Callable[[Runtime, str, str, str], dict | None]
-    #: A realtime event as ``{"type": "post", "channel_id", "id", "user", "text", "at"}``.
-    dashboard_event: Callable[[Runtime, str, dict], dict | None]
 
 
 class Runtime:

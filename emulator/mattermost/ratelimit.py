@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..core.ratelimit import RateSpec, Verdict
+from ..core.ratelimit import RateSpec, Verdict, check_setting_types
 from ..core.runtime import Runtime
 from .authentication import request_credential
 
@@ -50,12 +50,7 @@ class MattermostRateLimit:
         return bool(stored.get("Enable"))
 
     def configure(self, rt: Runtime, body: dict[str, Any]) -> dict[str, Any]:
-        for key, value in body.items():
-            wanted = SETTING_TYPES.get(key)
-            if wanted is None:
-                raise ValueError(f"unknown setting {key!r}; use {', '.join(SETTING_TYPES)}")
-            if not isinstance(value, wanted) or (wanted is int and isinstance(value, bool)):
-                raise ValueError(f"{key} must be {wanted.__name__.replace('str', 'a string')}")
+        check_setting_types(body, SETTING_TYPES)
         if body.get("PerSec", 1) < 1 or body.get("MaxBurst", 0) < 0:
             raise ValueError("PerSec must be >= 1 and MaxBurst >= 0")
         rt.limiter.set_override({**(rt.limiter.override or {}), "Enable": True, **body})

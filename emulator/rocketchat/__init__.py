@@ -5,21 +5,15 @@ from __future__ import annotations
 from flask import Flask, Response
 
 from ..core import operations
-from ..core.routing import resource_blueprints
-from ..core.runtime import Product
+from ..core.product import product_from_modules
 from . import ddp, errors, identity, inputs, inspection, legacy, resources, seed, tables
 from .ratelimit import RATE_LIMIT
 
 
-def _register(app: Flask) -> None:
+def _plumbing(app: Flask) -> None:
     # Declared or chunked, a body past the limit is refused with 413 as soon as it is passed.
     app.config["MAX_CONTENT_LENGTH"] = inputs.MAX_BODY_BYTES
     app.register_error_handler(errors.RocketError, errors.to_response)
-    for blueprint in resource_blueprints(resources):
-        app.register_blueprint(blueprint)
-    app.register_blueprint(legacy.blueprint)
-    ddp.register(app)
-    operations.install(app, __name__)
 
 
 def _error_response(status: int, message: str) -> Response:
@@ -29,19 +23,16 @@ def _error_response(status: int, message: str) -> Response:
     return errors.to_response(errors.for_status(status))
 
 
-PRODUCT = Product(
-    name="rocketchat",
-    define_tables=tables.define_tables,
-    seed=seed.seed,
-    apply_environment=seed.apply_environment,
-    register=_register,
-    error_response=_error_response,
-    rate_limit=RATE_LIMIT,
-    identify_user=identity.identify_user,
-    identify_channel=identity.identify_channel,
-    frame_subject=identity.frame_subject,
-    posts_since=inspection.posts_since,
-    workspace_overview=inspection.workspace_overview,
-    post_as=inspection.post_as,
-    dashboard_event=inspection.dashboard_event,
+PRODUCT = product_from_modules(
+    __name__,
+    RATE_LIMIT,
+    _error_response,
+    plumbing=_plumbing,
+    resources=resources,
+    legacy=legacy,
+    realtime=ddp,
+    tables=tables,
+    seed=seed,
+    identity=identity,
+    inspection=inspection,
 )

@@ -18,7 +18,7 @@ import json
 import math
 from typing import Any
 
-from ..core.ratelimit import RateSpec, Verdict
+from ..core.ratelimit import RateSpec, Verdict, check_setting_types
 from ..core.runtime import Runtime
 from . import auth, models
 
@@ -55,13 +55,9 @@ class RocketChatRateLimit:
         return _env_enables(rt) and bool(models.setting(rt, ENABLE))
 
     def configure(self, rt: Runtime, body: dict[str, Any]) -> dict[str, Any]:
+        check_setting_types(body, SETTING_TYPES)
         for key, value in body.items():
-            wanted = SETTING_TYPES.get(key)
-            if wanted is None:
-                raise ValueError(f"unknown setting {key!r}; use {', '.join(SETTING_TYPES)}")
-            if not isinstance(value, wanted) or (wanted is int and isinstance(value, bool)):
-                raise ValueError(f"{key} must be {wanted.__name__}")
-            if wanted is int and value < 1:
+            if SETTING_TYPES[key] is int and value < 1:
                 raise ValueError(f"{key} must be >= 1")
         rt.limiter.set_override({**(rt.limiter.override or {}), ENABLE: True, **body})
         return self.settings(rt)
