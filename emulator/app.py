@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from .config import PRODUCTS, EmulatorConfig
 from .core import pipeline
-from .core.control import blueprint as control_blueprint
+from .core.control_api import blueprint as control_blueprint
 from .core.dashboard import blueprint as dashboard_blueprint
 from .core.product import Product
 from .core.routing import LazyBuilderRule

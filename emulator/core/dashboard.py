@@ -14,7 +14,7 @@ from importlib.resources import files
 
 from flask import Blueprint, Response, jsonify, request
 
-from .control import guard
+from .control_api import guard
 from .runtime import runtime
 
 blueprint = Blueprint("emulator_dashboard", __name__, url_prefix="/_emulator")
