@@ -60,6 +60,13 @@ def current_user() -> Doc:
     return g.user
 
 
+def caller() -> tuple[Runtime, Doc]:
+    """What almost every handler starts from (upstream's ``c.App`` and ``c.AppContext.Session()``):
+    the runtime and the authenticated user, or the 401."""
+    rt = runtime()
+    return rt, current_user()
+
+
 def user_id_param(raw: str) -> str:
     """``me`` stands for the caller; anything else must look like an id."""
     if raw == "me":

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
-from ...core.runtime import runtime
 from .. import api, errors, permissions, wire
 from ..tables import member_id
 from .channels import body_string
@@ -28,8 +27,7 @@ def _page(items: list[Doc]) -> list[Doc]:
 
 @blueprint.get("/teams/<team_id>/channels")
 def get_public_channels(team_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     api.id_param(team_id, "team_id")
     permissions.require_team(rt, user, team_id, "list_team_channels")
     channels = [c for c in rt.store.find("channels", "team_id", team_id) if c["type"] == "O"]
@@ -39,8 +37,7 @@ def get_public_channels(team_id: str) -> Response:
 
 @blueprint.get("/teams/<team_id>/channels/private")
 def get_private_channels(team_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     api.id_param(team_id, "team_id")
     permissions.require_system(user, "manage_system")
     channels = [
@@ -53,8 +50,7 @@ def get_private_channels(team_id: str) -> Response:
 
 @blueprint.get("/teams/<team_id>/channels/deleted")
 def get_deleted_channels(team_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     api.id_param(team_id, "team_id")
     permissions.require_team(rt, user, team_id, "list_team_channels")
     channels = [
@@ -80,8 +76,7 @@ def _matches(channel: Doc, term: str) -> bool:
 
 @blueprint.post("/teams/<team_id>/channels/search")
 def search_team_channels(team_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     api.id_param(team_id, "team_id")
     body = api.json_object("channel_search")
     term = body_string(body, "term").strip().lower()
@@ -109,8 +104,7 @@ def search_team_channels(team_id: str) -> Response:
 
 @blueprint.post("/channels/search")
 def search_all_channels() -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     body = api.json_object("channel_search")
     term = body_string(body, "term").strip().lower()
     permissions.require_system(user, "manage_system")

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from ...core.runtime import Runtime, runtime
+from ...core.runtime import Runtime
 from .. import api, errors, models, permissions, wire
 from .channels import body_string, check_types
 
@@ -83,8 +83,7 @@ def _load(rt: Runtime, user: Doc, command_id: str, others_hidden: bool = False) 
 
 @blueprint.post("/commands")
 def create_command() -> tuple[Response, int]:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     body = api.json_object("command")
     fields = _fields(body)
     team_id = body_string(body, "team_id")
@@ -111,8 +110,7 @@ def create_command() -> tuple[Response, int]:
 
 @blueprint.get("/commands")
 def list_commands() -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     team_id = request.args.get("team_id", "")
     if not team_id:
         raise errors.invalid_body_param("team_id")
@@ -134,8 +132,7 @@ def list_commands() -> Response:
 
 @blueprint.get("/teams/<team_id>/commands/autocomplete")
 def autocomplete_commands(team_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     api.id_param(team_id, "team_id")
     permissions.require_team(rt, user, team_id, "view_team")
     _enabled(rt)
@@ -145,16 +142,14 @@ def autocomplete_commands(team_id: str) -> Response:
 
 @blueprint.get("/commands/<command_id>")
 def get_command(command_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     _enabled(rt)
     return jsonify(wire.command(_load(rt, user, command_id, others_hidden=True)))
 
 
 @blueprint.put("/commands/<command_id>")
 def update_command(command_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     api.id_param(command_id, "command_id")
     body = api.json_object("command")
     if body.get("id") != command_id:
@@ -172,8 +167,7 @@ def update_command(command_id: str) -> Response:
 
 @blueprint.delete("/commands/<command_id>")
 def delete_command(command_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     _enabled(rt)
     command = _load(rt, user, command_id)
     rt.store.delete("commands", command["id"])
@@ -182,8 +176,7 @@ def delete_command(command_id: str) -> Response:
 
 @blueprint.put("/commands/<command_id>/regen_token")
 def regen_command_token(command_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     _enabled(rt)
     command = _load(rt, user, command_id)
     token = rt.ids.mattermost_token()

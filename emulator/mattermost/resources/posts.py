@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.ids import is_mattermost_id
-from ...core.runtime import Runtime, runtime
+from ...core.runtime import Runtime
 from .. import api, errors, models, permissions, wire
 from .channels import body_string, can_read_channel, check_types
 
@@ -131,8 +131,7 @@ def _file_ids(rt: Runtime, user: Doc, channel_id: str, body: Doc) -> list[str]:
 
 @blueprint.post("/posts")
 def create_post() -> tuple[Response, int]:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     body = api.json_object("post")
     check_types(body, POST_FIELDS, "post")
     channel_id = body_string(body, "channel_id")
@@ -181,8 +180,7 @@ def _set_online(rt: Runtime, user_id: str) -> None:
 
 @blueprint.post("/posts/ephemeral")
 def create_ephemeral_post() -> tuple[Response, int]:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     body = api.json_object("post")
     target_id = body_string(body, "user_id")
     if not is_mattermost_id(target_id):
@@ -211,8 +209,7 @@ def create_ephemeral_post() -> tuple[Response, int]:
 
 @blueprint.get("/posts/<post_id>")
 def get_post(post_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     include_deleted = request.args.get("include_deleted") == "true"
     if include_deleted:
         permissions.require_system(user, "manage_system")
@@ -222,8 +219,7 @@ def get_post(post_id: str) -> Response:
 
 @blueprint.get("/posts/<post_id>/thread")
 def get_thread(post_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     post = readable_post(rt, user, post_id)
     root = rt.store.get("posts", post["root_id"]) if post["root_id"] else post
     replies = [r for r in rt.store.find("posts", "root_id", root["id"]) if not r["delete_at"]]
@@ -233,8 +229,7 @@ def get_thread(post_id: str) -> Response:
 
 @blueprint.get("/posts/<post_id>/files/info")
 def get_post_file_infos(post_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     post = post_by_permission(rt, user, post_id)
     infos = [
         wire.file_info(f)
@@ -246,8 +241,7 @@ def get_post_file_infos(post_id: str) -> Response:
 
 @blueprint.post("/posts/ids")
 def get_posts_by_ids() -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     body = api.json_body(required=False)
     if not isinstance(body, list) or not all(isinstance(i, str) for i in body):
         raise errors.bad_request(errors.PAYLOAD_PARSE)
@@ -298,8 +292,7 @@ def _edit_changes(rt: Runtime, user: Doc, post: Doc, body: Doc, partial: bool) -
 
 @blueprint.put("/posts/<post_id>/patch")
 def patch_post(post_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     body = api.json_object("post")
     check_types(body, POST_FIELDS, "post")
     post = _post_or_forbidden(rt, user, post_id, "edit_post")
@@ -310,8 +303,7 @@ def patch_post(post_id: str) -> Response:
 
 @blueprint.put("/posts/<post_id>")
 def update_post(post_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     api.id_param(post_id, "post_id")
     body = api.json_object("post")
     check_types(body, POST_FIELDS, "post")
@@ -325,8 +317,7 @@ def update_post(post_id: str) -> Response:
 
 @blueprint.delete("/posts/<post_id>")
 def delete_post(post_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     post = load_post(rt, post_id)
     channel = rt.store.get("channels", post["channel_id"])
     permission = "delete_post" if post["user_id"] == user["id"] else "delete_others_posts"
@@ -338,8 +329,7 @@ def delete_post(post_id: str) -> Response:
 
 
 def _pin(post_id: str, pinned: bool) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     post = post_by_permission(rt, user, post_id)
     channel = rt.store.get("channels", post["channel_id"])
     if channel["delete_at"]:

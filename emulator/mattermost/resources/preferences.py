@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from ...core.runtime import Runtime, runtime
+from ...core.runtime import Runtime
 from .. import api, errors, models, permissions, wire
 from .users import Doc
 
@@ -16,8 +16,7 @@ _LIMITS = {"category": 32, "name": 32, "value": 2000}
 
 
 def _owner(user_id: str) -> tuple[Runtime, str]:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     target = api.user_id_param(user_id)
     permissions.require_self_or(viewer, target)
     return rt, target

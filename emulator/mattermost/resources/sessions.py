@@ -101,8 +101,7 @@ def logout() -> Response:
 
 @blueprint.get("/users/<user_id>/sessions")
 def get_sessions(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     user = load_user(rt, user_id)
     permissions.require_self_or(viewer, user["id"])
     sessions = sorted(
@@ -113,8 +112,7 @@ def get_sessions(user_id: str) -> Response:
 
 @blueprint.post("/users/<user_id>/sessions/revoke")
 def revoke_session(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     body = api.json_object()
     user = load_user(rt, user_id)
     permissions.require_self_or(viewer, user["id"])
@@ -132,8 +130,7 @@ def revoke_session(user_id: str) -> Response:
 
 @blueprint.post("/users/<user_id>/sessions/revoke/all")
 def revoke_all_sessions_for_user(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     user = load_user(rt, user_id)
     permissions.require_self_or(viewer, user["id"])
     models.revoke_user_sessions(rt, user["id"])
@@ -142,8 +139,7 @@ def revoke_all_sessions_for_user(user_id: str) -> Response:
 
 @blueprint.post("/users/sessions/revoke/all")
 def revoke_all_sessions() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     permissions.require_system(viewer, "manage_system")
     models.revoke_all_sessions(rt)
     return jsonify(wire.status_ok())

@@ -35,8 +35,7 @@ def get_statuses_by_ids() -> Response:
 
 @blueprint.put("/users/<user_id>/status")
 def update_status(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     body = api.json_object("status")
     target = api.user_id_param(user_id)
     if body.get("user_id") != target:

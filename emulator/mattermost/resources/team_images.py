@@ -6,7 +6,6 @@ import base64
 
 from flask import Blueprint, Response, jsonify, request
 
-from ...core.runtime import runtime
 from .. import api, errors, models, permissions, wire
 from .teams import load_team
 from .user_images import image_type
@@ -16,8 +15,7 @@ blueprint = Blueprint("mm_team_images", __name__, url_prefix="/api/v4")
 
 @blueprint.get("/teams/<team_id>/image")
 def get_team_icon(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team = load_team(rt, team_id)
     open_team = team["type"] == "O" and team["allow_open_invite"]
     if not open_team:
@@ -33,8 +31,7 @@ def get_team_icon(team_id: str) -> Response:
 
 @blueprint.post("/teams/<team_id>/image")
 def set_team_icon(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     permissions.require_team(rt, viewer, team_id, "manage_team")
     limit = models.setting(rt, "FileSettings", "MaxFileSize", 104857600)
@@ -54,8 +51,7 @@ def set_team_icon(team_id: str) -> Response:
 
 @blueprint.delete("/teams/<team_id>/image")
 def remove_team_icon(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     permissions.require_team(rt, viewer, team_id, "manage_team")
     load_team(rt, team_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.ids import is_mattermost_id
-from ...core.runtime import Runtime, runtime
+from ...core.runtime import Runtime
 from .. import api, errors, models, permissions, wire
 from .teams import active_member, load_team, present_team
 from .users import Doc, load_user
@@ -25,8 +25,7 @@ def _add(rt: Runtime, team: Doc, user_id: str) -> Doc:
 
 @blueprint.post("/teams/<team_id>/members")
 def add_team_member(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     body = api.json_body(required=False)
     if not isinstance(body, dict) or not all(
@@ -57,8 +56,7 @@ def add_team_member(team_id: str) -> Response:
 
 @blueprint.post("/teams/<team_id>/members/batch")
 def add_team_members(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     graceful = request.args.get("graceful", "") != ""
     body = api.json_body(required=False)
@@ -101,8 +99,7 @@ def add_team_members(team_id: str) -> Response:
 
 @blueprint.delete("/teams/<team_id>/members/<user_id>")
 def remove_team_member(team_id: str, user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     target = api.user_id_param(user_id)
     if target != viewer["id"]:
@@ -117,8 +114,7 @@ def remove_team_member(team_id: str, user_id: str) -> Response:
 
 @blueprint.get("/teams/<team_id>/members")
 def get_team_members(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     permissions.require_team(rt, viewer, team_id, "view_team")
     page, per_page = api.paging()
@@ -134,8 +130,7 @@ def get_team_members(team_id: str) -> Response:
 
 @blueprint.get("/teams/<team_id>/members/<user_id>")
 def get_team_member(team_id: str, user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     target = api.user_id_param(user_id)
     permissions.require_team(rt, viewer, team_id, "view_team")
@@ -147,8 +142,7 @@ def get_team_member(team_id: str, user_id: str) -> Response:
 
 @blueprint.post("/teams/<team_id>/members/ids")
 def get_team_members_by_ids(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     body = api.json_body(required=False)
     if not isinstance(body, list) or not body or not all(isinstance(x, str) for x in body):
@@ -160,8 +154,7 @@ def get_team_members_by_ids(team_id: str) -> Response:
 
 @blueprint.put("/teams/<team_id>/members/<user_id>/roles")
 def update_team_member_roles(team_id: str, user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     target = api.user_id_param(user_id)
     body = api.json_body(required=False)
@@ -185,8 +178,7 @@ def _own_team_members(rt: Runtime, user_id: str) -> list[Doc]:
 
 @blueprint.get("/users/<user_id>/teams")
 def get_teams_for_user(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     target = api.user_id_param(user_id)
     if target != viewer["id"]:
         permissions.require_system(viewer, "sysconsole_read_user_management_users")
@@ -197,8 +189,7 @@ def get_teams_for_user(user_id: str) -> Response:
 
 @blueprint.get("/users/<user_id>/teams/members")
 def get_team_members_for_user(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     target = api.user_id_param(user_id)
     if target != viewer["id"] and not (
         permissions.has_system_permission(viewer, "edit_other_users")
@@ -210,8 +201,7 @@ def get_team_members_for_user(user_id: str) -> Response:
 
 @blueprint.get("/users/<user_id>/teams/unread")
 def get_teams_unread_for_user(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     target = api.user_id_param(user_id)
     if target != viewer["id"]:
         permissions.require_system(viewer, "manage_system")
@@ -227,8 +217,7 @@ def get_teams_unread_for_user(user_id: str) -> Response:
 
 @blueprint.get("/users/<user_id>/teams/<team_id>/unread")
 def get_team_unread_for_user(user_id: str, team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     target = api.user_id_param(user_id)
     team_id = api.id_param(team_id, "team_id")
     permissions.require_self_or(viewer, target)
@@ -240,8 +229,7 @@ def get_team_unread_for_user(user_id: str, team_id: str) -> Response:
 @blueprint.post("/teams/members/invite")
 def add_user_to_team_from_invite() -> Response:
     """Join a team with its ``invite_id`` (email invitation ``token``\\ s are not emulated)."""
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     invite_id = request.args.get("invite_id", "")
     if request.args.get("token"):
         raise errors.AppError(400, "api.user.create_user.signup_link_invalid.app_error")

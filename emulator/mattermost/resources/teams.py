@@ -97,8 +97,7 @@ def _typed_fields(body: Doc, allowed: dict[str, type]) -> Doc:
 
 @blueprint.post("/teams")
 def create_team() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     body = api.json_object("team")
     fields = _typed_fields(body, {"name": str, "display_name": str, "type": str, **_PATCHABLE})
     fields.setdefault("name", "")
@@ -133,8 +132,7 @@ def create_team() -> Response:
 
 @blueprint.get("/teams")
 def get_teams() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     page, per_page = api.paging()
     list_private = permissions.has_system_permission(viewer, "list_private_teams")
     list_public = permissions.has_system_permission(viewer, "list_public_teams")
@@ -154,8 +152,7 @@ def get_teams() -> Response:
 
 @blueprint.get("/teams/<team_id>")
 def get_team(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team = load_team(rt, team_id)
     _readable(rt, viewer, team)
     return jsonify(present_team(rt, viewer, team))
@@ -163,8 +160,7 @@ def get_team(team_id: str) -> Response:
 
 @blueprint.get("/teams/name/<name>")
 def get_team_by_name(name: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team = rt.store.find_one("teams", "name", name.lower())
     if team is None:
         raise errors.AppError(404, "app.team.get_by_name.missing.app_error", f"name={name}")
@@ -174,8 +170,7 @@ def get_team_by_name(name: str) -> Response:
 
 @blueprint.get("/teams/name/<name>/exists")
 def team_exists(name: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team = rt.store.find_one("teams", "name", name.lower())
     exists = team is not None and bool(
         active_member(rt, team["id"], viewer["id"])
@@ -204,8 +199,7 @@ def _update(rt: Runtime, viewer: Doc, team_id: str, changes: Doc) -> Response:
 
 @blueprint.put("/teams/<team_id>/patch")
 def patch_team(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     body = api.json_object("team")
     changes = _typed_fields(body, _PATCHABLE)
@@ -215,8 +209,7 @@ def patch_team(team_id: str) -> Response:
 
 @blueprint.put("/teams/<team_id>")
 def update_team(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     body = api.json_object("team")
     changes = _typed_fields(body, _PATCHABLE)
@@ -231,8 +224,7 @@ def update_team(team_id: str) -> Response:
 
 @blueprint.delete("/teams/<team_id>")
 def delete_team(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     permissions.require_team(rt, viewer, team_id, "manage_team")
     team = load_team(rt, team_id)
@@ -247,8 +239,7 @@ def delete_team(team_id: str) -> Response:
 
 @blueprint.get("/teams/<team_id>/stats")
 def get_team_stats(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     permissions.require_team(rt, viewer, team_id, "view_team")
     team = load_team(rt, team_id)
@@ -262,8 +253,7 @@ def get_team_stats(team_id: str) -> Response:
 
 @blueprint.post("/teams/<team_id>/restore")
 def restore_team(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     permissions.require_team(rt, viewer, team_id, "manage_team")
     load_team(rt, team_id)
@@ -272,8 +262,7 @@ def restore_team(team_id: str) -> Response:
 
 @blueprint.put("/teams/<team_id>/privacy")
 def update_team_privacy(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     body = api.json_body(required=False)
     privacy = body.get("privacy") if isinstance(body, dict) else None
@@ -287,8 +276,7 @@ def update_team_privacy(team_id: str) -> Response:
 
 @blueprint.post("/teams/<team_id>/regenerate_invite_id")
 def regenerate_invite_id(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     permissions.require_team(rt, viewer, team_id, "manage_team")
     load_team(rt, team_id)
@@ -317,8 +305,7 @@ def get_invite_info(invite_id: str) -> Response:
 
 @blueprint.post("/teams/search")
 def search_teams() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     body = api.json_body(required=False)
     if not isinstance(body, dict) or not isinstance(body.get("term", ""), str):
         raise errors.invalid_body_param("team_search")

@@ -76,8 +76,7 @@ def send_verification_email() -> Response:
 
 @blueprint.post("/users/<user_id>/email/verify/member")
 def verify_user_email_without_token(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     user = load_user(rt, user_id)
     permissions.require_system(viewer, "manage_system")
     fresh = models.update_user(rt, user["id"], {"email_verified": True})
@@ -102,8 +101,7 @@ def get_uploads_for_user(user_id: str) -> Response:
 
 @blueprint.post("/users/<user_id>/promote")
 def promote_guest_to_user(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     target = api.user_id_param(user_id)
     permissions.require_system(viewer, "promote_guest")
     user = load_user(rt, target)

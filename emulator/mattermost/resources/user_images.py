@@ -91,8 +91,7 @@ def get_default_image(user_id: str) -> Response:
 
 @blueprint.post("/users/<user_id>/image")
 def set_image(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     user = load_user(rt, user_id)
     permissions.require_self_or(viewer, user["id"])
     upload = request.files.get("image")
@@ -111,8 +110,7 @@ def set_image(user_id: str) -> Response:
 
 @blueprint.delete("/users/<user_id>/image")
 def reset_image(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     user = load_user(rt, user_id)
     permissions.require_self_or(viewer, user["id"])
     models.reset_profile_image(rt, user["id"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from ...core.runtime import Runtime, runtime
+from ...core.runtime import Runtime
 from .. import api, errors, models, permissions, wire
 from .users import Doc, load_user
 
@@ -50,8 +50,7 @@ def _token_from_body(rt: Runtime, viewer: Doc, permission: str) -> Doc:
 
 @blueprint.post("/users/<user_id>/tokens")
 def create_token(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     body = api.json_body()
     if not isinstance(body, dict):
         raise errors.invalid_body_param("user_access_token")
@@ -72,8 +71,7 @@ def create_token(user_id: str) -> Response:
 
 @blueprint.get("/users/<user_id>/tokens")
 def get_tokens_for_user(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     permissions.require_system(viewer, "read_user_access_token")
     user = load_user(rt, user_id)
     _require_user_or_bot(rt, viewer, user["id"])
@@ -85,8 +83,7 @@ def get_tokens_for_user(user_id: str) -> Response:
 
 @blueprint.get("/users/tokens")
 def get_all_tokens() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     permissions.require_system(viewer, "manage_system")
     page, per_page = api.paging()
     tokens = rt.store.all("access_tokens")
@@ -96,8 +93,7 @@ def get_all_tokens() -> Response:
 
 @blueprint.get("/users/tokens/<token_id>")
 def get_token(token_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     permissions.require_system(viewer, "read_user_access_token")
     token = _load_token(rt, token_id)
     _require_user_or_bot(rt, viewer, token["user_id"])
@@ -106,8 +102,7 @@ def get_token(token_id: str) -> Response:
 
 @blueprint.post("/users/tokens/revoke")
 def revoke_token() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     token = _token_from_body(rt, viewer, "revoke_user_access_token")
     models.revoke_access_token(rt, token["id"])
     return jsonify(wire.status_ok())
@@ -115,8 +110,7 @@ def revoke_token() -> Response:
 
 @blueprint.post("/users/tokens/disable")
 def disable_token() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     token = _token_from_body(rt, viewer, "revoke_user_access_token")
     models.set_access_token_active(rt, token["id"], False)
     return jsonify(wire.status_ok())
@@ -124,8 +118,7 @@ def disable_token() -> Response:
 
 @blueprint.post("/users/tokens/enable")
 def enable_token() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     token = _token_from_body(rt, viewer, "create_user_access_token")
     models.set_access_token_active(rt, token["id"], True)
     return jsonify(wire.status_ok())
@@ -133,8 +126,7 @@ def enable_token() -> Response:
 
 @blueprint.post("/users/tokens/search")
 def search_tokens() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     permissions.require_system(viewer, "manage_system")
     body = api.json_object()
     term = body.get("term")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from ...core.passwords import check_password
-from ...core.runtime import Runtime, runtime
+from ...core.runtime import Runtime
 from ...core.store import DuplicateKey
 from .. import api, errors, models, permissions, wire
 from .users import PROFILE_MAPS, PROFILE_STRINGS, SYSTEM_ROLES, Doc, duplicate, load_user, present
@@ -76,8 +76,7 @@ def _apply_update(rt: Runtime, viewer: Doc, user: Doc, changes: Doc) -> Response
 
 @blueprint.put("/users/<user_id>/patch")
 def patch_user(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     target_id = api.user_id_param(user_id)
     body = api.json_object("user")
     changes = _profile_changes(body, full=False)
@@ -92,8 +91,7 @@ def patch_user(user_id: str) -> Response:
 
 @blueprint.put("/users/<user_id>")
 def update_user(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     target_id = api.user_id_param(user_id)
     body = api.json_object("user")
     changes = _profile_changes(body, full=True)
@@ -116,8 +114,7 @@ def update_user(user_id: str) -> Response:
 
 @blueprint.put("/users/<user_id>/roles")
 def update_user_roles(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     target_id = api.user_id_param(user_id)
     body = api.json_object()
     roles = body.get("roles")
@@ -133,8 +130,7 @@ def update_user_roles(user_id: str) -> Response:
 
 @blueprint.put("/users/<user_id>/active")
 def update_user_active(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     target_id = api.user_id_param(user_id)
     body = api.json_object()
     active = body.get("active")
@@ -159,8 +155,7 @@ def update_user_active(user_id: str) -> Response:
 
 @blueprint.delete("/users/<user_id>")
 def delete_user(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     target_id = api.user_id_param(user_id)
     permissions.require_self_or(viewer, target_id)
     if (
@@ -187,8 +182,7 @@ def delete_user(user_id: str) -> Response:
 
 @blueprint.put("/users/<user_id>/password")
 def update_password(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     target_id = api.user_id_param(user_id)
     body = api.json_object()
     new_password = body.get("new_password", "")

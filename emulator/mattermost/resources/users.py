@@ -173,15 +173,13 @@ def create_user() -> Response:
 
 @blueprint.get("/users/<user_id>")
 def get_user(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     return jsonify(present(rt, viewer, load_user(rt, user_id)))
 
 
 @blueprint.get("/users/username/<username>")
 def get_user_by_username(username: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     if not models.is_valid_username(username.lower()):
         raise errors.invalid_url_param("username")
     user = rt.store.find_one("users", "username", username.lower())
@@ -192,8 +190,7 @@ def get_user_by_username(username: str) -> Response:
 
 @blueprint.get("/users/email/<email>")
 def get_user_by_email(email: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     if not models.is_valid_email(email):
         raise errors.invalid_url_param("email")
     privacy = models.get_config(rt).get("PrivacySettings", {})
@@ -274,8 +271,7 @@ def _check_user_list_args(args: Any) -> str:
 
 @blueprint.get("/users")
 def get_users() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     args = request.args
     sort = _check_user_list_args(args)
     page, per_page = api.paging()
@@ -331,8 +327,7 @@ def _team_members_unchecked(rt: Runtime, team_id: str) -> set[str]:
 
 @blueprint.post("/users/ids")
 def get_users_by_ids() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     ids = _id_list("user_ids")
     try:
         since = int(request.args.get("since") or 0)
@@ -352,8 +347,7 @@ def int_arg(name: str) -> int:
 
 @blueprint.post("/users/usernames")
 def get_users_by_usernames() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     names = _id_list("usernames")
     found = [rt.store.find_one("users", "username", n.lower()) for n in dict.fromkeys(names)]
     return jsonify([present(rt, viewer, u) for u in found if u is not None])
@@ -371,8 +365,7 @@ def get_total_users_stats() -> Response:
 @blueprint.get("/users/known")
 def get_known_users() -> Response:
     """Ids of the users who share a channel with the caller."""
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     known: dict[str, None] = {}
     for membership in rt.store.find("channel_members", "user_id", viewer["id"]):
         for member in rt.store.find("channel_members", "channel_id", membership["channel_id"]):
@@ -383,8 +376,7 @@ def get_known_users() -> Response:
 
 @blueprint.post("/users/<user_id>/typing")
 def publish_user_typing(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     target = api.user_id_param(user_id)
     body = api.json_object("typing_request")
     channel_id, parent_id = body.get("channel_id", ""), body.get("parent_id", "")

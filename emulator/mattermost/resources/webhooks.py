@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.ids import is_mattermost_id
-from ...core.runtime import Runtime, runtime
+from ...core.runtime import Runtime
 from .. import api, errors, models, permissions, wire
 from .channels import body_string, can_read_channel, check_types
 
@@ -127,8 +127,7 @@ def _require_incoming_access(rt: Runtime, user: Doc, hook: Doc) -> None:
 
 @blueprint.post("/hooks/incoming")
 def create_incoming() -> tuple[Response, int]:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     body = api.json_object("incoming_webhook")
     fields = _incoming_fields(body)
     owner_id = body_string(body, "user_id")
@@ -163,8 +162,7 @@ def create_incoming() -> tuple[Response, int]:
 
 @blueprint.get("/hooks/incoming")
 def list_incoming() -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     team_id = request.args.get("team_id", "")
     if team_id:
         permissions.require_team(rt, user, team_id, MANAGE_IN)
@@ -185,8 +183,7 @@ def list_incoming() -> Response:
 
 @blueprint.get("/hooks/incoming/<hook_id>")
 def get_incoming(hook_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     _incoming_enabled(rt)
     hook = _load_incoming(rt, hook_id)
     _require_incoming_access(rt, user, hook)
@@ -195,8 +192,7 @@ def get_incoming(hook_id: str) -> Response:
 
 @blueprint.put("/hooks/incoming/<hook_id>")
 def update_incoming(hook_id: str) -> tuple[Response, int]:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     api.id_param(hook_id, "hook_id")
     body = api.json_object("incoming_webhook")
     if body.get("id") != hook_id:
@@ -217,8 +213,7 @@ def update_incoming(hook_id: str) -> tuple[Response, int]:
 
 @blueprint.delete("/hooks/incoming/<hook_id>")
 def delete_incoming(hook_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     _incoming_enabled(rt)
     hook = _load_incoming(rt, hook_id)
     _require_incoming_access(rt, user, hook)
@@ -265,8 +260,7 @@ def _load_outgoing(rt: Runtime, user: Doc, hook_id: str) -> Doc:
 
 @blueprint.post("/hooks/outgoing")
 def create_outgoing() -> tuple[Response, int]:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     body = api.json_object("outgoing_webhook")
     fields = _outgoing_fields(body)
     team_id = body_string(body, "team_id")
@@ -300,8 +294,7 @@ def create_outgoing() -> tuple[Response, int]:
 
 @blueprint.get("/hooks/outgoing")
 def list_outgoing() -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     channel_id = request.args.get("channel_id", "")
     team_id = request.args.get("team_id", "")
     if channel_id:
@@ -330,15 +323,13 @@ def list_outgoing() -> Response:
 
 @blueprint.get("/hooks/outgoing/<hook_id>")
 def get_outgoing(hook_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     return jsonify(wire.outgoing_webhook(_load_outgoing(rt, user, hook_id)))
 
 
 @blueprint.put("/hooks/outgoing/<hook_id>")
 def update_outgoing(hook_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     api.id_param(hook_id, "hook_id")
     body = api.json_object("outgoing_webhook")
     if body.get("id") != hook_id:
@@ -353,8 +344,7 @@ def update_outgoing(hook_id: str) -> Response:
 
 @blueprint.delete("/hooks/outgoing/<hook_id>")
 def delete_outgoing(hook_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     hook = _load_outgoing(rt, user, hook_id)
     rt.store.delete("outgoing_webhooks", hook["id"])
     return jsonify(wire.status_ok())
@@ -362,7 +352,6 @@ def delete_outgoing(hook_id: str) -> Response:
 
 @blueprint.post("/hooks/outgoing/<hook_id>/regen_token")
 def regen_outgoing_token(hook_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     hook = _load_outgoing(rt, user, hook_id)
     return jsonify(wire.outgoing_webhook(models.regen_outgoing_token(rt, hook)))
