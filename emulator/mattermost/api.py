@@ -88,6 +88,16 @@ PER_PAGE_MAX = 200
 _GO_INT = re.compile(r"[+-]?[0-9]+")
 
 
+def json_object_for(raw_id: str, id_name: str, body_name: str, mismatch: str) -> Doc:
+    """The body of a ``PUT`` on ``/<things>/<id>``: a JSON object whose ``id`` is the URL's (the
+    URL id checked first, then the body, then that they agree)."""
+    id_param(raw_id, id_name)
+    body = json_object(body_name)
+    if body.get("id") != raw_id:
+        raise errors.invalid_body_param(mismatch)
+    return body
+
+
 def go_atoi(raw: str | None) -> int | None:
     """``strconv.Atoi`` on a 64-bit server: a signed run of ASCII digits within int64, else None.
 

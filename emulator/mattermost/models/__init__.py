@@ -61,6 +61,7 @@ from .files import (  # noqa: F401 - the package's API
 from .integrations import (  # noqa: F401 - the package's API
     is_http_url,
     regen_outgoing_token,
+    require_enabled,
     save_command,
     save_incoming_webhook,
     save_outgoing_webhook,

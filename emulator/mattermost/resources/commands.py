@@ -18,8 +18,7 @@ MANAGE_OTHERS = "manage_others_slash_commands"
 
 
 def _enabled(rt: Runtime) -> None:
-    if not models.get_config(rt)["ServiceSettings"]["EnableCommands"]:
-        raise errors.AppError(501, errors.COMMANDS_DISABLED)
+    models.require_enabled(rt, "EnableCommands", errors.COMMANDS_DISABLED)
 
 
 COMMAND_FIELDS = {
@@ -92,18 +91,7 @@ def create_command() -> tuple[Response, int]:
     )
     _enabled(rt)
     command = models.save_command(
-        rt,
-        {
-            "id": "",
-            "token": "",
-            "create_at": 0,
-            "update_at": 0,
-            "delete_at": 0,
-            "creator_id": creator_id,
-            "team_id": team_id,
-            **fields,
-            "plugin_id": "",
-        },
+        rt, {"creator_id": creator_id, "team_id": team_id, **fields, "plugin_id": ""}
     )
     return jsonify(wire.command(command)), 201
 
@@ -150,10 +138,7 @@ def get_command(command_id: str) -> Response:
 @blueprint.put("/commands/<command_id>")
 def update_command(command_id: str) -> Response:
     rt, user = api.caller()
-    api.id_param(command_id, "command_id")
-    body = api.json_object("command")
-    if body.get("id") != command_id:
-        raise errors.invalid_body_param("command")
+    body = api.json_object_for(command_id, "command_id", "command", "command")
     _enabled(rt)
     old = rt.store.get("commands", command_id)
     if old is None:

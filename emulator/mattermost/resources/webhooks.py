@@ -21,17 +21,12 @@ MANAGE_OTHERS_OUT = "manage_others_outgoing_webhooks"
 DEFAULT_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 
-def _enabled(rt: Runtime, setting: str, error_id: str) -> None:
-    if not models.get_config(rt)["ServiceSettings"][setting]:
-        raise errors.AppError(501, error_id)
-
-
 def _incoming_enabled(rt: Runtime) -> None:
-    _enabled(rt, "EnableIncomingWebhooks", errors.INCOMING_DISABLED)
+    models.require_enabled(rt, "EnableIncomingWebhooks", errors.INCOMING_DISABLED)
 
 
 def _outgoing_enabled(rt: Runtime) -> None:
-    _enabled(rt, "EnableOutgoingWebhooks", errors.OUTGOING_DISABLED)
+    models.require_enabled(rt, "EnableOutgoingWebhooks", errors.OUTGOING_DISABLED)
 
 
 def _bool(body: Doc, name: str, default: bool = False) -> bool:
@@ -62,6 +57,22 @@ def _paged(items: list[Doc]) -> list[Doc]:
     page, per_page = api.paging()
     items = sorted(items, key=lambda h: h["create_at"])
     return items[page * per_page : (page + 1) * per_page]
+
+
+def _listable(
+    rt: Runtime, user: Doc, table: str, team_id: str, owner: str, manage: str, manage_others: str
+) -> list[Doc]:
+    """The hooks of a team (all teams without one) the caller may list: ``manage`` is needed, and
+    without ``manage_others`` only the caller's own are listed."""
+    if team_id:
+        permissions.require_team(rt, user, team_id, manage)
+        mine_only = not permissions.has_team_permission(rt, user, team_id, manage_others)
+        hooks = rt.store.find(table, "team_id", team_id)
+    else:
+        permissions.require_system(user, manage)
+        mine_only = not permissions.has_system_permission(user, manage_others)
+        hooks = rt.store.all(table)
+    return [h for h in hooks if h[owner] == user["id"]] if mine_only else hooks
 
 
 # -- incoming ---------------------------------------------------------------------------------
@@ -143,18 +154,10 @@ def create_incoming() -> tuple[Response, int]:
     hook = models.save_incoming_webhook(
         rt,
         {
-            "id": "",
-            "create_at": 0,
-            "update_at": 0,
-            "delete_at": 0,
             "user_id": owner_id or user["id"],
             "channel_id": channel["id"],
             "team_id": channel["team_id"],
-            "display_name": fields["display_name"],
-            "description": fields["description"],
-            "username": fields["username"],
-            "icon_url": fields["icon_url"],
-            "channel_locked": fields["channel_locked"],
+            **fields,
         },
     )
     return jsonify(wire.incoming_webhook(hook)), 201
@@ -164,16 +167,9 @@ def create_incoming() -> tuple[Response, int]:
 def list_incoming() -> Response:
     rt, user = api.caller()
     team_id = request.args.get("team_id", "")
-    if team_id:
-        permissions.require_team(rt, user, team_id, MANAGE_IN)
-        mine_only = not permissions.has_team_permission(rt, user, team_id, MANAGE_OTHERS_IN)
-        hooks = rt.store.find("incoming_webhooks", "team_id", team_id)
-    else:
-        permissions.require_system(user, MANAGE_IN)
-        mine_only = not permissions.has_system_permission(user, MANAGE_OTHERS_IN)
-        hooks = rt.store.all("incoming_webhooks")
-    if mine_only:
-        hooks = [h for h in hooks if h["user_id"] == user["id"]]
+    hooks = _listable(
+        rt, user, "incoming_webhooks", team_id, "user_id", MANAGE_IN, MANAGE_OTHERS_IN
+    )
     _incoming_enabled(rt)
     listed = [wire.incoming_webhook(h) for h in _paged(hooks)]
     if request.args.get("include_total_count") == "true":
@@ -193,10 +189,7 @@ def get_incoming(hook_id: str) -> Response:
 @blueprint.put("/hooks/incoming/<hook_id>")
 def update_incoming(hook_id: str) -> tuple[Response, int]:
     rt, user = api.caller()
-    api.id_param(hook_id, "hook_id")
-    body = api.json_object("incoming_webhook")
-    if body.get("id") != hook_id:
-        raise errors.invalid_body_param("hook_id")
+    body = api.json_object_for(hook_id, "hook_id", "incoming_webhook", "hook_id")
     _incoming_enabled(rt)
     old = _load_incoming(rt, hook_id)
     team_id = body_string(body, "team_id") or old["team_id"]
@@ -268,27 +261,9 @@ def create_outgoing() -> tuple[Response, int]:
         rt, user, team_id, body_string(body, "creator_id"), MANAGE_OUT, MANAGE_OTHERS_OUT
     )
     _outgoing_enabled(rt)
-    hook = models.save_outgoing_webhook(
-        rt,
-        {
-            "id": "",
-            "token": "",
-            "create_at": 0,
-            "update_at": 0,
-            "delete_at": 0,
-            "creator_id": creator_id,
-            "channel_id": fields["channel_id"],
-            "team_id": team_id,
-            "trigger_words": fields["trigger_words"],
-            "trigger_when": fields["trigger_when"],
-            "callback_urls": fields["callback_urls"],
-            "display_name": fields["display_name"],
-            "description": fields["description"],
-            "content_type": fields["content_type"],
-            "username": fields["username"],
-            "icon_url": fields["icon_url"],
-        },
-    )
+    # The order of upstream's ``OutgoingWebhook`` fields, as the JSON lists them.
+    owned = {"creator_id": creator_id, "channel_id": fields["channel_id"], "team_id": team_id}
+    hook = models.save_outgoing_webhook(rt, {**owned, **fields})
     return jsonify(wire.outgoing_webhook(hook)), 201
 
 
@@ -301,22 +276,17 @@ def list_outgoing() -> Response:
         channel = rt.store.get("channels", channel_id) if is_mattermost_id(channel_id) else None
         if channel is None or not permissions.has_channel_permission(rt, user, channel, MANAGE_OUT):
             raise errors.permission_denied(user["id"], MANAGE_OUT)
-        mine_only = not permissions.has_channel_permission(rt, user, channel, MANAGE_OTHERS_OUT)
         hooks = [
             h
             for h in rt.store.find("outgoing_webhooks", "team_id", channel["team_id"])
             if h["channel_id"] == channel_id
         ]
-    elif team_id:
-        permissions.require_team(rt, user, team_id, MANAGE_OUT)
-        mine_only = not permissions.has_team_permission(rt, user, team_id, MANAGE_OTHERS_OUT)
-        hooks = rt.store.find("outgoing_webhooks", "team_id", team_id)
+        if not permissions.has_channel_permission(rt, user, channel, MANAGE_OTHERS_OUT):
+            hooks = [h for h in hooks if h["creator_id"] == user["id"]]
     else:
-        permissions.require_system(user, MANAGE_OUT)
-        mine_only = not permissions.has_system_permission(user, MANAGE_OTHERS_OUT)
-        hooks = rt.store.all("outgoing_webhooks")
-    if mine_only:
-        hooks = [h for h in hooks if h["creator_id"] == user["id"]]
+        hooks = _listable(
+            rt, user, "outgoing_webhooks", team_id, "creator_id", MANAGE_OUT, MANAGE_OTHERS_OUT
+        )
     _outgoing_enabled(rt)
     return jsonify([wire.outgoing_webhook(h) for h in _paged(hooks)])
 
@@ -330,10 +300,7 @@ def get_outgoing(hook_id: str) -> Response:
 @blueprint.put("/hooks/outgoing/<hook_id>")
 def update_outgoing(hook_id: str) -> Response:
     rt, user = api.caller()
-    api.id_param(hook_id, "hook_id")
-    body = api.json_object("outgoing_webhook")
-    if body.get("id") != hook_id:
-        raise errors.invalid_body_param("hook_id")
+    body = api.json_object_for(hook_id, "hook_id", "outgoing_webhook", "hook_id")
     old = _load_outgoing(rt, user, hook_id)
     team_id = body_string(body, "team_id") or old["team_id"]
     if team_id != old["team_id"]:
