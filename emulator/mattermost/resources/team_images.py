@@ -7,7 +7,7 @@ import base64
 from flask import Blueprint, Response, jsonify, request
 
 from .. import api, errors, models, permissions, wire
-from .teams import load_team
+from .teams import load_team, team_with_permission
 from .user_images import image_type
 
 blueprint = Blueprint("mm_team_images", __name__, url_prefix="/api/v4")
@@ -52,8 +52,6 @@ def set_team_icon(team_id: str) -> Response:
 @blueprint.delete("/teams/<team_id>/image")
 def remove_team_icon(team_id: str) -> Response:
     rt, viewer = api.caller()
-    team_id = api.id_param(team_id, "team_id")
-    permissions.require_team(rt, viewer, team_id, "manage_team")
-    load_team(rt, team_id)
+    team_with_permission(rt, viewer, team_id, "manage_team")
     models.set_team_icon(rt, team_id, None)
     return jsonify(wire.status_ok())

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, jsonify, request
 from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime
 from .. import api, errors, models, permissions, wire
-from .teams import active_member, load_team, present_team
+from .teams import active_member, load_team, present_team, team_with_permission
 from .users import Doc, load_user
 
 blueprint = Blueprint("mm_team_members", __name__, url_prefix="/api/v4")
@@ -221,8 +221,7 @@ def get_team_unread_for_user(user_id: str, team_id: str) -> Response:
     target = api.user_id_param(user_id)
     team_id = api.id_param(team_id, "team_id")
     permissions.require_self_or(viewer, target)
-    permissions.require_team(rt, viewer, team_id, "view_team")
-    load_team(rt, team_id)
+    team_with_permission(rt, viewer, team_id, "view_team")
     return jsonify(wire.team_unread(models.team_unread(rt, team_id, target)))
 
 

@@ -53,6 +53,15 @@ def load_team(rt: Runtime, raw_id: str) -> Doc:
     return team
 
 
+def team_with_permission(rt: Runtime, viewer: Doc, raw_id: str, permission: str) -> Doc:
+    """The team of a URL the caller holds ``permission`` in: checked before the lookup, so an
+    unknown team is a 403 to whoever could not see it anyway (``SessionHasPermissionToTeam``
+    then ``GetTeam``)."""
+    team_id = api.id_param(raw_id, "team_id")
+    permissions.require_team(rt, viewer, team_id, permission)
+    return load_team(rt, team_id)
+
+
 def _readable(rt: Runtime, viewer: Doc, team: Doc) -> None:
     """Open teams are visible to anyone signed in; others need ``view_team``."""
     if not (team["allow_open_invite"] and team["type"] == "O"):
@@ -187,8 +196,7 @@ def team_exists(name: str) -> Response:
 
 
 def _update(rt: Runtime, viewer: Doc, team_id: str, changes: Doc) -> Response:
-    permissions.require_team(rt, viewer, team_id, "manage_team")
-    team = load_team(rt, team_id)
+    team = team_with_permission(rt, viewer, team_id, "manage_team")
     _check_team_fields(changes)
     try:
         fresh = models.update_team(rt, team["id"], changes)
@@ -225,9 +233,7 @@ def update_team(team_id: str) -> Response:
 @blueprint.delete("/teams/<team_id>")
 def delete_team(team_id: str) -> Response:
     rt, viewer = api.caller()
-    team_id = api.id_param(team_id, "team_id")
-    permissions.require_team(rt, viewer, team_id, "manage_team")
-    team = load_team(rt, team_id)
+    team = team_with_permission(rt, viewer, team_id, "manage_team")
     permanent = api.bool_arg("permanent")
     if permanent and not models.setting(rt, "ServiceSettings", "EnableAPITeamDeletion", False):
         raise errors.AppError(
@@ -240,9 +246,7 @@ def delete_team(team_id: str) -> Response:
 @blueprint.get("/teams/<team_id>/stats")
 def get_team_stats(team_id: str) -> Response:
     rt, viewer = api.caller()
-    team_id = api.id_param(team_id, "team_id")
-    permissions.require_team(rt, viewer, team_id, "view_team")
-    team = load_team(rt, team_id)
+    team = team_with_permission(rt, viewer, team_id, "view_team")
     members = [
         m for m in rt.store.find("team_members", "team_id", team["id"]) if not m["delete_at"]
     ]
@@ -254,9 +258,7 @@ def get_team_stats(team_id: str) -> Response:
 @blueprint.post("/teams/<team_id>/restore")
 def restore_team(team_id: str) -> Response:
     rt, viewer = api.caller()
-    team_id = api.id_param(team_id, "team_id")
-    permissions.require_team(rt, viewer, team_id, "manage_team")
-    load_team(rt, team_id)
+    team_with_permission(rt, viewer, team_id, "manage_team")
     return jsonify(wire.team(models.update_team(rt, team_id, {"delete_at": 0})))
 
 
@@ -268,8 +270,7 @@ def update_team_privacy(team_id: str) -> Response:
     privacy = body.get("privacy") if isinstance(body, dict) else None
     if privacy not in ("O", "I"):
         raise errors.invalid_body_param("privacy")
-    permissions.require_team(rt, viewer, team_id, "manage_team")
-    load_team(rt, team_id)
+    team_with_permission(rt, viewer, team_id, "manage_team")
     changes = {"type": privacy, "allow_open_invite": privacy == "O"}
     return jsonify(wire.team(models.update_team(rt, team_id, changes)))
 
@@ -277,9 +278,7 @@ def update_team_privacy(team_id: str) -> Response:
 @blueprint.post("/teams/<team_id>/regenerate_invite_id")
 def regenerate_invite_id(team_id: str) -> Response:
     rt, viewer = api.caller()
-    team_id = api.id_param(team_id, "team_id")
-    permissions.require_team(rt, viewer, team_id, "manage_team")
-    load_team(rt, team_id)
+    team_with_permission(rt, viewer, team_id, "manage_team")
     team = models.update_team(rt, team_id, {"invite_id": rt.ids.mattermost_id()})
     return jsonify(present_team(rt, viewer, team))
 
