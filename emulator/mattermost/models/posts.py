@@ -13,6 +13,41 @@ from .common import Doc, _now, broadcast
 # -- posts ------------------------------------------------------------------------------------
 
 
+def _new_post(
+    rt: Runtime,
+    now: int,
+    user_id: str,
+    channel_id: str,
+    root_id: str,
+    message: str,
+    post_type: str,
+    props: Doc,
+) -> Doc:
+    """A fresh ``Post`` with every field, in upstream's order, before anything counts on it."""
+    return {
+        "id": rt.ids.mattermost_id(),
+        "create_at": now,
+        "update_at": now,
+        "edit_at": 0,
+        "delete_at": 0,
+        "is_pinned": False,
+        "user_id": user_id,
+        "channel_id": channel_id,
+        "root_id": root_id,
+        "original_id": "",
+        "message": message,
+        "type": post_type,
+        "props": props,
+        "hashtags": "",
+        "file_ids": [],
+        "pending_post_id": "",
+        "has_reactions": False,
+        "reply_count": 0,
+        "last_reply_at": 0,
+        "participants": None,
+    }
+
+
 def create_post(
     rt: Runtime,
     *,
@@ -30,28 +65,8 @@ def create_post(
     props = props or {}
     if not post_type and props.get("attachments"):
         post_type = "slack_attachment"
-    post = {
-        "id": rt.ids.mattermost_id(),
-        "create_at": now,
-        "update_at": now,
-        "edit_at": 0,
-        "delete_at": 0,
-        "is_pinned": False,
-        "user_id": user_id,
-        "channel_id": channel["id"],
-        "root_id": root_id,
-        "original_id": "",
-        "message": message,
-        "type": post_type,
-        "props": props or {},
-        "hashtags": "",
-        "file_ids": list(file_ids or []),
-        "pending_post_id": pending_post_id,
-        "has_reactions": False,
-        "reply_count": 0,
-        "last_reply_at": 0,
-        "participants": None,
-    }
+    post = _new_post(rt, now, user_id, channel["id"], root_id, message, post_type, props)
+    post.update(file_ids=list(file_ids or []), pending_post_id=pending_post_id)
     with rt.store.transaction():
         if root_id:
             root = rt.store.get("posts", root_id)
@@ -116,28 +131,8 @@ def send_ephemeral_post(
 ) -> Doc:
     """``SendEphemeralPost``: a post only one user sees, never stored (``ephemeral_message``)."""
     now = rt.clock.now_ms()
-    post = {
-        "id": rt.ids.mattermost_id(),
-        "create_at": now,
-        "update_at": now,
-        "edit_at": 0,
-        "delete_at": 0,
-        "is_pinned": False,
-        "user_id": sender_id,
-        "channel_id": channel_id,
-        "root_id": root_id,
-        "original_id": "",
-        "message": message,
-        "type": "system_ephemeral",
-        "props": props if props is not None else {},
-        "hashtags": "",
-        "file_ids": [],
-        "pending_post_id": "",
-        "has_reactions": False,
-        "reply_count": 0,
-        "last_reply_at": 0,
-        "participants": None,
-    }
+    props = props if props is not None else {}
+    post = _new_post(rt, now, sender_id, channel_id, root_id, message, "system_ephemeral", props)
     if rt.events.active:
         rt.events.publish(
             "ephemeral_message",
