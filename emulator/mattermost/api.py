@@ -149,8 +149,31 @@ def json_body(required: bool = True) -> Any:
     return body
 
 
-def json_object(name: str = "body") -> Doc:
+def json_object(name: str = "body", types: dict[str, Any] | None = None) -> Doc:
+    """A JSON object body; with ``types``, its fields checked as :func:`check_types` does."""
     body = json_body()
     if not isinstance(body, dict):
         raise errors.invalid_body_param(name)
+    if types:
+        check_types(body, types, name)
     return body
+
+
+def body_string(body: Doc, name: str, default: str = "") -> str:
+    value = body.get(name, default)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise errors.invalid_body_param(name)
+    return value
+
+
+def check_types(body: Doc, spec: dict[str, Any], name: str) -> None:
+    """What Go's JSON decoding into a struct refuses: a field of the wrong type fails the whole
+    body, reported under the body's name (``SetInvalidParamWithErr``)."""
+    for key, kind in spec.items():
+        value = body.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise errors.invalid_body_param(name)

@@ -9,7 +9,6 @@ from flask import Blueprint, Response, jsonify
 
 from .. import api, errors, permissions, wire
 from ..tables import member_id
-from .channels import body_string
 
 blueprint = Blueprint("mm_channel_lists", __name__, url_prefix="/api/v4")
 
@@ -79,7 +78,7 @@ def search_team_channels(team_id: str) -> Response:
     rt, user = api.caller()
     api.id_param(team_id, "team_id")
     body = api.json_object("channel_search")
-    term = body_string(body, "term").strip().lower()
+    term = api.body_string(body, "term").strip().lower()
     if permissions.has_team_permission(rt, user, team_id, "list_team_channels"):
         found = [
             c
@@ -106,7 +105,7 @@ def search_team_channels(team_id: str) -> Response:
 def search_all_channels() -> Response:
     rt, user = api.caller()
     body = api.json_object("channel_search")
-    term = body_string(body, "term").strip().lower()
+    term = api.body_string(body, "term").strip().lower()
     permissions.require_system(user, "manage_system")
     include_deleted = body.get("include_deleted") is True
     found = []

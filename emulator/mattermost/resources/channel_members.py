@@ -11,7 +11,7 @@ from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime
 from .. import api, errors, models, permissions, wire
 from ..tables import member_id
-from .channels import DEFAULT_CHANNEL, body_string, load_channel, readable_channel
+from .channels import DEFAULT_CHANNEL, load_channel, readable_channel
 
 blueprint = Blueprint("mm_channel_members", __name__, url_prefix="/api/v4")
 
@@ -240,8 +240,8 @@ def view_channel(user_id: str) -> Response:
     target_id = api.user_id_param(user_id)
     permissions.require_self_or(user, target_id)
     body = api.json_object("channel_view")
-    channel_id = body_string(body, "channel_id")
-    prev_id = body_string(body, "prev_channel_id")
+    channel_id = api.body_string(body, "channel_id")
+    prev_id = api.body_string(body, "prev_channel_id")
     if channel_id and not is_mattermost_id(channel_id):
         raise errors.invalid_body_param("channel_view.channel_id")
     if prev_id and not is_mattermost_id(prev_id):

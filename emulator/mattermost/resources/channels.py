@@ -58,26 +58,6 @@ def readable_channel(rt: Runtime, user: Doc, channel_id: str) -> Doc:
     return channel
 
 
-def body_string(body: Doc, name: str, default: str = "") -> str:
-    value = body.get(name, default)
-    if value is None:
-        return default
-    if not isinstance(value, str):
-        raise errors.invalid_body_param(name)
-    return value
-
-
-def check_types(body: Doc, spec: dict[str, Any], name: str) -> None:
-    """What Go's JSON decoding into a struct refuses: a field of the wrong type fails the whole
-    body, reported under the body's name (``SetInvalidParamWithErr``)."""
-    for key, kind in spec.items():
-        value = body.get(key)
-        if value is None:
-            continue
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise errors.invalid_body_param(name)
-
-
 CHANNEL_FIELDS = {
     "id": str,
     "team_id": str,
@@ -103,13 +83,12 @@ def id_list_body() -> list[str]:
 @blueprint.post("/channels")
 def create_channel() -> tuple[Response, int]:
     rt, user = api.caller()
-    body = api.json_object("channel")
-    check_types(body, CHANNEL_FIELDS, "channel")
-    team_id = body_string(body, "team_id")
-    channel_type = body_string(body, "type")
+    body = api.json_object("channel", CHANNEL_FIELDS)
+    team_id = api.body_string(body, "team_id")
+    channel_type = api.body_string(body, "type")
     if not team_id:
         raise errors.invalid_body_param("team_id")
-    if not body_string(body, "display_name"):
+    if not api.body_string(body, "display_name"):
         raise errors.invalid_body_param("display_name")
     if channel_type == "O":
         permissions.require_team(rt, user, team_id, "create_public_channel")
@@ -124,11 +103,11 @@ def create_channel() -> tuple[Response, int]:
         rt,
         team=team,
         creator_id=user["id"],
-        name=body_string(body, "name"),
-        display_name=body_string(body, "display_name"),
+        name=api.body_string(body, "name"),
+        display_name=api.body_string(body, "display_name"),
         channel_type=channel_type,
-        purpose=body_string(body, "purpose"),
-        header=body_string(body, "header"),
+        purpose=api.body_string(body, "purpose"),
+        header=api.body_string(body, "header"),
     )
     return jsonify(wire.channel(channel)), 201
 
@@ -254,8 +233,7 @@ def _apply_changes(rt: Runtime, channel: Doc, changes: Doc, dm_error: str) -> Do
 def patch_channel(channel_id: str) -> Response:
     rt, user = api.caller()
     api.id_param(channel_id, "channel_id")
-    body = api.json_object("channel")
-    check_types(body, CHANNEL_FIELDS, "channel")
+    body = api.json_object("channel", CHANNEL_FIELDS)
     channel = load_channel(rt, channel_id)
     changes = {
         name: body[name]
@@ -277,8 +255,7 @@ def update_channel(channel_id: str) -> Response:
     display name only when non-empty; the type never changes."""
     rt, user = api.caller()
     api.id_param(channel_id, "channel_id")
-    body = api.json_object("channel")
-    check_types(body, CHANNEL_FIELDS, "channel")
+    body = api.json_object("channel", CHANNEL_FIELDS)
     if body.get("id") != channel_id:
         raise errors.invalid_body_param("channel_id")
     channel = load_channel(rt, channel_id)

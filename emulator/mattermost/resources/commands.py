@@ -8,7 +8,6 @@ from flask import Blueprint, Response, jsonify, request
 
 from ...core.runtime import Runtime
 from .. import api, errors, models, permissions, wire
-from .channels import body_string, check_types
 
 blueprint = Blueprint("mm_commands", __name__, url_prefix="/api/v4")
 
@@ -38,13 +37,13 @@ COMMAND_FIELDS = {
 
 
 def _fields(body: Doc, old: Doc | None = None) -> Doc:
-    check_types(body, COMMAND_FIELDS, "command")
+    api.check_types(body, COMMAND_FIELDS, "command")
     old = old or {}
     auto_complete = body.get("auto_complete", old.get("auto_complete", False))
     if not isinstance(auto_complete, bool):
         raise errors.invalid_body_param("auto_complete")
     fields = {
-        name: body_string(body, name, old.get(name, ""))
+        name: api.body_string(body, name, old.get(name, ""))
         for name in (
             "trigger",
             "method",
@@ -85,9 +84,9 @@ def create_command() -> tuple[Response, int]:
     rt, user = api.caller()
     body = api.json_object("command")
     fields = _fields(body)
-    team_id = body_string(body, "team_id")
+    team_id = api.body_string(body, "team_id")
     creator_id = permissions.integration_creator(
-        rt, user, team_id, body_string(body, "creator_id"), MANAGE, MANAGE_OTHERS
+        rt, user, team_id, api.body_string(body, "creator_id"), MANAGE, MANAGE_OTHERS
     )
     _enabled(rt)
     command = models.save_command(

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, jsonify, request
 from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime
 from .. import api, errors, models, permissions, wire
-from .channels import body_string, can_read_channel, check_types
+from .channels import can_read_channel
 
 blueprint = Blueprint("mm_posts", __name__, url_prefix="/api/v4")
 
@@ -77,7 +77,7 @@ def post_list(rt: Runtime, posts: list[Doc], **paging: Any) -> Doc:
 
 
 def _message(body: Doc, default: str = "", post_id: str = "") -> str:
-    message = body_string(body, "message", default)
+    message = api.body_string(body, "message", default)
     if len(message) > POST_MESSAGE_MAX_RUNES:  # str length counts code points, as Go runes
         raise errors.AppError(
             400,
@@ -132,13 +132,12 @@ def _file_ids(rt: Runtime, user: Doc, channel_id: str, body: Doc) -> list[str]:
 @blueprint.post("/posts")
 def create_post() -> tuple[Response, int]:
     rt, user = api.caller()
-    body = api.json_object("post")
-    check_types(body, POST_FIELDS, "post")
-    channel_id = body_string(body, "channel_id")
-    root_id = body_string(body, "root_id")
+    body = api.json_object("post", POST_FIELDS)
+    channel_id = api.body_string(body, "channel_id")
+    root_id = api.body_string(body, "root_id")
     message = _message(body)
     props = _props(body)
-    pending = body_string(body, "pending_post_id")
+    pending = api.body_string(body, "pending_post_id")
     channel = rt.store.get("channels", channel_id) if is_mattermost_id(channel_id) else None
     if channel is None or not permissions.has_channel_permission(rt, user, channel, "create_post"):
         raise errors.permission_denied(user["id"], "create_post")
@@ -182,14 +181,14 @@ def _set_online(rt: Runtime, user_id: str) -> None:
 def create_ephemeral_post() -> tuple[Response, int]:
     rt, user = api.caller()
     body = api.json_object("post")
-    target_id = body_string(body, "user_id")
+    target_id = api.body_string(body, "user_id")
     if not is_mattermost_id(target_id):
         raise errors.invalid_body_param("user_id")
     post_body = body.get("post")
     if not isinstance(post_body, dict):
         raise errors.invalid_body_param("post")
     permissions.require_system(user, "create_post_ephemeral")
-    channel_id = body_string(post_body, "channel_id")
+    channel_id = api.body_string(post_body, "channel_id")
     if not is_mattermost_id(channel_id):
         raise errors.invalid_body_param("channel_id")
     post = models.send_ephemeral_post(
@@ -197,7 +196,7 @@ def create_ephemeral_post() -> tuple[Response, int]:
         sender_id=user["id"],
         target_id=target_id,
         channel_id=channel_id,
-        root_id=body_string(post_body, "root_id"),
+        root_id=api.body_string(post_body, "root_id"),
         message=_message(post_body),
         props=_props(post_body),
     )
@@ -293,8 +292,7 @@ def _edit_changes(rt: Runtime, user: Doc, post: Doc, body: Doc, partial: bool) -
 @blueprint.put("/posts/<post_id>/patch")
 def patch_post(post_id: str) -> Response:
     rt, user = api.caller()
-    body = api.json_object("post")
-    check_types(body, POST_FIELDS, "post")
+    body = api.json_object("post", POST_FIELDS)
     post = _post_or_forbidden(rt, user, post_id, "edit_post")
     _require_edit(rt, user, post)
     updated = models.update_post(rt, post, _edit_changes(rt, user, post, body, partial=True))
@@ -305,8 +303,7 @@ def patch_post(post_id: str) -> Response:
 def update_post(post_id: str) -> Response:
     rt, user = api.caller()
     api.id_param(post_id, "post_id")
-    body = api.json_object("post")
-    check_types(body, POST_FIELDS, "post")
+    body = api.json_object("post", POST_FIELDS)
     if body.get("id") != post_id:
         raise errors.invalid_body_param("id")
     post = _post_or_forbidden(rt, user, post_id, "edit_post")

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, request
 from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime
 from .. import api, errors, models, permissions, wire
-from .channels import body_string, can_read_channel, check_types
+from .channels import can_read_channel
 
 blueprint = Blueprint("mm_webhooks", __name__, url_prefix="/api/v4")
 
@@ -106,14 +106,14 @@ OUTGOING_FIELDS = {
 
 
 def _incoming_fields(body: Doc, old: Doc | None = None) -> Doc:
-    check_types(body, INCOMING_FIELDS, "incoming_webhook")
+    api.check_types(body, INCOMING_FIELDS, "incoming_webhook")
     old = old or {}
     return {
-        "channel_id": body_string(body, "channel_id", old.get("channel_id", "")),
-        "display_name": body_string(body, "display_name", old.get("display_name", "")),
-        "description": body_string(body, "description", old.get("description", "")),
-        "username": body_string(body, "username", old.get("username", "")),
-        "icon_url": body_string(body, "icon_url", old.get("icon_url", "")),
+        "channel_id": api.body_string(body, "channel_id", old.get("channel_id", "")),
+        "display_name": api.body_string(body, "display_name", old.get("display_name", "")),
+        "description": api.body_string(body, "description", old.get("description", "")),
+        "username": api.body_string(body, "username", old.get("username", "")),
+        "icon_url": api.body_string(body, "icon_url", old.get("icon_url", "")),
         "channel_locked": _bool(body, "channel_locked", old.get("channel_locked", False)),
     }
 
@@ -141,7 +141,7 @@ def create_incoming() -> tuple[Response, int]:
     rt, user = api.caller()
     body = api.json_object("incoming_webhook")
     fields = _incoming_fields(body)
-    owner_id = body_string(body, "user_id")
+    owner_id = api.body_string(body, "user_id")
     channel = _hook_channel(rt, fields["channel_id"])
     permissions.require_team(rt, user, channel["team_id"], MANAGE_IN)
     if not can_read_channel(rt, user, channel):
@@ -192,7 +192,7 @@ def update_incoming(hook_id: str) -> tuple[Response, int]:
     body = api.json_object_for(hook_id, "hook_id", "incoming_webhook", "hook_id")
     _incoming_enabled(rt)
     old = _load_incoming(rt, hook_id)
-    team_id = body_string(body, "team_id") or old["team_id"]
+    team_id = api.body_string(body, "team_id") or old["team_id"]
     if team_id != old["team_id"]:
         raise errors.AppError(400, errors.WEBHOOK_TEAM_MISMATCH, f"user_id={user['id']}")
     fields = _incoming_fields(body, old)
@@ -218,7 +218,7 @@ def delete_incoming(hook_id: str) -> Response:
 
 
 def _outgoing_fields(body: Doc, old: Doc | None = None) -> Doc:
-    check_types(body, OUTGOING_FIELDS, "outgoing_webhook")
+    api.check_types(body, OUTGOING_FIELDS, "outgoing_webhook")
     for name in ("trigger_words", "callback_urls"):
         if not all(isinstance(v, str) for v in body.get(name) or []):
             raise errors.invalid_body_param("outgoing_webhook")
@@ -227,16 +227,16 @@ def _outgoing_fields(body: Doc, old: Doc | None = None) -> Doc:
     if not isinstance(trigger_when, int) or isinstance(trigger_when, bool):
         raise errors.invalid_body_param("trigger_when")
     return {
-        "channel_id": body_string(body, "channel_id", old.get("channel_id", "")),
+        "channel_id": api.body_string(body, "channel_id", old.get("channel_id", "")),
         "trigger_words": _string_list(body, "trigger_words", old.get("trigger_words", [])),
         "trigger_when": trigger_when,
         "callback_urls": _string_list(body, "callback_urls", old.get("callback_urls", [])),
-        "display_name": body_string(body, "display_name", old.get("display_name", "")),
-        "description": body_string(body, "description", old.get("description", "")),
-        "content_type": body_string(body, "content_type", old.get("content_type", ""))
+        "display_name": api.body_string(body, "display_name", old.get("display_name", "")),
+        "description": api.body_string(body, "description", old.get("description", "")),
+        "content_type": api.body_string(body, "content_type", old.get("content_type", ""))
         or DEFAULT_CONTENT_TYPE,
-        "username": body_string(body, "username", old.get("username", "")),
-        "icon_url": body_string(body, "icon_url", old.get("icon_url", "")),
+        "username": api.body_string(body, "username", old.get("username", "")),
+        "icon_url": api.body_string(body, "icon_url", old.get("icon_url", "")),
     }
 
 
@@ -256,9 +256,9 @@ def create_outgoing() -> tuple[Response, int]:
     rt, user = api.caller()
     body = api.json_object("outgoing_webhook")
     fields = _outgoing_fields(body)
-    team_id = body_string(body, "team_id")
+    team_id = api.body_string(body, "team_id")
     creator_id = permissions.integration_creator(
-        rt, user, team_id, body_string(body, "creator_id"), MANAGE_OUT, MANAGE_OTHERS_OUT
+        rt, user, team_id, api.body_string(body, "creator_id"), MANAGE_OUT, MANAGE_OTHERS_OUT
     )
     _outgoing_enabled(rt)
     # The order of upstream's ``OutgoingWebhook`` fields, as the JSON lists them.
@@ -302,7 +302,7 @@ def update_outgoing(hook_id: str) -> Response:
     rt, user = api.caller()
     body = api.json_object_for(hook_id, "hook_id", "outgoing_webhook", "hook_id")
     old = _load_outgoing(rt, user, hook_id)
-    team_id = body_string(body, "team_id") or old["team_id"]
+    team_id = api.body_string(body, "team_id") or old["team_id"]
     if team_id != old["team_id"]:
         raise errors.AppError(400, errors.WEBHOOK_TEAM_MISMATCH, f"user_id={user['id']}")
     hook = {**old, **_outgoing_fields(body, old), "creator_id": user["id"]}
