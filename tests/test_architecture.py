@@ -239,3 +239,25 @@ def test_domain_modules_never_import_flask():
         if name.split(".")[0] in ("flask", "flask_sock", "werkzeug")
     ]
     assert offenders == []
+
+
+def wire_imports(module: str, path: Path) -> set[str]:
+    """The product ``wire`` modules a module imports (lazily too)."""
+    return {edge for edge in import_edges(module, path) if edge.rsplit(".", 1)[-1] == "wire"}
+
+
+def test_domain_modules_never_import_the_wire_format():
+    """``models/`` publish and return documents as stored; the product's ``wire`` module renders
+    them on the way out (REST resources, the WebSocket, the dashboard)."""
+    offenders = {
+        module: sorted(wire_imports(module, path))
+        for module, path in MODULES.items()
+        if "models" in module.split(".")[2:] and wire_imports(module, path)
+    }
+    assert offenders == {}
+
+
+def test_the_wire_check_sees_a_lazy_wire_import(tmp_path):
+    module = tmp_path / "probe.py"
+    module.write_text("def render():\n    from .. import wire\n")
+    assert wire_imports("emulator.mattermost.models.probe", module) == {"emulator.mattermost.wire"}

@@ -81,7 +81,6 @@ from .posts import (  # noqa: F401 - the package's API
     publish_posted,
     publish_reaction,
     remove_reaction,
-    render_post,
     send_ephemeral_post,
     set_pinned,
     set_thread_following,

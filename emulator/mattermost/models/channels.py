@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime
 from ...core.store import DuplicateKey
-from .. import errors, wire
+from .. import errors
 from ..tables import member_id
 from . import posts
 from .common import (
@@ -145,7 +144,7 @@ def create_group_channel(rt: Runtime, user_ids: list[str], at: int | None = None
             rt.events.publish(
                 "group_added",
                 {
-                    "data": {"teammate_ids": json.dumps(others, separators=(",", ":"))},
+                    "data": {"teammate_ids": others},
                     "broadcast": broadcast(channel_id=channel["id"], user_id=member),
                 },
             )
@@ -187,7 +186,7 @@ def publish_channel_updated(rt: Runtime, channel: Doc) -> None:
         rt.events.publish(
             "channel_updated",
             {
-                "data": {"channel": json.dumps(wire.channel(channel), separators=(",", ":"))},
+                "data": {"channel": channel},
                 "broadcast": broadcast(channel_id=channel["id"]),
             },
         )

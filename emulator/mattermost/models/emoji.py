@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import base64
-import json
 import re
 from typing import Any
 
 from ...core.runtime import Runtime
 from ...core.store import DuplicateKey
-from .. import errors, wire
+from .. import errors
 from .common import Doc, broadcast
 
 # -- custom emoji ----------------------------------------------------------------------------------
@@ -64,7 +63,7 @@ def create_emoji(rt: Runtime, *, creator_id: str, name: str, image: bytes, kind:
         rt.events.publish(
             "emoji_added",
             {
-                "data": {"emoji": json.dumps(wire.emoji(emoji), separators=(",", ":"))},
+                "data": {"emoji": emoji},
                 "broadcast": broadcast(),
             },
         )

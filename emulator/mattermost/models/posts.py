@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 from ...core.runtime import Runtime
-from .. import permissions, wire
+from .. import permissions
 from ..tables import member_id
 from .common import Doc, _now, broadcast
 
@@ -108,7 +107,8 @@ def publish_posted(rt: Runtime, post: Doc) -> None:
         "channel_display_name": display,
         "channel_name": channel["name"],
         "channel_type": channel["type"],
-        "post": json.dumps(render_post(rt, post), separators=(",", ":")),
+        "post": post,
+        "post_metadata": post_metadata(rt, post),
         "sender_name": sender_name,
         "set_online": True,
         "team_id": channel["team_id"],
@@ -137,7 +137,7 @@ def send_ephemeral_post(
         rt.events.publish(
             "ephemeral_message",
             {
-                "data": {"post": json.dumps(wire.post(post), separators=(",", ":"))},
+                "data": {"post": post},
                 "broadcast": broadcast(channel_id=channel_id, user_id=target_id),
             },
         )
@@ -304,10 +304,11 @@ def follow_thread_on_reply(rt: Runtime, reply: Doc, mentioned: list[str]) -> Non
 
 
 def post_metadata(rt: Runtime, post: Doc) -> Doc:
-    """``PreparePostForClient``: files, reactions and the custom emojis those use."""
+    """``PreparePostForClient``'s lookups: the documents of the post's files, its reactions and
+    the custom emojis those use (``wire.post_metadata`` renders them)."""
     metadata: Doc = {}
     files = [
-        wire.file_info(f)
+        f
         for fid in post["file_ids"]
         if (f := rt.store.get("files", fid)) is not None and not f["delete_at"]
     ]
@@ -316,24 +317,20 @@ def post_metadata(rt: Runtime, post: Doc) -> Doc:
     if post["has_reactions"]:
         reactions = rt.store.find("reactions", "post_id", post["id"])
         if reactions:
-            metadata["reactions"] = [wire.reaction(r) for r in reactions]
+            metadata["reactions"] = reactions
             emojis = []
             for name in dict.fromkeys(r["emoji_name"] for r in reactions):
                 custom = rt.store.find_one("emoji", "name", name)
                 if custom is not None:
-                    emojis.append(wire.emoji(custom))
+                    emojis.append(custom)
             if emojis:
                 metadata["emojis"] = emojis
     return metadata
 
 
-def render_post(rt: Runtime, post: Doc) -> Doc:
-    return wire.post(post, post_metadata(rt, post))
-
-
 def _publish_post_event(rt: Runtime, event: str, post: Doc, extra: Doc | None = None) -> None:
     if rt.events.active:
-        data = {"post": json.dumps(render_post(rt, post), separators=(",", ":")), **(extra or {})}
+        data = {"post": post, "post_metadata": post_metadata(rt, post), **(extra or {})}
         rt.events.publish(event, {"data": data, "broadcast": broadcast(post["channel_id"])})
 
 
@@ -386,7 +383,7 @@ def delete_post(rt: Runtime, post: Doc, deleter_id: str) -> Doc:
                 )
     deleted = rt.store.get("posts", post["id"])
     if rt.events.active:
-        rendered = json.dumps(render_post(rt, deleted), separators=(",", ":"))
+        metadata = post_metadata(rt, deleted)
         for flag, extra in (
             ("contains_sanitized_data", {}),
             ("contains_sensitive_data", {"delete_by": deleter_id}),
@@ -394,7 +391,7 @@ def delete_post(rt: Runtime, post: Doc, deleter_id: str) -> Doc:
             rt.events.publish(
                 "post_deleted",
                 {
-                    "data": {"post": rendered, **extra},
+                    "data": {"post": deleted, "post_metadata": metadata, **extra},
                     "broadcast": {**broadcast(post["channel_id"]), flag: True},
                 },
             )
@@ -406,7 +403,7 @@ def publish_reaction(rt: Runtime, event: str, reaction: Doc) -> None:
         rt.events.publish(
             event,
             {
-                "data": {"reaction": json.dumps(wire.reaction(reaction), separators=(",", ":"))},
+                "data": {"reaction": reaction},
                 "broadcast": broadcast(reaction["channel_id"]),
             },
         )

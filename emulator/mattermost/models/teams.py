@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
 from ...core.runtime import Runtime
-from .. import wire
 from ..tables import member_id
 from . import channels
 from .common import Doc, _now
@@ -111,7 +108,7 @@ def update_team(rt: Runtime, team_id: str, changes: Doc) -> Doc:
         rt.events.publish(
             "update_team",
             {
-                "data": {"team": json.dumps(wire.team(team), separators=(",", ":"))},
+                "data": {"team": team},
                 "broadcast": {"channel_id": "", "team_id": "", "user_id": "", "omit_users": None},
             },
         )
@@ -136,7 +133,7 @@ def delete_team(rt: Runtime, team: Doc, permanent: bool = False) -> None:
         rt.events.publish(
             "delete_team",
             {
-                "data": {"team": json.dumps(wire.team(team), separators=(",", ":"))},
+                "data": {"team": team},
                 "broadcast": {"channel_id": "", "team_id": "", "user_id": "", "omit_users": None},
             },
         )

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from ...core.passwords import hash_password, seeded_hash
 from ...core.runtime import Runtime
-from .. import wire
 from . import sessions
 from .common import DEFAULT_NOTIFY_PROPS, DEFAULT_TIMEZONE, Doc, _now, setting
 
@@ -138,7 +135,7 @@ def publish_user_updated(rt: Runtime, user: Doc) -> None:
     rt.events.publish(
         "user_updated",
         {
-            "data": {"user": wire.user(user)},
+            "data": {"user": user},
             "broadcast": {"channel_id": "", "team_id": "", "user_id": "", "omit_users": None},
         },
     )
@@ -263,7 +260,7 @@ def _publish_preferences(rt: Runtime, event: str, user_id: str, preferences: lis
     rt.events.publish(
         event,
         {
-            "data": {"preferences": json.dumps(shown, separators=(",", ":"))},
+            "data": {"preferences": shown},
             "broadcast": {"channel_id": "", "team_id": "", "user_id": user_id, "omit_users": None},
         },
     )

@@ -294,7 +294,7 @@ def get_pinned(channel_id: str) -> Response:
     rt, user = api.caller()
     channel = readable_channel(rt, user, channel_id)
     posts = sorted(rt.store.find("posts", "pinned", channel["id"]), key=lambda p: -p["create_at"])
-    rendered = [models.render_post(rt, p) for p in posts]
+    rendered = [wire.post_with_metadata(p, models.post_metadata(rt, p)) for p in posts]
     return jsonify(wire.post_list(rendered, [p["id"] for p in posts]))
 
 

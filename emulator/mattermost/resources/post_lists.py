@@ -253,7 +253,7 @@ def _search(rt: Runtime, user: Doc, team_id: str) -> Response:
     per_page = body.get("per_page") if isinstance(body.get("per_page"), int) else 60
     page, per_page = max(page, 0), min(max(per_page, 1), 200)
     found = found[page * per_page : (page + 1) * per_page]
-    rendered = [models.render_post(rt, p) for p in found]
+    rendered = [wire.post_with_metadata(p, models.post_metadata(rt, p)) for p in found]
     response = jsonify(wire.post_search_results(rendered, [p["id"] for p in found]))
     response.headers["Cache-Control"] = "no-cache, no-store, must-revalidate"
     return response

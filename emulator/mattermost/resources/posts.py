@@ -72,7 +72,9 @@ def _post_or_forbidden(rt: Runtime, user: Doc, post_id: str, permission: str) ->
 
 def post_list(rt: Runtime, posts: list[Doc], **paging: Any) -> Doc:
     return wire.post_list(
-        [models.render_post(rt, p) for p in posts], [p["id"] for p in posts], **paging
+        [wire.post_with_metadata(p, models.post_metadata(rt, p)) for p in posts],
+        [p["id"] for p in posts],
+        **paging,
     )
 
 
@@ -166,7 +168,7 @@ def create_post() -> tuple[Response, int]:
     )
     if request.args.get("set_online", "true").lower() not in ("0", "f", "false"):
         _set_online(rt, user["id"])
-    return jsonify(models.render_post(rt, post)), 201
+    return jsonify(wire.post_with_metadata(post, models.post_metadata(rt, post))), 201
 
 
 def _set_online(rt: Runtime, user_id: str) -> None:
@@ -213,7 +215,7 @@ def get_post(post_id: str) -> Response:
     if include_deleted:
         permissions.require_system(user, "manage_system")
     post = readable_post(rt, user, post_id, include_deleted)
-    return jsonify(models.render_post(rt, post))
+    return jsonify(wire.post_with_metadata(post, models.post_metadata(rt, post)))
 
 
 @blueprint.get("/posts/<post_id>/thread")
@@ -255,7 +257,7 @@ def get_posts_by_ids() -> Response:
             continue
         channel = rt.store.get("channels", post["channel_id"])
         if channel is not None and can_read_channel(rt, user, channel):
-            found.append(models.render_post(rt, post))
+            found.append(wire.post_with_metadata(post, models.post_metadata(rt, post)))
     return jsonify(found)
 
 
@@ -296,7 +298,7 @@ def patch_post(post_id: str) -> Response:
     post = _post_or_forbidden(rt, user, post_id, "edit_post")
     _require_edit(rt, user, post)
     updated = models.update_post(rt, post, _edit_changes(rt, user, post, body, partial=True))
-    return jsonify(models.render_post(rt, updated))
+    return jsonify(wire.post_with_metadata(updated, models.post_metadata(rt, updated)))
 
 
 @blueprint.put("/posts/<post_id>")
@@ -309,7 +311,7 @@ def update_post(post_id: str) -> Response:
     post = _post_or_forbidden(rt, user, post_id, "edit_post")
     _require_edit(rt, user, post)
     updated = models.update_post(rt, post, _edit_changes(rt, user, post, body, partial=False))
-    return jsonify(models.render_post(rt, updated))
+    return jsonify(wire.post_with_metadata(updated, models.post_metadata(rt, updated)))
 
 
 @blueprint.delete("/posts/<post_id>")

@@ -50,7 +50,7 @@ def _unread(rt: Runtime, root: Doc, membership: Doc | None) -> int:
 
 def _thread(rt: Runtime, root: Doc, membership: Doc | None, extended: bool) -> Doc:
     return wire.user_thread(
-        models.render_post(rt, root),
+        wire.post_with_metadata(root, models.post_metadata(rt, root)),
         membership,
         _participants(rt, root, extended),
         _unread(rt, root, membership),
