@@ -149,6 +149,11 @@ def json_body(required: bool = True) -> Any:
     return body
 
 
+def body_is_json_null() -> bool:
+    """A literal ``null`` body, which Go decodes into a struct's zero value without an error."""
+    return request.get_data().strip() == b"null"
+
+
 def json_object(name: str = "body", types: dict[str, Any] | None = None) -> Doc:
     """A JSON object body; with ``types``, its fields checked as :func:`check_types` does."""
     body = json_body()

@@ -28,6 +28,8 @@ def add_team_member(team_id: str) -> Response:
     rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     body = api.json_body(required=False)
+    if body is None and api.body_is_json_null():
+        body = {}  # a zero-valued TeamMember: its empty team_id is the 400 below
     if not isinstance(body, dict) or not all(
         isinstance(body.get(k, ""), str) for k in ("team_id", "user_id")
     ):
