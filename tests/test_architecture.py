@@ -199,16 +199,26 @@ def is_protocol_module(path: Path) -> bool:
     )
 
 
-def publishes_events(path: Path) -> bool:
-    """Whether the module calls ``<anything>.events.publish(...)``."""
-    return any(
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "publish"
-        and isinstance(node.func.value, ast.Attribute)
-        and node.func.value.attr == "events"
-        for node in ast.walk(ast.parse(path.read_text()))
+def _is_publish_call(node: ast.AST) -> bool:
+    """``<anything>.events.publish(...)``, or a domain helper ``[<module>.]publish_event(...)``."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    if isinstance(func, ast.Name):
+        return func.id == "publish_event"
+    return isinstance(func, ast.Attribute) and (
+        func.attr == "publish_event"
+        or (
+            func.attr == "publish"
+            and isinstance(func.value, ast.Attribute)
+            and func.value.attr == "events"
+        )
     )
+
+
+def publishes_events(path: Path) -> bool:
+    """Whether the module publishes a realtime event (directly or through ``publish_event``)."""
+    return any(_is_publish_call(node) for node in ast.walk(ast.parse(path.read_text())))
 
 
 def _publishing_protocol_modules() -> set[str]:
@@ -227,6 +237,7 @@ def test_the_publish_check_recognises_protocol_modules_and_publish_calls():
     assert is_protocol_module(PACKAGE / "rocketchat/ddp/messages.py")
     assert not is_protocol_module(PACKAGE / "mattermost/models/posts.py")
     assert publishes_events(PACKAGE / "mattermost/models/posts.py")
+    assert publishes_events(PACKAGE / "mattermost/models/common.py")
 
 
 def test_domain_modules_never_import_flask():
@@ -261,3 +272,9 @@ def test_the_wire_check_sees_a_lazy_wire_import(tmp_path):
     module = tmp_path / "probe.py"
     module.write_text("def render():\n    from .. import wire\n")
     assert wire_imports("emulator.mattermost.models.probe", module) == {"emulator.mattermost.wire"}
+
+
+def test_the_publish_check_sees_a_resource_calling_the_domain_helper(tmp_path):
+    module = tmp_path / "probe.py"
+    module.write_text("def handler(rt):\n    models.publish_event(rt, 'typing', {})\n")
+    assert publishes_events(module)

@@ -9,7 +9,7 @@ from typing import Any
 from ...core.runtime import Runtime
 from ...core.store import DuplicateKey
 from .. import errors
-from .common import Doc, broadcast
+from .common import Doc, publish_event
 
 # -- custom emoji ----------------------------------------------------------------------------------
 
@@ -59,14 +59,7 @@ def create_emoji(rt: Runtime, *, creator_id: str, name: str, image: bytes, kind:
         _store_emoji(rt, emoji, image, kind)
     except DuplicateKey:  # lost a race for the name
         raise errors.AppError(400, errors.EMOJI_DUPLICATE) from None
-    if rt.events.active:
-        rt.events.publish(
-            "emoji_added",
-            {
-                "data": {"emoji": emoji},
-                "broadcast": broadcast(),
-            },
-        )
+    publish_event(rt, "emoji_added", {"emoji": emoji})
     return emoji
 
 

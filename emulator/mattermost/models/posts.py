@@ -7,7 +7,7 @@ import re
 from ...core.runtime import Runtime
 from .. import permissions
 from ..tables import member_id
-from .common import Doc, _now, broadcast
+from .common import Doc, _now, broadcast, publish_event
 
 # -- posts ------------------------------------------------------------------------------------
 
@@ -115,8 +115,7 @@ def publish_posted(rt: Runtime, post: Doc) -> None:
     }
     if post["file_ids"]:
         data["otherFile"] = "true"
-    broadcast = {"channel_id": channel["id"], "team_id": "", "user_id": "", "omit_users": None}
-    rt.events.publish("posted", {"data": data, "broadcast": broadcast})
+    publish_event(rt, "posted", data, broadcast(channel_id=channel["id"]))
 
 
 def send_ephemeral_post(
@@ -133,14 +132,9 @@ def send_ephemeral_post(
     now = rt.clock.now_ms()
     props = props if props is not None else {}
     post = _new_post(rt, now, sender_id, channel_id, root_id, message, "system_ephemeral", props)
-    if rt.events.active:
-        rt.events.publish(
-            "ephemeral_message",
-            {
-                "data": {"post": post},
-                "broadcast": broadcast(channel_id=channel_id, user_id=target_id),
-            },
-        )
+    publish_event(
+        rt, "ephemeral_message", {"post": post}, broadcast(channel_id=channel_id, user_id=target_id)
+    )
     return post
 
 
@@ -262,16 +256,11 @@ def set_thread_following(
     rt.store.upsert("thread_memberships", doc)
     if rt.events.active:
         channel = rt.store.get("channels", root["channel_id"])
-        rt.events.publish(
+        publish_event(
+            rt,
             "thread_follow_changed",
-            {
-                "data": {
-                    "thread_id": root["id"],
-                    "state": following,
-                    "reply_count": root["reply_count"],
-                },
-                "broadcast": broadcast(user_id=user_id, team_id=channel["team_id"]),
-            },
+            {"thread_id": root["id"], "state": following, "reply_count": root["reply_count"]},
+            broadcast(user_id=user_id, team_id=channel["team_id"]),
         )
     return doc
 
@@ -331,7 +320,7 @@ def post_metadata(rt: Runtime, post: Doc) -> Doc:
 def _publish_post_event(rt: Runtime, event: str, post: Doc, extra: Doc | None = None) -> None:
     if rt.events.active:
         data = {"post": post, "post_metadata": post_metadata(rt, post), **(extra or {})}
-        rt.events.publish(event, {"data": data, "broadcast": broadcast(post["channel_id"])})
+        publish_event(rt, event, data, broadcast(post["channel_id"]))
 
 
 def update_post(rt: Runtime, post: Doc, changes: Doc) -> Doc:
@@ -388,25 +377,17 @@ def delete_post(rt: Runtime, post: Doc, deleter_id: str) -> Doc:
             ("contains_sanitized_data", {}),
             ("contains_sensitive_data", {"delete_by": deleter_id}),
         ):
-            rt.events.publish(
+            publish_event(
+                rt,
                 "post_deleted",
-                {
-                    "data": {"post": deleted, "post_metadata": metadata, **extra},
-                    "broadcast": {**broadcast(post["channel_id"]), flag: True},
-                },
+                {"post": deleted, "post_metadata": metadata, **extra},
+                {**broadcast(post["channel_id"]), flag: True},
             )
     return deleted
 
 
 def publish_reaction(rt: Runtime, event: str, reaction: Doc) -> None:
-    if rt.events.active:
-        rt.events.publish(
-            event,
-            {
-                "data": {"reaction": reaction},
-                "broadcast": broadcast(reaction["channel_id"]),
-            },
-        )
+    publish_event(rt, event, {"reaction": reaction}, broadcast(reaction["channel_id"]))
 
 
 def remove_reaction(rt: Runtime, reaction: Doc) -> None:
@@ -433,17 +414,11 @@ def user_typing(rt: Runtime, user_id: str, channel_id: str, parent_id: str = "")
         or not permissions.has_channel_permission(rt, user, channel, "create_post")
     ):
         return False
-    rt.events.publish(
+    publish_event(
+        rt,
         "typing",
-        {
-            "data": {"parent_id": parent_id, "user_id": user_id},
-            "broadcast": {
-                "channel_id": channel_id,
-                "team_id": "",
-                "user_id": "",
-                "omit_users": {user_id: True},
-            },
-        },
+        {"parent_id": parent_id, "user_id": user_id},
+        broadcast(channel_id=channel_id, omit=[user_id]),
     )
 
     return True
@@ -470,18 +445,17 @@ def mark_thread_read(rt: Runtime, root: Doc, user_id: str, at: int) -> Doc:
             for r in rt.store.find("posts", "root_id", root["id"])
             if not r["delete_at"] and r["create_at"] > at
         )
-        rt.events.publish(
+        publish_event(
+            rt,
             "thread_read_changed",
             {
-                "data": {
-                    "thread_id": root["id"],
-                    "timestamp": at,
-                    "unread_mentions": 0,
-                    "unread_replies": unread,
-                    "previous_unread_mentions": existing["unread_mentions"] if existing else 0,
-                    "channel_id": root["channel_id"],
-                },
-                "broadcast": broadcast(user_id=user_id, team_id=channel["team_id"]),
+                "thread_id": root["id"],
+                "timestamp": at,
+                "unread_mentions": 0,
+                "unread_replies": unread,
+                "previous_unread_mentions": existing["unread_mentions"] if existing else 0,
+                "channel_id": root["channel_id"],
             },
+            broadcast(user_id=user_id, team_id=channel["team_id"]),
         )
     return doc
