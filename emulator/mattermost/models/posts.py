@@ -235,21 +235,26 @@ def thread_membership_id(post_id: str, user_id: str) -> str:
     return f"{post_id}:{user_id}"
 
 
-def set_thread_following(
-    rt: Runtime, root: Doc, user_id: str, following: bool, viewed_at: int | None = None
+def _thread_membership(
+    root: Doc, user_id: str, existing: Doc | None, following: bool, updated_at: int
 ) -> Doc:
-    key = thread_membership_id(root["id"], user_id)
-    now = rt.clock.now_ms()
-    existing = rt.store.get("thread_memberships", key)
-    doc = {
-        "id": key,
+    """A ``ThreadMembership`` that keeps how far the user had read and their unread mentions."""
+    return {
+        "id": thread_membership_id(root["id"], user_id),
         "post_id": root["id"],
         "user_id": user_id,
         "following": following,
         "last_viewed": existing["last_viewed"] if existing else 0,
-        "last_updated": now,
+        "last_updated": updated_at,
         "unread_mentions": existing["unread_mentions"] if existing else 0,
     }
+
+
+def set_thread_following(
+    rt: Runtime, root: Doc, user_id: str, following: bool, viewed_at: int | None = None
+) -> Doc:
+    existing = rt.store.get("thread_memberships", thread_membership_id(root["id"], user_id))
+    doc = _thread_membership(root, user_id, existing, following, rt.clock.now_ms())
     if viewed_at is not None:
         doc["last_viewed"] = viewed_at
         doc["unread_mentions"] = 0
@@ -272,19 +277,10 @@ def follow_thread_on_reply(rt: Runtime, reply: Doc, mentioned: list[str]) -> Non
     if root is None:
         return
     for user_id in dict.fromkeys([root["user_id"], reply["user_id"], *mentioned]):
-        key = thread_membership_id(root["id"], user_id)
-        existing = rt.store.get("thread_memberships", key)
+        existing = rt.store.get("thread_memberships", thread_membership_id(root["id"], user_id))
         if existing is not None and not existing["following"]:
             continue
-        doc = {
-            "id": key,
-            "post_id": root["id"],
-            "user_id": user_id,
-            "following": True,
-            "last_viewed": existing["last_viewed"] if existing else 0,
-            "last_updated": reply["create_at"],
-            "unread_mentions": existing["unread_mentions"] if existing else 0,
-        }
+        doc = _thread_membership(root, user_id, existing, True, reply["create_at"])
         if user_id == reply["user_id"]:
             doc["last_viewed"] = reply["create_at"]
         elif user_id in mentioned:
@@ -426,15 +422,11 @@ def user_typing(rt: Runtime, user_id: str, channel_id: str, parent_id: str = "")
 
 def mark_thread_read(rt: Runtime, root: Doc, user_id: str, at: int) -> Doc:
     """Set how far a user has read a thread (``UpdateThreadReadForUser``)."""
-    key = thread_membership_id(root["id"], user_id)
-    existing = rt.store.get("thread_memberships", key)
+    existing = rt.store.get("thread_memberships", thread_membership_id(root["id"], user_id))
+    following = existing["following"] if existing else False
     doc = {
-        "id": key,
-        "post_id": root["id"],
-        "user_id": user_id,
-        "following": existing["following"] if existing else False,
+        **_thread_membership(root, user_id, existing, following, rt.clock.now_ms()),
         "last_viewed": at,
-        "last_updated": rt.clock.now_ms(),
         "unread_mentions": 0,
     }
     rt.store.upsert("thread_memberships", doc)
