@@ -1,6 +1,7 @@
 """Layering rules: core knows no product, products never import each other, no shared state."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -278,3 +279,20 @@ def test_the_publish_check_sees_a_resource_calling_the_domain_helper(tmp_path):
     module = tmp_path / "probe.py"
     module.write_text("def handler(rt):\n    models.publish_event(rt, 'typing', {})\n")
     assert publishes_events(module)
+
+
+_MATTERMOST_ERROR_ID = re.compile(r"(api|app|model|store|mfa|ent)\.[a-z0-9_]+(\.[a-z0-9_]+)+")
+
+
+def test_mattermost_error_ids_are_named_in_errors_py():
+    """Call sites name an upstream error id by its constant, so one id is spelled once."""
+    inline = [
+        f"{_relative(path)}:{node.lineno}: {node.value}"
+        for path in sorted((PACKAGE / "mattermost").rglob("*.py"))
+        if path.name != "errors.py"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and _MATTERMOST_ERROR_ID.fullmatch(node.value)
+    ]
+    assert inline == []

@@ -29,7 +29,7 @@ def _begin() -> None:
     rt = runtime()
     g.request_id = rt.ids.mattermost_token()
     if request.content_length and request.content_length > MAX_BODY_BYTES:
-        raise errors.AppError(413, "api.context.request_body_too_large.app_error")
+        raise errors.AppError(413, errors.BODY_TOO_LARGE)
     if request.path.startswith("/api/"):
         authentication.refuse_query_token(rt, request.environ)
 
@@ -142,7 +142,7 @@ def json_body(required: bool = True) -> Any:
     if body is None and required:
         raise errors.AppError(
             400,
-            "api.context.invalid_body_param.app_error",
+            errors.INVALID_BODY_PARAM,
             "malformed or missing JSON",
             Name="body",
         )

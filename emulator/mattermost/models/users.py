@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...core.passwords import hash_password, seeded_hash
 from ...core.runtime import Runtime
+from .. import errors
 from . import sessions
 from .common import (
     DEFAULT_NOTIFY_PROPS,
@@ -110,9 +111,9 @@ def password_problem(rt: Runtime, password: str) -> tuple[str, int] | None:
     """
     minimum = setting(rt, "PasswordSettings", "MinimumLength", 8)
     if len(password) < minimum:
-        return "model.user.is_valid.pwd_min_length.app_error", minimum
+        return errors.PASSWORD_TOO_SHORT, minimum
     if len(password) > PASSWORD_MAX_LENGTH:
-        return "model.user.is_valid.pwd_max_length.app_error", minimum
+        return errors.PASSWORD_TOO_LONG, minimum
     return None
 
 

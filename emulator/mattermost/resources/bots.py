@@ -29,7 +29,7 @@ def _patch(body: object) -> Doc:
 
 def _validate(bot: Doc) -> None:
     if not models.is_valid_username(bot.get("username", "")):
-        raise errors.AppError(400, "model.bot.is_valid.username.app_error")
+        raise errors.AppError(400, errors.BOT_USERNAME_INVALID)
     for name in ("display_name", "description"):
         if len(bot.get(name, "")) > _FIELDS[name]:
             raise errors.AppError(400, f"model.bot.is_valid.{name}.app_error")
@@ -45,7 +45,7 @@ def _load_bot(rt: Runtime, viewer: Doc, raw_id: str, manage: bool = False) -> Do
         or (bot["delete_at"] and not include_deleted)
         or not permissions.can_read_bot(viewer, bot)
     ):
-        raise errors.AppError(404, "store.sql_bot.get.missing.app_error", f"user_id={raw_id}")
+        raise errors.AppError(404, errors.BOT_NOT_FOUND, f"user_id={raw_id}")
     if manage and not permissions.can_manage_bot(viewer, bot):
         permission = "manage_bots" if bot["owner_id"] == viewer["id"] else "manage_others_bots"
         raise errors.permission_denied(viewer["id"], permission)
@@ -60,7 +60,7 @@ def create_bot() -> Response:
     if viewer.get("is_bot"):
         raise errors.permission_denied(viewer["id"], "create_bot")
     if not models.setting(rt, "ServiceSettings", "EnableBotAccountCreation", False):
-        raise errors.AppError(403, "api.bot.create_disabled")
+        raise errors.AppError(403, errors.BOT_CREATE_DISABLED)
     _validate(patch)
     try:
         bot = models.create_bot_account(
@@ -148,7 +148,7 @@ def convert_bot_to_user(bot_user_id: str) -> Response:
     rt, viewer = api.caller()
     bot = rt.store.get("bots", api.id_param(bot_user_id, "bot_user_id"))
     if bot is None or bot["delete_at"]:
-        raise errors.AppError(404, "store.sql_bot.get.missing.app_error", f"user_id={bot_user_id}")
+        raise errors.AppError(404, errors.BOT_NOT_FOUND, f"user_id={bot_user_id}")
     body = api.json_body(required=False)
     password = body.get("password") if isinstance(body, dict) else None
     if not isinstance(password, str) or not password:
@@ -162,7 +162,7 @@ def convert_bot_to_user(bot_user_id: str) -> Response:
     if problem is not None:
         raise errors.AppError(400, problem[0], Min=str(problem[1]))
     if "email" in changes and not models.is_valid_email(changes["email"]):
-        raise errors.AppError(400, "model.user.is_valid.email.app_error")
+        raise errors.AppError(400, errors.USER_EMAIL_INVALID)
     try:
         user = models.convert_bot_to_user(
             rt, bot, changes, password, api.bool_arg("set_system_admin")

@@ -22,7 +22,7 @@ def get_team_icon(team_id: str) -> Response:
         permissions.require_team(rt, viewer, team["id"], "view_team")
     stored = rt.store.get("team_icons", team["id"])
     if stored is None:
-        raise errors.AppError(404, "api.team.get_team_icon.read_file.app_error")
+        raise errors.AppError(404, errors.TEAM_ICON_MISSING)
     response = Response(base64.b64decode(stored["data"]), mimetype=stored["content_type"])
     response.headers["Cache-Control"] = "max-age=86400, private"
     response.headers["ETag"] = str(team.get("last_team_icon_update", 0))
@@ -36,14 +36,14 @@ def set_team_icon(team_id: str) -> Response:
     permissions.require_team(rt, viewer, team_id, "manage_team")
     limit = models.setting(rt, "FileSettings", "MaxFileSize", 104857600)
     if (request.content_length or 0) > limit:
-        raise errors.AppError(400, "api.team.set_team_icon.too_large.app_error")
+        raise errors.AppError(400, errors.TEAM_ICON_TOO_LARGE)
     upload = request.files.get("image")
     if upload is None:
-        raise errors.AppError(400, "api.team.set_team_icon.no_file.app_error")
+        raise errors.AppError(400, errors.TEAM_ICON_NO_FILE)
     data = upload.read()
     mime = image_type(data)
     if mime is None:
-        raise errors.AppError(400, "api.team.set_team_icon.decode.app_error")
+        raise errors.AppError(400, errors.TEAM_ICON_DECODE)
     load_team(rt, team_id)
     models.set_team_icon(rt, team_id, base64.b64encode(data).decode("ascii"), mime)
     return jsonify(wire.status_ok())

@@ -19,7 +19,7 @@ TEAM_ROLES = {"team_user", "team_admin", "team_guest"}
 def _add(rt: Runtime, team: Doc, user_id: str) -> Doc:
     """``AddTeamMember``: the user must exist."""
     if rt.store.get("users", user_id) is None:
-        raise errors.AppError(404, "app.user.missing_account.const", f"user_id={user_id}")
+        raise errors.AppError(404, errors.USER_NOT_FOUND, f"user_id={user_id}")
     return models.add_team_member(rt, team, user_id)
 
 
@@ -35,7 +35,7 @@ def add_team_member(team_id: str) -> Response:
     ):
         raise errors.AppError(
             400,
-            "api.team.add_team_member.invalid_body.app_error",
+            errors.TEAM_MEMBER_BODY_INVALID,
             "Error in model.TeamMemberFromJSON()",
         )
     if body.get("team_id", "") != team_id:
@@ -109,7 +109,7 @@ def remove_team_member(team_id: str, user_id: str) -> Response:
     team = load_team(rt, team_id)
     load_user(rt, target)
     if active_member(rt, team["id"], target) is None:
-        raise errors.AppError(400, "api.team.remove_user_from_team.missing.app_error")
+        raise errors.AppError(400, errors.TEAM_REMOVE_NOT_MEMBER)
     models.remove_team_member(rt, team, target)
     return jsonify(wire.status_ok())
 
@@ -138,7 +138,7 @@ def get_team_member(team_id: str, user_id: str) -> Response:
     permissions.require_team(rt, viewer, team_id, "view_team")
     member = active_member(rt, team_id, target)
     if member is None:
-        raise errors.AppError(404, "app.team.get_member.missing.app_error")
+        raise errors.AppError(404, errors.TEAM_MEMBER_MISSING)
     return jsonify(wire.team_member(member))
 
 
@@ -166,7 +166,7 @@ def update_team_member_roles(team_id: str, user_id: str) -> Response:
         raise errors.invalid_body_param("team_member_roles")
     permissions.require_team(rt, viewer, team_id, "manage_team_roles")
     if active_member(rt, team_id, target) is None:
-        raise errors.AppError(404, "app.team.get_member.missing.app_error")
+        raise errors.AppError(404, errors.TEAM_MEMBER_MISSING)
     models.set_team_member_roles(rt, team_id, target, names)
     return jsonify(wire.status_ok())
 
@@ -233,12 +233,12 @@ def add_user_to_team_from_invite() -> Response:
     rt, viewer = api.caller()
     invite_id = request.args.get("invite_id", "")
     if request.args.get("token"):
-        raise errors.AppError(400, "api.user.create_user.signup_link_invalid.app_error")
+        raise errors.AppError(400, errors.SIGNUP_LINK_INVALID)
     if not invite_id:
-        raise errors.AppError(400, "api.team.add_user_to_team.missing_parameter.app_error")
+        raise errors.AppError(400, errors.ADD_TO_TEAM_MISSING_PARAMETER)
     team = rt.store.find_one("teams", "invite_id", invite_id)
     if team is None or team["delete_at"]:
-        raise errors.AppError(404, "app.team.get_by_invite_id.finding.app_error")
+        raise errors.AppError(404, errors.TEAM_INVITE_NOT_FOUND)
     member = models.add_team_member(rt, team, viewer["id"])
     response = jsonify(wire.team_member(member))
     response.status_code = 201

@@ -49,7 +49,7 @@ def present_team(rt: Runtime, viewer: Doc, team: Doc) -> Doc:
 def load_team(rt: Runtime, raw_id: str) -> Doc:
     team = rt.store.get("teams", api.id_param(raw_id, "team_id"))
     if team is None:
-        raise errors.AppError(404, "app.team.get.find.app_error", f"id={raw_id}")
+        raise errors.AppError(404, errors.TEAM_NOT_FOUND, f"id={raw_id}")
     return team
 
 
@@ -77,17 +77,17 @@ def _check_team_fields(fields: Doc) -> None:
     """``Team.IsValid``, in its order: display name, name length, reserved, characters, type."""
     display = fields.get("display_name")
     if display is not None and not (0 < len(display) <= 64):
-        raise errors.AppError(400, "model.team.is_valid.name.app_error")
+        raise errors.AppError(400, errors.TEAM_NAME_INVALID)
     name = fields.get("name")
     if name is not None:
         if len(name) > 64:
-            raise errors.AppError(400, "model.team.is_valid.url.app_error", f"id={name}")
+            raise errors.AppError(400, errors.TEAM_URL_INVALID, f"id={name}")
         if name in RESERVED_TEAM_NAMES:
-            raise errors.AppError(400, "model.team.is_valid.reserved.app_error", f"id={name}")
+            raise errors.AppError(400, errors.TEAM_RESERVED_INVALID, f"id={name}")
         if len(name) < 2 or not _TEAM_NAME.match(name):
-            raise errors.AppError(400, "model.team.is_valid.characters.app_error", f"id={name}")
+            raise errors.AppError(400, errors.TEAM_CHARACTERS_INVALID, f"id={name}")
     if fields.get("type", "O") not in ("O", "I"):
-        raise errors.AppError(400, "model.team.is_valid.type.app_error")
+        raise errors.AppError(400, errors.TEAM_TYPE_INVALID)
 
 
 def _typed_fields(body: Doc, allowed: dict[str, type]) -> Doc:
@@ -113,12 +113,10 @@ def create_team() -> Response:
     fields.setdefault("display_name", "")
     fields.setdefault("type", "O")
     if not permissions.has_system_permission(viewer, "create_team"):
-        raise errors.AppError(403, "api.team.is_team_creation_allowed.disabled.app_error")
+        raise errors.AppError(403, errors.TEAM_CREATION_DISABLED)
     _check_team_fields(fields)
     if rt.store.find_one("teams", "name", fields["name"]) is not None:
-        raise errors.AppError(
-            400, "store.sql_team.save_team.existing.app_error", f"id={fields['name']}"
-        )
+        raise errors.AppError(400, errors.TEAM_NAME_EXISTS, f"id={fields['name']}")
     with rt.store.transaction():
         team = models.create_team(
             rt,
@@ -146,7 +144,7 @@ def get_teams() -> Response:
     list_private = permissions.has_system_permission(viewer, "list_private_teams")
     list_public = permissions.has_system_permission(viewer, "list_public_teams")
     if not (list_private or list_public):
-        raise errors.AppError(403, "api.team.get_all_teams.insufficient_permissions")
+        raise errors.AppError(403, errors.TEAMS_LIST_FORBIDDEN)
     teams = [
         t
         for t in rt.store.all("teams")
@@ -172,7 +170,7 @@ def get_team_by_name(name: str) -> Response:
     rt, viewer = api.caller()
     team = rt.store.find_one("teams", "name", name.lower())
     if team is None:
-        raise errors.AppError(404, "app.team.get_by_name.missing.app_error", f"name={name}")
+        raise errors.AppError(404, errors.TEAM_NAME_NOT_FOUND, f"name={name}")
     _readable(rt, viewer, team)
     return jsonify(present_team(rt, viewer, team))
 
@@ -201,7 +199,7 @@ def _update(rt: Runtime, viewer: Doc, team_id: str, changes: Doc) -> Response:
     try:
         fresh = models.update_team(rt, team["id"], changes)
     except DuplicateKey:
-        raise errors.AppError(400, "store.sql_team.save_team.existing.app_error") from None
+        raise errors.AppError(400, errors.TEAM_NAME_EXISTS) from None
     return jsonify(present_team(rt, viewer, fresh))
 
 
@@ -236,9 +234,7 @@ def delete_team(team_id: str) -> Response:
     team = team_with_permission(rt, viewer, team_id, "manage_team")
     permanent = api.bool_arg("permanent")
     if permanent and not models.setting(rt, "ServiceSettings", "EnableAPITeamDeletion", False):
-        raise errors.AppError(
-            401, "api.user.delete_team.not_enabled.app_error", f"teamId={team['id']}"
-        )
+        raise errors.AppError(401, errors.TEAM_DELETION_DISABLED, f"teamId={team['id']}")
     models.delete_team(rt, team, permanent=permanent)
     return jsonify(wire.status_ok())
 
@@ -289,9 +285,9 @@ def get_invite_info(invite_id: str) -> Response:
     rt = runtime()
     team = rt.store.find_one("teams", "invite_id", api.id_param(invite_id, "invite_id"))
     if team is None or team["delete_at"]:
-        raise errors.AppError(404, "app.team.get_by_invite_id.finding.app_error")
+        raise errors.AppError(404, errors.TEAM_INVITE_NOT_FOUND)
     if team["type"] != "O":
-        raise errors.AppError(403, "api.team.get_invite_info.not_open_team", f"id={invite_id}")
+        raise errors.AppError(403, errors.INVITE_NOT_OPEN_TEAM, f"id={invite_id}")
     return jsonify(
         {
             "display_name": team["display_name"],

@@ -96,14 +96,14 @@ def set_image(user_id: str) -> Response:
     permissions.require_self_or(viewer, user["id"])
     upload = request.files.get("image")
     if upload is None:
-        raise errors.AppError(400, "api.user.upload_profile_user.no_file.app_error")
+        raise errors.AppError(400, errors.USER_PROFILE_IMAGE_NO_FILE)
     data = upload.read()
     limit = models.setting(rt, "FileSettings", "MaxFileSize", 104857600)
     if len(data) > limit:
-        raise errors.AppError(413, "api.user.upload_profile_user.too_large.app_error")
+        raise errors.AppError(413, errors.USER_PROFILE_IMAGE_TOO_LARGE)
     mime = image_type(data)
     if mime is None:
-        raise errors.AppError(400, "api.user.upload_profile_user.decode.app_error")
+        raise errors.AppError(400, errors.USER_PROFILE_IMAGE_DECODE)
     models.set_profile_image(rt, user["id"], base64.b64encode(data).decode("ascii"), mime)
     return jsonify(wire.status_ok())
 

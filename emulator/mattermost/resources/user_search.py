@@ -121,7 +121,7 @@ def autocomplete_users() -> Response:
             # The real server answers 500 here; bad input gets a 400 in the emulator.
             raise errors.AppError(
                 400,
-                "api.user.autocomplete_users.missing_team_id.app_error",
+                errors.AUTOCOMPLETE_NEEDS_TEAM,
                 f"channelId={channel_id}",
             )
         body: Doc = {"users": pick(in_channel)}

@@ -24,9 +24,7 @@ def _require_user_or_bot(rt: Runtime, viewer: Doc, user_id: str) -> None:
 def _load_token(rt: Runtime, token_id: str) -> Doc:
     token = rt.store.get("access_tokens", api.id_param(token_id, "token_id"))
     if token is None:
-        raise errors.AppError(
-            404, "app.user_access_token.get_by_user.app_error", f"token_id={token_id}"
-        )
+        raise errors.AppError(404, errors.ACCESS_TOKEN_NOT_FOUND, f"token_id={token_id}")
     return token
 
 
@@ -41,9 +39,7 @@ def _token_from_body(rt: Runtime, viewer: Doc, permission: str) -> Doc:
     permissions.require_system(viewer, permission)
     token = rt.store.get("access_tokens", token_id) if isinstance(token_id, str) else None
     if token is None:
-        raise errors.AppError(
-            404, "app.user_access_token.get_by_user.app_error", f"token_id={token_id or ''}"
-        )
+        raise errors.AppError(404, errors.ACCESS_TOKEN_NOT_FOUND, f"token_id={token_id or ''}")
     _require_user_or_bot(rt, viewer, token["user_id"])
     return token
 
@@ -64,7 +60,7 @@ def create_token(user_id: str) -> Response:
     _require_user_or_bot(rt, viewer, user["id"])
     enabled = models.setting(rt, "ServiceSettings", "EnableUserAccessTokens", False)
     if not enabled and not user.get("is_bot"):
-        raise errors.AppError(501, "app.user_access_token.disabled")
+        raise errors.AppError(501, errors.ACCESS_TOKENS_DISABLED)
     token = models.create_access_token(rt, user["id"], description)
     return jsonify(wire.access_token(token, with_token=True))
 

@@ -29,7 +29,7 @@ def _check_own_password(viewer: Doc, target: Doc, changes: Doc, password: object
     if not isinstance(password, str) or not password:
         raise errors.invalid_body_param("password")
     if not check_password(password, target["password"]):
-        raise errors.AppError(401, "api.user.check_user_password.invalid.app_error")
+        raise errors.AppError(401, errors.PASSWORD_INVALID)
 
 
 # -- profile ----------------------------------------------------------------------------------
@@ -60,9 +60,9 @@ def _profile_changes(body: Doc, full: bool) -> Doc:
 
 def _validate(changes: Doc) -> None:
     if "username" in changes and not models.is_valid_username(changes["username"]):
-        raise errors.AppError(400, "model.user.is_valid.username.app_error")
+        raise errors.AppError(400, errors.USER_USERNAME_INVALID)
     if "email" in changes and not models.is_valid_email(changes["email"]):
-        raise errors.AppError(400, "model.user.is_valid.email.app_error")
+        raise errors.AppError(400, errors.USER_EMAIL_INVALID)
 
 
 def _apply_update(rt: Runtime, viewer: Doc, user: Doc, changes: Doc) -> Response:
@@ -140,13 +140,9 @@ def update_user_active(user_id: str) -> Response:
     if not self_deactivate and not permissions.has_system_permission(
         viewer, "sysconsole_write_user_management_users"
     ):
-        raise errors.AppError(
-            403, "api.user.update_active.permissions.app_error", f"userId={target_id}"
-        )
+        raise errors.AppError(403, errors.USER_ACTIVE_FORBIDDEN, f"userId={target_id}")
     if self_deactivate and not models.setting(rt, "TeamSettings", "EnableUserDeactivation"):
-        raise errors.AppError(
-            401, "api.user.update_active.not_enable.app_error", f"userId={target_id}"
-        )
+        raise errors.AppError(401, errors.USER_DEACTIVATION_DISABLED, f"userId={target_id}")
     user = load_user(rt, target_id)
     _require_admin_for_admins(viewer, user)
     models.set_user_active(rt, user["id"], active)
@@ -163,16 +159,12 @@ def delete_user(user_id: str) -> Response:
         and not models.setting(rt, "TeamSettings", "EnableUserDeactivation")
         and not permissions.has_system_permission(viewer, "manage_system")
     ):
-        raise errors.AppError(
-            401, "api.user.update_active.not_enable.app_error", f"userId={target_id}"
-        )
+        raise errors.AppError(401, errors.USER_DEACTIVATION_DISABLED, f"userId={target_id}")
     user = load_user(rt, target_id)
     _require_admin_for_admins(viewer, user)
     if api.bool_arg("permanent"):
         # EnableAPIUserDeletion is off by default; permanent deletion is not emulated.
-        raise errors.AppError(
-            401, "api.user.delete_user.not_enabled.app_error", f"userId={target_id}"
-        )
+        raise errors.AppError(401, errors.USER_DELETION_DISABLED, f"userId={target_id}")
     models.set_user_active(rt, user["id"], False)
     return jsonify(wire.status_ok())
 
@@ -202,9 +194,9 @@ def update_password(user_id: str) -> Response:
         if not current:
             raise errors.invalid_body_param("current_password")
         if not check_password(current, viewer["password"]):
-            raise errors.AppError(400, "api.user.update_password.incorrect.app_error")
+            raise errors.AppError(400, errors.PASSWORD_INCORRECT)
     elif not may_update or user is None:
-        raise errors.AppError(403, "api.user.update_password.context.app_error")
+        raise errors.AppError(403, errors.PASSWORD_UPDATE_FORBIDDEN)
     problem = models.password_problem(rt, new_password)
     if problem is not None:
         raise errors.AppError(400, problem[0], Min=str(problem[1]))
