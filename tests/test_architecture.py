@@ -1,6 +1,7 @@
 """Layering rules: core knows no product, products never import each other, no shared state."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -199,16 +200,26 @@ def is_protocol_module(path: Path) -> bool:
     )
 
 
-def publishes_events(path: Path) -> bool:
-    """Whether the module calls ``<anything>.events.publish(...)``."""
-    return any(
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "publish"
-        and isinstance(node.func.value, ast.Attribute)
-        and node.func.value.attr == "events"
-        for node in ast.walk(ast.parse(path.read_text()))
+def _is_publish_call(node: ast.AST) -> bool:
+    """``<anything>.events.publish(...)``, or a domain helper ``[<module>.]publish_event(...)``."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    if isinstance(func, ast.Name):
+        return func.id == "publish_event"
+    return isinstance(func, ast.Attribute) and (
+        func.attr == "publish_event"
+        or (
+            func.attr == "publish"
+            and isinstance(func.value, ast.Attribute)
+            and func.value.attr == "events"
+        )
     )
+
+
+def publishes_events(path: Path) -> bool:
+    """Whether the module publishes a realtime event (directly or through ``publish_event``)."""
+    return any(_is_publish_call(node) for node in ast.walk(ast.parse(path.read_text())))
 
 
 def _publishing_protocol_modules() -> set[str]:
@@ -227,6 +238,7 @@ def test_the_publish_check_recognises_protocol_modules_and_publish_calls():
     assert is_protocol_module(PACKAGE / "rocketchat/ddp/messages.py")
     assert not is_protocol_module(PACKAGE / "mattermost/models/posts.py")
     assert publishes_events(PACKAGE / "mattermost/models/posts.py")
+    assert publishes_events(PACKAGE / "mattermost/models/common.py")
 
 
 def test_domain_modules_never_import_flask():
@@ -239,3 +251,48 @@ def test_domain_modules_never_import_flask():
         if name.split(".")[0] in ("flask", "flask_sock", "werkzeug")
     ]
     assert offenders == []
+
+
+def wire_imports(module: str, path: Path) -> set[str]:
+    """The product ``wire`` modules a module imports (lazily too)."""
+    return {edge for edge in import_edges(module, path) if edge.rsplit(".", 1)[-1] == "wire"}
+
+
+def test_domain_modules_never_import_the_wire_format():
+    """``models/`` publish and return documents as stored; the product's ``wire`` module renders
+    them on the way out (REST resources, the WebSocket, the dashboard)."""
+    offenders = {
+        module: sorted(wire_imports(module, path))
+        for module, path in MODULES.items()
+        if "models" in module.split(".")[2:] and wire_imports(module, path)
+    }
+    assert offenders == {}
+
+
+def test_the_wire_check_sees_a_lazy_wire_import(tmp_path):
+    module = tmp_path / "probe.py"
+    module.write_text("def render():\n    from .. import wire\n")
+    assert wire_imports("emulator.mattermost.models.probe", module) == {"emulator.mattermost.wire"}
+
+
+def test_the_publish_check_sees_a_resource_calling_the_domain_helper(tmp_path):
+    module = tmp_path / "probe.py"
+    module.write_text("def handler(rt):\n    models.publish_event(rt, 'typing', {})\n")
+    assert publishes_events(module)
+
+
+_MATTERMOST_ERROR_ID = re.compile(r"(api|app|model|store|mfa|ent)\.[a-z0-9_]+(\.[a-z0-9_]+)+")
+
+
+def test_mattermost_error_ids_are_named_in_errors_py():
+    """Call sites name an upstream error id by its constant, so one id is spelled once."""
+    inline = [
+        f"{_relative(path)}:{node.lineno}: {node.value}"
+        for path in sorted((PACKAGE / "mattermost").rglob("*.py"))
+        if path.name != "errors.py"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and _MATTERMOST_ERROR_ID.fullmatch(node.value)
+    ]
+    assert inline == []

@@ -4,7 +4,8 @@ Event names and payloads are the products' own realtime vocabulary, so a hub onl
 
 - Mattermost: the WebSocket event name (``posted``, ``post_edited``, ``reaction_added``, ...) and
   ``{"data": {...}, "broadcast": {"channel_id", "team_id", "user_id", "omit_users"}}``, with
-  ``data`` already in wire form (``posted`` carries ``post`` as a JSON string, as the server does).
+  documents in ``data`` as stored; ``mattermost/wire.ws_event_data`` renders them on the way out
+  (``posted`` carries ``post`` as a JSON string there, as the server does).
 - Rocket.Chat: the DDP stream name (``stream-room-messages``, ``stream-notify-room``, ...) and
   ``{"eventName": ..., "args": [...]}`` with documents in stored form (dates as epoch ms); the DDP
   hub renders EJSON dates and checks who may see what.

@@ -29,7 +29,7 @@ def _begin() -> None:
     rt = runtime()
     g.request_id = rt.ids.mattermost_token()
     if request.content_length and request.content_length > MAX_BODY_BYTES:
-        raise errors.AppError(413, "api.context.request_body_too_large.app_error")
+        raise errors.AppError(413, errors.BODY_TOO_LARGE)
     if request.path.startswith("/api/"):
         authentication.refuse_query_token(rt, request.environ)
 
@@ -60,6 +60,13 @@ def current_user() -> Doc:
     return g.user
 
 
+def caller() -> tuple[Runtime, Doc]:
+    """What almost every handler starts from (upstream's ``c.App`` and ``c.AppContext.Session()``):
+    the runtime and the authenticated user, or the 401."""
+    rt = runtime()
+    return rt, current_user()
+
+
 def user_id_param(raw: str) -> str:
     """``me`` stands for the caller; anything else must look like an id."""
     if raw == "me":
@@ -79,6 +86,16 @@ def id_param(raw: str, name: str) -> str:
 INT64_MAX = 2**63 - 1
 PER_PAGE_MAX = 200
 _GO_INT = re.compile(r"[+-]?[0-9]+")
+
+
+def json_object_for(raw_id: str, id_name: str, body_name: str, mismatch: str) -> Doc:
+    """The body of a ``PUT`` on ``/<things>/<id>``: a JSON object whose ``id`` is the URL's (the
+    URL id checked first, then the body, then that they agree)."""
+    id_param(raw_id, id_name)
+    body = json_object(body_name)
+    if body.get("id") != raw_id:
+        raise errors.invalid_body_param(mismatch)
+    return body
 
 
 def go_atoi(raw: str | None) -> int | None:
@@ -125,15 +142,43 @@ def json_body(required: bool = True) -> Any:
     if body is None and required:
         raise errors.AppError(
             400,
-            "api.context.invalid_body_param.app_error",
+            errors.INVALID_BODY_PARAM,
             "malformed or missing JSON",
             Name="body",
         )
     return body
 
 
-def json_object(name: str = "body") -> Doc:
+def body_is_json_null() -> bool:
+    """A literal ``null`` body, which Go decodes into a struct's zero value without an error."""
+    return request.get_data().strip() == b"null"
+
+
+def json_object(name: str = "body", types: dict[str, Any] | None = None) -> Doc:
+    """A JSON object body; with ``types``, its fields checked as :func:`check_types` does."""
     body = json_body()
     if not isinstance(body, dict):
         raise errors.invalid_body_param(name)
+    if types:
+        check_types(body, types, name)
     return body
+
+
+def body_string(body: Doc, name: str, default: str = "") -> str:
+    value = body.get(name, default)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise errors.invalid_body_param(name)
+    return value
+
+
+def check_types(body: Doc, spec: dict[str, Any], name: str) -> None:
+    """What Go's JSON decoding into a struct refuses: a field of the wrong type fails the whole
+    body, reported under the body's name (``SetInvalidParamWithErr``)."""
+    for key, kind in spec.items():
+        value = body.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise errors.invalid_body_param(name)

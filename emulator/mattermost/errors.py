@@ -234,7 +234,7 @@ def invalid_url_param(name: str) -> AppError:
 
 
 def invalid_body_param(name: str) -> AppError:
-    return AppError(400, "api.context.invalid_body_param.app_error", Name=name)
+    return AppError(400, INVALID_BODY_PARAM, Name=name)
 
 
 def session_expired(detailed: str = "") -> AppError:
@@ -256,6 +256,75 @@ def not_implemented(operation: str) -> AppError:
         f"chat-emulator does not implement {operation} yet",
         message=f"chat-emulator does not implement {operation} yet.",
     )
+
+
+# -- users, sessions, teams, bots, preferences, config (REST part A) ---------------------------
+
+ACCESS_TOKENS_DISABLED = "app.user_access_token.disabled"
+ACCESS_TOKEN_NOT_FOUND = "app.user_access_token.get_by_user.app_error"
+ADD_TO_TEAM_MISSING_PARAMETER = "api.team.add_user_to_team.missing_parameter.app_error"
+AUTOCOMPLETE_NEEDS_TEAM = "api.user.autocomplete_users.missing_team_id.app_error"
+BODY_TOO_LARGE = "api.context.request_body_too_large.app_error"
+BOT_CREATE_DISABLED = "api.bot.create_disabled"
+BOT_NOT_FOUND = "store.sql_bot.get.missing.app_error"
+BOT_USERNAME_INVALID = "model.bot.is_valid.username.app_error"
+CONFIG_OLD_FORMAT = "api.config.client.old_format.app_error"
+DEMOTE_NEEDS_LICENSE = "api.team.demote_user_to_guest.license.error"
+EMAIL_EXISTS = "app.user.save.email_exists.app_error"
+INVALID_BODY_PARAM = "api.context.invalid_body_param.app_error"
+INVITE_NOT_OPEN_TEAM = "api.team.get_invite_info.not_open_team"
+LICENSE_OLD_FORMAT = "api.license.client.old_format.app_error"
+LOGIN_BAD_EMAIL = "api.user.login.invalid_credentials_email"
+LOGIN_BAD_EMAIL_OR_USERNAME = "api.user.login.invalid_credentials_email_username"
+LOGIN_BAD_USERNAME = "api.user.login.invalid_credentials_username"
+LOGIN_BLANK_PASSWORD = "api.user.login.blank_pwd.app_error"
+LOGIN_BOT_FORBIDDEN = "api.user.login.bot_login_forbidden.app_error"
+LOGIN_BY_EMAIL = "api.user.login_by_email.app_error"
+LOGIN_INACTIVE = "api.user.login.inactive.app_error"
+MFA_DISABLED = "mfa.mfa_disabled.app_error"
+PASSWORD_INCORRECT = "api.user.update_password.incorrect.app_error"
+PASSWORD_INVALID = "api.user.check_user_password.invalid.app_error"
+PASSWORD_TOO_LONG = "model.user.is_valid.pwd_max_length.app_error"
+PASSWORD_TOO_SHORT = "model.user.is_valid.pwd_min_length.app_error"
+PASSWORD_UPDATE_FORBIDDEN = "api.user.update_password.context.app_error"
+PREFERENCES_DELETE_FORBIDDEN = "api.preference.delete_preferences.delete.app_error"
+PREFERENCES_SET_FORBIDDEN = "api.preference.update_preferences.set.app_error"
+PREFERENCE_CATEGORY_NOT_FOUND = "api.preference.preferences_category.get.app_error"
+PREFERENCE_NOT_FOUND = "app.preference.get.app_error"
+PROMOTE_NO_GUEST = "api.user.promote_guest_to_user.no_guest.app_error"
+SESSION_NOT_FOUND = "app.session.get.app_error"
+SIGNUP_CLOSED = "api.user.create_user.no_open_server"
+SIGNUP_EMAIL_DISABLED = "api.user.create_user.signup_email_disabled.app_error"
+SIGNUP_LINK_INVALID = "api.user.create_user.signup_link_invalid.app_error"
+STATUS_USER_NOT_FOUND = "api.status.user_not_found.app_error"
+TEAMS_LIST_FORBIDDEN = "api.team.get_all_teams.insufficient_permissions"
+TEAM_CHARACTERS_INVALID = "model.team.is_valid.characters.app_error"
+TEAM_CREATION_DISABLED = "api.team.is_team_creation_allowed.disabled.app_error"
+TEAM_DELETION_DISABLED = "api.user.delete_team.not_enabled.app_error"
+TEAM_ICON_DECODE = "api.team.set_team_icon.decode.app_error"
+TEAM_ICON_MISSING = "api.team.get_team_icon.read_file.app_error"
+TEAM_ICON_NO_FILE = "api.team.set_team_icon.no_file.app_error"
+TEAM_ICON_TOO_LARGE = "api.team.set_team_icon.too_large.app_error"
+TEAM_INVITE_NOT_FOUND = "app.team.get_by_invite_id.finding.app_error"
+TEAM_MEMBER_BODY_INVALID = "api.team.add_team_member.invalid_body.app_error"
+TEAM_NAME_EXISTS = "store.sql_team.save_team.existing.app_error"
+TEAM_NAME_INVALID = "model.team.is_valid.name.app_error"
+TEAM_REMOVE_NOT_MEMBER = "api.team.remove_user_from_team.missing.app_error"
+TEAM_RESERVED_INVALID = "model.team.is_valid.reserved.app_error"
+TEAM_TYPE_INVALID = "model.team.is_valid.type.app_error"
+TEAM_URL_INVALID = "model.team.is_valid.url.app_error"
+USERNAME_EXISTS = "app.user.save.username_exists.app_error"
+USERNAME_NOT_FOUND = "app.user.get_by_username.app_error"
+USER_ACTIVE_FORBIDDEN = "api.user.update_active.permissions.app_error"
+USER_BY_EMAIL_FORBIDDEN = "api.user.get_user_by_email.permissions.app_error"
+USER_DEACTIVATION_DISABLED = "api.user.update_active.not_enable.app_error"
+USER_DELETION_DISABLED = "api.user.delete_user.not_enabled.app_error"
+USER_EMAIL_INVALID = "model.user.is_valid.email.app_error"
+USER_PROFILE_IMAGE_DECODE = "api.user.upload_profile_user.decode.app_error"
+USER_PROFILE_IMAGE_NO_FILE = "api.user.upload_profile_user.no_file.app_error"
+USER_PROFILE_IMAGE_TOO_LARGE = "api.user.upload_profile_user.too_large.app_error"
+USER_UPLOADS_FORBIDDEN = "api.user.get_uploads_for_user.forbidden.app_error"
+USER_USERNAME_INVALID = "model.user.is_valid.username.app_error"
 
 
 # -- channels, posts, files, emoji, integrations (REST part B) --------------------------------

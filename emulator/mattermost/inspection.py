@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..core.ids import is_mattermost_id
@@ -82,7 +81,7 @@ def dashboard_event(rt: Runtime, event: str, payload: dict[str, Any]) -> dict[st
     """A realtime event as the dashboard's product-neutral ``{"type": "post", ...}``."""
     if event != "posted":
         return None
-    post = json.loads(payload["data"]["post"])
+    post = payload["data"]["post"]
     user = rt.store.get("users", post["user_id"])
     return {
         "type": "post",

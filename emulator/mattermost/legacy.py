@@ -36,14 +36,14 @@ def login() -> Response:
     if not all(isinstance(v, str) for v in (team_name, email, password)):
         raise errors.invalid_body_param("email")
     if not password:
-        raise errors.AppError(400, "api.user.login.blank_pwd.app_error")
+        raise errors.AppError(400, errors.LOGIN_BLANK_PASSWORD)
     team = rt.store.find_one("teams", "name", team_name.lower())
     user = rt.store.find_one("users", "email", email.lower())
     member = team and user and rt.store.get("team_members", f"{team['id']}:{user['id']}")
     if not member or member["delete_at"]:
-        raise errors.AppError(401, "api.user.login_by_email.app_error")
+        raise errors.AppError(401, errors.LOGIN_BY_EMAIL)
     if user["delete_at"] or user.get("is_bot") or not check_password(password, user["password"]):
-        raise errors.AppError(401, "api.user.login.invalid_credentials_email_username")
+        raise errors.AppError(401, errors.LOGIN_BAD_EMAIL_OR_USERNAME)
     return login_response(rt, user)
 
 

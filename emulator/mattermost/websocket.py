@@ -90,14 +90,13 @@ class WsSession:
         return None
 
     def event_for(self, event: str, payload: Doc) -> Doc | None:
-        """The frame this user gets for a published event, stamped, or None."""
+        """The frame this user gets for a published event, rendered and stamped, or None."""
         broadcast = payload.get("broadcast") or {}
         if not self._should_send(broadcast):
             return None
         data = payload.get("data") or {}
-        if event == "posted":
-            data = self._posted_hooks(data)
-        return self.stamp(event, data, broadcast)
+        hooked = self._posted_hooks(data) if event == "posted" else {}
+        return self.stamp(event, {**wire.ws_event_data(data), **hooked}, broadcast)
 
     def absorb(self, event: str, payload: Doc) -> None:
         """While parked: keep what the connection would have been sent, for a resume."""
@@ -130,23 +129,19 @@ class WsSession:
         return True
 
     def _posted_hooks(self, data: Doc) -> Doc:
-        """``web_broadcast_hooks.go``: ``mentions`` with only the recipient's id; ``should_ack``."""
-        try:
-            post = json.loads(data.get("post") or "{}")
-        except ValueError:
-            return data
+        """``web_broadcast_hooks.go``: what this recipient gets added, ``mentions`` with only its
+        own id and ``should_ack``."""
+        post = data.get("post")
         uid = self.user_id
         if not isinstance(post, dict) or post.get("user_id") == uid:
-            return data
+            return {}
         mentioned = data.get("channel_type") == "D" or self._mentioned(str(post.get("message", "")))
-        if not mentioned and not self.posted_ack:
-            return data
-        out = dict(data)
+        added: Doc = {}
         if mentioned:
-            out["mentions"] = json.dumps([uid])
+            added["mentions"] = json.dumps([uid])
         if self.posted_ack and (mentioned or data.get("channel_type") == "D"):
-            out["should_ack"] = True
-        return out
+            added["should_ack"] = True
+        return added
 
     def _mentioned(self, message: str) -> bool:
         if "@" not in message:

@@ -6,6 +6,8 @@ sends (password hashes, session secrets) and the ``omitempty`` fields that are e
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
 Doc = dict[str, Any]
@@ -165,6 +167,17 @@ def post(doc: Doc, metadata: Doc | None = None) -> Doc:
     return out
 
 
+def post_metadata(docs: Doc) -> Doc:
+    """``PostMetadata`` from the documents ``models.post_metadata`` found."""
+    renderers = {"files": file_info, "reactions": reaction, "emojis": emoji}
+    return {name: [renderers[name](d) for d in found] for name, found in docs.items() if found}
+
+
+def post_with_metadata(doc: Doc, metadata: Doc) -> Doc:
+    """A Post as REST answers and post events carry it: ``metadata`` always, ``{}`` when empty."""
+    return post(doc, post_metadata(metadata))
+
+
 def post_list(posts: list[Doc], order: list[str], **paging: Any) -> Doc:
     return {
         "order": order,
@@ -302,6 +315,39 @@ def ws_broadcast(broadcast: Doc | None) -> Doc:
     for flag in ("contains_sanitized_data", "contains_sensitive_data"):
         if broadcast.get(flag):
             out[flag] = True
+    return out
+
+
+def _compact_json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+# The ``data`` fields the server sends as JSON-encoded strings (websocket.md), and how each
+# document is rendered first. ``post`` is separate: it takes the ``post_metadata`` beside it.
+_ENCODED_EVENT_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "channel": channel,
+    "team": team,
+    "emoji": emoji,
+    "reaction": reaction,
+    "teammate_ids": list,
+    "preferences": lambda docs: [preference(d) for d in docs],
+}
+
+
+def ws_event_data(data: Doc) -> Doc:
+    """An event's ``data`` as sent, from what the domain published (documents as stored): the
+    documents rendered, and those the server JSON-encodes (``post``, ``channel``, ...) encoded.
+    ``post_metadata`` (documents) goes into the post; a post without it has no ``metadata``."""
+    out = dict(data)
+    if "post" in out:
+        metadata = out.pop("post_metadata", None)
+        shown = post(out["post"]) if metadata is None else post_with_metadata(out["post"], metadata)
+        out["post"] = _compact_json(shown)
+    for name, render in _ENCODED_EVENT_FIELDS.items():
+        if name in out:
+            out[name] = _compact_json(render(out[name]))
+    if "user" in out:
+        out["user"] = user(out["user"])
     return out
 
 

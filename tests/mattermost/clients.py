@@ -8,6 +8,7 @@ import requests
 from mattermostdriver import Driver
 
 from emulator.app import runtime_of
+from emulator.mattermost import wire
 
 ERROR_KEYS = ["id", "message", "detailed_error", "request_id", "status_code"]
 
@@ -72,3 +73,9 @@ def assert_error(response: requests.Response, status: int, error_id: str) -> dic
     assert body["id"] == error_id
     assert body["status_code"] == status
     return body
+
+
+def as_sent(payload: dict[str, Any]) -> dict[str, Any]:
+    """A published event with its ``data`` as the WebSocket sends it: the domain publishes
+    documents, ``wire.ws_event_data`` renders them (JSON-encoded ``post``, ``reaction``, ...)."""
+    return {**payload, "data": wire.ws_event_data(payload.get("data") or {})}

@@ -11,6 +11,7 @@ from mattermostdriver.exceptions import (
 )
 
 from emulator.app import runtime_of
+from tests.mattermost.clients import as_sent
 
 ERROR_KEYS = ["id", "message", "detailed_error", "request_id", "status_code"]
 
@@ -78,7 +79,9 @@ class Events(list):
 @pytest.fixture
 def bus(mm_server):
     seen = Events()
-    unsubscribe = runtime_of(mm_server.app).events.subscribe(lambda n, p: seen.append((n, p)))
+    unsubscribe = runtime_of(mm_server.app).events.subscribe(
+        lambda n, p: seen.append((n, as_sent(p)))
+    )
     yield seen
     unsubscribe()
 

@@ -14,7 +14,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from emulator.app import runtime_of
-from emulator.mattermost import models
+from emulator.mattermost import models, wire
+from tests.mattermost.clients import as_sent
 
 Published = list[tuple[str, dict[str, Any]]]
 
@@ -22,7 +23,7 @@ Published = list[tuple[str, dict[str, Any]]]
 @pytest.fixture
 def published(mm_app: Flask) -> Published:
     seen: Published = []
-    runtime_of(mm_app).events.subscribe(lambda name, payload: seen.append((name, payload)))
+    runtime_of(mm_app).events.subscribe(lambda name, payload: seen.append((name, as_sent(payload))))
     return seen
 
 
@@ -205,3 +206,24 @@ def test_typing_is_published_only_for_someone_who_may_post_there(mm_app, publish
             },
         }
     ]
+
+
+# -- documents on the bus, wire on the way out ------------------------------------------------
+
+
+def test_the_domain_publishes_documents_and_wire_renders_the_json_encoded_fields(mm_app):
+    rt = runtime_of(mm_app)
+    raw: Published = []
+    rt.events.subscribe(lambda name, payload: raw.append((name, payload)))
+    channel = rt.store.find("channels", "name", "town-square")[0]
+    post = models.create_post(rt, channel=channel, user_id=_user_id(mm_app, "alice"), message="hi")
+    reaction = models.add_reaction(rt, post, _user_id(mm_app, "bob"), "smile")
+    [posted] = _named(raw, "posted")
+    assert posted["data"]["post"] == post
+    assert posted["data"]["post_metadata"] == {}
+    [added] = _named(raw, "reaction_added")
+    assert added["data"]["reaction"] == reaction
+    sent = wire.ws_event_data(posted["data"])
+    assert "post_metadata" not in sent
+    assert json.loads(sent["post"]) == {**wire.post(post), "metadata": {}}
+    assert json.loads(wire.ws_event_data(added["data"])["reaction"]) == wire.reaction(reaction)

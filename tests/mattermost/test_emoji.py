@@ -7,6 +7,7 @@ from mattermostdriver.exceptions import FeatureDisabled, NotEnoughPermissions, R
 
 from emulator.app import runtime_of
 from emulator.mattermost.models import _PLACEHOLDER_PNG
+from tests.mattermost.clients import as_sent
 from tests.mattermost.test_channels import Events, assert_error, call, login
 from tests.mattermost.test_webhooks import set_service
 
@@ -17,7 +18,9 @@ GIF = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"
 @pytest.fixture
 def bus(mm_server):
     seen = Events()
-    unsubscribe = runtime_of(mm_server.app).events.subscribe(lambda n, p: seen.append((n, p)))
+    unsubscribe = runtime_of(mm_server.app).events.subscribe(
+        lambda n, p: seen.append((n, as_sent(p)))
+    )
     yield seen
     unsubscribe()
 

@@ -6,6 +6,7 @@ import pytest
 from mattermostdriver.exceptions import NotEnoughPermissions
 
 from emulator.app import runtime_of
+from tests.mattermost.clients import as_sent
 from tests.mattermost.test_channels import Events, assert_error, call, channel, login
 
 REACTION_KEYS = [
@@ -23,7 +24,9 @@ REACTION_KEYS = [
 @pytest.fixture
 def bus(mm_server):
     seen = Events()
-    unsubscribe = runtime_of(mm_server.app).events.subscribe(lambda n, p: seen.append((n, p)))
+    unsubscribe = runtime_of(mm_server.app).events.subscribe(
+        lambda n, p: seen.append((n, as_sent(p)))
+    )
     yield seen
     unsubscribe()
 

@@ -3,6 +3,7 @@
 import pytest
 
 from emulator.app import runtime_of
+from tests.mattermost.clients import as_sent
 from tests.mattermost.test_channels import Events, assert_error, call, channel, login, team
 
 THREAD_KEYS = [
@@ -22,7 +23,9 @@ THREAD_KEYS = [
 @pytest.fixture
 def bus(mm_server):
     seen = Events()
-    unsubscribe = runtime_of(mm_server.app).events.subscribe(lambda n, p: seen.append((n, p)))
+    unsubscribe = runtime_of(mm_server.app).events.subscribe(
+        lambda n, p: seen.append((n, as_sent(p)))
+    )
     yield seen
     unsubscribe()
 

@@ -61,6 +61,7 @@ from .files import (  # noqa: F401 - the package's API
 from .integrations import (  # noqa: F401 - the package's API
     is_http_url,
     regen_outgoing_token,
+    require_enabled,
     save_command,
     save_incoming_webhook,
     save_outgoing_webhook,
@@ -80,7 +81,6 @@ from .posts import (  # noqa: F401 - the package's API
     publish_posted,
     publish_reaction,
     remove_reaction,
-    render_post,
     send_ephemeral_post,
     set_pinned,
     set_thread_following,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime
 from ...core.store import DuplicateKey
-from .. import errors, wire
+from .. import errors
 from ..tables import member_id
 from . import posts
 from .common import (
@@ -18,6 +17,7 @@ from .common import (
     broadcast,
     dm_channel_name,
     group_channel_name,
+    publish_event,
 )
 
 # -- channels ---------------------------------------------------------------------------------
@@ -109,12 +109,11 @@ def create_direct_channel(
             add_channel_member(rt, channel, user_id, at=at)
     if rt.events.active:
         actor = user_a if actor_id is None else actor_id
-        rt.events.publish(
+        publish_event(
+            rt,
             "direct_added",
-            {
-                "data": {"creator_id": actor, "teammate_id": user_b if user_a == actor else user_a},
-                "broadcast": broadcast(channel_id=channel["id"]),
-            },
+            {"creator_id": actor, "teammate_id": user_b if user_a == actor else user_a},
+            broadcast(channel_id=channel["id"]),
         )
     return channel
 
@@ -142,12 +141,11 @@ def create_group_channel(rt: Runtime, user_ids: list[str], at: int | None = None
     if rt.events.active:
         for member in user_ids:
             others = [u for u in user_ids if u != member]
-            rt.events.publish(
+            publish_event(
+                rt,
                 "group_added",
-                {
-                    "data": {"teammate_ids": json.dumps(others, separators=(",", ":"))},
-                    "broadcast": broadcast(channel_id=channel["id"], user_id=member),
-                },
+                {"teammate_ids": others},
+                broadcast(channel_id=channel["id"], user_id=member),
             )
     return channel
 
@@ -183,14 +181,7 @@ def validate_channel(channel: Doc) -> None:
 
 
 def publish_channel_updated(rt: Runtime, channel: Doc) -> None:
-    if rt.events.active:
-        rt.events.publish(
-            "channel_updated",
-            {
-                "data": {"channel": json.dumps(wire.channel(channel), separators=(",", ":"))},
-                "broadcast": broadcast(channel_id=channel["id"]),
-            },
-        )
+    publish_event(rt, "channel_updated", {"channel": channel}, broadcast(channel_id=channel["id"]))
 
 
 def create_team_channel(
@@ -224,14 +215,12 @@ def create_team_channel(
         )
     except DuplicateKey:  # lost a race for the name
         raise errors.AppError(400, errors.CHANNEL_EXISTS, f"name={name}") from None
-    if rt.events.active:
-        rt.events.publish(
-            "channel_created",
-            {
-                "data": {"channel_id": channel["id"], "team_id": team["id"]},
-                "broadcast": broadcast(user_id=creator_id),
-            },
-        )
+    publish_event(
+        rt,
+        "channel_created",
+        {"channel_id": channel["id"], "team_id": team["id"]},
+        broadcast(user_id=creator_id),
+    )
     return channel
 
 
@@ -281,14 +270,12 @@ def update_channel(rt: Runtime, channel: Doc, changes: Doc) -> Doc:
 def convert_channel(rt: Runtime, channel: Doc, channel_type: str) -> Doc:
     """``UpdateChannelPrivacy``: the type changes, and the team hears ``channel_converted``."""
     updated = update_channel(rt, channel, {"type": channel_type})
-    if rt.events.active:
-        rt.events.publish(
-            "channel_converted",
-            {
-                "data": {"channel_id": channel["id"]},
-                "broadcast": broadcast(team_id=channel["team_id"]),
-            },
-        )
+    publish_event(
+        rt,
+        "channel_converted",
+        {"channel_id": channel["id"]},
+        broadcast(team_id=channel["team_id"]),
+    )
     return updated
 
 
@@ -297,15 +284,14 @@ def archive_channel(rt: Runtime, channel: Doc) -> Doc:
     updated = rt.store.update("channels", channel["id"], {"delete_at": now, "update_at": now})
     if rt.events.active:
         public = channel["type"] == "O"
-        rt.events.publish(
+        publish_event(
+            rt,
             "channel_deleted",
-            {
-                "data": {"channel_id": channel["id"], "delete_at": now},
-                "broadcast": broadcast(
-                    team_id=channel["team_id"] if public else "",
-                    channel_id="" if public else channel["id"],
-                ),
-            },
+            {"channel_id": channel["id"], "delete_at": now},
+            broadcast(
+                team_id=channel["team_id"] if public else "",
+                channel_id="" if public else channel["id"],
+            ),
         )
     return updated
 
@@ -314,14 +300,9 @@ def restore_channel(rt: Runtime, channel: Doc) -> Doc:
     updated = rt.store.update(
         "channels", channel["id"], {"delete_at": 0, "update_at": rt.clock.now_ms()}
     )
-    if rt.events.active:
-        rt.events.publish(
-            "channel_restored",
-            {
-                "data": {"channel_id": channel["id"]},
-                "broadcast": broadcast(team_id=channel["team_id"]),
-            },
-        )
+    publish_event(
+        rt, "channel_restored", {"channel_id": channel["id"]}, broadcast(team_id=channel["team_id"])
+    )
     return updated
 
 
@@ -370,14 +351,8 @@ def join_channel(rt: Runtime, channel: Doc, user_id: str, actor_id: str | None =
             )
     if rt.events.active:
         data = {"user_id": user_id, "team_id": channel["team_id"]}
-        rt.events.publish(
-            "user_added",
-            {"data": data, "broadcast": broadcast(channel_id=channel["id"], omit=[user_id])},
-        )
-        rt.events.publish(
-            "user_added",
-            {"data": data, "broadcast": broadcast(channel_id=channel["id"], user_id=user_id)},
-        )
+        publish_event(rt, "user_added", data, broadcast(channel_id=channel["id"], omit=[user_id]))
+        publish_event(rt, "user_added", data, broadcast(channel_id=channel["id"], user_id=user_id))
     return member
 
 
@@ -405,19 +380,17 @@ def leave_channel(rt: Runtime, channel: Doc, user_id: str, remover_id: str) -> N
                 {"removedUserId": user_id, "removedUsername": user["username"]},
             )
     if rt.events.active:
-        rt.events.publish(
+        publish_event(
+            rt,
             "user_removed",
-            {
-                "data": {"user_id": user_id, "remover_id": remover_id},
-                "broadcast": broadcast(channel_id=channel["id"]),
-            },
+            {"user_id": user_id, "remover_id": remover_id},
+            broadcast(channel_id=channel["id"]),
         )
-        rt.events.publish(
+        publish_event(
+            rt,
             "user_removed",
-            {
-                "data": {"channel_id": channel["id"], "remover_id": remover_id},
-                "broadcast": broadcast(user_id=user_id),
-            },
+            {"channel_id": channel["id"], "remover_id": remover_id},
+            broadcast(user_id=user_id),
         )
 
 
@@ -446,12 +419,11 @@ def view_channels(rt: Runtime, user_id: str, channel_ids: list[str]) -> dict[str
                 },
             )
     if times and rt.events.active:
-        rt.events.publish(
+        publish_event(
+            rt,
             "multiple_channels_viewed",
-            {
-                "data": {"channel_times": {cid: now for cid in times}},
-                "broadcast": broadcast(user_id=user_id),
-            },
+            {"channel_times": {cid: now for cid in times}},
+            broadcast(user_id=user_id),
         )
     return times
 

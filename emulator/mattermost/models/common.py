@@ -69,3 +69,10 @@ def broadcast(
         "channel_id": channel_id,
         "team_id": team_id,
     }
+
+
+def publish_event(rt: Runtime, event: str, data: Doc, to: Doc | None = None) -> None:
+    """A realtime event with its documents as stored (``wire.ws_event_data`` renders them), for
+    whom ``to`` (a :func:`broadcast`) names, everyone without it; nothing when nobody listens."""
+    if rt.events.active:
+        rt.events.publish(event, {"data": data, "broadcast": to or broadcast()})

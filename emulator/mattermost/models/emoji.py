@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import base64
-import json
 import re
 from typing import Any
 
 from ...core.runtime import Runtime
 from ...core.store import DuplicateKey
-from .. import errors, wire
-from .common import Doc, broadcast
+from .. import errors
+from .common import Doc, publish_event
 
 # -- custom emoji ----------------------------------------------------------------------------------
 
@@ -60,14 +59,7 @@ def create_emoji(rt: Runtime, *, creator_id: str, name: str, image: bytes, kind:
         _store_emoji(rt, emoji, image, kind)
     except DuplicateKey:  # lost a race for the name
         raise errors.AppError(400, errors.EMOJI_DUPLICATE) from None
-    if rt.events.active:
-        rt.events.publish(
-            "emoji_added",
-            {
-                "data": {"emoji": json.dumps(wire.emoji(emoji), separators=(",", ":"))},
-                "broadcast": broadcast(),
-            },
-        )
+    publish_event(rt, "emoji_added", {"emoji": emoji})
     return emoji
 
 

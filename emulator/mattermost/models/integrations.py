@@ -6,7 +6,7 @@ import re
 
 from ...core.runtime import Runtime
 from .. import errors
-from .common import Doc
+from .common import Doc, setting
 
 # -- integrations: incoming/outgoing webhooks and slash commands -----------------------------------
 
@@ -24,21 +24,29 @@ def _check_hook_texts(hook: Doc) -> None:
         raise errors.AppError(400, errors.HOOK_DESCRIPTION_INVALID)
 
 
-def _save(rt: Runtime, table: str, doc: Doc, new: bool) -> Doc:
-    """A create never replaces a stored document; an edit replaces the one it read."""
-    if new:
-        return rt.store.insert(table, doc)
-    return rt.store.update(table, doc["id"], doc)
+def require_enabled(rt: Runtime, setting_name: str, error_id: str) -> None:
+    """An integration kind switched off in ``ServiceSettings``: its handlers answer 501."""
+    if not setting(rt, "ServiceSettings", setting_name, False):
+        raise errors.AppError(501, error_id)
+
+
+def _save(rt: Runtime, table: str, doc: Doc, *, token: bool = False) -> Doc:
+    """A create (no ``id``) gets its id, times and (``token``) secret, and never replaces a stored
+    document; an edit replaces the one it read."""
+    now = rt.clock.now_ms()
+    if doc.get("id"):
+        return rt.store.update(table, doc["id"], {**doc, "update_at": now})
+    fresh = {"id": rt.ids.mattermost_id()}
+    if token:
+        fresh["token"] = rt.ids.mattermost_token()
+    fresh.update(create_at=now, update_at=now, delete_at=0)
+    return rt.store.insert(table, {**fresh, **doc, **fresh})
 
 
 def save_incoming_webhook(rt: Runtime, hook: Doc) -> Doc:
-    """Create (no ``id``) or replace an incoming webhook; ``hook`` has every wire field."""
-    now = rt.clock.now_ms()
+    """Create (no ``id``) or replace an incoming webhook; ``hook`` has every client field."""
     _check_hook_texts(hook)
-    new = not hook.get("id")
-    if new:
-        hook = {**hook, "id": rt.ids.mattermost_id(), "create_at": now, "delete_at": 0}
-    return _save(rt, "incoming_webhooks", {**hook, "update_at": now}, new)
+    return _save(rt, "incoming_webhooks", hook)
 
 
 def validate_outgoing_webhook(rt: Runtime, hook: Doc) -> None:
@@ -77,17 +85,7 @@ def validate_outgoing_webhook(rt: Runtime, hook: Doc) -> None:
 
 def save_outgoing_webhook(rt: Runtime, hook: Doc) -> Doc:
     validate_outgoing_webhook(rt, hook)
-    now = rt.clock.now_ms()
-    new = not hook.get("id")
-    if new:
-        hook = {
-            **hook,
-            "id": rt.ids.mattermost_id(),
-            "token": rt.ids.mattermost_token(),
-            "create_at": now,
-            "delete_at": 0,
-        }
-    return _save(rt, "outgoing_webhooks", {**hook, "update_at": now}, new)
+    return _save(rt, "outgoing_webhooks", hook, token=True)
 
 
 def regen_outgoing_token(rt: Runtime, hook: Doc) -> Doc:
@@ -116,14 +114,4 @@ def validate_command(rt: Runtime, command: Doc) -> None:
 def save_command(rt: Runtime, command: Doc) -> Doc:
     command = {**command, "trigger": command["trigger"].lower()}
     validate_command(rt, command)
-    now = rt.clock.now_ms()
-    new = not command.get("id")
-    if new:
-        command = {
-            **command,
-            "id": rt.ids.mattermost_id(),
-            "token": rt.ids.mattermost_token(),
-            "create_at": now,
-            "delete_at": 0,
-        }
-    return _save(rt, "commands", {**command, "update_at": now}, new)
+    return _save(rt, "commands", command, token=True)

@@ -2,15 +2,49 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 from ...core.runtime import Runtime
-from .. import permissions, wire
+from .. import permissions
 from ..tables import member_id
-from .common import Doc, _now, broadcast
+from .common import Doc, _now, broadcast, publish_event
 
 # -- posts ------------------------------------------------------------------------------------
+
+
+def _new_post(
+    rt: Runtime,
+    now: int,
+    user_id: str,
+    channel_id: str,
+    root_id: str,
+    message: str,
+    post_type: str,
+    props: Doc,
+) -> Doc:
+    """A fresh ``Post`` with every field, in upstream's order, before anything counts on it."""
+    return {
+        "id": rt.ids.mattermost_id(),
+        "create_at": now,
+        "update_at": now,
+        "edit_at": 0,
+        "delete_at": 0,
+        "is_pinned": False,
+        "user_id": user_id,
+        "channel_id": channel_id,
+        "root_id": root_id,
+        "original_id": "",
+        "message": message,
+        "type": post_type,
+        "props": props,
+        "hashtags": "",
+        "file_ids": [],
+        "pending_post_id": "",
+        "has_reactions": False,
+        "reply_count": 0,
+        "last_reply_at": 0,
+        "participants": None,
+    }
 
 
 def create_post(
@@ -30,28 +64,8 @@ def create_post(
     props = props or {}
     if not post_type and props.get("attachments"):
         post_type = "slack_attachment"
-    post = {
-        "id": rt.ids.mattermost_id(),
-        "create_at": now,
-        "update_at": now,
-        "edit_at": 0,
-        "delete_at": 0,
-        "is_pinned": False,
-        "user_id": user_id,
-        "channel_id": channel["id"],
-        "root_id": root_id,
-        "original_id": "",
-        "message": message,
-        "type": post_type,
-        "props": props or {},
-        "hashtags": "",
-        "file_ids": list(file_ids or []),
-        "pending_post_id": pending_post_id,
-        "has_reactions": False,
-        "reply_count": 0,
-        "last_reply_at": 0,
-        "participants": None,
-    }
+    post = _new_post(rt, now, user_id, channel["id"], root_id, message, post_type, props)
+    post.update(file_ids=list(file_ids or []), pending_post_id=pending_post_id)
     with rt.store.transaction():
         if root_id:
             root = rt.store.get("posts", root_id)
@@ -93,15 +107,15 @@ def publish_posted(rt: Runtime, post: Doc) -> None:
         "channel_display_name": display,
         "channel_name": channel["name"],
         "channel_type": channel["type"],
-        "post": json.dumps(render_post(rt, post), separators=(",", ":")),
+        "post": post,
+        "post_metadata": post_metadata(rt, post),
         "sender_name": sender_name,
         "set_online": True,
         "team_id": channel["team_id"],
     }
     if post["file_ids"]:
         data["otherFile"] = "true"
-    broadcast = {"channel_id": channel["id"], "team_id": "", "user_id": "", "omit_users": None}
-    rt.events.publish("posted", {"data": data, "broadcast": broadcast})
+    publish_event(rt, "posted", data, broadcast(channel_id=channel["id"]))
 
 
 def send_ephemeral_post(
@@ -116,36 +130,11 @@ def send_ephemeral_post(
 ) -> Doc:
     """``SendEphemeralPost``: a post only one user sees, never stored (``ephemeral_message``)."""
     now = rt.clock.now_ms()
-    post = {
-        "id": rt.ids.mattermost_id(),
-        "create_at": now,
-        "update_at": now,
-        "edit_at": 0,
-        "delete_at": 0,
-        "is_pinned": False,
-        "user_id": sender_id,
-        "channel_id": channel_id,
-        "root_id": root_id,
-        "original_id": "",
-        "message": message,
-        "type": "system_ephemeral",
-        "props": props if props is not None else {},
-        "hashtags": "",
-        "file_ids": [],
-        "pending_post_id": "",
-        "has_reactions": False,
-        "reply_count": 0,
-        "last_reply_at": 0,
-        "participants": None,
-    }
-    if rt.events.active:
-        rt.events.publish(
-            "ephemeral_message",
-            {
-                "data": {"post": json.dumps(wire.post(post), separators=(",", ":"))},
-                "broadcast": broadcast(channel_id=channel_id, user_id=target_id),
-            },
-        )
+    props = props if props is not None else {}
+    post = _new_post(rt, now, sender_id, channel_id, root_id, message, "system_ephemeral", props)
+    publish_event(
+        rt, "ephemeral_message", {"post": post}, broadcast(channel_id=channel_id, user_id=target_id)
+    )
     return post
 
 
@@ -246,37 +235,37 @@ def thread_membership_id(post_id: str, user_id: str) -> str:
     return f"{post_id}:{user_id}"
 
 
-def set_thread_following(
-    rt: Runtime, root: Doc, user_id: str, following: bool, viewed_at: int | None = None
+def _thread_membership(
+    root: Doc, user_id: str, existing: Doc | None, following: bool, updated_at: int
 ) -> Doc:
-    key = thread_membership_id(root["id"], user_id)
-    now = rt.clock.now_ms()
-    existing = rt.store.get("thread_memberships", key)
-    doc = {
-        "id": key,
+    """A ``ThreadMembership`` that keeps how far the user had read and their unread mentions."""
+    return {
+        "id": thread_membership_id(root["id"], user_id),
         "post_id": root["id"],
         "user_id": user_id,
         "following": following,
         "last_viewed": existing["last_viewed"] if existing else 0,
-        "last_updated": now,
+        "last_updated": updated_at,
         "unread_mentions": existing["unread_mentions"] if existing else 0,
     }
+
+
+def set_thread_following(
+    rt: Runtime, root: Doc, user_id: str, following: bool, viewed_at: int | None = None
+) -> Doc:
+    existing = rt.store.get("thread_memberships", thread_membership_id(root["id"], user_id))
+    doc = _thread_membership(root, user_id, existing, following, rt.clock.now_ms())
     if viewed_at is not None:
         doc["last_viewed"] = viewed_at
         doc["unread_mentions"] = 0
     rt.store.upsert("thread_memberships", doc)
     if rt.events.active:
         channel = rt.store.get("channels", root["channel_id"])
-        rt.events.publish(
+        publish_event(
+            rt,
             "thread_follow_changed",
-            {
-                "data": {
-                    "thread_id": root["id"],
-                    "state": following,
-                    "reply_count": root["reply_count"],
-                },
-                "broadcast": broadcast(user_id=user_id, team_id=channel["team_id"]),
-            },
+            {"thread_id": root["id"], "state": following, "reply_count": root["reply_count"]},
+            broadcast(user_id=user_id, team_id=channel["team_id"]),
         )
     return doc
 
@@ -288,19 +277,10 @@ def follow_thread_on_reply(rt: Runtime, reply: Doc, mentioned: list[str]) -> Non
     if root is None:
         return
     for user_id in dict.fromkeys([root["user_id"], reply["user_id"], *mentioned]):
-        key = thread_membership_id(root["id"], user_id)
-        existing = rt.store.get("thread_memberships", key)
+        existing = rt.store.get("thread_memberships", thread_membership_id(root["id"], user_id))
         if existing is not None and not existing["following"]:
             continue
-        doc = {
-            "id": key,
-            "post_id": root["id"],
-            "user_id": user_id,
-            "following": True,
-            "last_viewed": existing["last_viewed"] if existing else 0,
-            "last_updated": reply["create_at"],
-            "unread_mentions": existing["unread_mentions"] if existing else 0,
-        }
+        doc = _thread_membership(root, user_id, existing, True, reply["create_at"])
         if user_id == reply["user_id"]:
             doc["last_viewed"] = reply["create_at"]
         elif user_id in mentioned:
@@ -309,10 +289,11 @@ def follow_thread_on_reply(rt: Runtime, reply: Doc, mentioned: list[str]) -> Non
 
 
 def post_metadata(rt: Runtime, post: Doc) -> Doc:
-    """``PreparePostForClient``: files, reactions and the custom emojis those use."""
+    """``PreparePostForClient``'s lookups: the documents of the post's files, its reactions and
+    the custom emojis those use (``wire.post_metadata`` renders them)."""
     metadata: Doc = {}
     files = [
-        wire.file_info(f)
+        f
         for fid in post["file_ids"]
         if (f := rt.store.get("files", fid)) is not None and not f["delete_at"]
     ]
@@ -321,25 +302,21 @@ def post_metadata(rt: Runtime, post: Doc) -> Doc:
     if post["has_reactions"]:
         reactions = rt.store.find("reactions", "post_id", post["id"])
         if reactions:
-            metadata["reactions"] = [wire.reaction(r) for r in reactions]
+            metadata["reactions"] = reactions
             emojis = []
             for name in dict.fromkeys(r["emoji_name"] for r in reactions):
                 custom = rt.store.find_one("emoji", "name", name)
                 if custom is not None:
-                    emojis.append(wire.emoji(custom))
+                    emojis.append(custom)
             if emojis:
                 metadata["emojis"] = emojis
     return metadata
 
 
-def render_post(rt: Runtime, post: Doc) -> Doc:
-    return wire.post(post, post_metadata(rt, post))
-
-
 def _publish_post_event(rt: Runtime, event: str, post: Doc, extra: Doc | None = None) -> None:
     if rt.events.active:
-        data = {"post": json.dumps(render_post(rt, post), separators=(",", ":")), **(extra or {})}
-        rt.events.publish(event, {"data": data, "broadcast": broadcast(post["channel_id"])})
+        data = {"post": post, "post_metadata": post_metadata(rt, post), **(extra or {})}
+        publish_event(rt, event, data, broadcast(post["channel_id"]))
 
 
 def update_post(rt: Runtime, post: Doc, changes: Doc) -> Doc:
@@ -391,30 +368,22 @@ def delete_post(rt: Runtime, post: Doc, deleter_id: str) -> Doc:
                 )
     deleted = rt.store.get("posts", post["id"])
     if rt.events.active:
-        rendered = json.dumps(render_post(rt, deleted), separators=(",", ":"))
+        metadata = post_metadata(rt, deleted)
         for flag, extra in (
             ("contains_sanitized_data", {}),
             ("contains_sensitive_data", {"delete_by": deleter_id}),
         ):
-            rt.events.publish(
+            publish_event(
+                rt,
                 "post_deleted",
-                {
-                    "data": {"post": rendered, **extra},
-                    "broadcast": {**broadcast(post["channel_id"]), flag: True},
-                },
+                {"post": deleted, "post_metadata": metadata, **extra},
+                {**broadcast(post["channel_id"]), flag: True},
             )
     return deleted
 
 
 def publish_reaction(rt: Runtime, event: str, reaction: Doc) -> None:
-    if rt.events.active:
-        rt.events.publish(
-            event,
-            {
-                "data": {"reaction": json.dumps(wire.reaction(reaction), separators=(",", ":"))},
-                "broadcast": broadcast(reaction["channel_id"]),
-            },
-        )
+    publish_event(rt, event, {"reaction": reaction}, broadcast(reaction["channel_id"]))
 
 
 def remove_reaction(rt: Runtime, reaction: Doc) -> None:
@@ -441,17 +410,11 @@ def user_typing(rt: Runtime, user_id: str, channel_id: str, parent_id: str = "")
         or not permissions.has_channel_permission(rt, user, channel, "create_post")
     ):
         return False
-    rt.events.publish(
+    publish_event(
+        rt,
         "typing",
-        {
-            "data": {"parent_id": parent_id, "user_id": user_id},
-            "broadcast": {
-                "channel_id": channel_id,
-                "team_id": "",
-                "user_id": "",
-                "omit_users": {user_id: True},
-            },
-        },
+        {"parent_id": parent_id, "user_id": user_id},
+        broadcast(channel_id=channel_id, omit=[user_id]),
     )
 
     return True
@@ -459,15 +422,11 @@ def user_typing(rt: Runtime, user_id: str, channel_id: str, parent_id: str = "")
 
 def mark_thread_read(rt: Runtime, root: Doc, user_id: str, at: int) -> Doc:
     """Set how far a user has read a thread (``UpdateThreadReadForUser``)."""
-    key = thread_membership_id(root["id"], user_id)
-    existing = rt.store.get("thread_memberships", key)
+    existing = rt.store.get("thread_memberships", thread_membership_id(root["id"], user_id))
+    following = existing["following"] if existing else False
     doc = {
-        "id": key,
-        "post_id": root["id"],
-        "user_id": user_id,
-        "following": existing["following"] if existing else False,
+        **_thread_membership(root, user_id, existing, following, rt.clock.now_ms()),
         "last_viewed": at,
-        "last_updated": rt.clock.now_ms(),
         "unread_mentions": 0,
     }
     rt.store.upsert("thread_memberships", doc)
@@ -478,18 +437,17 @@ def mark_thread_read(rt: Runtime, root: Doc, user_id: str, at: int) -> Doc:
             for r in rt.store.find("posts", "root_id", root["id"])
             if not r["delete_at"] and r["create_at"] > at
         )
-        rt.events.publish(
+        publish_event(
+            rt,
             "thread_read_changed",
             {
-                "data": {
-                    "thread_id": root["id"],
-                    "timestamp": at,
-                    "unread_mentions": 0,
-                    "unread_replies": unread,
-                    "previous_unread_mentions": existing["unread_mentions"] if existing else 0,
-                    "channel_id": root["channel_id"],
-                },
-                "broadcast": broadcast(user_id=user_id, team_id=channel["team_id"]),
+                "thread_id": root["id"],
+                "timestamp": at,
+                "unread_mentions": 0,
+                "unread_replies": unread,
+                "previous_unread_mentions": existing["unread_mentions"] if existing else 0,
+                "channel_id": root["channel_id"],
             },
+            broadcast(user_id=user_id, team_id=channel["team_id"]),
         )
     return doc

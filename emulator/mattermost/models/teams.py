@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from ...core.runtime import Runtime
-from .. import wire
 from ..tables import member_id
 from . import channels
-from .common import Doc, _now
+from .common import Doc, _now, broadcast, publish_event
 
 # -- teams ------------------------------------------------------------------------------------
 
@@ -86,19 +83,9 @@ def add_team_member(
             channel = rt.store.find_one("channels", "team_name", (team["id"], default))
             if channel is not None:
                 channels.add_channel_member(rt, channel, user_id, at=at)
-    if rt.events.active:
-        rt.events.publish(
-            "added_to_team",
-            {
-                "data": {"team_id": team["id"], "user_id": user_id},
-                "broadcast": {
-                    "channel_id": "",
-                    "team_id": "",
-                    "user_id": user_id,
-                    "omit_users": None,
-                },
-            },
-        )
+    publish_event(
+        rt, "added_to_team", {"team_id": team["id"], "user_id": user_id}, broadcast(user_id=user_id)
+    )
     return member
 
 
@@ -107,14 +94,7 @@ def add_team_member(
 
 def update_team(rt: Runtime, team_id: str, changes: Doc) -> Doc:
     team = rt.store.update("teams", team_id, {**changes, "update_at": rt.clock.now_ms()})
-    if rt.events.active:
-        rt.events.publish(
-            "update_team",
-            {
-                "data": {"team": json.dumps(wire.team(team), separators=(",", ":"))},
-                "broadcast": {"channel_id": "", "team_id": "", "user_id": "", "omit_users": None},
-            },
-        )
+    publish_event(rt, "update_team", {"team": team})
     return team
 
 
@@ -132,14 +112,7 @@ def delete_team(rt: Runtime, team: Doc, permanent: bool = False) -> None:
             for member in rt.store.find("team_members", "team_id", team["id"]):
                 rt.store.delete("team_members", member["id"])
             rt.store.delete("teams", team["id"])
-    if rt.events.active:
-        rt.events.publish(
-            "delete_team",
-            {
-                "data": {"team": json.dumps(wire.team(team), separators=(",", ":"))},
-                "broadcast": {"channel_id": "", "team_id": "", "user_id": "", "omit_users": None},
-            },
-        )
+    publish_event(rt, "delete_team", {"team": team})
 
 
 def set_team_icon(rt: Runtime, team_id: str, data_b64: str | None, content_type: str = "") -> Doc:
@@ -165,19 +138,9 @@ def remove_team_member(rt: Runtime, team: Doc, user_id: str) -> None:
             channel = rt.store.get("channels", member["channel_id"])
             if channel is not None and channel["team_id"] == team["id"]:
                 rt.store.delete("channel_members", member["id"])
-    if rt.events.active:
-        rt.events.publish(
-            "leave_team",
-            {
-                "data": {"team_id": team["id"], "user_id": user_id},
-                "broadcast": {
-                    "channel_id": "",
-                    "team_id": team["id"],
-                    "user_id": "",
-                    "omit_users": None,
-                },
-            },
-        )
+    publish_event(
+        rt, "leave_team", {"team_id": team["id"], "user_id": user_id}, broadcast(team_id=team["id"])
+    )
 
 
 def set_team_member_roles(rt: Runtime, team_id: str, user_id: str, roles: list[str]) -> Doc:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-import json
-
 from ...core.passwords import hash_password, seeded_hash
 from ...core.runtime import Runtime
-from .. import wire
+from .. import errors
 from . import sessions
-from .common import DEFAULT_NOTIFY_PROPS, DEFAULT_TIMEZONE, Doc, _now, setting
+from .common import (
+    DEFAULT_NOTIFY_PROPS,
+    DEFAULT_TIMEZONE,
+    Doc,
+    _now,
+    broadcast,
+    publish_event,
+    setting,
+)
 
 # -- users ------------------------------------------------------------------------------------
 
@@ -54,14 +60,7 @@ def create_user(
     }
     rt.store.insert("users", user)
     rt.store.insert("statuses", offline_status(user["id"]))
-    if rt.events.active:
-        rt.events.publish(
-            "new_user",
-            {
-                "data": {"user_id": user["id"]},
-                "broadcast": {"channel_id": "", "team_id": "", "user_id": "", "omit_users": None},
-            },
-        )
+    publish_event(rt, "new_user", {"user_id": user["id"]})
     return user
 
 
@@ -112,9 +111,9 @@ def password_problem(rt: Runtime, password: str) -> tuple[str, int] | None:
     """
     minimum = setting(rt, "PasswordSettings", "MinimumLength", 8)
     if len(password) < minimum:
-        return "model.user.is_valid.pwd_min_length.app_error", minimum
+        return errors.PASSWORD_TOO_SHORT, minimum
     if len(password) > PASSWORD_MAX_LENGTH:
-        return "model.user.is_valid.pwd_max_length.app_error", minimum
+        return errors.PASSWORD_TOO_LONG, minimum
     return None
 
 
@@ -135,13 +134,7 @@ def update_user(rt: Runtime, user_id: str, changes: Doc) -> Doc:
 
 
 def publish_user_updated(rt: Runtime, user: Doc) -> None:
-    rt.events.publish(
-        "user_updated",
-        {
-            "data": {"user": wire.user(user)},
-            "broadcast": {"channel_id": "", "team_id": "", "user_id": "", "omit_users": None},
-        },
-    )
+    publish_event(rt, "user_updated", {"user": user})
 
 
 def set_user_active(rt: Runtime, user_id: str, active: bool) -> Doc:
@@ -191,19 +184,9 @@ def set_status(
         "dnd_end_time": dnd_end_time if status == "dnd" else 0,
     }
     rt.store.upsert("statuses", doc)
-    if rt.events.active:
-        rt.events.publish(
-            "status_change",
-            {
-                "data": {"status": status, "user_id": user_id},
-                "broadcast": {
-                    "channel_id": "",
-                    "team_id": "",
-                    "user_id": user_id,
-                    "omit_users": None,
-                },
-            },
-        )
+    publish_event(
+        rt, "status_change", {"status": status, "user_id": user_id}, broadcast(user_id=user_id)
+    )
     return doc
 
 
@@ -260,10 +243,9 @@ def _publish_preferences(rt: Runtime, event: str, user_id: str, preferences: lis
         {"user_id": user_id, "category": p["category"], "name": p["name"], "value": p["value"]}
         for p in preferences
     ]
-    rt.events.publish(
+    publish_event(
+        rt,
         event,
-        {
-            "data": {"preferences": json.dumps(shown, separators=(",", ":"))},
-            "broadcast": {"channel_id": "", "team_id": "", "user_id": user_id, "omit_users": None},
-        },
+        {"preferences": shown},
+        broadcast(user_id=user_id),
     )

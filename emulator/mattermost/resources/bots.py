@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from ...core.runtime import Runtime, runtime
+from ...core.runtime import Runtime
 from ...core.store import DuplicateKey
 from .. import api, errors, models, permissions, wire
 from .users import Doc, duplicate, load_user
@@ -29,7 +29,7 @@ def _patch(body: object) -> Doc:
 
 def _validate(bot: Doc) -> None:
     if not models.is_valid_username(bot.get("username", "")):
-        raise errors.AppError(400, "model.bot.is_valid.username.app_error")
+        raise errors.AppError(400, errors.BOT_USERNAME_INVALID)
     for name in ("display_name", "description"):
         if len(bot.get(name, "")) > _FIELDS[name]:
             raise errors.AppError(400, f"model.bot.is_valid.{name}.app_error")
@@ -45,7 +45,7 @@ def _load_bot(rt: Runtime, viewer: Doc, raw_id: str, manage: bool = False) -> Do
         or (bot["delete_at"] and not include_deleted)
         or not permissions.can_read_bot(viewer, bot)
     ):
-        raise errors.AppError(404, "store.sql_bot.get.missing.app_error", f"user_id={raw_id}")
+        raise errors.AppError(404, errors.BOT_NOT_FOUND, f"user_id={raw_id}")
     if manage and not permissions.can_manage_bot(viewer, bot):
         permission = "manage_bots" if bot["owner_id"] == viewer["id"] else "manage_others_bots"
         raise errors.permission_denied(viewer["id"], permission)
@@ -54,14 +54,13 @@ def _load_bot(rt: Runtime, viewer: Doc, raw_id: str, manage: bool = False) -> Do
 
 @blueprint.post("/bots")
 def create_bot() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     patch = _patch(api.json_body())
     permissions.require_system(viewer, "create_bot")
     if viewer.get("is_bot"):
         raise errors.permission_denied(viewer["id"], "create_bot")
     if not models.setting(rt, "ServiceSettings", "EnableBotAccountCreation", False):
-        raise errors.AppError(403, "api.bot.create_disabled")
+        raise errors.AppError(403, errors.BOT_CREATE_DISABLED)
     _validate(patch)
     try:
         bot = models.create_bot_account(
@@ -80,8 +79,7 @@ def create_bot() -> Response:
 
 @blueprint.get("/bots")
 def get_bots() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     page, per_page = api.paging()
     if permissions.has_system_permission(viewer, "read_others_bots"):
         bots = rt.store.all("bots")
@@ -100,15 +98,13 @@ def get_bots() -> Response:
 
 @blueprint.get("/bots/<bot_user_id>")
 def get_bot(bot_user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     return jsonify(wire.bot(_load_bot(rt, viewer, bot_user_id)))
 
 
 @blueprint.put("/bots/<bot_user_id>")
 def patch_bot(bot_user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     patch = _patch(api.json_body())
     bot = _load_bot(rt, viewer, bot_user_id, manage=True)
     _validate({**bot, **patch})
@@ -120,8 +116,7 @@ def patch_bot(bot_user_id: str) -> Response:
 
 
 def _set_active(bot_user_id: str, active: bool) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     bot = _load_bot(rt, viewer, bot_user_id, manage=True)
     models.set_user_active(rt, bot["user_id"], active)
     return jsonify(wire.bot(rt.store.get("bots", bot["user_id"])))
@@ -139,8 +134,7 @@ def enable_bot(bot_user_id: str) -> Response:
 
 @blueprint.post("/bots/<bot_user_id>/assign/<user_id>")
 def assign_bot(bot_user_id: str, user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     owner_id = api.user_id_param(user_id)
     bot = _load_bot(rt, viewer, bot_user_id, manage=True)
     owner = rt.store.get("users", owner_id)
@@ -151,11 +145,10 @@ def assign_bot(bot_user_id: str, user_id: str) -> Response:
 
 @blueprint.post("/bots/<bot_user_id>/convert_to_user")
 def convert_bot_to_user(bot_user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     bot = rt.store.get("bots", api.id_param(bot_user_id, "bot_user_id"))
     if bot is None or bot["delete_at"]:
-        raise errors.AppError(404, "store.sql_bot.get.missing.app_error", f"user_id={bot_user_id}")
+        raise errors.AppError(404, errors.BOT_NOT_FOUND, f"user_id={bot_user_id}")
     body = api.json_body(required=False)
     password = body.get("password") if isinstance(body, dict) else None
     if not isinstance(password, str) or not password:
@@ -169,7 +162,7 @@ def convert_bot_to_user(bot_user_id: str) -> Response:
     if problem is not None:
         raise errors.AppError(400, problem[0], Min=str(problem[1]))
     if "email" in changes and not models.is_valid_email(changes["email"]):
-        raise errors.AppError(400, "model.user.is_valid.email.app_error")
+        raise errors.AppError(400, errors.USER_EMAIL_INVALID)
     try:
         user = models.convert_bot_to_user(
             rt, bot, changes, password, api.bool_arg("set_system_admin")
@@ -181,8 +174,7 @@ def convert_bot_to_user(bot_user_id: str) -> Response:
 
 @blueprint.post("/users/<user_id>/convert_to_bot")
 def convert_user_to_bot(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     user = load_user(rt, user_id)
     permissions.require_system(viewer, "manage_system")
     if user.get("is_bot"):

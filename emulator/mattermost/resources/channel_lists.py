@@ -7,10 +7,8 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
-from ...core.runtime import runtime
 from .. import api, errors, permissions, wire
 from ..tables import member_id
-from .channels import body_string
 
 blueprint = Blueprint("mm_channel_lists", __name__, url_prefix="/api/v4")
 
@@ -28,8 +26,7 @@ def _page(items: list[Doc]) -> list[Doc]:
 
 @blueprint.get("/teams/<team_id>/channels")
 def get_public_channels(team_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     api.id_param(team_id, "team_id")
     permissions.require_team(rt, user, team_id, "list_team_channels")
     channels = [c for c in rt.store.find("channels", "team_id", team_id) if c["type"] == "O"]
@@ -39,8 +36,7 @@ def get_public_channels(team_id: str) -> Response:
 
 @blueprint.get("/teams/<team_id>/channels/private")
 def get_private_channels(team_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     api.id_param(team_id, "team_id")
     permissions.require_system(user, "manage_system")
     channels = [
@@ -53,8 +49,7 @@ def get_private_channels(team_id: str) -> Response:
 
 @blueprint.get("/teams/<team_id>/channels/deleted")
 def get_deleted_channels(team_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     api.id_param(team_id, "team_id")
     permissions.require_team(rt, user, team_id, "list_team_channels")
     channels = [
@@ -80,11 +75,10 @@ def _matches(channel: Doc, term: str) -> bool:
 
 @blueprint.post("/teams/<team_id>/channels/search")
 def search_team_channels(team_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     api.id_param(team_id, "team_id")
     body = api.json_object("channel_search")
-    term = body_string(body, "term").strip().lower()
+    term = api.body_string(body, "term").strip().lower()
     if permissions.has_team_permission(rt, user, team_id, "list_team_channels"):
         found = [
             c
@@ -109,10 +103,9 @@ def search_team_channels(team_id: str) -> Response:
 
 @blueprint.post("/channels/search")
 def search_all_channels() -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     body = api.json_object("channel_search")
-    term = body_string(body, "term").strip().lower()
+    term = api.body_string(body, "term").strip().lower()
     permissions.require_system(user, "manage_system")
     include_deleted = body.get("include_deleted") is True
     found = []

@@ -8,10 +8,10 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from ...core.ids import is_mattermost_id
-from ...core.runtime import Runtime, runtime
+from ...core.runtime import Runtime
 from .. import api, errors, models, permissions, wire
 from ..tables import member_id
-from .channels import DEFAULT_CHANNEL, body_string, load_channel, readable_channel
+from .channels import DEFAULT_CHANNEL, load_channel, readable_channel
 
 blueprint = Blueprint("mm_channel_members", __name__, url_prefix="/api/v4")
 
@@ -54,8 +54,7 @@ def _join_one(rt: Runtime, channel: Doc, target_id: str, actor_id: str) -> Doc:
 def add_members(channel_id: str) -> tuple[Response, int]:
     """``addChannelMember``: ``user_id`` answers one member, ``user_ids`` a list; each user is
     tried on its own and the call fails only when none could be added."""
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     api.id_param(channel_id, "channel_id")
     body = api.json_body(required=False)
     body = body if isinstance(body, dict) else {}
@@ -127,8 +126,7 @@ def add_members(channel_id: str) -> tuple[Response, int]:
 
 @blueprint.delete("/channels/<channel_id>/members/<user_id>")
 def remove_member(channel_id: str, user_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     target_id = api.user_id_param(user_id)
     channel = load_channel(rt, channel_id)
     if rt.store.get("users", target_id) is None:
@@ -154,8 +152,7 @@ def _channel_permission(rt: Runtime, user: Doc, channel_id: str, permission: str
 
 @blueprint.get("/channels/<channel_id>/members")
 def get_members(channel_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     channel = _channel_permission(rt, user, channel_id, "read_channel")
     page, per_page = api.paging()
     members = rt.store.find_page(
@@ -166,8 +163,7 @@ def get_members(channel_id: str) -> Response:
 
 @blueprint.get("/channels/<channel_id>/members/<user_id>")
 def get_member(channel_id: str, user_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     target_id = api.user_id_param(user_id)
     channel = _channel_permission(rt, user, channel_id, "read_channel")
     member = _member_or_404(rt, channel["id"], target_id)
@@ -176,8 +172,7 @@ def get_member(channel_id: str, user_id: str) -> Response:
 
 @blueprint.post("/channels/<channel_id>/members/ids")
 def get_members_by_ids(channel_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     api.id_param(channel_id, "channel_id")
     body = api.json_body(required=False)
     if not isinstance(body, list) or not all(isinstance(u, str) for u in body):
@@ -195,8 +190,7 @@ def get_members_by_ids(channel_id: str) -> Response:
 
 @blueprint.put("/channels/<channel_id>/members/<user_id>/roles")
 def update_member_roles(channel_id: str, user_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     target_id = api.user_id_param(user_id)
     body = api.json_object("roles")
     roles = body.get("roles")
@@ -224,8 +218,7 @@ def update_member_roles(channel_id: str, user_id: str) -> Response:
 
 @blueprint.put("/channels/<channel_id>/members/<user_id>/notify_props")
 def update_member_notify_props(channel_id: str, user_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     target_id = api.user_id_param(user_id)
     body = api.json_object("notify_props")
     if not all(isinstance(v, str) for v in body.values()):
@@ -243,13 +236,12 @@ def update_member_notify_props(channel_id: str, user_id: str) -> Response:
 
 @blueprint.post("/channels/members/<user_id>/view")
 def view_channel(user_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     target_id = api.user_id_param(user_id)
     permissions.require_self_or(user, target_id)
     body = api.json_object("channel_view")
-    channel_id = body_string(body, "channel_id")
-    prev_id = body_string(body, "prev_channel_id")
+    channel_id = api.body_string(body, "channel_id")
+    prev_id = api.body_string(body, "prev_channel_id")
     if channel_id and not is_mattermost_id(channel_id):
         raise errors.invalid_body_param("channel_view.channel_id")
     if prev_id and not is_mattermost_id(prev_id):
@@ -272,8 +264,7 @@ def view_channel(user_id: str) -> Response:
 
 @blueprint.get("/users/<user_id>/channels/<channel_id>/unread")
 def get_unread(user_id: str, channel_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     target_id = api.user_id_param(user_id)
     permissions.require_self_or(user, target_id)
     channel = _channel_permission(rt, user, channel_id, "read_channel")
@@ -283,8 +274,7 @@ def get_unread(user_id: str, channel_id: str) -> Response:
 
 @blueprint.get("/channels/<channel_id>/stats")
 def get_stats(channel_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     channel = _channel_permission(rt, user, channel_id, "read_channel")
     files = sum(
         1 for f in rt.store.find("files", "channel_id", channel["id"]) if not f["delete_at"]
@@ -301,18 +291,16 @@ def get_stats(channel_id: str) -> Response:
 
 @blueprint.get("/channels/<channel_id>/pinned")
 def get_pinned(channel_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     channel = readable_channel(rt, user, channel_id)
     posts = sorted(rt.store.find("posts", "pinned", channel["id"]), key=lambda p: -p["create_at"])
-    rendered = [models.render_post(rt, p) for p in posts]
+    rendered = [wire.post_with_metadata(p, models.post_metadata(rt, p)) for p in posts]
     return jsonify(wire.post_list(rendered, [p["id"] for p in posts]))
 
 
 @blueprint.get("/channels/<channel_id>/timezones")
 def get_timezones(channel_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     channel = _channel_permission(rt, user, channel_id, "read_channel")
     zones: dict[str, None] = {}
     for member in rt.store.find("channel_members", "channel_id", channel["id"]):

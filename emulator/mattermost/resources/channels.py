@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.ids import is_mattermost_id
-from ...core.runtime import Runtime, runtime
+from ...core.runtime import Runtime
 from .. import api, errors, models, permissions, wire
 from ..tables import member_id
 
@@ -58,26 +58,6 @@ def readable_channel(rt: Runtime, user: Doc, channel_id: str) -> Doc:
     return channel
 
 
-def body_string(body: Doc, name: str, default: str = "") -> str:
-    value = body.get(name, default)
-    if value is None:
-        return default
-    if not isinstance(value, str):
-        raise errors.invalid_body_param(name)
-    return value
-
-
-def check_types(body: Doc, spec: dict[str, Any], name: str) -> None:
-    """What Go's JSON decoding into a struct refuses: a field of the wrong type fails the whole
-    body, reported under the body's name (``SetInvalidParamWithErr``)."""
-    for key, kind in spec.items():
-        value = body.get(key)
-        if value is None:
-            continue
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise errors.invalid_body_param(name)
-
-
 CHANNEL_FIELDS = {
     "id": str,
     "team_id": str,
@@ -102,15 +82,13 @@ def id_list_body() -> list[str]:
 
 @blueprint.post("/channels")
 def create_channel() -> tuple[Response, int]:
-    rt = runtime()
-    user = api.current_user()
-    body = api.json_object("channel")
-    check_types(body, CHANNEL_FIELDS, "channel")
-    team_id = body_string(body, "team_id")
-    channel_type = body_string(body, "type")
+    rt, user = api.caller()
+    body = api.json_object("channel", CHANNEL_FIELDS)
+    team_id = api.body_string(body, "team_id")
+    channel_type = api.body_string(body, "type")
     if not team_id:
         raise errors.invalid_body_param("team_id")
-    if not body_string(body, "display_name"):
+    if not api.body_string(body, "display_name"):
         raise errors.invalid_body_param("display_name")
     if channel_type == "O":
         permissions.require_team(rt, user, team_id, "create_public_channel")
@@ -125,11 +103,11 @@ def create_channel() -> tuple[Response, int]:
         rt,
         team=team,
         creator_id=user["id"],
-        name=body_string(body, "name"),
-        display_name=body_string(body, "display_name"),
+        name=api.body_string(body, "name"),
+        display_name=api.body_string(body, "display_name"),
         channel_type=channel_type,
-        purpose=body_string(body, "purpose"),
-        header=body_string(body, "header"),
+        purpose=api.body_string(body, "purpose"),
+        header=api.body_string(body, "header"),
     )
     return jsonify(wire.channel(channel)), 201
 
@@ -143,8 +121,7 @@ def _existing_users(rt: Runtime, user_ids: list[str], error_id: str) -> None:
 
 @blueprint.post("/channels/direct")
 def create_direct_channel() -> tuple[Response, int]:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     user_ids = list(dict.fromkeys(id_list_body()))
     if user_ids == [user["id"]]:
         user_ids = [user["id"], user["id"]]
@@ -163,8 +140,7 @@ def create_direct_channel() -> tuple[Response, int]:
 
 @blueprint.post("/channels/group")
 def create_group_channel() -> tuple[Response, int]:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     user_ids = sorted(set(id_list_body()))
     if not user_ids:
         raise errors.invalid_body_param("user_ids")
@@ -187,8 +163,7 @@ def create_group_channel() -> tuple[Response, int]:
 
 @blueprint.get("/channels/<channel_id>")
 def get_channel(channel_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     return jsonify(wire.channel(readable_channel(rt, user, channel_id)))
 
 
@@ -211,16 +186,14 @@ def _channel_by_name(rt: Runtime, user: Doc, team: Doc, name: str) -> Doc:
 
 @blueprint.get("/teams/<team_id>/channels/name/<channel_name>")
 def get_channel_by_name(team_id: str, channel_name: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     team = load_team(rt, team_id)
     return jsonify(wire.channel(_channel_by_name(rt, user, team, channel_name)))
 
 
 @blueprint.get("/teams/name/<team_name>/channels/name/<channel_name>")
 def get_channel_by_team_and_name(team_name: str, channel_name: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     team = rt.store.find_one("teams", "name", team_name)
     if team is None:
         raise errors.not_found(errors.TEAM_NAME_NOT_FOUND, f"team_name={team_name}")
@@ -258,11 +231,9 @@ def _apply_changes(rt: Runtime, channel: Doc, changes: Doc, dm_error: str) -> Do
 
 @blueprint.put("/channels/<channel_id>/patch")
 def patch_channel(channel_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     api.id_param(channel_id, "channel_id")
-    body = api.json_object("channel")
-    check_types(body, CHANNEL_FIELDS, "channel")
+    body = api.json_object("channel", CHANNEL_FIELDS)
     channel = load_channel(rt, channel_id)
     changes = {
         name: body[name]
@@ -282,11 +253,9 @@ def patch_channel(channel_id: str) -> Response:
 def update_channel(channel_id: str) -> Response:
     """``updateChannel``: header and purpose are replaced as sent (absent means empty), name and
     display name only when non-empty; the type never changes."""
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     api.id_param(channel_id, "channel_id")
-    body = api.json_object("channel")
-    check_types(body, CHANNEL_FIELDS, "channel")
+    body = api.json_object("channel", CHANNEL_FIELDS)
     if body.get("id") != channel_id:
         raise errors.invalid_body_param("channel_id")
     channel = load_channel(rt, channel_id)
@@ -310,8 +279,7 @@ def update_channel(channel_id: str) -> Response:
 
 @blueprint.delete("/channels/<channel_id>")
 def delete_channel(channel_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     channel = load_channel(rt, channel_id)
     if channel["type"] in ("D", "G"):
         raise errors.bad_request(errors.CHANNEL_DELETE_DM)
@@ -329,8 +297,7 @@ def delete_channel(channel_id: str) -> Response:
 
 @blueprint.post("/channels/<channel_id>/restore")
 def restore_channel(channel_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     channel = load_channel(rt, channel_id)
     permissions.require_team(rt, user, channel["team_id"], "manage_team")
     if not channel["delete_at"]:
@@ -343,8 +310,7 @@ def restore_channel(channel_id: str) -> Response:
 
 @blueprint.put("/channels/<channel_id>/privacy")
 def update_privacy(channel_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     channel = load_channel(rt, channel_id)
     body = api.json_object("privacy")
     privacy = body.get("privacy")

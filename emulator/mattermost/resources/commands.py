@@ -6,9 +6,8 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from ...core.runtime import Runtime, runtime
+from ...core.runtime import Runtime
 from .. import api, errors, models, permissions, wire
-from .channels import body_string, check_types
 
 blueprint = Blueprint("mm_commands", __name__, url_prefix="/api/v4")
 
@@ -18,8 +17,7 @@ MANAGE_OTHERS = "manage_others_slash_commands"
 
 
 def _enabled(rt: Runtime) -> None:
-    if not models.get_config(rt)["ServiceSettings"]["EnableCommands"]:
-        raise errors.AppError(501, errors.COMMANDS_DISABLED)
+    models.require_enabled(rt, "EnableCommands", errors.COMMANDS_DISABLED)
 
 
 COMMAND_FIELDS = {
@@ -39,13 +37,13 @@ COMMAND_FIELDS = {
 
 
 def _fields(body: Doc, old: Doc | None = None) -> Doc:
-    check_types(body, COMMAND_FIELDS, "command")
+    api.check_types(body, COMMAND_FIELDS, "command")
     old = old or {}
     auto_complete = body.get("auto_complete", old.get("auto_complete", False))
     if not isinstance(auto_complete, bool):
         raise errors.invalid_body_param("auto_complete")
     fields = {
-        name: body_string(body, name, old.get(name, ""))
+        name: api.body_string(body, name, old.get(name, ""))
         for name in (
             "trigger",
             "method",
@@ -83,36 +81,23 @@ def _load(rt: Runtime, user: Doc, command_id: str, others_hidden: bool = False) 
 
 @blueprint.post("/commands")
 def create_command() -> tuple[Response, int]:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     body = api.json_object("command")
     fields = _fields(body)
-    team_id = body_string(body, "team_id")
+    team_id = api.body_string(body, "team_id")
     creator_id = permissions.integration_creator(
-        rt, user, team_id, body_string(body, "creator_id"), MANAGE, MANAGE_OTHERS
+        rt, user, team_id, api.body_string(body, "creator_id"), MANAGE, MANAGE_OTHERS
     )
     _enabled(rt)
     command = models.save_command(
-        rt,
-        {
-            "id": "",
-            "token": "",
-            "create_at": 0,
-            "update_at": 0,
-            "delete_at": 0,
-            "creator_id": creator_id,
-            "team_id": team_id,
-            **fields,
-            "plugin_id": "",
-        },
+        rt, {"creator_id": creator_id, "team_id": team_id, **fields, "plugin_id": ""}
     )
     return jsonify(wire.command(command)), 201
 
 
 @blueprint.get("/commands")
 def list_commands() -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     team_id = request.args.get("team_id", "")
     if not team_id:
         raise errors.invalid_body_param("team_id")
@@ -134,8 +119,7 @@ def list_commands() -> Response:
 
 @blueprint.get("/teams/<team_id>/commands/autocomplete")
 def autocomplete_commands(team_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     api.id_param(team_id, "team_id")
     permissions.require_team(rt, user, team_id, "view_team")
     _enabled(rt)
@@ -145,20 +129,15 @@ def autocomplete_commands(team_id: str) -> Response:
 
 @blueprint.get("/commands/<command_id>")
 def get_command(command_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     _enabled(rt)
     return jsonify(wire.command(_load(rt, user, command_id, others_hidden=True)))
 
 
 @blueprint.put("/commands/<command_id>")
 def update_command(command_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
-    api.id_param(command_id, "command_id")
-    body = api.json_object("command")
-    if body.get("id") != command_id:
-        raise errors.invalid_body_param("command")
+    rt, user = api.caller()
+    body = api.json_object_for(command_id, "command_id", "command", "command")
     _enabled(rt)
     old = rt.store.get("commands", command_id)
     if old is None:
@@ -172,8 +151,7 @@ def update_command(command_id: str) -> Response:
 
 @blueprint.delete("/commands/<command_id>")
 def delete_command(command_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     _enabled(rt)
     command = _load(rt, user, command_id)
     rt.store.delete("commands", command["id"])
@@ -182,8 +160,7 @@ def delete_command(command_id: str) -> Response:
 
 @blueprint.put("/commands/<command_id>/regen_token")
 def regen_command_token(command_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     _enabled(rt)
     command = _load(rt, user, command_id)
     token = rt.ids.mattermost_token()

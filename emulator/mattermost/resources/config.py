@@ -119,7 +119,7 @@ def get_client_config() -> Response:
     rt = runtime()
     fmt = request.args.get("format", "")
     if not fmt:
-        raise errors.AppError(501, "api.config.client.old_format.app_error")
+        raise errors.AppError(501, errors.CONFIG_OLD_FORMAT)
     if fmt != "old":
         raise errors.invalid_body_param("format")
     try:
@@ -137,7 +137,7 @@ def get_client_config() -> Response:
 def get_client_license() -> Response:
     fmt = request.args.get("format", "")
     if not fmt:
-        raise errors.AppError(501, "api.license.client.old_format.app_error")
+        raise errors.AppError(501, errors.LICENSE_OLD_FORMAT)
     if fmt != "old":
         raise errors.invalid_body_param("format")
     return jsonify({"IsLicensed": "false"})

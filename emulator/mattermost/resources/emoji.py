@@ -50,8 +50,7 @@ def _live(rt: Runtime) -> list[Doc]:
 
 @blueprint.post("/emoji")
 def create_emoji() -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     _enabled(rt)
     if (request.content_length or 0) > MAX_EMOJI_FILE_SIZE:
         raise errors.AppError(413, errors.EMOJI_TOO_LARGE)
@@ -125,8 +124,7 @@ def get_emoji_by_name(emoji_name: str) -> Response:
 
 @blueprint.delete("/emoji/<emoji_id>")
 def delete_emoji(emoji_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     api.id_param(emoji_id, "emoji_id")
     _enabled(rt, 403)
     emoji = _load(rt, emoji_id)

@@ -41,8 +41,7 @@ def _mime(name: str, declared: str | None) -> str:
 
 @blueprint.post(f"{API}/files")
 def upload_files() -> tuple[Response, int]:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     _require_attachments(rt)
     limit = _config(rt)["MaxFileSize"]
     channel_id = request.args.get("channel_id") or request.form.get("channel_id", "")
@@ -118,8 +117,7 @@ def _file_response(rt: Runtime, info: Doc, data: bytes, mime: str | None = None)
 
 @blueprint.get(f"{API}/files/<file_id>")
 def get_file(file_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     _require_attachments(rt)
     info = readable_file(rt, user, file_id)
     return _file_response(rt, info, models.file_bytes(rt, info))
@@ -127,16 +125,14 @@ def get_file(file_id: str) -> Response:
 
 @blueprint.get(f"{API}/files/<file_id>/info")
 def get_file_info(file_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     _require_attachments(rt)
     return jsonify(wire.file_info(readable_file(rt, user, file_id)))
 
 
 @blueprint.get(f"{API}/files/<file_id>/thumbnail")
 def get_thumbnail(file_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     _require_attachments(rt)
     info = readable_file(rt, user, file_id)
     if not info["mime_type"].startswith("image/"):
@@ -146,8 +142,7 @@ def get_thumbnail(file_id: str) -> Response:
 
 @blueprint.get(f"{API}/files/<file_id>/preview")
 def get_preview(file_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     _require_attachments(rt)
     info = readable_file(rt, user, file_id)
     if not info["mime_type"].startswith("image/"):
@@ -163,8 +158,7 @@ def _public_hash(rt: Runtime, file_id: str) -> str:
 
 @blueprint.get(f"{API}/files/<file_id>/link")
 def get_public_link(file_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     if not _config(rt)["EnablePublicLink"]:
         raise errors.AppError(501, errors.FILE_PUBLIC_DISABLED)
     info = readable_file(rt, user, file_id)

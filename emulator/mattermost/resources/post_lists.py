@@ -54,8 +54,7 @@ def _live_page(rt: Runtime, channel_id: str, offset: int, limit: int) -> tuple[l
 
 @blueprint.get("/channels/<channel_id>/posts")
 def get_channel_posts(channel_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     channel = _readable_history(rt, user, channel_id)
     page, per_page = api.paging()
     before = request.args.get("before", "")
@@ -124,8 +123,7 @@ def get_channel_posts(channel_id: str) -> Response:
 
 @blueprint.get("/users/<user_id>/channels/<channel_id>/posts/unread")
 def get_unread_posts(user_id: str, channel_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     target_id = api.user_id_param(user_id)
     permissions.require_self_or(user, target_id)
     channel = _readable_history(rt, user, channel_id)
@@ -186,8 +184,7 @@ def _word_matches(word: str, text_words: list[str]) -> bool:
 
 @blueprint.post("/teams/<team_id>/posts/search")
 def search_team_posts(team_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     api.id_param(team_id, "team_id")
     permissions.require_team(rt, user, team_id, "view_team")
     return _search(rt, user, team_id)
@@ -256,7 +253,7 @@ def _search(rt: Runtime, user: Doc, team_id: str) -> Response:
     per_page = body.get("per_page") if isinstance(body.get("per_page"), int) else 60
     page, per_page = max(page, 0), min(max(per_page, 1), 200)
     found = found[page * per_page : (page + 1) * per_page]
-    rendered = [models.render_post(rt, p) for p in found]
+    rendered = [wire.post_with_metadata(p, models.post_metadata(rt, p)) for p in found]
     response = jsonify(wire.post_search_results(rendered, [p["id"] for p in found]))
     response.headers["Cache-Control"] = "no-cache, no-store, must-revalidate"
     return response

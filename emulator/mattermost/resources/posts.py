@@ -8,9 +8,9 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.ids import is_mattermost_id
-from ...core.runtime import Runtime, runtime
+from ...core.runtime import Runtime
 from .. import api, errors, models, permissions, wire
-from .channels import body_string, can_read_channel, check_types
+from .channels import can_read_channel
 
 blueprint = Blueprint("mm_posts", __name__, url_prefix="/api/v4")
 
@@ -72,12 +72,14 @@ def _post_or_forbidden(rt: Runtime, user: Doc, post_id: str, permission: str) ->
 
 def post_list(rt: Runtime, posts: list[Doc], **paging: Any) -> Doc:
     return wire.post_list(
-        [models.render_post(rt, p) for p in posts], [p["id"] for p in posts], **paging
+        [wire.post_with_metadata(p, models.post_metadata(rt, p)) for p in posts],
+        [p["id"] for p in posts],
+        **paging,
     )
 
 
 def _message(body: Doc, default: str = "", post_id: str = "") -> str:
-    message = body_string(body, "message", default)
+    message = api.body_string(body, "message", default)
     if len(message) > POST_MESSAGE_MAX_RUNES:  # str length counts code points, as Go runes
         raise errors.AppError(
             400,
@@ -131,15 +133,13 @@ def _file_ids(rt: Runtime, user: Doc, channel_id: str, body: Doc) -> list[str]:
 
 @blueprint.post("/posts")
 def create_post() -> tuple[Response, int]:
-    rt = runtime()
-    user = api.current_user()
-    body = api.json_object("post")
-    check_types(body, POST_FIELDS, "post")
-    channel_id = body_string(body, "channel_id")
-    root_id = body_string(body, "root_id")
+    rt, user = api.caller()
+    body = api.json_object("post", POST_FIELDS)
+    channel_id = api.body_string(body, "channel_id")
+    root_id = api.body_string(body, "root_id")
     message = _message(body)
     props = _props(body)
-    pending = body_string(body, "pending_post_id")
+    pending = api.body_string(body, "pending_post_id")
     channel = rt.store.get("channels", channel_id) if is_mattermost_id(channel_id) else None
     if channel is None or not permissions.has_channel_permission(rt, user, channel, "create_post"):
         raise errors.permission_denied(user["id"], "create_post")
@@ -168,7 +168,7 @@ def create_post() -> tuple[Response, int]:
     )
     if request.args.get("set_online", "true").lower() not in ("0", "f", "false"):
         _set_online(rt, user["id"])
-    return jsonify(models.render_post(rt, post)), 201
+    return jsonify(wire.post_with_metadata(post, models.post_metadata(rt, post))), 201
 
 
 def _set_online(rt: Runtime, user_id: str) -> None:
@@ -181,17 +181,16 @@ def _set_online(rt: Runtime, user_id: str) -> None:
 
 @blueprint.post("/posts/ephemeral")
 def create_ephemeral_post() -> tuple[Response, int]:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     body = api.json_object("post")
-    target_id = body_string(body, "user_id")
+    target_id = api.body_string(body, "user_id")
     if not is_mattermost_id(target_id):
         raise errors.invalid_body_param("user_id")
     post_body = body.get("post")
     if not isinstance(post_body, dict):
         raise errors.invalid_body_param("post")
     permissions.require_system(user, "create_post_ephemeral")
-    channel_id = body_string(post_body, "channel_id")
+    channel_id = api.body_string(post_body, "channel_id")
     if not is_mattermost_id(channel_id):
         raise errors.invalid_body_param("channel_id")
     post = models.send_ephemeral_post(
@@ -199,7 +198,7 @@ def create_ephemeral_post() -> tuple[Response, int]:
         sender_id=user["id"],
         target_id=target_id,
         channel_id=channel_id,
-        root_id=body_string(post_body, "root_id"),
+        root_id=api.body_string(post_body, "root_id"),
         message=_message(post_body),
         props=_props(post_body),
     )
@@ -211,19 +210,17 @@ def create_ephemeral_post() -> tuple[Response, int]:
 
 @blueprint.get("/posts/<post_id>")
 def get_post(post_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     include_deleted = request.args.get("include_deleted") == "true"
     if include_deleted:
         permissions.require_system(user, "manage_system")
     post = readable_post(rt, user, post_id, include_deleted)
-    return jsonify(models.render_post(rt, post))
+    return jsonify(wire.post_with_metadata(post, models.post_metadata(rt, post)))
 
 
 @blueprint.get("/posts/<post_id>/thread")
 def get_thread(post_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     post = readable_post(rt, user, post_id)
     root = rt.store.get("posts", post["root_id"]) if post["root_id"] else post
     replies = [r for r in rt.store.find("posts", "root_id", root["id"]) if not r["delete_at"]]
@@ -233,8 +230,7 @@ def get_thread(post_id: str) -> Response:
 
 @blueprint.get("/posts/<post_id>/files/info")
 def get_post_file_infos(post_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     post = post_by_permission(rt, user, post_id)
     infos = [
         wire.file_info(f)
@@ -246,8 +242,7 @@ def get_post_file_infos(post_id: str) -> Response:
 
 @blueprint.post("/posts/ids")
 def get_posts_by_ids() -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     body = api.json_body(required=False)
     if not isinstance(body, list) or not all(isinstance(i, str) for i in body):
         raise errors.bad_request(errors.PAYLOAD_PARSE)
@@ -262,7 +257,7 @@ def get_posts_by_ids() -> Response:
             continue
         channel = rt.store.get("channels", post["channel_id"])
         if channel is not None and can_read_channel(rt, user, channel):
-            found.append(models.render_post(rt, post))
+            found.append(wire.post_with_metadata(post, models.post_metadata(rt, post)))
     return jsonify(found)
 
 
@@ -298,35 +293,30 @@ def _edit_changes(rt: Runtime, user: Doc, post: Doc, body: Doc, partial: bool) -
 
 @blueprint.put("/posts/<post_id>/patch")
 def patch_post(post_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
-    body = api.json_object("post")
-    check_types(body, POST_FIELDS, "post")
+    rt, user = api.caller()
+    body = api.json_object("post", POST_FIELDS)
     post = _post_or_forbidden(rt, user, post_id, "edit_post")
     _require_edit(rt, user, post)
     updated = models.update_post(rt, post, _edit_changes(rt, user, post, body, partial=True))
-    return jsonify(models.render_post(rt, updated))
+    return jsonify(wire.post_with_metadata(updated, models.post_metadata(rt, updated)))
 
 
 @blueprint.put("/posts/<post_id>")
 def update_post(post_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     api.id_param(post_id, "post_id")
-    body = api.json_object("post")
-    check_types(body, POST_FIELDS, "post")
+    body = api.json_object("post", POST_FIELDS)
     if body.get("id") != post_id:
         raise errors.invalid_body_param("id")
     post = _post_or_forbidden(rt, user, post_id, "edit_post")
     _require_edit(rt, user, post)
     updated = models.update_post(rt, post, _edit_changes(rt, user, post, body, partial=False))
-    return jsonify(models.render_post(rt, updated))
+    return jsonify(wire.post_with_metadata(updated, models.post_metadata(rt, updated)))
 
 
 @blueprint.delete("/posts/<post_id>")
 def delete_post(post_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     post = load_post(rt, post_id)
     channel = rt.store.get("channels", post["channel_id"])
     permission = "delete_post" if post["user_id"] == user["id"] else "delete_others_posts"
@@ -338,8 +328,7 @@ def delete_post(post_id: str) -> Response:
 
 
 def _pin(post_id: str, pinned: bool) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     post = post_by_permission(rt, user, post_id)
     channel = rt.store.get("channels", post["channel_id"])
     if channel["delete_at"]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from ...core.runtime import Runtime, runtime
+from ...core.runtime import Runtime
 from .. import api, errors, models, permissions, wire
 from .users import Doc
 
@@ -16,8 +16,7 @@ _LIMITS = {"category": 32, "name": 32, "value": 2000}
 
 
 def _owner(user_id: str) -> tuple[Runtime, str]:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     target = api.user_id_param(user_id)
     permissions.require_self_or(viewer, target)
     return rt, target
@@ -38,7 +37,7 @@ def get_preferences_by_category(user_id: str, category: str) -> Response:
     rt, target = _owner(user_id)
     found = rt.store.find("preferences", "category", f"{target}:{category}")
     if not found:
-        raise errors.AppError(404, "api.preference.preferences_category.get.app_error")
+        raise errors.AppError(404, errors.PREFERENCE_CATEGORY_NOT_FOUND)
     return jsonify(_sorted(found))
 
 
@@ -47,7 +46,7 @@ def get_preference(user_id: str, category: str, preference_name: str) -> Respons
     rt, target = _owner(user_id)
     found = rt.store.get("preferences", models.preference_id(target, category, preference_name))
     if found is None:
-        raise errors.AppError(400, "app.preference.get.app_error")
+        raise errors.AppError(400, errors.PREFERENCE_NOT_FOUND)
     return jsonify(wire.preference(found))
 
 
@@ -75,7 +74,7 @@ def _preference_list(target: str, mismatch_error: str) -> list[Doc]:
 @blueprint.put("/users/<user_id>/preferences")
 def update_preferences(user_id: str) -> Response:
     rt, target = _owner(user_id)
-    prefs = _preference_list(target, "api.preference.update_preferences.set.app_error")
+    prefs = _preference_list(target, errors.PREFERENCES_SET_FORBIDDEN)
     for pref in prefs:
         # Flagging a post needs read access to its channel.
         if pref["category"] == "flagged_post":
@@ -91,6 +90,6 @@ def update_preferences(user_id: str) -> Response:
 @blueprint.post("/users/<user_id>/preferences/delete")
 def delete_preferences(user_id: str) -> Response:
     rt, target = _owner(user_id)
-    prefs = _preference_list(target, "api.preference.delete_preferences.delete.app_error")
+    prefs = _preference_list(target, errors.PREFERENCES_DELETE_FORBIDDEN)
     models.delete_preferences(rt, target, prefs)
     return jsonify(wire.status_ok())

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from ...core.ids import is_mattermost_id
-from ...core.runtime import Runtime, runtime
+from ...core.runtime import Runtime
 from .. import api, errors, models, permissions, wire
 from .channels import can_read_channel
 
@@ -36,8 +36,7 @@ def _post_channel(rt: Runtime, user: Doc, post_id: str, permission: str) -> tupl
 
 @blueprint.post("/reactions")
 def save_reaction() -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     body = api.json_object("reaction")
     user_id, post_id = body.get("user_id"), body.get("post_id")
     emoji_name = body.get("emoji_name")
@@ -62,8 +61,7 @@ def save_reaction() -> Response:
 
 @blueprint.delete("/users/<user_id>/posts/<post_id>/reactions/<emoji_name>")
 def delete_reaction(user_id: str, post_id: str, emoji_name: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     target_id = api.user_id_param(user_id)
     api.id_param(post_id, "post_id")
     if not _valid_emoji_name(emoji_name):
@@ -81,8 +79,7 @@ def delete_reaction(user_id: str, post_id: str, emoji_name: str) -> Response:
 
 @blueprint.get("/posts/<post_id>/reactions")
 def get_reactions(post_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     api.id_param(post_id, "post_id")
     post = rt.store.get("posts", post_id)
     channel = rt.store.get("channels", post["channel_id"]) if post else None
@@ -93,8 +90,7 @@ def get_reactions(post_id: str) -> Response:
 
 @blueprint.post("/posts/ids/reactions")
 def get_bulk_reactions() -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     body = api.json_body()
     if not isinstance(body, list) or not all(isinstance(i, str) for i in body):
         raise errors.bad_request(errors.PAYLOAD_PARSE)

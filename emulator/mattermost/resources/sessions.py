@@ -20,16 +20,16 @@ def _masked(rt: Runtime) -> errors.AppError:
     by_username = models.setting(rt, "EmailSettings", "EnableSignInWithUsername", True)
     by_email = models.setting(rt, "EmailSettings", "EnableSignInWithEmail", True)
     if by_username and not by_email:
-        return errors.AppError(401, "api.user.login.invalid_credentials_username")
+        return errors.AppError(401, errors.LOGIN_BAD_USERNAME)
     if by_email and not by_username:
-        return errors.AppError(401, "api.user.login.invalid_credentials_email")
-    return errors.AppError(401, "api.user.login.invalid_credentials_email_username")
+        return errors.AppError(401, errors.LOGIN_BAD_EMAIL)
+    return errors.AppError(401, errors.LOGIN_BAD_EMAIL_OR_USERNAME)
 
 
 def authenticate(rt: Runtime, login_id: str, password: str, user_id: str = "") -> Doc:
     """``AuthenticateUserForLogin``: the user, or the (masked) error the real server sends."""
     if not password:
-        raise errors.AppError(400, "api.user.login.blank_pwd.app_error")
+        raise errors.AppError(400, errors.LOGIN_BLANK_PASSWORD)
     key = login_id.lower()
     if user_id:
         user = rt.store.get("users", user_id)
@@ -43,9 +43,9 @@ def authenticate(rt: Runtime, login_id: str, password: str, user_id: str = "") -
         raise _masked(rt)
     # The preflight checks (deactivated, bot) come before the password check.
     if user["delete_at"]:
-        raise errors.AppError(401, "api.user.login.inactive.app_error")
+        raise errors.AppError(401, errors.LOGIN_INACTIVE)
     if user.get("is_bot"):
-        raise errors.AppError(401, "api.user.login.bot_login_forbidden.app_error")
+        raise errors.AppError(401, errors.LOGIN_BOT_FORBIDDEN)
     if not check_password(password, user["password"]):
         raise _masked(rt)
     return user
@@ -101,8 +101,7 @@ def logout() -> Response:
 
 @blueprint.get("/users/<user_id>/sessions")
 def get_sessions(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     user = load_user(rt, user_id)
     permissions.require_self_or(viewer, user["id"])
     sessions = sorted(
@@ -113,8 +112,7 @@ def get_sessions(user_id: str) -> Response:
 
 @blueprint.post("/users/<user_id>/sessions/revoke")
 def revoke_session(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     body = api.json_object()
     user = load_user(rt, user_id)
     permissions.require_self_or(viewer, user["id"])
@@ -123,7 +121,7 @@ def revoke_session(user_id: str) -> Response:
         raise errors.invalid_body_param("session_id")
     session = rt.store.get("sessions", session_id)
     if session is None:
-        raise errors.AppError(400, "app.session.get.app_error", f"session_id={session_id}")
+        raise errors.AppError(400, errors.SESSION_NOT_FOUND, f"session_id={session_id}")
     if session["user_id"] != user["id"]:
         raise errors.invalid_url_param("user_id")
     models.revoke_session(rt, session_id)
@@ -132,8 +130,7 @@ def revoke_session(user_id: str) -> Response:
 
 @blueprint.post("/users/<user_id>/sessions/revoke/all")
 def revoke_all_sessions_for_user(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     user = load_user(rt, user_id)
     permissions.require_self_or(viewer, user["id"])
     models.revoke_user_sessions(rt, user["id"])
@@ -142,8 +139,7 @@ def revoke_all_sessions_for_user(user_id: str) -> Response:
 
 @blueprint.post("/users/sessions/revoke/all")
 def revoke_all_sessions() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     permissions.require_system(viewer, "manage_system")
     models.revoke_all_sessions(rt)
     return jsonify(wire.status_ok())

@@ -16,7 +16,7 @@ def get_status(user_id: str) -> Response:
     api.current_user()
     status = rt.store.get("statuses", api.user_id_param(user_id))
     if status is None:
-        raise errors.AppError(404, "api.status.user_not_found.app_error", f"user_id={user_id}")
+        raise errors.AppError(404, errors.STATUS_USER_NOT_FOUND, f"user_id={user_id}")
     return jsonify(wire.status(status))
 
 
@@ -35,8 +35,7 @@ def get_statuses_by_ids() -> Response:
 
 @blueprint.put("/users/<user_id>/status")
 def update_status(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     body = api.json_object("status")
     target = api.user_id_param(user_id)
     if body.get("user_id") != target:
@@ -49,6 +48,6 @@ def update_status(user_id: str) -> Response:
     if not isinstance(dnd_end_time, int) or isinstance(dnd_end_time, bool):
         raise errors.invalid_body_param("dnd_end_time")
     if rt.store.get("users", target) is None:
-        raise errors.AppError(404, "app.user.missing_account.const", f"user_id={target}")
+        raise errors.AppError(404, errors.USER_NOT_FOUND, f"user_id={target}")
     fresh = models.set_status(rt, target, status, manual=True, dnd_end_time=dnd_end_time)
     return jsonify(wire.status(fresh))

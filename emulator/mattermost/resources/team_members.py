@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.ids import is_mattermost_id
-from ...core.runtime import Runtime, runtime
+from ...core.runtime import Runtime
 from .. import api, errors, models, permissions, wire
-from .teams import active_member, load_team, present_team
+from .teams import active_member, load_team, present_team, team_with_permission
 from .users import Doc, load_user
 
 blueprint = Blueprint("mm_team_members", __name__, url_prefix="/api/v4")
@@ -19,22 +19,23 @@ TEAM_ROLES = {"team_user", "team_admin", "team_guest"}
 def _add(rt: Runtime, team: Doc, user_id: str) -> Doc:
     """``AddTeamMember``: the user must exist."""
     if rt.store.get("users", user_id) is None:
-        raise errors.AppError(404, "app.user.missing_account.const", f"user_id={user_id}")
+        raise errors.AppError(404, errors.USER_NOT_FOUND, f"user_id={user_id}")
     return models.add_team_member(rt, team, user_id)
 
 
 @blueprint.post("/teams/<team_id>/members")
 def add_team_member(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     body = api.json_body(required=False)
+    if body is None and api.body_is_json_null():
+        body = {}  # a zero-valued TeamMember: its empty team_id is the 400 below
     if not isinstance(body, dict) or not all(
         isinstance(body.get(k, ""), str) for k in ("team_id", "user_id")
     ):
         raise errors.AppError(
             400,
-            "api.team.add_team_member.invalid_body.app_error",
+            errors.TEAM_MEMBER_BODY_INVALID,
             "Error in model.TeamMemberFromJSON()",
         )
     if body.get("team_id", "") != team_id:
@@ -57,8 +58,7 @@ def add_team_member(team_id: str) -> Response:
 
 @blueprint.post("/teams/<team_id>/members/batch")
 def add_team_members(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     graceful = request.args.get("graceful", "") != ""
     body = api.json_body(required=False)
@@ -101,8 +101,7 @@ def add_team_members(team_id: str) -> Response:
 
 @blueprint.delete("/teams/<team_id>/members/<user_id>")
 def remove_team_member(team_id: str, user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     target = api.user_id_param(user_id)
     if target != viewer["id"]:
@@ -110,15 +109,14 @@ def remove_team_member(team_id: str, user_id: str) -> Response:
     team = load_team(rt, team_id)
     load_user(rt, target)
     if active_member(rt, team["id"], target) is None:
-        raise errors.AppError(400, "api.team.remove_user_from_team.missing.app_error")
+        raise errors.AppError(400, errors.TEAM_REMOVE_NOT_MEMBER)
     models.remove_team_member(rt, team, target)
     return jsonify(wire.status_ok())
 
 
 @blueprint.get("/teams/<team_id>/members")
 def get_team_members(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     permissions.require_team(rt, viewer, team_id, "view_team")
     page, per_page = api.paging()
@@ -134,21 +132,19 @@ def get_team_members(team_id: str) -> Response:
 
 @blueprint.get("/teams/<team_id>/members/<user_id>")
 def get_team_member(team_id: str, user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     target = api.user_id_param(user_id)
     permissions.require_team(rt, viewer, team_id, "view_team")
     member = active_member(rt, team_id, target)
     if member is None:
-        raise errors.AppError(404, "app.team.get_member.missing.app_error")
+        raise errors.AppError(404, errors.TEAM_MEMBER_MISSING)
     return jsonify(wire.team_member(member))
 
 
 @blueprint.post("/teams/<team_id>/members/ids")
 def get_team_members_by_ids(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     body = api.json_body(required=False)
     if not isinstance(body, list) or not body or not all(isinstance(x, str) for x in body):
@@ -160,8 +156,7 @@ def get_team_members_by_ids(team_id: str) -> Response:
 
 @blueprint.put("/teams/<team_id>/members/<user_id>/roles")
 def update_team_member_roles(team_id: str, user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     target = api.user_id_param(user_id)
     body = api.json_body(required=False)
@@ -171,7 +166,7 @@ def update_team_member_roles(team_id: str, user_id: str) -> Response:
         raise errors.invalid_body_param("team_member_roles")
     permissions.require_team(rt, viewer, team_id, "manage_team_roles")
     if active_member(rt, team_id, target) is None:
-        raise errors.AppError(404, "app.team.get_member.missing.app_error")
+        raise errors.AppError(404, errors.TEAM_MEMBER_MISSING)
     models.set_team_member_roles(rt, team_id, target, names)
     return jsonify(wire.status_ok())
 
@@ -185,8 +180,7 @@ def _own_team_members(rt: Runtime, user_id: str) -> list[Doc]:
 
 @blueprint.get("/users/<user_id>/teams")
 def get_teams_for_user(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     target = api.user_id_param(user_id)
     if target != viewer["id"]:
         permissions.require_system(viewer, "sysconsole_read_user_management_users")
@@ -197,8 +191,7 @@ def get_teams_for_user(user_id: str) -> Response:
 
 @blueprint.get("/users/<user_id>/teams/members")
 def get_team_members_for_user(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     target = api.user_id_param(user_id)
     if target != viewer["id"] and not (
         permissions.has_system_permission(viewer, "edit_other_users")
@@ -210,8 +203,7 @@ def get_team_members_for_user(user_id: str) -> Response:
 
 @blueprint.get("/users/<user_id>/teams/unread")
 def get_teams_unread_for_user(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     target = api.user_id_param(user_id)
     if target != viewer["id"]:
         permissions.require_system(viewer, "manage_system")
@@ -227,29 +219,26 @@ def get_teams_unread_for_user(user_id: str) -> Response:
 
 @blueprint.get("/users/<user_id>/teams/<team_id>/unread")
 def get_team_unread_for_user(user_id: str, team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     target = api.user_id_param(user_id)
     team_id = api.id_param(team_id, "team_id")
     permissions.require_self_or(viewer, target)
-    permissions.require_team(rt, viewer, team_id, "view_team")
-    load_team(rt, team_id)
+    team_with_permission(rt, viewer, team_id, "view_team")
     return jsonify(wire.team_unread(models.team_unread(rt, team_id, target)))
 
 
 @blueprint.post("/teams/members/invite")
 def add_user_to_team_from_invite() -> Response:
     """Join a team with its ``invite_id`` (email invitation ``token``\\ s are not emulated)."""
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     invite_id = request.args.get("invite_id", "")
     if request.args.get("token"):
-        raise errors.AppError(400, "api.user.create_user.signup_link_invalid.app_error")
+        raise errors.AppError(400, errors.SIGNUP_LINK_INVALID)
     if not invite_id:
-        raise errors.AppError(400, "api.team.add_user_to_team.missing_parameter.app_error")
+        raise errors.AppError(400, errors.ADD_TO_TEAM_MISSING_PARAMETER)
     team = rt.store.find_one("teams", "invite_id", invite_id)
     if team is None or team["delete_at"]:
-        raise errors.AppError(404, "app.team.get_by_invite_id.finding.app_error")
+        raise errors.AppError(404, errors.TEAM_INVITE_NOT_FOUND)
     member = models.add_team_member(rt, team, viewer["id"])
     response = jsonify(wire.team_member(member))
     response.status_code = 201

@@ -49,8 +49,17 @@ def present_team(rt: Runtime, viewer: Doc, team: Doc) -> Doc:
 def load_team(rt: Runtime, raw_id: str) -> Doc:
     team = rt.store.get("teams", api.id_param(raw_id, "team_id"))
     if team is None:
-        raise errors.AppError(404, "app.team.get.find.app_error", f"id={raw_id}")
+        raise errors.AppError(404, errors.TEAM_NOT_FOUND, f"id={raw_id}")
     return team
+
+
+def team_with_permission(rt: Runtime, viewer: Doc, raw_id: str, permission: str) -> Doc:
+    """The team of a URL the caller holds ``permission`` in: checked before the lookup, so an
+    unknown team is a 403 to whoever could not see it anyway (``SessionHasPermissionToTeam``
+    then ``GetTeam``)."""
+    team_id = api.id_param(raw_id, "team_id")
+    permissions.require_team(rt, viewer, team_id, permission)
+    return load_team(rt, team_id)
 
 
 def _readable(rt: Runtime, viewer: Doc, team: Doc) -> None:
@@ -68,17 +77,17 @@ def _check_team_fields(fields: Doc) -> None:
     """``Team.IsValid``, in its order: display name, name length, reserved, characters, type."""
     display = fields.get("display_name")
     if display is not None and not (0 < len(display) <= 64):
-        raise errors.AppError(400, "model.team.is_valid.name.app_error")
+        raise errors.AppError(400, errors.TEAM_NAME_INVALID)
     name = fields.get("name")
     if name is not None:
         if len(name) > 64:
-            raise errors.AppError(400, "model.team.is_valid.url.app_error", f"id={name}")
+            raise errors.AppError(400, errors.TEAM_URL_INVALID, f"id={name}")
         if name in RESERVED_TEAM_NAMES:
-            raise errors.AppError(400, "model.team.is_valid.reserved.app_error", f"id={name}")
+            raise errors.AppError(400, errors.TEAM_RESERVED_INVALID, f"id={name}")
         if len(name) < 2 or not _TEAM_NAME.match(name):
-            raise errors.AppError(400, "model.team.is_valid.characters.app_error", f"id={name}")
+            raise errors.AppError(400, errors.TEAM_CHARACTERS_INVALID, f"id={name}")
     if fields.get("type", "O") not in ("O", "I"):
-        raise errors.AppError(400, "model.team.is_valid.type.app_error")
+        raise errors.AppError(400, errors.TEAM_TYPE_INVALID)
 
 
 def _typed_fields(body: Doc, allowed: dict[str, type]) -> Doc:
@@ -97,20 +106,17 @@ def _typed_fields(body: Doc, allowed: dict[str, type]) -> Doc:
 
 @blueprint.post("/teams")
 def create_team() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     body = api.json_object("team")
     fields = _typed_fields(body, {"name": str, "display_name": str, "type": str, **_PATCHABLE})
     fields.setdefault("name", "")
     fields.setdefault("display_name", "")
     fields.setdefault("type", "O")
     if not permissions.has_system_permission(viewer, "create_team"):
-        raise errors.AppError(403, "api.team.is_team_creation_allowed.disabled.app_error")
+        raise errors.AppError(403, errors.TEAM_CREATION_DISABLED)
     _check_team_fields(fields)
     if rt.store.find_one("teams", "name", fields["name"]) is not None:
-        raise errors.AppError(
-            400, "store.sql_team.save_team.existing.app_error", f"id={fields['name']}"
-        )
+        raise errors.AppError(400, errors.TEAM_NAME_EXISTS, f"id={fields['name']}")
     with rt.store.transaction():
         team = models.create_team(
             rt,
@@ -133,13 +139,12 @@ def create_team() -> Response:
 
 @blueprint.get("/teams")
 def get_teams() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     page, per_page = api.paging()
     list_private = permissions.has_system_permission(viewer, "list_private_teams")
     list_public = permissions.has_system_permission(viewer, "list_public_teams")
     if not (list_private or list_public):
-        raise errors.AppError(403, "api.team.get_all_teams.insufficient_permissions")
+        raise errors.AppError(403, errors.TEAMS_LIST_FORBIDDEN)
     teams = [
         t
         for t in rt.store.all("teams")
@@ -154,8 +159,7 @@ def get_teams() -> Response:
 
 @blueprint.get("/teams/<team_id>")
 def get_team(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team = load_team(rt, team_id)
     _readable(rt, viewer, team)
     return jsonify(present_team(rt, viewer, team))
@@ -163,19 +167,17 @@ def get_team(team_id: str) -> Response:
 
 @blueprint.get("/teams/name/<name>")
 def get_team_by_name(name: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team = rt.store.find_one("teams", "name", name.lower())
     if team is None:
-        raise errors.AppError(404, "app.team.get_by_name.missing.app_error", f"name={name}")
+        raise errors.AppError(404, errors.TEAM_NAME_NOT_FOUND, f"name={name}")
     _readable(rt, viewer, team)
     return jsonify(present_team(rt, viewer, team))
 
 
 @blueprint.get("/teams/name/<name>/exists")
 def team_exists(name: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team = rt.store.find_one("teams", "name", name.lower())
     exists = team is not None and bool(
         active_member(rt, team["id"], viewer["id"])
@@ -192,20 +194,18 @@ def team_exists(name: str) -> Response:
 
 
 def _update(rt: Runtime, viewer: Doc, team_id: str, changes: Doc) -> Response:
-    permissions.require_team(rt, viewer, team_id, "manage_team")
-    team = load_team(rt, team_id)
+    team = team_with_permission(rt, viewer, team_id, "manage_team")
     _check_team_fields(changes)
     try:
         fresh = models.update_team(rt, team["id"], changes)
     except DuplicateKey:
-        raise errors.AppError(400, "store.sql_team.save_team.existing.app_error") from None
+        raise errors.AppError(400, errors.TEAM_NAME_EXISTS) from None
     return jsonify(present_team(rt, viewer, fresh))
 
 
 @blueprint.put("/teams/<team_id>/patch")
 def patch_team(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     body = api.json_object("team")
     changes = _typed_fields(body, _PATCHABLE)
@@ -215,8 +215,7 @@ def patch_team(team_id: str) -> Response:
 
 @blueprint.put("/teams/<team_id>")
 def update_team(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     body = api.json_object("team")
     changes = _typed_fields(body, _PATCHABLE)
@@ -231,27 +230,19 @@ def update_team(team_id: str) -> Response:
 
 @blueprint.delete("/teams/<team_id>")
 def delete_team(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
-    team_id = api.id_param(team_id, "team_id")
-    permissions.require_team(rt, viewer, team_id, "manage_team")
-    team = load_team(rt, team_id)
+    rt, viewer = api.caller()
+    team = team_with_permission(rt, viewer, team_id, "manage_team")
     permanent = api.bool_arg("permanent")
     if permanent and not models.setting(rt, "ServiceSettings", "EnableAPITeamDeletion", False):
-        raise errors.AppError(
-            401, "api.user.delete_team.not_enabled.app_error", f"teamId={team['id']}"
-        )
+        raise errors.AppError(401, errors.TEAM_DELETION_DISABLED, f"teamId={team['id']}")
     models.delete_team(rt, team, permanent=permanent)
     return jsonify(wire.status_ok())
 
 
 @blueprint.get("/teams/<team_id>/stats")
 def get_team_stats(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
-    team_id = api.id_param(team_id, "team_id")
-    permissions.require_team(rt, viewer, team_id, "view_team")
-    team = load_team(rt, team_id)
+    rt, viewer = api.caller()
+    team = team_with_permission(rt, viewer, team_id, "view_team")
     members = [
         m for m in rt.store.find("team_members", "team_id", team["id"]) if not m["delete_at"]
     ]
@@ -262,36 +253,28 @@ def get_team_stats(team_id: str) -> Response:
 
 @blueprint.post("/teams/<team_id>/restore")
 def restore_team(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
-    team_id = api.id_param(team_id, "team_id")
-    permissions.require_team(rt, viewer, team_id, "manage_team")
-    load_team(rt, team_id)
+    rt, viewer = api.caller()
+    team_with_permission(rt, viewer, team_id, "manage_team")
     return jsonify(wire.team(models.update_team(rt, team_id, {"delete_at": 0})))
 
 
 @blueprint.put("/teams/<team_id>/privacy")
 def update_team_privacy(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     team_id = api.id_param(team_id, "team_id")
     body = api.json_body(required=False)
     privacy = body.get("privacy") if isinstance(body, dict) else None
     if privacy not in ("O", "I"):
         raise errors.invalid_body_param("privacy")
-    permissions.require_team(rt, viewer, team_id, "manage_team")
-    load_team(rt, team_id)
+    team_with_permission(rt, viewer, team_id, "manage_team")
     changes = {"type": privacy, "allow_open_invite": privacy == "O"}
     return jsonify(wire.team(models.update_team(rt, team_id, changes)))
 
 
 @blueprint.post("/teams/<team_id>/regenerate_invite_id")
 def regenerate_invite_id(team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
-    team_id = api.id_param(team_id, "team_id")
-    permissions.require_team(rt, viewer, team_id, "manage_team")
-    load_team(rt, team_id)
+    rt, viewer = api.caller()
+    team_with_permission(rt, viewer, team_id, "manage_team")
     team = models.update_team(rt, team_id, {"invite_id": rt.ids.mattermost_id()})
     return jsonify(present_team(rt, viewer, team))
 
@@ -302,9 +285,9 @@ def get_invite_info(invite_id: str) -> Response:
     rt = runtime()
     team = rt.store.find_one("teams", "invite_id", api.id_param(invite_id, "invite_id"))
     if team is None or team["delete_at"]:
-        raise errors.AppError(404, "app.team.get_by_invite_id.finding.app_error")
+        raise errors.AppError(404, errors.TEAM_INVITE_NOT_FOUND)
     if team["type"] != "O":
-        raise errors.AppError(403, "api.team.get_invite_info.not_open_team", f"id={invite_id}")
+        raise errors.AppError(403, errors.INVITE_NOT_OPEN_TEAM, f"id={invite_id}")
     return jsonify(
         {
             "display_name": team["display_name"],
@@ -317,8 +300,7 @@ def get_invite_info(invite_id: str) -> Response:
 
 @blueprint.post("/teams/search")
 def search_teams() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     body = api.json_body(required=False)
     if not isinstance(body, dict) or not isinstance(body.get("term", ""), str):
         raise errors.invalid_body_param("team_search")

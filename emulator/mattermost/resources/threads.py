@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from ...core.runtime import Runtime, runtime
+from ...core.runtime import Runtime
 from .. import api, errors, models, permissions, wire
 from .channels import can_read_channel
 
@@ -17,8 +17,7 @@ THREADS_PAGE = "/users/<user_id>/teams/<team_id>/threads"
 
 
 def _scope(user_id: str, team_id: str) -> tuple[Runtime, Doc, str, str]:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     target_id = api.user_id_param(user_id)
     api.id_param(team_id, "team_id")
     permissions.require_self_or(user, target_id)
@@ -51,7 +50,7 @@ def _unread(rt: Runtime, root: Doc, membership: Doc | None) -> int:
 
 def _thread(rt: Runtime, root: Doc, membership: Doc | None, extended: bool) -> Doc:
     return wire.user_thread(
-        models.render_post(rt, root),
+        wire.post_with_metadata(root, models.post_metadata(rt, root)),
         membership,
         _participants(rt, root, extended),
         _unread(rt, root, membership),

@@ -16,7 +16,7 @@ blueprint = Blueprint("mm_user_auth", __name__, url_prefix="/api/v4")
 
 
 def _mfa_disabled() -> errors.AppError:
-    return errors.AppError(501, "mfa.mfa_disabled.app_error")
+    return errors.AppError(501, errors.MFA_DISABLED)
 
 
 @blueprint.post("/users/mfa")
@@ -76,8 +76,7 @@ def send_verification_email() -> Response:
 
 @blueprint.post("/users/<user_id>/email/verify/member")
 def verify_user_email_without_token(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     user = load_user(rt, user_id)
     permissions.require_system(viewer, "manage_system")
     fresh = models.update_user(rt, user["id"], {"email_verified": True})
@@ -96,20 +95,19 @@ def get_user_audits(user_id: str) -> Response:
 def get_uploads_for_user(user_id: str) -> Response:
     viewer = api.current_user()
     if api.user_id_param(user_id) != viewer["id"]:
-        raise errors.AppError(403, "api.user.get_uploads_for_user.forbidden.app_error")
+        raise errors.AppError(403, errors.USER_UPLOADS_FORBIDDEN)
     return jsonify([])
 
 
 @blueprint.post("/users/<user_id>/promote")
 def promote_guest_to_user(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     target = api.user_id_param(user_id)
     permissions.require_system(viewer, "promote_guest")
     user = load_user(rt, target)
     roles = user["roles"].split()
     if "system_guest" not in roles:
-        raise errors.AppError(501, "api.user.promote_guest_to_user.no_guest.app_error")
+        raise errors.AppError(501, errors.PROMOTE_NO_GUEST)
     promoted = ["system_user" if r == "system_guest" else r for r in roles]
     models.update_user(rt, user["id"], {"roles": " ".join(promoted)})
     return jsonify(wire.status_ok())
@@ -120,4 +118,4 @@ def demote_user_to_guest(user_id: str) -> Response:
     api.current_user()
     api.user_id_param(user_id)
     # Guest accounts need a license the emulator does not have.
-    raise errors.AppError(501, "api.team.demote_user_to_guest.license.error")
+    raise errors.AppError(501, errors.DEMOTE_NEEDS_LICENSE)

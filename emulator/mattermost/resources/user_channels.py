@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from ...core.runtime import Runtime, runtime
+from ...core.runtime import Runtime
 from .. import api, permissions, wire
 from ..tables import member_id
 from .users import Doc, load_user
@@ -27,8 +27,7 @@ def _user_channels(rt: Runtime, user_id: str, team_id: str | None, deleted: bool
 
 @blueprint.get("/users/<user_id>/teams/<team_id>/channels")
 def get_channels_for_team_for_user(user_id: str, team_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     user = load_user(rt, user_id)
     api.id_param(team_id, "team_id")
     permissions.require_self_or(viewer, user["id"])
@@ -42,8 +41,7 @@ def get_channels_for_team_for_user(user_id: str, team_id: str) -> Response:
 
 @blueprint.get("/users/<user_id>/channels")
 def get_channels_for_user(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     user = load_user(rt, user_id)
     permissions.require_self_or(viewer, user["id"])
     deleted = api.bool_arg("include_deleted")

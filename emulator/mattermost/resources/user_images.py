@@ -91,28 +91,26 @@ def get_default_image(user_id: str) -> Response:
 
 @blueprint.post("/users/<user_id>/image")
 def set_image(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     user = load_user(rt, user_id)
     permissions.require_self_or(viewer, user["id"])
     upload = request.files.get("image")
     if upload is None:
-        raise errors.AppError(400, "api.user.upload_profile_user.no_file.app_error")
+        raise errors.AppError(400, errors.USER_PROFILE_IMAGE_NO_FILE)
     data = upload.read()
     limit = models.setting(rt, "FileSettings", "MaxFileSize", 104857600)
     if len(data) > limit:
-        raise errors.AppError(413, "api.user.upload_profile_user.too_large.app_error")
+        raise errors.AppError(413, errors.USER_PROFILE_IMAGE_TOO_LARGE)
     mime = image_type(data)
     if mime is None:
-        raise errors.AppError(400, "api.user.upload_profile_user.decode.app_error")
+        raise errors.AppError(400, errors.USER_PROFILE_IMAGE_DECODE)
     models.set_profile_image(rt, user["id"], base64.b64encode(data).decode("ascii"), mime)
     return jsonify(wire.status_ok())
 
 
 @blueprint.delete("/users/<user_id>/image")
 def reset_image(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     user = load_user(rt, user_id)
     permissions.require_self_or(viewer, user["id"])
     models.reset_profile_image(rt, user["id"])

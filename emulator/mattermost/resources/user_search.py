@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from ...core.runtime import Runtime, runtime
+from ...core.runtime import Runtime
 from .. import api, errors, models, permissions
 from .users import (
     SEARCH_DEFAULT_LIMIT,
@@ -50,8 +50,7 @@ _SEARCH_STRINGS = ("term", "team_id", "not_in_team_id", "in_channel_id", "not_in
 
 @blueprint.post("/users/search")
 def search_users() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     body = api.json_body()
     limit = body.get("limit", 0) if isinstance(body, dict) else None
     if (
@@ -99,8 +98,7 @@ def search_users() -> Response:
 
 @blueprint.get("/users/autocomplete")
 def autocomplete_users() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     args = request.args
     term = args.get("name", "").strip().lower().lstrip("@")
     raw_limit = args.get("limit", "")
@@ -123,7 +121,7 @@ def autocomplete_users() -> Response:
             # The real server answers 500 here; bad input gets a 400 in the emulator.
             raise errors.AppError(
                 400,
-                "api.user.autocomplete_users.missing_team_id.app_error",
+                errors.AUTOCOMPLETE_NEEDS_TEAM,
                 f"channelId={channel_id}",
             )
         body: Doc = {"users": pick(in_channel)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from ...core.runtime import Runtime, runtime
+from ...core.runtime import Runtime
 from .. import api, errors, models, permissions, wire
 from .users import Doc, load_user
 
@@ -24,9 +24,7 @@ def _require_user_or_bot(rt: Runtime, viewer: Doc, user_id: str) -> None:
 def _load_token(rt: Runtime, token_id: str) -> Doc:
     token = rt.store.get("access_tokens", api.id_param(token_id, "token_id"))
     if token is None:
-        raise errors.AppError(
-            404, "app.user_access_token.get_by_user.app_error", f"token_id={token_id}"
-        )
+        raise errors.AppError(404, errors.ACCESS_TOKEN_NOT_FOUND, f"token_id={token_id}")
     return token
 
 
@@ -41,17 +39,14 @@ def _token_from_body(rt: Runtime, viewer: Doc, permission: str) -> Doc:
     permissions.require_system(viewer, permission)
     token = rt.store.get("access_tokens", token_id) if isinstance(token_id, str) else None
     if token is None:
-        raise errors.AppError(
-            404, "app.user_access_token.get_by_user.app_error", f"token_id={token_id or ''}"
-        )
+        raise errors.AppError(404, errors.ACCESS_TOKEN_NOT_FOUND, f"token_id={token_id or ''}")
     _require_user_or_bot(rt, viewer, token["user_id"])
     return token
 
 
 @blueprint.post("/users/<user_id>/tokens")
 def create_token(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     body = api.json_body()
     if not isinstance(body, dict):
         raise errors.invalid_body_param("user_access_token")
@@ -65,15 +60,14 @@ def create_token(user_id: str) -> Response:
     _require_user_or_bot(rt, viewer, user["id"])
     enabled = models.setting(rt, "ServiceSettings", "EnableUserAccessTokens", False)
     if not enabled and not user.get("is_bot"):
-        raise errors.AppError(501, "app.user_access_token.disabled")
+        raise errors.AppError(501, errors.ACCESS_TOKENS_DISABLED)
     token = models.create_access_token(rt, user["id"], description)
     return jsonify(wire.access_token(token, with_token=True))
 
 
 @blueprint.get("/users/<user_id>/tokens")
 def get_tokens_for_user(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     permissions.require_system(viewer, "read_user_access_token")
     user = load_user(rt, user_id)
     _require_user_or_bot(rt, viewer, user["id"])
@@ -85,8 +79,7 @@ def get_tokens_for_user(user_id: str) -> Response:
 
 @blueprint.get("/users/tokens")
 def get_all_tokens() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     permissions.require_system(viewer, "manage_system")
     page, per_page = api.paging()
     tokens = rt.store.all("access_tokens")
@@ -96,8 +89,7 @@ def get_all_tokens() -> Response:
 
 @blueprint.get("/users/tokens/<token_id>")
 def get_token(token_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     permissions.require_system(viewer, "read_user_access_token")
     token = _load_token(rt, token_id)
     _require_user_or_bot(rt, viewer, token["user_id"])
@@ -106,8 +98,7 @@ def get_token(token_id: str) -> Response:
 
 @blueprint.post("/users/tokens/revoke")
 def revoke_token() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     token = _token_from_body(rt, viewer, "revoke_user_access_token")
     models.revoke_access_token(rt, token["id"])
     return jsonify(wire.status_ok())
@@ -115,8 +106,7 @@ def revoke_token() -> Response:
 
 @blueprint.post("/users/tokens/disable")
 def disable_token() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     token = _token_from_body(rt, viewer, "revoke_user_access_token")
     models.set_access_token_active(rt, token["id"], False)
     return jsonify(wire.status_ok())
@@ -124,8 +114,7 @@ def disable_token() -> Response:
 
 @blueprint.post("/users/tokens/enable")
 def enable_token() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     token = _token_from_body(rt, viewer, "create_user_access_token")
     models.set_access_token_active(rt, token["id"], True)
     return jsonify(wire.status_ok())
@@ -133,8 +122,7 @@ def enable_token() -> Response:
 
 @blueprint.post("/users/tokens/search")
 def search_tokens() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     permissions.require_system(viewer, "manage_system")
     body = api.json_object()
     term = body.get("term")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from ...core.passwords import check_password
-from ...core.runtime import Runtime, runtime
+from ...core.runtime import Runtime
 from ...core.store import DuplicateKey
 from .. import api, errors, models, permissions, wire
 from .users import PROFILE_MAPS, PROFILE_STRINGS, SYSTEM_ROLES, Doc, duplicate, load_user, present
@@ -29,7 +29,7 @@ def _check_own_password(viewer: Doc, target: Doc, changes: Doc, password: object
     if not isinstance(password, str) or not password:
         raise errors.invalid_body_param("password")
     if not check_password(password, target["password"]):
-        raise errors.AppError(401, "api.user.check_user_password.invalid.app_error")
+        raise errors.AppError(401, errors.PASSWORD_INVALID)
 
 
 # -- profile ----------------------------------------------------------------------------------
@@ -60,9 +60,9 @@ def _profile_changes(body: Doc, full: bool) -> Doc:
 
 def _validate(changes: Doc) -> None:
     if "username" in changes and not models.is_valid_username(changes["username"]):
-        raise errors.AppError(400, "model.user.is_valid.username.app_error")
+        raise errors.AppError(400, errors.USER_USERNAME_INVALID)
     if "email" in changes and not models.is_valid_email(changes["email"]):
-        raise errors.AppError(400, "model.user.is_valid.email.app_error")
+        raise errors.AppError(400, errors.USER_EMAIL_INVALID)
 
 
 def _apply_update(rt: Runtime, viewer: Doc, user: Doc, changes: Doc) -> Response:
@@ -76,8 +76,7 @@ def _apply_update(rt: Runtime, viewer: Doc, user: Doc, changes: Doc) -> Response
 
 @blueprint.put("/users/<user_id>/patch")
 def patch_user(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     target_id = api.user_id_param(user_id)
     body = api.json_object("user")
     changes = _profile_changes(body, full=False)
@@ -92,8 +91,7 @@ def patch_user(user_id: str) -> Response:
 
 @blueprint.put("/users/<user_id>")
 def update_user(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     target_id = api.user_id_param(user_id)
     body = api.json_object("user")
     changes = _profile_changes(body, full=True)
@@ -116,8 +114,7 @@ def update_user(user_id: str) -> Response:
 
 @blueprint.put("/users/<user_id>/roles")
 def update_user_roles(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     target_id = api.user_id_param(user_id)
     body = api.json_object()
     roles = body.get("roles")
@@ -133,8 +130,7 @@ def update_user_roles(user_id: str) -> Response:
 
 @blueprint.put("/users/<user_id>/active")
 def update_user_active(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     target_id = api.user_id_param(user_id)
     body = api.json_object()
     active = body.get("active")
@@ -144,13 +140,9 @@ def update_user_active(user_id: str) -> Response:
     if not self_deactivate and not permissions.has_system_permission(
         viewer, "sysconsole_write_user_management_users"
     ):
-        raise errors.AppError(
-            403, "api.user.update_active.permissions.app_error", f"userId={target_id}"
-        )
+        raise errors.AppError(403, errors.USER_ACTIVE_FORBIDDEN, f"userId={target_id}")
     if self_deactivate and not models.setting(rt, "TeamSettings", "EnableUserDeactivation"):
-        raise errors.AppError(
-            401, "api.user.update_active.not_enable.app_error", f"userId={target_id}"
-        )
+        raise errors.AppError(401, errors.USER_DEACTIVATION_DISABLED, f"userId={target_id}")
     user = load_user(rt, target_id)
     _require_admin_for_admins(viewer, user)
     models.set_user_active(rt, user["id"], active)
@@ -159,8 +151,7 @@ def update_user_active(user_id: str) -> Response:
 
 @blueprint.delete("/users/<user_id>")
 def delete_user(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     target_id = api.user_id_param(user_id)
     permissions.require_self_or(viewer, target_id)
     if (
@@ -168,16 +159,12 @@ def delete_user(user_id: str) -> Response:
         and not models.setting(rt, "TeamSettings", "EnableUserDeactivation")
         and not permissions.has_system_permission(viewer, "manage_system")
     ):
-        raise errors.AppError(
-            401, "api.user.update_active.not_enable.app_error", f"userId={target_id}"
-        )
+        raise errors.AppError(401, errors.USER_DEACTIVATION_DISABLED, f"userId={target_id}")
     user = load_user(rt, target_id)
     _require_admin_for_admins(viewer, user)
     if api.bool_arg("permanent"):
         # EnableAPIUserDeletion is off by default; permanent deletion is not emulated.
-        raise errors.AppError(
-            401, "api.user.delete_user.not_enabled.app_error", f"userId={target_id}"
-        )
+        raise errors.AppError(401, errors.USER_DELETION_DISABLED, f"userId={target_id}")
     models.set_user_active(rt, user["id"], False)
     return jsonify(wire.status_ok())
 
@@ -187,8 +174,7 @@ def delete_user(user_id: str) -> Response:
 
 @blueprint.put("/users/<user_id>/password")
 def update_password(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     target_id = api.user_id_param(user_id)
     body = api.json_object()
     new_password = body.get("new_password", "")
@@ -208,9 +194,9 @@ def update_password(user_id: str) -> Response:
         if not current:
             raise errors.invalid_body_param("current_password")
         if not check_password(current, viewer["password"]):
-            raise errors.AppError(400, "api.user.update_password.incorrect.app_error")
+            raise errors.AppError(400, errors.PASSWORD_INCORRECT)
     elif not may_update or user is None:
-        raise errors.AppError(403, "api.user.update_password.context.app_error")
+        raise errors.AppError(403, errors.PASSWORD_UPDATE_FORBIDDEN)
     problem = models.password_problem(rt, new_password)
     if problem is not None:
         raise errors.AppError(400, problem[0], Min=str(problem[1]))

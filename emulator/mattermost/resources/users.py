@@ -52,7 +52,7 @@ def load_user(rt: Runtime, raw_id: str) -> Doc:
     """The user a ``{user_id}`` segment names (``me`` included), or the real 400/404."""
     user = rt.store.get("users", api.user_id_param(raw_id))
     if user is None:
-        raise errors.AppError(404, "app.user.missing_account.const", f"user_id={raw_id}")
+        raise errors.AppError(404, errors.USER_NOT_FOUND, f"user_id={raw_id}")
     return user
 
 
@@ -65,8 +65,8 @@ def _optional_viewer() -> Doc | None:
 
 def duplicate(exc: DuplicateKey) -> errors.AppError:
     if exc.index == "email":
-        return errors.AppError(400, "app.user.save.email_exists.app_error")
-    return errors.AppError(400, "app.user.save.username_exists.app_error")
+        return errors.AppError(400, errors.EMAIL_EXISTS)
+    return errors.AppError(400, errors.USERNAME_EXISTS)
 
 
 def _id_list(name: str) -> list[str]:
@@ -83,7 +83,7 @@ def _signup_allowed(rt: Runtime) -> None:
     if not models.setting(rt, "EmailSettings", "EnableSignUpWithEmail", True) or not (
         models.setting(rt, "TeamSettings", "EnableUserCreation", True)
     ):
-        raise errors.AppError(501, "api.user.create_user.signup_email_disabled.app_error")
+        raise errors.AppError(501, errors.SIGNUP_EMAIL_DISABLED)
 
 
 def _validated_profile(rt: Runtime, body: Doc) -> Doc:
@@ -98,9 +98,9 @@ def _validated_profile(rt: Runtime, body: Doc) -> Doc:
     email = body.get("email", "").lower()
     password = body.get("password", "")
     if not models.is_valid_username(username):
-        raise errors.AppError(400, "model.user.is_valid.username.app_error", f"user_id={username}")
+        raise errors.AppError(400, errors.USER_USERNAME_INVALID, f"user_id={username}")
     if not models.is_valid_email(email):
-        raise errors.AppError(400, "model.user.is_valid.email.app_error")
+        raise errors.AppError(400, errors.USER_EMAIL_INVALID)
     problem = models.password_problem(rt, password)
     if problem is not None:
         raise errors.AppError(400, problem[0], Min=str(problem[1]))
@@ -139,18 +139,16 @@ def create_user() -> Response:
     first = rt.store.count("users") == 0
     team = None
     if token:
-        raise errors.AppError(400, "api.user.create_user.signup_link_invalid.app_error")
+        raise errors.AppError(400, errors.SIGNUP_LINK_INVALID)
     if invite_id:
         _signup_allowed(rt)
         team = rt.store.find_one("teams", "invite_id", invite_id)
         if team is None or team["delete_at"]:
-            raise errors.AppError(404, "app.team.get_by_invite_id.finding.app_error")
+            raise errors.AppError(404, errors.TEAM_INVITE_NOT_FOUND)
     elif not (viewer and permissions.is_system_admin(viewer)):
         _signup_allowed(rt)
         if not first and not models.setting(rt, "TeamSettings", "EnableOpenServer", False):
-            raise errors.AppError(
-                403, "api.user.create_user.no_open_server", f"email={body.get('email', '')}"
-            )
+            raise errors.AppError(403, errors.SIGNUP_CLOSED, f"email={body.get('email', '')}")
     fields = _validated_profile(rt, body)
     roles = "system_admin system_user" if first else "system_user"
     try:
@@ -173,37 +171,32 @@ def create_user() -> Response:
 
 @blueprint.get("/users/<user_id>")
 def get_user(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     return jsonify(present(rt, viewer, load_user(rt, user_id)))
 
 
 @blueprint.get("/users/username/<username>")
 def get_user_by_username(username: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     if not models.is_valid_username(username.lower()):
         raise errors.invalid_url_param("username")
     user = rt.store.find_one("users", "username", username.lower())
     if user is None:
-        raise errors.AppError(404, "app.user.get_by_username.app_error")
+        raise errors.AppError(404, errors.USERNAME_NOT_FOUND)
     return jsonify(present(rt, viewer, user))
 
 
 @blueprint.get("/users/email/<email>")
 def get_user_by_email(email: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     if not models.is_valid_email(email):
         raise errors.invalid_url_param("email")
     privacy = models.get_config(rt).get("PrivacySettings", {})
     if not privacy.get("ShowEmailAddress", True) and not permissions.is_system_admin(viewer):
-        raise errors.AppError(
-            403, "api.user.get_user_by_email.permissions.app_error", f"userId={viewer['id']}"
-        )
+        raise errors.AppError(403, errors.USER_BY_EMAIL_FORBIDDEN, f"userId={viewer['id']}")
     user = rt.store.find_one("users", "email", email.lower())
     if user is None:
-        raise errors.AppError(404, "app.user.missing_account.const")
+        raise errors.AppError(404, errors.USER_NOT_FOUND)
     return jsonify(present(rt, viewer, user))
 
 
@@ -274,8 +267,7 @@ def _check_user_list_args(args: Any) -> str:
 
 @blueprint.get("/users")
 def get_users() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     args = request.args
     sort = _check_user_list_args(args)
     page, per_page = api.paging()
@@ -331,8 +323,7 @@ def _team_members_unchecked(rt: Runtime, team_id: str) -> set[str]:
 
 @blueprint.post("/users/ids")
 def get_users_by_ids() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     ids = _id_list("user_ids")
     try:
         since = int(request.args.get("since") or 0)
@@ -352,8 +343,7 @@ def int_arg(name: str) -> int:
 
 @blueprint.post("/users/usernames")
 def get_users_by_usernames() -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     names = _id_list("usernames")
     found = [rt.store.find_one("users", "username", n.lower()) for n in dict.fromkeys(names)]
     return jsonify([present(rt, viewer, u) for u in found if u is not None])
@@ -371,8 +361,7 @@ def get_total_users_stats() -> Response:
 @blueprint.get("/users/known")
 def get_known_users() -> Response:
     """Ids of the users who share a channel with the caller."""
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     known: dict[str, None] = {}
     for membership in rt.store.find("channel_members", "user_id", viewer["id"]):
         for member in rt.store.find("channel_members", "channel_id", membership["channel_id"]):
@@ -383,8 +372,7 @@ def get_known_users() -> Response:
 
 @blueprint.post("/users/<user_id>/typing")
 def publish_user_typing(user_id: str) -> Response:
-    rt = runtime()
-    viewer = api.current_user()
+    rt, viewer = api.caller()
     target = api.user_id_param(user_id)
     body = api.json_object("typing_request")
     channel_id, parent_id = body.get("channel_id", ""), body.get("parent_id", "")

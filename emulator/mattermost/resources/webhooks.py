@@ -7,9 +7,9 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.ids import is_mattermost_id
-from ...core.runtime import Runtime, runtime
+from ...core.runtime import Runtime
 from .. import api, errors, models, permissions, wire
-from .channels import body_string, can_read_channel, check_types
+from .channels import can_read_channel
 
 blueprint = Blueprint("mm_webhooks", __name__, url_prefix="/api/v4")
 
@@ -21,17 +21,12 @@ MANAGE_OTHERS_OUT = "manage_others_outgoing_webhooks"
 DEFAULT_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 
-def _enabled(rt: Runtime, setting: str, error_id: str) -> None:
-    if not models.get_config(rt)["ServiceSettings"][setting]:
-        raise errors.AppError(501, error_id)
-
-
 def _incoming_enabled(rt: Runtime) -> None:
-    _enabled(rt, "EnableIncomingWebhooks", errors.INCOMING_DISABLED)
+    models.require_enabled(rt, "EnableIncomingWebhooks", errors.INCOMING_DISABLED)
 
 
 def _outgoing_enabled(rt: Runtime) -> None:
-    _enabled(rt, "EnableOutgoingWebhooks", errors.OUTGOING_DISABLED)
+    models.require_enabled(rt, "EnableOutgoingWebhooks", errors.OUTGOING_DISABLED)
 
 
 def _bool(body: Doc, name: str, default: bool = False) -> bool:
@@ -62,6 +57,22 @@ def _paged(items: list[Doc]) -> list[Doc]:
     page, per_page = api.paging()
     items = sorted(items, key=lambda h: h["create_at"])
     return items[page * per_page : (page + 1) * per_page]
+
+
+def _listable(
+    rt: Runtime, user: Doc, table: str, team_id: str, owner: str, manage: str, manage_others: str
+) -> list[Doc]:
+    """The hooks of a team (all teams without one) the caller may list: ``manage`` is needed, and
+    without ``manage_others`` only the caller's own are listed."""
+    if team_id:
+        permissions.require_team(rt, user, team_id, manage)
+        mine_only = not permissions.has_team_permission(rt, user, team_id, manage_others)
+        hooks = rt.store.find(table, "team_id", team_id)
+    else:
+        permissions.require_system(user, manage)
+        mine_only = not permissions.has_system_permission(user, manage_others)
+        hooks = rt.store.all(table)
+    return [h for h in hooks if h[owner] == user["id"]] if mine_only else hooks
 
 
 # -- incoming ---------------------------------------------------------------------------------
@@ -95,14 +106,14 @@ OUTGOING_FIELDS = {
 
 
 def _incoming_fields(body: Doc, old: Doc | None = None) -> Doc:
-    check_types(body, INCOMING_FIELDS, "incoming_webhook")
+    api.check_types(body, INCOMING_FIELDS, "incoming_webhook")
     old = old or {}
     return {
-        "channel_id": body_string(body, "channel_id", old.get("channel_id", "")),
-        "display_name": body_string(body, "display_name", old.get("display_name", "")),
-        "description": body_string(body, "description", old.get("description", "")),
-        "username": body_string(body, "username", old.get("username", "")),
-        "icon_url": body_string(body, "icon_url", old.get("icon_url", "")),
+        "channel_id": api.body_string(body, "channel_id", old.get("channel_id", "")),
+        "display_name": api.body_string(body, "display_name", old.get("display_name", "")),
+        "description": api.body_string(body, "description", old.get("description", "")),
+        "username": api.body_string(body, "username", old.get("username", "")),
+        "icon_url": api.body_string(body, "icon_url", old.get("icon_url", "")),
         "channel_locked": _bool(body, "channel_locked", old.get("channel_locked", False)),
     }
 
@@ -127,11 +138,10 @@ def _require_incoming_access(rt: Runtime, user: Doc, hook: Doc) -> None:
 
 @blueprint.post("/hooks/incoming")
 def create_incoming() -> tuple[Response, int]:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     body = api.json_object("incoming_webhook")
     fields = _incoming_fields(body)
-    owner_id = body_string(body, "user_id")
+    owner_id = api.body_string(body, "user_id")
     channel = _hook_channel(rt, fields["channel_id"])
     permissions.require_team(rt, user, channel["team_id"], MANAGE_IN)
     if not can_read_channel(rt, user, channel):
@@ -144,18 +154,10 @@ def create_incoming() -> tuple[Response, int]:
     hook = models.save_incoming_webhook(
         rt,
         {
-            "id": "",
-            "create_at": 0,
-            "update_at": 0,
-            "delete_at": 0,
             "user_id": owner_id or user["id"],
             "channel_id": channel["id"],
             "team_id": channel["team_id"],
-            "display_name": fields["display_name"],
-            "description": fields["description"],
-            "username": fields["username"],
-            "icon_url": fields["icon_url"],
-            "channel_locked": fields["channel_locked"],
+            **fields,
         },
     )
     return jsonify(wire.incoming_webhook(hook)), 201
@@ -163,19 +165,11 @@ def create_incoming() -> tuple[Response, int]:
 
 @blueprint.get("/hooks/incoming")
 def list_incoming() -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     team_id = request.args.get("team_id", "")
-    if team_id:
-        permissions.require_team(rt, user, team_id, MANAGE_IN)
-        mine_only = not permissions.has_team_permission(rt, user, team_id, MANAGE_OTHERS_IN)
-        hooks = rt.store.find("incoming_webhooks", "team_id", team_id)
-    else:
-        permissions.require_system(user, MANAGE_IN)
-        mine_only = not permissions.has_system_permission(user, MANAGE_OTHERS_IN)
-        hooks = rt.store.all("incoming_webhooks")
-    if mine_only:
-        hooks = [h for h in hooks if h["user_id"] == user["id"]]
+    hooks = _listable(
+        rt, user, "incoming_webhooks", team_id, "user_id", MANAGE_IN, MANAGE_OTHERS_IN
+    )
     _incoming_enabled(rt)
     listed = [wire.incoming_webhook(h) for h in _paged(hooks)]
     if request.args.get("include_total_count") == "true":
@@ -185,8 +179,7 @@ def list_incoming() -> Response:
 
 @blueprint.get("/hooks/incoming/<hook_id>")
 def get_incoming(hook_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     _incoming_enabled(rt)
     hook = _load_incoming(rt, hook_id)
     _require_incoming_access(rt, user, hook)
@@ -195,15 +188,11 @@ def get_incoming(hook_id: str) -> Response:
 
 @blueprint.put("/hooks/incoming/<hook_id>")
 def update_incoming(hook_id: str) -> tuple[Response, int]:
-    rt = runtime()
-    user = api.current_user()
-    api.id_param(hook_id, "hook_id")
-    body = api.json_object("incoming_webhook")
-    if body.get("id") != hook_id:
-        raise errors.invalid_body_param("hook_id")
+    rt, user = api.caller()
+    body = api.json_object_for(hook_id, "hook_id", "incoming_webhook", "hook_id")
     _incoming_enabled(rt)
     old = _load_incoming(rt, hook_id)
-    team_id = body_string(body, "team_id") or old["team_id"]
+    team_id = api.body_string(body, "team_id") or old["team_id"]
     if team_id != old["team_id"]:
         raise errors.AppError(400, errors.WEBHOOK_TEAM_MISMATCH, f"user_id={user['id']}")
     fields = _incoming_fields(body, old)
@@ -217,8 +206,7 @@ def update_incoming(hook_id: str) -> tuple[Response, int]:
 
 @blueprint.delete("/hooks/incoming/<hook_id>")
 def delete_incoming(hook_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     _incoming_enabled(rt)
     hook = _load_incoming(rt, hook_id)
     _require_incoming_access(rt, user, hook)
@@ -230,7 +218,7 @@ def delete_incoming(hook_id: str) -> Response:
 
 
 def _outgoing_fields(body: Doc, old: Doc | None = None) -> Doc:
-    check_types(body, OUTGOING_FIELDS, "outgoing_webhook")
+    api.check_types(body, OUTGOING_FIELDS, "outgoing_webhook")
     for name in ("trigger_words", "callback_urls"):
         if not all(isinstance(v, str) for v in body.get(name) or []):
             raise errors.invalid_body_param("outgoing_webhook")
@@ -239,16 +227,16 @@ def _outgoing_fields(body: Doc, old: Doc | None = None) -> Doc:
     if not isinstance(trigger_when, int) or isinstance(trigger_when, bool):
         raise errors.invalid_body_param("trigger_when")
     return {
-        "channel_id": body_string(body, "channel_id", old.get("channel_id", "")),
+        "channel_id": api.body_string(body, "channel_id", old.get("channel_id", "")),
         "trigger_words": _string_list(body, "trigger_words", old.get("trigger_words", [])),
         "trigger_when": trigger_when,
         "callback_urls": _string_list(body, "callback_urls", old.get("callback_urls", [])),
-        "display_name": body_string(body, "display_name", old.get("display_name", "")),
-        "description": body_string(body, "description", old.get("description", "")),
-        "content_type": body_string(body, "content_type", old.get("content_type", ""))
+        "display_name": api.body_string(body, "display_name", old.get("display_name", "")),
+        "description": api.body_string(body, "description", old.get("description", "")),
+        "content_type": api.body_string(body, "content_type", old.get("content_type", ""))
         or DEFAULT_CONTENT_TYPE,
-        "username": body_string(body, "username", old.get("username", "")),
-        "icon_url": body_string(body, "icon_url", old.get("icon_url", "")),
+        "username": api.body_string(body, "username", old.get("username", "")),
+        "icon_url": api.body_string(body, "icon_url", old.get("icon_url", "")),
     }
 
 
@@ -265,86 +253,56 @@ def _load_outgoing(rt: Runtime, user: Doc, hook_id: str) -> Doc:
 
 @blueprint.post("/hooks/outgoing")
 def create_outgoing() -> tuple[Response, int]:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     body = api.json_object("outgoing_webhook")
     fields = _outgoing_fields(body)
-    team_id = body_string(body, "team_id")
+    team_id = api.body_string(body, "team_id")
     creator_id = permissions.integration_creator(
-        rt, user, team_id, body_string(body, "creator_id"), MANAGE_OUT, MANAGE_OTHERS_OUT
+        rt, user, team_id, api.body_string(body, "creator_id"), MANAGE_OUT, MANAGE_OTHERS_OUT
     )
     _outgoing_enabled(rt)
-    hook = models.save_outgoing_webhook(
-        rt,
-        {
-            "id": "",
-            "token": "",
-            "create_at": 0,
-            "update_at": 0,
-            "delete_at": 0,
-            "creator_id": creator_id,
-            "channel_id": fields["channel_id"],
-            "team_id": team_id,
-            "trigger_words": fields["trigger_words"],
-            "trigger_when": fields["trigger_when"],
-            "callback_urls": fields["callback_urls"],
-            "display_name": fields["display_name"],
-            "description": fields["description"],
-            "content_type": fields["content_type"],
-            "username": fields["username"],
-            "icon_url": fields["icon_url"],
-        },
-    )
+    # The order of upstream's ``OutgoingWebhook`` fields, as the JSON lists them.
+    owned = {"creator_id": creator_id, "channel_id": fields["channel_id"], "team_id": team_id}
+    hook = models.save_outgoing_webhook(rt, {**owned, **fields})
     return jsonify(wire.outgoing_webhook(hook)), 201
 
 
 @blueprint.get("/hooks/outgoing")
 def list_outgoing() -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     channel_id = request.args.get("channel_id", "")
     team_id = request.args.get("team_id", "")
     if channel_id:
         channel = rt.store.get("channels", channel_id) if is_mattermost_id(channel_id) else None
         if channel is None or not permissions.has_channel_permission(rt, user, channel, MANAGE_OUT):
             raise errors.permission_denied(user["id"], MANAGE_OUT)
-        mine_only = not permissions.has_channel_permission(rt, user, channel, MANAGE_OTHERS_OUT)
         hooks = [
             h
             for h in rt.store.find("outgoing_webhooks", "team_id", channel["team_id"])
             if h["channel_id"] == channel_id
         ]
-    elif team_id:
-        permissions.require_team(rt, user, team_id, MANAGE_OUT)
-        mine_only = not permissions.has_team_permission(rt, user, team_id, MANAGE_OTHERS_OUT)
-        hooks = rt.store.find("outgoing_webhooks", "team_id", team_id)
+        if not permissions.has_channel_permission(rt, user, channel, MANAGE_OTHERS_OUT):
+            hooks = [h for h in hooks if h["creator_id"] == user["id"]]
     else:
-        permissions.require_system(user, MANAGE_OUT)
-        mine_only = not permissions.has_system_permission(user, MANAGE_OTHERS_OUT)
-        hooks = rt.store.all("outgoing_webhooks")
-    if mine_only:
-        hooks = [h for h in hooks if h["creator_id"] == user["id"]]
+        hooks = _listable(
+            rt, user, "outgoing_webhooks", team_id, "creator_id", MANAGE_OUT, MANAGE_OTHERS_OUT
+        )
     _outgoing_enabled(rt)
     return jsonify([wire.outgoing_webhook(h) for h in _paged(hooks)])
 
 
 @blueprint.get("/hooks/outgoing/<hook_id>")
 def get_outgoing(hook_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     return jsonify(wire.outgoing_webhook(_load_outgoing(rt, user, hook_id)))
 
 
 @blueprint.put("/hooks/outgoing/<hook_id>")
 def update_outgoing(hook_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
-    api.id_param(hook_id, "hook_id")
-    body = api.json_object("outgoing_webhook")
-    if body.get("id") != hook_id:
-        raise errors.invalid_body_param("hook_id")
+    rt, user = api.caller()
+    body = api.json_object_for(hook_id, "hook_id", "outgoing_webhook", "hook_id")
     old = _load_outgoing(rt, user, hook_id)
-    team_id = body_string(body, "team_id") or old["team_id"]
+    team_id = api.body_string(body, "team_id") or old["team_id"]
     if team_id != old["team_id"]:
         raise errors.AppError(400, errors.WEBHOOK_TEAM_MISMATCH, f"user_id={user['id']}")
     hook = {**old, **_outgoing_fields(body, old), "creator_id": user["id"]}
@@ -353,8 +311,7 @@ def update_outgoing(hook_id: str) -> Response:
 
 @blueprint.delete("/hooks/outgoing/<hook_id>")
 def delete_outgoing(hook_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     hook = _load_outgoing(rt, user, hook_id)
     rt.store.delete("outgoing_webhooks", hook["id"])
     return jsonify(wire.status_ok())
@@ -362,7 +319,6 @@ def delete_outgoing(hook_id: str) -> Response:
 
 @blueprint.post("/hooks/outgoing/<hook_id>/regen_token")
 def regen_outgoing_token(hook_id: str) -> Response:
-    rt = runtime()
-    user = api.current_user()
+    rt, user = api.caller()
     hook = _load_outgoing(rt, user, hook_id)
     return jsonify(wire.outgoing_webhook(models.regen_outgoing_token(rt, hook)))
