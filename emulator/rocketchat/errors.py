@@ -1,13 +1,13 @@
 """Rocket.Chat's error envelope: every error the Rocket.Chat app sends goes through here.
 
 Texts are the real server's (``apps/meteor/app/api/server/ApiClass.ts`` and middlewares).
+Free of Flask, so the domain (``models/``) raises with the same upstream ids; the app renders a
+``RocketError`` (``rocketchat.to_response``).
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from flask import Response, jsonify
 
 LOGGED_OUT = "You must be logged in to do this."
 NO_PERMISSION = "User does not have the permissions required for this action [error-unauthorized]"
@@ -110,12 +110,6 @@ class RocketError(Exception):
         super().__init__(body.get("error", ""))
         self.status = status
         self.body = body
-
-
-def to_response(error: RocketError) -> Response:
-    response = jsonify(error.body)
-    response.status_code = error.status
-    return response
 
 
 def failure(message: str, error_type: str | None = None, details: Any = None) -> RocketError:
@@ -294,8 +288,3 @@ def ddp_not_allowed(method: str) -> DdpError:
 
 DDP_LOGGED_OUT = "You've been logged out by the server. Please log in again."
 DDP_UPGRADE_REQUIRED = 'Can "Upgrade" only to "WebSocket".'
-
-
-def upgrade_required() -> Response:
-    """A plain GET on the DDP endpoint (the websocket server's own text answer)."""
-    return Response(DDP_UPGRADE_REQUIRED, status=400, mimetype="text/plain")

@@ -76,7 +76,8 @@ def register(app: Flask) -> None:
 
 @blueprint.get("/websocket", strict_slashes=False)
 def not_upgraded() -> Response:
-    return errors.upgrade_required()
+    """A plain GET on the DDP endpoint (the websocket server's own text answer)."""
+    return Response(errors.DDP_UPGRADE_REQUIRED, status=400, mimetype="text/plain")
 
 
 def _connect(ws: Any) -> None:
