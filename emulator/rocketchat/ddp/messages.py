@@ -37,21 +37,17 @@ def send_message(session: DdpSession, conn: realtime.Connection, params: list) -
     if models.subscription(rt, room["_id"], user["_id"]) is None:
         raise errors.ddp_not_allowed("sendMessage")
     text = message.get("msg", "")
+    message_id = message.get("_id") or None
     try:
         models.check_sendable(rt, room, user, text)
+        with rt.store.transaction():  # the id check and the insert under one lock
+            tmid = models.check_thread_and_id(rt, room, message.get("tmid"), message_id)
+            return models.post_message(rt, room, user, text, tmid=tmid, message_id=message_id)
     except models.SendRefused as refused:
-        if refused.code == "error-not-allowed":
-            raise errors.ddp_not_allowed("sendMessage") from None
-        return UNDEFINED  # the method swallows every other refusal
-    tmid = message.get("tmid") or None
-    if tmid is not None:
-        parent = rt.store.get("messages", tmid)
-        if parent is None or parent["rid"] != room["_id"]:
-            return UNDEFINED
-    message_id = message.get("_id") or None
-    if message_id is not None and rt.store.get("messages", message_id) is not None:
-        return UNDEFINED
-    return models.post_message(rt, room, user, text, tmid=tmid, message_id=message_id)
+        if refused.code != errors.NOT_ALLOWED:
+            return UNDEFINED  # the method swallows every other refusal
+        reason = refused.reason or "Not allowed"
+        raise DdpError(errors.NOT_ALLOWED, reason, {"method": "sendMessage"}) from None
 
 
 @ddp_method("loadHistory")

@@ -22,6 +22,7 @@ from .messages import (  # noqa: F401 - the package's API
     Refused,
     SendRefused,
     check_sendable,
+    check_thread_and_id,
     clean_history,
     delete_message,
     edit_message,

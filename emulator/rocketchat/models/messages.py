@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...core.runtime import Runtime
+from .. import errors
 from . import rooms
 from .common import Doc, _now, has_permission, setting
 from .message_store import send_message
@@ -55,6 +58,24 @@ def check_sendable(rt: Runtime, room: Doc | None, user: Doc, text: str) -> Doc:
     if user["username"] in room.get("muted", []):
         raise SendRefused("You_have_been_muted")
     return room
+
+
+def check_thread_and_id(rt: Runtime, room: Doc, tmid: Any, message_id: str | None) -> str | None:
+    """The rest of ``executeSendMessage``, for every door: a ``tmid`` must name a message of
+    ``room`` with threads enabled, and a client-chosen ``_id`` must be free. Returns the thread
+    root (threads do not nest). Call it inside the transaction that inserts the message, so the
+    id is still free then."""
+    root = None
+    if tmid:
+        parent = rt.store.get("messages", tmid) if isinstance(tmid, str) else None
+        if parent is None or parent["rid"] != room["_id"]:
+            raise SendRefused(errors.INVALID_MESSAGE, "Invalid message")
+        if not setting(rt, "Threads_enabled"):
+            raise SendRefused(errors.NOT_ALLOWED, "not-allowed")
+        root = parent.get("tmid") or parent["_id"]
+    if message_id and rt.store.get("messages", message_id) is not None:
+        raise SendRefused(errors.MESSAGE_ALREADY_EXISTS, "Message already exists")
+    return root
 
 
 # -- reactions --------------------------------------------------------------------------------

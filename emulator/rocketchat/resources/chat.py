@@ -54,15 +54,17 @@ def _check_can_send(rt: Runtime, room: Doc | None, user: Doc, fields: Doc, text:
     return sendable
 
 
-def _thread_parent(rt: Runtime, room: Doc, tmid: Any) -> str | None:
-    if not tmid:
-        return None
-    parent = rt.store.get("messages", tmid) if isinstance(tmid, str) else None
-    if parent is None or parent["rid"] != room["_id"]:
-        raise errors.meteor_error(errors.INVALID_MESSAGE, "Invalid message")
-    if not models.setting(rt, "Threads_enabled"):
-        raise errors.meteor_error(errors.NOT_ALLOWED, "not-allowed")
-    return parent.get("tmid") or parent["_id"]
+def _post(rt: Runtime, room: Doc, user: Doc, text: str, fields: Doc, msg: Doc) -> Doc:
+    """``models.check_thread_and_id`` and the insert under one lock; its refusals are Meteor
+    errors without details here."""
+    with rt.store.transaction():
+        try:
+            tmid = models.check_thread_and_id(rt, room, msg.get("tmid"), msg.get("_id"))
+        except models.SendRefused as refused:
+            raise errors.meteor_error(refused.code, refused.reason) from None
+        return models.post_message(
+            rt, room, user, text, extra=fields, tmid=tmid, message_id=msg.get("_id") or None
+        )
 
 
 def _resolve_channel(rt: Runtime, user: Doc, channel: str) -> Doc:
@@ -149,8 +151,7 @@ def post_message() -> Response:
     if isinstance(args.get("customFields"), dict):
         fields["customFields"] = args["customFields"]
     _check_can_send(rt, room, user, fields)
-    tmid = _thread_parent(rt, room, args.get("tmid"))
-    message = models.post_message(rt, room, user, text.strip(), extra=fields, tmid=tmid)
+    message = _post(rt, room, user, text.strip(), fields, {"tmid": args.get("tmid")})
     return ok(ts=rt.clock.now_ms(), channel=target, message=wire.message(message))
 
 
@@ -178,14 +179,7 @@ def send_message() -> Response:
         if msg.get(k) is not None
     }
     room = _check_can_send(rt, rt.store.get("rooms", msg["rid"]), user, fields, text)
-    message_id = msg.get("_id")
-    tmid = _thread_parent(rt, room, msg.get("tmid"))
-    with rt.store.transaction():  # the id check and the insert under one lock
-        if message_id and rt.store.get("messages", message_id) is not None:
-            raise errors.meteor_error(errors.MESSAGE_ALREADY_EXISTS, "Message already exists")
-        message = models.post_message(
-            rt, room, user, text, extra=fields, tmid=tmid, message_id=message_id or None
-        )
+    message = _post(rt, room, user, text, fields, msg)
     return ok(message=wire.message(message))
 
 
