@@ -70,8 +70,7 @@ def logout() -> Response:
 
 @blueprint.get("/me")
 def me() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     body = wire.me(user, models.setting(rt, "Site_Url"))
     body["success"] = True
     return jsonify(body)

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
-from ...core.runtime import Runtime, runtime
+from ...core.runtime import Runtime
 from .. import auth, errors, inputs, models, wire
 from ._rooms_common import ok, page, params, parse_date, text_param, truthy
 
@@ -120,8 +120,7 @@ def _room_param(rt: Runtime, user: Doc, args: Doc, key: str = "roomId") -> Doc:
 
 @blueprint.post("/chat.postMessage")
 def post_message() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     text = args.get("text") if args.get("text") is not None else args.get("msg", "")
     if not isinstance(text, str):
@@ -157,8 +156,7 @@ def post_message() -> Response:
 
 @blueprint.post("/chat.sendMessage")
 def send_message() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     msg = args.get("message")
     if not isinstance(msg, dict):
@@ -185,8 +183,7 @@ def send_message() -> Response:
 
 @blueprint.post("/chat.update")
 def update() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     for key in ("roomId", "msgId", "text"):
         if not isinstance(args.get(key), str):
@@ -209,8 +206,7 @@ def update() -> Response:
 
 @blueprint.post("/chat.delete")
 def delete() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     for key in ("roomId", "msgId"):
         if not isinstance(args.get(key), str):
@@ -247,8 +243,7 @@ def delete() -> Response:
 
 @blueprint.get("/chat.getMessage")
 def get_message() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     msg_id = text_param(params().get("msgId"))
     if msg_id is None:
         raise errors.plain('The "msgId" query parameter must be provided.')
@@ -265,8 +260,7 @@ def get_message() -> Response:
 
 @blueprint.post("/chat.react")
 def react() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     message = _message_or_error(rt, args.get("messageId"))
     emoji = args.get("emoji") or args.get("reaction")
@@ -291,8 +285,7 @@ def _pin_checks(rt: Runtime, user: Doc, message: Doc, method: str) -> None:
 
 @blueprint.post("/chat.pinMessage")
 def pin_message() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     message = _message_or_error(rt, inputs.body().get("messageId"))
     _pin_checks(rt, user, message, "pinMessage")
     pinned = models.pin_message(rt, message, user)
@@ -301,8 +294,7 @@ def pin_message() -> Response:
 
 @blueprint.post("/chat.unPinMessage")
 def unpin_message() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     message = _message_or_error(rt, inputs.body().get("messageId"))
     _pin_checks(rt, user, message, "unpinMessage")
     models.set_message_fields(rt, message, {"pinned": False})
@@ -310,8 +302,7 @@ def unpin_message() -> Response:
 
 
 def _star(starred: bool) -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     message = _message_or_error(rt, inputs.body().get("messageId"))
     method = "starMessage"
     if not models.setting(rt, "Message_AllowStarring"):
@@ -337,8 +328,7 @@ def unstar_message() -> Response:
 
 
 def _follow(follow: bool) -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     mid = inputs.body().get("mid")
     missing = 'The required "mid" body param is missing.'
     if not text_param(mid):
@@ -374,8 +364,7 @@ def unfollow_message() -> Response:
 
 @blueprint.get("/chat.search")
 def search() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = params()
     if not text_param(args.get("roomId")):
         raise errors.meteor_error(
@@ -402,8 +391,7 @@ def search() -> Response:
 
 @blueprint.get("/chat.getThreadMessages")
 def thread_messages() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     tmid = text_param(params().get("tmid"))
     if tmid is None:
         raise errors.meteor_error(
@@ -423,8 +411,7 @@ def thread_messages() -> Response:
 
 @blueprint.get("/chat.getThreadsList")
 def threads_list() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = params()
     if not text_param(args.get("rid")):
         raise errors.meteor_error(
@@ -452,8 +439,7 @@ def threads_list() -> Response:
 def _filtered_page(predicate, plain_denial: bool = False) -> Response:
     """Pinned (``Not allowed [error-not-allowed]``), starred and mentioned messages (a plain
     ``error-not-allowed`` from ``findStarredMessages``/``findMentionedMessages``)."""
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = params()
     if plain_denial and text_param(args.get("roomId")):
         room = rt.store.get("rooms", args["roomId"])
@@ -485,8 +471,7 @@ def mentioned_messages() -> Response:
 
 @blueprint.get("/chat.syncMessages")
 def sync_messages() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = params()
     room = _room_param(rt, user, args)
     if not text_param(args.get("lastUpdate")):
@@ -520,8 +505,7 @@ def sync_messages() -> Response:
 
 @blueprint.get("/chat.getDeletedMessages")
 def deleted_messages() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = params()
     if not text_param(args.get("roomId")):
         raise errors.plain('The required "roomId" query param is missing.')
@@ -539,8 +523,7 @@ def deleted_messages() -> Response:
 
 @blueprint.get("/chat.ignoreUser")
 def ignore_user() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = params()
     if not text_param(args.get("rid")):
         raise errors.meteor_error(

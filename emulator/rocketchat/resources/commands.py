@@ -129,8 +129,7 @@ def get_command() -> Response:
 
 @blueprint.post("/commands.run")
 def run_command() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     body = inputs.body()
     command = body.get("command")
     if not isinstance(command, str) or not command:

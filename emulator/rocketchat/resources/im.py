@@ -80,8 +80,7 @@ def _require_room_id(rt: Runtime, user: Doc, args: Doc) -> None:
 
 @_route("create", ["POST"])
 def create() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     if text_param(args.get("username")):
         names = [args["username"]]
@@ -110,8 +109,7 @@ def create() -> Response:
 
 @_route("list", ["GET"])
 def im_list() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     subs = [s for s in rt.store.find("subscriptions", "user", user["_id"]) if s["t"] == "d"]
     rooms = [r for r in (rt.store.get("rooms", s["rid"]) for s in subs) if r is not None]
     return page(rt, "ims", rooms, wire.room, {"_updatedAt": -1})
@@ -126,8 +124,7 @@ def im_list_everyone() -> Response:
 
 @_route("history", ["GET"])
 def im_history() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = params()
     _require(args, "roomId")
     room, _ = _find_dm(rt, user, {"roomId": args["roomId"]})
@@ -136,8 +133,7 @@ def im_history() -> Response:
 
 @_route("messages", ["GET"])
 def im_messages() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     _require(params(), "roomId", "username")
     room, _ = _find_dm(rt, user, params())
     return messages_page(rt, room, params())
@@ -145,8 +141,7 @@ def im_messages() -> Response:
 
 @_route("members", ["GET"])
 def im_members() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     _require(params(), "roomId", "username")
     room, _ = _find_dm(rt, user, params())
     return members_page(rt, room, params())
@@ -154,8 +149,7 @@ def im_members() -> Response:
 
 @_route("counters", ["GET"])
 def im_counters() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = params()
     if not text_param(args.get("roomId")):
         raise errors.meteor_error(
@@ -167,8 +161,7 @@ def im_counters() -> Response:
 
 @_route("files", ["GET"])
 def im_files() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     _require(params(), "roomId", "username")
     room, _ = _find_dm(rt, user, params())
     return files_page(rt, room)
@@ -176,8 +169,7 @@ def im_files() -> Response:
 
 @_route("open", ["POST"])
 def im_open() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     _require_room_id(rt, user, args)
     _, sub = _find_dm(rt, user, {"roomId": args["roomId"]})
@@ -188,8 +180,7 @@ def im_open() -> Response:
 
 @_route("close", ["POST"])
 def im_close() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     _require_room_id(rt, user, args)
     _, sub = _find_dm(rt, user, {"roomId": args["roomId"]})
@@ -204,8 +195,7 @@ def im_close() -> Response:
 
 @_route("delete", ["POST"])
 def im_delete() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     _require(args, "roomId", "username")
     room_id = text_param(args.get("roomId"))

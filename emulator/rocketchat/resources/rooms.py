@@ -30,8 +30,7 @@ def _find_room(rt: Runtime, args: Doc, checked_archived: bool = False) -> Doc:
 
 @blueprint.get("/api/v1/rooms.get")
 def rooms_get() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     subs = rt.store.find("subscriptions", "user", user["_id"])
     rooms = [r for r in (rt.store.get("rooms", s["rid"]) for s in subs) if r is not None]
     raw = params().get("updatedSince")
@@ -56,8 +55,7 @@ def rooms_get() -> Response:
 
 @blueprint.get("/api/v1/rooms.info")
 def rooms_info() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     room = _find_room(rt, params())
     if not models.can_access_room(rt, room, user):
         raise errors.failure("not-allowed", "Not Allowed")
@@ -71,8 +69,7 @@ def rooms_info() -> Response:
 
 @blueprint.post("/api/v1/rooms.favorite")
 def rooms_favorite() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     room = _find_room(rt, args, checked_archived=True)
     sub = models.subscription(rt, room["_id"], user["_id"])
@@ -88,16 +85,14 @@ def rooms_favorite() -> Response:
 
 @blueprint.post("/api/v1/rooms.leave")
 def rooms_leave() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     leave(rt, _find_room(rt, inputs.body(), checked_archived=True), user)
     return ok()
 
 
 @blueprint.post("/api/v1/rooms.cleanHistory")
 def rooms_clean_history() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     for key in ("latest", "oldest"):
         if not isinstance(args.get(key), str):
@@ -152,8 +147,7 @@ def _received_file(rt: Runtime) -> tuple[str, str, bytes]:
 
 @blueprint.post("/api/v1/rooms.media/<rid>")
 def rooms_media(rid: str) -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     room = _upload_room(rt, user, rid)
     name, content_type, data = _received_file(rt)
     doc = models.store_upload(rt, room, user, name, content_type, data)
@@ -167,8 +161,7 @@ def _form_text(args: Doc, key: str) -> str:
 
 @blueprint.post("/api/v1/rooms.mediaConfirm/<rid>/<file_id>")
 def rooms_media_confirm(rid: str, file_id: str) -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     room = _upload_room(rt, user, rid)
     upload = rt.store.get("uploads", file_id)
     if upload is None or upload["rid"] != room["_id"] or upload["userId"] != user["_id"]:
@@ -191,8 +184,7 @@ def rooms_media_confirm(rid: str, file_id: str) -> Response:
 
 @blueprint.post("/api/v1/rooms.upload/<rid>")
 def rooms_upload(rid: str) -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     room = _upload_room(rt, user, rid)
     name, content_type, data = _received_file(rt)
     upload = models.store_upload(rt, room, user, name, content_type, data)
@@ -229,8 +221,7 @@ def file_upload(file_id: str, name: str) -> Response:
 
 @blueprint.post("/api/v1/rooms.delete")
 def rooms_delete() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     room_id = text_param(inputs.body().get("roomId"))
     if room_id is None:
         raise errors.invalid_params("must have required property 'roomId'")

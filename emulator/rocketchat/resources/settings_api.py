@@ -45,8 +45,7 @@ def public() -> Response:
 
 @blueprint.get("/settings")
 def private() -> Response:
-    rt = runtime()
-    me = auth.current_user(rt)
+    rt, me = auth.runtime_and_user()
     privileged = models.has_permission(rt, me, "view-privileged-setting")
     docs = [
         d

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from ...core.runtime import runtime
 from .. import auth, errors, inputs, models, wire
 from ._rooms_common import ok, params, parse_date, text_param
 
@@ -13,8 +12,7 @@ blueprint = Blueprint("rc_subscriptions", __name__, url_prefix="/api/v1")
 
 @blueprint.get("/subscriptions.get")
 def subscriptions_get() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     subs = rt.store.find("subscriptions", "user", user["_id"])
     raw = params().get("updatedSince")
     if not raw:
@@ -35,8 +33,7 @@ def subscriptions_get() -> Response:
 
 @blueprint.get("/subscriptions.getOne")
 def subscriptions_get_one() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     room_id = text_param(params().get("roomId"))
     if room_id is None:
         raise errors.plain("The 'roomId' param is required")
@@ -46,8 +43,7 @@ def subscriptions_get_one() -> Response:
 
 @blueprint.post("/subscriptions.read")
 def subscriptions_read() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     room_id = text_param(args.get("rid")) or text_param(args.get("roomId"))
     if room_id is None:
@@ -66,8 +62,7 @@ def subscriptions_read() -> Response:
 
 @blueprint.post("/subscriptions.unread")
 def subscriptions_unread() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     first = args.get("firstUnreadMessage")
     room_id = text_param(args.get("roomId"))

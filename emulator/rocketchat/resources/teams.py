@@ -56,8 +56,7 @@ def _with_counts(rt: Runtime, team: Doc) -> Doc:
 
 @blueprint.post("/teams.create")
 def teams_create() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     if not models.has_permission(rt, user, "create-team"):
         raise errors.forbidden("unauthorized")
     args = inputs.body()
@@ -83,8 +82,7 @@ def teams_create() -> Response:
 
 @blueprint.get("/teams.list")
 def teams_list() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     memberships = rt.store.find("team_members", "userId", user["_id"])
     teams = [t for t in (rt.store.get("teams", m["teamId"]) for m in memberships) if t]
     return page(rt, "teams", teams, lambda t: _with_counts(rt, t), {"name": 1})
@@ -99,8 +97,7 @@ def teams_list_all() -> Response:
 
 @blueprint.get("/teams.info")
 def teams_info() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     team = _team(rt, params(), not_found="Team not found")
     if not _can_view(rt, user, team):
         raise errors.forbidden("unauthorized")
@@ -109,8 +106,7 @@ def teams_info() -> Response:
 
 @blueprint.get("/teams.members")
 def teams_members() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = params()
     team = _team(rt, args)
     if not _can_view(rt, user, team):
@@ -131,8 +127,7 @@ def teams_members() -> Response:
 
 @blueprint.post("/teams.addMembers")
 def teams_add_members() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     team = _team(rt, args)
     room_id = team["roomId"]
@@ -158,8 +153,7 @@ def teams_add_members() -> Response:
 
 @blueprint.post("/teams.removeMember")
 def teams_remove_member() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     team = _team(rt, args)
     if not models.has_permission(rt, user, "edit-team-member", team["roomId"]):
@@ -186,8 +180,7 @@ def teams_remove_member() -> Response:
 
 @blueprint.post("/teams.addRooms")
 def teams_add_rooms() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     team = _team(rt, args)
     if not models.has_permission(rt, user, "add-team-channel", team["roomId"]):
@@ -209,8 +202,7 @@ def teams_add_rooms() -> Response:
 
 @blueprint.get("/teams.listRooms")
 def teams_list_rooms() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = params()
     team = _team(rt, args)
     if not _can_view(rt, user, team):
@@ -231,8 +223,7 @@ def teams_list_rooms() -> Response:
 
 @blueprint.post("/teams.delete")
 def teams_delete() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     team = _team(rt, args, not_found="Team not found.")
     if not models.has_permission(rt, user, "delete-team", team["roomId"]):

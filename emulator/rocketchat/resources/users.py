@@ -196,8 +196,7 @@ def register() -> Response:
 
 @blueprint.get("/users.info")
 def info() -> Response:
-    rt = runtime()
-    me = auth.current_user(rt)
+    rt, me = auth.runtime_and_user()
     args = request.args
     if args.get("userId"):
         user = rt.store.get("users", args["userId"])
@@ -292,8 +291,7 @@ def autocomplete() -> Response:
 
 @blueprint.post("/users.update")
 def update() -> Response:
-    rt = runtime()
-    me = auth.current_user(rt)
+    rt, me = auth.runtime_and_user()
     params = inputs.body()
     inputs.require_fields(params, ("userId", "data"))
     if not isinstance(params["userId"], str):
@@ -333,8 +331,7 @@ def update() -> Response:
 
 @blueprint.post("/users.updateOwnBasicInfo")
 def update_own_basic_info() -> Response:
-    rt = runtime()
-    me = auth.current_user(rt)
+    rt, me = auth.runtime_and_user()
     params = inputs.body()
     inputs.require_fields(params, ("data",))
     data = params["data"]
@@ -426,8 +423,7 @@ def delete() -> Response:
 @blueprint.post("/users.deleteOwnAccount")
 def delete_own_account() -> Response:
     """Needs ``Accounts_AllowDeleteOwnAccount``; ``password`` is the SHA-256 hex digest."""
-    rt = runtime()
-    me = auth.current_user(rt)
+    rt, me = auth.runtime_and_user()
     params = inputs.body()
     password = params.get("password")
     if not password:
@@ -451,8 +447,7 @@ def delete_own_account() -> Response:
 
 @blueprint.get("/users.checkUsernameAvailability")
 def check_username_availability() -> Response:
-    rt = runtime()
-    me = auth.current_user(rt)
+    rt, me = auth.runtime_and_user()
     username = request.args.get("username")
     if username is None:
         raise errors.invalid_params("must have required property 'username'")
