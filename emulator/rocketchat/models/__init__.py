@@ -27,6 +27,7 @@ from .messages import (  # noqa: F401 - the package's API
     delete_message,
     edit_message,
     exceeds_max_size,
+    follow_message,
     mentions_in,
     pin_message,
     post_message,
@@ -35,6 +36,7 @@ from .messages import (  # noqa: F401 - the package's API
     recent_messages,
     set_message_fields,
     set_reaction,
+    star_message,
 )
 from .rooms import (  # noqa: F401 - the package's API
     MENTION_RE,

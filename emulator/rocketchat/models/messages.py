@@ -243,6 +243,24 @@ def set_message_fields(rt: Runtime, message: Doc, changes: Doc) -> Doc:
     return fresh
 
 
+def star_message(rt: Runtime, message: Doc, user: Doc, starred: bool) -> Doc:
+    """``starMessage``: add or drop ``user``'s star; only a member of the room changes it."""
+    if rooms.subscription(rt, message["rid"], user["_id"]) is None:
+        return message
+    others = [s for s in message.get("starred", []) if s["_id"] != user["_id"]]
+    return set_message_fields(
+        rt, message, {"starred": [*others, {"_id": user["_id"]}] if starred else others}
+    )
+
+
+def follow_message(rt: Runtime, message: Doc, user: Doc, following: bool) -> Doc:
+    """``followMessage``/``unfollowMessage``: ``user`` in or out of the thread's ``replies``."""
+    others = [u for u in message.get("replies", []) if u != user["_id"]]
+    return set_message_fields(
+        rt, message, {"replies": [*others, user["_id"]] if following else others}
+    )
+
+
 def pin_message(rt: Runtime, message: Doc, user: Doc) -> Doc:
     """Pin ``message`` and write the ``message_pinned`` system message quoting it."""
     now = rt.clock.now_ms()

@@ -165,8 +165,7 @@ def send_message() -> Response:
         )
     if msg.get("t"):
         raise errors.plain("Cannot send system messages using 'chat.sendMessage'")
-    if not text_param(msg.get("rid")):
-        raise errors.plain("The 'rid' property on the message object is missing.")
+    inputs.required_text(msg, "rid", "The 'rid' property on the message object is missing.")
     for key in STRING_FIELDS:
         if msg.get(key) is not None and not isinstance(msg[key], str):
             raise errors.plain(f"Match error: Expected string, got {type(msg[key]).__name__}")
@@ -276,58 +275,40 @@ def react() -> Response:
     return ok()
 
 
-def _pin_checks(rt: Runtime, user: Doc, message: Doc, method: str) -> None:
+@blueprint.post("/chat.pinMessage", defaults={"pin": True})
+@blueprint.post("/chat.unPinMessage", defaults={"pin": False})
+def pin_message(pin: bool) -> Response:
+    rt, user = auth.runtime_and_user()
+    message = _message_or_error(rt, inputs.body().get("messageId"))
+    method = "pinMessage" if pin else "unpinMessage"
     if not models.setting(rt, "Message_AllowPinning"):
         raise errors.action_not_allowed("Message pinning not allowed", method, "Message_pinning")
     if not models.has_permission(rt, user, "pin-message", message["rid"]):
         raise errors.meteor_error(errors.BARE_NOT_AUTHORIZED, "Not Authorized", {"method": method})
+    if not pin:
+        models.set_message_fields(rt, message, {"pinned": False})
+        return ok()
+    return ok(message=wire.message(models.pin_message(rt, message, user)))
 
 
-@blueprint.post("/chat.pinMessage")
-def pin_message() -> Response:
+@blueprint.post("/chat.starMessage", defaults={"starred": True})
+@blueprint.post("/chat.unStarMessage", defaults={"starred": False})
+def star_message(starred: bool) -> Response:
     rt, user = auth.runtime_and_user()
     message = _message_or_error(rt, inputs.body().get("messageId"))
-    _pin_checks(rt, user, message, "pinMessage")
-    pinned = models.pin_message(rt, message, user)
-    return ok(message=wire.message(pinned))
-
-
-@blueprint.post("/chat.unPinMessage")
-def unpin_message() -> Response:
-    rt, user = auth.runtime_and_user()
-    message = _message_or_error(rt, inputs.body().get("messageId"))
-    _pin_checks(rt, user, message, "unpinMessage")
-    models.set_message_fields(rt, message, {"pinned": False})
-    return ok()
-
-
-def _star(starred: bool) -> Response:
-    rt, user = auth.runtime_and_user()
-    message = _message_or_error(rt, inputs.body().get("messageId"))
-    method = "starMessage"
+    method = "starMessage"  # upstream's unStarMessage calls starMessage too
     if not models.setting(rt, "Message_AllowStarring"):
         raise errors.action_not_allowed("Message starring not allowed", method, "Message_starring")
     room = rt.store.get("rooms", message["rid"])
     if room is None or not models.can_access_room(rt, room, user):
         raise errors.meteor_error(errors.BARE_NOT_AUTHORIZED, "Not Authorized", {"method": method})
-    if models.subscription(rt, message["rid"], user["_id"]) is not None:
-        others = [s for s in message.get("starred", []) if s["_id"] != user["_id"]]
-        stars = [*others, {"_id": user["_id"]}] if starred else others
-        models.set_message_fields(rt, message, {"starred": stars})
+    models.star_message(rt, message, user, starred)
     return ok()
 
 
-@blueprint.post("/chat.starMessage")
-def star_message() -> Response:
-    return _star(True)
-
-
-@blueprint.post("/chat.unStarMessage")
-def unstar_message() -> Response:
-    return _star(False)
-
-
-def _follow(follow: bool) -> Response:
+@blueprint.post("/chat.followMessage", defaults={"follow": True})
+@blueprint.post("/chat.unfollowMessage", defaults={"follow": False})
+def follow_message(follow: bool) -> Response:
     rt, user = auth.runtime_and_user()
     mid = inputs.body().get("mid")
     missing = 'The required "mid" body param is missing.'
@@ -342,21 +323,8 @@ def _follow(follow: bool) -> Response:
         raise errors.meteor_error(errors.INVALID_MESSAGE, "Invalid message", {"method": method})
     if not models.can_access_room(rt, room, user):
         raise errors.meteor_error(errors.NOT_ALLOWED, "not-allowed", {"method": method})
-    replies = [u for u in message.get("replies", []) if u != user["_id"]]
-    if follow:
-        replies.append(user["_id"])
-    models.set_message_fields(rt, message, {"replies": replies})
+    models.follow_message(rt, message, user, follow)
     return ok()
-
-
-@blueprint.post("/chat.followMessage")
-def follow_message() -> Response:
-    return _follow(True)
-
-
-@blueprint.post("/chat.unfollowMessage")
-def unfollow_message() -> Response:
-    return _follow(False)
 
 
 # -- lists ------------------------------------------------------------------------------------
@@ -366,15 +334,18 @@ def unfollow_message() -> Response:
 def search() -> Response:
     rt, user = auth.runtime_and_user()
     args = params()
-    if not text_param(args.get("roomId")):
-        raise errors.meteor_error(
-            errors.ROOM_ID_PARAM_NOT_PROVIDED, 'The required "roomId" query param is missing.'
-        )
-    if not text_param(args.get("searchText")):
-        raise errors.meteor_error(
-            errors.SEARCH_TEXT_PARAM_NOT_PROVIDED,
-            'The required "searchText" query param is missing.',
-        )
+    inputs.required_text(
+        args,
+        "roomId",
+        'The required "roomId" query param is missing.',
+        errors.ROOM_ID_PARAM_NOT_PROVIDED,
+    )
+    inputs.required_text(
+        args,
+        "searchText",
+        'The required "searchText" query param is missing.',
+        errors.SEARCH_TEXT_PARAM_NOT_PROVIDED,
+    )
     room = rt.store.get("rooms", args["roomId"])
     if room is None or not models.can_access_room(rt, room, user):
         raise errors.bare_failure()
@@ -413,10 +384,9 @@ def thread_messages() -> Response:
 def threads_list() -> Response:
     rt, user = auth.runtime_and_user()
     args = params()
-    if not text_param(args.get("rid")):
-        raise errors.meteor_error(
-            errors.RID_PARAM_NOT_PROVIDED, 'The required "rid" query param is missing.'
-        )
+    inputs.required_text(
+        args, "rid", 'The required "rid" query param is missing.', errors.RID_PARAM_NOT_PROVIDED
+    )
     if not models.setting(rt, "Threads_enabled"):
         raise errors.meteor_error(errors.NOT_ALLOWED, "Threads Disabled")
     room = rt.store.get("rooms", args["rid"])
@@ -474,11 +444,12 @@ def sync_messages() -> Response:
     rt, user = auth.runtime_and_user()
     args = params()
     room = _room_param(rt, user, args)
-    if not text_param(args.get("lastUpdate")):
-        raise errors.meteor_error(
-            errors.LAST_UPDATE_PARAM_NOT_PROVIDED,
-            'The required "lastUpdate" query param is missing.',
-        )
+    inputs.required_text(
+        args,
+        "lastUpdate",
+        'The required "lastUpdate" query param is missing.',
+        errors.LAST_UPDATE_PARAM_NOT_PROVIDED,
+    )
     since = parse_date(args["lastUpdate"])
     if since is None:
         raise errors.meteor_error(
@@ -507,10 +478,8 @@ def sync_messages() -> Response:
 def deleted_messages() -> Response:
     rt, user = auth.runtime_and_user()
     args = params()
-    if not text_param(args.get("roomId")):
-        raise errors.plain('The required "roomId" query param is missing.')
-    if not text_param(args.get("since")):
-        raise errors.plain('The required "since" query param is missing.')
+    inputs.required_text(args, "roomId", 'The required "roomId" query param is missing.')
+    inputs.required_text(args, "since", 'The required "since" query param is missing.')
     since = parse_date(args["since"])
     if since is None:
         raise errors.plain('The "since" query parameter must be a valid date.')
@@ -525,14 +494,12 @@ def deleted_messages() -> Response:
 def ignore_user() -> Response:
     rt, user = auth.runtime_and_user()
     args = params()
-    if not text_param(args.get("rid")):
-        raise errors.meteor_error(
-            errors.RID_PARAM_NOT_PROVIDED, 'The required "rid" param is missing.'
-        )
-    if not text_param(args.get("userId")):
-        raise errors.meteor_error(
-            errors.USER_ID_PARAM_NOT_PROVIDED, 'The required "userId" param is missing.'
-        )
+    inputs.required_text(
+        args, "rid", 'The required "rid" param is missing.', errors.RID_PARAM_NOT_PROVIDED
+    )
+    inputs.required_text(
+        args, "userId", 'The required "userId" param is missing.', errors.USER_ID_PARAM_NOT_PROVIDED
+    )
     sub = models.subscription(rt, args["rid"], user["_id"])
     if sub is None:
         raise errors.meteor_error(

@@ -71,8 +71,9 @@ def _require(args: Doc, *keys: str) -> None:
 
 def _require_room_id(rt: Runtime, user: Doc, args: Doc) -> None:
     """``dm.open``/``dm.close``: ``roomId`` only, and a room the caller can read (else 401)."""
-    if not text_param(args.get("roomId")):
-        raise errors.meteor_error(errors.ROOM_PARAM_NOT_PROVIDED, 'Body param "roomId" is required')
+    inputs.required_text(
+        args, "roomId", 'Body param "roomId" is required', errors.ROOM_PARAM_NOT_PROVIDED
+    )
     room = rt.store.get("rooms", args["roomId"])
     if room is None or not models.can_access_room(rt, room, user):
         raise errors.unauthorized_result()
@@ -151,10 +152,9 @@ def im_members() -> Response:
 def im_counters() -> Response:
     rt, user = auth.runtime_and_user()
     args = params()
-    if not text_param(args.get("roomId")):
-        raise errors.meteor_error(
-            errors.ROOM_PARAM_NOT_PROVIDED, 'Query param "roomId" is required'
-        )
+    inputs.required_text(
+        args, "roomId", 'Query param "roomId" is required', errors.ROOM_PARAM_NOT_PROVIDED
+    )
     room, _ = _find_dm(rt, user, args)
     return counters(rt, room, user, args, errors.forbidden("unauthorized"))
 
