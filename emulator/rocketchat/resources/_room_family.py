@@ -450,33 +450,27 @@ def register_family(bp: Blueprint, family: Family) -> None:
         models.delete_room(rt, room)
         return ok()
 
-    @route("open", ["POST"])
-    def open_route() -> Response:
+    def set_open(opening: bool) -> Response:
+        """``channels.open``/``close`` (``groups.*``): show or hide the room for the caller."""
         rt, user = auth.runtime_and_user()
         room = room_of(user, inputs.body(), checked_archived=False)
         sub = models.subscription(rt, room["_id"], user["_id"])
         if sub is None:
-            raise errors.plain(f'The user/callee is not in the channel "{room["name"]}".')
-        if sub.get("open"):
+            quote = '"' if opening else ""  # upstream's close text lacks the closing quote
+            raise errors.plain(f'The user/callee is not in the channel "{room["name"]}{quote}.')
+        if bool(sub.get("open")) == opening:
+            if not opening:
+                raise errors.plain(
+                    f"The {family.noun}, {room['name']}, is already closed to the sender"
+                )
             if public:
                 raise errors.plain(f"The channel, {room['name']}, is already open to the sender")
             raise errors.plain(f"The private group, {room['name']}, is already open for the sender")
-        models.update_subscription(rt, sub, {"open": True})
+        models.update_subscription(rt, sub, {"open": opening})
         return ok()
 
-    @route("close", ["POST"])
-    def close_route() -> Response:
-        rt, user = auth.runtime_and_user()
-        room = room_of(user, inputs.body(), checked_archived=False)
-        sub = models.subscription(rt, room["_id"], user["_id"])
-        if sub is None:
-            raise errors.plain(f'The user/callee is not in the channel "{room["name"]}.')
-        if not sub.get("open"):
-            raise errors.plain(
-                f"The {family.noun}, {room['name']}, is already closed to the sender"
-            )
-        models.update_subscription(rt, sub, {"open": False})
-        return ok()
+    route("open", ["POST"])(lambda: set_open(True))
+    route("close", ["POST"])(lambda: set_open(False))
 
     @route("setReadOnly", ["POST"])
     def set_read_only() -> Response:

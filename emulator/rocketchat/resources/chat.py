@@ -102,6 +102,19 @@ def _message_or_error(rt: Runtime, message_id: Any) -> Doc:
     return message
 
 
+def _message_in_room(rt: Runtime, args: Doc, required: tuple[str, ...]) -> Doc:
+    """``chat.update``/``chat.delete``: the ``msgId`` message, which must be in ``roomId``."""
+    for key in required:
+        if not isinstance(args.get(key), str):
+            raise errors.invalid_params(f"must have required property '{key}'")
+    message = rt.store.get("messages", args["msgId"])
+    if message is None:
+        raise errors.plain(f'No message found with the id of "{args["msgId"]}".')
+    if message["rid"] != args["roomId"]:
+        raise errors.plain("The room id provided does not match where the message is from.")
+    return message
+
+
 def _room_param(rt: Runtime, user: Doc, args: Doc, key: str = "roomId") -> Doc:
     """A ``roomId`` query parameter the caller may read (``chat.get*Messages``)."""
     room_id = text_param(args.get(key))
@@ -184,14 +197,7 @@ def send_message() -> Response:
 def update() -> Response:
     rt, user = auth.runtime_and_user()
     args = inputs.body()
-    for key in ("roomId", "msgId", "text"):
-        if not isinstance(args.get(key), str):
-            raise errors.invalid_params(f"must have required property '{key}'")
-    message = rt.store.get("messages", args["msgId"])
-    if message is None:
-        raise errors.plain(f'No message found with the id of "{args["msgId"]}".')
-    if message["rid"] != args["roomId"]:
-        raise errors.plain("The room id provided does not match where the message is from.")
+    message = _message_in_room(rt, args, ("roomId", "msgId", "text"))
     _check_size(rt, args["text"], "updateMessage")
     can_edit = models.has_permission(rt, user, "edit-message", message["rid"])
     own = message["u"]["_id"] == user["_id"] and models.setting(rt, "Message_AllowEditing")
@@ -207,14 +213,7 @@ def update() -> Response:
 def delete() -> Response:
     rt, user = auth.runtime_and_user()
     args = inputs.body()
-    for key in ("roomId", "msgId"):
-        if not isinstance(args.get(key), str):
-            raise errors.invalid_params(f"must have required property '{key}'")
-    message = rt.store.get("messages", args["msgId"])
-    if message is None:
-        raise errors.plain(f'No message found with the id of "{args["msgId"]}".')
-    if message["rid"] != args["roomId"]:
-        raise errors.plain("The room id provided does not match where the message is from.")
+    message = _message_in_room(rt, args, ("roomId", "msgId"))
     as_user = truthy(args.get("asUser"))
     if (
         as_user

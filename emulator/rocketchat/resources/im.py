@@ -69,6 +69,14 @@ def _require(args: Doc, *keys: str) -> None:
     raise errors.invalid_params(f"{lines}\n must match exactly one schema in oneOf")
 
 
+def _dm_of_params() -> tuple[Runtime, Doc]:
+    """The runtime and the DM a GET names by ``roomId`` or ``username``, for its caller."""
+    rt, user = auth.runtime_and_user()
+    _require(params(), "roomId", "username")
+    room, _ = _find_dm(rt, user, params())
+    return rt, room
+
+
 def _require_room_id(rt: Runtime, user: Doc, args: Doc) -> None:
     """``dm.open``/``dm.close``: ``roomId`` only, and a room the caller can read (else 401)."""
     inputs.required_text(
@@ -134,17 +142,13 @@ def im_history() -> Response:
 
 @_route("messages", ["GET"])
 def im_messages() -> Response:
-    rt, user = auth.runtime_and_user()
-    _require(params(), "roomId", "username")
-    room, _ = _find_dm(rt, user, params())
+    rt, room = _dm_of_params()
     return messages_page(rt, room, params())
 
 
 @_route("members", ["GET"])
 def im_members() -> Response:
-    rt, user = auth.runtime_and_user()
-    _require(params(), "roomId", "username")
-    room, _ = _find_dm(rt, user, params())
+    rt, room = _dm_of_params()
     return members_page(rt, room, params())
 
 
@@ -161,29 +165,20 @@ def im_counters() -> Response:
 
 @_route("files", ["GET"])
 def im_files() -> Response:
-    rt, user = auth.runtime_and_user()
-    _require(params(), "roomId", "username")
-    room, _ = _find_dm(rt, user, params())
+    rt, room = _dm_of_params()
     return files_page(rt, room)
 
 
-@_route("open", ["POST"])
-def im_open() -> Response:
+def _set_open(opening: bool) -> Response:
+    """``dm.open``/``dm.close``: show or hide the DM for the caller."""
     rt, user = auth.runtime_and_user()
     args = inputs.body()
     _require_room_id(rt, user, args)
     _, sub = _find_dm(rt, user, {"roomId": args["roomId"]})
-    if sub is not None and not sub.get("open"):
-        models.update_subscription(rt, sub, {"open": True})
-    return ok()
-
-
-@_route("close", ["POST"])
-def im_close() -> Response:
-    rt, user = auth.runtime_and_user()
-    args = inputs.body()
-    _require_room_id(rt, user, args)
-    _, sub = _find_dm(rt, user, {"roomId": args["roomId"]})
+    if opening:
+        if sub is not None and not sub.get("open"):
+            models.update_subscription(rt, sub, {"open": True})
+        return ok()
     if sub is None:
         raise errors.plain("The user is not subscribed to the room")
     if not sub.get("open"):
@@ -191,6 +186,10 @@ def im_close() -> Response:
         raise errors.plain("The direct message room, undefined, is already closed to the sender")
     models.update_subscription(rt, sub, {"open": False})
     return ok()
+
+
+_route("open", ["POST"])(lambda: _set_open(True))
+_route("close", ["POST"])(lambda: _set_open(False))
 
 
 @_route("delete", ["POST"])

@@ -31,6 +31,26 @@ def _team(rt: Runtime, args: Doc, not_found: str = errors.TEAM_DOES_NOT_EXIST) -
     return team
 
 
+def _team_for(
+    rt: Runtime,
+    user: Doc,
+    args: Doc,
+    permissions: tuple[str, ...] | None = None,
+    not_found: str = errors.TEAM_DOES_NOT_EXIST,
+) -> Doc:
+    """The team ``args`` names, if the caller holds one of ``permissions`` in its main room, or
+    (without ``permissions``) may view it; else 403 ``unauthorized``."""
+    team = _team(rt, args, not_found)
+    allowed = (
+        any(models.has_permission(rt, user, p, team["roomId"]) for p in permissions)
+        if permissions is not None
+        else _can_view(rt, user, team)
+    )
+    if not allowed:
+        raise errors.forbidden("unauthorized")
+    return team
+
+
 def _main_room(rt: Runtime, team: Doc) -> Doc:
     room = rt.store.get("rooms", team["roomId"])
     if room is None:
@@ -98,9 +118,7 @@ def teams_list_all() -> Response:
 @blueprint.get("/teams.info")
 def teams_info() -> Response:
     rt, user = auth.runtime_and_user()
-    team = _team(rt, params(), not_found="Team not found")
-    if not _can_view(rt, user, team):
-        raise errors.forbidden("unauthorized")
+    team = _team_for(rt, user, params(), not_found="Team not found")
     return ok(teamInfo=wire.team(team))
 
 
@@ -108,9 +126,7 @@ def teams_info() -> Response:
 def teams_members() -> Response:
     rt, user = auth.runtime_and_user()
     args = params()
-    team = _team(rt, args)
-    if not _can_view(rt, user, team):
-        raise errors.forbidden("unauthorized")
+    team = _team_for(rt, user, args)
     rows = []
     for membership in rt.store.find("team_members", "teamId", team["_id"]):
         member = rt.store.get("users", membership["userId"])
@@ -129,13 +145,7 @@ def teams_members() -> Response:
 def teams_add_members() -> Response:
     rt, user = auth.runtime_and_user()
     args = inputs.body()
-    team = _team(rt, args)
-    room_id = team["roomId"]
-    if not (
-        models.has_permission(rt, user, "add-team-member", room_id)
-        or models.has_permission(rt, user, "edit-team-member", room_id)
-    ):
-        raise errors.forbidden("unauthorized")
+    team = _team_for(rt, user, args, ("add-team-member", "edit-team-member"))
     members = args.get("members")
     if not isinstance(members, list) or not all(
         isinstance(m, dict) and isinstance(m.get("userId"), str) for m in members
@@ -155,9 +165,7 @@ def teams_add_members() -> Response:
 def teams_remove_member() -> Response:
     rt, user = auth.runtime_and_user()
     args = inputs.body()
-    team = _team(rt, args)
-    if not models.has_permission(rt, user, "edit-team-member", team["roomId"]):
-        raise errors.forbidden("unauthorized")
+    team = _team_for(rt, user, args, ("edit-team-member",))
     target_id = text_param(args.get("userId"))
     if target_id is None:
         raise errors.invalid_params("must have required property 'userId'")
@@ -182,9 +190,7 @@ def teams_remove_member() -> Response:
 def teams_add_rooms() -> Response:
     rt, user = auth.runtime_and_user()
     args = inputs.body()
-    team = _team(rt, args)
-    if not models.has_permission(rt, user, "add-team-channel", team["roomId"]):
-        raise errors.forbidden("unauthorized")
+    team = _team_for(rt, user, args, ("add-team-channel",))
     room_ids = args.get("rooms")
     if not isinstance(room_ids, list) or not all(isinstance(r, str) for r in room_ids):
         raise errors.invalid_params("must have required property 'rooms'")
@@ -204,9 +210,7 @@ def teams_add_rooms() -> Response:
 def teams_list_rooms() -> Response:
     rt, user = auth.runtime_and_user()
     args = params()
-    team = _team(rt, args)
-    if not _can_view(rt, user, team):
-        raise errors.forbidden("unauthorized")
+    team = _team_for(rt, user, args)
     rooms = [
         r
         for r in rt.store.find("rooms", "teamId", team["_id"])
@@ -225,9 +229,7 @@ def teams_list_rooms() -> Response:
 def teams_delete() -> Response:
     rt, user = auth.runtime_and_user()
     args = inputs.body()
-    team = _team(rt, args, not_found="Team not found.")
-    if not models.has_permission(rt, user, "delete-team", team["roomId"]):
-        raise errors.forbidden("unauthorized")
+    team = _team_for(rt, user, args, ("delete-team",), not_found="Team not found.")
     remove = args.get("roomsToRemove") or []
     if not isinstance(remove, list):
         raise errors.invalid_params("must be array")
