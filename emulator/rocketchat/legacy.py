@@ -54,11 +54,14 @@ def _caller(rt: Runtime) -> Doc:
     return _login(rt).user
 
 
-def _room(rt: Runtime, room_id: str) -> Doc:
+def _caller_and_room(room_id: str) -> tuple[Runtime, Doc, Doc]:
+    """The ``/api/rooms/:id/*`` prologue: (runtime, logged-in caller, the room, else 404)."""
+    rt = runtime()
+    user = _caller(rt)
     room = rt.store.get("rooms", room_id)
     if room is None:
         raise errors.legacy(404, "Invalid room")
-    return room
+    return rt, user, room
 
 
 @blueprint.get("/version")
@@ -100,9 +103,7 @@ def public_rooms() -> Response:
 
 @blueprint.post("/rooms/<room_id>/join")
 def join(room_id: str) -> Response:
-    rt = runtime()
-    user = _caller(rt)
-    room = _room(rt, room_id)
+    rt, user, room = _caller_and_room(room_id)
     if room["t"] != "c" or not models.has_permission(rt, user, "view-c-room"):
         raise errors.legacy(403, errors.LEGACY_NO_PERMISSION)
     models.add_member(rt, room, user)
@@ -111,9 +112,7 @@ def join(room_id: str) -> Response:
 
 @blueprint.post("/rooms/<room_id>/leave")
 def leave(room_id: str) -> Response:
-    rt = runtime()
-    user = _caller(rt)
-    room = _room(rt, room_id)
+    rt, user, room = _caller_and_room(room_id)
     sub = models.subscription(rt, room["_id"], user["_id"])
     if sub is None:
         raise errors.legacy(400, "You are not in this room")
@@ -130,9 +129,7 @@ def leave(room_id: str) -> Response:
 
 @blueprint.get("/rooms/<room_id>/messages")
 def messages(room_id: str) -> Response:
-    rt = runtime()
-    user = _caller(rt)
-    room = _room(rt, room_id)
+    rt, user, room = _caller_and_room(room_id)
     if not models.can_access_room(rt, room, user):
         raise errors.legacy(403, "Cannot access room.", "fail")
     page = rt.store.find_page("messages", "rid", room["_id"], 0, MESSAGES_PAGE * 2)
@@ -142,9 +139,7 @@ def messages(room_id: str) -> Response:
 
 @blueprint.post("/rooms/<room_id>/send")
 def send(room_id: str) -> Response:
-    rt = runtime()
-    user = _caller(rt)
-    room = _room(rt, room_id)
+    rt, user, room = _caller_and_room(room_id)
     text = _params().get("msg")
     if not isinstance(text, str) or not text.strip():
         raise errors.legacy(400, 'The "msg" parameter must be a non-empty string')

@@ -145,12 +145,17 @@ def _received_file(rt: Runtime) -> tuple[str, str, bytes]:
     return upload.filename, upload.mimetype or "application/octet-stream", data
 
 
-@blueprint.post("/api/v1/rooms.media/<rid>")
-def rooms_media(rid: str) -> Response:
+def _stored_upload(rid: str) -> tuple[Runtime, Doc, Doc, Doc]:
+    """The caller's file, received and stored for room ``rid``: (runtime, user, room, upload)."""
     rt, user = auth.runtime_and_user()
     room = _upload_room(rt, user, rid)
     name, content_type, data = _received_file(rt)
-    doc = models.store_upload(rt, room, user, name, content_type, data)
+    return rt, user, room, models.store_upload(rt, room, user, name, content_type, data)
+
+
+@blueprint.post("/api/v1/rooms.media/<rid>")
+def rooms_media(rid: str) -> Response:
+    _, _, _, doc = _stored_upload(rid)
     return ok(file={"_id": doc["_id"], "url": doc["url"]})
 
 
@@ -168,7 +173,7 @@ def rooms_media_confirm(rid: str, file_id: str) -> Response:
         raise errors.meteor_error(errors.INVALID_FILE)
     args = inputs.body()
     description = _form_text(args, "description")
-    if len(description) > (models.setting(rt, "Message_MaxAllowedSize") or 0):
+    if models.exceeds_max_size(rt, description):
         raise errors.meteor_error(errors.MESSAGE_SIZE_EXCEEDED)
     message = models.send_file_message(
         rt,
@@ -184,10 +189,7 @@ def rooms_media_confirm(rid: str, file_id: str) -> Response:
 
 @blueprint.post("/api/v1/rooms.upload/<rid>")
 def rooms_upload(rid: str) -> Response:
-    rt, user = auth.runtime_and_user()
-    room = _upload_room(rt, user, rid)
-    name, content_type, data = _received_file(rt)
-    upload = models.store_upload(rt, room, user, name, content_type, data)
+    rt, user, room, upload = _stored_upload(rid)
     form = request.form
     message = models.send_file_message(
         rt,

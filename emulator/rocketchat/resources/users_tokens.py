@@ -59,38 +59,34 @@ def generate() -> Response:
     return jsonify({"token": token, "success": True})
 
 
-@blueprint.post("/users.regeneratePersonalAccessToken")
-def regenerate() -> Response:
+def _existing_token(method: str) -> tuple[Runtime, Doc, Doc]:
+    """The caller's token named in the body, for ``method``: (runtime, caller, token record)."""
     rt, me = auth.runtime_and_user()
     twofactor.require_two_factor(rt, me)
     name = _token_name(inputs.body())
-    method = "personalAccessTokens:regenerateToken"
     _can_use_tokens(rt, me, method)
     record = models.personal_access_token(rt, me["_id"], name)
     if record is None:
         raise errors.meteor_error(
             errors.TOKEN_DOES_NOT_EXIST, "Token does not exist", {"method": method}
         )
+    return rt, me, record
+
+
+@blueprint.post("/users.regeneratePersonalAccessToken")
+def regenerate() -> Response:
+    rt, me, record = _existing_token("personalAccessTokens:regenerateToken")
     with rt.store.transaction():
         models.remove_personal_access_token(rt, record)
         token = models.generate_personal_access_token(
-            rt, me["_id"], name, bool(record.get("bypassTwoFactor"))
+            rt, me["_id"], record["name"], bool(record.get("bypassTwoFactor"))
         )
     return jsonify({"token": token, "success": True})
 
 
 @blueprint.post("/users.removePersonalAccessToken")
 def remove() -> Response:
-    rt, me = auth.runtime_and_user()
-    twofactor.require_two_factor(rt, me)
-    name = _token_name(inputs.body())
-    method = "personalAccessTokens:removeToken"
-    _can_use_tokens(rt, me, method)
-    record = models.personal_access_token(rt, me["_id"], name)
-    if record is None:
-        raise errors.meteor_error(
-            errors.TOKEN_DOES_NOT_EXIST, "Token does not exist", {"method": method}
-        )
+    rt, _, record = _existing_token("personalAccessTokens:removeToken")
     models.remove_personal_access_token(rt, record)
     return jsonify({"success": True})
 
