@@ -54,6 +54,14 @@ def _caller(rt: Runtime) -> Doc:
     return _login(rt).user
 
 
+def _permitted(rt: Runtime, permission: str) -> Doc:
+    """The logged-in caller if it holds ``permission``, else 403."""
+    user = _caller(rt)
+    if not models.has_permission(rt, user, permission):
+        raise errors.legacy(403, errors.LEGACY_NO_PERMISSION)
+    return user
+
+
 def _caller_and_room(room_id: str) -> tuple[Runtime, Doc, Doc]:
     """The ``/api/rooms/:id/*`` prologue: (runtime, logged-in caller, the room, else 404)."""
     rt = runtime()
@@ -165,9 +173,7 @@ def _records(params: Doc, key: str) -> list[Any]:
 @blueprint.post("/bulk/register")
 def bulk_register() -> Response:
     rt = runtime()
-    user = _caller(rt)
-    if not models.has_permission(rt, user, "bulk-register-user"):
-        raise errors.legacy(403, errors.LEGACY_NO_PERMISSION)
+    _permitted(rt, "bulk-register-user")
     records = _records(_params(), "users")
     for index, record in enumerate(records):
         username = (
@@ -209,9 +215,7 @@ def bulk_register() -> Response:
 @blueprint.post("/bulk/createRoom")
 def bulk_create_room() -> Response:
     rt = runtime()
-    user = _caller(rt)
-    if not models.has_permission(rt, user, "bulk-create-c"):
-        raise errors.legacy(403, errors.LEGACY_NO_PERMISSION)
+    user = _permitted(rt, "bulk-create-c")
     records = _records(_params(), "rooms")
     for index, record in enumerate(records):
         members = record.get("members") if isinstance(record, dict) else None

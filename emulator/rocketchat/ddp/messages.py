@@ -53,9 +53,7 @@ def send_message(session: DdpSession, conn: realtime.Connection, params: list) -
 @ddp_method("loadHistory")
 def load_history(session: DdpSession, conn: realtime.Connection, params: list) -> Any:
     user = session.require_user("loadHistory")
-    rid = params[0] if params else None
-    if not isinstance(rid, str):
-        raise errors.ddp_match_failed()
+    rid = string_param(params)
     end = date_param(params[1]) if len(params) > 1 else None
     limit = params[2] if len(params) > 2 and isinstance(params[2], int) else None
     limit = HISTORY_DEFAULT_LIMIT if limit is None or limit <= 0 else limit

@@ -60,8 +60,7 @@ def login() -> Response:
 
 @blueprint.route("/logout", methods=["POST", "GET"])
 def logout() -> Response:
-    rt = runtime()
-    auth.current_user(rt)
+    rt, _ = auth.runtime_and_user()
     models.revoke_token(rt, g.auth_token)
     return jsonify(
         {"status": "success", "data": {"message": "You've been logged out!"}, "success": True}

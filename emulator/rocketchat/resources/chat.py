@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response
 
 from ...core.runtime import Runtime
 from .. import auth, errors, inputs, models, wire
@@ -242,9 +242,9 @@ def delete() -> Response:
 @blueprint.get("/chat.getMessage")
 def get_message() -> Response:
     rt, user = auth.runtime_and_user()
-    msg_id = text_param(params().get("msgId"))
-    if msg_id is None:
-        raise errors.plain('The "msgId" query parameter must be provided.')
+    msg_id = inputs.required_text(
+        params(), "msgId", 'The "msgId" query parameter must be provided.'
+    )
     message = rt.store.get("messages", msg_id)
     if message is None:
         raise errors.meteor_error(
@@ -462,13 +462,10 @@ def sync_messages() -> Response:
     deleted = [
         d for d in rt.store.find("trash", "message_rid", room["_id"]) if d["_deletedAt"] > since
     ]
-    return jsonify(
-        {
-            "result": {
-                "updated": [wire.message(m) for m in updated],
-                "deleted": [wire.trashed(d) for d in deleted],
-            },
-            "success": True,
+    return ok(
+        result={
+            "updated": [wire.message(m) for m in updated],
+            "deleted": [wire.trashed(d) for d in deleted],
         }
     )
 

@@ -83,8 +83,7 @@ def _check_size(rt: Runtime, data: bytes) -> None:
 
 @blueprint.get("/api/v1/emoji-custom.list")
 def list_emoji() -> Response:
-    rt = runtime()
-    auth.current_user(rt)
+    rt, _ = auth.runtime_and_user()
     since = inputs.date_param(
         request.args.get("updatedSince"),
         errors.ROOM_ID_PARAM_INVALID,
@@ -108,8 +107,7 @@ def list_emoji() -> Response:
 
 @blueprint.get("/api/v1/emoji-custom.all")
 def all_emoji() -> Response:
-    rt = runtime()
-    auth.current_user(rt)
+    rt, _ = auth.runtime_and_user()
     offset, limit, sort = inputs.pagination(rt)
     docs = rt.store.all("custom_emoji")
     name = request.args.get("name")

@@ -12,8 +12,7 @@ blueprint = Blueprint("rc_permissions", __name__, url_prefix="/api/v1")
 
 @blueprint.get("/permissions.listAll")
 def list_all() -> Response:
-    rt = runtime()
-    auth.current_user(rt)
+    rt, _ = auth.runtime_and_user()
     since = inputs.date_param(
         request.args.get("updatedSince"),
         errors.UPDATED_SINCE_PARAM_INVALID,

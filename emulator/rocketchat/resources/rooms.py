@@ -8,7 +8,7 @@ from ...core.disposition import content_disposition
 from ...core.runtime import Runtime, runtime
 from .. import auth, errors, inputs, models, wire
 from ._room_family import leave
-from ._rooms_common import ok, params, parse_date, text_param, truthy
+from ._rooms_common import ok, params, parse_date, text_param, truthy, updated_since
 
 blueprint = Blueprint("rc_rooms", __name__)
 
@@ -33,15 +33,13 @@ def rooms_get() -> Response:
     rt, user = auth.runtime_and_user()
     subs = rt.store.find("subscriptions", "user", user["_id"])
     rooms = [r for r in (rt.store.get("rooms", s["rid"]) for s in subs) if r is not None]
-    raw = params().get("updatedSince")
-    if not raw:
-        return ok(update=[wire.room(r) for r in rooms], remove=[])
-    since = parse_date(raw)
+    since = updated_since(
+        params().get("updatedSince"),
+        errors.UPDATED_SINCE_PARAM_INVALID,
+        'The "updatedSince" query parameter must be a valid date.',
+    )
     if since is None:
-        raise errors.meteor_error(
-            errors.UPDATED_SINCE_PARAM_INVALID,
-            'The "updatedSince" query parameter must be a valid date.',
-        )
+        return ok(update=[wire.room(r) for r in rooms], remove=[])
     removed = []
     for trashed_sub in rt.store.find("trash", "sub_user", user["_id"]):
         for gone in rt.store.find("trash", "room", trashed_sub["rid"]):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from .. import auth, errors, inputs, models, wire
-from ._rooms_common import ok, params, parse_date, text_param
+from ._rooms_common import ok, params, text_param, updated_since
 
 blueprint = Blueprint("rc_subscriptions", __name__, url_prefix="/api/v1")
 
@@ -14,14 +14,13 @@ blueprint = Blueprint("rc_subscriptions", __name__, url_prefix="/api/v1")
 def subscriptions_get() -> Response:
     rt, user = auth.runtime_and_user()
     subs = rt.store.find("subscriptions", "user", user["_id"])
-    raw = params().get("updatedSince")
-    if not raw:
-        return ok(update=[wire.subscription(s) for s in subs], remove=[])
-    since = parse_date(raw)
+    since = updated_since(
+        params().get("updatedSince"),
+        errors.ROOM_ID_PARAM_INVALID,
+        'The "lastUpdate" query parameter must be a valid date.',
+    )
     if since is None:
-        raise errors.meteor_error(
-            errors.ROOM_ID_PARAM_INVALID, 'The "lastUpdate" query parameter must be a valid date.'
-        )
+        return ok(update=[wire.subscription(s) for s in subs], remove=[])
     removed = [
         t for t in rt.store.find("trash", "sub_user", user["_id"]) if t["_deletedAt"] > since
     ]
@@ -34,9 +33,7 @@ def subscriptions_get() -> Response:
 @blueprint.get("/subscriptions.getOne")
 def subscriptions_get_one() -> Response:
     rt, user = auth.runtime_and_user()
-    room_id = text_param(params().get("roomId"))
-    if room_id is None:
-        raise errors.plain("The 'roomId' param is required")
+    room_id = inputs.required_text(params(), "roomId", "The 'roomId' param is required")
     sub = models.subscription(rt, room_id, user["_id"])
     return ok(subscription=wire.subscription(sub) if sub else None)
 

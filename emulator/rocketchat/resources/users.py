@@ -254,8 +254,7 @@ def list_users() -> Response:
 
 @blueprint.get("/users.autocomplete")
 def autocomplete() -> Response:
-    rt = runtime()
-    auth.current_user(rt)
+    rt, _ = auth.runtime_and_user()
     raw = request.args.get("selector")
     if raw is None:
         raise errors.invalid_params("must have required property 'selector'")

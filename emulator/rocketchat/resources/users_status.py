@@ -135,8 +135,7 @@ def get_presence() -> Response:
 @blueprint.get("/users.presence")
 def presence() -> Response:
     """Everyone not offline (``full: true``), or those of ``ids`` (``full: false``)."""
-    rt = runtime()
-    auth.current_user(rt)
+    rt, _ = auth.runtime_and_user()
     fields = ("_id", "username", "name", "status", "utcOffset", "statusText", "avatarETag")
     ids = request.args.get("ids")
     if ids:
