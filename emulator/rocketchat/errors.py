@@ -220,6 +220,7 @@ MESSAGE_ID_REQUIRED = 'The required "messageId" param is missing.'
 LAST_OWNER_LEAVING = "You are the last owner. Please set new owner before leaving the room."
 LAST_OWNER_REMOVED = "This is the last owner. Please set a new owner before removing this one."
 NOT_ENOUGH_PERMISSION = "Not enough permission"
+UPDATED_SINCE_NOT_A_DATE = 'The "updatedSince" query parameter must be a valid date.'
 
 
 def not_allowed(method: str | None = None, reason: str = "Not allowed") -> RocketError:

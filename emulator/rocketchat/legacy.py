@@ -8,6 +8,7 @@ operations are the same domain operations REST v1 and DDP use.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -163,10 +164,18 @@ def send(room_id: str) -> Response:
     return _ok()
 
 
-def _records(params: Doc, key: str) -> list[Any]:
-    records = params.get(key)
+def _valid_records(key: str, action: str, invalid: str, valid: Callable[[Any], bool]) -> list[Any]:
+    """The body's ``key`` array if every record is ``valid``, else the first bad one's 400."""
+    records = _params().get(key)
     if not isinstance(records, list):
         raise errors.legacy(400, f'The "{key}" parameter must be an array', "fail")
+    for index, record in enumerate(records):
+        if not valid(record):
+            raise errors.legacy(
+                400,
+                f"Error :: [restapi] bulk/{action} -> record #{index} is invalid [{invalid}]",
+                "fail",
+            )
     return records
 
 
@@ -174,12 +183,12 @@ def _records(params: Doc, key: str) -> list[Any]:
 def bulk_register() -> Response:
     rt = runtime()
     _permitted(rt, "bulk-register-user")
-    records = _records(_params(), "users")
-    for index, record in enumerate(records):
+
+    def valid(record: Any) -> bool:
         username = (
             record.get("username") or record.get("name") if isinstance(record, dict) else None
         )
-        valid = (
+        return bool(
             isinstance(username, str)
             and isinstance(record.get("name"), str)
             and isinstance(record.get("email"), str)
@@ -189,13 +198,8 @@ def bulk_register() -> Response:
             and models.find_user_by_username(rt, username) is None
             and rt.store.find_one("users", "email", record["email"].lower()) is None
         )
-        if not valid:
-            raise errors.legacy(
-                400,
-                f"Error :: [restapi] bulk/register -> record #{index} is invalid "
-                "[invalid-user-record]",
-                "fail",
-            )
+
+    records = _valid_records("users", "register", "invalid-user-record", valid)
     ids = []
     with rt.store.transaction():
         for record in records:
@@ -216,10 +220,10 @@ def bulk_register() -> Response:
 def bulk_create_room() -> Response:
     rt = runtime()
     user = _permitted(rt, "bulk-create-c")
-    records = _records(_params(), "rooms")
-    for index, record in enumerate(records):
+
+    def valid(record: Any) -> bool:
         members = record.get("members") if isinstance(record, dict) else None
-        valid = (
+        return bool(
             isinstance(record.get("name") if isinstance(record, dict) else None, str)
             and isinstance(members, list)
             and len(members) > 1
@@ -227,13 +231,8 @@ def bulk_create_room() -> Response:
             and NAME_PATTERN.match(record["name"])
             and models.room_by_id_or_name(rt, None, record["name"]) is None
         )
-        if not valid:
-            raise errors.legacy(
-                400,
-                f"Error :: [restapi] bulk/createRoom -> record #{index} is invalid "
-                "[invalid-room-record]",
-                "fail",
-            )
+
+    records = _valid_records("rooms", "createRoom", "invalid-room-record", valid)
     ids = []
     with rt.store.transaction():
         for record in records:

@@ -87,7 +87,7 @@ def list_emoji() -> Response:
     since = inputs.date_param(
         request.args.get("updatedSince"),
         errors.ROOM_ID_PARAM_INVALID,
-        'The "updatedSince" query parameter must be a valid date.',
+        errors.UPDATED_SINCE_NOT_A_DATE,
     )
     update = rt.store.all("custom_emoji")
     remove: list[Doc] = []

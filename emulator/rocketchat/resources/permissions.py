@@ -16,7 +16,7 @@ def list_all() -> Response:
     since = inputs.date_param(
         request.args.get("updatedSince"),
         errors.UPDATED_SINCE_PARAM_INVALID,
-        'The "updatedSince" query parameter must be a valid date.',
+        errors.UPDATED_SINCE_NOT_A_DATE,
     )
     docs = rt.store.all("permissions")
     if since is not None:

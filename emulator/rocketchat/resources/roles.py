@@ -138,9 +138,8 @@ def remove_user_from_role() -> Response:
 @blueprint.get("/roles.sync")
 def sync() -> Response:
     rt, _ = auth.runtime_and_user()
-    raw = request.args.get("updatedSince")
-    if raw is None:
-        raise errors.invalid_params("must have required property 'updatedSince'")
+    inputs.require_fields(request.args, ("updatedSince",))
+    raw = request.args["updatedSince"]
     since = inputs.date_param(
         raw, errors.UPDATED_SINCE_PARAM_INVALID, "Failed parsing updatedSince param"
     )

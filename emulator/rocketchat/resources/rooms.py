@@ -36,7 +36,7 @@ def rooms_get() -> Response:
     since = updated_since(
         params().get("updatedSince"),
         errors.UPDATED_SINCE_PARAM_INVALID,
-        'The "updatedSince" query parameter must be a valid date.',
+        errors.UPDATED_SINCE_NOT_A_DATE,
     )
     if since is None:
         return ok(update=[wire.room(r) for r in rooms], remove=[])

@@ -255,9 +255,8 @@ def list_users() -> Response:
 @blueprint.get("/users.autocomplete")
 def autocomplete() -> Response:
     rt, _ = auth.runtime_and_user()
-    raw = request.args.get("selector")
-    if raw is None:
-        raise errors.invalid_params("must have required property 'selector'")
+    inputs.require_fields(request.args, ("selector",))
+    raw = request.args["selector"]
     try:
         selector = json.loads(raw)
     except ValueError as exc:
