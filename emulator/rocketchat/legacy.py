@@ -199,7 +199,7 @@ def bulk_register() -> Response:
             and rt.store.find_one("users", "email", record["email"].lower()) is None
         )
 
-    records = _valid_records("users", "register", "invalid-user-record", valid)
+    records = _valid_records("users", "register", errors.INVALID_USER_RECORD, valid)
     ids = []
     with rt.store.transaction():
         for record in records:
@@ -232,7 +232,7 @@ def bulk_create_room() -> Response:
             and models.room_by_id_or_name(rt, None, record["name"]) is None
         )
 
-    records = _valid_records("rooms", "createRoom", "invalid-room-record", valid)
+    records = _valid_records("rooms", "createRoom", errors.INVALID_ROOM_RECORD, valid)
     ids = []
     with rt.store.transaction():
         for record in records:

@@ -93,7 +93,7 @@ def read_messages(session: DdpSession, conn: realtime.Connection, params: list) 
     sub = models.subscription(session.rt, rid, user["_id"])
     if sub is None:
         raise DdpError(
-            "error-invalid-subscription", "Invalid subscription", {"method": "readMessages"}
+            errors.INVALID_SUBSCRIPTION, "Invalid subscription", {"method": "readMessages"}
         )
     models.read_room(session.rt, sub)
     return UNDEFINED

@@ -111,7 +111,7 @@ def join_room(session: DdpSession, conn: realtime.Connection, params: list) -> A
     rid = string_param(params)
     room = session.rt.store.get("rooms", rid)
     if room is None:
-        raise DdpError("error-invalid-room", "Invalid room", {"method": "joinRoom"})
+        raise DdpError(errors.INVALID_ROOM, "Invalid room", {"method": "joinRoom"})
     if not models.can_access_room(session.rt, room, user):
         raise errors.ddp_not_allowed("joinRoom")
     models.add_member(session.rt, room, user)

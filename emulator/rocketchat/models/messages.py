@@ -10,8 +10,6 @@ from . import rooms
 from .common import Doc, _now, has_permission, setting
 from .message_store import send_message
 
-READ_ONLY = "You can't send messages because the room is readonly."
-
 # -- sending checks ---------------------------------------------------------------------------
 
 
@@ -41,22 +39,22 @@ def check_sendable(rt: Runtime, room: Doc | None, user: Doc, text: str) -> Doc:
     each door answers a ``SendRefused`` in its own shape. Returns the room."""
     if exceeds_max_size(rt, text):
         raise SendRefused(
-            "error-message-size-exceeded", "Message size exceeds Message_MaxAllowedSize"
+            errors.MESSAGE_SIZE_EXCEEDED, "Message size exceeds Message_MaxAllowedSize"
         )
     if room is None:
-        raise SendRefused("error-invalid-room")
+        raise SendRefused(errors.INVALID_ROOM)
     if not rooms.can_access_room(rt, room, user):
-        raise SendRefused("error-not-allowed")
+        raise SendRefused(errors.NOT_ALLOWED)
     if room.get("archived"):
-        raise SendRefused("error-room-archived")
+        raise SendRefused(errors.ROOM_ARCHIVED)
     if (
         room.get("ro")
         and not has_permission(rt, user, "post-readonly", room["_id"])
         and user["username"] not in room.get("unmuted", [])
     ):
-        raise SendRefused(READ_ONLY)
+        raise SendRefused(errors.READ_ONLY_ROOM)
     if user["username"] in room.get("muted", []):
-        raise SendRefused("You_have_been_muted")
+        raise SendRefused(errors.YOU_HAVE_BEEN_MUTED)
     return room
 
 
@@ -115,7 +113,7 @@ def set_reaction(
     Raises ``Refused("not-authorized")`` when the user may not read the room."""
     room = rt.store.get("rooms", message["rid"])
     if room is None or not rooms.can_access_room(rt, room, user):
-        raise Refused("not-authorized", "Not Authorized")
+        raise Refused(errors.BARE_NOT_AUTHORIZED, "Not Authorized")
     key = emoji_key(emoji)
     reacted = user["username"] in message.get("reactions", {}).get(key, {}).get("usernames", [])
     if should_react is not None and should_react == reacted:

@@ -147,7 +147,7 @@ def post_message() -> Response:
     if isinstance(target, list):
         target = target[0] if target else None
     if not isinstance(target, str) or not target:
-        raise errors.plain("unknown-error")
+        raise errors.plain(errors.UNKNOWN_ERROR)
     room = _resolve_channel(rt, user, target)
     alias = args.get("alias") if args.get("alias") is not None else args.get("username", "")
     fields: Doc = {
@@ -264,7 +264,7 @@ def react() -> Response:
     emoji = args.get("emoji") or args.get("reaction")
     if not isinstance(emoji, str) or not emoji.strip(":"):
         raise errors.meteor_error(
-            "error-emoji-param-not-provided", 'The required "emoji" param is missing.'
+            errors.EMOJI_PARAM_NOT_PROVIDED, 'The required "emoji" param is missing.'
         )
     should = args.get("shouldReact")
     try:

@@ -43,11 +43,11 @@ def update() -> Response:
         )
     )
     if not valid:
-        raise errors.failure("Invalid body params", "error-invalid-body-params")
+        raise errors.failure("Invalid body params", errors.INVALID_BODY_PARAMS)
     if any(rt.store.get("permissions", e["_id"]) is None for e in entries):
-        raise errors.failure("Invalid permission", "error-invalid-permission")
+        raise errors.failure("Invalid permission", errors.INVALID_PERMISSION)
     if any(rt.store.get("roles", r) is None for e in entries for r in e["roles"]):
-        raise errors.failure("Invalid role", "error-invalid-role")
+        raise errors.failure("Invalid role", errors.INVALID_ROLE)
     models.set_permission_roles(rt, [(e["_id"], e["roles"]) for e in entries])
     docs = rt.store.all("permissions")
     return jsonify({"permissions": [wire.permission(d) for d in docs], "success": True})

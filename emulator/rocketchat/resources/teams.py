@@ -22,7 +22,7 @@ Doc = dict[str, Any]
 def _team(rt: Runtime, args: Doc, not_found: str = errors.TEAM_DOES_NOT_EXIST) -> Doc:
     team_id, team_name = text_param(args.get("teamId")), text_param(args.get("teamName"))
     if team_id is None and team_name is None:
-        raise errors.plain("missing-teamId-or-teamName")
+        raise errors.plain(errors.MISSING_TEAM_ID_OR_NAME)
     team = (
         rt.store.get("teams", team_id) if team_id else rt.store.find_one("teams", "name", team_name)
     )
@@ -94,7 +94,7 @@ def teams_create() -> Response:
     read_only = bool(extra.get("readOnly", False)) or bool(room_options.get("readOnly", False))
     with rt.store.transaction():  # the name checks and the inserts under one lock
         if rt.store.find_one("teams", "name", name) is not None:
-            raise errors.plain("team-name-already-exists")
+            raise errors.plain(errors.TEAM_NAME_ALREADY_EXISTS)
         valid_room_name(rt, name)
         team = models.create_team(rt, user, name, team_type, users, read_only)
     return ok(team=wire.team(team))
@@ -201,7 +201,7 @@ def teams_add_rooms() -> Response:
             if room is None or room["t"] not in ("c", "p"):
                 raise errors.plain(errors.BARE_INVALID_ROOM)
             if room.get("teamId"):
-                raise errors.plain("room-already-on-team")
+                raise errors.plain(errors.ROOM_ALREADY_ON_TEAM)
             added.append(models.add_room_to_team(rt, team, room))
     return ok(rooms=[wire.room(r) for r in added])
 
