@@ -17,10 +17,20 @@ def _login_failed() -> errors.RocketError:
     )
 
 
+def _login_params() -> dict:
+    """The login body as upstream's router hands it over: it never refuses one (unparsable JSON
+    becomes ``{}``, ``Router.parseBodyParams``) and the route validates nothing, so whatever is
+    not an object of credentials fails in the ``login`` method: 401, like bad credentials."""
+    try:
+        return inputs.body()
+    except errors.RocketError:
+        return {}
+
+
 @blueprint.post("/login")
 def login() -> Response:
     rt = runtime()
-    params = inputs.body()
+    params = _login_params()
     if isinstance(params.get("resume"), str):
         user = None
         record = rt.store.get("tokens", models.hash_token(params["resume"]))
