@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Blueprint, Response
 
@@ -114,8 +115,9 @@ def register_family(bp: Blueprint, family: Family) -> None:
         """``API.v1.unauthorized()`` in channels.ts, ``API.v1.forbidden()`` in groups.ts."""
         return errors.unauthorized_result() if public else errors.forbidden("unauthorized")
 
-    def route(rule: str, methods: list[str]):
-        return bp.route(f"/{p}.{rule}", methods=methods, endpoint=f"{p}_{rule.replace('.', '_')}")
+    def route(rule: str, methods: list[str], **options: Any):
+        endpoint = f"{p}_{rule.replace('.', '_')}"
+        return bp.route(f"/{p}.{rule}", methods=methods, endpoint=endpoint, **options)
 
     def same_value(what: str) -> errors.RocketError:
         return errors.plain(f"The {family.noun} {what} is the same as what it would be changed to.")
@@ -450,6 +452,8 @@ def register_family(bp: Blueprint, family: Family) -> None:
         models.delete_room(rt, room)
         return ok()
 
+    @route("open", ["POST"], defaults={"opening": True})
+    @route("close", ["POST"], defaults={"opening": False})
     def set_open(opening: bool) -> Response:
         """``channels.open``/``close`` (``groups.*``): show or hide the room for the caller."""
         rt, user = auth.runtime_and_user()
@@ -468,9 +472,6 @@ def register_family(bp: Blueprint, family: Family) -> None:
             raise errors.plain(f"The private group, {room['name']}, is already open for the sender")
         models.update_subscription(rt, sub, {"open": opening})
         return ok()
-
-    route("open", ["POST"])(lambda: set_open(True))
-    route("close", ["POST"])(lambda: set_open(False))
 
     @route("setReadOnly", ["POST"])
     def set_read_only() -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, Response
 
@@ -25,16 +26,17 @@ blueprint = Blueprint("rc_im", __name__, url_prefix="/api/v1")
 Doc = dict
 
 
-def _route(action: str, methods: list[str]) -> Callable:
+def _route(action: str, methods: list[str], **options: Any) -> Callable:
     """Mount a handler under both ``im.<action>`` and ``dm.<action>``."""
 
-    def register(handler: Callable[[], Response]) -> Callable[[], Response]:
+    def register(handler: Callable[..., Response]) -> Callable[..., Response]:
         for prefix in ("im", "dm"):
             blueprint.add_url_rule(
                 f"/{prefix}.{action}",
                 endpoint=f"{prefix}_{action.replace('.', '_')}",
                 view_func=handler,
                 methods=methods,
+                **options,
             )
         return handler
 
@@ -169,7 +171,9 @@ def im_files() -> Response:
     return files_page(rt, room)
 
 
-def _set_open(opening: bool) -> Response:
+@_route("open", ["POST"], defaults={"opening": True})
+@_route("close", ["POST"], defaults={"opening": False})
+def set_open(opening: bool) -> Response:
     """``dm.open``/``dm.close``: show or hide the DM for the caller."""
     rt, user = auth.runtime_and_user()
     args = inputs.body()
@@ -183,10 +187,6 @@ def _set_open(opening: bool) -> Response:
     if sub is not None and bool(sub.get("open")) != opening:  # opening an open DM is no error
         models.update_subscription(rt, sub, {"open": opening})
     return ok()
-
-
-_route("open", ["POST"])(lambda: _set_open(True))
-_route("close", ["POST"])(lambda: _set_open(False))
 
 
 @_route("delete", ["POST"])
