@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, jsonify
 
 from ..core import operations
 from ..core.product import product_from_modules
@@ -10,17 +10,23 @@ from . import ddp, errors, identity, inputs, inspection, legacy, resources, seed
 from .ratelimit import RATE_LIMIT
 
 
+def to_response(error: errors.RocketError) -> Response:
+    response = jsonify(error.body)
+    response.status_code = error.status
+    return response
+
+
 def _plumbing(app: Flask) -> None:
     # Declared or chunked, a body past the limit is refused with 413 as soon as it is passed.
     app.config["MAX_CONTENT_LENGTH"] = inputs.MAX_BODY_BYTES
-    app.register_error_handler(errors.RocketError, errors.to_response)
+    app.register_error_handler(errors.RocketError, to_response)
 
 
 def _error_response(status: int, message: str) -> Response:
     documented = operations.unimplemented_operation() if status in (404, 405) else None
     if documented is not None:
-        return errors.to_response(errors.not_implemented(documented.label))
-    return errors.to_response(errors.for_status(status))
+        return to_response(errors.not_implemented(documented.label))
+    return to_response(errors.for_status(status))
 
 
 PRODUCT = product_from_modules(

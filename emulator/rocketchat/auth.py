@@ -76,10 +76,15 @@ def current_user(rt: Runtime | None = None) -> Doc:
     return caller.user
 
 
+def runtime_and_user() -> tuple[Runtime, Doc]:
+    """What nearly every REST handler starts with: the runtime and the caller (else 401)."""
+    rt = runtime()
+    return rt, current_user(rt)
+
+
 def require_permission(permission: str, room_id: str | None = None) -> Doc:
     """The REST caller if it holds ``permission`` (in ``room_id`` when given), else 403."""
-    rt = runtime()
-    user = current_user(rt)
+    rt, user = runtime_and_user()
     if not models.has_permission(rt, user, permission, room_id):
         raise errors.forbidden()
     return user

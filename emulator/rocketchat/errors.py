@@ -1,13 +1,13 @@
 """Rocket.Chat's error envelope: every error the Rocket.Chat app sends goes through here.
 
 Texts are the real server's (``apps/meteor/app/api/server/ApiClass.ts`` and middlewares).
+Free of Flask, so the domain (``models/``) raises with the same upstream ids; the app renders a
+``RocketError`` (``rocketchat.to_response``).
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from flask import Response, jsonify
 
 LOGGED_OUT = "You must be logged in to do this."
 NO_PERMISSION = "User does not have the permissions required for this action [error-unauthorized]"
@@ -20,6 +20,7 @@ CANNOT_DELETE_TEAM_CHANNEL = "error-cannot-delete-team-channel"
 CHANNELS_SETDEFAULT_IS_SAME = "error-channels-setdefault-is-same"
 CHANNELS_SETDEFAULT_MISSING_DEFAULT_PARAM = "error-channels-setdefault-missing-default-param"
 DUPLICATE_CHANNEL_NAME = "error-duplicate-channel-name"
+EMOJI_PARAM_NOT_PROVIDED = "error-emoji-param-not-provided"
 EMPTY_INVITE_LIST = "error-empty-invite-list"
 ERROR_INVALID_PARAMS = "error-invalid-params"  # not the ajv ``invalid-params``
 FIELD_UNAVAILABLE = "error-field-unavailable"
@@ -28,6 +29,7 @@ FILE_UPLOAD_DISABLED = "error-file-upload-disabled"
 INPUT_IS_NOT_A_VALID_FIELD = "error-input-is-not-a-valid-field"
 INVALID_ARGUMENTS = "error-invalid-arguments"
 INVALID_BODY = "error-invalid-body"
+INVALID_BODY_PARAMS = "error-invalid-body-params"
 INVALID_CHANNEL = "error-invalid-channel"
 INVALID_CHANNEL_START_WITH_CHARS = "error-invalid-channel-start-with-chars"
 INVALID_EMAIL = "error-invalid-email"
@@ -37,7 +39,9 @@ INVALID_FILE_TYPE = "error-invalid-file-type"
 INVALID_IMAGE = "error-invalid-image"
 INVALID_MESSAGE = "error-invalid-message"
 INVALID_PASSWORD = "error-invalid-password"
+INVALID_PERMISSION = "error-invalid-permission"
 INVALID_QUERY = "error-invalid-query"
+INVALID_ROLE = "error-invalid-role"
 INVALID_ROLE_ID = "error-invalid-roleId"
 INVALID_ROLE_PROPERTIES = "error-invalid-role-properties"
 INVALID_ROOM = "error-invalid-room"
@@ -87,20 +91,29 @@ YOU_ARE_LAST_OWNER = "error-you-are-last-owner"
 # Ids upstream spells without the ``error-`` prefix (Meteor methods, plain ``Error``s, ajv).
 
 BARE_INVALID_CHANNEL = "invalid-channel"
+BARE_INVALID_EVENT_NAME = "invalid-event-name"
 BARE_INVALID_ROOM = "invalid-room"
 BARE_INVALID_USER = "invalid-user"
+BARE_NOT_ALLOWED = "not-allowed"
 BARE_NOT_AUTHORIZED = "not-authorized"
 EMOJI_INVALID = "Custom_Emoji_Error_Invalid_Emoji"
 EMOJI_NAME_OR_ALIAS_IN_USE = "Custom_Emoji_Error_Name_Or_Alias_Already_In_Use"
 INTEGRATION_NOT_AUTHORIZED = "not_authorized"
 INVALID_FILE = "invalid-file"
 INVALID_PARAMS = "invalid-params"
+INVALID_ROOM_RECORD = "invalid-room-record"
 INVALID_THREAD = "invalid-thread"
 INVALID_USER_INVITE_LIST = "invalid-user-invite-list"
+INVALID_USER_RECORD = "invalid-user-record"
+MISSING_TEAM_ID_OR_NAME = "missing-teamId-or-teamName"
+ROOM_ALREADY_ON_TEAM = "room-already-on-team"
 TEAM_DOES_NOT_EXIST = "team-does-not-exist"
+TEAM_NAME_ALREADY_EXISTS = "team-name-already-exists"
 TOTP_INVALID = "totp-invalid"
 TOTP_REQUIRED = "totp-required"
+UNKNOWN_ERROR = "unknown-error"
 USER_LAST_OWNER = "user-last-owner"
+YOU_HAVE_BEEN_MUTED = "You_have_been_muted"
 
 
 class RocketError(Exception):
@@ -110,12 +123,6 @@ class RocketError(Exception):
         super().__init__(body.get("error", ""))
         self.status = status
         self.body = body
-
-
-def to_response(error: RocketError) -> Response:
-    response = jsonify(error.body)
-    response.status_code = error.status
-    return response
 
 
 def failure(message: str, error_type: str | None = None, details: Any = None) -> RocketError:
@@ -226,6 +233,8 @@ MESSAGE_ID_REQUIRED = 'The required "messageId" param is missing.'
 LAST_OWNER_LEAVING = "You are the last owner. Please set new owner before leaving the room."
 LAST_OWNER_REMOVED = "This is the last owner. Please set a new owner before removing this one."
 NOT_ENOUGH_PERMISSION = "Not enough permission"
+READ_ONLY_ROOM = "You can't send messages because the room is readonly."  # canSendMessage
+UPDATED_SINCE_NOT_A_DATE = 'The "updatedSince" query parameter must be a valid date.'
 
 
 def not_allowed(method: str | None = None, reason: str = "Not allowed") -> RocketError:
@@ -294,8 +303,3 @@ def ddp_not_allowed(method: str) -> DdpError:
 
 DDP_LOGGED_OUT = "You've been logged out by the server. Please log in again."
 DDP_UPGRADE_REQUIRED = 'Can "Upgrade" only to "WebSocket".'
-
-
-def upgrade_required() -> Response:
-    """A plain GET on the DDP endpoint (the websocket server's own text answer)."""
-    return Response(DDP_UPGRADE_REQUIRED, status=400, mimetype="text/plain")

@@ -79,6 +79,15 @@ def offset_and_count(
 # -- required fields ------------------------------------------------------------------------
 
 
+def required_text(params: Doc, name: str, message: str, code: str | None = None) -> str:
+    """``params[name]`` if a non-empty string, else the route's refusal of it as missing:
+    ``"<message> [<code>]"`` (a Meteor error) with a ``code``, else a plain ``message``."""
+    value = params.get(name)
+    if isinstance(value, str) and value:
+        return value
+    raise errors.meteor_error(code, message) if code else errors.plain(message)
+
+
 def require_fields(params: Doc, names: tuple[str, ...]) -> None:
     """The ajv ``required`` check of validated routes."""
     for name in names:

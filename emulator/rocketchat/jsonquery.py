@@ -4,6 +4,7 @@ selector subset they are matched with."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -79,47 +80,62 @@ def json_query(rt: Runtime, user: Doc | None = None) -> tuple[Doc, Doc]:
         return {}, {}
     route = request.path
     hidden = hidden_user_fields(rt, user) if "/v1/users." in route else HIDDEN_FIELDS
-    fields: Doc = {}
-    raw_fields = request.args.get("fields")
-    if raw_fields:
-        _deprecate_parameter(
+    fields = _object_param(
+        "fields",
+        errors.INVALID_FIELDS,
+        hidden,
+        (
             "7.0.0",
             f'The parameter "fields" in the endpoint "{route}" is deprecated and will be '
             "removed on version 7.0.0",
-        )
-        try:
-            fields = jsonbounds.loads(raw_fields)
-            if not isinstance(fields, dict) or any(v not in (0, 1) for v in fields.values()):
-                raise ValueError(raw_fields)
-        except ValueError:
-            raise errors.meteor_error(
-                errors.INVALID_FIELDS,
-                f'Invalid fields parameter provided: "{raw_fields}"',
-                {"helperMethod": "parseJsonQuery"},
-            ) from None
-        fields = {k: v for k, v in fields.items() if k.split(".")[0] not in hidden}
-    query: Doc = {}
-    raw_query = request.args.get("query")
-    if raw_query:
-        _deprecate_parameter(
+        ),
+        _projection,
+    )
+    query = _object_param(
+        "query",
+        errors.INVALID_QUERY,
+        hidden,
+        (
             "8.0.0",
-            f'The usage of the "query" parameter in endpoint "{route}" breaks the security of the '
-            "API and can lead to data exposure. It has been deprecated and will be removed in the "
-            "version 8.0.0.",
-        )
-        try:
-            query = jsonbounds.loads(raw_query)
-            if not isinstance(query, dict):
-                raise ValueError(raw_query)
-            query = _clean_query(query)
-        except ValueError:
-            raise errors.meteor_error(
-                errors.INVALID_QUERY,
-                f'Invalid query parameter provided: "{raw_query}"',
-                {"helperMethod": "parseJsonQuery"},
-            ) from None
-        query = {k: v for k, v in query.items() if k.split(".")[0] not in hidden}
+            f'The usage of the "query" parameter in endpoint "{route}" breaks the security '
+            "of the API and can lead to data exposure. It has been deprecated and will be removed "
+            "in the version 8.0.0.",
+        ),
+        _clean_query,
+    )
     return query, fields
+
+
+def _object_param(
+    name: str,
+    code: str,
+    hidden: frozenset[str],
+    deprecation: tuple[str, str],
+    parse: Callable[[Doc], Doc],
+) -> Doc:
+    """The JSON object query parameter ``name`` (deprecated; ``{}`` when absent) through
+    ``parse``, without the fields hidden from the caller; else the real 400 with ``code``."""
+    raw = request.args.get(name)
+    if not raw:
+        return {}
+    _deprecate_parameter(*deprecation)
+    try:
+        value = jsonbounds.loads(raw)
+        if not isinstance(value, dict):
+            raise ValueError(raw)
+        value = parse(value)
+    except ValueError:
+        raise errors.meteor_error(
+            code, f'Invalid {name} parameter provided: "{raw}"', {"helperMethod": "parseJsonQuery"}
+        ) from None
+    return {k: v for k, v in value.items() if k.split(".")[0] not in hidden}
+
+
+def _projection(fields: Doc) -> Doc:
+    """A ``fields`` projection: every value 0 or 1."""
+    if any(v not in (0, 1) for v in fields.values()):
+        raise ValueError(fields)
+    return fields
 
 
 def _clean_query(value: Any) -> Any:

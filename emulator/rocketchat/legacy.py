@@ -8,6 +8,7 @@ operations are the same domain operations REST v1 and DDP use.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -54,11 +55,22 @@ def _caller(rt: Runtime) -> Doc:
     return _login(rt).user
 
 
-def _room(rt: Runtime, room_id: str) -> Doc:
+def _permitted(rt: Runtime, permission: str) -> Doc:
+    """The logged-in caller if it holds ``permission``, else 403."""
+    user = _caller(rt)
+    if not models.has_permission(rt, user, permission):
+        raise errors.legacy(403, errors.LEGACY_NO_PERMISSION)
+    return user
+
+
+def _caller_and_room(room_id: str) -> tuple[Runtime, Doc, Doc]:
+    """The ``/api/rooms/:id/*`` prologue: (runtime, logged-in caller, the room, else 404)."""
+    rt = runtime()
+    user = _caller(rt)
     room = rt.store.get("rooms", room_id)
     if room is None:
         raise errors.legacy(404, "Invalid room")
-    return room
+    return rt, user, room
 
 
 @blueprint.get("/version")
@@ -100,9 +112,7 @@ def public_rooms() -> Response:
 
 @blueprint.post("/rooms/<room_id>/join")
 def join(room_id: str) -> Response:
-    rt = runtime()
-    user = _caller(rt)
-    room = _room(rt, room_id)
+    rt, user, room = _caller_and_room(room_id)
     if room["t"] != "c" or not models.has_permission(rt, user, "view-c-room"):
         raise errors.legacy(403, errors.LEGACY_NO_PERMISSION)
     models.add_member(rt, room, user)
@@ -111,9 +121,7 @@ def join(room_id: str) -> Response:
 
 @blueprint.post("/rooms/<room_id>/leave")
 def leave(room_id: str) -> Response:
-    rt = runtime()
-    user = _caller(rt)
-    room = _room(rt, room_id)
+    rt, user, room = _caller_and_room(room_id)
     sub = models.subscription(rt, room["_id"], user["_id"])
     if sub is None:
         raise errors.legacy(400, "You are not in this room")
@@ -130,9 +138,7 @@ def leave(room_id: str) -> Response:
 
 @blueprint.get("/rooms/<room_id>/messages")
 def messages(room_id: str) -> Response:
-    rt = runtime()
-    user = _caller(rt)
-    room = _room(rt, room_id)
+    rt, user, room = _caller_and_room(room_id)
     if not models.can_access_room(rt, room, user):
         raise errors.legacy(403, "Cannot access room.", "fail")
     page = rt.store.find_page("messages", "rid", room["_id"], 0, MESSAGES_PAGE * 2)
@@ -142,9 +148,7 @@ def messages(room_id: str) -> Response:
 
 @blueprint.post("/rooms/<room_id>/send")
 def send(room_id: str) -> Response:
-    rt = runtime()
-    user = _caller(rt)
-    room = _room(rt, room_id)
+    rt, user, room = _caller_and_room(room_id)
     text = _params().get("msg")
     if not isinstance(text, str) or not text.strip():
         raise errors.legacy(400, 'The "msg" parameter must be a non-empty string')
@@ -160,25 +164,31 @@ def send(room_id: str) -> Response:
     return _ok()
 
 
-def _records(params: Doc, key: str) -> list[Any]:
-    records = params.get(key)
+def _valid_records(key: str, action: str, invalid: str, valid: Callable[[Any], bool]) -> list[Any]:
+    """The body's ``key`` array if every record is ``valid``, else the first bad one's 400."""
+    records = _params().get(key)
     if not isinstance(records, list):
         raise errors.legacy(400, f'The "{key}" parameter must be an array', "fail")
+    for index, record in enumerate(records):
+        if not valid(record):
+            raise errors.legacy(
+                400,
+                f"Error :: [restapi] bulk/{action} -> record #{index} is invalid [{invalid}]",
+                "fail",
+            )
     return records
 
 
 @blueprint.post("/bulk/register")
 def bulk_register() -> Response:
     rt = runtime()
-    user = _caller(rt)
-    if not models.has_permission(rt, user, "bulk-register-user"):
-        raise errors.legacy(403, errors.LEGACY_NO_PERMISSION)
-    records = _records(_params(), "users")
-    for index, record in enumerate(records):
+    _permitted(rt, "bulk-register-user")
+
+    def valid(record: Any) -> bool:
         username = (
             record.get("username") or record.get("name") if isinstance(record, dict) else None
         )
-        valid = (
+        return bool(
             isinstance(username, str)
             and isinstance(record.get("name"), str)
             and isinstance(record.get("email"), str)
@@ -188,13 +198,8 @@ def bulk_register() -> Response:
             and models.find_user_by_username(rt, username) is None
             and rt.store.find_one("users", "email", record["email"].lower()) is None
         )
-        if not valid:
-            raise errors.legacy(
-                400,
-                f"Error :: [restapi] bulk/register -> record #{index} is invalid "
-                "[invalid-user-record]",
-                "fail",
-            )
+
+    records = _valid_records("users", "register", errors.INVALID_USER_RECORD, valid)
     ids = []
     with rt.store.transaction():
         for record in records:
@@ -214,13 +219,11 @@ def bulk_register() -> Response:
 @blueprint.post("/bulk/createRoom")
 def bulk_create_room() -> Response:
     rt = runtime()
-    user = _caller(rt)
-    if not models.has_permission(rt, user, "bulk-create-c"):
-        raise errors.legacy(403, errors.LEGACY_NO_PERMISSION)
-    records = _records(_params(), "rooms")
-    for index, record in enumerate(records):
+    user = _permitted(rt, "bulk-create-c")
+
+    def valid(record: Any) -> bool:
         members = record.get("members") if isinstance(record, dict) else None
-        valid = (
+        return bool(
             isinstance(record.get("name") if isinstance(record, dict) else None, str)
             and isinstance(members, list)
             and len(members) > 1
@@ -228,13 +231,8 @@ def bulk_create_room() -> Response:
             and NAME_PATTERN.match(record["name"])
             and models.room_by_id_or_name(rt, None, record["name"]) is None
         )
-        if not valid:
-            raise errors.legacy(
-                400,
-                f"Error :: [restapi] bulk/createRoom -> record #{index} is invalid "
-                "[invalid-room-record]",
-                "fail",
-            )
+
+    records = _valid_records("rooms", "createRoom", errors.INVALID_ROOM_RECORD, valid)
     ids = []
     with rt.store.transaction():
         for record in records:

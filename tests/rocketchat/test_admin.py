@@ -1,5 +1,5 @@
 """What the administration routes share: malformed bodies. Each route family has its own module
-(``test_permissions``, ``test_roles``, ``test_settings_api``, ``test_emoji_custom``, ...)."""
+(``test_permissions``, ``test_roles``, ``test_settings``, ``test_emoji_custom``, ...)."""
 
 from __future__ import annotations
 

@@ -432,13 +432,19 @@ def test_get_room_roles_lists_owners(rc_server, ddp):
 
 
 def test_server_pings_an_idle_client_and_closes_with_4000(rc_server, ddp):
-    client = ddp()
     hub = runtime_of(rc_server.app).realtime
     hub_clock = runtime_of(rc_server.app).clock
+    others = {c.id for c in hub.connections()}
+    client = ddp()
+    (conn,) = [c for c in hub.connections() if c.id not in others]
     hub_clock.advance(30_000)
+    pinged_at = hub_clock.now_ms()
     assert client.recv() == {"msg": "ping"}
     client.send({"msg": "pong"})
-    time.sleep(0.3)
+    deadline = time.monotonic() + TIMEOUT  # until the server has taken the pong in
+    while conn.last_inbound_ms < pinged_at and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert conn.last_inbound_ms >= pinged_at
     hub_clock.advance(30_000)  # the pong counts as traffic: only a new ping
     assert client.recv() == {"msg": "ping"}
     hub_clock.advance(60_000)

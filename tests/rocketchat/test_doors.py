@@ -167,6 +167,58 @@ def test_sending_a_message_is_the_same_through_every_door(rc_server, fresh):
         assert outcomes[door] == rest_outcome, door
 
 
+# -- the thread and id rules of sending (models.check_thread_and_id) --------------------------
+
+
+def send_checked(door: str, server: ThreadedServer, message: dict) -> str | None:
+    """Send ``message`` as alice through ``door``: the refusal's error id, else None."""
+    if door == "rest":
+        response = requests.post(
+            f"{server.url}/api/v1/chat.sendMessage",
+            headers=rest(server, "alice"),
+            json={"message": message},
+            timeout=TIMEOUT,
+        )
+        return None if response.status_code == 200 else response.json()["errorType"]
+    client = ddp_login(server, "alice")
+    try:
+        result, _ = client.call("sendMessage", message)
+    finally:
+        hang_up(server, client)
+    return result["error"]["error"] if "error" in result else None
+
+
+def test_thread_replies_and_client_ids_follow_one_rule_through_rest_and_ddp(rc_server, fresh):
+    for door in ("rest", "ddp"):
+        rt, _ = fresh()
+        alice = models.find_user(rt, "alice")
+        room = rt.store.get("rooms", "GENERAL")
+        root = models.post_message(rt, room, alice, "root")
+        reply = models.post_message(rt, room, alice, "reply", tmid=root["_id"])
+        nested = {"_id": "NestedReply01", "rid": "GENERAL", "msg": "nested", "tmid": reply["_id"]}
+        assert send_checked(door, rc_server, nested) is None, door
+        assert rt.store.get("messages", "NestedReply01")["tmid"] == root["_id"], door  # no nesting
+
+        again = {"_id": "NestedReply01", "rid": "GENERAL", "msg": "again"}
+        refused = send_checked(door, rc_server, again)
+        assert (
+            refused == {"rest": "error-message-already-exists", "ddp": None}[door]
+        )  # DDP: swallowed
+        assert rt.store.get("messages", "NestedReply01")["msg"] == "nested", door
+
+        stranger = {"rid": "GENERAL", "msg": "elsewhere", "tmid": "NoSuchParent01"}
+        before = len(rt.store.find("messages", "rid", "GENERAL"))
+        refused = send_checked(door, rc_server, stranger)
+        assert refused == {"rest": "error-invalid-message", "ddp": None}[door]
+        models.set_setting_value(rt, "Threads_enabled", False)
+        try:
+            off = {"rid": "GENERAL", "msg": "threads off", "tmid": root["_id"]}
+            assert send_checked(door, rc_server, off) == "error-not-allowed", door
+        finally:
+            models.set_setting_value(rt, "Threads_enabled", True)
+        assert len(rt.store.find("messages", "rid", "GENERAL")) == before, door
+
+
 # -- reacting ---------------------------------------------------------------------------------
 
 

@@ -37,29 +37,23 @@ def send_message(session: DdpSession, conn: realtime.Connection, params: list) -
     if models.subscription(rt, room["_id"], user["_id"]) is None:
         raise errors.ddp_not_allowed("sendMessage")
     text = message.get("msg", "")
+    message_id = message.get("_id") or None
     try:
         models.check_sendable(rt, room, user, text)
+        with rt.store.transaction():  # the id check and the insert under one lock
+            tmid = models.check_thread_and_id(rt, room, message.get("tmid"), message_id)
+            return models.post_message(rt, room, user, text, tmid=tmid, message_id=message_id)
     except models.SendRefused as refused:
-        if refused.code == "error-not-allowed":
-            raise errors.ddp_not_allowed("sendMessage") from None
-        return UNDEFINED  # the method swallows every other refusal
-    tmid = message.get("tmid") or None
-    if tmid is not None:
-        parent = rt.store.get("messages", tmid)
-        if parent is None or parent["rid"] != room["_id"]:
-            return UNDEFINED
-    message_id = message.get("_id") or None
-    if message_id is not None and rt.store.get("messages", message_id) is not None:
-        return UNDEFINED
-    return models.post_message(rt, room, user, text, tmid=tmid, message_id=message_id)
+        if refused.code != errors.NOT_ALLOWED:
+            return UNDEFINED  # the method swallows every other refusal
+        reason = refused.reason or "Not allowed"
+        raise DdpError(errors.NOT_ALLOWED, reason, {"method": "sendMessage"}) from None
 
 
 @ddp_method("loadHistory")
 def load_history(session: DdpSession, conn: realtime.Connection, params: list) -> Any:
     user = session.require_user("loadHistory")
-    rid = params[0] if params else None
-    if not isinstance(rid, str):
-        raise errors.ddp_match_failed()
+    rid = string_param(params)
     end = date_param(params[1]) if len(params) > 1 else None
     limit = params[2] if len(params) > 2 and isinstance(params[2], int) else None
     limit = HISTORY_DEFAULT_LIMIT if limit is None or limit <= 0 else limit
@@ -99,7 +93,7 @@ def read_messages(session: DdpSession, conn: realtime.Connection, params: list) 
     sub = models.subscription(session.rt, rid, user["_id"])
     if sub is None:
         raise DdpError(
-            "error-invalid-subscription", "Invalid subscription", {"method": "readMessages"}
+            errors.INVALID_SUBSCRIPTION, "Invalid subscription", {"method": "readMessages"}
         )
     models.read_room(session.rt, sub)
     return UNDEFINED

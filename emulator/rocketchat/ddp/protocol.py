@@ -76,7 +76,8 @@ def register(app: Flask) -> None:
 
 @blueprint.get("/websocket", strict_slashes=False)
 def not_upgraded() -> Response:
-    return errors.upgrade_required()
+    """A plain GET on the DDP endpoint (the websocket server's own text answer)."""
+    return Response(errors.DDP_UPGRADE_REQUIRED, status=400, mimetype="text/plain")
 
 
 def _connect(ws: Any) -> None:
@@ -300,7 +301,7 @@ class DdpSession(realtime.Handler):
         if not models.check_user_password(user, password):
             raise DdpError(403, "Incorrect password")
         if not user.get("active"):
-            raise DdpError("error-user-is-not-activated", "User is not activated")
+            raise DdpError(errors.USER_IS_NOT_ACTIVATED, "User is not activated")
         return user
 
     @ddp_method("logout")
@@ -317,7 +318,7 @@ class DdpSession(realtime.Handler):
         for sub_id, (stream, _event) in list(self.subs.items()):
             if stream in LOGGED_IN_STREAMS:
                 del self.subs[sub_id]
-                conn.send(_nosub(sub_id, errors.ddp_error("not-allowed")))
+                conn.send(_nosub(sub_id, errors.ddp_error(errors.BARE_NOT_ALLOWED)))
         return UNDEFINED
 
     # -- subscriptions --------------------------------------------------------------------
@@ -339,10 +340,10 @@ class DdpSession(realtime.Handler):
             conn.send(_nosub(sub_id, errors.ddp_error(400, "Match failed")))
             return
         if not event_name:
-            conn.send(_nosub(sub_id, errors.ddp_error("invalid-event-name")))
+            conn.send(_nosub(sub_id, errors.ddp_error(errors.BARE_INVALID_EVENT_NAME)))
             return
         if len(self.subs) >= MAX_SUBSCRIPTIONS or not self._may_read(name, event_name):
-            conn.send(_nosub(sub_id, errors.ddp_error("not-allowed")))
+            conn.send(_nosub(sub_id, errors.ddp_error(errors.BARE_NOT_ALLOWED)))
             return
         self.subs[sub_id] = (name, event_name)
         conn.send({"msg": "ready", "subs": [sub_id]})

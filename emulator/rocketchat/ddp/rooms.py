@@ -16,9 +16,7 @@ from .registry import UNDEFINED, ddp_method
 @ddp_method("getRoomRoles")
 def get_room_roles(session: DdpSession, conn: realtime.Connection, params: list) -> Any:
     user = session.require_user("getRoomRoles")
-    rid = params[0] if params else None
-    if not isinstance(rid, str):
-        raise errors.ddp_match_failed()
+    rid = string_param(params)
     room = session.rt.store.get("rooms", rid)
     if room is None or not models.can_access_room(session.rt, room, user):
         raise errors.ddp_not_allowed("getRoomRoles")
@@ -113,7 +111,7 @@ def join_room(session: DdpSession, conn: realtime.Connection, params: list) -> A
     rid = string_param(params)
     room = session.rt.store.get("rooms", rid)
     if room is None:
-        raise DdpError("error-invalid-room", "Invalid room", {"method": "joinRoom"})
+        raise DdpError(errors.INVALID_ROOM, "Invalid room", {"method": "joinRoom"})
     if not models.can_access_room(session.rt, room, user):
         raise errors.ddp_not_allowed("joinRoom")
     models.add_member(session.rt, room, user)

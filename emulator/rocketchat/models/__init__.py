@@ -22,10 +22,12 @@ from .messages import (  # noqa: F401 - the package's API
     Refused,
     SendRefused,
     check_sendable,
+    check_thread_and_id,
     clean_history,
     delete_message,
     edit_message,
     exceeds_max_size,
+    follow_message,
     mentions_in,
     pin_message,
     post_message,
@@ -34,6 +36,7 @@ from .messages import (  # noqa: F401 - the package's API
     recent_messages,
     set_message_fields,
     set_reaction,
+    star_message,
 )
 from .rooms import (  # noqa: F401 - the package's API
     MENTION_RE,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...core.runtime import Runtime
+from .. import errors
 from . import rooms
 from .common import Doc, _now, has_permission, setting
 from .message_store import send_message
-
-READ_ONLY = "You can't send messages because the room is readonly."
 
 # -- sending checks ---------------------------------------------------------------------------
 
@@ -38,23 +39,41 @@ def check_sendable(rt: Runtime, room: Doc | None, user: Doc, text: str) -> Doc:
     each door answers a ``SendRefused`` in its own shape. Returns the room."""
     if exceeds_max_size(rt, text):
         raise SendRefused(
-            "error-message-size-exceeded", "Message size exceeds Message_MaxAllowedSize"
+            errors.MESSAGE_SIZE_EXCEEDED, "Message size exceeds Message_MaxAllowedSize"
         )
     if room is None:
-        raise SendRefused("error-invalid-room")
+        raise SendRefused(errors.INVALID_ROOM)
     if not rooms.can_access_room(rt, room, user):
-        raise SendRefused("error-not-allowed")
+        raise SendRefused(errors.NOT_ALLOWED)
     if room.get("archived"):
-        raise SendRefused("error-room-archived")
+        raise SendRefused(errors.ROOM_ARCHIVED)
     if (
         room.get("ro")
         and not has_permission(rt, user, "post-readonly", room["_id"])
         and user["username"] not in room.get("unmuted", [])
     ):
-        raise SendRefused(READ_ONLY)
+        raise SendRefused(errors.READ_ONLY_ROOM)
     if user["username"] in room.get("muted", []):
-        raise SendRefused("You_have_been_muted")
+        raise SendRefused(errors.YOU_HAVE_BEEN_MUTED)
     return room
+
+
+def check_thread_and_id(rt: Runtime, room: Doc, tmid: Any, message_id: str | None) -> str | None:
+    """The rest of ``executeSendMessage``, for every door: a ``tmid`` must name a message of
+    ``room`` with threads enabled, and a client-chosen ``_id`` must be free. Returns the thread
+    root (threads do not nest). Call it inside the transaction that inserts the message, so the
+    id is still free then."""
+    root = None
+    if tmid:
+        parent = rt.store.get("messages", tmid) if isinstance(tmid, str) else None
+        if parent is None or parent["rid"] != room["_id"]:
+            raise SendRefused(errors.INVALID_MESSAGE, "Invalid message")
+        if not setting(rt, "Threads_enabled"):
+            raise SendRefused(errors.NOT_ALLOWED, "not-allowed")
+        root = parent.get("tmid") or parent["_id"]
+    if message_id and rt.store.get("messages", message_id) is not None:
+        raise SendRefused(errors.MESSAGE_ALREADY_EXISTS, "Message already exists")
+    return root
 
 
 # -- reactions --------------------------------------------------------------------------------
@@ -94,7 +113,7 @@ def set_reaction(
     Raises ``Refused("not-authorized")`` when the user may not read the room."""
     room = rt.store.get("rooms", message["rid"])
     if room is None or not rooms.can_access_room(rt, room, user):
-        raise Refused("not-authorized", "Not Authorized")
+        raise Refused(errors.BARE_NOT_AUTHORIZED, "Not Authorized")
     key = emoji_key(emoji)
     reacted = user["username"] in message.get("reactions", {}).get(key, {}).get("usernames", [])
     if should_react is not None and should_react == reacted:
@@ -220,6 +239,24 @@ def set_message_fields(rt: Runtime, message: Doc, changes: Doc) -> Doc:
     if rt.events.active:
         rt.events.publish("stream-room-messages", {"eventName": fresh["rid"], "args": [fresh]})
     return fresh
+
+
+def star_message(rt: Runtime, message: Doc, user: Doc, starred: bool) -> Doc:
+    """``starMessage``: add or drop ``user``'s star; only a member of the room changes it."""
+    if rooms.subscription(rt, message["rid"], user["_id"]) is None:
+        return message
+    others = [s for s in message.get("starred", []) if s["_id"] != user["_id"]]
+    return set_message_fields(
+        rt, message, {"starred": [*others, {"_id": user["_id"]}] if starred else others}
+    )
+
+
+def follow_message(rt: Runtime, message: Doc, user: Doc, following: bool) -> Doc:
+    """``followMessage``/``unfollowMessage``: ``user`` in or out of the thread's ``replies``."""
+    others = [u for u in message.get("replies", []) if u != user["_id"]]
+    return set_message_fields(
+        rt, message, {"replies": [*others, user["_id"]] if following else others}
+    )
 
 
 def pin_message(rt: Runtime, message: Doc, user: Doc) -> Doc:

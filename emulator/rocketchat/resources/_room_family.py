@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Blueprint, Response
 
@@ -114,16 +115,16 @@ def register_family(bp: Blueprint, family: Family) -> None:
         """``API.v1.unauthorized()`` in channels.ts, ``API.v1.forbidden()`` in groups.ts."""
         return errors.unauthorized_result() if public else errors.forbidden("unauthorized")
 
-    def route(rule: str, methods: list[str]):
-        return bp.route(f"/{p}.{rule}", methods=methods, endpoint=f"{p}_{rule.replace('.', '_')}")
+    def route(rule: str, methods: list[str], **options: Any):
+        endpoint = f"{p}_{rule.replace('.', '_')}"
+        return bp.route(f"/{p}.{rule}", methods=methods, endpoint=endpoint, **options)
 
     def same_value(what: str) -> errors.RocketError:
         return errors.plain(f"The {family.noun} {what} is the same as what it would be changed to.")
 
     @route("create", ["POST"])
     def create() -> Response:
-        rt = runtime()
-        user = auth.current_user(rt)
+        rt, user = auth.runtime_and_user()
         args = inputs.body()
         label = "Param" if public else "Body param"
         if public and not models.has_permission(rt, user, "create-c"):
@@ -158,8 +159,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
 
     @route("history", ["GET"])
     def history_route() -> Response:
-        rt = runtime()
-        user = auth.current_user(rt)
+        rt, user = auth.runtime_and_user()
         room = room_of(user, params(), checked_archived=False)
         if not models.can_access_room(rt, room, user):
             raise denied()
@@ -167,8 +167,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
 
     @route("messages", ["GET"])
     def messages() -> Response:
-        rt = runtime()
-        user = auth.current_user(rt)
+        rt, user = auth.runtime_and_user()
         room = room_of(user, params(), checked_archived=not public)
         if public and not models.can_access_room(rt, room, user):
             raise denied()
@@ -176,8 +175,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
 
     @route("members", ["GET"])
     def members() -> Response:
-        rt = runtime()
-        user = auth.current_user(rt)
+        rt, user = auth.runtime_and_user()
         room = room_of(user, params(), checked_archived=not public)
         if not models.can_access_room(rt, room, user):
             raise denied()
@@ -185,8 +183,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
 
     @route("counters", ["GET"])
     def counters_route() -> Response:
-        rt = runtime()
-        user = auth.current_user(rt)
+        rt, user = auth.runtime_and_user()
         args = params()
         if (
             public
@@ -206,8 +203,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
 
     @route("files", ["GET"])
     def files() -> Response:
-        rt = runtime()
-        user = auth.current_user(rt)
+        rt, user = auth.runtime_and_user()
         room = room_of(user, params(), checked_archived=False)
         if not models.can_access_room(rt, room, user):
             raise denied()
@@ -215,24 +211,21 @@ def register_family(bp: Blueprint, family: Family) -> None:
 
     @route("roles", ["GET"])
     def roles() -> Response:
-        rt = runtime()
-        user = auth.current_user(rt)
+        rt, user = auth.runtime_and_user()
         room = room_of(user, params())
         subs = [s for s in rt.store.find("subscriptions", "rid", room["_id"]) if s.get("roles")]
         return ok(roles=[wire.room_role(s) for s in subs])
 
     @route("moderators", ["GET"])
     def moderators() -> Response:
-        rt = runtime()
-        user = auth.current_user(rt)
+        rt, user = auth.runtime_and_user()
         room = room_of(user, params())
         subs = rt.store.find("subscriptions", "rid", room["_id"])
         return ok(moderators=[s["u"] for s in subs if "moderator" in s.get("roles", [])])
 
     @route("online", ["GET"])
     def online() -> Response:
-        rt = runtime()
-        user = auth.current_user(rt)
+        rt, user = auth.runtime_and_user()
         args = params()
         room_id = text_param(args.get("_id"))
         query = args.get("query")
@@ -259,8 +252,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
 
     @route("leave", ["POST"])
     def leave_route() -> Response:
-        rt = runtime()
-        user = auth.current_user(rt)
+        rt, user = auth.runtime_and_user()
         room = room_of(user, inputs.body())
         leave(rt, room, user)
         if public:
@@ -269,8 +261,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
 
     @route("invite", ["POST"])
     def invite() -> Response:
-        rt = runtime()
-        user = auth.current_user(rt)
+        rt, user = auth.runtime_and_user()
         args = inputs.body()
         if public:
             room = room_of(user, args)
@@ -304,8 +295,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
 
     @route("kick", ["POST"])
     def kick() -> Response:
-        rt = runtime()
-        user = auth.current_user(rt)
+        rt, user = auth.runtime_and_user()
         args = inputs.body()
         if public:
             room = room_of(user, args)
@@ -335,8 +325,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
 
     def role_route(role: str, add: bool, method: str, permission: str) -> Callable[[], Response]:
         def handler() -> Response:
-            rt = runtime()
-            user = auth.current_user(rt)
+            rt, user = auth.runtime_and_user()
             args = inputs.body()
             room = room_of(user, args)
             target = target_user(rt, args)
@@ -376,8 +365,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
 
     def text_setting(rule: str, param: str, field: str, kind: str, same: str | None):
         def handler() -> Response:
-            rt = runtime()
-            user = auth.current_user(rt)
+            rt, user = auth.runtime_and_user()
             args = inputs.body()
             if param not in args:
                 raise errors.plain(f'The bodyParam "{param}" is required')
@@ -406,8 +394,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
 
     @route("rename", ["POST"])
     def rename() -> Response:
-        rt = runtime()
-        user = auth.current_user(rt)
+        rt, user = auth.runtime_and_user()
         args = inputs.body()
         name = args.get("name")
         if not isinstance(name, str) or not name.strip():
@@ -425,8 +412,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
 
     @route("archive", ["POST"])
     def archive() -> Response:
-        rt = runtime()
-        user = auth.current_user(rt)
+        rt, user = auth.runtime_and_user()
         room = room_of(user, inputs.body())
         if not models.has_permission(rt, user, "archive-room", room["_id"]):
             raise errors.meteor_error(
@@ -441,8 +427,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
 
     @route("unarchive", ["POST"])
     def unarchive() -> Response:
-        rt = runtime()
-        user = auth.current_user(rt)
+        rt, user = auth.runtime_and_user()
         room = room_of(user, inputs.body(), checked_archived=False)
         if public and not room.get("archived"):
             raise errors.plain(f"The channel, {room['name']}, is not archived")
@@ -460,48 +445,37 @@ def register_family(bp: Blueprint, family: Family) -> None:
 
     @route("delete", ["POST"])
     def delete() -> Response:
-        rt = runtime()
-        user = auth.current_user(rt)
+        rt, user = auth.runtime_and_user()
         room = room_of(user, inputs.body(), checked_archived=False)
         if not models.has_permission(rt, user, f"delete-{room['t']}", room["_id"]):
             raise errors.not_allowed("eraseRoom")
         models.delete_room(rt, room)
         return ok()
 
-    @route("open", ["POST"])
-    def open_route() -> Response:
-        rt = runtime()
-        user = auth.current_user(rt)
+    @route("open", ["POST"], defaults={"opening": True})
+    @route("close", ["POST"], defaults={"opening": False})
+    def set_open(opening: bool) -> Response:
+        """``channels.open``/``close`` (``groups.*``): show or hide the room for the caller."""
+        rt, user = auth.runtime_and_user()
         room = room_of(user, inputs.body(), checked_archived=False)
         sub = models.subscription(rt, room["_id"], user["_id"])
         if sub is None:
-            raise errors.plain(f'The user/callee is not in the channel "{room["name"]}".')
-        if sub.get("open"):
+            quote = '"' if opening else ""  # upstream's close text lacks the closing quote
+            raise errors.plain(f'The user/callee is not in the channel "{room["name"]}{quote}.')
+        if bool(sub.get("open")) == opening:
+            if not opening:
+                raise errors.plain(
+                    f"The {family.noun}, {room['name']}, is already closed to the sender"
+                )
             if public:
                 raise errors.plain(f"The channel, {room['name']}, is already open to the sender")
             raise errors.plain(f"The private group, {room['name']}, is already open for the sender")
-        models.update_subscription(rt, sub, {"open": True})
-        return ok()
-
-    @route("close", ["POST"])
-    def close_route() -> Response:
-        rt = runtime()
-        user = auth.current_user(rt)
-        room = room_of(user, inputs.body(), checked_archived=False)
-        sub = models.subscription(rt, room["_id"], user["_id"])
-        if sub is None:
-            raise errors.plain(f'The user/callee is not in the channel "{room["name"]}.')
-        if not sub.get("open"):
-            raise errors.plain(
-                f"The {family.noun}, {room['name']}, is already closed to the sender"
-            )
-        models.update_subscription(rt, sub, {"open": False})
+        models.update_subscription(rt, sub, {"open": opening})
         return ok()
 
     @route("setReadOnly", ["POST"])
     def set_read_only() -> Response:
-        rt = runtime()
-        user = auth.current_user(rt)
+        rt, user = auth.runtime_and_user()
         args = inputs.body()
         if "readOnly" not in args:
             raise errors.plain('The bodyParam "readOnly" is required')
@@ -518,8 +492,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
 
     @route("setType", ["POST"])
     def set_type() -> Response:
-        rt = runtime()
-        user = auth.current_user(rt)
+        rt, user = auth.runtime_and_user()
         args = inputs.body()
         new_type = args.get("type")
         if not isinstance(new_type, str) or not new_type.strip():

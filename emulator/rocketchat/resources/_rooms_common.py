@@ -62,6 +62,17 @@ def parse_date(value: Any) -> int | None:
     return int(parsed.timestamp() * 1000)
 
 
+def updated_since(raw: Any, code: str, reason: str) -> int | None:
+    """An optional ``updatedSince`` date (``rooms.get``, ``subscriptions.get``): None when absent,
+    else epoch ms, or the route's own 400 when unparsable."""
+    if not raw:
+        return None
+    since = parse_date(raw)
+    if since is None:
+        raise errors.meteor_error(code, reason)
+    return since
+
+
 def sorted_by(items: Iterable[Doc], sort: Doc | None, default: Doc) -> list[Doc]:
     """Documents ordered by a ``{"field": 1|-1}`` spec (dotted fields allowed)."""
     result = list(items)

@@ -17,10 +17,20 @@ def _login_failed() -> errors.RocketError:
     )
 
 
+def _login_params() -> dict:
+    """The login body as upstream's router hands it over: it never refuses one (unparsable JSON
+    becomes ``{}``, ``Router.parseBodyParams``) and the route validates nothing, so whatever is
+    not an object of credentials fails in the ``login`` method: 401, like bad credentials."""
+    try:
+        return inputs.body()
+    except errors.RocketError:
+        return {}
+
+
 @blueprint.post("/login")
 def login() -> Response:
     rt = runtime()
-    params = inputs.body()
+    params = _login_params()
     if isinstance(params.get("resume"), str):
         user = None
         record = rt.store.get("tokens", models.hash_token(params["resume"]))
@@ -60,8 +70,7 @@ def login() -> Response:
 
 @blueprint.route("/logout", methods=["POST", "GET"])
 def logout() -> Response:
-    rt = runtime()
-    auth.current_user(rt)
+    rt, _ = auth.runtime_and_user()
     models.revoke_token(rt, g.auth_token)
     return jsonify(
         {"status": "success", "data": {"message": "You've been logged out!"}, "success": True}
@@ -70,8 +79,7 @@ def logout() -> Response:
 
 @blueprint.get("/me")
 def me() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     body = wire.me(user, models.setting(rt, "Site_Url"))
     body["success"] = True
     return jsonify(body)

@@ -20,8 +20,7 @@ blueprint = Blueprint("rc_avatar", __name__)
 
 @blueprint.post("/api/v1/users.setAvatar")
 def set_avatar() -> Response:
-    rt = runtime()
-    me = auth.current_user(rt)
+    rt, me = auth.runtime_and_user()
     can_edit_others = models.has_permission(rt, me, "edit-other-user-avatar")
     if not models.setting(rt, "Accounts_AllowUserAvatarChange") and not can_edit_others:
         raise errors.meteor_error(
@@ -58,8 +57,7 @@ def set_avatar() -> Response:
 
 @blueprint.post("/api/v1/users.resetAvatar")
 def reset_avatar() -> Response:
-    rt = runtime()
-    me = auth.current_user(rt)
+    rt, me = auth.runtime_and_user()
     user = inputs.user_from_params(rt, inputs.body())
     own = user["_id"] == me["_id"] and models.setting(rt, "Accounts_AllowUserAvatarChange")
     if not own and not (

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from ...core.runtime import runtime
 from .. import auth, errors, inputs, models, wire
 from ._room_family import Family, find_room, register_family
 from ._rooms_common import ok, page
@@ -28,8 +27,7 @@ register_family(blueprint, FAMILY)
 def channels_list() -> Response:
     """Every public channel (``view-c-room``), or the joined ones (``view-joined-room``); team
     channels only for their members."""
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     joined = {s["rid"] for s in rt.store.find("subscriptions", "user", user["_id"])}
     if models.has_permission(rt, user, "view-c-room"):
         rooms = rt.store.find("rooms", "t", "c")
@@ -43,8 +41,7 @@ def channels_list() -> Response:
 
 @blueprint.get("/channels.list.joined")
 def channels_list_joined() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     rooms = [
         rt.store.get("rooms", s["rid"])
         for s in rt.store.find("subscriptions", "user", user["_id"])
@@ -55,8 +52,7 @@ def channels_list_joined() -> Response:
 
 @blueprint.post("/channels.join")
 def channels_join() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     room = find_room(rt, FAMILY, user, inputs.body())
     if not models.can_access_room(rt, room, user):
         raise errors.not_allowed("joinRoom")
@@ -66,8 +62,7 @@ def channels_join() -> Response:
 
 @blueprint.post("/channels.setDefault")
 def channels_set_default() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     # (sic: upstream swapped the two errorTypes)
     if args.get("default") is None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response
 
-from ...core.runtime import Runtime, runtime
+from ...core.runtime import Runtime
 from .. import auth, errors, inputs, models, wire
 from ._rooms_common import ok, page, params, parse_date, text_param, truthy
 
@@ -54,15 +54,17 @@ def _check_can_send(rt: Runtime, room: Doc | None, user: Doc, fields: Doc, text:
     return sendable
 
 
-def _thread_parent(rt: Runtime, room: Doc, tmid: Any) -> str | None:
-    if not tmid:
-        return None
-    parent = rt.store.get("messages", tmid) if isinstance(tmid, str) else None
-    if parent is None or parent["rid"] != room["_id"]:
-        raise errors.meteor_error(errors.INVALID_MESSAGE, "Invalid message")
-    if not models.setting(rt, "Threads_enabled"):
-        raise errors.meteor_error(errors.NOT_ALLOWED, "not-allowed")
-    return parent.get("tmid") or parent["_id"]
+def _post(rt: Runtime, room: Doc, user: Doc, text: str, fields: Doc, msg: Doc) -> Doc:
+    """``models.check_thread_and_id`` and the insert under one lock; its refusals are Meteor
+    errors without details here."""
+    with rt.store.transaction():
+        try:
+            tmid = models.check_thread_and_id(rt, room, msg.get("tmid"), msg.get("_id"))
+        except models.SendRefused as refused:
+            raise errors.meteor_error(refused.code, refused.reason) from None
+        return models.post_message(
+            rt, room, user, text, extra=fields, tmid=tmid, message_id=msg.get("_id") or None
+        )
 
 
 def _resolve_channel(rt: Runtime, user: Doc, channel: str) -> Doc:
@@ -100,6 +102,19 @@ def _message_or_error(rt: Runtime, message_id: Any) -> Doc:
     return message
 
 
+def _message_in_room(rt: Runtime, args: Doc, required: tuple[str, ...]) -> Doc:
+    """``chat.update``/``chat.delete``: the ``msgId`` message, which must be in ``roomId``."""
+    for key in required:
+        if not isinstance(args.get(key), str):
+            raise errors.invalid_params(f"must have required property '{key}'")
+    message = rt.store.get("messages", args["msgId"])
+    if message is None:
+        raise errors.plain(f'No message found with the id of "{args["msgId"]}".')
+    if message["rid"] != args["roomId"]:
+        raise errors.plain("The room id provided does not match where the message is from.")
+    return message
+
+
 def _room_param(rt: Runtime, user: Doc, args: Doc, key: str = "roomId") -> Doc:
     """A ``roomId`` query parameter the caller may read (``chat.get*Messages``)."""
     room_id = text_param(args.get(key))
@@ -118,8 +133,7 @@ def _room_param(rt: Runtime, user: Doc, args: Doc, key: str = "roomId") -> Doc:
 
 @blueprint.post("/chat.postMessage")
 def post_message() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     text = args.get("text") if args.get("text") is not None else args.get("msg", "")
     if not isinstance(text, str):
@@ -133,7 +147,7 @@ def post_message() -> Response:
     if isinstance(target, list):
         target = target[0] if target else None
     if not isinstance(target, str) or not target:
-        raise errors.plain("unknown-error")
+        raise errors.plain(errors.UNKNOWN_ERROR)
     room = _resolve_channel(rt, user, target)
     alias = args.get("alias") if args.get("alias") is not None else args.get("username", "")
     fields: Doc = {
@@ -149,15 +163,13 @@ def post_message() -> Response:
     if isinstance(args.get("customFields"), dict):
         fields["customFields"] = args["customFields"]
     _check_can_send(rt, room, user, fields)
-    tmid = _thread_parent(rt, room, args.get("tmid"))
-    message = models.post_message(rt, room, user, text.strip(), extra=fields, tmid=tmid)
+    message = _post(rt, room, user, text.strip(), fields, {"tmid": args.get("tmid")})
     return ok(ts=rt.clock.now_ms(), channel=target, message=wire.message(message))
 
 
 @blueprint.post("/chat.sendMessage")
 def send_message() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     msg = args.get("message")
     if not isinstance(msg, dict):
@@ -166,8 +178,7 @@ def send_message() -> Response:
         )
     if msg.get("t"):
         raise errors.plain("Cannot send system messages using 'chat.sendMessage'")
-    if not text_param(msg.get("rid")):
-        raise errors.plain("The 'rid' property on the message object is missing.")
+    inputs.required_text(msg, "rid", "The 'rid' property on the message object is missing.")
     for key in STRING_FIELDS:
         if msg.get(key) is not None and not isinstance(msg[key], str):
             raise errors.plain(f"Match error: Expected string, got {type(msg[key]).__name__}")
@@ -178,30 +189,15 @@ def send_message() -> Response:
         if msg.get(k) is not None
     }
     room = _check_can_send(rt, rt.store.get("rooms", msg["rid"]), user, fields, text)
-    message_id = msg.get("_id")
-    tmid = _thread_parent(rt, room, msg.get("tmid"))
-    with rt.store.transaction():  # the id check and the insert under one lock
-        if message_id and rt.store.get("messages", message_id) is not None:
-            raise errors.meteor_error(errors.MESSAGE_ALREADY_EXISTS, "Message already exists")
-        message = models.post_message(
-            rt, room, user, text, extra=fields, tmid=tmid, message_id=message_id or None
-        )
+    message = _post(rt, room, user, text, fields, msg)
     return ok(message=wire.message(message))
 
 
 @blueprint.post("/chat.update")
 def update() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
-    for key in ("roomId", "msgId", "text"):
-        if not isinstance(args.get(key), str):
-            raise errors.invalid_params(f"must have required property '{key}'")
-    message = rt.store.get("messages", args["msgId"])
-    if message is None:
-        raise errors.plain(f'No message found with the id of "{args["msgId"]}".')
-    if message["rid"] != args["roomId"]:
-        raise errors.plain("The room id provided does not match where the message is from.")
+    message = _message_in_room(rt, args, ("roomId", "msgId", "text"))
     _check_size(rt, args["text"], "updateMessage")
     can_edit = models.has_permission(rt, user, "edit-message", message["rid"])
     own = message["u"]["_id"] == user["_id"] and models.setting(rt, "Message_AllowEditing")
@@ -215,17 +211,9 @@ def update() -> Response:
 
 @blueprint.post("/chat.delete")
 def delete() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
-    for key in ("roomId", "msgId"):
-        if not isinstance(args.get(key), str):
-            raise errors.invalid_params(f"must have required property '{key}'")
-    message = rt.store.get("messages", args["msgId"])
-    if message is None:
-        raise errors.plain(f'No message found with the id of "{args["msgId"]}".')
-    if message["rid"] != args["roomId"]:
-        raise errors.plain("The room id provided does not match where the message is from.")
+    message = _message_in_room(rt, args, ("roomId", "msgId"))
     as_user = truthy(args.get("asUser"))
     if (
         as_user
@@ -253,11 +241,10 @@ def delete() -> Response:
 
 @blueprint.get("/chat.getMessage")
 def get_message() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
-    msg_id = text_param(params().get("msgId"))
-    if msg_id is None:
-        raise errors.plain('The "msgId" query parameter must be provided.')
+    rt, user = auth.runtime_and_user()
+    msg_id = inputs.required_text(
+        params(), "msgId", 'The "msgId" query parameter must be provided.'
+    )
     message = rt.store.get("messages", msg_id)
     if message is None:
         raise errors.meteor_error(
@@ -271,14 +258,13 @@ def get_message() -> Response:
 
 @blueprint.post("/chat.react")
 def react() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     message = _message_or_error(rt, args.get("messageId"))
     emoji = args.get("emoji") or args.get("reaction")
     if not isinstance(emoji, str) or not emoji.strip(":"):
         raise errors.meteor_error(
-            "error-emoji-param-not-provided", 'The required "emoji" param is missing.'
+            errors.EMOJI_PARAM_NOT_PROVIDED, 'The required "emoji" param is missing.'
         )
     should = args.get("shouldReact")
     try:
@@ -288,63 +274,41 @@ def react() -> Response:
     return ok()
 
 
-def _pin_checks(rt: Runtime, user: Doc, message: Doc, method: str) -> None:
+@blueprint.post("/chat.pinMessage", defaults={"pin": True})
+@blueprint.post("/chat.unPinMessage", defaults={"pin": False})
+def pin_message(pin: bool) -> Response:
+    rt, user = auth.runtime_and_user()
+    message = _message_or_error(rt, inputs.body().get("messageId"))
+    method = "pinMessage" if pin else "unpinMessage"
     if not models.setting(rt, "Message_AllowPinning"):
         raise errors.action_not_allowed("Message pinning not allowed", method, "Message_pinning")
     if not models.has_permission(rt, user, "pin-message", message["rid"]):
         raise errors.meteor_error(errors.BARE_NOT_AUTHORIZED, "Not Authorized", {"method": method})
+    if not pin:
+        models.set_message_fields(rt, message, {"pinned": False})
+        return ok()
+    return ok(message=wire.message(models.pin_message(rt, message, user)))
 
 
-@blueprint.post("/chat.pinMessage")
-def pin_message() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+@blueprint.post("/chat.starMessage", defaults={"starred": True})
+@blueprint.post("/chat.unStarMessage", defaults={"starred": False})
+def star_message(starred: bool) -> Response:
+    rt, user = auth.runtime_and_user()
     message = _message_or_error(rt, inputs.body().get("messageId"))
-    _pin_checks(rt, user, message, "pinMessage")
-    pinned = models.pin_message(rt, message, user)
-    return ok(message=wire.message(pinned))
-
-
-@blueprint.post("/chat.unPinMessage")
-def unpin_message() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
-    message = _message_or_error(rt, inputs.body().get("messageId"))
-    _pin_checks(rt, user, message, "unpinMessage")
-    models.set_message_fields(rt, message, {"pinned": False})
-    return ok()
-
-
-def _star(starred: bool) -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
-    message = _message_or_error(rt, inputs.body().get("messageId"))
-    method = "starMessage"
+    method = "starMessage"  # upstream's unStarMessage calls starMessage too
     if not models.setting(rt, "Message_AllowStarring"):
         raise errors.action_not_allowed("Message starring not allowed", method, "Message_starring")
     room = rt.store.get("rooms", message["rid"])
     if room is None or not models.can_access_room(rt, room, user):
         raise errors.meteor_error(errors.BARE_NOT_AUTHORIZED, "Not Authorized", {"method": method})
-    if models.subscription(rt, message["rid"], user["_id"]) is not None:
-        others = [s for s in message.get("starred", []) if s["_id"] != user["_id"]]
-        stars = [*others, {"_id": user["_id"]}] if starred else others
-        models.set_message_fields(rt, message, {"starred": stars})
+    models.star_message(rt, message, user, starred)
     return ok()
 
 
-@blueprint.post("/chat.starMessage")
-def star_message() -> Response:
-    return _star(True)
-
-
-@blueprint.post("/chat.unStarMessage")
-def unstar_message() -> Response:
-    return _star(False)
-
-
-def _follow(follow: bool) -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+@blueprint.post("/chat.followMessage", defaults={"follow": True})
+@blueprint.post("/chat.unfollowMessage", defaults={"follow": False})
+def follow_message(follow: bool) -> Response:
+    rt, user = auth.runtime_and_user()
     mid = inputs.body().get("mid")
     missing = 'The required "mid" body param is missing.'
     if not text_param(mid):
@@ -358,21 +322,8 @@ def _follow(follow: bool) -> Response:
         raise errors.meteor_error(errors.INVALID_MESSAGE, "Invalid message", {"method": method})
     if not models.can_access_room(rt, room, user):
         raise errors.meteor_error(errors.NOT_ALLOWED, "not-allowed", {"method": method})
-    replies = [u for u in message.get("replies", []) if u != user["_id"]]
-    if follow:
-        replies.append(user["_id"])
-    models.set_message_fields(rt, message, {"replies": replies})
+    models.follow_message(rt, message, user, follow)
     return ok()
-
-
-@blueprint.post("/chat.followMessage")
-def follow_message() -> Response:
-    return _follow(True)
-
-
-@blueprint.post("/chat.unfollowMessage")
-def unfollow_message() -> Response:
-    return _follow(False)
 
 
 # -- lists ------------------------------------------------------------------------------------
@@ -380,18 +331,20 @@ def unfollow_message() -> Response:
 
 @blueprint.get("/chat.search")
 def search() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = params()
-    if not text_param(args.get("roomId")):
-        raise errors.meteor_error(
-            errors.ROOM_ID_PARAM_NOT_PROVIDED, 'The required "roomId" query param is missing.'
-        )
-    if not text_param(args.get("searchText")):
-        raise errors.meteor_error(
-            errors.SEARCH_TEXT_PARAM_NOT_PROVIDED,
-            'The required "searchText" query param is missing.',
-        )
+    inputs.required_text(
+        args,
+        "roomId",
+        'The required "roomId" query param is missing.',
+        errors.ROOM_ID_PARAM_NOT_PROVIDED,
+    )
+    inputs.required_text(
+        args,
+        "searchText",
+        'The required "searchText" query param is missing.',
+        errors.SEARCH_TEXT_PARAM_NOT_PROVIDED,
+    )
     room = rt.store.get("rooms", args["roomId"])
     if room is None or not models.can_access_room(rt, room, user):
         raise errors.bare_failure()
@@ -408,8 +361,7 @@ def search() -> Response:
 
 @blueprint.get("/chat.getThreadMessages")
 def thread_messages() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     tmid = text_param(params().get("tmid"))
     if tmid is None:
         raise errors.meteor_error(
@@ -429,13 +381,11 @@ def thread_messages() -> Response:
 
 @blueprint.get("/chat.getThreadsList")
 def threads_list() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = params()
-    if not text_param(args.get("rid")):
-        raise errors.meteor_error(
-            errors.RID_PARAM_NOT_PROVIDED, 'The required "rid" query param is missing.'
-        )
+    inputs.required_text(
+        args, "rid", 'The required "rid" query param is missing.', errors.RID_PARAM_NOT_PROVIDED
+    )
     if not models.setting(rt, "Threads_enabled"):
         raise errors.meteor_error(errors.NOT_ALLOWED, "Threads Disabled")
     room = rt.store.get("rooms", args["rid"])
@@ -458,8 +408,7 @@ def threads_list() -> Response:
 def _filtered_page(predicate, plain_denial: bool = False) -> Response:
     """Pinned (``Not allowed [error-not-allowed]``), starred and mentioned messages (a plain
     ``error-not-allowed`` from ``findStarredMessages``/``findMentionedMessages``)."""
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = params()
     if plain_denial and text_param(args.get("roomId")):
         room = rt.store.get("rooms", args["roomId"])
@@ -491,15 +440,15 @@ def mentioned_messages() -> Response:
 
 @blueprint.get("/chat.syncMessages")
 def sync_messages() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = params()
     room = _room_param(rt, user, args)
-    if not text_param(args.get("lastUpdate")):
-        raise errors.meteor_error(
-            errors.LAST_UPDATE_PARAM_NOT_PROVIDED,
-            'The required "lastUpdate" query param is missing.',
-        )
+    inputs.required_text(
+        args,
+        "lastUpdate",
+        'The required "lastUpdate" query param is missing.',
+        errors.LAST_UPDATE_PARAM_NOT_PROVIDED,
+    )
     since = parse_date(args["lastUpdate"])
     if since is None:
         raise errors.meteor_error(
@@ -513,26 +462,20 @@ def sync_messages() -> Response:
     deleted = [
         d for d in rt.store.find("trash", "message_rid", room["_id"]) if d["_deletedAt"] > since
     ]
-    return jsonify(
-        {
-            "result": {
-                "updated": [wire.message(m) for m in updated],
-                "deleted": [wire.trashed(d) for d in deleted],
-            },
-            "success": True,
+    return ok(
+        result={
+            "updated": [wire.message(m) for m in updated],
+            "deleted": [wire.trashed(d) for d in deleted],
         }
     )
 
 
 @blueprint.get("/chat.getDeletedMessages")
 def deleted_messages() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = params()
-    if not text_param(args.get("roomId")):
-        raise errors.plain('The required "roomId" query param is missing.')
-    if not text_param(args.get("since")):
-        raise errors.plain('The required "since" query param is missing.')
+    inputs.required_text(args, "roomId", 'The required "roomId" query param is missing.')
+    inputs.required_text(args, "since", 'The required "since" query param is missing.')
     since = parse_date(args["since"])
     if since is None:
         raise errors.plain('The "since" query parameter must be a valid date.')
@@ -545,17 +488,14 @@ def deleted_messages() -> Response:
 
 @blueprint.get("/chat.ignoreUser")
 def ignore_user() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = params()
-    if not text_param(args.get("rid")):
-        raise errors.meteor_error(
-            errors.RID_PARAM_NOT_PROVIDED, 'The required "rid" param is missing.'
-        )
-    if not text_param(args.get("userId")):
-        raise errors.meteor_error(
-            errors.USER_ID_PARAM_NOT_PROVIDED, 'The required "userId" param is missing.'
-        )
+    inputs.required_text(
+        args, "rid", 'The required "rid" param is missing.', errors.RID_PARAM_NOT_PROVIDED
+    )
+    inputs.required_text(
+        args, "userId", 'The required "userId" param is missing.', errors.USER_ID_PARAM_NOT_PROVIDED
+    )
     sub = models.subscription(rt, args["rid"], user["_id"])
     if sub is None:
         raise errors.meteor_error(

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from ...core.runtime import Runtime, runtime
+from ...core.runtime import Runtime
 from .. import auth, errors, inputs, jsonquery, models
 
 blueprint = Blueprint("rc_commands", __name__, url_prefix="/api/v1")
@@ -99,8 +99,7 @@ def _describe(name: str) -> Doc:
 
 @blueprint.get("/commands.list")
 def list_commands() -> Response:
-    rt = runtime()
-    auth.current_user(rt)
+    rt, _ = auth.runtime_and_user()
     offset, limit, sort = inputs.pagination(rt)
     commands = jsonquery.sort_docs([_describe(n) for n in COMMANDS], sort, {"command": 1})
     page = commands[offset:] if limit is None else commands[offset : offset + limit]
@@ -117,8 +116,7 @@ def list_commands() -> Response:
 
 @blueprint.get("/commands.get")
 def get_command() -> Response:
-    rt = runtime()
-    auth.current_user(rt)
+    auth.current_user()
     name = request.args.get("command")
     if not name:
         raise errors.failure('The query param "command" must be provided.')
@@ -129,8 +127,7 @@ def get_command() -> Response:
 
 @blueprint.post("/commands.run")
 def run_command() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     body = inputs.body()
     command = body.get("command")
     if not isinstance(command, str) or not command:

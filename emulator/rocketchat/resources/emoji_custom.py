@@ -83,12 +83,11 @@ def _check_size(rt: Runtime, data: bytes) -> None:
 
 @blueprint.get("/api/v1/emoji-custom.list")
 def list_emoji() -> Response:
-    rt = runtime()
-    auth.current_user(rt)
+    rt, _ = auth.runtime_and_user()
     since = inputs.date_param(
         request.args.get("updatedSince"),
         errors.ROOM_ID_PARAM_INVALID,
-        'The "updatedSince" query parameter must be a valid date.',
+        errors.UPDATED_SINCE_NOT_A_DATE,
     )
     update = rt.store.all("custom_emoji")
     remove: list[Doc] = []
@@ -108,8 +107,7 @@ def list_emoji() -> Response:
 
 @blueprint.get("/api/v1/emoji-custom.all")
 def all_emoji() -> Response:
-    rt = runtime()
-    auth.current_user(rt)
+    rt, _ = auth.runtime_and_user()
     offset, limit, sort = inputs.pagination(rt)
     docs = rt.store.all("custom_emoji")
     name = request.args.get("name")

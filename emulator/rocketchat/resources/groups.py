@@ -29,8 +29,7 @@ register_family(blueprint, FAMILY)
 @blueprint.get("/groups.list")
 def groups_list() -> Response:
     """The caller's private groups."""
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     rooms = [
         rt.store.get("rooms", s["rid"])
         for s in rt.store.find("subscriptions", "user", user["_id"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, Response
 
@@ -25,16 +26,17 @@ blueprint = Blueprint("rc_im", __name__, url_prefix="/api/v1")
 Doc = dict
 
 
-def _route(action: str, methods: list[str]) -> Callable:
+def _route(action: str, methods: list[str], **options: Any) -> Callable:
     """Mount a handler under both ``im.<action>`` and ``dm.<action>``."""
 
-    def register(handler: Callable[[], Response]) -> Callable[[], Response]:
+    def register(handler: Callable[..., Response]) -> Callable[..., Response]:
         for prefix in ("im", "dm"):
             blueprint.add_url_rule(
                 f"/{prefix}.{action}",
                 endpoint=f"{prefix}_{action.replace('.', '_')}",
                 view_func=handler,
                 methods=methods,
+                **options,
             )
         return handler
 
@@ -69,10 +71,19 @@ def _require(args: Doc, *keys: str) -> None:
     raise errors.invalid_params(f"{lines}\n must match exactly one schema in oneOf")
 
 
+def _dm_of_params() -> tuple[Runtime, Doc]:
+    """The runtime and the DM a GET names by ``roomId`` or ``username``, for its caller."""
+    rt, user = auth.runtime_and_user()
+    _require(params(), "roomId", "username")
+    room, _ = _find_dm(rt, user, params())
+    return rt, room
+
+
 def _require_room_id(rt: Runtime, user: Doc, args: Doc) -> None:
     """``dm.open``/``dm.close``: ``roomId`` only, and a room the caller can read (else 401)."""
-    if not text_param(args.get("roomId")):
-        raise errors.meteor_error(errors.ROOM_PARAM_NOT_PROVIDED, 'Body param "roomId" is required')
+    inputs.required_text(
+        args, "roomId", 'Body param "roomId" is required', errors.ROOM_PARAM_NOT_PROVIDED
+    )
     room = rt.store.get("rooms", args["roomId"])
     if room is None or not models.can_access_room(rt, room, user):
         raise errors.unauthorized_result()
@@ -80,8 +91,7 @@ def _require_room_id(rt: Runtime, user: Doc, args: Doc) -> None:
 
 @_route("create", ["POST"])
 def create() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     if text_param(args.get("username")):
         names = [args["username"]]
@@ -110,8 +120,7 @@ def create() -> Response:
 
 @_route("list", ["GET"])
 def im_list() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     subs = [s for s in rt.store.find("subscriptions", "user", user["_id"]) if s["t"] == "d"]
     rooms = [r for r in (rt.store.get("rooms", s["rid"]) for s in subs) if r is not None]
     return page(rt, "ims", rooms, wire.room, {"_updatedAt": -1})
@@ -126,8 +135,7 @@ def im_list_everyone() -> Response:
 
 @_route("history", ["GET"])
 def im_history() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = params()
     _require(args, "roomId")
     room, _ = _find_dm(rt, user, {"roomId": args["roomId"]})
@@ -136,76 +144,54 @@ def im_history() -> Response:
 
 @_route("messages", ["GET"])
 def im_messages() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
-    _require(params(), "roomId", "username")
-    room, _ = _find_dm(rt, user, params())
+    rt, room = _dm_of_params()
     return messages_page(rt, room, params())
 
 
 @_route("members", ["GET"])
 def im_members() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
-    _require(params(), "roomId", "username")
-    room, _ = _find_dm(rt, user, params())
+    rt, room = _dm_of_params()
     return members_page(rt, room, params())
 
 
 @_route("counters", ["GET"])
 def im_counters() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = params()
-    if not text_param(args.get("roomId")):
-        raise errors.meteor_error(
-            errors.ROOM_PARAM_NOT_PROVIDED, 'Query param "roomId" is required'
-        )
+    inputs.required_text(
+        args, "roomId", 'Query param "roomId" is required', errors.ROOM_PARAM_NOT_PROVIDED
+    )
     room, _ = _find_dm(rt, user, args)
     return counters(rt, room, user, args, errors.forbidden("unauthorized"))
 
 
 @_route("files", ["GET"])
 def im_files() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
-    _require(params(), "roomId", "username")
-    room, _ = _find_dm(rt, user, params())
+    rt, room = _dm_of_params()
     return files_page(rt, room)
 
 
-@_route("open", ["POST"])
-def im_open() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+@_route("open", ["POST"], defaults={"opening": True})
+@_route("close", ["POST"], defaults={"opening": False})
+def set_open(opening: bool) -> Response:
+    """``dm.open``/``dm.close``: show or hide the DM for the caller."""
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     _require_room_id(rt, user, args)
     _, sub = _find_dm(rt, user, {"roomId": args["roomId"]})
-    if sub is not None and not sub.get("open"):
-        models.update_subscription(rt, sub, {"open": True})
-    return ok()
-
-
-@_route("close", ["POST"])
-def im_close() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
-    args = inputs.body()
-    _require_room_id(rt, user, args)
-    _, sub = _find_dm(rt, user, {"roomId": args["roomId"]})
-    if sub is None:
+    if not opening and sub is None:
         raise errors.plain("The user is not subscribed to the room")
-    if not sub.get("open"):
+    if not opening and not sub.get("open"):
         # DMs have no ``name``: the real text interpolates ``undefined``.
         raise errors.plain("The direct message room, undefined, is already closed to the sender")
-    models.update_subscription(rt, sub, {"open": False})
+    if sub is not None and bool(sub.get("open")) != opening:  # opening an open DM is no error
+        models.update_subscription(rt, sub, {"open": opening})
     return ok()
 
 
 @_route("delete", ["POST"])
 def im_delete() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     _require(args, "roomId", "username")
     room_id = text_param(args.get("roomId"))

@@ -187,8 +187,7 @@ def _create_outgoing(rt: Runtime, user: Doc, args: Doc) -> Doc:
 
 @blueprint.post("/integrations.create")
 def integrations_create() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     kind = args.get("type")
     if not isinstance(kind, str):

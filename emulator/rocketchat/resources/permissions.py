@@ -12,12 +12,11 @@ blueprint = Blueprint("rc_permissions", __name__, url_prefix="/api/v1")
 
 @blueprint.get("/permissions.listAll")
 def list_all() -> Response:
-    rt = runtime()
-    auth.current_user(rt)
+    rt, _ = auth.runtime_and_user()
     since = inputs.date_param(
         request.args.get("updatedSince"),
         errors.UPDATED_SINCE_PARAM_INVALID,
-        'The "updatedSince" query parameter must be a valid date.',
+        errors.UPDATED_SINCE_NOT_A_DATE,
     )
     docs = rt.store.all("permissions")
     if since is not None:
@@ -44,11 +43,11 @@ def update() -> Response:
         )
     )
     if not valid:
-        raise errors.failure("Invalid body params", "error-invalid-body-params")
+        raise errors.failure("Invalid body params", errors.INVALID_BODY_PARAMS)
     if any(rt.store.get("permissions", e["_id"]) is None for e in entries):
-        raise errors.failure("Invalid permission", "error-invalid-permission")
+        raise errors.failure("Invalid permission", errors.INVALID_PERMISSION)
     if any(rt.store.get("roles", r) is None for e in entries for r in e["roles"]):
-        raise errors.failure("Invalid role", "error-invalid-role")
+        raise errors.failure("Invalid role", errors.INVALID_ROLE)
     models.set_permission_roles(rt, [(e["_id"], e["roles"]) for e in entries])
     docs = rt.store.all("permissions")
     return jsonify({"permissions": [wire.permission(d) for d in docs], "success": True})

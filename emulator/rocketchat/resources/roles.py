@@ -58,8 +58,7 @@ def _holds(rt: Runtime, user: Doc, role: Doc, room_id: str | None) -> bool:
 
 @blueprint.get("/roles.list")
 def list_roles() -> Response:
-    rt = runtime()
-    auth.current_user(rt)
+    rt, _ = auth.runtime_and_user()
     return jsonify({"roles": [wire.role(r) for r in rt.store.all("roles")], "success": True})
 
 
@@ -138,11 +137,9 @@ def remove_user_from_role() -> Response:
 
 @blueprint.get("/roles.sync")
 def sync() -> Response:
-    rt = runtime()
-    auth.current_user(rt)
-    raw = request.args.get("updatedSince")
-    if raw is None:
-        raise errors.invalid_params("must have required property 'updatedSince'")
+    rt, _ = auth.runtime_and_user()
+    inputs.require_fields(request.args, ("updatedSince",))
+    raw = request.args["updatedSince"]
     since = inputs.date_param(
         raw, errors.UPDATED_SINCE_PARAM_INVALID, "Failed parsing updatedSince param"
     )

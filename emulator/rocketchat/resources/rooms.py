@@ -8,7 +8,7 @@ from ...core.disposition import content_disposition
 from ...core.runtime import Runtime, runtime
 from .. import auth, errors, inputs, models, wire
 from ._room_family import leave
-from ._rooms_common import ok, params, parse_date, text_param, truthy
+from ._rooms_common import ok, params, parse_date, text_param, truthy, updated_since
 
 blueprint = Blueprint("rc_rooms", __name__)
 
@@ -30,19 +30,16 @@ def _find_room(rt: Runtime, args: Doc, checked_archived: bool = False) -> Doc:
 
 @blueprint.get("/api/v1/rooms.get")
 def rooms_get() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     subs = rt.store.find("subscriptions", "user", user["_id"])
     rooms = [r for r in (rt.store.get("rooms", s["rid"]) for s in subs) if r is not None]
-    raw = params().get("updatedSince")
-    if not raw:
-        return ok(update=[wire.room(r) for r in rooms], remove=[])
-    since = parse_date(raw)
+    since = updated_since(
+        params().get("updatedSince"),
+        errors.UPDATED_SINCE_PARAM_INVALID,
+        errors.UPDATED_SINCE_NOT_A_DATE,
+    )
     if since is None:
-        raise errors.meteor_error(
-            errors.UPDATED_SINCE_PARAM_INVALID,
-            'The "updatedSince" query parameter must be a valid date.',
-        )
+        return ok(update=[wire.room(r) for r in rooms], remove=[])
     removed = []
     for trashed_sub in rt.store.find("trash", "sub_user", user["_id"]):
         for gone in rt.store.find("trash", "room", trashed_sub["rid"]):
@@ -56,8 +53,7 @@ def rooms_get() -> Response:
 
 @blueprint.get("/api/v1/rooms.info")
 def rooms_info() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     room = _find_room(rt, params())
     if not models.can_access_room(rt, room, user):
         raise errors.failure("not-allowed", "Not Allowed")
@@ -71,8 +67,7 @@ def rooms_info() -> Response:
 
 @blueprint.post("/api/v1/rooms.favorite")
 def rooms_favorite() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     room = _find_room(rt, args, checked_archived=True)
     sub = models.subscription(rt, room["_id"], user["_id"])
@@ -88,16 +83,14 @@ def rooms_favorite() -> Response:
 
 @blueprint.post("/api/v1/rooms.leave")
 def rooms_leave() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     leave(rt, _find_room(rt, inputs.body(), checked_archived=True), user)
     return ok()
 
 
 @blueprint.post("/api/v1/rooms.cleanHistory")
 def rooms_clean_history() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     for key in ("latest", "oldest"):
         if not isinstance(args.get(key), str):
@@ -150,13 +143,17 @@ def _received_file(rt: Runtime) -> tuple[str, str, bytes]:
     return upload.filename, upload.mimetype or "application/octet-stream", data
 
 
-@blueprint.post("/api/v1/rooms.media/<rid>")
-def rooms_media(rid: str) -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+def _stored_upload(rid: str) -> tuple[Runtime, Doc, Doc, Doc]:
+    """The caller's file, received and stored for room ``rid``: (runtime, user, room, upload)."""
+    rt, user = auth.runtime_and_user()
     room = _upload_room(rt, user, rid)
     name, content_type, data = _received_file(rt)
-    doc = models.store_upload(rt, room, user, name, content_type, data)
+    return rt, user, room, models.store_upload(rt, room, user, name, content_type, data)
+
+
+@blueprint.post("/api/v1/rooms.media/<rid>")
+def rooms_media(rid: str) -> Response:
+    _, _, _, doc = _stored_upload(rid)
     return ok(file={"_id": doc["_id"], "url": doc["url"]})
 
 
@@ -167,15 +164,14 @@ def _form_text(args: Doc, key: str) -> str:
 
 @blueprint.post("/api/v1/rooms.mediaConfirm/<rid>/<file_id>")
 def rooms_media_confirm(rid: str, file_id: str) -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     room = _upload_room(rt, user, rid)
     upload = rt.store.get("uploads", file_id)
     if upload is None or upload["rid"] != room["_id"] or upload["userId"] != user["_id"]:
         raise errors.meteor_error(errors.INVALID_FILE)
     args = inputs.body()
     description = _form_text(args, "description")
-    if len(description) > (models.setting(rt, "Message_MaxAllowedSize") or 0):
+    if models.exceeds_max_size(rt, description):
         raise errors.meteor_error(errors.MESSAGE_SIZE_EXCEEDED)
     message = models.send_file_message(
         rt,
@@ -191,11 +187,7 @@ def rooms_media_confirm(rid: str, file_id: str) -> Response:
 
 @blueprint.post("/api/v1/rooms.upload/<rid>")
 def rooms_upload(rid: str) -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
-    room = _upload_room(rt, user, rid)
-    name, content_type, data = _received_file(rt)
-    upload = models.store_upload(rt, room, user, name, content_type, data)
+    rt, user, room, upload = _stored_upload(rid)
     form = request.form
     message = models.send_file_message(
         rt,
@@ -229,8 +221,7 @@ def file_upload(file_id: str, name: str) -> Response:
 
 @blueprint.post("/api/v1/rooms.delete")
 def rooms_delete() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     room_id = text_param(inputs.body().get("roomId"))
     if room_id is None:
         raise errors.invalid_params("must have required property 'roomId'")

@@ -4,26 +4,23 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from ...core.runtime import runtime
 from .. import auth, errors, inputs, models, wire
-from ._rooms_common import ok, params, parse_date, text_param
+from ._rooms_common import ok, params, text_param, updated_since
 
 blueprint = Blueprint("rc_subscriptions", __name__, url_prefix="/api/v1")
 
 
 @blueprint.get("/subscriptions.get")
 def subscriptions_get() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     subs = rt.store.find("subscriptions", "user", user["_id"])
-    raw = params().get("updatedSince")
-    if not raw:
-        return ok(update=[wire.subscription(s) for s in subs], remove=[])
-    since = parse_date(raw)
+    since = updated_since(
+        params().get("updatedSince"),
+        errors.ROOM_ID_PARAM_INVALID,
+        'The "lastUpdate" query parameter must be a valid date.',
+    )
     if since is None:
-        raise errors.meteor_error(
-            errors.ROOM_ID_PARAM_INVALID, 'The "lastUpdate" query parameter must be a valid date.'
-        )
+        return ok(update=[wire.subscription(s) for s in subs], remove=[])
     removed = [
         t for t in rt.store.find("trash", "sub_user", user["_id"]) if t["_deletedAt"] > since
     ]
@@ -35,19 +32,15 @@ def subscriptions_get() -> Response:
 
 @blueprint.get("/subscriptions.getOne")
 def subscriptions_get_one() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
-    room_id = text_param(params().get("roomId"))
-    if room_id is None:
-        raise errors.plain("The 'roomId' param is required")
+    rt, user = auth.runtime_and_user()
+    room_id = inputs.required_text(params(), "roomId", "The 'roomId' param is required")
     sub = models.subscription(rt, room_id, user["_id"])
     return ok(subscription=wire.subscription(sub) if sub else None)
 
 
 @blueprint.post("/subscriptions.read")
 def subscriptions_read() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     room_id = text_param(args.get("rid")) or text_param(args.get("roomId"))
     if room_id is None:
@@ -66,8 +59,7 @@ def subscriptions_read() -> Response:
 
 @blueprint.post("/subscriptions.unread")
 def subscriptions_unread() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
     first = args.get("firstUnreadMessage")
     room_id = text_param(args.get("roomId"))

@@ -22,12 +22,32 @@ Doc = dict[str, Any]
 def _team(rt: Runtime, args: Doc, not_found: str = errors.TEAM_DOES_NOT_EXIST) -> Doc:
     team_id, team_name = text_param(args.get("teamId")), text_param(args.get("teamName"))
     if team_id is None and team_name is None:
-        raise errors.plain("missing-teamId-or-teamName")
+        raise errors.plain(errors.MISSING_TEAM_ID_OR_NAME)
     team = (
         rt.store.get("teams", team_id) if team_id else rt.store.find_one("teams", "name", team_name)
     )
     if team is None:
         raise errors.plain(not_found)
+    return team
+
+
+def _team_for(
+    rt: Runtime,
+    user: Doc,
+    args: Doc,
+    permissions: tuple[str, ...] | None = None,
+    not_found: str = errors.TEAM_DOES_NOT_EXIST,
+) -> Doc:
+    """The team ``args`` names, if the caller holds one of ``permissions`` in its main room, or
+    (without ``permissions``) may view it; else 403 ``unauthorized``."""
+    team = _team(rt, args, not_found)
+    allowed = (
+        any(models.has_permission(rt, user, p, team["roomId"]) for p in permissions)
+        if permissions is not None
+        else _can_view(rt, user, team)
+    )
+    if not allowed:
+        raise errors.forbidden("unauthorized")
     return team
 
 
@@ -56,8 +76,7 @@ def _with_counts(rt: Runtime, team: Doc) -> Doc:
 
 @blueprint.post("/teams.create")
 def teams_create() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     if not models.has_permission(rt, user, "create-team"):
         raise errors.forbidden("unauthorized")
     args = inputs.body()
@@ -75,7 +94,7 @@ def teams_create() -> Response:
     read_only = bool(extra.get("readOnly", False)) or bool(room_options.get("readOnly", False))
     with rt.store.transaction():  # the name checks and the inserts under one lock
         if rt.store.find_one("teams", "name", name) is not None:
-            raise errors.plain("team-name-already-exists")
+            raise errors.plain(errors.TEAM_NAME_ALREADY_EXISTS)
         valid_room_name(rt, name)
         team = models.create_team(rt, user, name, team_type, users, read_only)
     return ok(team=wire.team(team))
@@ -83,8 +102,7 @@ def teams_create() -> Response:
 
 @blueprint.get("/teams.list")
 def teams_list() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     memberships = rt.store.find("team_members", "userId", user["_id"])
     teams = [t for t in (rt.store.get("teams", m["teamId"]) for m in memberships) if t]
     return page(rt, "teams", teams, lambda t: _with_counts(rt, t), {"name": 1})
@@ -99,22 +117,16 @@ def teams_list_all() -> Response:
 
 @blueprint.get("/teams.info")
 def teams_info() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
-    team = _team(rt, params(), not_found="Team not found")
-    if not _can_view(rt, user, team):
-        raise errors.forbidden("unauthorized")
+    rt, user = auth.runtime_and_user()
+    team = _team_for(rt, user, params(), not_found="Team not found")
     return ok(teamInfo=wire.team(team))
 
 
 @blueprint.get("/teams.members")
 def teams_members() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = params()
-    team = _team(rt, args)
-    if not _can_view(rt, user, team):
-        raise errors.forbidden("unauthorized")
+    team = _team_for(rt, user, args)
     rows = []
     for membership in rt.store.find("team_members", "teamId", team["_id"]):
         member = rt.store.get("users", membership["userId"])
@@ -131,16 +143,9 @@ def teams_members() -> Response:
 
 @blueprint.post("/teams.addMembers")
 def teams_add_members() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
-    team = _team(rt, args)
-    room_id = team["roomId"]
-    if not (
-        models.has_permission(rt, user, "add-team-member", room_id)
-        or models.has_permission(rt, user, "edit-team-member", room_id)
-    ):
-        raise errors.forbidden("unauthorized")
+    team = _team_for(rt, user, args, ("add-team-member", "edit-team-member"))
     members = args.get("members")
     if not isinstance(members, list) or not all(
         isinstance(m, dict) and isinstance(m.get("userId"), str) for m in members
@@ -158,12 +163,9 @@ def teams_add_members() -> Response:
 
 @blueprint.post("/teams.removeMember")
 def teams_remove_member() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
-    team = _team(rt, args)
-    if not models.has_permission(rt, user, "edit-team-member", team["roomId"]):
-        raise errors.forbidden("unauthorized")
+    team = _team_for(rt, user, args, ("edit-team-member",))
     target_id = text_param(args.get("userId"))
     if target_id is None:
         raise errors.invalid_params("must have required property 'userId'")
@@ -186,12 +188,9 @@ def teams_remove_member() -> Response:
 
 @blueprint.post("/teams.addRooms")
 def teams_add_rooms() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
-    team = _team(rt, args)
-    if not models.has_permission(rt, user, "add-team-channel", team["roomId"]):
-        raise errors.forbidden("unauthorized")
+    team = _team_for(rt, user, args, ("add-team-channel",))
     room_ids = args.get("rooms")
     if not isinstance(room_ids, list) or not all(isinstance(r, str) for r in room_ids):
         raise errors.invalid_params("must have required property 'rooms'")
@@ -202,19 +201,16 @@ def teams_add_rooms() -> Response:
             if room is None or room["t"] not in ("c", "p"):
                 raise errors.plain(errors.BARE_INVALID_ROOM)
             if room.get("teamId"):
-                raise errors.plain("room-already-on-team")
+                raise errors.plain(errors.ROOM_ALREADY_ON_TEAM)
             added.append(models.add_room_to_team(rt, team, room))
     return ok(rooms=[wire.room(r) for r in added])
 
 
 @blueprint.get("/teams.listRooms")
 def teams_list_rooms() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = params()
-    team = _team(rt, args)
-    if not _can_view(rt, user, team):
-        raise errors.forbidden("unauthorized")
+    team = _team_for(rt, user, args)
     rooms = [
         r
         for r in rt.store.find("rooms", "teamId", team["_id"])
@@ -231,12 +227,9 @@ def teams_list_rooms() -> Response:
 
 @blueprint.post("/teams.delete")
 def teams_delete() -> Response:
-    rt = runtime()
-    user = auth.current_user(rt)
+    rt, user = auth.runtime_and_user()
     args = inputs.body()
-    team = _team(rt, args, not_found="Team not found.")
-    if not models.has_permission(rt, user, "delete-team", team["roomId"]):
-        raise errors.forbidden("unauthorized")
+    team = _team_for(rt, user, args, ("delete-team",), not_found="Team not found.")
     remove = args.get("roomsToRemove") or []
     if not isinstance(remove, list):
         raise errors.invalid_params("must be array")

@@ -196,8 +196,7 @@ def register() -> Response:
 
 @blueprint.get("/users.info")
 def info() -> Response:
-    rt = runtime()
-    me = auth.current_user(rt)
+    rt, me = auth.runtime_and_user()
     args = request.args
     if args.get("userId"):
         user = rt.store.get("users", args["userId"])
@@ -255,11 +254,9 @@ def list_users() -> Response:
 
 @blueprint.get("/users.autocomplete")
 def autocomplete() -> Response:
-    rt = runtime()
-    auth.current_user(rt)
-    raw = request.args.get("selector")
-    if raw is None:
-        raise errors.invalid_params("must have required property 'selector'")
+    rt, _ = auth.runtime_and_user()
+    inputs.require_fields(request.args, ("selector",))
+    raw = request.args["selector"]
     try:
         selector = json.loads(raw)
     except ValueError as exc:
@@ -292,8 +289,7 @@ def autocomplete() -> Response:
 
 @blueprint.post("/users.update")
 def update() -> Response:
-    rt = runtime()
-    me = auth.current_user(rt)
+    rt, me = auth.runtime_and_user()
     params = inputs.body()
     inputs.require_fields(params, ("userId", "data"))
     if not isinstance(params["userId"], str):
@@ -333,8 +329,7 @@ def update() -> Response:
 
 @blueprint.post("/users.updateOwnBasicInfo")
 def update_own_basic_info() -> Response:
-    rt = runtime()
-    me = auth.current_user(rt)
+    rt, me = auth.runtime_and_user()
     params = inputs.body()
     inputs.require_fields(params, ("data",))
     data = params["data"]
@@ -426,8 +421,7 @@ def delete() -> Response:
 @blueprint.post("/users.deleteOwnAccount")
 def delete_own_account() -> Response:
     """Needs ``Accounts_AllowDeleteOwnAccount``; ``password`` is the SHA-256 hex digest."""
-    rt = runtime()
-    me = auth.current_user(rt)
+    rt, me = auth.runtime_and_user()
     params = inputs.body()
     password = params.get("password")
     if not password:
@@ -451,8 +445,7 @@ def delete_own_account() -> Response:
 
 @blueprint.get("/users.checkUsernameAvailability")
 def check_username_availability() -> Response:
-    rt = runtime()
-    me = auth.current_user(rt)
+    rt, me = auth.runtime_and_user()
     username = request.args.get("username")
     if username is None:
         raise errors.invalid_params("must have required property 'username'")

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
-from ...core.runtime import runtime
 from .. import auth, errors, inputs, models
 
 blueprint = Blueprint("rc_users_preferences", __name__, url_prefix="/api/v1")
@@ -24,8 +23,7 @@ def _ok(**body: Any) -> Response:
 
 @blueprint.get("/users.getPreferences")
 def get_preferences() -> Response:
-    rt = runtime()
-    me = auth.current_user(rt)
+    me = auth.current_user()
     preferences = dict(me.get("settings", {}).get("preferences", {}))
     if me.get("language") is not None:
         preferences["language"] = me["language"]
@@ -34,8 +32,7 @@ def get_preferences() -> Response:
 
 @blueprint.post("/users.setPreferences")
 def set_preferences() -> Response:
-    rt = runtime()
-    me = auth.current_user(rt)
+    rt, me = auth.runtime_and_user()
     params = inputs.body()
     inputs.require_fields(params, ("data",))
     if not isinstance(params["data"], dict):
@@ -65,8 +62,7 @@ def set_preferences() -> Response:
 
 @blueprint.get("/users.getUsernameSuggestion")
 def username_suggestion() -> Response:
-    rt = runtime()
-    me = auth.current_user(rt)
+    rt, me = auth.runtime_and_user()
     candidates = []
     name = re.sub(r"[^0-9a-zA-Z-_.]+", ".", (me.get("name") or "").strip().lower()).strip(".")
     if name:

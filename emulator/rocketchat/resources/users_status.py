@@ -68,8 +68,7 @@ def deactivate_idle() -> Response:
 
 @blueprint.post("/users.setStatus")
 def set_status() -> Response:
-    rt = runtime()
-    me = auth.current_user(rt)
+    rt, me = auth.runtime_and_user()
     params = inputs.body()
     status, message = params.get("status"), params.get("message")
     valid = (isinstance(message, str) and (status is None or isinstance(status, str))) or (
@@ -107,8 +106,7 @@ def set_status() -> Response:
 
 @blueprint.get("/users.getStatus")
 def get_status() -> Response:
-    rt = runtime()
-    me = auth.current_user(rt)
+    rt, me = auth.runtime_and_user()
     if inputs.is_user_from_params(request.args, me):
         return _ok(
             _id=me["_id"],
@@ -121,8 +119,7 @@ def get_status() -> Response:
 
 @blueprint.get("/users.getPresence")
 def get_presence() -> Response:
-    rt = runtime()
-    me = auth.current_user(rt)
+    rt, me = auth.runtime_and_user()
     if inputs.is_user_from_params(request.args, me):
         body: Doc = {
             "presence": me.get("status") or "offline",
@@ -138,8 +135,7 @@ def get_presence() -> Response:
 @blueprint.get("/users.presence")
 def presence() -> Response:
     """Everyone not offline (``full: true``), or those of ``ids`` (``full: false``)."""
-    rt = runtime()
-    auth.current_user(rt)
+    rt, _ = auth.runtime_and_user()
     fields = ("_id", "username", "name", "status", "utcOffset", "statusText", "avatarETag")
     ids = request.args.get("ids")
     if ids:

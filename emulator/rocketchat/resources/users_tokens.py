@@ -40,8 +40,7 @@ def _can_use_tokens(rt: Runtime, user: Doc, method: str) -> None:
 
 @blueprint.post("/users.generatePersonalAccessToken")
 def generate() -> Response:
-    rt = runtime()
-    me = auth.current_user(rt)
+    rt, me = auth.runtime_and_user()
     twofactor.require_two_factor(rt, me)
     params = inputs.body()
     name = _token_name(params)
@@ -60,48 +59,41 @@ def generate() -> Response:
     return jsonify({"token": token, "success": True})
 
 
-@blueprint.post("/users.regeneratePersonalAccessToken")
-def regenerate() -> Response:
-    rt = runtime()
-    me = auth.current_user(rt)
+def _existing_token(method: str) -> tuple[Runtime, Doc, Doc]:
+    """The caller's token named in the body, for ``method``: (runtime, caller, token record)."""
+    rt, me = auth.runtime_and_user()
     twofactor.require_two_factor(rt, me)
     name = _token_name(inputs.body())
-    method = "personalAccessTokens:regenerateToken"
     _can_use_tokens(rt, me, method)
     record = models.personal_access_token(rt, me["_id"], name)
     if record is None:
         raise errors.meteor_error(
             errors.TOKEN_DOES_NOT_EXIST, "Token does not exist", {"method": method}
         )
+    return rt, me, record
+
+
+@blueprint.post("/users.regeneratePersonalAccessToken")
+def regenerate() -> Response:
+    rt, me, record = _existing_token("personalAccessTokens:regenerateToken")
     with rt.store.transaction():
         models.remove_personal_access_token(rt, record)
         token = models.generate_personal_access_token(
-            rt, me["_id"], name, bool(record.get("bypassTwoFactor"))
+            rt, me["_id"], record["name"], bool(record.get("bypassTwoFactor"))
         )
     return jsonify({"token": token, "success": True})
 
 
 @blueprint.post("/users.removePersonalAccessToken")
 def remove() -> Response:
-    rt = runtime()
-    me = auth.current_user(rt)
-    twofactor.require_two_factor(rt, me)
-    name = _token_name(inputs.body())
-    method = "personalAccessTokens:removeToken"
-    _can_use_tokens(rt, me, method)
-    record = models.personal_access_token(rt, me["_id"], name)
-    if record is None:
-        raise errors.meteor_error(
-            errors.TOKEN_DOES_NOT_EXIST, "Token does not exist", {"method": method}
-        )
+    rt, _, record = _existing_token("personalAccessTokens:removeToken")
     models.remove_personal_access_token(rt, record)
     return jsonify({"success": True})
 
 
 @blueprint.get("/users.getPersonalAccessTokens")
 def list_tokens() -> Response:
-    rt = runtime()
-    me = auth.current_user(rt)
+    rt, me = auth.runtime_and_user()
     if not models.has_permission(rt, me, "create-personal-access-tokens"):
         raise _not_authorized(None)
     records = sorted(models.personal_access_tokens(rt, me["_id"]), key=lambda r: r["createdAt"])
@@ -115,8 +107,7 @@ def create_token() -> Response:
     ``CREATE_TOKENS_FOR_USERS_SECRET`` (8.x) makes ``secret`` mandatory and compared with it;
     without it, ``CREATE_TOKENS_FOR_USERS=true`` (the older switch) enables the endpoint.
     """
-    rt = runtime()
-    me = auth.current_user(rt)
+    rt, me = auth.runtime_and_user()
     params = inputs.body()
     user = inputs.user_from_params(rt, params)
     env = rt.config.environ
@@ -140,8 +131,7 @@ def create_token() -> Response:
 def logout_user() -> Response:
     """End every session (and personal access token) of the caller or, with permission, another
     user."""
-    rt = runtime()
-    me = auth.current_user(rt)
+    rt, me = auth.runtime_and_user()
     params = inputs.body()
     user_id = params.get("userId") or me["_id"]
     if not isinstance(user_id, str):
@@ -157,8 +147,7 @@ def logout_user() -> Response:
 @blueprint.post("/users.logoutOtherClients")
 def logout_other_clients() -> Response:
     """Keep only the calling session's login token (personal access tokens stay)."""
-    rt = runtime()
-    me = auth.current_user(rt)
+    rt, me = auth.runtime_and_user()
     models.revoke_other_login_tokens(rt, me["_id"], g.auth_token)
     record = rt.store.get("tokens", models.hash_token(g.auth_token))
     expires = ""

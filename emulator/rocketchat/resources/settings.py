@@ -1,6 +1,7 @@
 """Settings over REST: ``settings.public``, ``settings``, ``settings/:_id`` (``v1/settings.ts``).
 
-Named ``settings_api`` so it is not mistaken for the product's ``settings`` defaults module.
+Named after the upstream resource like every module here: it serves the stored values; the
+product's setting definitions and their defaults are ``rocketchat/settings.py``.
 """
 
 from __future__ import annotations
@@ -45,8 +46,7 @@ def public() -> Response:
 
 @blueprint.get("/settings")
 def private() -> Response:
-    rt = runtime()
-    me = auth.current_user(rt)
+    rt, me = auth.runtime_and_user()
     privileged = models.has_permission(rt, me, "view-privileged-setting")
     docs = [
         d
