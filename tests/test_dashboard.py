@@ -12,6 +12,9 @@ import requests
 playwright_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium (make browser installs it)")
+# The page polls the journal every second and Chromium shares two cores with the suite: wait on
+# each condition for up to 15 s (a deadline, not a measurement) instead of Playwright's 5 s.
+playwright_api.expect.set_options(timeout=15_000)
 
 CHROMIUM_FLAGS = [
     "--headless=new",
