@@ -178,7 +178,7 @@ def _relative(path: Path) -> str:
 
 # Request and frame plumbing outside resources/ and ddp/: they parse, authenticate and answer.
 PROTOCOL_MODULES = {
-    "mattermost/api.py",
+    "mattermost/inputs.py",
     "mattermost/authentication.py",
     "mattermost/legacy.py",
     "mattermost/websocket.py",

@@ -524,10 +524,10 @@ HUGE = str(10**30)
     ],
 )
 def test_mattermost_paging_reads_like_web_params(mm_app, query, expected):
-    from emulator.mattermost import api
+    from emulator.mattermost import inputs
 
     with mm_app.test_request_context(f"/api/v4/users?{query}"):
-        assert api.paging() == expected
+        assert inputs.paging() == expected
 
 
 @pytest.mark.parametrize(

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from flask import g, request
 from werkzeug.http import parse_cookie
 
-from ..core.runtime import Runtime
+from ..core.runtime import Runtime, runtime
 from . import errors
 
 Doc = dict[str, Any]
@@ -129,3 +130,25 @@ def _check_csrf(rt: Runtime, session: Doc, environ: dict[str, Any]) -> None:
     if environ.get("HTTP_X_REQUESTED_WITH") == "XMLHttpRequest" and not strict:
         return
     raise errors.session_expired("CSRF check failed")
+
+
+# -- in a request (Flask) ----------------------------------------------------------------------
+
+
+def current_session(rt: Runtime | None = None) -> Doc:
+    """The caller's valid session, or the 401 the real server sends."""
+    if "session" not in g:
+        g.session, g.user = authenticate(rt or runtime(), request.environ)
+    return g.session
+
+
+def current_user() -> Doc:
+    current_session()
+    return g.user
+
+
+def caller() -> tuple[Runtime, Doc]:
+    """What almost every handler starts from (upstream's ``c.App`` and ``c.AppContext.Session()``):
+    the runtime and the authenticated user, or the 401."""
+    rt = runtime()
+    return rt, current_user()

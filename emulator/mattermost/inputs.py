@@ -1,76 +1,26 @@
-"""Request plumbing of the Mattermost app: headers, ids, authentication and body parsing."""
+"""What a Mattermost handler reads from its request: ids in the URL, paging, flags and the body
+(as ``web/params.go`` and the api4 handlers read them)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import request
 
 from ..core.ids import is_mattermost_id
 from ..core.jsonbounds import too_deep
-from ..core.runtime import Runtime, runtime
-from . import authentication, errors, settings
+from . import authentication, errors
 
 Doc = dict[str, Any]
 
 MAX_BODY_BYTES = 50 * 1024 * 1024
 
 
-def install(app: Flask) -> None:
-    # Also bounds bodies of unknown length (chunked): reading past it raises the 413.
-    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    app.before_request(_begin)
-    app.after_request(_headers)
-    app.register_error_handler(errors.AppError, errors.to_response)
-
-
-def _begin() -> None:
-    rt = runtime()
-    g.request_id = rt.ids.mattermost_token()
-    if request.content_length and request.content_length > MAX_BODY_BYTES:
-        raise errors.AppError(413, errors.BODY_TOO_LARGE)
-    if request.path.startswith("/api/"):
-        authentication.refuse_query_token(rt, request.environ)
-
-
-def _headers(response: Response) -> Response:
-    response.headers["X-Request-Id"] = g.get("request_id", "")
-    response.headers["X-Version-Id"] = settings.VERSION_ID
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Permissions-Policy"] = ""
-    if request.method == "GET":
-        response.headers["Expires"] = "0"
-    return response
-
-
-# -- authentication ---------------------------------------------------------------------------
-
-
-def current_session(rt: Runtime | None = None) -> Doc:
-    """The caller's valid session, or the 401 the real server sends."""
-    if "session" not in g:
-        g.session, g.user = authentication.authenticate(rt or runtime(), request.environ)
-    return g.session
-
-
-def current_user() -> Doc:
-    current_session()
-    return g.user
-
-
-def caller() -> tuple[Runtime, Doc]:
-    """What almost every handler starts from (upstream's ``c.App`` and ``c.AppContext.Session()``):
-    the runtime and the authenticated user, or the 401."""
-    rt = runtime()
-    return rt, current_user()
-
-
 def user_id_param(raw: str) -> str:
     """``me`` stands for the caller; anything else must look like an id."""
     if raw == "me":
-        return current_user()["id"]
+        return authentication.current_user()["id"]
     if not is_mattermost_id(raw):
         raise errors.invalid_url_param("user_id")
     return raw

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, g, jsonify, request
 
 from ..core.passwords import check_password
 from ..core.runtime import runtime
-from . import api, errors, wire
+from . import authentication, errors, inputs, wire
 from .resources.sessions import login_response
 
 blueprint = Blueprint("mm_v1", __name__, url_prefix="/api/v1")
@@ -31,7 +31,7 @@ def handle_app_error(error: errors.AppError) -> Response:
 @blueprint.post("/users/login")
 def login() -> Response:
     rt = runtime()
-    body = api.json_object()
+    body = inputs.json_object()
     team_name, email, password = (body.get(k, "") for k in ("name", "email", "password"))
     if not all(isinstance(v, str) for v in (team_name, email, password)):
         raise errors.invalid_body_param("email")
@@ -49,7 +49,7 @@ def login() -> Response:
 
 @blueprint.get("/users/me")
 def me() -> Response:
-    api.current_session()
+    authentication.current_session()
     return jsonify(wire.user(g.user, is_self=True))
 
 

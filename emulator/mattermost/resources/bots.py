@@ -6,7 +6,7 @@ from flask import Blueprint, Response, jsonify
 
 from ...core.runtime import Runtime
 from ...core.store import DuplicateKey
-from .. import api, errors, models, permissions, wire
+from .. import authentication, errors, inputs, models, permissions, wire
 from .users import Doc, duplicate, load_user
 
 blueprint = Blueprint("mm_bots", __name__, url_prefix="/api/v4")
@@ -38,8 +38,8 @@ def _validate(bot: Doc) -> None:
 def _load_bot(rt: Runtime, viewer: Doc, raw_id: str, manage: bool = False) -> Doc:
     """The bot, or 404 when missing or unreadable (``pretend this bot doesn't exist``); with
     ``manage``, ``SessionHasPermissionToManageBot``."""
-    bot = rt.store.get("bots", api.id_param(raw_id, "bot_user_id"))
-    include_deleted = api.bool_arg("include_deleted") or manage
+    bot = rt.store.get("bots", inputs.id_param(raw_id, "bot_user_id"))
+    include_deleted = inputs.bool_arg("include_deleted") or manage
     if (
         bot is None
         or (bot["delete_at"] and not include_deleted)
@@ -54,8 +54,8 @@ def _load_bot(rt: Runtime, viewer: Doc, raw_id: str, manage: bool = False) -> Do
 
 @blueprint.post("/bots")
 def create_bot() -> Response:
-    rt, viewer = api.caller()
-    patch = _patch(api.json_body())
+    rt, viewer = authentication.caller()
+    patch = _patch(inputs.json_body())
     permissions.require_system(viewer, "create_bot")
     if viewer.get("is_bot"):
         raise errors.permission_denied(viewer["id"], "create_bot")
@@ -79,17 +79,17 @@ def create_bot() -> Response:
 
 @blueprint.get("/bots")
 def get_bots() -> Response:
-    rt, viewer = api.caller()
-    page, per_page = api.paging()
+    rt, viewer = authentication.caller()
+    page, per_page = inputs.paging()
     if permissions.has_system_permission(viewer, "read_others_bots"):
         bots = rt.store.all("bots")
     elif permissions.has_system_permission(viewer, "read_bots"):
         bots = rt.store.find("bots", "owner_id", viewer["id"])
     else:
         raise errors.permission_denied(viewer["id"], "read_bots")
-    if not api.bool_arg("include_deleted"):
+    if not inputs.bool_arg("include_deleted"):
         bots = [b for b in bots if not b["delete_at"]]
-    if api.bool_arg("only_orphaned"):
+    if inputs.bool_arg("only_orphaned"):
         owners = {b["owner_id"]: rt.store.get("users", b["owner_id"]) for b in bots}
         bots = [b for b in bots if not owners[b["owner_id"]] or owners[b["owner_id"]]["delete_at"]]
     bots = sorted(bots, key=lambda b: (b["create_at"], b["user_id"]))
@@ -98,14 +98,14 @@ def get_bots() -> Response:
 
 @blueprint.get("/bots/<bot_user_id>")
 def get_bot(bot_user_id: str) -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     return jsonify(wire.bot(_load_bot(rt, viewer, bot_user_id)))
 
 
 @blueprint.put("/bots/<bot_user_id>")
 def patch_bot(bot_user_id: str) -> Response:
-    rt, viewer = api.caller()
-    patch = _patch(api.json_body())
+    rt, viewer = authentication.caller()
+    patch = _patch(inputs.json_body())
     bot = _load_bot(rt, viewer, bot_user_id, manage=True)
     _validate({**bot, **patch})
     try:
@@ -116,7 +116,7 @@ def patch_bot(bot_user_id: str) -> Response:
 
 
 def _set_active(bot_user_id: str, active: bool) -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     bot = _load_bot(rt, viewer, bot_user_id, manage=True)
     models.set_user_active(rt, bot["user_id"], active)
     return jsonify(wire.bot(rt.store.get("bots", bot["user_id"])))
@@ -134,8 +134,8 @@ def enable_bot(bot_user_id: str) -> Response:
 
 @blueprint.post("/bots/<bot_user_id>/assign/<user_id>")
 def assign_bot(bot_user_id: str, user_id: str) -> Response:
-    rt, viewer = api.caller()
-    owner_id = api.user_id_param(user_id)
+    rt, viewer = authentication.caller()
+    owner_id = inputs.user_id_param(user_id)
     bot = _load_bot(rt, viewer, bot_user_id, manage=True)
     owner = rt.store.get("users", owner_id)
     if owner is not None and owner.get("is_bot"):
@@ -145,11 +145,11 @@ def assign_bot(bot_user_id: str, user_id: str) -> Response:
 
 @blueprint.post("/bots/<bot_user_id>/convert_to_user")
 def convert_bot_to_user(bot_user_id: str) -> Response:
-    rt, viewer = api.caller()
-    bot = rt.store.get("bots", api.id_param(bot_user_id, "bot_user_id"))
+    rt, viewer = authentication.caller()
+    bot = rt.store.get("bots", inputs.id_param(bot_user_id, "bot_user_id"))
     if bot is None or bot["delete_at"]:
         raise errors.AppError(404, errors.BOT_NOT_FOUND, f"user_id={bot_user_id}")
-    body = api.json_body(required=False)
+    body = inputs.json_body(required=False)
     password = body.get("password") if isinstance(body, dict) else None
     if not isinstance(password, str) or not password:
         raise errors.invalid_body_param("userPatch")
@@ -165,7 +165,7 @@ def convert_bot_to_user(bot_user_id: str) -> Response:
         raise errors.AppError(400, errors.USER_EMAIL_INVALID)
     try:
         user = models.convert_bot_to_user(
-            rt, bot, changes, password, api.bool_arg("set_system_admin")
+            rt, bot, changes, password, inputs.bool_arg("set_system_admin")
         )
     except DuplicateKey as exc:
         raise duplicate(exc) from None
@@ -174,7 +174,7 @@ def convert_bot_to_user(bot_user_id: str) -> Response:
 
 @blueprint.post("/users/<user_id>/convert_to_bot")
 def convert_user_to_bot(user_id: str) -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     user = load_user(rt, user_id)
     permissions.require_system(viewer, "manage_system")
     if user.get("is_bot"):

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
-from .. import api, errors, permissions, wire
+from .. import authentication, errors, inputs, permissions, wire
 from ..tables import member_id
 
 blueprint = Blueprint("mm_channel_lists", __name__, url_prefix="/api/v4")
@@ -20,14 +20,14 @@ def _by_display_name(channels: list[Doc]) -> list[Doc]:
 
 
 def _page(items: list[Doc]) -> list[Doc]:
-    page, per_page = api.paging()
+    page, per_page = inputs.paging()
     return items[page * per_page : (page + 1) * per_page]
 
 
 @blueprint.get("/teams/<team_id>/channels")
 def get_public_channels(team_id: str) -> Response:
-    rt, user = api.caller()
-    api.id_param(team_id, "team_id")
+    rt, user = authentication.caller()
+    inputs.id_param(team_id, "team_id")
     permissions.require_team(rt, user, team_id, "list_team_channels")
     channels = [c for c in rt.store.find("channels", "team_id", team_id) if c["type"] == "O"]
     channels = [c for c in channels if not c["delete_at"]]
@@ -36,8 +36,8 @@ def get_public_channels(team_id: str) -> Response:
 
 @blueprint.get("/teams/<team_id>/channels/private")
 def get_private_channels(team_id: str) -> Response:
-    rt, user = api.caller()
-    api.id_param(team_id, "team_id")
+    rt, user = authentication.caller()
+    inputs.id_param(team_id, "team_id")
     permissions.require_system(user, "manage_system")
     channels = [
         c
@@ -49,8 +49,8 @@ def get_private_channels(team_id: str) -> Response:
 
 @blueprint.get("/teams/<team_id>/channels/deleted")
 def get_deleted_channels(team_id: str) -> Response:
-    rt, user = api.caller()
-    api.id_param(team_id, "team_id")
+    rt, user = authentication.caller()
+    inputs.id_param(team_id, "team_id")
     permissions.require_team(rt, user, team_id, "list_team_channels")
     channels = [
         c
@@ -75,10 +75,10 @@ def _matches(channel: Doc, term: str) -> bool:
 
 @blueprint.post("/teams/<team_id>/channels/search")
 def search_team_channels(team_id: str) -> Response:
-    rt, user = api.caller()
-    api.id_param(team_id, "team_id")
-    body = api.json_object("channel_search")
-    term = api.body_string(body, "term").strip().lower()
+    rt, user = authentication.caller()
+    inputs.id_param(team_id, "team_id")
+    body = inputs.json_object("channel_search")
+    term = inputs.body_string(body, "term").strip().lower()
     if permissions.has_team_permission(rt, user, team_id, "list_team_channels"):
         found = [
             c
@@ -103,9 +103,9 @@ def search_team_channels(team_id: str) -> Response:
 
 @blueprint.post("/channels/search")
 def search_all_channels() -> Response:
-    rt, user = api.caller()
-    body = api.json_object("channel_search")
-    term = api.body_string(body, "term").strip().lower()
+    rt, user = authentication.caller()
+    body = inputs.json_object("channel_search")
+    term = inputs.body_string(body, "term").strip().lower()
     permissions.require_system(user, "manage_system")
     include_deleted = body.get("include_deleted") is True
     found = []

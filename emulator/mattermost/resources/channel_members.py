@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify
 
 from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime
-from .. import api, errors, models, permissions, wire
+from .. import authentication, errors, inputs, models, permissions, wire
 from ..tables import member_id
 from .channels import DEFAULT_CHANNEL, load_channel, readable_channel
 
@@ -54,9 +54,9 @@ def _join_one(rt: Runtime, channel: Doc, target_id: str, actor_id: str) -> Doc:
 def add_members(channel_id: str) -> tuple[Response, int]:
     """``addChannelMember``: ``user_id`` answers one member, ``user_ids`` a list; each user is
     tried on its own and the call fails only when none could be added."""
-    rt, user = api.caller()
-    api.id_param(channel_id, "channel_id")
-    body = api.json_body(required=False)
+    rt, user = authentication.caller()
+    inputs.id_param(channel_id, "channel_id")
+    body = inputs.json_body(required=False)
     body = body if isinstance(body, dict) else {}
     if isinstance(body.get("user_ids"), list):
         user_ids = body["user_ids"]
@@ -126,8 +126,8 @@ def add_members(channel_id: str) -> tuple[Response, int]:
 
 @blueprint.delete("/channels/<channel_id>/members/<user_id>")
 def remove_member(channel_id: str, user_id: str) -> Response:
-    rt, user = api.caller()
-    target_id = api.user_id_param(user_id)
+    rt, user = authentication.caller()
+    target_id = inputs.user_id_param(user_id)
     channel = load_channel(rt, channel_id)
     if rt.store.get("users", target_id) is None:
         raise errors.not_found(errors.USER_NOT_FOUND, f"user_id={target_id}")
@@ -144,7 +144,7 @@ def remove_member(channel_id: str, user_id: str) -> Response:
 
 def _channel_permission(rt: Runtime, user: Doc, channel_id: str, permission: str) -> Doc:
     """``SessionHasPermissionToChannel``: an unknown channel is as forbidden as a foreign one."""
-    channel = rt.store.get("channels", api.id_param(channel_id, "channel_id"))
+    channel = rt.store.get("channels", inputs.id_param(channel_id, "channel_id"))
     if channel is None or not permissions.has_channel_permission(rt, user, channel, permission):
         raise errors.permission_denied(user["id"], permission)
     return channel
@@ -152,9 +152,9 @@ def _channel_permission(rt: Runtime, user: Doc, channel_id: str, permission: str
 
 @blueprint.get("/channels/<channel_id>/members")
 def get_members(channel_id: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     channel = _channel_permission(rt, user, channel_id, "read_channel")
-    page, per_page = api.paging()
+    page, per_page = inputs.paging()
     members = rt.store.find_page(
         "channel_members", "channel_id", channel["id"], page * per_page, per_page, False
     )
@@ -163,8 +163,8 @@ def get_members(channel_id: str) -> Response:
 
 @blueprint.get("/channels/<channel_id>/members/<user_id>")
 def get_member(channel_id: str, user_id: str) -> Response:
-    rt, user = api.caller()
-    target_id = api.user_id_param(user_id)
+    rt, user = authentication.caller()
+    target_id = inputs.user_id_param(user_id)
     channel = _channel_permission(rt, user, channel_id, "read_channel")
     member = _member_or_404(rt, channel["id"], target_id)
     return jsonify(wire.channel_member(member, user["id"]))
@@ -172,9 +172,9 @@ def get_member(channel_id: str, user_id: str) -> Response:
 
 @blueprint.post("/channels/<channel_id>/members/ids")
 def get_members_by_ids(channel_id: str) -> Response:
-    rt, user = api.caller()
-    api.id_param(channel_id, "channel_id")
-    body = api.json_body(required=False)
+    rt, user = authentication.caller()
+    inputs.id_param(channel_id, "channel_id")
+    body = inputs.json_body(required=False)
     if not isinstance(body, list) or not all(isinstance(u, str) for u in body):
         raise errors.bad_request(errors.PAYLOAD_PARSE)
     if not body:
@@ -190,9 +190,9 @@ def get_members_by_ids(channel_id: str) -> Response:
 
 @blueprint.put("/channels/<channel_id>/members/<user_id>/roles")
 def update_member_roles(channel_id: str, user_id: str) -> Response:
-    rt, user = api.caller()
-    target_id = api.user_id_param(user_id)
-    body = api.json_object("roles")
+    rt, user = authentication.caller()
+    target_id = inputs.user_id_param(user_id)
+    body = inputs.json_object("roles")
     roles = body.get("roles")
     if not isinstance(roles, str) or not all(_ROLE_NAME.match(r) for r in roles.split()):
         raise errors.invalid_body_param("roles")
@@ -218,9 +218,9 @@ def update_member_roles(channel_id: str, user_id: str) -> Response:
 
 @blueprint.put("/channels/<channel_id>/members/<user_id>/notify_props")
 def update_member_notify_props(channel_id: str, user_id: str) -> Response:
-    rt, user = api.caller()
-    target_id = api.user_id_param(user_id)
-    body = api.json_object("notify_props")
+    rt, user = authentication.caller()
+    target_id = inputs.user_id_param(user_id)
+    body = inputs.json_object("notify_props")
     if not all(isinstance(v, str) for v in body.values()):
         raise errors.invalid_body_param("notify_props")
     permissions.require_self_or(user, target_id)
@@ -236,12 +236,12 @@ def update_member_notify_props(channel_id: str, user_id: str) -> Response:
 
 @blueprint.post("/channels/members/<user_id>/view")
 def view_channel(user_id: str) -> Response:
-    rt, user = api.caller()
-    target_id = api.user_id_param(user_id)
+    rt, user = authentication.caller()
+    target_id = inputs.user_id_param(user_id)
     permissions.require_self_or(user, target_id)
-    body = api.json_object("channel_view")
-    channel_id = api.body_string(body, "channel_id")
-    prev_id = api.body_string(body, "prev_channel_id")
+    body = inputs.json_object("channel_view")
+    channel_id = inputs.body_string(body, "channel_id")
+    prev_id = inputs.body_string(body, "prev_channel_id")
     if channel_id and not is_mattermost_id(channel_id):
         raise errors.invalid_body_param("channel_view.channel_id")
     if prev_id and not is_mattermost_id(prev_id):
@@ -264,8 +264,8 @@ def view_channel(user_id: str) -> Response:
 
 @blueprint.get("/users/<user_id>/channels/<channel_id>/unread")
 def get_unread(user_id: str, channel_id: str) -> Response:
-    rt, user = api.caller()
-    target_id = api.user_id_param(user_id)
+    rt, user = authentication.caller()
+    target_id = inputs.user_id_param(user_id)
     permissions.require_self_or(user, target_id)
     channel = _channel_permission(rt, user, channel_id, "read_channel")
     member = _member_or_404(rt, channel["id"], target_id)
@@ -274,7 +274,7 @@ def get_unread(user_id: str, channel_id: str) -> Response:
 
 @blueprint.get("/channels/<channel_id>/stats")
 def get_stats(channel_id: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     channel = _channel_permission(rt, user, channel_id, "read_channel")
     files = sum(
         1 for f in rt.store.find("files", "channel_id", channel["id"]) if not f["delete_at"]
@@ -291,7 +291,7 @@ def get_stats(channel_id: str) -> Response:
 
 @blueprint.get("/channels/<channel_id>/pinned")
 def get_pinned(channel_id: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     channel = readable_channel(rt, user, channel_id)
     posts = sorted(rt.store.find("posts", "pinned", channel["id"]), key=lambda p: -p["create_at"])
     rendered = [wire.post_with_metadata(p, models.post_metadata(rt, p)) for p in posts]
@@ -300,7 +300,7 @@ def get_pinned(channel_id: str) -> Response:
 
 @blueprint.get("/channels/<channel_id>/timezones")
 def get_timezones(channel_id: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     channel = _channel_permission(rt, user, channel_id, "read_channel")
     zones: dict[str, None] = {}
     for member in rt.store.find("channel_members", "channel_id", channel["id"]):

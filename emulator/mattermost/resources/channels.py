@@ -12,7 +12,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime
-from .. import api, errors, models, permissions, wire
+from .. import authentication, errors, inputs, models, permissions, wire
 from ..tables import member_id
 
 blueprint = Blueprint("mm_channels", __name__, url_prefix="/api/v4")
@@ -25,14 +25,14 @@ DEFAULT_CHANNEL = "town-square"
 
 
 def load_channel(rt: Runtime, channel_id: str) -> Doc:
-    channel = rt.store.get("channels", api.id_param(channel_id, "channel_id"))
+    channel = rt.store.get("channels", inputs.id_param(channel_id, "channel_id"))
     if channel is None:
         raise errors.not_found(errors.CHANNEL_NOT_FOUND, f"channel_id={channel_id}")
     return channel
 
 
 def load_team(rt: Runtime, team_id: str) -> Doc:
-    team = rt.store.get("teams", api.id_param(team_id, "team_id"))
+    team = rt.store.get("teams", inputs.id_param(team_id, "team_id"))
     if team is None:
         raise errors.not_found(errors.TEAM_NOT_FOUND, f"team_id={team_id}")
     return team
@@ -71,7 +71,7 @@ CHANNEL_FIELDS = {
 
 def id_list_body() -> list[str]:
     """A JSON array of strings (``ArrayFromJSON``), or the real payload parse error."""
-    body = api.json_body(required=False)
+    body = inputs.json_body(required=False)
     if not isinstance(body, list) or not all(isinstance(v, str) for v in body):
         raise errors.bad_request(errors.PAYLOAD_PARSE)
     return body
@@ -82,13 +82,13 @@ def id_list_body() -> list[str]:
 
 @blueprint.post("/channels")
 def create_channel() -> tuple[Response, int]:
-    rt, user = api.caller()
-    body = api.json_object("channel", CHANNEL_FIELDS)
-    team_id = api.body_string(body, "team_id")
-    channel_type = api.body_string(body, "type")
+    rt, user = authentication.caller()
+    body = inputs.json_object("channel", CHANNEL_FIELDS)
+    team_id = inputs.body_string(body, "team_id")
+    channel_type = inputs.body_string(body, "type")
     if not team_id:
         raise errors.invalid_body_param("team_id")
-    if not api.body_string(body, "display_name"):
+    if not inputs.body_string(body, "display_name"):
         raise errors.invalid_body_param("display_name")
     if channel_type == "O":
         permissions.require_team(rt, user, team_id, "create_public_channel")
@@ -103,11 +103,11 @@ def create_channel() -> tuple[Response, int]:
         rt,
         team=team,
         creator_id=user["id"],
-        name=api.body_string(body, "name"),
-        display_name=api.body_string(body, "display_name"),
+        name=inputs.body_string(body, "name"),
+        display_name=inputs.body_string(body, "display_name"),
         channel_type=channel_type,
-        purpose=api.body_string(body, "purpose"),
-        header=api.body_string(body, "header"),
+        purpose=inputs.body_string(body, "purpose"),
+        header=inputs.body_string(body, "header"),
     )
     return jsonify(wire.channel(channel)), 201
 
@@ -121,7 +121,7 @@ def _existing_users(rt: Runtime, user_ids: list[str], error_id: str) -> None:
 
 @blueprint.post("/channels/direct")
 def create_direct_channel() -> tuple[Response, int]:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     user_ids = list(dict.fromkeys(id_list_body()))
     if user_ids == [user["id"]]:
         user_ids = [user["id"], user["id"]]
@@ -140,7 +140,7 @@ def create_direct_channel() -> tuple[Response, int]:
 
 @blueprint.post("/channels/group")
 def create_group_channel() -> tuple[Response, int]:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     user_ids = sorted(set(id_list_body()))
     if not user_ids:
         raise errors.invalid_body_param("user_ids")
@@ -163,7 +163,7 @@ def create_group_channel() -> tuple[Response, int]:
 
 @blueprint.get("/channels/<channel_id>")
 def get_channel(channel_id: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     return jsonify(wire.channel(readable_channel(rt, user, channel_id)))
 
 
@@ -186,14 +186,14 @@ def _channel_by_name(rt: Runtime, user: Doc, team: Doc, name: str) -> Doc:
 
 @blueprint.get("/teams/<team_id>/channels/name/<channel_name>")
 def get_channel_by_name(team_id: str, channel_name: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     team = load_team(rt, team_id)
     return jsonify(wire.channel(_channel_by_name(rt, user, team, channel_name)))
 
 
 @blueprint.get("/teams/name/<team_name>/channels/name/<channel_name>")
 def get_channel_by_team_and_name(team_name: str, channel_name: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     team = rt.store.find_one("teams", "name", team_name)
     if team is None:
         raise errors.not_found(errors.TEAM_NAME_NOT_FOUND, f"team_name={team_name}")
@@ -231,9 +231,9 @@ def _apply_changes(rt: Runtime, channel: Doc, changes: Doc, dm_error: str) -> Do
 
 @blueprint.put("/channels/<channel_id>/patch")
 def patch_channel(channel_id: str) -> Response:
-    rt, user = api.caller()
-    api.id_param(channel_id, "channel_id")
-    body = api.json_object("channel", CHANNEL_FIELDS)
+    rt, user = authentication.caller()
+    inputs.id_param(channel_id, "channel_id")
+    body = inputs.json_object("channel", CHANNEL_FIELDS)
     channel = load_channel(rt, channel_id)
     changes = {
         name: body[name]
@@ -253,9 +253,9 @@ def patch_channel(channel_id: str) -> Response:
 def update_channel(channel_id: str) -> Response:
     """``updateChannel``: header and purpose are replaced as sent (absent means empty), name and
     display name only when non-empty; the type never changes."""
-    rt, user = api.caller()
-    api.id_param(channel_id, "channel_id")
-    body = api.json_object("channel", CHANNEL_FIELDS)
+    rt, user = authentication.caller()
+    inputs.id_param(channel_id, "channel_id")
+    body = inputs.json_object("channel", CHANNEL_FIELDS)
     if body.get("id") != channel_id:
         raise errors.invalid_body_param("channel_id")
     channel = load_channel(rt, channel_id)
@@ -279,7 +279,7 @@ def update_channel(channel_id: str) -> Response:
 
 @blueprint.delete("/channels/<channel_id>")
 def delete_channel(channel_id: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     channel = load_channel(rt, channel_id)
     if channel["type"] in ("D", "G"):
         raise errors.bad_request(errors.CHANNEL_DELETE_DM)
@@ -297,7 +297,7 @@ def delete_channel(channel_id: str) -> Response:
 
 @blueprint.post("/channels/<channel_id>/restore")
 def restore_channel(channel_id: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     channel = load_channel(rt, channel_id)
     permissions.require_team(rt, user, channel["team_id"], "manage_team")
     if not channel["delete_at"]:
@@ -310,9 +310,9 @@ def restore_channel(channel_id: str) -> Response:
 
 @blueprint.put("/channels/<channel_id>/privacy")
 def update_privacy(channel_id: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     channel = load_channel(rt, channel_id)
-    body = api.json_object("privacy")
+    body = inputs.json_object("privacy")
     privacy = body.get("privacy")
     if privacy not in ("O", "P"):
         raise errors.invalid_body_param("privacy")

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.runtime import Runtime
-from .. import api, errors, models, permissions, wire
+from .. import authentication, errors, inputs, models, permissions, wire
 
 blueprint = Blueprint("mm_commands", __name__, url_prefix="/api/v4")
 
@@ -37,13 +37,13 @@ COMMAND_FIELDS = {
 
 
 def _fields(body: Doc, old: Doc | None = None) -> Doc:
-    api.check_types(body, COMMAND_FIELDS, "command")
+    inputs.check_types(body, COMMAND_FIELDS, "command")
     old = old or {}
     auto_complete = body.get("auto_complete", old.get("auto_complete", False))
     if not isinstance(auto_complete, bool):
         raise errors.invalid_body_param("auto_complete")
     fields = {
-        name: api.body_string(body, name, old.get(name, ""))
+        name: inputs.body_string(body, name, old.get(name, ""))
         for name in (
             "trigger",
             "method",
@@ -64,7 +64,7 @@ def _load(rt: Runtime, user: Doc, command_id: str, others_hidden: bool = False) 
     """A command the caller may manage. Unknown ones, and ones in a team where the caller may not
     manage commands, are "not found" so their existence does not leak; someone else's command is
     a 403 (a 404 too when ``others_hidden``, as ``getCommand`` answers)."""
-    command = rt.store.get("commands", api.id_param(command_id, "command_id"))
+    command = rt.store.get("commands", inputs.id_param(command_id, "command_id"))
     if command is None or not (
         permissions.has_team_permission(rt, user, command["team_id"], "view_team")
         and permissions.has_team_permission(rt, user, command["team_id"], MANAGE)
@@ -81,12 +81,12 @@ def _load(rt: Runtime, user: Doc, command_id: str, others_hidden: bool = False) 
 
 @blueprint.post("/commands")
 def create_command() -> tuple[Response, int]:
-    rt, user = api.caller()
-    body = api.json_object("command")
+    rt, user = authentication.caller()
+    body = inputs.json_object("command")
     fields = _fields(body)
-    team_id = api.body_string(body, "team_id")
+    team_id = inputs.body_string(body, "team_id")
     creator_id = permissions.integration_creator(
-        rt, user, team_id, api.body_string(body, "creator_id"), MANAGE, MANAGE_OTHERS
+        rt, user, team_id, inputs.body_string(body, "creator_id"), MANAGE, MANAGE_OTHERS
     )
     _enabled(rt)
     command = models.save_command(
@@ -97,7 +97,7 @@ def create_command() -> tuple[Response, int]:
 
 @blueprint.get("/commands")
 def list_commands() -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     team_id = request.args.get("team_id", "")
     if not team_id:
         raise errors.invalid_body_param("team_id")
@@ -119,8 +119,8 @@ def list_commands() -> Response:
 
 @blueprint.get("/teams/<team_id>/commands/autocomplete")
 def autocomplete_commands(team_id: str) -> Response:
-    rt, user = api.caller()
-    api.id_param(team_id, "team_id")
+    rt, user = authentication.caller()
+    inputs.id_param(team_id, "team_id")
     permissions.require_team(rt, user, team_id, "view_team")
     _enabled(rt)
     commands = [c for c in rt.store.find("commands", "team_id", team_id) if c["auto_complete"]]
@@ -129,15 +129,15 @@ def autocomplete_commands(team_id: str) -> Response:
 
 @blueprint.get("/commands/<command_id>")
 def get_command(command_id: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     _enabled(rt)
     return jsonify(wire.command(_load(rt, user, command_id, others_hidden=True)))
 
 
 @blueprint.put("/commands/<command_id>")
 def update_command(command_id: str) -> Response:
-    rt, user = api.caller()
-    body = api.json_object_for(command_id, "command_id", "command", "command")
+    rt, user = authentication.caller()
+    body = inputs.json_object_for(command_id, "command_id", "command", "command")
     _enabled(rt)
     old = rt.store.get("commands", command_id)
     if old is None:
@@ -151,7 +151,7 @@ def update_command(command_id: str) -> Response:
 
 @blueprint.delete("/commands/<command_id>")
 def delete_command(command_id: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     _enabled(rt)
     command = _load(rt, user, command_id)
     rt.store.delete("commands", command["id"])
@@ -160,7 +160,7 @@ def delete_command(command_id: str) -> Response:
 
 @blueprint.put("/commands/<command_id>/regen_token")
 def regen_command_token(command_id: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     _enabled(rt)
     command = _load(rt, user, command_id)
     token = rt.ids.mattermost_token()

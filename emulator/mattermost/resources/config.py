@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.runtime import runtime
-from .. import api, errors, models, settings
+from .. import authentication, errors, models, settings
 
 blueprint = Blueprint("mm_config", __name__, url_prefix="/api/v4")
 
@@ -123,7 +123,7 @@ def get_client_config() -> Response:
     if fmt != "old":
         raise errors.invalid_body_param("format")
     try:
-        api.current_session(rt)
+        authentication.current_session(rt)
         signed_in = True
     except errors.AppError:
         signed_in = False

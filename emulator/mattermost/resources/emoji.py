@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.runtime import Runtime, runtime
-from .. import api, errors, models, permissions, wire
+from .. import authentication, errors, inputs, models, permissions, wire
 
 blueprint = Blueprint("mm_emoji", __name__, url_prefix="/api/v4")
 
@@ -38,7 +38,7 @@ def _any_team_permission(rt: Runtime, user: Doc, permission: str) -> bool:
 
 
 def _load(rt: Runtime, emoji_id: str) -> Doc:
-    emoji = rt.store.get("emoji", api.id_param(emoji_id, "emoji_id"))
+    emoji = rt.store.get("emoji", inputs.id_param(emoji_id, "emoji_id"))
     if emoji is None or emoji["delete_at"]:
         raise errors.not_found(errors.EMOJI_NOT_FOUND, f"emoji_id={emoji_id}")
     return emoji
@@ -50,7 +50,7 @@ def _live(rt: Runtime) -> list[Doc]:
 
 @blueprint.post("/emoji")
 def create_emoji() -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     _enabled(rt)
     if (request.content_length or 0) > MAX_EMOJI_FILE_SIZE:
         raise errors.AppError(413, errors.EMOJI_TOO_LARGE)
@@ -88,12 +88,12 @@ def create_emoji() -> Response:
 @blueprint.get("/emoji")
 def list_emoji() -> Response:
     rt = runtime()
-    api.current_user()
+    authentication.current_user()
     _enabled(rt)
     sort = request.args.get("sort", "")
     if sort not in ("", "name"):
         raise errors.invalid_url_param("sort")
-    page, per_page = api.paging()
+    page, per_page = inputs.paging()
     emojis = sorted(
         _live(rt), key=(lambda e: e["name"]) if sort else (lambda e: (e["create_at"], e["id"]))
     )
@@ -103,8 +103,8 @@ def list_emoji() -> Response:
 @blueprint.get("/emoji/<emoji_id>")
 def get_emoji(emoji_id: str) -> Response:
     rt = runtime()
-    api.current_user()
-    api.id_param(emoji_id, "emoji_id")
+    authentication.current_user()
+    inputs.id_param(emoji_id, "emoji_id")
     _enabled(rt)
     return jsonify(wire.emoji(_load(rt, emoji_id)))
 
@@ -112,7 +112,7 @@ def get_emoji(emoji_id: str) -> Response:
 @blueprint.get("/emoji/name/<emoji_name>")
 def get_emoji_by_name(emoji_name: str) -> Response:
     rt = runtime()
-    api.current_user()
+    authentication.current_user()
     if not emoji_name or len(emoji_name) > 64 or not models.EMOJI_NAME_RE.match(emoji_name):
         raise errors.invalid_url_param("emoji_name")
     _enabled(rt, 403)
@@ -124,8 +124,8 @@ def get_emoji_by_name(emoji_name: str) -> Response:
 
 @blueprint.delete("/emoji/<emoji_id>")
 def delete_emoji(emoji_id: str) -> Response:
-    rt, user = api.caller()
-    api.id_param(emoji_id, "emoji_id")
+    rt, user = authentication.caller()
+    inputs.id_param(emoji_id, "emoji_id")
     _enabled(rt, 403)
     emoji = _load(rt, emoji_id)
     if not _any_team_permission(rt, user, "delete_emojis"):
@@ -141,8 +141,8 @@ def delete_emoji(emoji_id: str) -> Response:
 @blueprint.get("/emoji/<emoji_id>/image")
 def get_emoji_image(emoji_id: str) -> Response:
     rt = runtime()
-    api.current_user()
-    api.id_param(emoji_id, "emoji_id")
+    authentication.current_user()
+    inputs.id_param(emoji_id, "emoji_id")
     _enabled(rt)
     emoji = _load(rt, emoji_id)
     image = rt.store.get("emoji_images", emoji["id"])
@@ -164,8 +164,8 @@ def _search(rt: Runtime, term: str, prefix_only: bool, limit: int) -> list[Doc]:
 @blueprint.post("/emoji/search")
 def search_emoji() -> Response:
     rt = runtime()
-    api.current_user()
-    body = api.json_object("term")
+    authentication.current_user()
+    body = inputs.json_object("term")
     term = body.get("term")
     if not isinstance(term, str) or not term:
         raise errors.invalid_body_param("term")
@@ -176,7 +176,7 @@ def search_emoji() -> Response:
 @blueprint.get("/emoji/autocomplete")
 def autocomplete_emoji() -> Response:
     rt = runtime()
-    api.current_user()
+    authentication.current_user()
     name = request.args.get("name", "")
     if not name:
         raise errors.invalid_url_param("name")

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, jsonify, request
 from ...core.disposition import content_disposition
 from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime, runtime
-from .. import api, errors, models, permissions, wire
+from .. import authentication, errors, inputs, models, permissions, wire
 from .channels import can_read_channel
 
 blueprint = Blueprint("mm_files", __name__)
@@ -41,7 +41,7 @@ def _mime(name: str, declared: str | None) -> str:
 
 @blueprint.post(f"{API}/files")
 def upload_files() -> tuple[Response, int]:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     _require_attachments(rt)
     limit = _config(rt)["MaxFileSize"]
     channel_id = request.args.get("channel_id") or request.form.get("channel_id", "")
@@ -92,7 +92,7 @@ def upload_files() -> tuple[Response, int]:
 
 
 def readable_file(rt: Runtime, user: Doc, file_id: str) -> Doc:
-    info = rt.store.get("files", api.id_param(file_id, "file_id"))
+    info = rt.store.get("files", inputs.id_param(file_id, "file_id"))
     if info is None or info["delete_at"]:
         raise errors.not_found(errors.FILE_NOT_FOUND, f"file_id={file_id}")
     if info["user_id"] != user["id"]:
@@ -117,7 +117,7 @@ def _file_response(rt: Runtime, info: Doc, data: bytes, mime: str | None = None)
 
 @blueprint.get(f"{API}/files/<file_id>")
 def get_file(file_id: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     _require_attachments(rt)
     info = readable_file(rt, user, file_id)
     return _file_response(rt, info, models.file_bytes(rt, info))
@@ -125,14 +125,14 @@ def get_file(file_id: str) -> Response:
 
 @blueprint.get(f"{API}/files/<file_id>/info")
 def get_file_info(file_id: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     _require_attachments(rt)
     return jsonify(wire.file_info(readable_file(rt, user, file_id)))
 
 
 @blueprint.get(f"{API}/files/<file_id>/thumbnail")
 def get_thumbnail(file_id: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     _require_attachments(rt)
     info = readable_file(rt, user, file_id)
     if not info["mime_type"].startswith("image/"):
@@ -142,7 +142,7 @@ def get_thumbnail(file_id: str) -> Response:
 
 @blueprint.get(f"{API}/files/<file_id>/preview")
 def get_preview(file_id: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     _require_attachments(rt)
     info = readable_file(rt, user, file_id)
     if not info["mime_type"].startswith("image/"):
@@ -158,7 +158,7 @@ def _public_hash(rt: Runtime, file_id: str) -> str:
 
 @blueprint.get(f"{API}/files/<file_id>/link")
 def get_public_link(file_id: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     if not _config(rt)["EnablePublicLink"]:
         raise errors.AppError(501, errors.FILE_PUBLIC_DISABLED)
     info = readable_file(rt, user, file_id)
@@ -174,7 +174,7 @@ def get_public_file(file_id: str) -> Response:
     rt = runtime()
     if not _config(rt)["EnablePublicLink"]:
         raise errors.AppError(501, errors.FILE_PUBLIC_DISABLED)
-    info = rt.store.get("files", api.id_param(file_id, "file_id"))
+    info = rt.store.get("files", inputs.id_param(file_id, "file_id"))
     if info is None or info["delete_at"]:
         raise errors.not_found(errors.FILE_NOT_FOUND, f"file_id={file_id}")
     if not info["post_id"] or request.args.get("h") != _public_hash(rt, info["id"]):

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime, runtime
-from .. import api, errors, models, permissions, wire
+from .. import authentication, errors, inputs, models, permissions, wire
 from ..tables import member_id
 from .channels import can_read_channel, load_channel
 from .posts import post_list
@@ -54,9 +54,9 @@ def _live_page(rt: Runtime, channel_id: str, offset: int, limit: int) -> tuple[l
 
 @blueprint.get("/channels/<channel_id>/posts")
 def get_channel_posts(channel_id: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     channel = _readable_history(rt, user, channel_id)
-    page, per_page = api.paging()
+    page, per_page = inputs.paging()
     before = request.args.get("before", "")
     after = request.args.get("after", "")
     for name, value in (("after", after), ("before", before)):
@@ -123,15 +123,15 @@ def get_channel_posts(channel_id: str) -> Response:
 
 @blueprint.get("/users/<user_id>/channels/<channel_id>/posts/unread")
 def get_unread_posts(user_id: str, channel_id: str) -> Response:
-    rt, user = api.caller()
-    target_id = api.user_id_param(user_id)
+    rt, user = authentication.caller()
+    target_id = inputs.user_id_param(user_id)
     permissions.require_self_or(user, target_id)
     channel = _readable_history(rt, user, channel_id)
     member = rt.store.get("channel_members", member_id(channel["id"], target_id))
     if member is None:
         raise errors.not_found(errors.CHANNEL_MEMBER_MISSING)
-    limit_before = api.limit_param("limit_before")
-    limit_after = api.limit_param("limit_after")
+    limit_before = inputs.limit_param("limit_before")
+    limit_after = inputs.limit_param("limit_after")
     if limit_after == 0:
         raise errors.invalid_url_param("limit_after")
     live = [p for p in rt.store.find("posts", "channel_id", channel["id"]) if not p["delete_at"]]
@@ -184,8 +184,8 @@ def _word_matches(word: str, text_words: list[str]) -> bool:
 
 @blueprint.post("/teams/<team_id>/posts/search")
 def search_team_posts(team_id: str) -> Response:
-    rt, user = api.caller()
-    api.id_param(team_id, "team_id")
+    rt, user = authentication.caller()
+    inputs.id_param(team_id, "team_id")
     permissions.require_team(rt, user, team_id, "view_team")
     return _search(rt, user, team_id)
 
@@ -193,11 +193,11 @@ def search_team_posts(team_id: str) -> Response:
 @blueprint.post("/posts/search")
 def search_all_posts() -> Response:
     rt = runtime()
-    return _search(rt, api.current_user(), "")
+    return _search(rt, authentication.current_user(), "")
 
 
 def _search(rt: Runtime, user: Doc, team_id: str) -> Response:
-    body = api.json_body(required=False)
+    body = inputs.json_body(required=False)
     typed = {
         "terms": str,
         "is_or_search": bool,

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime
-from .. import api, errors, models, permissions, wire
+from .. import authentication, errors, inputs, models, permissions, wire
 from .channels import can_read_channel
 
 blueprint = Blueprint("mm_posts", __name__, url_prefix="/api/v4")
@@ -36,7 +36,7 @@ POST_FIELDS = {
 
 
 def load_post(rt: Runtime, post_id: str, include_deleted: bool = False) -> Doc:
-    post = rt.store.get("posts", api.id_param(post_id, "post_id"))
+    post = rt.store.get("posts", inputs.id_param(post_id, "post_id"))
     if post is None or (post["delete_at"] and not include_deleted):
         raise errors.not_found(errors.POST_NOT_FOUND, f"post_id={post_id}")
     return post
@@ -53,7 +53,7 @@ def readable_post(rt: Runtime, user: Doc, post_id: str, include_deleted: bool = 
 def post_by_permission(rt: Runtime, user: Doc, post_id: str) -> Doc:
     """``SessionHasPermissionToChannelByPost(read_channel_content)``: a post that does not exist
     is as forbidden as one in a channel the caller cannot read."""
-    api.id_param(post_id, "post_id")
+    inputs.id_param(post_id, "post_id")
     post = rt.store.get("posts", post_id)
     channel = rt.store.get("channels", post["channel_id"]) if post else None
     if channel is None or post["delete_at"] or not can_read_channel(rt, user, channel):
@@ -63,7 +63,7 @@ def post_by_permission(rt: Runtime, user: Doc, post_id: str) -> Doc:
 
 def _post_or_forbidden(rt: Runtime, user: Doc, post_id: str, permission: str) -> Doc:
     """Edits and deletes answer 403 for posts that do not exist, as the real handlers do."""
-    api.id_param(post_id, "post_id")
+    inputs.id_param(post_id, "post_id")
     post = rt.store.get("posts", post_id)
     if post is None or post["delete_at"]:
         raise errors.permission_denied(user["id"], permission)
@@ -79,7 +79,7 @@ def post_list(rt: Runtime, posts: list[Doc], **paging: Any) -> Doc:
 
 
 def _message(body: Doc, default: str = "", post_id: str = "") -> str:
-    message = api.body_string(body, "message", default)
+    message = inputs.body_string(body, "message", default)
     if len(message) > POST_MESSAGE_MAX_RUNES:  # str length counts code points, as Go runes
         raise errors.AppError(
             400,
@@ -133,13 +133,13 @@ def _file_ids(rt: Runtime, user: Doc, channel_id: str, body: Doc) -> list[str]:
 
 @blueprint.post("/posts")
 def create_post() -> tuple[Response, int]:
-    rt, user = api.caller()
-    body = api.json_object("post", POST_FIELDS)
-    channel_id = api.body_string(body, "channel_id")
-    root_id = api.body_string(body, "root_id")
+    rt, user = authentication.caller()
+    body = inputs.json_object("post", POST_FIELDS)
+    channel_id = inputs.body_string(body, "channel_id")
+    root_id = inputs.body_string(body, "root_id")
     message = _message(body)
     props = _props(body)
-    pending = api.body_string(body, "pending_post_id")
+    pending = inputs.body_string(body, "pending_post_id")
     channel = rt.store.get("channels", channel_id) if is_mattermost_id(channel_id) else None
     if channel is None or not permissions.has_channel_permission(rt, user, channel, "create_post"):
         raise errors.permission_denied(user["id"], "create_post")
@@ -181,16 +181,16 @@ def _set_online(rt: Runtime, user_id: str) -> None:
 
 @blueprint.post("/posts/ephemeral")
 def create_ephemeral_post() -> tuple[Response, int]:
-    rt, user = api.caller()
-    body = api.json_object("post")
-    target_id = api.body_string(body, "user_id")
+    rt, user = authentication.caller()
+    body = inputs.json_object("post")
+    target_id = inputs.body_string(body, "user_id")
     if not is_mattermost_id(target_id):
         raise errors.invalid_body_param("user_id")
     post_body = body.get("post")
     if not isinstance(post_body, dict):
         raise errors.invalid_body_param("post")
     permissions.require_system(user, "create_post_ephemeral")
-    channel_id = api.body_string(post_body, "channel_id")
+    channel_id = inputs.body_string(post_body, "channel_id")
     if not is_mattermost_id(channel_id):
         raise errors.invalid_body_param("channel_id")
     post = models.send_ephemeral_post(
@@ -198,7 +198,7 @@ def create_ephemeral_post() -> tuple[Response, int]:
         sender_id=user["id"],
         target_id=target_id,
         channel_id=channel_id,
-        root_id=api.body_string(post_body, "root_id"),
+        root_id=inputs.body_string(post_body, "root_id"),
         message=_message(post_body),
         props=_props(post_body),
     )
@@ -210,7 +210,7 @@ def create_ephemeral_post() -> tuple[Response, int]:
 
 @blueprint.get("/posts/<post_id>")
 def get_post(post_id: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     include_deleted = request.args.get("include_deleted") == "true"
     if include_deleted:
         permissions.require_system(user, "manage_system")
@@ -220,7 +220,7 @@ def get_post(post_id: str) -> Response:
 
 @blueprint.get("/posts/<post_id>/thread")
 def get_thread(post_id: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     post = readable_post(rt, user, post_id)
     root = rt.store.get("posts", post["root_id"]) if post["root_id"] else post
     replies = [r for r in rt.store.find("posts", "root_id", root["id"]) if not r["delete_at"]]
@@ -230,7 +230,7 @@ def get_thread(post_id: str) -> Response:
 
 @blueprint.get("/posts/<post_id>/files/info")
 def get_post_file_infos(post_id: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     post = post_by_permission(rt, user, post_id)
     infos = [
         wire.file_info(f)
@@ -242,8 +242,8 @@ def get_post_file_infos(post_id: str) -> Response:
 
 @blueprint.post("/posts/ids")
 def get_posts_by_ids() -> Response:
-    rt, user = api.caller()
-    body = api.json_body(required=False)
+    rt, user = authentication.caller()
+    body = inputs.json_body(required=False)
     if not isinstance(body, list) or not all(isinstance(i, str) for i in body):
         raise errors.bad_request(errors.PAYLOAD_PARSE)
     if not body:
@@ -293,8 +293,8 @@ def _edit_changes(rt: Runtime, user: Doc, post: Doc, body: Doc, partial: bool) -
 
 @blueprint.put("/posts/<post_id>/patch")
 def patch_post(post_id: str) -> Response:
-    rt, user = api.caller()
-    body = api.json_object("post", POST_FIELDS)
+    rt, user = authentication.caller()
+    body = inputs.json_object("post", POST_FIELDS)
     post = _post_or_forbidden(rt, user, post_id, "edit_post")
     _require_edit(rt, user, post)
     updated = models.update_post(rt, post, _edit_changes(rt, user, post, body, partial=True))
@@ -303,9 +303,9 @@ def patch_post(post_id: str) -> Response:
 
 @blueprint.put("/posts/<post_id>")
 def update_post(post_id: str) -> Response:
-    rt, user = api.caller()
-    api.id_param(post_id, "post_id")
-    body = api.json_object("post", POST_FIELDS)
+    rt, user = authentication.caller()
+    inputs.id_param(post_id, "post_id")
+    body = inputs.json_object("post", POST_FIELDS)
     if body.get("id") != post_id:
         raise errors.invalid_body_param("id")
     post = _post_or_forbidden(rt, user, post_id, "edit_post")
@@ -316,7 +316,7 @@ def update_post(post_id: str) -> Response:
 
 @blueprint.delete("/posts/<post_id>")
 def delete_post(post_id: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     post = load_post(rt, post_id)
     channel = rt.store.get("channels", post["channel_id"])
     permission = "delete_post" if post["user_id"] == user["id"] else "delete_others_posts"
@@ -328,7 +328,7 @@ def delete_post(post_id: str) -> Response:
 
 
 def _pin(post_id: str, pinned: bool) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     post = post_by_permission(rt, user, post_id)
     channel = rt.store.get("channels", post["channel_id"])
     if channel["delete_at"]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from ...core.runtime import Runtime
-from .. import api, errors, models, permissions, wire
+from .. import authentication, errors, inputs, models, permissions, wire
 from .users import Doc
 
 blueprint = Blueprint("mm_preferences", __name__, url_prefix="/api/v4")
@@ -16,8 +16,8 @@ _LIMITS = {"category": 32, "name": 32, "value": 2000}
 
 
 def _owner(user_id: str) -> tuple[Runtime, str]:
-    rt, viewer = api.caller()
-    target = api.user_id_param(user_id)
+    rt, viewer = authentication.caller()
+    target = inputs.user_id_param(user_id)
     permissions.require_self_or(viewer, target)
     return rt, target
 
@@ -51,7 +51,7 @@ def get_preference(user_id: str, category: str, preference_name: str) -> Respons
 
 
 def _preference_list(target: str, mismatch_error: str) -> list[Doc]:
-    body = api.json_body()
+    body = inputs.json_body()
     if not isinstance(body, list) or len(body) > MAX_PER_REQUEST:
         raise errors.invalid_body_param("preferences")
     prefs = []
@@ -82,7 +82,7 @@ def update_preferences(user_id: str) -> Response:
             channel = rt.store.get("channels", post["channel_id"]) if post else None
             if channel is None:
                 raise errors.invalid_body_param("preference.name")
-            permissions.require_channel(rt, api.current_user(), channel, "read_channel")
+            permissions.require_channel(rt, authentication.current_user(), channel, "read_channel")
     models.save_preferences(rt, target, prefs)
     return jsonify(wire.status_ok())
 

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, jsonify
 
 from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime
-from .. import api, errors, models, permissions, wire
+from .. import authentication, errors, inputs, models, permissions, wire
 from .channels import can_read_channel
 
 blueprint = Blueprint("mm_reactions", __name__, url_prefix="/api/v4")
@@ -36,8 +36,8 @@ def _post_channel(rt: Runtime, user: Doc, post_id: str, permission: str) -> tupl
 
 @blueprint.post("/reactions")
 def save_reaction() -> Response:
-    rt, user = api.caller()
-    body = api.json_object("reaction")
+    rt, user = authentication.caller()
+    body = inputs.json_object("reaction")
     user_id, post_id = body.get("user_id"), body.get("post_id")
     emoji_name = body.get("emoji_name")
     if not all(isinstance(v, str) for v in (user_id, post_id, emoji_name)):
@@ -61,9 +61,9 @@ def save_reaction() -> Response:
 
 @blueprint.delete("/users/<user_id>/posts/<post_id>/reactions/<emoji_name>")
 def delete_reaction(user_id: str, post_id: str, emoji_name: str) -> Response:
-    rt, user = api.caller()
-    target_id = api.user_id_param(user_id)
-    api.id_param(post_id, "post_id")
+    rt, user = authentication.caller()
+    target_id = inputs.user_id_param(user_id)
+    inputs.id_param(post_id, "post_id")
     if not _valid_emoji_name(emoji_name):
         raise errors.invalid_url_param("emoji_name")
     _, channel = _post_channel(rt, user, post_id, "remove_reaction")
@@ -79,8 +79,8 @@ def delete_reaction(user_id: str, post_id: str, emoji_name: str) -> Response:
 
 @blueprint.get("/posts/<post_id>/reactions")
 def get_reactions(post_id: str) -> Response:
-    rt, user = api.caller()
-    api.id_param(post_id, "post_id")
+    rt, user = authentication.caller()
+    inputs.id_param(post_id, "post_id")
     post = rt.store.get("posts", post_id)
     channel = rt.store.get("channels", post["channel_id"]) if post else None
     if channel is None or not can_read_channel(rt, user, channel):
@@ -90,8 +90,8 @@ def get_reactions(post_id: str) -> Response:
 
 @blueprint.post("/posts/ids/reactions")
 def get_bulk_reactions() -> Response:
-    rt, user = api.caller()
-    body = api.json_body()
+    rt, user = authentication.caller()
+    body = inputs.json_body()
     if not isinstance(body, list) or not all(isinstance(i, str) for i in body):
         raise errors.bad_request(errors.PAYLOAD_PARSE)
     answer: dict[str, list[Doc]] = {}

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from ...core.passwords import check_password
 from ...core.runtime import Runtime, runtime
-from .. import api, errors, models, permissions, wire
+from .. import authentication, errors, inputs, models, permissions, wire
 from .users import Doc, load_user
 
 blueprint = Blueprint("mm_sessions", __name__, url_prefix="/api/v4")
@@ -69,7 +69,7 @@ def login_response(rt: Runtime, user: Doc, device_id: str = "") -> Response:
 @blueprint.post("/users/login")
 def login() -> Response:
     rt = runtime()
-    body = api.json_object()
+    body = inputs.json_object()
     login_id = body.get("login_id", "")
     password = body.get("password", "")
     user_id = body.get("id", "")
@@ -85,7 +85,7 @@ def login() -> Response:
 def logout() -> Response:
     rt = runtime()
     try:
-        session = api.current_session(rt)
+        session = authentication.current_session(rt)
     except errors.AppError:
         session = None
     if session is not None and not session.get("is_access_token"):
@@ -101,7 +101,7 @@ def logout() -> Response:
 
 @blueprint.get("/users/<user_id>/sessions")
 def get_sessions(user_id: str) -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     user = load_user(rt, user_id)
     permissions.require_self_or(viewer, user["id"])
     sessions = sorted(
@@ -112,8 +112,8 @@ def get_sessions(user_id: str) -> Response:
 
 @blueprint.post("/users/<user_id>/sessions/revoke")
 def revoke_session(user_id: str) -> Response:
-    rt, viewer = api.caller()
-    body = api.json_object()
+    rt, viewer = authentication.caller()
+    body = inputs.json_object()
     user = load_user(rt, user_id)
     permissions.require_self_or(viewer, user["id"])
     session_id = body.get("session_id")
@@ -130,7 +130,7 @@ def revoke_session(user_id: str) -> Response:
 
 @blueprint.post("/users/<user_id>/sessions/revoke/all")
 def revoke_all_sessions_for_user(user_id: str) -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     user = load_user(rt, user_id)
     permissions.require_self_or(viewer, user["id"])
     models.revoke_user_sessions(rt, user["id"])
@@ -139,7 +139,7 @@ def revoke_all_sessions_for_user(user_id: str) -> Response:
 
 @blueprint.post("/users/sessions/revoke/all")
 def revoke_all_sessions() -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     permissions.require_system(viewer, "manage_system")
     models.revoke_all_sessions(rt)
     return jsonify(wire.status_ok())
@@ -150,8 +150,8 @@ def attach_device_id() -> Response:
     """Attach a mobile device to the caller's session: mobile session length, and the device's
     other sessions are revoked (``AttachDeviceId``)."""
     rt = runtime()
-    session = api.current_session(rt)
-    body = api.json_body(required=False)
+    session = authentication.current_session(rt)
+    body = inputs.json_body(required=False)
     device_id = body.get("device_id", "") if isinstance(body, dict) else ""
     if not isinstance(device_id, str) or not device_id:
         raise errors.invalid_body_param("device_id")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from ...core.runtime import runtime
-from .. import api, errors, models, permissions, wire
+from .. import authentication, errors, inputs, models, permissions, wire
 
 blueprint = Blueprint("mm_status", __name__, url_prefix="/api/v4")
 
@@ -13,8 +13,8 @@ blueprint = Blueprint("mm_status", __name__, url_prefix="/api/v4")
 @blueprint.get("/users/<user_id>/status")
 def get_status(user_id: str) -> Response:
     rt = runtime()
-    api.current_user()
-    status = rt.store.get("statuses", api.user_id_param(user_id))
+    authentication.current_user()
+    status = rt.store.get("statuses", inputs.user_id_param(user_id))
     if status is None:
         raise errors.AppError(404, errors.STATUS_USER_NOT_FOUND, f"user_id={user_id}")
     return jsonify(wire.status(status))
@@ -23,8 +23,8 @@ def get_status(user_id: str) -> Response:
 @blueprint.post("/users/status/ids")
 def get_statuses_by_ids() -> Response:
     rt = runtime()
-    api.current_user()
-    ids = api.json_body(required=False)
+    authentication.current_user()
+    ids = inputs.json_body(required=False)
     if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
         raise errors.invalid_body_param("user_ids")
     if any(len(user_id) != 26 for user_id in ids):
@@ -35,9 +35,9 @@ def get_statuses_by_ids() -> Response:
 
 @blueprint.put("/users/<user_id>/status")
 def update_status(user_id: str) -> Response:
-    rt, viewer = api.caller()
-    body = api.json_object("status")
-    target = api.user_id_param(user_id)
+    rt, viewer = authentication.caller()
+    body = inputs.json_object("status")
+    target = inputs.user_id_param(user_id)
     if body.get("user_id") != target:
         raise errors.invalid_body_param("user_id")
     permissions.require_self_or(viewer, target)

@@ -6,7 +6,7 @@ import base64
 
 from flask import Blueprint, Response, jsonify, request
 
-from .. import api, errors, models, permissions, wire
+from .. import authentication, errors, inputs, models, permissions, wire
 from .teams import load_team, team_with_permission
 from .user_images import image_type
 
@@ -15,7 +15,7 @@ blueprint = Blueprint("mm_team_images", __name__, url_prefix="/api/v4")
 
 @blueprint.get("/teams/<team_id>/image")
 def get_team_icon(team_id: str) -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     team = load_team(rt, team_id)
     open_team = team["type"] == "O" and team["allow_open_invite"]
     if not open_team:
@@ -31,8 +31,8 @@ def get_team_icon(team_id: str) -> Response:
 
 @blueprint.post("/teams/<team_id>/image")
 def set_team_icon(team_id: str) -> Response:
-    rt, viewer = api.caller()
-    team_id = api.id_param(team_id, "team_id")
+    rt, viewer = authentication.caller()
+    team_id = inputs.id_param(team_id, "team_id")
     permissions.require_team(rt, viewer, team_id, "manage_team")
     limit = models.setting(rt, "FileSettings", "MaxFileSize", 104857600)
     if (request.content_length or 0) > limit:
@@ -51,7 +51,7 @@ def set_team_icon(team_id: str) -> Response:
 
 @blueprint.delete("/teams/<team_id>/image")
 def remove_team_icon(team_id: str) -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     team_with_permission(rt, viewer, team_id, "manage_team")
     models.set_team_icon(rt, team_id, None)
     return jsonify(wire.status_ok())

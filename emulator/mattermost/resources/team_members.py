@@ -6,7 +6,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime
-from .. import api, errors, models, permissions, wire
+from .. import authentication, errors, inputs, models, permissions, wire
 from .teams import active_member, load_team, present_team, team_with_permission
 from .users import Doc, load_user
 
@@ -25,10 +25,10 @@ def _add(rt: Runtime, team: Doc, user_id: str) -> Doc:
 
 @blueprint.post("/teams/<team_id>/members")
 def add_team_member(team_id: str) -> Response:
-    rt, viewer = api.caller()
-    team_id = api.id_param(team_id, "team_id")
-    body = api.json_body(required=False)
-    if body is None and api.body_is_json_null():
+    rt, viewer = authentication.caller()
+    team_id = inputs.id_param(team_id, "team_id")
+    body = inputs.json_body(required=False)
+    if body is None and inputs.body_is_json_null():
         body = {}  # a zero-valued TeamMember: its empty team_id is the 400 below
     if not isinstance(body, dict) or not all(
         isinstance(body.get(k, ""), str) for k in ("team_id", "user_id")
@@ -58,10 +58,10 @@ def add_team_member(team_id: str) -> Response:
 
 @blueprint.post("/teams/<team_id>/members/batch")
 def add_team_members(team_id: str) -> Response:
-    rt, viewer = api.caller()
-    team_id = api.id_param(team_id, "team_id")
+    rt, viewer = authentication.caller()
+    team_id = inputs.id_param(team_id, "team_id")
     graceful = request.args.get("graceful", "") != ""
-    body = api.json_body(required=False)
+    body = inputs.json_body(required=False)
     if not isinstance(body, list) or not all(
         isinstance(m, dict) and all(isinstance(m.get(k, ""), str) for k in ("team_id", "user_id"))
         for m in body
@@ -101,9 +101,9 @@ def add_team_members(team_id: str) -> Response:
 
 @blueprint.delete("/teams/<team_id>/members/<user_id>")
 def remove_team_member(team_id: str, user_id: str) -> Response:
-    rt, viewer = api.caller()
-    team_id = api.id_param(team_id, "team_id")
-    target = api.user_id_param(user_id)
+    rt, viewer = authentication.caller()
+    team_id = inputs.id_param(team_id, "team_id")
+    target = inputs.user_id_param(user_id)
     if target != viewer["id"]:
         permissions.require_team(rt, viewer, team_id, "remove_user_from_team")
     team = load_team(rt, team_id)
@@ -116,13 +116,13 @@ def remove_team_member(team_id: str, user_id: str) -> Response:
 
 @blueprint.get("/teams/<team_id>/members")
 def get_team_members(team_id: str) -> Response:
-    rt, viewer = api.caller()
-    team_id = api.id_param(team_id, "team_id")
+    rt, viewer = authentication.caller()
+    team_id = inputs.id_param(team_id, "team_id")
     permissions.require_team(rt, viewer, team_id, "view_team")
-    page, per_page = api.paging()
+    page, per_page = inputs.paging()
     members = [m for m in rt.store.find("team_members", "team_id", team_id) if not m["delete_at"]]
     users = {m["user_id"]: rt.store.get("users", m["user_id"]) or {} for m in members}
-    if api.bool_arg("exclude_deleted_users"):
+    if inputs.bool_arg("exclude_deleted_users"):
         members = [m for m in members if users[m["user_id"]].get("delete_at", 1) == 0]
     if request.args.get("sort") == "Username":
         members.sort(key=lambda m: users[m["user_id"]].get("username", ""))
@@ -132,9 +132,9 @@ def get_team_members(team_id: str) -> Response:
 
 @blueprint.get("/teams/<team_id>/members/<user_id>")
 def get_team_member(team_id: str, user_id: str) -> Response:
-    rt, viewer = api.caller()
-    team_id = api.id_param(team_id, "team_id")
-    target = api.user_id_param(user_id)
+    rt, viewer = authentication.caller()
+    team_id = inputs.id_param(team_id, "team_id")
+    target = inputs.user_id_param(user_id)
     permissions.require_team(rt, viewer, team_id, "view_team")
     member = active_member(rt, team_id, target)
     if member is None:
@@ -144,9 +144,9 @@ def get_team_member(team_id: str, user_id: str) -> Response:
 
 @blueprint.post("/teams/<team_id>/members/ids")
 def get_team_members_by_ids(team_id: str) -> Response:
-    rt, viewer = api.caller()
-    team_id = api.id_param(team_id, "team_id")
-    body = api.json_body(required=False)
+    rt, viewer = authentication.caller()
+    team_id = inputs.id_param(team_id, "team_id")
+    body = inputs.json_body(required=False)
     if not isinstance(body, list) or not body or not all(isinstance(x, str) for x in body):
         raise errors.invalid_body_param("user_ids")
     permissions.require_team(rt, viewer, team_id, "view_team")
@@ -156,10 +156,10 @@ def get_team_members_by_ids(team_id: str) -> Response:
 
 @blueprint.put("/teams/<team_id>/members/<user_id>/roles")
 def update_team_member_roles(team_id: str, user_id: str) -> Response:
-    rt, viewer = api.caller()
-    team_id = api.id_param(team_id, "team_id")
-    target = api.user_id_param(user_id)
-    body = api.json_body(required=False)
+    rt, viewer = authentication.caller()
+    team_id = inputs.id_param(team_id, "team_id")
+    target = inputs.user_id_param(user_id)
+    body = inputs.json_body(required=False)
     roles = body.get("roles") if isinstance(body, dict) else None
     names = roles.split() if isinstance(roles, str) else []
     if not names or any(name not in TEAM_ROLES for name in names):
@@ -180,8 +180,8 @@ def _own_team_members(rt: Runtime, user_id: str) -> list[Doc]:
 
 @blueprint.get("/users/<user_id>/teams")
 def get_teams_for_user(user_id: str) -> Response:
-    rt, viewer = api.caller()
-    target = api.user_id_param(user_id)
+    rt, viewer = authentication.caller()
+    target = inputs.user_id_param(user_id)
     if target != viewer["id"]:
         permissions.require_system(viewer, "sysconsole_read_user_management_users")
     teams = [rt.store.get("teams", m["team_id"]) for m in _own_team_members(rt, target)]
@@ -191,8 +191,8 @@ def get_teams_for_user(user_id: str) -> Response:
 
 @blueprint.get("/users/<user_id>/teams/members")
 def get_team_members_for_user(user_id: str) -> Response:
-    rt, viewer = api.caller()
-    target = api.user_id_param(user_id)
+    rt, viewer = authentication.caller()
+    target = inputs.user_id_param(user_id)
     if target != viewer["id"] and not (
         permissions.has_system_permission(viewer, "edit_other_users")
         or permissions.has_system_permission(viewer, "read_other_users_teams")
@@ -203,8 +203,8 @@ def get_team_members_for_user(user_id: str) -> Response:
 
 @blueprint.get("/users/<user_id>/teams/unread")
 def get_teams_unread_for_user(user_id: str) -> Response:
-    rt, viewer = api.caller()
-    target = api.user_id_param(user_id)
+    rt, viewer = authentication.caller()
+    target = inputs.user_id_param(user_id)
     if target != viewer["id"]:
         permissions.require_system(viewer, "manage_system")
     exclude = request.args.get("exclude_team", "")
@@ -219,9 +219,9 @@ def get_teams_unread_for_user(user_id: str) -> Response:
 
 @blueprint.get("/users/<user_id>/teams/<team_id>/unread")
 def get_team_unread_for_user(user_id: str, team_id: str) -> Response:
-    rt, viewer = api.caller()
-    target = api.user_id_param(user_id)
-    team_id = api.id_param(team_id, "team_id")
+    rt, viewer = authentication.caller()
+    target = inputs.user_id_param(user_id)
+    team_id = inputs.id_param(team_id, "team_id")
     permissions.require_self_or(viewer, target)
     team_with_permission(rt, viewer, team_id, "view_team")
     return jsonify(wire.team_unread(models.team_unread(rt, team_id, target)))
@@ -230,7 +230,7 @@ def get_team_unread_for_user(user_id: str, team_id: str) -> Response:
 @blueprint.post("/teams/members/invite")
 def add_user_to_team_from_invite() -> Response:
     """Join a team with its ``invite_id`` (email invitation ``token``\\ s are not emulated)."""
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     invite_id = request.args.get("invite_id", "")
     if request.args.get("token"):
         raise errors.AppError(400, errors.SIGNUP_LINK_INVALID)

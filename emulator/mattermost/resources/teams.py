@@ -8,7 +8,7 @@ from flask import Blueprint, Response, jsonify
 
 from ...core.runtime import Runtime, runtime
 from ...core.store import DuplicateKey
-from .. import api, errors, models, permissions, wire
+from .. import authentication, errors, inputs, models, permissions, wire
 from ..tables import member_id
 from .users import Doc
 
@@ -47,7 +47,7 @@ def present_team(rt: Runtime, viewer: Doc, team: Doc) -> Doc:
 
 
 def load_team(rt: Runtime, raw_id: str) -> Doc:
-    team = rt.store.get("teams", api.id_param(raw_id, "team_id"))
+    team = rt.store.get("teams", inputs.id_param(raw_id, "team_id"))
     if team is None:
         raise errors.AppError(404, errors.TEAM_NOT_FOUND, f"id={raw_id}")
     return team
@@ -57,7 +57,7 @@ def team_with_permission(rt: Runtime, viewer: Doc, raw_id: str, permission: str)
     """The team of a URL the caller holds ``permission`` in: checked before the lookup, so an
     unknown team is a 403 to whoever could not see it anyway (``SessionHasPermissionToTeam``
     then ``GetTeam``)."""
-    team_id = api.id_param(raw_id, "team_id")
+    team_id = inputs.id_param(raw_id, "team_id")
     permissions.require_team(rt, viewer, team_id, permission)
     return load_team(rt, team_id)
 
@@ -106,8 +106,8 @@ def _typed_fields(body: Doc, allowed: dict[str, type]) -> Doc:
 
 @blueprint.post("/teams")
 def create_team() -> Response:
-    rt, viewer = api.caller()
-    body = api.json_object("team")
+    rt, viewer = authentication.caller()
+    body = inputs.json_object("team")
     fields = _typed_fields(body, {"name": str, "display_name": str, "type": str, **_PATCHABLE})
     fields.setdefault("name", "")
     fields.setdefault("display_name", "")
@@ -139,8 +139,8 @@ def create_team() -> Response:
 
 @blueprint.get("/teams")
 def get_teams() -> Response:
-    rt, viewer = api.caller()
-    page, per_page = api.paging()
+    rt, viewer = authentication.caller()
+    page, per_page = inputs.paging()
     list_private = permissions.has_system_permission(viewer, "list_private_teams")
     list_public = permissions.has_system_permission(viewer, "list_public_teams")
     if not (list_private or list_public):
@@ -152,14 +152,14 @@ def get_teams() -> Response:
     ]
     teams.sort(key=lambda t: (t["display_name"].lower(), t["id"]))
     shown = [present_team(rt, viewer, t) for t in teams[page * per_page : (page + 1) * per_page]]
-    if api.bool_arg("include_total_count"):
+    if inputs.bool_arg("include_total_count"):
         return jsonify({"teams": shown, "total_count": len(teams)})
     return jsonify(shown)
 
 
 @blueprint.get("/teams/<team_id>")
 def get_team(team_id: str) -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     team = load_team(rt, team_id)
     _readable(rt, viewer, team)
     return jsonify(present_team(rt, viewer, team))
@@ -167,7 +167,7 @@ def get_team(team_id: str) -> Response:
 
 @blueprint.get("/teams/name/<name>")
 def get_team_by_name(name: str) -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     team = rt.store.find_one("teams", "name", name.lower())
     if team is None:
         raise errors.AppError(404, errors.TEAM_NAME_NOT_FOUND, f"name={name}")
@@ -177,7 +177,7 @@ def get_team_by_name(name: str) -> Response:
 
 @blueprint.get("/teams/name/<name>/exists")
 def team_exists(name: str) -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     team = rt.store.find_one("teams", "name", name.lower())
     exists = team is not None and bool(
         active_member(rt, team["id"], viewer["id"])
@@ -205,9 +205,9 @@ def _update(rt: Runtime, viewer: Doc, team_id: str, changes: Doc) -> Response:
 
 @blueprint.put("/teams/<team_id>/patch")
 def patch_team(team_id: str) -> Response:
-    rt, viewer = api.caller()
-    team_id = api.id_param(team_id, "team_id")
-    body = api.json_object("team")
+    rt, viewer = authentication.caller()
+    team_id = inputs.id_param(team_id, "team_id")
+    body = inputs.json_object("team")
     changes = _typed_fields(body, _PATCHABLE)
     changes.pop("invite_id", None)
     return _update(rt, viewer, team_id, changes)
@@ -215,9 +215,9 @@ def patch_team(team_id: str) -> Response:
 
 @blueprint.put("/teams/<team_id>")
 def update_team(team_id: str) -> Response:
-    rt, viewer = api.caller()
-    team_id = api.id_param(team_id, "team_id")
-    body = api.json_object("team")
+    rt, viewer = authentication.caller()
+    team_id = inputs.id_param(team_id, "team_id")
+    body = inputs.json_object("team")
     changes = _typed_fields(body, _PATCHABLE)
     if body.get("id") != team_id:
         raise errors.invalid_body_param("id")
@@ -230,9 +230,9 @@ def update_team(team_id: str) -> Response:
 
 @blueprint.delete("/teams/<team_id>")
 def delete_team(team_id: str) -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     team = team_with_permission(rt, viewer, team_id, "manage_team")
-    permanent = api.bool_arg("permanent")
+    permanent = inputs.bool_arg("permanent")
     if permanent and not models.setting(rt, "ServiceSettings", "EnableAPITeamDeletion", False):
         raise errors.AppError(401, errors.TEAM_DELETION_DISABLED, f"teamId={team['id']}")
     models.delete_team(rt, team, permanent=permanent)
@@ -241,7 +241,7 @@ def delete_team(team_id: str) -> Response:
 
 @blueprint.get("/teams/<team_id>/stats")
 def get_team_stats(team_id: str) -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     team = team_with_permission(rt, viewer, team_id, "view_team")
     members = [
         m for m in rt.store.find("team_members", "team_id", team["id"]) if not m["delete_at"]
@@ -253,16 +253,16 @@ def get_team_stats(team_id: str) -> Response:
 
 @blueprint.post("/teams/<team_id>/restore")
 def restore_team(team_id: str) -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     team_with_permission(rt, viewer, team_id, "manage_team")
     return jsonify(wire.team(models.update_team(rt, team_id, {"delete_at": 0})))
 
 
 @blueprint.put("/teams/<team_id>/privacy")
 def update_team_privacy(team_id: str) -> Response:
-    rt, viewer = api.caller()
-    team_id = api.id_param(team_id, "team_id")
-    body = api.json_body(required=False)
+    rt, viewer = authentication.caller()
+    team_id = inputs.id_param(team_id, "team_id")
+    body = inputs.json_body(required=False)
     privacy = body.get("privacy") if isinstance(body, dict) else None
     if privacy not in ("O", "I"):
         raise errors.invalid_body_param("privacy")
@@ -273,7 +273,7 @@ def update_team_privacy(team_id: str) -> Response:
 
 @blueprint.post("/teams/<team_id>/regenerate_invite_id")
 def regenerate_invite_id(team_id: str) -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     team_with_permission(rt, viewer, team_id, "manage_team")
     team = models.update_team(rt, team_id, {"invite_id": rt.ids.mattermost_id()})
     return jsonify(present_team(rt, viewer, team))
@@ -283,7 +283,7 @@ def regenerate_invite_id(team_id: str) -> Response:
 def get_invite_info(invite_id: str) -> Response:
     """Open to anyone: what a signup page shows for an invite link."""
     rt = runtime()
-    team = rt.store.find_one("teams", "invite_id", api.id_param(invite_id, "invite_id"))
+    team = rt.store.find_one("teams", "invite_id", inputs.id_param(invite_id, "invite_id"))
     if team is None or team["delete_at"]:
         raise errors.AppError(404, errors.TEAM_INVITE_NOT_FOUND)
     if team["type"] != "O":
@@ -300,8 +300,8 @@ def get_invite_info(invite_id: str) -> Response:
 
 @blueprint.post("/teams/search")
 def search_teams() -> Response:
-    rt, viewer = api.caller()
-    body = api.json_body(required=False)
+    rt, viewer = authentication.caller()
+    body = inputs.json_body(required=False)
     if not isinstance(body, dict) or not isinstance(body.get("term", ""), str):
         raise errors.invalid_body_param("team_search")
     page, per_page = body.get("page"), body.get("per_page")

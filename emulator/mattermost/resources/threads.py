@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.runtime import Runtime
-from .. import api, errors, models, permissions, wire
+from .. import authentication, errors, inputs, models, permissions, wire
 from .channels import can_read_channel
 
 blueprint = Blueprint("mm_threads", __name__, url_prefix="/api/v4")
@@ -17,9 +17,9 @@ THREADS_PAGE = "/users/<user_id>/teams/<team_id>/threads"
 
 
 def _scope(user_id: str, team_id: str) -> tuple[Runtime, Doc, str, str]:
-    rt, user = api.caller()
-    target_id = api.user_id_param(user_id)
-    api.id_param(team_id, "team_id")
+    rt, user = authentication.caller()
+    target_id = inputs.user_id_param(user_id)
+    inputs.id_param(team_id, "team_id")
     permissions.require_self_or(user, target_id)
     permissions.require_team(rt, user, team_id, "view_team")
     return rt, user, target_id, team_id
@@ -89,7 +89,7 @@ def get_threads(user_id: str, team_id: str) -> Response:
         raise errors.invalid_body_param("since")
     if args.get("before") and args.get("after"):
         raise errors.bad_request(errors.THREADS_BAD_PARAMS)
-    page, per_page = api.paging()
+    page, per_page = inputs.paging()
     pairs = _user_threads(rt, target_id, team_id)
     counted = [(r, m) for r, m in pairs if not r["delete_at"]]
     unread_threads = [(r, m) for r, m in counted if _unread(rt, r, m)]
@@ -124,7 +124,7 @@ def get_threads(user_id: str, team_id: str) -> Response:
 
 
 def _thread_root(rt: Runtime, user: Doc, thread_id: str) -> Doc:
-    root = rt.store.get("posts", api.id_param(thread_id, "thread_id"))
+    root = rt.store.get("posts", inputs.id_param(thread_id, "thread_id"))
     if root is None or root["root_id"]:
         raise errors.not_found(errors.POST_NOT_FOUND, f"thread_id={thread_id}")
     channel = rt.store.get("channels", root["channel_id"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from ...core.runtime import runtime
-from .. import api, errors, models, permissions, wire
+from .. import authentication, errors, inputs, models, permissions, wire
 from .users import load_user, present
 
 blueprint = Blueprint("mm_user_auth", __name__, url_prefix="/api/v4")
@@ -25,7 +25,7 @@ def check_user_mfa() -> Response:
     rt = runtime()
     if models.setting(rt, "ServiceSettings", "DisableLegacyMFA", True):
         return Response("404 page not found\n", status=404, mimetype="text/plain")
-    body = api.json_body(required=False)
+    body = inputs.json_body(required=False)
     login_id = body.get("login_id") if isinstance(body, dict) else None
     if not isinstance(login_id, str) or not login_id:
         raise errors.invalid_body_param("login_id")
@@ -35,10 +35,10 @@ def check_user_mfa() -> Response:
 @blueprint.put("/users/<user_id>/mfa")
 def update_user_mfa(user_id: str) -> Response:
     runtime()
-    viewer = api.current_user()
-    target = api.user_id_param(user_id)
+    viewer = authentication.current_user()
+    target = inputs.user_id_param(user_id)
     permissions.require_self_or(viewer, target)
-    body = api.json_body(required=False)
+    body = inputs.json_body(required=False)
     activate = body.get("activate") if isinstance(body, dict) else None
     if not isinstance(activate, bool):
         raise errors.invalid_body_param("activate")
@@ -49,8 +49,8 @@ def update_user_mfa(user_id: str) -> Response:
 
 @blueprint.post("/users/<user_id>/mfa/generate")
 def generate_mfa_secret(user_id: str) -> Response:
-    viewer = api.current_user()
-    permissions.require_self_or(viewer, api.user_id_param(user_id))
+    viewer = authentication.current_user()
+    permissions.require_self_or(viewer, inputs.user_id_param(user_id))
     raise _mfa_disabled()
 
 
@@ -58,7 +58,7 @@ def generate_mfa_secret(user_id: str) -> Response:
 def send_password_reset() -> Response:
     """No SMTP: nothing is sent, and like the real server the answer does not tell whether the
     address exists."""
-    body = api.json_body(required=False)
+    body = inputs.json_body(required=False)
     email = body.get("email") if isinstance(body, dict) else None
     if not isinstance(email, str) or not email:
         raise errors.invalid_body_param("email")
@@ -67,7 +67,7 @@ def send_password_reset() -> Response:
 
 @blueprint.post("/users/email/verify/send")
 def send_verification_email() -> Response:
-    body = api.json_body(required=False)
+    body = inputs.json_body(required=False)
     email = body.get("email") if isinstance(body, dict) else None
     if not isinstance(email, str) or not email:
         raise errors.invalid_body_param("email")
@@ -76,7 +76,7 @@ def send_verification_email() -> Response:
 
 @blueprint.post("/users/<user_id>/email/verify/member")
 def verify_user_email_without_token(user_id: str) -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     user = load_user(rt, user_id)
     permissions.require_system(viewer, "manage_system")
     fresh = models.update_user(rt, user["id"], {"email_verified": True})
@@ -86,23 +86,23 @@ def verify_user_email_without_token(user_id: str) -> Response:
 @blueprint.get("/users/<user_id>/audits")
 def get_user_audits(user_id: str) -> Response:
     """The emulator keeps no audit trail: an empty page."""
-    viewer = api.current_user()
-    permissions.require_self_or(viewer, api.user_id_param(user_id))
+    viewer = authentication.current_user()
+    permissions.require_self_or(viewer, inputs.user_id_param(user_id))
     return jsonify([])
 
 
 @blueprint.get("/users/<user_id>/uploads")
 def get_uploads_for_user(user_id: str) -> Response:
-    viewer = api.current_user()
-    if api.user_id_param(user_id) != viewer["id"]:
+    viewer = authentication.current_user()
+    if inputs.user_id_param(user_id) != viewer["id"]:
         raise errors.AppError(403, errors.USER_UPLOADS_FORBIDDEN)
     return jsonify([])
 
 
 @blueprint.post("/users/<user_id>/promote")
 def promote_guest_to_user(user_id: str) -> Response:
-    rt, viewer = api.caller()
-    target = api.user_id_param(user_id)
+    rt, viewer = authentication.caller()
+    target = inputs.user_id_param(user_id)
     permissions.require_system(viewer, "promote_guest")
     user = load_user(rt, target)
     roles = user["roles"].split()
@@ -115,7 +115,7 @@ def promote_guest_to_user(user_id: str) -> Response:
 
 @blueprint.post("/users/<user_id>/demote")
 def demote_user_to_guest(user_id: str) -> Response:
-    api.current_user()
-    api.user_id_param(user_id)
+    authentication.current_user()
+    inputs.user_id_param(user_id)
     # Guest accounts need a license the emulator does not have.
     raise errors.AppError(501, errors.DEMOTE_NEEDS_LICENSE)

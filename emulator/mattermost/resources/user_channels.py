@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from ...core.runtime import Runtime
-from .. import api, permissions, wire
+from .. import authentication, inputs, permissions, wire
 from ..tables import member_id
 from .users import Doc, load_user
 
@@ -27,12 +27,12 @@ def _user_channels(rt: Runtime, user_id: str, team_id: str | None, deleted: bool
 
 @blueprint.get("/users/<user_id>/teams/<team_id>/channels")
 def get_channels_for_team_for_user(user_id: str, team_id: str) -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     user = load_user(rt, user_id)
-    api.id_param(team_id, "team_id")
+    inputs.id_param(team_id, "team_id")
     permissions.require_self_or(viewer, user["id"])
     permissions.require_team(rt, viewer, team_id, "view_team")
-    deleted = api.bool_arg("include_deleted")
+    deleted = inputs.bool_arg("include_deleted")
     membership = rt.store.get("team_members", member_id(team_id, user["id"]))
     if membership is None or membership["delete_at"]:
         return jsonify([])
@@ -41,8 +41,8 @@ def get_channels_for_team_for_user(user_id: str, team_id: str) -> Response:
 
 @blueprint.get("/users/<user_id>/channels")
 def get_channels_for_user(user_id: str) -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     user = load_user(rt, user_id)
     permissions.require_self_or(viewer, user["id"])
-    deleted = api.bool_arg("include_deleted")
+    deleted = inputs.bool_arg("include_deleted")
     return jsonify([wire.channel(c) for c in _user_channels(rt, user["id"], None, deleted)])

@@ -10,7 +10,7 @@ import zlib
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.runtime import runtime
-from .. import api, errors, models, permissions, wire
+from .. import authentication, errors, models, permissions, wire
 from .users import load_user
 
 blueprint = Blueprint("mm_user_images", __name__, url_prefix="/api/v4")
@@ -66,7 +66,7 @@ def _image_response(data: bytes, mime: str) -> Response:
 @blueprint.get("/users/<user_id>/image")
 def get_image(user_id: str) -> Response:
     rt = runtime()
-    api.current_user()
+    authentication.current_user()
     user = load_user(rt, user_id)
     # ETag: the picture's last update, as HandleEtag compares it.
     etag = str(user.get("last_picture_update", 0))
@@ -84,14 +84,14 @@ def get_image(user_id: str) -> Response:
 @blueprint.get("/users/<user_id>/image/default")
 def get_default_image(user_id: str) -> Response:
     rt = runtime()
-    api.current_user()
+    authentication.current_user()
     user = load_user(rt, user_id)
     return _image_response(default_image(user["id"]), "image/png")
 
 
 @blueprint.post("/users/<user_id>/image")
 def set_image(user_id: str) -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     user = load_user(rt, user_id)
     permissions.require_self_or(viewer, user["id"])
     upload = request.files.get("image")
@@ -110,7 +110,7 @@ def set_image(user_id: str) -> Response:
 
 @blueprint.delete("/users/<user_id>/image")
 def reset_image(user_id: str) -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     user = load_user(rt, user_id)
     permissions.require_self_or(viewer, user["id"])
     models.reset_profile_image(rt, user["id"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.runtime import Runtime
-from .. import api, errors, models, permissions
+from .. import authentication, errors, inputs, models, permissions
 from .users import (
     SEARCH_DEFAULT_LIMIT,
     SEARCH_MAX_LIMIT,
@@ -50,8 +50,8 @@ _SEARCH_STRINGS = ("term", "team_id", "not_in_team_id", "in_channel_id", "not_in
 
 @blueprint.post("/users/search")
 def search_users() -> Response:
-    rt, viewer = api.caller()
-    body = api.json_body()
+    rt, viewer = authentication.caller()
+    body = inputs.json_body()
     limit = body.get("limit", 0) if isinstance(body, dict) else None
     if (
         not isinstance(body, dict)
@@ -98,7 +98,7 @@ def search_users() -> Response:
 
 @blueprint.get("/users/autocomplete")
 def autocomplete_users() -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     args = request.args
     term = args.get("name", "").strip().lower().lstrip("@")
     raw_limit = args.get("limit", "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from ...core.runtime import Runtime
-from .. import api, errors, models, permissions, wire
+from .. import authentication, errors, inputs, models, permissions, wire
 from .users import Doc, load_user
 
 blueprint = Blueprint("mm_user_tokens", __name__, url_prefix="/api/v4")
@@ -22,7 +22,7 @@ def _require_user_or_bot(rt: Runtime, viewer: Doc, user_id: str) -> None:
 
 
 def _load_token(rt: Runtime, token_id: str) -> Doc:
-    token = rt.store.get("access_tokens", api.id_param(token_id, "token_id"))
+    token = rt.store.get("access_tokens", inputs.id_param(token_id, "token_id"))
     if token is None:
         raise errors.AppError(404, errors.ACCESS_TOKEN_NOT_FOUND, f"token_id={token_id}")
     return token
@@ -34,7 +34,7 @@ def _token_from_body(rt: Runtime, viewer: Doc, permission: str) -> Doc:
     As upstream, a body that is not a string map, or has no ``token_id``, is not refused by
     itself: the lookup of the empty id then fails with the 404.
     """
-    body = api.json_body(required=False)
+    body = inputs.json_body(required=False)
     token_id = body.get("token_id") if isinstance(body, dict) else None
     permissions.require_system(viewer, permission)
     token = rt.store.get("access_tokens", token_id) if isinstance(token_id, str) else None
@@ -46,8 +46,8 @@ def _token_from_body(rt: Runtime, viewer: Doc, permission: str) -> Doc:
 
 @blueprint.post("/users/<user_id>/tokens")
 def create_token(user_id: str) -> Response:
-    rt, viewer = api.caller()
-    body = api.json_body()
+    rt, viewer = authentication.caller()
+    body = inputs.json_body()
     if not isinstance(body, dict):
         raise errors.invalid_body_param("user_access_token")
     description = body.get("description", "")
@@ -67,11 +67,11 @@ def create_token(user_id: str) -> Response:
 
 @blueprint.get("/users/<user_id>/tokens")
 def get_tokens_for_user(user_id: str) -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     permissions.require_system(viewer, "read_user_access_token")
     user = load_user(rt, user_id)
     _require_user_or_bot(rt, viewer, user["id"])
-    page, per_page = api.paging()
+    page, per_page = inputs.paging()
     tokens = rt.store.find("access_tokens", "user_id", user["id"])
     shown = tokens[page * per_page : (page + 1) * per_page]
     return jsonify([wire.access_token(t) for t in shown])
@@ -79,9 +79,9 @@ def get_tokens_for_user(user_id: str) -> Response:
 
 @blueprint.get("/users/tokens")
 def get_all_tokens() -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     permissions.require_system(viewer, "manage_system")
-    page, per_page = api.paging()
+    page, per_page = inputs.paging()
     tokens = rt.store.all("access_tokens")
     shown = tokens[page * per_page : (page + 1) * per_page]
     return jsonify([wire.access_token(t) for t in shown])
@@ -89,7 +89,7 @@ def get_all_tokens() -> Response:
 
 @blueprint.get("/users/tokens/<token_id>")
 def get_token(token_id: str) -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     permissions.require_system(viewer, "read_user_access_token")
     token = _load_token(rt, token_id)
     _require_user_or_bot(rt, viewer, token["user_id"])
@@ -98,7 +98,7 @@ def get_token(token_id: str) -> Response:
 
 @blueprint.post("/users/tokens/revoke")
 def revoke_token() -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     token = _token_from_body(rt, viewer, "revoke_user_access_token")
     models.revoke_access_token(rt, token["id"])
     return jsonify(wire.status_ok())
@@ -106,7 +106,7 @@ def revoke_token() -> Response:
 
 @blueprint.post("/users/tokens/disable")
 def disable_token() -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     token = _token_from_body(rt, viewer, "revoke_user_access_token")
     models.set_access_token_active(rt, token["id"], False)
     return jsonify(wire.status_ok())
@@ -114,7 +114,7 @@ def disable_token() -> Response:
 
 @blueprint.post("/users/tokens/enable")
 def enable_token() -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     token = _token_from_body(rt, viewer, "create_user_access_token")
     models.set_access_token_active(rt, token["id"], True)
     return jsonify(wire.status_ok())
@@ -122,9 +122,9 @@ def enable_token() -> Response:
 
 @blueprint.post("/users/tokens/search")
 def search_tokens() -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     permissions.require_system(viewer, "manage_system")
-    body = api.json_object()
+    body = inputs.json_object()
     term = body.get("term")
     if not isinstance(term, str) or not term:
         raise errors.invalid_body_param("term")

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, jsonify
 from ...core.passwords import check_password
 from ...core.runtime import Runtime
 from ...core.store import DuplicateKey
-from .. import api, errors, models, permissions, wire
+from .. import authentication, errors, inputs, models, permissions, wire
 from .users import PROFILE_MAPS, PROFILE_STRINGS, SYSTEM_ROLES, Doc, duplicate, load_user, present
 
 blueprint = Blueprint("mm_user_updates", __name__, url_prefix="/api/v4")
@@ -76,9 +76,9 @@ def _apply_update(rt: Runtime, viewer: Doc, user: Doc, changes: Doc) -> Response
 
 @blueprint.put("/users/<user_id>/patch")
 def patch_user(user_id: str) -> Response:
-    rt, viewer = api.caller()
-    target_id = api.user_id_param(user_id)
-    body = api.json_object("user")
+    rt, viewer = authentication.caller()
+    target_id = inputs.user_id_param(user_id)
+    body = inputs.json_object("user")
     changes = _profile_changes(body, full=False)
     permissions.require_self_or(viewer, target_id)
     user = rt.store.get("users", target_id)
@@ -91,9 +91,9 @@ def patch_user(user_id: str) -> Response:
 
 @blueprint.put("/users/<user_id>")
 def update_user(user_id: str) -> Response:
-    rt, viewer = api.caller()
-    target_id = api.user_id_param(user_id)
-    body = api.json_object("user")
+    rt, viewer = authentication.caller()
+    target_id = inputs.user_id_param(user_id)
+    body = inputs.json_object("user")
     changes = _profile_changes(body, full=True)
     if body.get("id") != target_id:
         raise errors.invalid_body_param("user_id")
@@ -114,9 +114,9 @@ def update_user(user_id: str) -> Response:
 
 @blueprint.put("/users/<user_id>/roles")
 def update_user_roles(user_id: str) -> Response:
-    rt, viewer = api.caller()
-    target_id = api.user_id_param(user_id)
-    body = api.json_object()
+    rt, viewer = authentication.caller()
+    target_id = inputs.user_id_param(user_id)
+    body = inputs.json_object()
     roles = body.get("roles")
     names = roles.split() if isinstance(roles, str) else []
     # ``IsValidUserRoles``: known names, and never ``system_admin`` alone.
@@ -130,9 +130,9 @@ def update_user_roles(user_id: str) -> Response:
 
 @blueprint.put("/users/<user_id>/active")
 def update_user_active(user_id: str) -> Response:
-    rt, viewer = api.caller()
-    target_id = api.user_id_param(user_id)
-    body = api.json_object()
+    rt, viewer = authentication.caller()
+    target_id = inputs.user_id_param(user_id)
+    body = inputs.json_object()
     active = body.get("active")
     if not isinstance(active, bool):
         raise errors.invalid_body_param("active")
@@ -151,8 +151,8 @@ def update_user_active(user_id: str) -> Response:
 
 @blueprint.delete("/users/<user_id>")
 def delete_user(user_id: str) -> Response:
-    rt, viewer = api.caller()
-    target_id = api.user_id_param(user_id)
+    rt, viewer = authentication.caller()
+    target_id = inputs.user_id_param(user_id)
     permissions.require_self_or(viewer, target_id)
     if (
         target_id == viewer["id"]
@@ -162,7 +162,7 @@ def delete_user(user_id: str) -> Response:
         raise errors.AppError(401, errors.USER_DEACTIVATION_DISABLED, f"userId={target_id}")
     user = load_user(rt, target_id)
     _require_admin_for_admins(viewer, user)
-    if api.bool_arg("permanent"):
+    if inputs.bool_arg("permanent"):
         # EnableAPIUserDeletion is off by default; permanent deletion is not emulated.
         raise errors.AppError(401, errors.USER_DELETION_DISABLED, f"userId={target_id}")
     models.set_user_active(rt, user["id"], False)
@@ -174,9 +174,9 @@ def delete_user(user_id: str) -> Response:
 
 @blueprint.put("/users/<user_id>/password")
 def update_password(user_id: str) -> Response:
-    rt, viewer = api.caller()
-    target_id = api.user_id_param(user_id)
-    body = api.json_object()
+    rt, viewer = authentication.caller()
+    target_id = inputs.user_id_param(user_id)
+    body = inputs.json_object()
     new_password = body.get("new_password", "")
     current = body.get("current_password", "")
     if not isinstance(new_password, str) or not isinstance(current, str):
@@ -200,6 +200,6 @@ def update_password(user_id: str) -> Response:
     problem = models.password_problem(rt, new_password)
     if problem is not None:
         raise errors.AppError(400, problem[0], Min=str(problem[1]))
-    own = api.current_session(rt)["id"] if target_id == viewer["id"] else ""
+    own = authentication.current_session(rt)["id"] if target_id == viewer["id"] else ""
     models.set_password(rt, target_id, new_password, own)
     return jsonify(wire.status_ok())

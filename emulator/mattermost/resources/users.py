@@ -8,7 +8,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from ...core.runtime import Runtime, runtime
 from ...core.store import DuplicateKey
-from .. import api, errors, models, permissions, wire
+from .. import authentication, errors, inputs, models, permissions, wire
 from ..tables import member_id
 
 blueprint = Blueprint("mm_users", __name__, url_prefix="/api/v4")
@@ -50,7 +50,7 @@ def present(rt: Runtime, viewer: Doc, user: Doc) -> Doc:
 
 def load_user(rt: Runtime, raw_id: str) -> Doc:
     """The user a ``{user_id}`` segment names (``me`` included), or the real 400/404."""
-    user = rt.store.get("users", api.user_id_param(raw_id))
+    user = rt.store.get("users", inputs.user_id_param(raw_id))
     if user is None:
         raise errors.AppError(404, errors.USER_NOT_FOUND, f"user_id={raw_id}")
     return user
@@ -58,7 +58,7 @@ def load_user(rt: Runtime, raw_id: str) -> Doc:
 
 def _optional_viewer() -> Doc | None:
     try:
-        return api.current_user()
+        return authentication.current_user()
     except errors.AppError:
         return None
 
@@ -70,7 +70,7 @@ def duplicate(exc: DuplicateKey) -> errors.AppError:
 
 
 def _id_list(name: str) -> list[str]:
-    body = api.json_body()
+    body = inputs.json_body()
     if not isinstance(body, list) or not body or not all(isinstance(x, str) for x in body):
         raise errors.invalid_body_param(name)
     return body
@@ -132,7 +132,7 @@ def _extra_profile(user: Doc, body: Doc) -> Doc:
 @blueprint.post("/users")
 def create_user() -> Response:
     rt = runtime()
-    body = api.json_object("user")
+    body = inputs.json_object("user")
     viewer = _optional_viewer()
     invite_id = request.args.get("iid", "")
     token = request.args.get("t", "")
@@ -171,13 +171,13 @@ def create_user() -> Response:
 
 @blueprint.get("/users/<user_id>")
 def get_user(user_id: str) -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     return jsonify(present(rt, viewer, load_user(rt, user_id)))
 
 
 @blueprint.get("/users/username/<username>")
 def get_user_by_username(username: str) -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     if not models.is_valid_username(username.lower()):
         raise errors.invalid_url_param("username")
     user = rt.store.find_one("users", "username", username.lower())
@@ -188,7 +188,7 @@ def get_user_by_username(username: str) -> Response:
 
 @blueprint.get("/users/email/<email>")
 def get_user_by_email(email: str) -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     if not models.is_valid_email(email):
         raise errors.invalid_url_param("email")
     privacy = models.get_config(rt).get("PrivacySettings", {})
@@ -205,13 +205,13 @@ def members_of(rt: Runtime, table: str, index: str, key: str) -> set[str]:
 
 
 def team_scope(rt: Runtime, viewer: Doc, team_id: str) -> set[str]:
-    api.id_param(team_id, "team_id")
+    inputs.id_param(team_id, "team_id")
     permissions.require_team(rt, viewer, team_id, "view_team")
     return members_of(rt, "team_members", "team_id", team_id)
 
 
 def channel_scope(rt: Runtime, viewer: Doc, channel_id: str) -> set[str]:
-    api.id_param(channel_id, "channel_id")
+    inputs.id_param(channel_id, "channel_id")
     channel = rt.store.get("channels", channel_id)
     if channel is None:
         # Admins hold the permission everywhere: an unknown channel just has no members.
@@ -260,19 +260,19 @@ def _check_user_list_args(args: Any) -> str:
         raise errors.invalid_url_param("sort")
     if sort in ("status", "admin") and not args.get("in_channel"):
         raise errors.invalid_url_param("sort")
-    if api.bool_arg("inactive") and api.bool_arg("active"):
+    if inputs.bool_arg("inactive") and inputs.bool_arg("active"):
         raise errors.invalid_url_param("inactive")
     return sort
 
 
 @blueprint.get("/users")
 def get_users() -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     args = request.args
     sort = _check_user_list_args(args)
-    page, per_page = api.paging()
+    page, per_page = inputs.paging()
     # One listing per request, picked in the real server's order.
-    if api.bool_arg("without_team"):
+    if inputs.bool_arg("without_team"):
         permissions.require_system(viewer, "list_users_without_team")
         users = [
             u
@@ -295,9 +295,9 @@ def get_users() -> Response:
     else:
         permissions.require_system(viewer, "view_members")
         users = rt.store.all("users")
-    if api.bool_arg("active"):
+    if inputs.bool_arg("active"):
         users = [u for u in users if not u["delete_at"]]
-    if api.bool_arg("inactive"):
+    if inputs.bool_arg("inactive"):
         users = [u for u in users if u["delete_at"]]
     if args.get("role"):
         users = [u for u in users if args["role"] in u["roles"].split()]
@@ -318,12 +318,12 @@ def users_by_id(rt: Runtime, ids: set[str]) -> list[Doc]:
 
 
 def _team_members_unchecked(rt: Runtime, team_id: str) -> set[str]:
-    return members_of(rt, "team_members", "team_id", api.id_param(team_id, "team_id"))
+    return members_of(rt, "team_members", "team_id", inputs.id_param(team_id, "team_id"))
 
 
 @blueprint.post("/users/ids")
 def get_users_by_ids() -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     ids = _id_list("user_ids")
     try:
         since = int(request.args.get("since") or 0)
@@ -343,7 +343,7 @@ def int_arg(name: str) -> int:
 
 @blueprint.post("/users/usernames")
 def get_users_by_usernames() -> Response:
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     names = _id_list("usernames")
     found = [rt.store.find_one("users", "username", n.lower()) for n in dict.fromkeys(names)]
     return jsonify([present(rt, viewer, u) for u in found if u is not None])
@@ -353,7 +353,7 @@ def get_users_by_usernames() -> Response:
 def get_total_users_stats() -> Response:
     """Active accounts, bots included (``GetTotalUsersStats``)."""
     rt = runtime()
-    api.current_user()
+    authentication.current_user()
     total = sum(1 for u in rt.store.all("users") if not u["delete_at"])
     return jsonify({"total_users_count": total})
 
@@ -361,7 +361,7 @@ def get_total_users_stats() -> Response:
 @blueprint.get("/users/known")
 def get_known_users() -> Response:
     """Ids of the users who share a channel with the caller."""
-    rt, viewer = api.caller()
+    rt, viewer = authentication.caller()
     known: dict[str, None] = {}
     for membership in rt.store.find("channel_members", "user_id", viewer["id"]):
         for member in rt.store.find("channel_members", "channel_id", membership["channel_id"]):
@@ -372,9 +372,9 @@ def get_known_users() -> Response:
 
 @blueprint.post("/users/<user_id>/typing")
 def publish_user_typing(user_id: str) -> Response:
-    rt, viewer = api.caller()
-    target = api.user_id_param(user_id)
-    body = api.json_object("typing_request")
+    rt, viewer = authentication.caller()
+    target = inputs.user_id_param(user_id)
+    body = inputs.json_object("typing_request")
     channel_id, parent_id = body.get("channel_id", ""), body.get("parent_id", "")
     if not isinstance(channel_id, str) or not isinstance(parent_id, str):
         raise errors.invalid_body_param("typing_request")

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime
-from .. import api, errors, models, permissions, wire
+from .. import authentication, errors, inputs, models, permissions, wire
 from .channels import can_read_channel
 
 blueprint = Blueprint("mm_webhooks", __name__, url_prefix="/api/v4")
@@ -54,7 +54,7 @@ def _hook_channel(rt: Runtime, channel_id: str) -> Doc:
 
 
 def _paged(items: list[Doc]) -> list[Doc]:
-    page, per_page = api.paging()
+    page, per_page = inputs.paging()
     items = sorted(items, key=lambda h: h["create_at"])
     return items[page * per_page : (page + 1) * per_page]
 
@@ -106,20 +106,20 @@ OUTGOING_FIELDS = {
 
 
 def _incoming_fields(body: Doc, old: Doc | None = None) -> Doc:
-    api.check_types(body, INCOMING_FIELDS, "incoming_webhook")
+    inputs.check_types(body, INCOMING_FIELDS, "incoming_webhook")
     old = old or {}
     return {
-        "channel_id": api.body_string(body, "channel_id", old.get("channel_id", "")),
-        "display_name": api.body_string(body, "display_name", old.get("display_name", "")),
-        "description": api.body_string(body, "description", old.get("description", "")),
-        "username": api.body_string(body, "username", old.get("username", "")),
-        "icon_url": api.body_string(body, "icon_url", old.get("icon_url", "")),
+        "channel_id": inputs.body_string(body, "channel_id", old.get("channel_id", "")),
+        "display_name": inputs.body_string(body, "display_name", old.get("display_name", "")),
+        "description": inputs.body_string(body, "description", old.get("description", "")),
+        "username": inputs.body_string(body, "username", old.get("username", "")),
+        "icon_url": inputs.body_string(body, "icon_url", old.get("icon_url", "")),
         "channel_locked": _bool(body, "channel_locked", old.get("channel_locked", False)),
     }
 
 
 def _load_incoming(rt: Runtime, hook_id: str) -> Doc:
-    hook = rt.store.get("incoming_webhooks", api.id_param(hook_id, "hook_id"))
+    hook = rt.store.get("incoming_webhooks", inputs.id_param(hook_id, "hook_id"))
     if hook is None:
         raise errors.not_found(errors.INCOMING_NOT_FOUND, f"hook_id={hook_id}")
     return hook
@@ -138,10 +138,10 @@ def _require_incoming_access(rt: Runtime, user: Doc, hook: Doc) -> None:
 
 @blueprint.post("/hooks/incoming")
 def create_incoming() -> tuple[Response, int]:
-    rt, user = api.caller()
-    body = api.json_object("incoming_webhook")
+    rt, user = authentication.caller()
+    body = inputs.json_object("incoming_webhook")
     fields = _incoming_fields(body)
-    owner_id = api.body_string(body, "user_id")
+    owner_id = inputs.body_string(body, "user_id")
     channel = _hook_channel(rt, fields["channel_id"])
     permissions.require_team(rt, user, channel["team_id"], MANAGE_IN)
     if not can_read_channel(rt, user, channel):
@@ -165,7 +165,7 @@ def create_incoming() -> tuple[Response, int]:
 
 @blueprint.get("/hooks/incoming")
 def list_incoming() -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     team_id = request.args.get("team_id", "")
     hooks = _listable(
         rt, user, "incoming_webhooks", team_id, "user_id", MANAGE_IN, MANAGE_OTHERS_IN
@@ -179,7 +179,7 @@ def list_incoming() -> Response:
 
 @blueprint.get("/hooks/incoming/<hook_id>")
 def get_incoming(hook_id: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     _incoming_enabled(rt)
     hook = _load_incoming(rt, hook_id)
     _require_incoming_access(rt, user, hook)
@@ -188,11 +188,11 @@ def get_incoming(hook_id: str) -> Response:
 
 @blueprint.put("/hooks/incoming/<hook_id>")
 def update_incoming(hook_id: str) -> tuple[Response, int]:
-    rt, user = api.caller()
-    body = api.json_object_for(hook_id, "hook_id", "incoming_webhook", "hook_id")
+    rt, user = authentication.caller()
+    body = inputs.json_object_for(hook_id, "hook_id", "incoming_webhook", "hook_id")
     _incoming_enabled(rt)
     old = _load_incoming(rt, hook_id)
-    team_id = api.body_string(body, "team_id") or old["team_id"]
+    team_id = inputs.body_string(body, "team_id") or old["team_id"]
     if team_id != old["team_id"]:
         raise errors.AppError(400, errors.WEBHOOK_TEAM_MISMATCH, f"user_id={user['id']}")
     fields = _incoming_fields(body, old)
@@ -206,7 +206,7 @@ def update_incoming(hook_id: str) -> tuple[Response, int]:
 
 @blueprint.delete("/hooks/incoming/<hook_id>")
 def delete_incoming(hook_id: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     _incoming_enabled(rt)
     hook = _load_incoming(rt, hook_id)
     _require_incoming_access(rt, user, hook)
@@ -218,7 +218,7 @@ def delete_incoming(hook_id: str) -> Response:
 
 
 def _outgoing_fields(body: Doc, old: Doc | None = None) -> Doc:
-    api.check_types(body, OUTGOING_FIELDS, "outgoing_webhook")
+    inputs.check_types(body, OUTGOING_FIELDS, "outgoing_webhook")
     for name in ("trigger_words", "callback_urls"):
         if not all(isinstance(v, str) for v in body.get(name) or []):
             raise errors.invalid_body_param("outgoing_webhook")
@@ -227,22 +227,22 @@ def _outgoing_fields(body: Doc, old: Doc | None = None) -> Doc:
     if not isinstance(trigger_when, int) or isinstance(trigger_when, bool):
         raise errors.invalid_body_param("trigger_when")
     return {
-        "channel_id": api.body_string(body, "channel_id", old.get("channel_id", "")),
+        "channel_id": inputs.body_string(body, "channel_id", old.get("channel_id", "")),
         "trigger_words": _string_list(body, "trigger_words", old.get("trigger_words", [])),
         "trigger_when": trigger_when,
         "callback_urls": _string_list(body, "callback_urls", old.get("callback_urls", [])),
-        "display_name": api.body_string(body, "display_name", old.get("display_name", "")),
-        "description": api.body_string(body, "description", old.get("description", "")),
-        "content_type": api.body_string(body, "content_type", old.get("content_type", ""))
+        "display_name": inputs.body_string(body, "display_name", old.get("display_name", "")),
+        "description": inputs.body_string(body, "description", old.get("description", "")),
+        "content_type": inputs.body_string(body, "content_type", old.get("content_type", ""))
         or DEFAULT_CONTENT_TYPE,
-        "username": api.body_string(body, "username", old.get("username", "")),
-        "icon_url": api.body_string(body, "icon_url", old.get("icon_url", "")),
+        "username": inputs.body_string(body, "username", old.get("username", "")),
+        "icon_url": inputs.body_string(body, "icon_url", old.get("icon_url", "")),
     }
 
 
 def _load_outgoing(rt: Runtime, user: Doc, hook_id: str) -> Doc:
     _outgoing_enabled(rt)
-    hook = rt.store.get("outgoing_webhooks", api.id_param(hook_id, "hook_id"))
+    hook = rt.store.get("outgoing_webhooks", inputs.id_param(hook_id, "hook_id"))
     if hook is None:
         raise errors.not_found(errors.OUTGOING_NOT_FOUND, f"hook_id={hook_id}")
     permissions.require_team(rt, user, hook["team_id"], MANAGE_OUT)
@@ -253,12 +253,12 @@ def _load_outgoing(rt: Runtime, user: Doc, hook_id: str) -> Doc:
 
 @blueprint.post("/hooks/outgoing")
 def create_outgoing() -> tuple[Response, int]:
-    rt, user = api.caller()
-    body = api.json_object("outgoing_webhook")
+    rt, user = authentication.caller()
+    body = inputs.json_object("outgoing_webhook")
     fields = _outgoing_fields(body)
-    team_id = api.body_string(body, "team_id")
+    team_id = inputs.body_string(body, "team_id")
     creator_id = permissions.integration_creator(
-        rt, user, team_id, api.body_string(body, "creator_id"), MANAGE_OUT, MANAGE_OTHERS_OUT
+        rt, user, team_id, inputs.body_string(body, "creator_id"), MANAGE_OUT, MANAGE_OTHERS_OUT
     )
     _outgoing_enabled(rt)
     # The order of upstream's ``OutgoingWebhook`` fields, as the JSON lists them.
@@ -269,7 +269,7 @@ def create_outgoing() -> tuple[Response, int]:
 
 @blueprint.get("/hooks/outgoing")
 def list_outgoing() -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     channel_id = request.args.get("channel_id", "")
     team_id = request.args.get("team_id", "")
     if channel_id:
@@ -293,16 +293,16 @@ def list_outgoing() -> Response:
 
 @blueprint.get("/hooks/outgoing/<hook_id>")
 def get_outgoing(hook_id: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     return jsonify(wire.outgoing_webhook(_load_outgoing(rt, user, hook_id)))
 
 
 @blueprint.put("/hooks/outgoing/<hook_id>")
 def update_outgoing(hook_id: str) -> Response:
-    rt, user = api.caller()
-    body = api.json_object_for(hook_id, "hook_id", "outgoing_webhook", "hook_id")
+    rt, user = authentication.caller()
+    body = inputs.json_object_for(hook_id, "hook_id", "outgoing_webhook", "hook_id")
     old = _load_outgoing(rt, user, hook_id)
-    team_id = api.body_string(body, "team_id") or old["team_id"]
+    team_id = inputs.body_string(body, "team_id") or old["team_id"]
     if team_id != old["team_id"]:
         raise errors.AppError(400, errors.WEBHOOK_TEAM_MISMATCH, f"user_id={user['id']}")
     hook = {**old, **_outgoing_fields(body, old), "creator_id": user["id"]}
@@ -311,7 +311,7 @@ def update_outgoing(hook_id: str) -> Response:
 
 @blueprint.delete("/hooks/outgoing/<hook_id>")
 def delete_outgoing(hook_id: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     hook = _load_outgoing(rt, user, hook_id)
     rt.store.delete("outgoing_webhooks", hook["id"])
     return jsonify(wire.status_ok())
@@ -319,6 +319,6 @@ def delete_outgoing(hook_id: str) -> Response:
 
 @blueprint.post("/hooks/outgoing/<hook_id>/regen_token")
 def regen_outgoing_token(hook_id: str) -> Response:
-    rt, user = api.caller()
+    rt, user = authentication.caller()
     hook = _load_outgoing(rt, user, hook_id)
     return jsonify(wire.outgoing_webhook(models.regen_outgoing_token(rt, hook)))
