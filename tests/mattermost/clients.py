@@ -21,7 +21,7 @@ def driver(server, login_id: str = "alice", password: str | None = None, token: 
         "scheme": "http",
         "basepath": "/api/v4",
         "login_id": login_id,
-        "password": password or f"{login_id}-password",
+        "password": f"{login_id}-password" if password is None else password,
     }
     if token:
         options["token"] = token

@@ -2,21 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from emulator.app import runtime_of
-from tests.mattermost.clients import as_sent
-from tests.mattermost.test_channels import Events, assert_error, call, channel, login
-
-
-@pytest.fixture
-def bus(mm_server):
-    seen = Events()
-    unsubscribe = runtime_of(mm_server.app).events.subscribe(
-        lambda n, p: seen.append((n, as_sent(p)))
-    )
-    yield seen
-    unsubscribe()
+from tests.mattermost.test_channels import assert_error, call, channel, login
 
 
 def test_add_and_remove_members(mm_server, bus):

@@ -11,10 +11,7 @@ from mattermostdriver.exceptions import (
 )
 
 from emulator.app import runtime_of
-from tests.mattermost.clients import as_sent
-
-ERROR_KEYS = ["id", "message", "detailed_error", "request_id", "status_code"]
-
+from tests.mattermost.clients import assert_error
 
 # -- helpers shared by the part-B test modules ------------------------------------------------
 
@@ -43,15 +40,6 @@ def call(server, d: Driver, method: str, path: str, **kwargs) -> requests.Respon
     )
 
 
-def assert_error(response: requests.Response, status: int, error_id: str) -> dict:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert list(body) == ERROR_KEYS
-    assert body["id"] == error_id
-    assert body["status_code"] == status
-    return body
-
-
 def team(d: Driver) -> dict:
     """The seeded team, read from the store (the teams API is another module's)."""
     return dict(_runtime(d).store.find_one("teams", "name", "acme"))
@@ -70,20 +58,6 @@ _SERVERS: dict = {}
 
 def _runtime(d: Driver):
     return _SERVERS[d.client.url]
-
-
-class Events(list):
-    pass
-
-
-@pytest.fixture
-def bus(mm_server):
-    seen = Events()
-    unsubscribe = runtime_of(mm_server.app).events.subscribe(
-        lambda n, p: seen.append((n, as_sent(p)))
-    )
-    yield seen
-    unsubscribe()
 
 
 # -- create -----------------------------------------------------------------------------------

@@ -7,22 +7,11 @@ from mattermostdriver.exceptions import FeatureDisabled, NotEnoughPermissions, R
 
 from emulator.app import runtime_of
 from emulator.mattermost.models import _PLACEHOLDER_PNG
-from tests.mattermost.clients import as_sent
-from tests.mattermost.test_channels import Events, assert_error, call, login
+from tests.mattermost.test_channels import assert_error, call, login
 from tests.mattermost.test_webhooks import set_service
 
 EMOJI_KEYS = ["id", "creator_id", "name", "create_at", "update_at", "delete_at"]
 GIF = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"
-
-
-@pytest.fixture
-def bus(mm_server):
-    seen = Events()
-    unsubscribe = runtime_of(mm_server.app).events.subscribe(
-        lambda n, p: seen.append((n, as_sent(p)))
-    )
-    yield seen
-    unsubscribe()
 
 
 def create(d, name, image=_PLACEHOLDER_PNG, filename="e.png"):

@@ -6,8 +6,7 @@ import pytest
 from mattermostdriver.exceptions import NotEnoughPermissions, ResourceNotFound
 
 from emulator.app import runtime_of
-from tests.mattermost.clients import as_sent
-from tests.mattermost.test_channels import Events, assert_error, call, channel, login, user_id
+from tests.mattermost.test_channels import assert_error, call, channel, login, user_id
 
 POST_KEYS = {
     "id",
@@ -38,16 +37,6 @@ LIST_KEYS = [
     "has_next",
     "first_inaccessible_post_time",
 ]
-
-
-@pytest.fixture
-def bus(mm_server):
-    seen = Events()
-    unsubscribe = runtime_of(mm_server.app).events.subscribe(
-        lambda n, p: seen.append((n, as_sent(p)))
-    )
-    yield seen
-    unsubscribe()
 
 
 def fresh_channel(d, name="scratch"):

@@ -5,9 +5,7 @@ import json
 import pytest
 from mattermostdriver.exceptions import NotEnoughPermissions
 
-from emulator.app import runtime_of
-from tests.mattermost.clients import as_sent
-from tests.mattermost.test_channels import Events, assert_error, call, channel, login
+from tests.mattermost.test_channels import assert_error, call, channel, login
 
 REACTION_KEYS = [
     "user_id",
@@ -19,16 +17,6 @@ REACTION_KEYS = [
     "remote_id",
     "channel_id",
 ]
-
-
-@pytest.fixture
-def bus(mm_server):
-    seen = Events()
-    unsubscribe = runtime_of(mm_server.app).events.subscribe(
-        lambda n, p: seen.append((n, as_sent(p)))
-    )
-    yield seen
-    unsubscribe()
 
 
 def test_add_list_remove_reaction(mm_server, bus):

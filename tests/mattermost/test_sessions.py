@@ -4,33 +4,18 @@ from __future__ import annotations
 
 import pytest
 import requests
-from mattermostdriver import Driver
 from mattermostdriver.exceptions import InvalidOrMissingParameters, NoAccessTokenProvided
 
 from emulator.app import runtime_of
 from tests.mattermost.clients import (
+    ERROR_KEYS,
     assert_error,
+    driver,
     logged_in,
     raw,
     set_config,
     user_id,
 )
-
-ERROR_KEYS = ["id", "message", "detailed_error", "request_id", "status_code"]
-
-
-def driver(server, login_id="alice", password="alice-password") -> Driver:
-    host, port = server.url.removeprefix("http://").split(":")
-    return Driver(
-        {
-            "url": host,
-            "port": int(port),
-            "scheme": "http",
-            "login_id": login_id,
-            "password": password,
-            "basepath": "/api/v4",
-        }
-    )
 
 
 def _session_id(server, d):
@@ -225,7 +210,7 @@ def test_login_error_wording_follows_the_sign_in_options(mm_server):
 
 
 def test_login_by_email(mm_server):
-    assert driver(mm_server, "ALICE@example.com").login()["username"] == "alice"
+    assert driver(mm_server, "ALICE@example.com", "alice-password").login()["username"] == "alice"
 
 
 def test_token_expiry_follows_the_emulator_clock_for_sessions(mm_server):

@@ -1,10 +1,6 @@
 """Collapsed threads (mattermostdriver has no wrapper: raw requests)."""
 
-import pytest
-
-from emulator.app import runtime_of
-from tests.mattermost.clients import as_sent
-from tests.mattermost.test_channels import Events, assert_error, call, channel, login, team
+from tests.mattermost.test_channels import assert_error, call, channel, login, team
 
 THREAD_KEYS = [
     "id",
@@ -18,16 +14,6 @@ THREAD_KEYS = [
     "is_urgent",
     "delete_at",
 ]
-
-
-@pytest.fixture
-def bus(mm_server):
-    seen = Events()
-    unsubscribe = runtime_of(mm_server.app).events.subscribe(
-        lambda n, p: seen.append((n, as_sent(p)))
-    )
-    yield seen
-    unsubscribe()
 
 
 def make_thread(alice, bob, mention=False):

@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 import requests
-from mattermostdriver import Driver
 
 from tests.mattermost.clients import (
     assert_error,
+    driver,
     logged_in,
     raw,
     set_config,
     user_id,
 )
-
-
-def driver(server, login_id="alice", password="alice-password") -> Driver:
-    host, port = server.url.removeprefix("http://").split(":")
-    return Driver(
-        {
-            "url": host,
-            "port": int(port),
-            "scheme": "http",
-            "login_id": login_id,
-            "password": password,
-            "basepath": "/api/v4",
-        }
-    )
 
 
 def test_patch_and_update_user(mm_server):

@@ -2,32 +2,17 @@
 input (sessions, search, updates, images and channels have modules of their own)."""
 
 import requests
-from mattermostdriver import Driver
 
 from emulator.app import runtime_of
 from tests.mattermost.clients import (
+    ERROR_KEYS,
     assert_error,
+    driver,
     logged_in,
     raw,
     set_config,
     user_id,
 )
-
-ERROR_KEYS = ["id", "message", "detailed_error", "request_id", "status_code"]
-
-
-def driver(server, login_id="alice", password="alice-password") -> Driver:
-    host, port = server.url.removeprefix("http://").split(":")
-    return Driver(
-        {
-            "url": host,
-            "port": int(port),
-            "scheme": "http",
-            "login_id": login_id,
-            "password": password,
-            "basepath": "/api/v4",
-        }
-    )
 
 
 def test_login_and_me_through_mattermostdriver(mm_server):
