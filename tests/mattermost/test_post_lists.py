@@ -2,32 +2,8 @@
 
 from __future__ import annotations
 
-from tests.mattermost.test_channels import assert_error, call, channel, login, user_id
-
-LIST_KEYS = [
-    "order",
-    "posts",
-    "next_post_id",
-    "prev_post_id",
-    "has_next",
-    "first_inaccessible_post_time",
-]
-
-
-def fresh_channel(d, name="scratch"):
-    """A new public channel with alice and bob, so histories start empty."""
-    team = runtime_of_team(d)
-    created = d.channels.create_channel(
-        {"team_id": team, "name": name, "display_name": name.title(), "type": "O"}
-    )
-    d.channels.add_user(created["id"], {"user_id": user_id(d, "bob")})
-    return created
-
-
-def runtime_of_team(d):
-    from tests.mattermost.test_channels import team
-
-    return team(d)["id"]
+from tests.mattermost.test_channels import assert_error, call, channel, login
+from tests.mattermost.test_posts import LIST_KEYS, fresh_channel
 
 
 def test_channel_history_paging(mm_server):
