@@ -27,6 +27,7 @@ from .messages import (  # noqa: F401 - the package's API
     delete_message,
     edit_message,
     exceeds_max_size,
+    execute_send_message,
     follow_message,
     mentions_in,
     pin_message,
@@ -37,6 +38,7 @@ from .messages import (  # noqa: F401 - the package's API
     set_message_fields,
     set_reaction,
     star_message,
+    unpin_message,
 )
 from .rooms import (  # noqa: F401 - the package's API
     MENTION_RE,
