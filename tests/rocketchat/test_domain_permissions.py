@@ -213,3 +213,41 @@ def test_reaction_by_member_stored_and_published(world: World) -> None:
     models.set_reaction(world.rt, world.message, world.member, "smile")
     assert world.fresh(world.message)["reactions"] == {":smile:": {"usernames": ["dp-member"]}}
     assert world.room_events() == ["stream-room-messages"]
+
+
+# -- joining and leaving rooms ----------------------------------------------------------------
+
+
+def test_join_private_room_by_outsider_refused(world: World) -> None:
+    refused = world.refused(lambda: models.join_room(world.rt, world.room, world.outsider))
+    assert (refused.code, refused.details) == (errors.NOT_ALLOWED, {"method": "joinRoom"})
+
+
+def test_join_public_room_subscribes_and_publishes(world: World) -> None:
+    general = world.rt.store.get("rooms", models.GENERAL_ID)
+    models.join_room(world.rt, general, world.outsider)
+    assert models.subscription(world.rt, general["_id"], world.outsider["_id"]) is not None
+    assert world.events != []
+
+
+def test_leave_by_non_member_refused(world: World) -> None:
+    refused = world.refused(lambda: models.leave_room(world.rt, world.room, world.outsider))
+    assert refused.code == errors.USER_NOT_IN_ROOM
+
+
+def test_leave_by_last_owner_refused(world: World) -> None:
+    refused = world.refused(lambda: models.leave_room(world.rt, world.room, world.owner))
+    assert (refused.code, refused.reason) == (errors.YOU_ARE_LAST_OWNER, errors.LAST_OWNER_LEAVING)
+
+
+def test_leave_without_leave_permission_refused_first(world: World) -> None:
+    models.set_permission_roles(world.rt, [("leave-p", [])])
+    world.events.clear()
+    refused = world.refused(lambda: models.leave_room(world.rt, world.room, world.outsider))
+    assert refused.code == errors.NOT_ALLOWED
+
+
+def test_leave_by_member_unsubscribes_and_publishes(world: World) -> None:
+    models.leave_room(world.rt, world.room, world.member)
+    assert models.subscription(world.rt, world.room["_id"], world.member["_id"]) is None
+    assert world.events != []

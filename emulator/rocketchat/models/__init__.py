@@ -8,6 +8,7 @@ from .common import (  # noqa: F401 - the package's API
     BOT_ID,
     GENERAL_ID,
     Doc,
+    Refused,
     has_permission,
     hash_token,
     setting,
@@ -19,7 +20,6 @@ from .message_store import (  # noqa: F401 - the package's API
     send_message,
 )
 from .messages import (  # noqa: F401 - the package's API
-    Refused,
     SendRefused,
     check_sendable,
     check_thread_and_id,
@@ -49,6 +49,8 @@ from .rooms import (  # noqa: F401 - the package's API
     create_room,
     delete_room,
     direct_room,
+    join_room,
+    leave_room,
     notify_room,
     notify_user,
     open_direct,

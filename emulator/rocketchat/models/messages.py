@@ -8,22 +8,10 @@ from typing import Any
 from ...core.runtime import Runtime
 from .. import errors
 from . import rooms
-from .common import Doc, _now, has_permission, setting
+from .common import Doc, Refused, _now, has_permission, setting
 from .message_store import send_message
 
 # -- sending checks ---------------------------------------------------------------------------
-
-
-class Refused(Exception):
-    """Why an operation may not run: its error code, and the reason and details when it is a
-    Meteor.Error (a plain ``Error``'s message is its code). Each door answers it in its own
-    shape."""
-
-    def __init__(self, code: str, reason: str | None = None, details: Any = None) -> None:
-        super().__init__(code)
-        self.code = code
-        self.reason = reason
-        self.details = details
 
 
 class SendRefused(Refused):

@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 from ...core.runtime import Runtime
-from .common import Doc, _now, has_permission
+from .. import errors
+from .common import Doc, Refused, _now, has_permission
 from .message_store import send_message
 
 # -- rooms and subscriptions ------------------------------------------------------------------
@@ -205,6 +206,28 @@ def add_member(
     notify_user(rt, user["_id"], "subscriptions-changed", "inserted", sub)
     notify_user(rt, user["_id"], "rooms-changed", "inserted", rt.store.get("rooms", room["_id"]))
     return sub
+
+
+def join_room(rt: Runtime, room: Doc, user: Doc) -> Doc:
+    """``joinRoom``: ``user`` joins a room they may read (else ``Refused``); returns the
+    subscription."""
+    if not can_access_room(rt, room, user):
+        raise Refused(errors.NOT_ALLOWED, "Not allowed", {"method": "joinRoom"})
+    return add_member(rt, room, user)
+
+
+def leave_room(rt: Runtime, room: Doc, user: Doc) -> None:
+    """``leaveRoomMethod``: not a DM, ``leave-<t>``, a member, not the last owner (else
+    ``Refused``, in that order)."""
+    details = {"method": "leaveRoom"}
+    if room["t"] == "d" or not has_permission(rt, user, f"leave-{room['t']}"):
+        raise Refused(errors.NOT_ALLOWED, "Not allowed", details)
+    sub = subscription(rt, room["_id"], user["_id"])
+    if sub is None:
+        raise Refused(errors.USER_NOT_IN_ROOM, "You are not in this room", details)
+    if "owner" in sub["roles"] and len(room_owners(rt, room["_id"])) == 1:
+        raise Refused(errors.YOU_ARE_LAST_OWNER, errors.LAST_OWNER_LEAVING, details)
+    remove_member(rt, room, user)
 
 
 def _trash(rt: Runtime, collection: str, doc: Doc) -> None:

@@ -84,17 +84,11 @@ def require_edit(rt: Runtime, user: Doc, room: Doc, permission: str = "edit-room
 
 
 def leave(rt: Runtime, room: Doc, user: Doc) -> None:
-    """``leaveRoomMethod``."""
-    if room["t"] == "d" or not models.has_permission(rt, user, f"leave-{room['t']}"):
-        raise errors.not_allowed("leaveRoom")
-    sub = models.subscription(rt, room["_id"], user["_id"])
-    if sub is None:
-        raise errors.user_not_in_room("leaveRoom", "You are not in this room")
-    if "owner" in sub["roles"] and len(models.room_owners(rt, room["_id"])) == 1:
-        raise errors.meteor_error(
-            errors.YOU_ARE_LAST_OWNER, errors.LAST_OWNER_LEAVING, {"method": "leaveRoom"}
-        )
-    models.remove_member(rt, room, user)
+    """``leaveRoomMethod`` (``models.leave_room``), its refusals as Meteor errors."""
+    try:
+        models.leave_room(rt, room, user)
+    except models.Refused as refused:
+        raise errors.refused(refused) from None
 
 
 def register_family(bp: Blueprint, family: Family) -> None:

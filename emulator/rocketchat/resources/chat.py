@@ -27,14 +27,6 @@ def _check_size(rt: Runtime, text: str) -> None:
         raise errors.plain(errors.MESSAGE_SIZE_EXCEEDED)
 
 
-def _refused(refused: models.Refused) -> errors.RocketError:
-    """A domain refusal as REST answers it: a Meteor error, or a plain ``Error`` when it has
-    no reason."""
-    if refused.reason is None:
-        return errors.plain(refused.code)
-    return errors.meteor_error(refused.code, refused.reason, refused.details)
-
-
 def _validate_fields(rt: Runtime, user: Doc, fields: Doc) -> Callable[[Doc], None]:
     """``validateMessage``, run by ``executeSendMessage`` once the room is known sendable."""
 
@@ -70,7 +62,7 @@ def _send(rt: Runtime, user: Doc, room: Doc | None, text: str, fields: Doc, msg:
             validate=_validate_fields(rt, user, fields),
         )
     except models.SendRefused as refused:
-        raise _refused(refused) from None
+        raise errors.refused(refused) from None
 
 
 def _resolve_channel(rt: Runtime, user: Doc, channel: str) -> Doc:
@@ -205,7 +197,7 @@ def update() -> Response:
     try:
         fresh = models.edit_message(rt, message, args["text"], user)
     except models.Refused as refused:
-        raise _refused(refused) from None
+        raise errors.refused(refused) from None
     return ok(message=wire.message(fresh))
 
 
@@ -217,7 +209,7 @@ def delete() -> Response:
     try:
         models.delete_message(rt, message, user, as_user=truthy(args.get("asUser")))
     except models.Refused as refused:
-        raise _refused(refused) from None
+        raise errors.refused(refused) from None
     return ok(
         _id=message["_id"],
         ts=str(rt.clock.now_ms()),
@@ -259,7 +251,7 @@ def react() -> Response:
     try:
         models.set_reaction(rt, message, user, emoji, None if should is None else truthy(should))
     except models.Refused as refused:
-        raise _refused(refused) from None
+        raise errors.refused(refused) from None
     return ok()
 
 
@@ -274,7 +266,7 @@ def pin_message(pin: bool) -> Response:
             return ok()
         return ok(message=wire.message(models.pin_message(rt, message, user)))
     except models.Refused as refused:
-        raise _refused(refused) from None
+        raise errors.refused(refused) from None
 
 
 @blueprint.post("/chat.starMessage", defaults={"starred": True})
@@ -285,7 +277,7 @@ def star_message(starred: bool) -> Response:
     try:
         models.star_message(rt, message, user, starred)
     except models.Refused as refused:
-        raise _refused(refused) from None
+        raise errors.refused(refused) from None
     return ok()
 
 
@@ -300,7 +292,7 @@ def follow_message(follow: bool) -> Response:
     try:
         models.follow_message(rt, mid, user, follow)
     except models.Refused as refused:
-        raise _refused(refused) from None
+        raise errors.refused(refused) from None
     return ok()
 
 
