@@ -251,3 +251,66 @@ def test_leave_by_member_unsubscribes_and_publishes(world: World) -> None:
     models.leave_room(world.rt, world.room, world.member)
     assert models.subscription(world.rt, world.room["_id"], world.member["_id"]) is None
     assert world.events != []
+
+
+# -- creating rooms ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("room_type", "method"), [("c", "createChannel"), ("p", "createPrivateGroup")]
+)
+def test_create_room_without_permission_refused(world: World, room_type: str, method: str) -> None:
+    models.set_permission_roles(world.rt, [(f"create-{room_type}", ["admin"])])
+    world.events.clear()
+    refused = world.refused(
+        lambda: models.create_named_room(world.rt, world.member, room_type, "dp-new", [], False)
+    )
+    assert (refused.code, refused.details) == (errors.NOT_ALLOWED, {"method": method})
+
+
+def test_create_room_permission_checked_before_the_name(world: World) -> None:
+    models.set_permission_roles(world.rt, [("create-p", ["admin"])])
+    world.events.clear()
+    refused = world.refused(
+        lambda: models.create_named_room(world.rt, world.member, "p", "bad name!", [], False)
+    )
+    assert refused.code == errors.NOT_ALLOWED
+
+
+def test_create_room_with_taken_name_refused(world: World) -> None:
+    refused = world.refused(
+        lambda: models.create_named_room(world.rt, world.member, "p", "dp-private", [], False)
+    )
+    assert refused.code == errors.DUPLICATE_CHANNEL_NAME
+
+
+def test_create_room_stores_and_publishes(world: World) -> None:
+    room = models.create_named_room(world.rt, world.member, "c", "dp-new", [world.owner], False)
+    assert world.fresh(room, "rooms")["name"] == "dp-new"
+    assert models.subscription(world.rt, room["_id"], world.owner["_id"]) is not None
+    assert world.events != []
+
+
+def test_create_direct_without_permission_refused(world: World) -> None:
+    models.set_permission_roles(world.rt, [("create-d", [])])
+    world.events.clear()
+    refused = world.refused(
+        lambda: models.create_direct_message(world.rt, world.member, ["nobody-at-all"])
+    )
+    assert (refused.code, refused.details) == (
+        errors.NOT_ALLOWED,
+        {"method": "createDirectMessage"},
+    )
+
+
+def test_create_direct_with_unknown_user_refused(world: World) -> None:
+    refused = world.refused(
+        lambda: models.create_direct_message(world.rt, world.member, ["nobody-at-all"])
+    )
+    assert refused.code == errors.INVALID_USER
+
+
+def test_create_direct_opens_and_publishes(world: World) -> None:
+    room = models.create_direct_message(world.rt, world.member, ["dp-out"])
+    assert set(world.fresh(room, "rooms")["usernames"]) == {"dp-member", "dp-out"}
+    assert world.events != []

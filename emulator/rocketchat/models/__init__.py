@@ -45,6 +45,8 @@ from .rooms import (  # noqa: F401 - the package's API
     ROOM_NAME_RE,
     add_member,
     can_access_room,
+    check_room_name,
+    create_direct_message,
     create_named_room,
     create_room,
     delete_room,

@@ -73,9 +73,10 @@ def _resolve_channel(rt: Runtime, user: Doc, channel: str) -> Doc:
         other = rt.store.find_one("users", "username", value.lower())
         if other is None:
             raise invalid
-        if not models.has_permission(rt, user, "create-d"):
-            raise errors.not_allowed("createDirectMessage")
-        return models.open_direct(rt, [user, other] if other["_id"] != user["_id"] else [user])
+        try:
+            return models.create_direct_message(rt, user, [other["username"]])
+        except models.Refused as refused:
+            raise errors.refused(refused) from None
     name = value if kind == "#" else channel
     room = rt.store.get("rooms", name) if kind != "#" else None
     room = room or rt.store.find_one("rooms", "name", name)
