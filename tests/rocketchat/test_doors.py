@@ -167,7 +167,7 @@ def test_sending_a_message_is_the_same_through_every_door(rc_server, fresh):
         assert outcomes[door] == rest_outcome, door
 
 
-# -- the thread and id rules of sending (models.check_thread_and_id) --------------------------
+# -- the thread and id rules of sending (models.execute_send_message) -------------------------
 
 
 def send_checked(door: str, server: ThreadedServer, message: dict) -> str | None:

@@ -21,8 +21,6 @@ from .message_store import (  # noqa: F401 - the package's API
 )
 from .messages import (  # noqa: F401 - the package's API
     SendRefused,
-    check_sendable,
-    check_thread_and_id,
     clean_history,
     delete_message,
     edit_message,

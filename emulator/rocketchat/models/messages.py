@@ -26,8 +26,7 @@ def exceeds_max_size(rt: Runtime, text: str) -> bool:
 
 def check_sendable(rt: Runtime, room: Doc | None, user: Doc, text: str) -> Doc:
     """``executeSendMessage``'s checks, in its order: the size limit, then the room
-    (``canSendMessageAsync``). The one check for every door: REST, DDP and legacy REST;
-    each door answers a ``SendRefused`` in its own shape. Returns the room."""
+    (``canSendMessageAsync``), run first by ``execute_send_message``. Returns the room."""
     if exceeds_max_size(rt, text):
         raise SendRefused(
             errors.MESSAGE_SIZE_EXCEEDED,
@@ -54,8 +53,8 @@ def check_sendable(rt: Runtime, room: Doc | None, user: Doc, text: str) -> Doc:
 def check_thread_and_id(rt: Runtime, room: Doc, tmid: Any, message_id: str | None) -> str | None:
     """The rest of ``executeSendMessage``, for every door: a ``tmid`` must name a message of
     ``room`` with threads enabled, and a client-chosen ``_id`` must be free. Returns the thread
-    root (threads do not nest). Call it inside the transaction that inserts the message, so the
-    id is still free then."""
+    root (threads do not nest). ``execute_send_message`` calls it inside the transaction that
+    inserts the message, so the id is still free then."""
     root = None
     if tmid:
         parent = rt.store.get("messages", tmid) if isinstance(tmid, str) else None
