@@ -141,6 +141,14 @@ def meteor_error(code: str, reason: str | None = None, details: Any = None) -> R
     return failure(f"{reason} [{code}]" if reason is not None else f"[{code}]", code, details)
 
 
+def refused(refusal: Any) -> RocketError:
+    """A domain refusal (``models.Refused``) as REST answers it: the Meteor error it names, or
+    a plain ``Error`` when it has no reason."""
+    if refusal.reason is None:
+        return plain(refusal.code)
+    return meteor_error(refusal.code, refusal.reason, refusal.details)
+
+
 def invalid_params(message: str) -> RocketError:
     """An ajv validation failure of the route's schema."""
     return meteor_error(INVALID_PARAMS, message)

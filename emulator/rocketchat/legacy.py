@@ -152,15 +152,17 @@ def send(room_id: str) -> Response:
     text = _params().get("msg")
     if not isinstance(text, str) or not text.strip():
         raise errors.legacy(400, 'The "msg" parameter must be a non-empty string')
+
+    def member_only(room: Doc) -> None:  # the v0 route posts only into the caller's rooms
+        if models.subscription(rt, room["_id"], user["_id"]) is None:
+            raise models.SendRefused(errors.NOT_ALLOWED)
+
     try:
-        models.check_sendable(rt, room, user, text)
+        models.execute_send_message(rt, user, room, text, validate=member_only)
     except models.SendRefused as refused:
         if refused.code == errors.NOT_ALLOWED:
             raise errors.legacy(403, errors.LEGACY_NO_PERMISSION) from None
         raise errors.legacy(400, refused.reason or refused.code) from None
-    if models.subscription(rt, room["_id"], user["_id"]) is None:
-        raise errors.legacy(403, errors.LEGACY_NO_PERMISSION)
-    models.post_message(rt, room, user, text)
     return _ok()
 
 

@@ -167,7 +167,7 @@ def test_sending_a_message_is_the_same_through_every_door(rc_server, fresh):
         assert outcomes[door] == rest_outcome, door
 
 
-# -- the thread and id rules of sending (models.check_thread_and_id) --------------------------
+# -- the thread and id rules of sending (models.execute_send_message) -------------------------
 
 
 def send_checked(door: str, server: ThreadedServer, message: dict) -> str | None:
@@ -283,6 +283,48 @@ def test_a_ddp_reaction_reaches_room_message_subscribers(rc_server):
     finally:
         alice.close()
         bob.close()
+
+
+# -- joining a channel (models.join_room) ---------------------------------------------------
+
+
+def join_through(door: str, server: ThreadedServer, rid: str, recorder: Recorder) -> None:
+    if door == "rest":
+        headers = rest(server, "alice")
+        recorder.recording = True
+        post(server, "v1/channels.join", headers, {"roomId": rid})
+    elif door == "bridge":
+        headers = rest(server, "alice")
+        recorder.recording = True
+        assert bridge(server, headers, "joinRoom", rid)["result"] is True
+    else:
+        client = ddp_login(server, "alice")
+        try:
+            recorder.recording = True
+            result, _ = client.call("joinRoom", rid)
+            assert result["result"] is True, result
+        finally:
+            recorder.recording = False
+            hang_up(server, client)
+    recorder.recording = False
+
+
+def test_joining_a_channel_is_the_same_through_rest_ddp_and_the_bridge(rc_server, fresh):
+    outcomes = {}
+    for door in ("rest", "ddp", "bridge"):
+        rt, recorder = fresh()
+        admin = models.find_user(rt, "admin")
+        room = models.create_named_room(rt, admin, "c", "door-join", [], False)
+        alice = models.find_user(rt, "alice")
+        join_through(door, rc_server, room["_id"], recorder)
+        sub = models.subscription(rt, room["_id"], alice["_id"])
+        (joined,) = [m for m in rt.store.find("messages", "rid", room["_id"]) if m["t"] == "uj"]
+        ids = {room["_id"]: "<room>", sub["_id"]: "<sub>", joined["_id"]: "<uj>"}
+        state = {"room": rt.store.get("rooms", room["_id"]), "sub": sub, "uj": joined}
+        outcomes[door] = normalised({"state": state, "events": recorder.events}, ids)
+    assert [name for name, _ in outcomes["rest"]["events"]] != []
+    assert outcomes["ddp"] == outcomes["rest"]
+    assert outcomes["bridge"] == outcomes["rest"]
 
 
 # -- typing: written on DDP, or through the REST bridge -----------------------------------------

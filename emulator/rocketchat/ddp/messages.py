@@ -39,10 +39,9 @@ def send_message(session: DdpSession, conn: realtime.Connection, params: list) -
     text = message.get("msg", "")
     message_id = message.get("_id") or None
     try:
-        models.check_sendable(rt, room, user, text)
-        with rt.store.transaction():  # the id check and the insert under one lock
-            tmid = models.check_thread_and_id(rt, room, message.get("tmid"), message_id)
-            return models.post_message(rt, room, user, text, tmid=tmid, message_id=message_id)
+        return models.execute_send_message(
+            rt, user, room, text, tmid=message.get("tmid"), message_id=message_id
+        )
     except models.SendRefused as refused:
         if refused.code != errors.NOT_ALLOWED:
             return UNDEFINED  # the method swallows every other refusal

@@ -112,9 +112,10 @@ def join_room(session: DdpSession, conn: realtime.Connection, params: list) -> A
     room = session.rt.store.get("rooms", rid)
     if room is None:
         raise DdpError(errors.INVALID_ROOM, "Invalid room", {"method": "joinRoom"})
-    if not models.can_access_room(session.rt, room, user):
-        raise errors.ddp_not_allowed("joinRoom")
-    models.add_member(session.rt, room, user)
+    try:
+        models.join_room(session.rt, room, user)
+    except models.Refused as refused:
+        raise DdpError(refused.code, refused.reason, refused.details) from None
     return True
 
 

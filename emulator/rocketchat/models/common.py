@@ -1,4 +1,5 @@
-"""Shared by the Rocket.Chat domain operations: well-known ids, the clock, settings, permissions."""
+"""Shared by the Rocket.Chat domain operations: well-known ids, refusals, the clock, settings,
+permissions."""
 
 from __future__ import annotations
 
@@ -12,6 +13,18 @@ Doc = dict[str, Any]
 
 BOT_ID = "rocket.cat"
 GENERAL_ID = "GENERAL"
+
+
+class Refused(Exception):
+    """Why an operation may not run: its error code, and the reason and details when it is a
+    Meteor.Error (a plain ``Error``'s message is its code). Each door answers it in its own
+    shape."""
+
+    def __init__(self, code: str, reason: str | None = None, details: Any = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.reason = reason
+        self.details = details
 
 
 def _now(rt: Runtime, at: int | None) -> int:

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ...core.runtime import Runtime
 from .. import errors
 from . import rooms
-from .common import Doc, _now, has_permission, setting
+from .common import Doc, Refused, _now, has_permission, setting
 from .message_store import send_message
 
 # -- sending checks ---------------------------------------------------------------------------
-
-
-class Refused(Exception):
-    """Why an operation may not run: its error code, and the reason when it is a Meteor.Error.
-    Each door answers it in its own shape."""
-
-    def __init__(self, code: str, reason: str | None = None) -> None:
-        super().__init__(code)
-        self.code = code
-        self.reason = reason
 
 
 class SendRefused(Refused):
@@ -35,11 +26,12 @@ def exceeds_max_size(rt: Runtime, text: str) -> bool:
 
 def check_sendable(rt: Runtime, room: Doc | None, user: Doc, text: str) -> Doc:
     """``executeSendMessage``'s checks, in its order: the size limit, then the room
-    (``canSendMessageAsync``). The one check for every door: REST, DDP and legacy REST;
-    each door answers a ``SendRefused`` in its own shape. Returns the room."""
+    (``canSendMessageAsync``), run first by ``execute_send_message``. Returns the room."""
     if exceeds_max_size(rt, text):
         raise SendRefused(
-            errors.MESSAGE_SIZE_EXCEEDED, "Message size exceeds Message_MaxAllowedSize"
+            errors.MESSAGE_SIZE_EXCEEDED,
+            "Message size exceeds Message_MaxAllowedSize",
+            {"method": "sendMessage"},
         )
     if room is None:
         raise SendRefused(errors.INVALID_ROOM)
@@ -61,8 +53,8 @@ def check_sendable(rt: Runtime, room: Doc | None, user: Doc, text: str) -> Doc:
 def check_thread_and_id(rt: Runtime, room: Doc, tmid: Any, message_id: str | None) -> str | None:
     """The rest of ``executeSendMessage``, for every door: a ``tmid`` must name a message of
     ``room`` with threads enabled, and a client-chosen ``_id`` must be free. Returns the thread
-    root (threads do not nest). Call it inside the transaction that inserts the message, so the
-    id is still free then."""
+    root (threads do not nest). ``execute_send_message`` calls it inside the transaction that
+    inserts the message, so the id is still free then."""
     root = None
     if tmid:
         parent = rt.store.get("messages", tmid) if isinstance(tmid, str) else None
@@ -74,6 +66,31 @@ def check_thread_and_id(rt: Runtime, room: Doc, tmid: Any, message_id: str | Non
     if message_id and rt.store.get("messages", message_id) is not None:
         raise SendRefused(errors.MESSAGE_ALREADY_EXISTS, "Message already exists")
     return root
+
+
+def execute_send_message(
+    rt: Runtime,
+    user: Doc,
+    room: Doc | None,
+    text: str,
+    *,
+    tmid: Any = None,
+    message_id: str | None = None,
+    extra: Doc | None = None,
+    validate: Callable[[Doc], None] | None = None,
+) -> Doc:
+    """``executeSendMessage``: the one send for REST, DDP, legacy REST and (next) integrations.
+    Checks in upstream's order (``check_sendable``, then the door's ``validate(room)`` for what
+    only that door checks, then the thread and the id), and inserts under the lock the id check
+    ran under. Raises ``SendRefused``; nothing is stored or published then."""
+    room = check_sendable(rt, room, user, text)
+    if validate is not None:
+        validate(room)
+    with rt.store.transaction():
+        root = check_thread_and_id(rt, room, tmid, message_id)
+        return post_message(
+            rt, room, user, text, extra=extra, tmid=root, message_id=message_id or None
+        )
 
 
 # -- reactions --------------------------------------------------------------------------------
@@ -113,7 +130,7 @@ def set_reaction(
     Raises ``Refused("not-authorized")`` when the user may not read the room."""
     room = rt.store.get("rooms", message["rid"])
     if room is None or not rooms.can_access_room(rt, room, user):
-        raise Refused(errors.BARE_NOT_AUTHORIZED, "Not Authorized")
+        raise Refused(errors.BARE_NOT_AUTHORIZED, "Not Authorized", {"method": "setReaction"})
     key = emoji_key(emoji)
     reacted = user["username"] in message.get("reactions", {}).get(key, {}).get("usernames", [])
     if should_react is not None and should_react == reacted:
@@ -193,6 +210,22 @@ def post_message(
 
 
 def edit_message(rt: Runtime, message: Doc, text: str, editor: Doc) -> Doc:
+    """``updateMessage``: the size limit, then ``edit-message`` or one's own message with
+    ``Message_AllowEditing``. Raises ``Refused``."""
+    if exceeds_max_size(rt, text):
+        raise Refused(
+            errors.MESSAGE_SIZE_EXCEEDED,
+            "Message size exceeds Message_MaxAllowedSize",
+            {"method": "updateMessage"},
+        )
+    can_edit = has_permission(rt, editor, "edit-message", message["rid"])
+    own = message["u"]["_id"] == editor["_id"] and setting(rt, "Message_AllowEditing")
+    if not can_edit and not own:
+        raise Refused(
+            errors.ACTION_NOT_ALLOWED,
+            "Message editing not allowed",
+            {"method": "updateMessage", "action": "Message_editing"},
+        )
     now = rt.clock.now_ms()
     fresh = rt.store.update(
         "messages",
@@ -210,7 +243,23 @@ def edit_message(rt: Runtime, message: Doc, text: str, editor: Doc) -> Doc:
     return fresh
 
 
-def delete_message(rt: Runtime, message: Doc) -> None:
+def delete_message(rt: Runtime, message: Doc, user: Doc, as_user: bool = False) -> None:
+    """``deleteMessage`` by ``user``: another's message ``as_user`` needs
+    ``force-delete-message``; then ``delete-message`` or one's own with
+    ``Message_AllowDeleting``. Raises ``Refused``."""
+    own = message["u"]["_id"] == user["_id"]
+    if as_user and not own and not has_permission(rt, user, "force-delete-message", message["rid"]):
+        raise Refused(
+            'Unauthorized. You must have the permission "force-delete-message" to delete '
+            "other's message as them."
+        )
+    can_delete = has_permission(rt, user, "delete-message", message["rid"])
+    if not can_delete and not (own and setting(rt, "Message_AllowDeleting")):
+        raise Refused(
+            errors.ACTION_NOT_ALLOWED,
+            "Not allowed",
+            {"method": "deleteMessage", "action": "Delete_message"},
+        )
     with rt.store.transaction():
         rt.store.delete("messages", message["_id"])
         rooms._trash(rt, "messages", message)
@@ -242,7 +291,19 @@ def set_message_fields(rt: Runtime, message: Doc, changes: Doc) -> Doc:
 
 
 def star_message(rt: Runtime, message: Doc, user: Doc, starred: bool) -> Doc:
-    """``starMessage``: add or drop ``user``'s star; only a member of the room changes it."""
+    """``starMessage`` (``unStarMessage`` calls it too): add or drop ``user``'s star when
+    ``Message_AllowStarring`` and the room is readable (else ``Refused``); only a member of the
+    room changes it."""
+    method = "starMessage"
+    if not setting(rt, "Message_AllowStarring"):
+        raise Refused(
+            errors.ACTION_NOT_ALLOWED,
+            "Message starring not allowed",
+            {"method": method, "action": "Message_starring"},
+        )
+    room = rt.store.get("rooms", message["rid"])
+    if room is None or not rooms.can_access_room(rt, room, user):
+        raise Refused(errors.BARE_NOT_AUTHORIZED, "Not Authorized", {"method": method})
     if rooms.subscription(rt, message["rid"], user["_id"]) is None:
         return message
     others = [s for s in message.get("starred", []) if s["_id"] != user["_id"]]
@@ -251,16 +312,45 @@ def star_message(rt: Runtime, message: Doc, user: Doc, starred: bool) -> Doc:
     )
 
 
-def follow_message(rt: Runtime, message: Doc, user: Doc, following: bool) -> Doc:
-    """``followMessage``/``unfollowMessage``: ``user`` in or out of the thread's ``replies``."""
+def follow_message(rt: Runtime, mid: str, user: Doc, following: bool) -> Doc:
+    """``followMessage``/``unfollowMessage``: ``user`` in or out of the thread's ``replies``,
+    with threads enabled and the message's room readable. Raises ``Refused``."""
+    details = {"method": "followMessage" if following else "unfollowMessage"}
+    if not setting(rt, "Threads_enabled"):
+        raise Refused(errors.NOT_ALLOWED, "not-allowed", details)
+    message = rt.store.get("messages", mid)
+    room = rt.store.get("rooms", message["rid"]) if message else None
+    if message is None or room is None:
+        raise Refused(errors.INVALID_MESSAGE, "Invalid message", details)
+    if not rooms.can_access_room(rt, room, user):
+        raise Refused(errors.NOT_ALLOWED, "not-allowed", details)
     others = [u for u in message.get("replies", []) if u != user["_id"]]
     return set_message_fields(
         rt, message, {"replies": [*others, user["_id"]] if following else others}
     )
 
 
+def _check_pinning(rt: Runtime, message: Doc, user: Doc, method: str) -> None:
+    if not setting(rt, "Message_AllowPinning"):
+        raise Refused(
+            errors.ACTION_NOT_ALLOWED,
+            "Message pinning not allowed",
+            {"method": method, "action": "Message_pinning"},
+        )
+    if not has_permission(rt, user, "pin-message", message["rid"]):
+        raise Refused(errors.BARE_NOT_AUTHORIZED, "Not Authorized", {"method": method})
+
+
+def unpin_message(rt: Runtime, message: Doc, user: Doc) -> Doc:
+    """``unpinMessage``: with ``Message_AllowPinning`` and ``pin-message``, else ``Refused``."""
+    _check_pinning(rt, message, user, "unpinMessage")
+    return set_message_fields(rt, message, {"pinned": False})
+
+
 def pin_message(rt: Runtime, message: Doc, user: Doc) -> Doc:
-    """Pin ``message`` and write the ``message_pinned`` system message quoting it."""
+    """``pinMessage``: with ``Message_AllowPinning`` and ``pin-message`` (else ``Refused``), pin
+    ``message`` and write the ``message_pinned`` system message quoting it."""
+    _check_pinning(rt, message, user, "pinMessage")
     now = rt.clock.now_ms()
     with rt.store.transaction():
         set_message_fields(

@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 from ...core.runtime import Runtime
-from .common import Doc, _now, has_permission
+from .. import errors
+from .common import Doc, Refused, _now, has_permission
 from .message_store import send_message
 
 # -- rooms and subscriptions ------------------------------------------------------------------
@@ -207,6 +208,28 @@ def add_member(
     return sub
 
 
+def join_room(rt: Runtime, room: Doc, user: Doc) -> Doc:
+    """``joinRoom``: ``user`` joins a room they may read (else ``Refused``); returns the
+    subscription."""
+    if not can_access_room(rt, room, user):
+        raise Refused(errors.NOT_ALLOWED, "Not allowed", {"method": "joinRoom"})
+    return add_member(rt, room, user)
+
+
+def leave_room(rt: Runtime, room: Doc, user: Doc) -> None:
+    """``leaveRoomMethod``: not a DM, ``leave-<t>``, a member, not the last owner (else
+    ``Refused``, in that order)."""
+    details = {"method": "leaveRoom"}
+    if room["t"] == "d" or not has_permission(rt, user, f"leave-{room['t']}"):
+        raise Refused(errors.NOT_ALLOWED, "Not allowed", details)
+    sub = subscription(rt, room["_id"], user["_id"])
+    if sub is None:
+        raise Refused(errors.USER_NOT_IN_ROOM, "You are not in this room", details)
+    if "owner" in sub["roles"] and len(room_owners(rt, room["_id"])) == 1:
+        raise Refused(errors.YOU_ARE_LAST_OWNER, errors.LAST_OWNER_LEAVING, details)
+    remove_member(rt, room, user)
+
+
 def _trash(rt: Runtime, collection: str, doc: Doc) -> None:
     rt.store.upsert("trash", {**doc, "__collection__": collection, "_deletedAt": rt.clock.now_ms()})
 
@@ -301,11 +324,29 @@ def delete_room(rt: Runtime, room: Doc) -> None:
 ROOM_NAME_RE = re.compile(r"^[0-9a-zA-Z\-_.]+$")  # UTF8_Channel_Names_Validation
 
 
+def check_room_name(rt: Runtime, name: str, room_id: str | None = None) -> None:
+    """``getValidRoomName``: the allowed characters, and unique among channels and groups
+    (``room_id`` may keep its own). Raises ``Refused``."""
+    details = {"function": "RocketChat.getValidRoomName", "channel_name": name}
+    if not ROOM_NAME_RE.match(name):
+        raise Refused(errors.INVALID_ROOM_NAME, f"{name} is not a valid room name.", details)
+    existing = rt.store.find_one("rooms", "name", name)
+    if existing is not None and existing["_id"] != room_id:
+        reason = f"A channel with name '{name}' exists"
+        raise Refused(errors.DUPLICATE_CHANNEL_NAME, reason, details)
+
+
 def create_named_room(
     rt: Runtime, owner: Doc, room_type: str, name: str, members: list[Doc], read_only: bool
 ) -> Doc:
-    """``createRoom`` for channels and groups: the creator owns it; members join silently."""
+    """``createChannel``/``createPrivateGroup``: ``create-<t>``, then ``createRoom`` with a valid,
+    free name (checked under the insert's lock); the creator owns it, members join silently.
+    Raises ``Refused``."""
+    if not has_permission(rt, owner, f"create-{room_type}"):
+        method = "createChannel" if room_type == "c" else "createPrivateGroup"
+        raise Refused(errors.NOT_ALLOWED, "Not allowed", {"method": method})
     with rt.store.transaction():
+        check_room_name(rt, name)
         room = create_room(
             rt,
             room_type=room_type,
@@ -319,6 +360,26 @@ def create_named_room(
         )
     _notify_members(rt, room, "inserted")
     return room
+
+
+def create_direct_message(
+    rt: Runtime, actor: Doc, usernames: list[str], exclude_self: bool = False
+) -> Doc:
+    """``createDirectMessage`` by ``actor`` with ``usernames``: ``create-d``, then each user must
+    exist (else ``Refused``, in that order); opens the DM, ``actor`` in it unless
+    ``exclude_self``."""
+    details = {"method": "createDirectMessage"}
+    if not has_permission(rt, actor, "create-d"):
+        raise Refused(errors.NOT_ALLOWED, "Not allowed", details)
+    others = []
+    for name in usernames:
+        other = rt.store.find_one("users", "username", name.lower())
+        if other is None:
+            raise Refused(errors.INVALID_USER, "Invalid user", details)
+        others.append(other)
+    members = [] if exclude_self else [actor]
+    members += [o for o in others if o["_id"] != actor["_id"]]
+    return open_direct(rt, members or [actor])
 
 
 def open_direct(rt: Runtime, users: list[Doc]) -> Doc:

@@ -60,20 +60,11 @@ def find_room(rt: Runtime, family: Family, user: Doc, args: Doc, checked_archive
 
 
 def valid_room_name(rt: Runtime, name: str, room_id: str | None = None) -> None:
-    """``getValidRoomName``: the allowed characters, and unique among channels and groups."""
-    if not models.ROOM_NAME_RE.match(name):
-        raise errors.meteor_error(
-            errors.INVALID_ROOM_NAME,
-            f"{name} is not a valid room name.",
-            {"function": "RocketChat.getValidRoomName", "channel_name": name},
-        )
-    existing = rt.store.find_one("rooms", "name", name)
-    if existing is not None and existing["_id"] != room_id:
-        raise errors.meteor_error(
-            errors.DUPLICATE_CHANNEL_NAME,
-            f"A channel with name '{name}' exists",
-            {"function": "RocketChat.getValidRoomName", "channel_name": name},
-        )
+    """``getValidRoomName`` (``models.check_room_name``), its refusal as a Meteor error."""
+    try:
+        models.check_room_name(rt, name, room_id)
+    except models.Refused as refused:
+        raise errors.refused(refused) from None
 
 
 def require_edit(rt: Runtime, user: Doc, room: Doc, permission: str = "edit-room") -> None:
@@ -84,17 +75,11 @@ def require_edit(rt: Runtime, user: Doc, room: Doc, permission: str = "edit-room
 
 
 def leave(rt: Runtime, room: Doc, user: Doc) -> None:
-    """``leaveRoomMethod``."""
-    if room["t"] == "d" or not models.has_permission(rt, user, f"leave-{room['t']}"):
-        raise errors.not_allowed("leaveRoom")
-    sub = models.subscription(rt, room["_id"], user["_id"])
-    if sub is None:
-        raise errors.user_not_in_room("leaveRoom", "You are not in this room")
-    if "owner" in sub["roles"] and len(models.room_owners(rt, room["_id"])) == 1:
-        raise errors.meteor_error(
-            errors.YOU_ARE_LAST_OWNER, errors.LAST_OWNER_LEAVING, {"method": "leaveRoom"}
-        )
-    models.remove_member(rt, room, user)
+    """``leaveRoomMethod`` (``models.leave_room``), its refusals as Meteor errors."""
+    try:
+        models.leave_room(rt, room, user)
+    except models.Refused as refused:
+        raise errors.refused(refused) from None
 
 
 def register_family(bp: Blueprint, family: Family) -> None:
@@ -127,6 +112,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
         rt, user = auth.runtime_and_user()
         args = inputs.body()
         label = "Param" if public else "Body param"
+        # channels.ts checks create-c itself before the body, and createChannel again
         if public and not models.has_permission(rt, user, "create-c"):
             raise denied()
         name = args.get("name")
@@ -137,11 +123,8 @@ def register_family(bp: Blueprint, family: Family) -> None:
             members = []
         if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
             raise errors.plain(f'{label} "members" must be an array if provided')
-        if not public and not models.has_permission(rt, user, "create-p"):
-            raise denied()
         users = [rt.store.find_one("users", "username", m.lower()) for m in members]
-        with rt.store.transaction():  # the name check and the insert under one lock
-            valid_room_name(rt, name)
+        try:
             room = models.create_named_room(
                 rt,
                 user,
@@ -150,6 +133,10 @@ def register_family(bp: Blueprint, family: Family) -> None:
                 [u for u in users if u is not None],
                 truthy(args.get("readOnly", False)),
             )
+        except models.Refused as refused:  # the permission as the route's own answer
+            if refused.code == errors.NOT_ALLOWED:
+                raise denied() from None
+            raise errors.refused(refused) from None
         return ok(**{family.one: wire.room(room)})
 
     @route("info", ["GET"])

@@ -54,9 +54,10 @@ def channels_list_joined() -> Response:
 def channels_join() -> Response:
     rt, user = auth.runtime_and_user()
     room = find_room(rt, FAMILY, user, inputs.body())
-    if not models.can_access_room(rt, room, user):
-        raise errors.not_allowed("joinRoom")
-    models.add_member(rt, room, user)
+    try:
+        models.join_room(rt, room, user)
+    except models.Refused as refused:
+        raise errors.refused(refused) from None
     return ok(channel=wire.room(rt.store.get("rooms", room["_id"])))
 
 

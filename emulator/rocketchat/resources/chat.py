@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response
@@ -20,51 +21,48 @@ STRING_FIELDS = ("_id", "msg", "text", "alias", "emoji", "tmid", "avatar")
 # -- shared checks ----------------------------------------------------------------------------
 
 
-def _check_size(rt: Runtime, text: str, method: str | None) -> None:
+def _check_size(rt: Runtime, text: str) -> None:
+    """``chat.postMessage`` checks the size before anything else, with a bare code."""
     if models.exceeds_max_size(rt, text):
-        if method is None:  # chat.postMessage checks before anything else, with a bare code
-            raise errors.plain(errors.MESSAGE_SIZE_EXCEEDED)
-        raise errors.meteor_error(
-            errors.MESSAGE_SIZE_EXCEEDED,
-            "Message size exceeds Message_MaxAllowedSize",
-            {"method": method},
-        )
+        raise errors.plain(errors.MESSAGE_SIZE_EXCEEDED)
 
 
-def _check_can_send(rt: Runtime, room: Doc | None, user: Doc, fields: Doc, text: str = "") -> Doc:
-    """``executeSendMessage`` (``models.check_sendable``), then ``validateMessage``."""
+def _validate_fields(rt: Runtime, user: Doc, fields: Doc) -> Callable[[Doc], None]:
+    """``validateMessage``, run by ``executeSendMessage`` once the room is known sendable."""
+
+    def validate(room: Doc) -> None:
+        for key in STRING_FIELDS:
+            if key in fields and fields[key] is not None and not isinstance(fields[key], str):
+                raise errors.plain(
+                    f"Match error: Expected string, got {type(fields[key]).__name__}"
+                )
+        attachments = fields.get("attachments")
+        if attachments is not None and (
+            not isinstance(attachments, list) or not all(isinstance(a, dict) for a in attachments)
+        ):
+            raise errors.plain("Match error: Expected array of objects in field attachments")
+        if (fields.get("alias") or fields.get("avatar")) and not models.has_permission(
+            rt, user, "message-impersonate", room["_id"]
+        ):
+            raise errors.plain(errors.NOT_ENOUGH_PERMISSION)
+
+    return validate
+
+
+def _send(rt: Runtime, user: Doc, room: Doc | None, text: str, fields: Doc, msg: Doc) -> Doc:
     try:
-        sendable = models.check_sendable(rt, room, user, text)
-    except models.SendRefused as refused:
-        if refused.reason is None:
-            raise errors.plain(refused.code) from None
-        raise errors.meteor_error(refused.code, refused.reason, {"method": "sendMessage"}) from None
-    for key in STRING_FIELDS:
-        if key in fields and fields[key] is not None and not isinstance(fields[key], str):
-            raise errors.plain(f"Match error: Expected string, got {type(fields[key]).__name__}")
-    attachments = fields.get("attachments")
-    if attachments is not None and (
-        not isinstance(attachments, list) or not all(isinstance(a, dict) for a in attachments)
-    ):
-        raise errors.plain("Match error: Expected array of objects in field attachments")
-    if (fields.get("alias") or fields.get("avatar")) and not models.has_permission(
-        rt, user, "message-impersonate", sendable["_id"]
-    ):
-        raise errors.plain(errors.NOT_ENOUGH_PERMISSION)
-    return sendable
-
-
-def _post(rt: Runtime, room: Doc, user: Doc, text: str, fields: Doc, msg: Doc) -> Doc:
-    """``models.check_thread_and_id`` and the insert under one lock; its refusals are Meteor
-    errors without details here."""
-    with rt.store.transaction():
-        try:
-            tmid = models.check_thread_and_id(rt, room, msg.get("tmid"), msg.get("_id"))
-        except models.SendRefused as refused:
-            raise errors.meteor_error(refused.code, refused.reason) from None
-        return models.post_message(
-            rt, room, user, text, extra=fields, tmid=tmid, message_id=msg.get("_id") or None
+        return models.execute_send_message(
+            rt,
+            user,
+            room,
+            text,
+            tmid=msg.get("tmid"),
+            message_id=msg.get("_id") or None,
+            extra=fields,
+            validate=_validate_fields(rt, user, fields),
         )
+    except models.SendRefused as refused:
+        raise errors.refused(refused) from None
 
 
 def _resolve_channel(rt: Runtime, user: Doc, channel: str) -> Doc:
@@ -75,9 +73,10 @@ def _resolve_channel(rt: Runtime, user: Doc, channel: str) -> Doc:
         other = rt.store.find_one("users", "username", value.lower())
         if other is None:
             raise invalid
-        if not models.has_permission(rt, user, "create-d"):
-            raise errors.not_allowed("createDirectMessage")
-        return models.open_direct(rt, [user, other] if other["_id"] != user["_id"] else [user])
+        try:
+            return models.create_direct_message(rt, user, [other["username"]])
+        except models.Refused as refused:
+            raise errors.refused(refused) from None
     name = value if kind == "#" else channel
     room = rt.store.get("rooms", name) if kind != "#" else None
     room = room or rt.store.find_one("rooms", "name", name)
@@ -138,11 +137,11 @@ def post_message() -> Response:
     text = args.get("text") if args.get("text") is not None else args.get("msg", "")
     if not isinstance(text, str):
         raise errors.plain(f"Match error: Expected string, got {type(text).__name__}")
-    _check_size(rt, text, None)
+    _check_size(rt, text)
     attachments = args.get("attachments")
     for attachment in attachments if isinstance(attachments, list) else []:
         if isinstance(attachment, dict) and isinstance(attachment.get("text"), str):
-            _check_size(rt, attachment["text"], None)
+            _check_size(rt, attachment["text"])
     target = args.get("channel") or args.get("roomId")
     if isinstance(target, list):
         target = target[0] if target else None
@@ -162,8 +161,7 @@ def post_message() -> Response:
         fields["emoji"] = args.get("emoji") or args.get("icon_emoji")
     if isinstance(args.get("customFields"), dict):
         fields["customFields"] = args["customFields"]
-    _check_can_send(rt, room, user, fields)
-    message = _post(rt, room, user, text.strip(), fields, {"tmid": args.get("tmid")})
+    message = _send(rt, user, room, text.strip(), fields, {"tmid": args.get("tmid")})
     return ok(ts=rt.clock.now_ms(), channel=target, message=wire.message(message))
 
 
@@ -188,8 +186,7 @@ def send_message() -> Response:
         for k in ("alias", "emoji", "avatar", "attachments", "customFields", "tshow", "blocks")
         if msg.get(k) is not None
     }
-    room = _check_can_send(rt, rt.store.get("rooms", msg["rid"]), user, fields, text)
-    message = _post(rt, room, user, text, fields, msg)
+    message = _send(rt, user, rt.store.get("rooms", msg["rid"]), text, fields, msg)
     return ok(message=wire.message(message))
 
 
@@ -198,14 +195,10 @@ def update() -> Response:
     rt, user = auth.runtime_and_user()
     args = inputs.body()
     message = _message_in_room(rt, args, ("roomId", "msgId", "text"))
-    _check_size(rt, args["text"], "updateMessage")
-    can_edit = models.has_permission(rt, user, "edit-message", message["rid"])
-    own = message["u"]["_id"] == user["_id"] and models.setting(rt, "Message_AllowEditing")
-    if not can_edit and not own:
-        raise errors.action_not_allowed(
-            "Message editing not allowed", "updateMessage", "Message_editing"
-        )
-    fresh = models.edit_message(rt, message, args["text"], user)
+    try:
+        fresh = models.edit_message(rt, message, args["text"], user)
+    except models.Refused as refused:
+        raise errors.refused(refused) from None
     return ok(message=wire.message(fresh))
 
 
@@ -214,21 +207,10 @@ def delete() -> Response:
     rt, user = auth.runtime_and_user()
     args = inputs.body()
     message = _message_in_room(rt, args, ("roomId", "msgId"))
-    as_user = truthy(args.get("asUser"))
-    if (
-        as_user
-        and message["u"]["_id"] != user["_id"]
-        and not models.has_permission(rt, user, "force-delete-message", message["rid"])
-    ):
-        raise errors.plain(
-            'Unauthorized. You must have the permission "force-delete-message" to delete '
-            "other's message as them."
-        )
-    can_delete = models.has_permission(rt, user, "delete-message", message["rid"])
-    own = message["u"]["_id"] == user["_id"] and models.setting(rt, "Message_AllowDeleting")
-    if not can_delete and not own:
-        raise errors.action_not_allowed("Not allowed", "deleteMessage", "Delete_message")
-    models.delete_message(rt, message)
+    try:
+        models.delete_message(rt, message, user, as_user=truthy(args.get("asUser")))
+    except models.Refused as refused:
+        raise errors.refused(refused) from None
     return ok(
         _id=message["_id"],
         ts=str(rt.clock.now_ms()),
@@ -270,7 +252,7 @@ def react() -> Response:
     try:
         models.set_reaction(rt, message, user, emoji, None if should is None else truthy(should))
     except models.Refused as refused:
-        raise errors.meteor_error(refused.code, refused.reason, {"method": "setReaction"}) from None
+        raise errors.refused(refused) from None
     return ok()
 
 
@@ -279,15 +261,13 @@ def react() -> Response:
 def pin_message(pin: bool) -> Response:
     rt, user = auth.runtime_and_user()
     message = _message_or_error(rt, inputs.body().get("messageId"))
-    method = "pinMessage" if pin else "unpinMessage"
-    if not models.setting(rt, "Message_AllowPinning"):
-        raise errors.action_not_allowed("Message pinning not allowed", method, "Message_pinning")
-    if not models.has_permission(rt, user, "pin-message", message["rid"]):
-        raise errors.meteor_error(errors.BARE_NOT_AUTHORIZED, "Not Authorized", {"method": method})
-    if not pin:
-        models.set_message_fields(rt, message, {"pinned": False})
-        return ok()
-    return ok(message=wire.message(models.pin_message(rt, message, user)))
+    try:
+        if not pin:
+            models.unpin_message(rt, message, user)
+            return ok()
+        return ok(message=wire.message(models.pin_message(rt, message, user)))
+    except models.Refused as refused:
+        raise errors.refused(refused) from None
 
 
 @blueprint.post("/chat.starMessage", defaults={"starred": True})
@@ -295,13 +275,10 @@ def pin_message(pin: bool) -> Response:
 def star_message(starred: bool) -> Response:
     rt, user = auth.runtime_and_user()
     message = _message_or_error(rt, inputs.body().get("messageId"))
-    method = "starMessage"  # upstream's unStarMessage calls starMessage too
-    if not models.setting(rt, "Message_AllowStarring"):
-        raise errors.action_not_allowed("Message starring not allowed", method, "Message_starring")
-    room = rt.store.get("rooms", message["rid"])
-    if room is None or not models.can_access_room(rt, room, user):
-        raise errors.meteor_error(errors.BARE_NOT_AUTHORIZED, "Not Authorized", {"method": method})
-    models.star_message(rt, message, user, starred)
+    try:
+        models.star_message(rt, message, user, starred)
+    except models.Refused as refused:
+        raise errors.refused(refused) from None
     return ok()
 
 
@@ -313,16 +290,10 @@ def follow_message(follow: bool) -> Response:
     missing = 'The required "mid" body param is missing.'
     if not text_param(mid):
         raise errors.failure(f"[{missing}]", missing)
-    method = "followMessage" if follow else "unfollowMessage"
-    if not models.setting(rt, "Threads_enabled"):
-        raise errors.meteor_error(errors.NOT_ALLOWED, "not-allowed", {"method": method})
-    message = rt.store.get("messages", mid)
-    room = rt.store.get("rooms", message["rid"]) if message else None
-    if message is None or room is None:
-        raise errors.meteor_error(errors.INVALID_MESSAGE, "Invalid message", {"method": method})
-    if not models.can_access_room(rt, room, user):
-        raise errors.meteor_error(errors.NOT_ALLOWED, "not-allowed", {"method": method})
-    models.follow_message(rt, message, user, follow)
+    try:
+        models.follow_message(rt, mid, user, follow)
+    except models.Refused as refused:
+        raise errors.refused(refused) from None
     return ok()
 
 

@@ -102,17 +102,11 @@ def create() -> Response:
             "must have required property 'usernames'\n must have required property 'username'\n"
             " must match exactly one schema in oneOf"
         )
-    if not models.has_permission(rt, user, "create-d"):
-        raise errors.not_allowed("createDirectMessage")
-    others = []
-    for name in names:
-        other = rt.store.find_one("users", "username", name.lower())
-        if other is None:
-            raise errors.invalid_user("createDirectMessage")
-        others.append(other)
-    members = [] if str(args.get("excludeSelf", "")).lower() == "true" else [user]
-    members += [o for o in others if o["_id"] != user["_id"]]
-    room = models.open_direct(rt, members or [user])
+    exclude_self = str(args.get("excludeSelf", "")).lower() == "true"
+    try:
+        room = models.create_direct_message(rt, user, names, exclude_self)
+    except models.Refused as refused:
+        raise errors.refused(refused) from None
     return ok(
         room={"t": "d", "rid": room["_id"], "usernames": room["usernames"], "_id": room["_id"]}
     )
