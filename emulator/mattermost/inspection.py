@@ -74,7 +74,8 @@ def post_as(rt: Runtime, username: str, channel_id: str, text: str) -> dict[str,
     channel = rt.store.get("channels", channel_id)
     if user is None or channel is None:
         return None
-    return wire.post(models.create_post(rt, channel=channel, user_id=user["id"], message=text))
+    # The user is the actor: the dashboard posts by the same rules as that user's client would.
+    return wire.post(models.create_post(rt, user, channel_id=channel["id"], message=text))
 
 
 def dashboard_event(rt: Runtime, event: str, payload: dict[str, Any]) -> dict[str, Any] | None:

@@ -310,7 +310,7 @@ def _system_post(
     rt: Runtime, channel: Doc, user_id: str, post_type: str, message: str, props: Doc
 ) -> None:
     if channel["type"] in ("O", "P"):
-        posts.create_post(
+        posts.store_post(
             rt, channel=channel, user_id=user_id, message=message, post_type=post_type, props=props
         )
 
@@ -462,7 +462,7 @@ def post_channel_change_messages(
             else:
                 message = f"{name} updated the channel {label} from: {old} to: {new}"
             props = {"username": name, f"old_{field}": old, f"new_{field}": new}
-        posts.create_post(
+        posts.store_post(
             rt, channel=after, user_id=actor_id, message=message, post_type=post_type, props=props
         )
 
@@ -477,7 +477,7 @@ def post_archive_message(rt: Runtime, channel: Doc, actor_id: str, restored: boo
         message, post_type = f"{name} unarchived the channel.", "system_channel_restored"
     else:
         message, post_type = f"{name} archived the channel.", "system_channel_deleted"
-    posts.create_post(
+    posts.store_post(
         rt,
         channel=channel,
         user_id=actor_id,

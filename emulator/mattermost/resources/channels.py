@@ -38,13 +38,7 @@ def load_team(rt: Runtime, team_id: str) -> Doc:
     return team
 
 
-def can_read_channel(rt: Runtime, user: Doc, channel: Doc) -> bool:
-    """``read_channel`` in the channel, or ``read_public_channel`` in the team of a public one."""
-    if permissions.has_channel_permission(rt, user, channel, "read_channel"):
-        return True
-    return channel["type"] == "O" and permissions.has_team_permission(
-        rt, user, channel["team_id"], "read_public_channel"
-    )
+can_read_channel = permissions.can_read_channel
 
 
 def require_read_channel(rt: Runtime, user: Doc, channel: Doc) -> None:
