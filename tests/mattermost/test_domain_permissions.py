@@ -1,0 +1,191 @@
+"""The write operations other doors reach (webhooks, slash commands, bots next) check the actor's
+permission themselves: called directly, without HTTP, a forbidden actor is refused with the
+error the REST handler gives, and nothing is stored or published."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from emulator.app import runtime_of
+from emulator.core.runtime import Runtime
+from emulator.mattermost import errors, models
+
+Doc = dict[str, Any]
+Published = list[str]
+DENIED = "api.context.permissions.app_error"
+
+
+@pytest.fixture
+def rt(mm_app: Flask) -> Runtime:
+    return runtime_of(mm_app)
+
+
+@pytest.fixture
+def published(rt: Runtime) -> Published:
+    seen: Published = []
+    rt.events.subscribe(lambda name, payload: seen.append(name))
+    return seen
+
+
+def _user(rt: Runtime, username: str) -> Doc:
+    return rt.store.find_one("users", "username", username)
+
+
+def _channel(rt: Runtime, name: str) -> Doc:
+    [channel] = rt.store.find("channels", "name", name)
+    return channel
+
+
+def _refused(call: Any, status: int, error_id: str, detailed: str) -> None:
+    with pytest.raises(errors.AppError) as refused:
+        call()
+    assert (refused.value.status, refused.value.id) == (status, error_id)
+    assert refused.value.detailed == detailed
+
+
+def test_create_post_refuses_an_actor_outside_the_private_channel(rt, published):
+    alice, bob = _user(rt, "alice"), _user(rt, "bob")
+    leadership = _channel(rt, "leadership")
+    before = rt.store.count_by("posts", "channel_id", leadership["id"])
+
+    _refused(
+        lambda: models.create_post(rt, bob, channel_id=leadership["id"], message="x"),
+        403,
+        DENIED,
+        f"userId={bob['id']}, permission=create_post",
+    )
+    assert rt.store.count_by("posts", "channel_id", leadership["id"]) == before
+    assert published == []
+
+    post = models.create_post(rt, alice, channel_id=leadership["id"], message="x")
+    assert rt.store.get("posts", post["id"])["user_id"] == alice["id"]
+    assert published == ["posted"]
+
+
+def test_create_post_checks_permission_before_the_channel_is_archived(rt, published):
+    """The order of ``api4`` stays: a stranger hears 403 even where a member would hear 400."""
+    alice, bob = _user(rt, "alice"), _user(rt, "bob")
+    leadership = _channel(rt, "leadership")
+    rt.store.update("channels", leadership["id"], {"delete_at": 1})
+    _refused(
+        lambda: models.create_post(rt, bob, channel_id=leadership["id"], message="x"),
+        403,
+        DENIED,
+        f"userId={bob['id']}, permission=create_post",
+    )
+    _refused(
+        lambda: models.create_post(rt, alice, channel_id=leadership["id"], message="x"),
+        400,
+        errors.POST_DELETED_CHANNEL,
+        "",
+    )
+    assert published == []
+
+
+def _town_post(rt: Runtime, author: Doc) -> Doc:
+    return models.create_post(rt, author, channel_id=_channel(rt, "town-square")["id"], message="m")
+
+
+def test_edit_post_refuses_someone_elses_post_without_edit_others_posts(rt, published):
+    alice, bob = _user(rt, "alice"), _user(rt, "bob")
+    post = _town_post(rt, alice)
+    published.clear()
+
+    _refused(
+        lambda: models.edit_post(rt, bob, post["id"], {"message": "hijacked"}, partial=True),
+        403,
+        DENIED,
+        f"userId={bob['id']}, permission=edit_others_posts",
+    )
+    assert rt.store.get("posts", post["id"])["message"] == "m"
+    assert published == []
+
+    edited = models.edit_post(rt, alice, post["id"], {"message": "mine"}, partial=True)
+    assert rt.store.get("posts", post["id"])["message"] == edited["message"] == "mine"
+    assert published == ["post_edited"]
+
+
+def test_delete_post_refuses_someone_elses_post_without_delete_others_posts(rt, published):
+    alice, bob = _user(rt, "alice"), _user(rt, "bob")
+    post = _town_post(rt, alice)
+    published.clear()
+
+    _refused(
+        lambda: models.delete_post(rt, bob, post["id"]),
+        403,
+        DENIED,
+        f"userId={bob['id']}, permission=delete_others_posts",
+    )
+    assert rt.store.get("posts", post["id"])["delete_at"] == 0
+    assert published == []
+
+    models.delete_post(rt, alice, post["id"])
+    assert rt.store.get("posts", post["id"])["delete_at"] > 0
+    assert published == ["post_deleted", "post_deleted"]
+
+
+def test_pin_post_refuses_an_actor_who_cannot_read_the_channel(rt, published):
+    alice, bob = _user(rt, "alice"), _user(rt, "bob")
+    post = models.create_post(rt, alice, channel_id=_channel(rt, "leadership")["id"], message="m")
+    published.clear()
+
+    _refused(
+        lambda: models.pin_post(rt, bob, post["id"], True),
+        403,
+        DENIED,
+        f"userId={bob['id']}, permission=read_channel_content",
+    )
+    assert rt.store.get("posts", post["id"])["is_pinned"] is False
+    assert published == []
+
+    models.pin_post(rt, alice, post["id"], True)
+    assert rt.store.get("posts", post["id"])["is_pinned"] is True
+    assert published == ["post_edited"]
+
+
+def test_save_reaction_refuses_an_actor_outside_the_channel_and_for_another_user(rt, published):
+    alice, bob = _user(rt, "alice"), _user(rt, "bob")
+    post = models.create_post(rt, alice, channel_id=_channel(rt, "leadership")["id"], message="m")
+    published.clear()
+
+    _refused(
+        lambda: models.save_reaction(rt, bob, bob["id"], post["id"], "smile"),
+        403,
+        DENIED,
+        f"userId={bob['id']}, permission=add_reaction",
+    )
+    _refused(
+        lambda: models.save_reaction(rt, alice, bob["id"], post["id"], "smile"),
+        403,
+        errors.REACTION_OTHER_USER,
+        "",
+    )
+    assert rt.store.count_by("reactions", "post_id", post["id"]) == 0
+    assert published == []
+
+    models.save_reaction(rt, alice, alice["id"], post["id"], "smile")
+    assert rt.store.count_by("reactions", "post_id", post["id"]) == 1
+    assert published == ["reaction_added"]
+
+
+def test_delete_reaction_refuses_someone_elses_without_remove_others_reactions(rt, published):
+    alice, bob = _user(rt, "alice"), _user(rt, "bob")
+    post = _town_post(rt, alice)
+    models.save_reaction(rt, alice, alice["id"], post["id"], "smile")
+    published.clear()
+
+    _refused(
+        lambda: models.delete_reaction(rt, bob, alice["id"], post["id"], "smile"),
+        403,
+        DENIED,
+        f"userId={bob['id']}, permission=remove_others_reactions",
+    )
+    assert rt.store.count_by("reactions", "post_id", post["id"]) == 1
+    assert published == []
+
+    models.delete_reaction(rt, alice, alice["id"], post["id"], "smile")
+    assert rt.store.count_by("reactions", "post_id", post["id"]) == 0
+    assert published == ["reaction_removed"]
