@@ -189,3 +189,68 @@ def test_delete_reaction_refuses_someone_elses_without_remove_others_reactions(r
     models.delete_reaction(rt, alice, alice["id"], post["id"], "smile")
     assert rt.store.count_by("reactions", "post_id", post["id"]) == 0
     assert published == ["reaction_removed"]
+
+
+# -- channel members ----------------------------------------------------------------------------
+
+
+def _is_member(rt: Runtime, channel: Doc, user: Doc) -> bool:
+    return rt.store.get("channel_members", f"{channel['id']}:{user['id']}") is not None
+
+
+def test_add_channel_members_to_a_private_channel_needs_manage_private_channel_members(
+    rt, published
+):
+    alice, bob, david = _user(rt, "alice"), _user(rt, "bob"), _user(rt, "david.hodges")
+    leadership = _channel(rt, "leadership")
+
+    _refused(
+        lambda: models.add_channel_members(rt, bob, leadership, [david["id"]]),
+        403,
+        DENIED,
+        f"userId={bob['id']}, permission=manage_private_channel_members",
+    )
+    assert not _is_member(rt, leadership, david)
+    assert published == []
+
+    [added] = models.add_channel_members(rt, alice, leadership, [david["id"]])
+    assert added["user_id"] == david["id"] and _is_member(rt, leadership, david)
+    assert "user_added" in published
+
+
+def test_add_channel_members_to_a_public_channel_lets_a_stranger_join_but_not_add_others(
+    rt, published
+):
+    bob, david = _user(rt, "bob"), _user(rt, "david.hodges")
+    channel = _channel(rt, "eenable-dynamic-content")
+
+    _refused(
+        lambda: models.add_channel_members(rt, bob, channel, [david["id"]]),
+        403,
+        DENIED,
+        f"userId={bob['id']}, permission=manage_public_channel_members",
+    )
+    assert not _is_member(rt, channel, david)
+    assert published == []
+
+    models.add_channel_members(rt, bob, channel, [bob["id"]])
+    assert _is_member(rt, channel, bob)
+    assert "user_added" in published
+
+
+def test_remove_channel_member_refuses_removing_someone_else_without_the_permission(rt, published):
+    alice, bob = _user(rt, "alice"), _user(rt, "bob")
+    leadership = _channel(rt, "leadership")
+
+    _refused(
+        lambda: models.remove_channel_member(rt, bob, leadership, alice["id"]),
+        403,
+        DENIED,
+        f"userId={bob['id']}, permission=manage_private_channel_members",
+    )
+    assert _is_member(rt, leadership, alice)
+    assert published == []
+
+    models.remove_channel_member(rt, alice, leadership, alice["id"])
+    assert not _is_member(rt, leadership, alice)
+    assert "user_removed" in published

@@ -7,7 +7,7 @@ import re
 from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime
 from ...core.store import DuplicateKey
-from .. import errors
+from .. import errors, permissions
 from ..tables import member_id
 from . import posts
 from .common import (
@@ -392,6 +392,89 @@ def leave_channel(rt: Runtime, channel: Doc, user_id: str, remover_id: str) -> N
             {"channel_id": channel["id"], "remover_id": remover_id},
             broadcast(user_id=user_id),
         )
+
+
+DEFAULT_CHANNEL = "town-square"
+
+
+def _join_one(rt: Runtime, channel: Doc, target_id: str, actor_id: str) -> Doc:
+    """``AddChannelMember`` for one user: they must exist and belong to the channel's team."""
+    target = rt.store.get("users", target_id)
+    if target is None:
+        raise errors.not_found(errors.USER_NOT_FOUND, f"user_id={target_id}")
+    team_member = rt.store.get("team_members", member_id(channel["team_id"], target_id))
+    if team_member is None or team_member["delete_at"]:
+        raise errors.AppError(403, errors.CHANNEL_ADD_NOT_IN_TEAM, f"user_id={target_id}")
+    if channel["delete_at"]:
+        raise errors.bad_request(errors.CHANNEL_DELETED)
+    return join_channel(rt, channel, target_id, actor_id)
+
+
+def add_channel_members(
+    rt: Runtime, actor: Doc, channel: Doc, user_ids: list[str], root: Doc | None = None
+) -> list[Doc]:
+    """``addChannelMember``'s rules for each user: joining oneself needs
+    ``join_public_channels``, adding others ``manage_public_channel_members`` (a private channel
+    ``manage_private_channel_members`` first). Each user is tried on its own; the memberships
+    made or found come back, and the last refusal is raised only when there are none. With a
+    thread ``root`` the added users follow it."""
+    if channel["type"] in ("D", "G"):
+        raise errors.bad_request(errors.CHANNEL_ADD_TYPE)
+    if channel["type"] == "P":
+        permissions.require_channel(rt, actor, channel, "manage_private_channel_members")
+    can_add_self = permissions.has_team_permission(
+        rt, actor, channel["team_id"], "join_public_channels"
+    )
+    can_add_others = permissions.has_channel_permission(
+        rt, actor, channel, "manage_public_channel_members"
+    )
+    members: list[Doc] = []
+    last_error: errors.AppError | None = None
+    for target_id in user_ids:
+        existing = rt.store.get("channel_members", member_id(channel["id"], target_id))
+        if channel["type"] == "O":
+            is_self = target_id == actor["id"]
+            if is_self and existing is not None:
+                members.append(existing)
+                continue
+            if is_self and not can_add_self:
+                last_error = errors.permission_denied(actor["id"], "join_public_channels")
+                continue
+            if not is_self and not can_add_others:
+                last_error = errors.permission_denied(actor["id"], "manage_public_channel_members")
+                continue
+        if existing is not None:
+            members.append(existing)
+            continue
+        try:
+            members.append(_join_one(rt, channel, target_id, actor["id"]))
+        except errors.AppError as error:
+            last_error = error
+            continue
+        if root is not None:
+            posts.set_thread_following(rt, root, target_id, True)
+    if last_error is not None and not members:
+        raise last_error
+    return members
+
+
+def remove_channel_member(rt: Runtime, actor: Doc, channel: Doc, target_id: str) -> None:
+    """``removeChannelMember``: leaving is always allowed, removing someone else needs
+    ``manage_public/private_channel_members``; never from a DM/GM or the default channel."""
+    if rt.store.get("users", target_id) is None:
+        raise errors.not_found(errors.USER_NOT_FOUND, f"user_id={target_id}")
+    if channel["type"] not in ("O", "P"):
+        raise errors.bad_request(errors.CHANNEL_REMOVE_TYPE)
+    if target_id != actor["id"]:
+        kind = "public" if channel["type"] == "O" else "private"
+        permissions.require_channel(rt, actor, channel, f"manage_{kind}_channel_members")
+    if channel["name"] == DEFAULT_CHANNEL:
+        raise errors.AppError(400, errors.CHANNEL_REMOVE_DEFAULT, Channel=DEFAULT_CHANNEL)
+    if rt.store.get("channel_members", member_id(channel["id"], target_id)) is None:
+        raise errors.not_found(
+            errors.CHANNEL_MEMBER_MISSING, f"channel_id={channel['id']}, user_id={target_id}"
+        )
+    leave_channel(rt, channel, target_id, actor["id"])
 
 
 def view_channels(rt: Runtime, user_id: str, channel_ids: list[str]) -> dict[str, int]:

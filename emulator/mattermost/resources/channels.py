@@ -18,7 +18,7 @@ from ..tables import member_id
 blueprint = Blueprint("mm_channels", __name__, url_prefix="/api/v4")
 
 Doc = dict[str, Any]
-DEFAULT_CHANNEL = "town-square"
+DEFAULT_CHANNEL = models.DEFAULT_CHANNEL
 
 
 # -- shared helpers ---------------------------------------------------------------------------
