@@ -254,3 +254,83 @@ def test_remove_channel_member_refuses_removing_someone_else_without_the_permiss
     models.remove_channel_member(rt, alice, leadership, alice["id"])
     assert not _is_member(rt, leadership, alice)
     assert "user_removed" in published
+
+
+# -- channels -----------------------------------------------------------------------------------
+
+
+def test_create_team_channel_needs_create_public_channel_in_the_team(rt, published):
+    bob = _user(rt, "bob")
+    team_id = _channel(rt, "town-square")["team_id"]
+    rt.store.update("team_members", f"{team_id}:{bob['id']}", {"roles": "team_guest"})
+
+    _refused(
+        lambda: models.create_team_channel(
+            rt, bob, team_id=team_id, name="bobs", display_name="Bob's", channel_type="O"
+        ),
+        403,
+        DENIED,
+        f"userId={bob['id']}, permission=create_public_channel",
+    )
+    assert rt.store.find("channels", "name", "bobs") == []
+    assert published == []
+
+    rt.store.update("team_members", f"{team_id}:{bob['id']}", {"roles": "team_user"})
+    created = models.create_team_channel(
+        rt, bob, team_id=team_id, name="bobs", display_name="Bob's", channel_type="O"
+    )
+    assert _is_member(rt, created, bob)
+    assert "channel_created" in published
+
+
+def test_change_channel_needs_manage_private_channel_properties(rt, published):
+    alice, bob = _user(rt, "alice"), _user(rt, "bob")
+    leadership = _channel(rt, "leadership")
+
+    _refused(
+        lambda: models.change_channel(
+            rt, bob, leadership, {"header": "bob was here"}, partial=True
+        ),
+        403,
+        DENIED,
+        f"userId={bob['id']}, permission=manage_private_channel_properties",
+    )
+    assert rt.store.get("channels", leadership["id"])["header"] == leadership["header"]
+    assert published == []
+
+    models.change_channel(rt, alice, leadership, {"header": "quarterly"}, partial=True)
+    assert rt.store.get("channels", leadership["id"])["header"] == "quarterly"
+    assert "channel_updated" in published
+
+
+def test_delete_and_restore_channel_need_their_permissions(rt, published):
+    admin, alice, bob = _user(rt, "admin"), _user(rt, "alice"), _user(rt, "bob")
+    leadership = _channel(rt, "leadership")
+
+    _refused(
+        lambda: models.delete_channel(rt, bob, leadership),
+        403,
+        DENIED,
+        f"userId={bob['id']}, permission=delete_private_channel",
+    )
+    assert rt.store.get("channels", leadership["id"])["delete_at"] == 0
+    assert published == []
+
+    models.delete_channel(rt, alice, leadership)
+    archived = rt.store.get("channels", leadership["id"])
+    assert archived["delete_at"] > 0
+    assert "channel_deleted" in published
+    published.clear()
+
+    _refused(
+        lambda: models.restore_channel(rt, alice, archived),
+        403,
+        DENIED,
+        f"userId={alice['id']}, permission=manage_team",
+    )
+    assert rt.store.get("channels", leadership["id"])["delete_at"] > 0
+    assert published == []
+
+    models.restore_channel(rt, admin, archived)
+    assert rt.store.get("channels", leadership["id"])["delete_at"] == 0
+    assert "channel_restored" in published
