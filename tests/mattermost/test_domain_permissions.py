@@ -334,3 +334,51 @@ def test_delete_and_restore_channel_need_their_permissions(rt, published):
     models.restore_channel(rt, admin, archived)
     assert rt.store.get("channels", leadership["id"])["delete_at"] == 0
     assert "channel_restored" in published
+
+
+# -- team members -------------------------------------------------------------------------------
+
+
+def _in_team(rt: Runtime, team_id: str, user: Doc) -> bool:
+    member = rt.store.get("team_members", f"{team_id}:{user['id']}")
+    return member is not None and not member["delete_at"]
+
+
+def test_adding_someone_else_to_a_team_needs_add_user_to_team(rt, published):
+    admin, bob, david = _user(rt, "admin"), _user(rt, "bob"), _user(rt, "david.hodges")
+    team_id = _channel(rt, "town-square")["team_id"]
+    models.remove_user_from_team(rt, admin, team_id, david["id"])
+    rt.store.update("team_members", f"{team_id}:{bob['id']}", {"roles": "team_guest"})
+    published.clear()
+
+    for add in (
+        lambda: models.add_user_to_team(rt, bob, team_id, david["id"]),
+        lambda: models.add_users_to_team(
+            rt, bob, rt.store.get("teams", team_id), [david["id"]], graceful=True
+        ),
+    ):
+        _refused(add, 403, DENIED, f"userId={bob['id']}, permission=add_user_to_team")
+    assert not _in_team(rt, team_id, david)
+    assert published == []
+
+    models.add_user_to_team(rt, admin, team_id, david["id"])
+    assert _in_team(rt, team_id, david)
+    assert "added_to_team" in published
+
+
+def test_removing_someone_else_from_a_team_needs_remove_user_from_team(rt, published):
+    alice, bob = _user(rt, "alice"), _user(rt, "bob")
+    team_id = _channel(rt, "town-square")["team_id"]
+
+    _refused(
+        lambda: models.remove_user_from_team(rt, bob, team_id, alice["id"]),
+        403,
+        DENIED,
+        f"userId={bob['id']}, permission=remove_user_from_team",
+    )
+    assert _in_team(rt, team_id, alice)
+    assert published == []
+
+    models.remove_user_from_team(rt, alice, team_id, alice["id"])
+    assert not _in_team(rt, team_id, alice)
+    assert "leave_team" in published

@@ -106,9 +106,12 @@ from .sessions import (  # noqa: F401 - the package's API
 )
 from .teams import (  # noqa: F401 - the package's API
     add_team_member,
+    add_user_to_team,
+    add_users_to_team,
     create_team,
     delete_team,
     remove_team_member,
+    remove_user_from_team,
     set_team_icon,
     set_team_member_roles,
     team_unread,
