@@ -112,11 +112,6 @@ ROLES: dict[str, set[str]] = {
 }
 
 
-# The acting user for writes no person makes (system messages, seeding that bypasses the rules):
-# holding ``system_admin`` it passes every check, and it is passed explicitly, never defaulted.
-SYSTEM: Doc = {"id": "", "username": "system", "roles": "system_admin"}
-
-
 def _roles(value: str | None) -> list[str]:
     return (value or "").split()
 
