@@ -69,12 +69,12 @@ def workspace_overview(rt: Runtime) -> dict[str, Any]:
 
 
 def post_as(rt: Runtime, username: str, channel_id: str, text: str) -> dict[str, Any] | None:
-    """Post as any user (the dashboard's demo button); None if user or channel is unknown."""
+    """Post as a user (the dashboard's demo button), by that user's permissions; None if user
+    or channel is unknown."""
     user = rt.store.find_one("users", "username", username.lower())
     channel = rt.store.get("channels", channel_id)
     if user is None or channel is None:
         return None
-    # The user is the actor: the dashboard posts by the same rules as that user's client would.
     return wire.post(models.create_post(rt, user, channel_id=channel["id"], message=text))
 
 

@@ -382,3 +382,27 @@ def test_removing_someone_else_from_a_team_needs_remove_user_from_team(rt, publi
     models.remove_user_from_team(rt, alice, team_id, alice["id"])
     assert not _in_team(rt, team_id, alice)
     assert "leave_team" in published
+
+
+def test_the_dashboard_posts_by_the_users_permissions(mm_app, rt, published):
+    """``post_as`` goes through ``create_post`` with the user as the actor: refused (in
+    Mattermost's error shape, nothing stored) where that user's client would be."""
+    leadership = _channel(rt, "leadership")
+    before = rt.store.count_by("posts", "channel_id", leadership["id"])
+    client = mm_app.test_client()
+
+    refused = client.post(
+        "/_emulator/post",
+        json={"username": "bob", "channel_id": leadership["id"], "text": "hi"},
+    )
+    assert refused.status_code == 403
+    assert refused.get_json()["id"] == DENIED
+    assert rt.store.count_by("posts", "channel_id", leadership["id"]) == before
+    assert published == []
+
+    posted = client.post(
+        "/_emulator/post",
+        json={"username": "alice", "channel_id": leadership["id"], "text": "hi"},
+    )
+    assert posted.status_code == 201
+    assert published == ["posted"]
