@@ -69,7 +69,6 @@ from .integrations import (  # noqa: F401 - the package's API
     validate_outgoing_webhook,
 )
 from .posts import (  # noqa: F401 - the package's API
-    add_reaction,
     check_message,
     check_props,
     count_mentions,
@@ -86,7 +85,6 @@ from .posts import (  # noqa: F401 - the package's API
     post_metadata,
     publish_posted,
     publish_reaction,
-    remove_reaction,
     save_reaction,
     send_ephemeral_post,
     set_thread_following,
