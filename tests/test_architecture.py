@@ -296,3 +296,77 @@ def test_mattermost_error_ids_are_named_in_errors_py():
         and _MATTERMOST_ERROR_ID.fullmatch(node.value)
     ]
     assert inline == []
+
+
+# -- Mattermost writes other doors reach check permission in the domain ---------------------------
+
+# REST handlers of the writes whose domain operation takes the actor and checks its permission.
+DOMAIN_CHECKED_WRITES = {
+    "mattermost/resources/posts.py": {
+        "create_post",
+        "patch_post",
+        "update_post",
+        "delete_post",
+        "_pin",
+    },
+    "mattermost/resources/reactions.py": {"save_reaction", "delete_reaction"},
+    "mattermost/resources/channel_members.py": {"add_members", "remove_member"},
+    "mattermost/resources/channels.py": {
+        "create_channel",
+        "patch_channel",
+        "update_channel",
+        "delete_channel",
+        "restore_channel",
+    },
+    "mattermost/resources/team_members.py": {
+        "add_team_member",
+        "add_team_members",
+        "remove_team_member",
+    },
+}
+_PERMISSION_CHECK = re.compile(r"(require|has|can)_\w+")
+
+
+def permission_checks_in(path: Path, functions: set[str]) -> list[str]:
+    """``permissions.require_*``/``has_*``/``can_*`` calls inside the named functions."""
+    return [
+        f"{function.name}: permissions.{node.func.attr}"
+        for function in ast.walk(ast.parse(path.read_text()))
+        if isinstance(function, ast.FunctionDef) and function.name in functions
+        for node in ast.walk(function)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "permissions"
+        and _PERMISSION_CHECK.fullmatch(node.func.attr)
+    ]
+
+
+def test_mattermost_write_handlers_leave_permission_checks_to_the_domain():
+    offenders = {
+        module: permission_checks_in(PACKAGE / module, functions)
+        for module, functions in DOMAIN_CHECKED_WRITES.items()
+        if permission_checks_in(PACKAGE / module, functions)
+    }
+    assert offenders == {}
+    for module, functions in DOMAIN_CHECKED_WRITES.items():
+        defined = {
+            node.name
+            for node in ast.walk(ast.parse((PACKAGE / module).read_text()))
+            if isinstance(node, ast.FunctionDef)
+        }
+        assert functions <= defined, module
+
+
+def test_the_permission_check_sees_a_handler_checking_itself(tmp_path):
+    module = tmp_path / "probe.py"
+    module.write_text(
+        "def create_post():\n"
+        "    permissions.require_channel(rt, user, channel, 'create_post')\n"
+        "    permissions.is_system_admin(user)\n"
+        "def get_post():\n"
+        "    permissions.require_system(user, 'manage_system')\n"
+    )
+    assert permission_checks_in(module, {"create_post"}) == [
+        "create_post: permissions.require_channel"
+    ]

@@ -69,12 +69,13 @@ def workspace_overview(rt: Runtime) -> dict[str, Any]:
 
 
 def post_as(rt: Runtime, username: str, channel_id: str, text: str) -> dict[str, Any] | None:
-    """Post as any user (the dashboard's demo button); None if user or channel is unknown."""
+    """Post as a user (the dashboard's demo button), by that user's permissions; None if user
+    or channel is unknown."""
     user = rt.store.find_one("users", "username", username.lower())
     channel = rt.store.get("channels", channel_id)
     if user is None or channel is None:
         return None
-    return wire.post(models.create_post(rt, channel=channel, user_id=user["id"], message=text))
+    return wire.post(models.create_post(rt, user, channel_id=channel["id"], message=text))
 
 
 def dashboard_event(rt: Runtime, event: str, payload: dict[str, Any]) -> dict[str, Any] | None:

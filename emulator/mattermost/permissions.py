@@ -149,6 +149,15 @@ def has_channel_permission(rt: Runtime, user: Doc, channel: Doc, permission: str
     )
 
 
+def can_read_channel(rt: Runtime, user: Doc, channel: Doc) -> bool:
+    """``read_channel`` in the channel, or ``read_public_channel`` in the team of a public one."""
+    if has_channel_permission(rt, user, channel, "read_channel"):
+        return True
+    return channel["type"] == "O" and has_team_permission(
+        rt, user, channel["team_id"], "read_public_channel"
+    )
+
+
 def require_system(user: Doc, permission: str) -> None:
     if not has_system_permission(user, permission):
         raise errors.permission_denied(user["id"], permission)

@@ -83,17 +83,18 @@ def seed(rt: Runtime, ws: Workspace) -> None:
 
     for entry in ws.posts:
         channel = channels[entry["channel"]]
-        author = users[entry["user"]]["id"]
+        # Seeded history goes through the same rules as a client's: each author as the actor.
+        author = users[entry["user"]]
         file_ids = [
             models.create_file_info(
-                rt, user_id=author, channel_id=channel["id"], at=entry["at_ms"], **spec
+                rt, user_id=author["id"], channel_id=channel["id"], at=entry["at_ms"], **spec
             )["id"]
             for spec in entry["files"]
         ]
         post = models.create_post(
             rt,
-            channel=channel,
-            user_id=author,
+            author,
+            channel_id=channel["id"],
             message=entry["message"],
             file_ids=file_ids,
             at=entry["at_ms"],
@@ -101,16 +102,16 @@ def seed(rt: Runtime, ws: Workspace) -> None:
         for reply in entry["replies"]:
             models.create_post(
                 rt,
-                channel=channel,
-                user_id=users[reply["user"]]["id"],
+                users[reply["user"]],
+                channel_id=channel["id"],
                 message=reply["message"],
                 root_id=post["id"],
                 at=reply["at_ms"],
             )
         for reaction in entry["reactions"]:
-            fresh = rt.store.get("posts", post["id"])
-            models.add_reaction(
-                rt, fresh, users[reaction["user"]]["id"], reaction["emoji"], at=entry["at_ms"]
+            reactor = users[reaction["user"]]
+            models.save_reaction(
+                rt, reactor, reactor["id"], post["id"], reaction["emoji"], at=entry["at_ms"]
             )
     # Everyone has read the seeded history.
     for member in rt.store.all("channel_members"):

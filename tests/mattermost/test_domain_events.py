@@ -216,8 +216,10 @@ def test_the_domain_publishes_documents_and_wire_renders_the_json_encoded_fields
     raw: Published = []
     rt.events.subscribe(lambda name, payload: raw.append((name, payload)))
     channel = rt.store.find("channels", "name", "town-square")[0]
-    post = models.create_post(rt, channel=channel, user_id=_user_id(mm_app, "alice"), message="hi")
-    reaction = models.add_reaction(rt, post, _user_id(mm_app, "bob"), "smile")
+    alice = rt.store.get("users", _user_id(mm_app, "alice"))
+    bob = rt.store.get("users", _user_id(mm_app, "bob"))
+    post = models.create_post(rt, alice, channel_id=channel["id"], message="hi")
+    reaction = models.save_reaction(rt, bob, bob["id"], post["id"], "smile")
     [posted] = _named(raw, "posted")
     assert posted["data"]["post"] == post
     assert posted["data"]["post_metadata"] == {}

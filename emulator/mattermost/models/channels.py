@@ -7,7 +7,7 @@ import re
 from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime
 from ...core.store import DuplicateKey
-from .. import errors
+from .. import errors, permissions
 from ..tables import member_id
 from . import posts
 from .common import (
@@ -21,6 +21,9 @@ from .common import (
 )
 
 # -- channels ---------------------------------------------------------------------------------
+
+
+DEFAULT_CHANNEL = "town-square"
 
 
 def create_channel(
@@ -186,16 +189,32 @@ def publish_channel_updated(rt: Runtime, channel: Doc) -> None:
 
 def create_team_channel(
     rt: Runtime,
+    actor: Doc,
     *,
-    team: Doc,
-    creator_id: str,
+    team_id: str,
     name: str,
     display_name: str,
     channel_type: str,
     purpose: str = "",
     header: str = "",
 ) -> Doc:
-    """``CreateChannelWithUser``: validate, save (unique per team), make the creator its admin."""
+    """``createChannel`` then ``CreateChannelWithUser``: ``create_public_channel`` or
+    ``create_private_channel`` in the team, validate, save (unique per team), make the actor
+    its admin."""
+    if channel_type == "O":
+        permissions.require_team(rt, actor, team_id, "create_public_channel")
+    elif channel_type == "P":
+        permissions.require_team(rt, actor, team_id, "create_private_channel")
+    elif channel_type in ("D", "G"):
+        raise errors.bad_request(errors.CHANNEL_CREATE_DIRECT)
+    else:
+        raise errors.bad_request(errors.CHANNEL_TYPE_INVALID)
+    if not is_mattermost_id(team_id):
+        raise errors.invalid_url_param("team_id")
+    team = rt.store.get("teams", team_id)
+    if team is None:
+        raise errors.not_found(errors.TEAM_NOT_FOUND, f"team_id={team_id}")
+    creator_id = actor["id"]
     probe = {
         "id": "",
         "name": name,
@@ -279,7 +298,76 @@ def convert_channel(rt: Runtime, channel: Doc, channel_type: str) -> Doc:
     return updated
 
 
-def archive_channel(rt: Runtime, channel: Doc) -> Doc:
+def _require_manage_properties(rt: Runtime, actor: Doc, channel: Doc) -> None:
+    if channel["type"] == "O":
+        permissions.require_channel(rt, actor, channel, "manage_public_channel_properties")
+    elif channel["type"] == "P":
+        permissions.require_channel(rt, actor, channel, "manage_private_channel_properties")
+    elif rt.store.get("channel_members", member_id(channel["id"], actor["id"])) is None:
+        # Direct and group messages: any member may change the header, nobody else.
+        raise errors.AppError(403, errors.CHANNEL_PATCH_FORBIDDEN)
+
+
+def change_channel(
+    rt: Runtime, actor: Doc, channel: Doc, changes: Doc, *, partial: bool, new_type: str = ""
+) -> Doc:
+    """``patchChannel`` (``partial``) and ``updateChannel``: ``manage_*_channel_properties`` (a
+    member, for a DM or GM), then no name, display name or purpose on a DM/GM, a live channel,
+    the same type, the default channel keeps its name; the change is stored, published and
+    announced in the channel's system messages."""
+    _require_manage_properties(rt, actor, channel)
+    dm_error = errors.CHANNEL_DM_GM_PATCH if partial else errors.CHANNEL_DM_GM_UPDATE
+    if channel["type"] in ("D", "G") and any(
+        k in changes and changes[k] != channel[k] for k in ("name", "display_name", "purpose")
+    ):
+        raise errors.bad_request(dm_error)
+    if channel["delete_at"]:
+        raise errors.bad_request(errors.CHANNEL_DELETED)
+    if new_type and new_type != channel["type"]:
+        raise errors.bad_request(errors.CHANNEL_TYPE_CHANGE)
+    if channel["name"] == DEFAULT_CHANNEL and changes.get("name", DEFAULT_CHANNEL) != (
+        DEFAULT_CHANNEL
+    ):
+        raise errors.AppError(400, errors.CHANNEL_DEFAULT_RENAME, Channel=DEFAULT_CHANNEL)
+    if "display_name" in changes:
+        changes = {**changes, "display_name": changes["display_name"].strip()}
+    updated = update_channel(rt, channel, changes)
+    if partial:
+        fields = tuple(f for f in ("header", "purpose", "display_name") if f in changes)
+    else:
+        fields = ("display_name",)
+    post_channel_change_messages(rt, channel, updated, actor["id"], fields)
+    return updated
+
+
+def delete_channel(rt: Runtime, actor: Doc, channel: Doc) -> Doc:
+    """``deleteChannel``: never a DM/GM; ``delete_public/private_channel``; not twice, not the
+    default channel; the archive message is posted before the channel is archived."""
+    if channel["type"] in ("D", "G"):
+        raise errors.bad_request(errors.CHANNEL_DELETE_DM)
+    permission = "delete_public_channel" if channel["type"] == "O" else "delete_private_channel"
+    permissions.require_channel(rt, actor, channel, permission)
+    if channel["delete_at"]:
+        raise errors.bad_request(errors.CHANNEL_DELETE_DELETED)
+    if channel["name"] == DEFAULT_CHANNEL:
+        raise errors.AppError(400, errors.CHANNEL_DELETE_DEFAULT, Channel=DEFAULT_CHANNEL)
+    with rt.store.transaction():
+        post_archive_message(rt, channel, actor["id"], restored=False)
+        return _archive(rt, rt.store.get("channels", channel["id"]))
+
+
+def restore_channel(rt: Runtime, actor: Doc, channel: Doc) -> Doc:
+    """``restoreChannel``: ``manage_team`` in the channel's team, an archived channel."""
+    permissions.require_team(rt, actor, channel["team_id"], "manage_team")
+    if not channel["delete_at"]:
+        raise errors.bad_request(errors.CHANNEL_NOT_ARCHIVED)
+    with rt.store.transaction():
+        restored = _unarchive(rt, channel)
+        post_archive_message(rt, restored, actor["id"], restored=True)
+    return restored
+
+
+def _archive(rt: Runtime, channel: Doc) -> Doc:
     now = rt.clock.now_ms()
     updated = rt.store.update("channels", channel["id"], {"delete_at": now, "update_at": now})
     if rt.events.active:
@@ -296,7 +384,7 @@ def archive_channel(rt: Runtime, channel: Doc) -> Doc:
     return updated
 
 
-def restore_channel(rt: Runtime, channel: Doc) -> Doc:
+def _unarchive(rt: Runtime, channel: Doc) -> Doc:
     updated = rt.store.update(
         "channels", channel["id"], {"delete_at": 0, "update_at": rt.clock.now_ms()}
     )
@@ -310,7 +398,7 @@ def _system_post(
     rt: Runtime, channel: Doc, user_id: str, post_type: str, message: str, props: Doc
 ) -> None:
     if channel["type"] in ("O", "P"):
-        posts.create_post(
+        posts.store_post(
             rt, channel=channel, user_id=user_id, message=message, post_type=post_type, props=props
         )
 
@@ -394,6 +482,86 @@ def leave_channel(rt: Runtime, channel: Doc, user_id: str, remover_id: str) -> N
         )
 
 
+def _join_one(rt: Runtime, channel: Doc, target_id: str, actor_id: str) -> Doc:
+    """``AddChannelMember`` for one user: they must exist and belong to the channel's team."""
+    target = rt.store.get("users", target_id)
+    if target is None:
+        raise errors.not_found(errors.USER_NOT_FOUND, f"user_id={target_id}")
+    team_member = rt.store.get("team_members", member_id(channel["team_id"], target_id))
+    if team_member is None or team_member["delete_at"]:
+        raise errors.AppError(403, errors.CHANNEL_ADD_NOT_IN_TEAM, f"user_id={target_id}")
+    if channel["delete_at"]:
+        raise errors.bad_request(errors.CHANNEL_DELETED)
+    return join_channel(rt, channel, target_id, actor_id)
+
+
+def add_channel_members(
+    rt: Runtime, actor: Doc, channel: Doc, user_ids: list[str], root: Doc | None = None
+) -> list[Doc]:
+    """``addChannelMember``'s rules for each user: joining oneself needs
+    ``join_public_channels``, adding others ``manage_public_channel_members`` (a private channel
+    ``manage_private_channel_members`` first). Each user is tried on its own; the memberships
+    made or found come back, and the last refusal is raised only when there are none. With a
+    thread ``root`` the added users follow it."""
+    if channel["type"] in ("D", "G"):
+        raise errors.bad_request(errors.CHANNEL_ADD_TYPE)
+    if channel["type"] == "P":
+        permissions.require_channel(rt, actor, channel, "manage_private_channel_members")
+    can_add_self = permissions.has_team_permission(
+        rt, actor, channel["team_id"], "join_public_channels"
+    )
+    can_add_others = permissions.has_channel_permission(
+        rt, actor, channel, "manage_public_channel_members"
+    )
+    members: list[Doc] = []
+    last_error: errors.AppError | None = None
+    for target_id in user_ids:
+        existing = rt.store.get("channel_members", member_id(channel["id"], target_id))
+        if channel["type"] == "O":
+            is_self = target_id == actor["id"]
+            if is_self and existing is not None:
+                members.append(existing)
+                continue
+            if is_self and not can_add_self:
+                last_error = errors.permission_denied(actor["id"], "join_public_channels")
+                continue
+            if not is_self and not can_add_others:
+                last_error = errors.permission_denied(actor["id"], "manage_public_channel_members")
+                continue
+        if existing is not None:
+            members.append(existing)
+            continue
+        try:
+            members.append(_join_one(rt, channel, target_id, actor["id"]))
+        except errors.AppError as error:
+            last_error = error
+            continue
+        if root is not None:
+            posts.set_thread_following(rt, root, target_id, True)
+    if last_error is not None and not members:
+        raise last_error
+    return members
+
+
+def remove_channel_member(rt: Runtime, actor: Doc, channel: Doc, target_id: str) -> None:
+    """``removeChannelMember``: leaving is always allowed, removing someone else needs
+    ``manage_public/private_channel_members``; never from a DM/GM or the default channel."""
+    if rt.store.get("users", target_id) is None:
+        raise errors.not_found(errors.USER_NOT_FOUND, f"user_id={target_id}")
+    if channel["type"] not in ("O", "P"):
+        raise errors.bad_request(errors.CHANNEL_REMOVE_TYPE)
+    if target_id != actor["id"]:
+        kind = "public" if channel["type"] == "O" else "private"
+        permissions.require_channel(rt, actor, channel, f"manage_{kind}_channel_members")
+    if channel["name"] == DEFAULT_CHANNEL:
+        raise errors.AppError(400, errors.CHANNEL_REMOVE_DEFAULT, Channel=DEFAULT_CHANNEL)
+    if rt.store.get("channel_members", member_id(channel["id"], target_id)) is None:
+        raise errors.not_found(
+            errors.CHANNEL_MEMBER_MISSING, f"channel_id={channel['id']}, user_id={target_id}"
+        )
+    leave_channel(rt, channel, target_id, actor["id"])
+
+
 def view_channels(rt: Runtime, user_id: str, channel_ids: list[str]) -> dict[str, int]:
     """Mark channels read for a user; answers ``{channel_id: previous last_viewed_at}``."""
     now = rt.clock.now_ms()
@@ -462,7 +630,7 @@ def post_channel_change_messages(
             else:
                 message = f"{name} updated the channel {label} from: {old} to: {new}"
             props = {"username": name, f"old_{field}": old, f"new_{field}": new}
-        posts.create_post(
+        posts.store_post(
             rt, channel=after, user_id=actor_id, message=message, post_type=post_type, props=props
         )
 
@@ -477,7 +645,7 @@ def post_archive_message(rt: Runtime, channel: Doc, actor_id: str, restored: boo
         message, post_type = f"{name} unarchived the channel.", "system_channel_restored"
     else:
         message, post_type = f"{name} archived the channel.", "system_channel_deleted"
-    posts.create_post(
+    posts.store_post(
         rt,
         channel=channel,
         user_id=actor_id,

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
+from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime
-from .. import permissions
+from .. import errors, permissions
 from ..tables import member_id
 from .common import Doc, _now, broadcast, publish_event
+from .emoji import EMOJI_NAME_RE
+
+POST_MESSAGE_MAX_RUNES = 16383  # PostMessageMaxRunesV2
+POST_PROPS_MAX_RUNES = 800_000  # PostPropsMaxRunes, of the serialized props
+MAX_FILE_IDS = 10
 
 # -- posts ------------------------------------------------------------------------------------
 
@@ -47,7 +55,95 @@ def _new_post(
     }
 
 
+def check_message(message: str, post_id: str = "") -> str:
+    """``Post.IsValid``'s message length; ``str`` length counts code points, as Go runes."""
+    if len(message) > POST_MESSAGE_MAX_RUNES:
+        raise errors.AppError(
+            400,
+            errors.POST_MESSAGE_TOO_LONG,
+            f"id={post_id}",
+            Length=str(len(message)),
+            MaxLength=str(POST_MESSAGE_MAX_RUNES),
+        )
+    return message
+
+
+def check_props(props: Doc, post_id: str = "") -> Doc:
+    if _go_json_runes(props) > POST_PROPS_MAX_RUNES:
+        raise errors.AppError(400, errors.POST_PROPS_TOO_LONG, f"id={post_id}")
+    return props
+
+
+def _go_json_runes(value: Any) -> int:
+    """Runes of ``json.Marshal(value)`` (``StringInterfaceToJSON``): Go escapes <, > and & as
+    ``\\u003c`` etc.; those characters only ever occur inside strings of the JSON text."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return len(text) + 5 * sum(text.count(c) for c in "<>&\u2028\u2029")
+
+
+def _own_unattached_files(rt: Runtime, user_id: str, channel_id: str, raw: Any) -> list[str]:
+    """Files the poster uploaded to this channel and not yet attached; others are dropped."""
+    raw = raw or []
+    if not isinstance(raw, list) or not all(isinstance(f, str) for f in raw):
+        raise errors.invalid_body_param("post")
+    kept = []
+    for file_id in dict.fromkeys(raw):
+        info = rt.store.get("files", file_id)
+        if (
+            info is not None
+            and info["user_id"] == user_id
+            and info["channel_id"] == channel_id
+            and not info["post_id"]
+            and not info["delete_at"]
+        ):
+            kept.append(file_id)
+    return kept[:MAX_FILE_IDS]
+
+
 def create_post(
+    rt: Runtime,
+    actor: Doc,
+    *,
+    channel_id: str,
+    message: str,
+    root_id: str = "",
+    file_ids: Any = None,
+    props: Doc | None = None,
+    pending_post_id: str = "",
+    at: int | None = None,
+) -> Doc:
+    """A user's post, whichever door it comes through: ``create_post`` in the channel, a live
+    channel, a valid thread root, something to say; then stored and ``posted`` published.
+    The checks run in ``api4/post.go createPost``'s order, so every door refuses alike."""
+    channel = rt.store.get("channels", channel_id) if is_mattermost_id(channel_id) else None
+    if channel is None or not permissions.has_channel_permission(rt, actor, channel, "create_post"):
+        raise errors.permission_denied(actor["id"], "create_post")
+    if channel["delete_at"]:
+        raise errors.bad_request(errors.POST_DELETED_CHANNEL)
+    if root_id:
+        root = rt.store.get("posts", root_id) if is_mattermost_id(root_id) else None
+        if root is None or root["delete_at"] or root["root_id"]:
+            raise errors.bad_request(errors.POST_ROOT_INVALID)
+        if root["channel_id"] != channel["id"]:
+            raise errors.bad_request(errors.POST_ROOT_CHANNEL)
+    props = props or {}
+    kept = _own_unattached_files(rt, actor["id"], channel["id"], file_ids)
+    if not message and not kept and not props.get("attachments"):
+        raise errors.bad_request(errors.POST_MESSAGE_INVALID)
+    return store_post(
+        rt,
+        channel=channel,
+        user_id=actor["id"],
+        message=message,
+        root_id=root_id,
+        file_ids=kept,
+        props=props,
+        pending_post_id=pending_post_id,
+        at=at,
+    )
+
+
+def store_post(
     rt: Runtime,
     *,
     channel: Doc,
@@ -136,6 +232,52 @@ def send_ephemeral_post(
         rt, "ephemeral_message", {"post": post}, broadcast(channel_id=channel_id, user_id=target_id)
     )
     return post
+
+
+def valid_reaction_emoji_name(name: Any) -> bool:
+    return isinstance(name, str) and 0 < len(name) <= 64 and bool(EMOJI_NAME_RE.match(name))
+
+
+def _reactable_post(rt: Runtime, actor: Doc, post_id: str, permission: str) -> tuple[Doc, Doc]:
+    """The post and its channel, or the 403 ``SessionHasPermissionToChannelByPost`` gives."""
+    post = rt.store.get("posts", post_id)
+    channel = rt.store.get("channels", post["channel_id"]) if post else None
+    if (
+        post is None
+        or post["delete_at"]
+        or channel is None
+        or not permissions.has_channel_permission(rt, actor, channel, permission)
+    ):
+        raise errors.permission_denied(actor["id"], permission)
+    return post, channel
+
+
+def save_reaction(
+    rt: Runtime, actor: Doc, user_id: str, post_id: str, emoji_name: str, at: int | None = None
+) -> Doc:
+    """``SaveReactionForPost`` for the actor's own reaction: ``add_reaction`` in a live channel
+    and a valid emoji name (checked in ``api4/reaction.go``'s order)."""
+    if user_id != actor["id"]:
+        raise errors.AppError(403, errors.REACTION_OTHER_USER)
+    post, channel = _reactable_post(rt, actor, post_id, "add_reaction")
+    if channel["delete_at"]:
+        raise errors.AppError(403, errors.REACTION_ARCHIVED)
+    if not valid_reaction_emoji_name(emoji_name):
+        raise errors.bad_request(errors.REACTION_EMOJI_NAME_INVALID)
+    return add_reaction(rt, post, user_id, emoji_name, at=at)
+
+
+def delete_reaction(rt: Runtime, actor: Doc, user_id: str, post_id: str, emoji_name: str) -> None:
+    """``DeleteReactionForPost``: ``remove_reaction`` in the channel, ``remove_others_reactions``
+    for someone else's, not in an archived channel; a reaction that is not there is no error."""
+    _, channel = _reactable_post(rt, actor, post_id, "remove_reaction")
+    if user_id != actor["id"]:
+        permissions.require_system(actor, "remove_others_reactions")
+    if channel["delete_at"]:
+        raise errors.AppError(403, errors.REACTION_DELETE_ARCHIVED)
+    reaction = rt.store.get("reactions", f"{post_id}:{user_id}:{emoji_name}")
+    if reaction is not None:
+        remove_reaction(rt, reaction)
 
 
 def add_reaction(
@@ -319,8 +461,44 @@ def _publish_post_event(rt: Runtime, event: str, post: Doc, extra: Doc | None = 
         publish_event(rt, event, data, broadcast(post["channel_id"]))
 
 
+def _post_or_forbidden(rt: Runtime, actor: Doc, post_id: str, permission: str) -> Doc:
+    """Edits answer 403 for posts that do not exist, as the real handlers do."""
+    post = rt.store.get("posts", post_id)
+    if post is None or post["delete_at"]:
+        raise errors.permission_denied(actor["id"], permission)
+    return post
+
+
+def edit_post(rt: Runtime, actor: Doc, post_id: str, edit: Doc, *, partial: bool) -> Doc:
+    """``PUT /posts/{id}`` (``partial=False``: an absent message empties it) and ``/patch``:
+    ``edit_post`` (own) or ``edit_others_posts``, a live channel, no system message, then the
+    values of ``edit`` (message, props, is_pinned, file_ids) are checked and stored."""
+    post = _post_or_forbidden(rt, actor, post_id, "edit_post")
+    channel = rt.store.get("channels", post["channel_id"])
+    permission = "edit_post" if post["user_id"] == actor["id"] else "edit_others_posts"
+    permissions.require_channel(rt, actor, channel, permission)
+    if channel["delete_at"]:
+        raise errors.bad_request(errors.POST_UPDATE_DELETED_CHANNEL)
+    if post["type"].startswith("system_"):
+        raise errors.bad_request(errors.POST_SYSTEM_MESSAGE)
+    changes: Doc = {}
+    if not partial or "message" in edit:
+        default = post["message"] if partial else ""
+        message = edit.get("message", default)
+        changes["message"] = check_message(default if message is None else message, post["id"])
+    if "props" in edit:
+        changes["props"] = check_props(edit["props"] or {}, post["id"])
+    if "is_pinned" in edit:
+        if not isinstance(edit["is_pinned"], bool):
+            raise errors.invalid_body_param("is_pinned")
+        changes["is_pinned"] = edit["is_pinned"]
+    if "file_ids" in edit and partial:
+        changes["file_ids"] = [f for f in (edit["file_ids"] or []) if f in post["file_ids"]]
+    return update_post(rt, post, changes)
+
+
 def update_post(rt: Runtime, post: Doc, changes: Doc) -> Doc:
-    """Edit a post: ``edit_at`` moves when the message changes."""
+    """Store an edit: ``edit_at`` moves when the message changes."""
     now = rt.clock.now_ms()
     changes = {**changes, "update_at": now}
     if "message" in changes and changes["message"] != post["message"]:
@@ -328,6 +506,28 @@ def update_post(rt: Runtime, post: Doc, changes: Doc) -> Doc:
     updated = rt.store.update("posts", post["id"], changes)
     _publish_post_event(rt, "post_edited", updated)
     return updated
+
+
+def post_in_readable_channel(rt: Runtime, actor: Doc, post_id: str) -> Doc:
+    """``SessionHasPermissionToChannelByPost(read_channel_content)``: a post that does not exist
+    is as forbidden as one in a channel the actor cannot read."""
+    post = rt.store.get("posts", post_id)
+    channel = rt.store.get("channels", post["channel_id"]) if post else None
+    if channel is None or post["delete_at"] or not permissions.can_read_channel(rt, actor, channel):
+        raise errors.permission_denied(actor["id"], "read_channel_content")
+    return post
+
+
+def pin_post(rt: Runtime, actor: Doc, post_id: str, pinned: bool) -> Doc:
+    """Pin or unpin (anyone who reads the channel may), unless the channel is archived; a post
+    already so stays as it is and nothing is published."""
+    post = post_in_readable_channel(rt, actor, post_id)
+    channel = rt.store.get("channels", post["channel_id"])
+    if channel["delete_at"]:
+        raise errors.bad_request(errors.POST_UPDATE_DELETED_CHANNEL)
+    if post["is_pinned"] == pinned:
+        return post
+    return set_pinned(rt, post, pinned)
 
 
 def set_pinned(rt: Runtime, post: Doc, pinned: bool) -> Doc:
@@ -338,7 +538,20 @@ def set_pinned(rt: Runtime, post: Doc, pinned: bool) -> Doc:
     return updated
 
 
-def delete_post(rt: Runtime, post: Doc, deleter_id: str) -> Doc:
+def delete_post(rt: Runtime, actor: Doc, post_id: str) -> Doc:
+    """``delete_post`` (own) or ``delete_others_posts`` in a live channel, then the delete."""
+    post = rt.store.get("posts", post_id)
+    if post is None or post["delete_at"]:
+        raise errors.not_found(errors.POST_NOT_FOUND, f"post_id={post_id}")
+    channel = rt.store.get("channels", post["channel_id"])
+    permission = "delete_post" if post["user_id"] == actor["id"] else "delete_others_posts"
+    permissions.require_channel(rt, actor, channel, permission)
+    if channel["delete_at"]:
+        raise errors.bad_request(errors.POST_DELETE_DELETED_CHANNEL)
+    return _soft_delete_post(rt, post, actor["id"])
+
+
+def _soft_delete_post(rt: Runtime, post: Doc, deleter_id: str) -> Doc:
     """Soft-delete a post (and its replies when it is a thread root) and its files."""
     now = rt.clock.now_ms()
     with rt.store.transaction():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...core.runtime import Runtime
+from .. import errors, permissions
 from ..tables import member_id
 from . import channels
 from .common import Doc, _now, broadcast, publish_event
@@ -87,6 +88,64 @@ def add_team_member(
         rt, "added_to_team", {"team_id": team["id"], "user_id": user_id}, broadcast(user_id=user_id)
     )
     return member
+
+
+def _team(rt: Runtime, team_id: str) -> Doc:
+    team = rt.store.get("teams", team_id)
+    if team is None:
+        raise errors.not_found(errors.TEAM_NOT_FOUND, f"team_id={team_id}")
+    return team
+
+
+def _add_existing_user(rt: Runtime, team: Doc, user_id: str) -> Doc:
+    """``AddTeamMember``: the user must exist."""
+    if rt.store.get("users", user_id) is None:
+        raise errors.AppError(404, errors.USER_NOT_FOUND, f"user_id={user_id}")
+    return add_team_member(rt, team, user_id)
+
+
+def add_user_to_team(rt: Runtime, actor: Doc, team_id: str, user_id: str) -> Doc:
+    """``addTeamMember``: joining oneself needs ``join_public_teams`` (``join_private_teams``
+    for a team without open invite), adding someone else ``add_user_to_team`` in the team."""
+    if user_id == actor["id"]:
+        team = _team(rt, team_id)
+        needed = "join_public_teams" if team["allow_open_invite"] else "join_private_teams"
+        permissions.require_system(actor, needed)
+    else:
+        permissions.require_team(rt, actor, team_id, "add_user_to_team")
+    return _add_existing_user(rt, _team(rt, team_id), user_id)
+
+
+def add_users_to_team(
+    rt: Runtime, actor: Doc, team: Doc, user_ids: list[str], *, graceful: bool
+) -> list[tuple[str, Doc | None, errors.AppError | None]]:
+    """``addTeamMembers``: ``add_user_to_team``, then each user (user id, membership, refusal);
+    unless ``graceful`` the first refusal is raised."""
+    permissions.require_team(rt, actor, team["id"], "add_user_to_team")
+    results: list[tuple[str, Doc | None, errors.AppError | None]] = []
+    with rt.store.transaction():
+        for user_id in user_ids:
+            try:
+                results.append((user_id, _add_existing_user(rt, team, user_id), None))
+            except errors.AppError as refusal:
+                if not graceful:
+                    raise
+                results.append((user_id, None, refusal))
+    return results
+
+
+def remove_user_from_team(rt: Runtime, actor: Doc, team_id: str, user_id: str) -> None:
+    """``removeTeamMember``: leaving is always allowed, removing someone else needs
+    ``remove_user_from_team``; the user must exist and be a member."""
+    if user_id != actor["id"]:
+        permissions.require_team(rt, actor, team_id, "remove_user_from_team")
+    team = _team(rt, team_id)
+    if rt.store.get("users", user_id) is None:
+        raise errors.AppError(404, errors.USER_NOT_FOUND, f"user_id={user_id}")
+    member = rt.store.get("team_members", member_id(team["id"], user_id))
+    if member is None or member["delete_at"]:
+        raise errors.AppError(400, errors.TEAM_REMOVE_NOT_MEMBER)
+    remove_team_member(rt, team, user_id)
 
 
 # -- teams (changes) --------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime
 from .. import authentication, errors, inputs, models, permissions, wire
 from ..tables import member_id
-from .channels import DEFAULT_CHANNEL, load_channel, readable_channel
+from .channels import load_channel, readable_channel
 
 blueprint = Blueprint("mm_channel_members", __name__, url_prefix="/api/v4")
 
@@ -28,26 +28,6 @@ def _member_or_404(rt: Runtime, channel_id: str, user_id: str) -> Doc:
             errors.CHANNEL_MEMBER_MISSING, f"channel_id={channel_id}, user_id={user_id}"
         )
     return member
-
-
-def _require_manage_members(rt: Runtime, user: Doc, channel: Doc) -> None:
-    if channel["type"] == "O":
-        permissions.require_channel(rt, user, channel, "manage_public_channel_members")
-    else:
-        permissions.require_channel(rt, user, channel, "manage_private_channel_members")
-
-
-def _join_one(rt: Runtime, channel: Doc, target_id: str, actor_id: str) -> Doc:
-    """``AddChannelMember`` for one user: they must exist and belong to the channel's team."""
-    target = rt.store.get("users", target_id)
-    if target is None:
-        raise errors.not_found(errors.USER_NOT_FOUND, f"user_id={target_id}")
-    team_member = rt.store.get("team_members", member_id(channel["team_id"], target_id))
-    if team_member is None or team_member["delete_at"]:
-        raise errors.AppError(403, errors.CHANNEL_ADD_NOT_IN_TEAM, f"user_id={target_id}")
-    if channel["delete_at"]:
-        raise errors.bad_request(errors.CHANNEL_DELETED)
-    return models.join_channel(rt, channel, target_id, actor_id)
 
 
 @blueprint.post("/channels/<channel_id>/members")
@@ -80,43 +60,7 @@ def add_members(channel_id: str) -> tuple[Response, int]:
     else:
         root = None
     channel = load_channel(rt, channel_id)
-    if channel["type"] in ("D", "G"):
-        raise errors.bad_request(errors.CHANNEL_ADD_TYPE)
-    if channel["type"] == "P":
-        permissions.require_channel(rt, user, channel, "manage_private_channel_members")
-    can_add_self = permissions.has_team_permission(
-        rt, user, channel["team_id"], "join_public_channels"
-    )
-    can_add_others = permissions.has_channel_permission(
-        rt, user, channel, "manage_public_channel_members"
-    )
-    members: list[Doc] = []
-    last_error: errors.AppError | None = None
-    for target_id in user_ids:
-        existing = rt.store.get("channel_members", member_id(channel["id"], target_id))
-        if channel["type"] == "O":
-            is_self = target_id == user["id"]
-            if is_self and existing is not None:
-                members.append(existing)
-                continue
-            if is_self and not can_add_self:
-                last_error = errors.permission_denied(user["id"], "join_public_channels")
-                continue
-            if not is_self and not can_add_others:
-                last_error = errors.permission_denied(user["id"], "manage_public_channel_members")
-                continue
-        if existing is not None:
-            members.append(existing)
-            continue
-        try:
-            members.append(_join_one(rt, channel, target_id, user["id"]))
-        except errors.AppError as error:
-            last_error = error
-            continue
-        if root is not None:
-            models.set_thread_following(rt, root, target_id, True)
-    if last_error is not None and not members:
-        raise last_error
+    members = models.add_channel_members(rt, user, channel, user_ids, root)
     rendered = [wire.channel_member(m, user["id"]) for m in members]
     single = body.get("user_id") is not None and len(members) == 1
     if single and members[0]["user_id"] == body["user_id"]:
@@ -129,16 +73,7 @@ def remove_member(channel_id: str, user_id: str) -> Response:
     rt, user = authentication.caller()
     target_id = inputs.user_id_param(user_id)
     channel = load_channel(rt, channel_id)
-    if rt.store.get("users", target_id) is None:
-        raise errors.not_found(errors.USER_NOT_FOUND, f"user_id={target_id}")
-    if channel["type"] not in ("O", "P"):
-        raise errors.bad_request(errors.CHANNEL_REMOVE_TYPE)
-    if target_id != user["id"]:
-        _require_manage_members(rt, user, channel)
-    if channel["name"] == DEFAULT_CHANNEL:
-        raise errors.AppError(400, errors.CHANNEL_REMOVE_DEFAULT, Channel=DEFAULT_CHANNEL)
-    _member_or_404(rt, channel["id"], target_id)
-    models.leave_channel(rt, channel, target_id, user["id"])
+    models.remove_channel_member(rt, user, channel, target_id)
     return jsonify(wire.status_ok())
 
 

@@ -13,12 +13,11 @@ from flask import Blueprint, Response, jsonify, request
 from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime
 from .. import authentication, errors, inputs, models, permissions, wire
-from ..tables import member_id
 
 blueprint = Blueprint("mm_channels", __name__, url_prefix="/api/v4")
 
 Doc = dict[str, Any]
-DEFAULT_CHANNEL = "town-square"
+DEFAULT_CHANNEL = models.DEFAULT_CHANNEL
 
 
 # -- shared helpers ---------------------------------------------------------------------------
@@ -38,13 +37,7 @@ def load_team(rt: Runtime, team_id: str) -> Doc:
     return team
 
 
-def can_read_channel(rt: Runtime, user: Doc, channel: Doc) -> bool:
-    """``read_channel`` in the channel, or ``read_public_channel`` in the team of a public one."""
-    if permissions.has_channel_permission(rt, user, channel, "read_channel"):
-        return True
-    return channel["type"] == "O" and permissions.has_team_permission(
-        rt, user, channel["team_id"], "read_public_channel"
-    )
+can_read_channel = permissions.can_read_channel
 
 
 def require_read_channel(rt: Runtime, user: Doc, channel: Doc) -> None:
@@ -90,19 +83,10 @@ def create_channel() -> tuple[Response, int]:
         raise errors.invalid_body_param("team_id")
     if not inputs.body_string(body, "display_name"):
         raise errors.invalid_body_param("display_name")
-    if channel_type == "O":
-        permissions.require_team(rt, user, team_id, "create_public_channel")
-    elif channel_type == "P":
-        permissions.require_team(rt, user, team_id, "create_private_channel")
-    elif channel_type in ("D", "G"):
-        raise errors.bad_request(errors.CHANNEL_CREATE_DIRECT)
-    else:
-        raise errors.bad_request(errors.CHANNEL_TYPE_INVALID)
-    team = load_team(rt, team_id)
     channel = models.create_team_channel(
         rt,
-        team=team,
-        creator_id=user["id"],
+        user,
+        team_id=team_id,
         name=inputs.body_string(body, "name"),
         display_name=inputs.body_string(body, "display_name"),
         channel_type=channel_type,
@@ -203,32 +187,6 @@ def get_channel_by_team_and_name(team_name: str, channel_name: str) -> Response:
 # -- change -----------------------------------------------------------------------------------
 
 
-def _require_manage_properties(rt: Runtime, user: Doc, channel: Doc) -> None:
-    if channel["type"] == "O":
-        permissions.require_channel(rt, user, channel, "manage_public_channel_properties")
-    elif channel["type"] == "P":
-        permissions.require_channel(rt, user, channel, "manage_private_channel_properties")
-    elif rt.store.get("channel_members", member_id(channel["id"], user["id"])) is None:
-        # Direct and group messages: any member may change the header, nobody else.
-        raise errors.AppError(403, errors.CHANNEL_PATCH_FORBIDDEN)
-
-
-def _apply_changes(rt: Runtime, channel: Doc, changes: Doc, dm_error: str) -> Doc:
-    if channel["type"] in ("D", "G") and any(
-        k in changes and changes[k] != channel[k] for k in ("name", "display_name", "purpose")
-    ):
-        raise errors.bad_request(dm_error)
-    if channel["delete_at"]:
-        raise errors.bad_request(errors.CHANNEL_DELETED)
-    if channel["name"] == DEFAULT_CHANNEL and changes.get("name", DEFAULT_CHANNEL) != (
-        DEFAULT_CHANNEL
-    ):
-        raise errors.AppError(400, errors.CHANNEL_DEFAULT_RENAME, Channel=DEFAULT_CHANNEL)
-    if "display_name" in changes:
-        changes["display_name"] = changes["display_name"].strip()
-    return models.update_channel(rt, channel, changes)
-
-
 @blueprint.put("/channels/<channel_id>/patch")
 def patch_channel(channel_id: str) -> Response:
     rt, user = authentication.caller()
@@ -242,10 +200,7 @@ def patch_channel(channel_id: str) -> Response:
     }
     if not changes:
         raise errors.bad_request(errors.CHANNEL_PATCH_NO_CHANGES)
-    _require_manage_properties(rt, user, channel)
-    updated = _apply_changes(rt, channel, changes, errors.CHANNEL_DM_GM_PATCH)
-    fields = tuple(f for f in ("header", "purpose", "display_name") if f in changes)
-    models.post_channel_change_messages(rt, channel, updated, user["id"], fields)
+    updated = models.change_channel(rt, user, channel, changes, partial=True)
     return jsonify(wire.channel(updated))
 
 
@@ -259,21 +214,13 @@ def update_channel(channel_id: str) -> Response:
     if body.get("id") != channel_id:
         raise errors.invalid_body_param("channel_id")
     channel = load_channel(rt, channel_id)
-    _require_manage_properties(rt, user, channel)
     changes = {"header": body.get("header") or "", "purpose": body.get("purpose") or ""}
     for name in ("display_name", "name"):
         if body.get(name):
             changes[name] = body[name]
-    if channel["type"] in ("D", "G") and any(
-        k in changes and changes[k] != channel[k] for k in ("name", "display_name", "purpose")
-    ):
-        raise errors.bad_request(errors.CHANNEL_DM_GM_UPDATE)
-    if channel["delete_at"]:
-        raise errors.bad_request(errors.CHANNEL_DELETED)
-    if body.get("type") and body["type"] != channel["type"]:
-        raise errors.bad_request(errors.CHANNEL_TYPE_CHANGE)
-    updated = _apply_changes(rt, channel, changes, errors.CHANNEL_DM_GM_UPDATE)
-    models.post_channel_change_messages(rt, channel, updated, user["id"], ("display_name",))
+    updated = models.change_channel(
+        rt, user, channel, changes, partial=False, new_type=body.get("type") or ""
+    )
     return jsonify(wire.channel(updated))
 
 
@@ -281,17 +228,7 @@ def update_channel(channel_id: str) -> Response:
 def delete_channel(channel_id: str) -> Response:
     rt, user = authentication.caller()
     channel = load_channel(rt, channel_id)
-    if channel["type"] in ("D", "G"):
-        raise errors.bad_request(errors.CHANNEL_DELETE_DM)
-    permission = "delete_public_channel" if channel["type"] == "O" else "delete_private_channel"
-    permissions.require_channel(rt, user, channel, permission)
-    if channel["delete_at"]:
-        raise errors.bad_request(errors.CHANNEL_DELETE_DELETED)
-    if channel["name"] == DEFAULT_CHANNEL:
-        raise errors.AppError(400, errors.CHANNEL_DELETE_DEFAULT, Channel=DEFAULT_CHANNEL)
-    with rt.store.transaction():
-        models.post_archive_message(rt, channel, user["id"], restored=False)
-        models.archive_channel(rt, rt.store.get("channels", channel["id"]))
+    models.delete_channel(rt, user, channel)
     return jsonify(wire.status_ok())
 
 
@@ -299,12 +236,7 @@ def delete_channel(channel_id: str) -> Response:
 def restore_channel(channel_id: str) -> Response:
     rt, user = authentication.caller()
     channel = load_channel(rt, channel_id)
-    permissions.require_team(rt, user, channel["team_id"], "manage_team")
-    if not channel["delete_at"]:
-        raise errors.bad_request(errors.CHANNEL_NOT_ARCHIVED)
-    with rt.store.transaction():
-        restored = models.restore_channel(rt, channel)
-        models.post_archive_message(rt, restored, user["id"], restored=True)
+    restored = models.restore_channel(rt, user, channel)
     return jsonify(wire.channel(restored))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -15,9 +14,6 @@ from .channels import can_read_channel
 blueprint = Blueprint("mm_posts", __name__, url_prefix="/api/v4")
 
 Doc = dict[str, Any]
-POST_MESSAGE_MAX_RUNES = 16383  # PostMessageMaxRunesV2
-POST_PROPS_MAX_RUNES = 800_000  # PostPropsMaxRunes, of the serialized props
-MAX_FILE_IDS = 10
 POST_FIELDS = {
     "id": str,
     "channel_id": str,
@@ -51,23 +47,8 @@ def readable_post(rt: Runtime, user: Doc, post_id: str, include_deleted: bool = 
 
 
 def post_by_permission(rt: Runtime, user: Doc, post_id: str) -> Doc:
-    """``SessionHasPermissionToChannelByPost(read_channel_content)``: a post that does not exist
-    is as forbidden as one in a channel the caller cannot read."""
-    inputs.id_param(post_id, "post_id")
-    post = rt.store.get("posts", post_id)
-    channel = rt.store.get("channels", post["channel_id"]) if post else None
-    if channel is None or post["delete_at"] or not can_read_channel(rt, user, channel):
-        raise errors.permission_denied(user["id"], "read_channel_content")
-    return post
-
-
-def _post_or_forbidden(rt: Runtime, user: Doc, post_id: str, permission: str) -> Doc:
-    """Edits and deletes answer 403 for posts that do not exist, as the real handlers do."""
-    inputs.id_param(post_id, "post_id")
-    post = rt.store.get("posts", post_id)
-    if post is None or post["delete_at"]:
-        raise errors.permission_denied(user["id"], permission)
-    return post
+    """``SessionHasPermissionToChannelByPost(read_channel_content)``."""
+    return models.post_in_readable_channel(rt, user, inputs.id_param(post_id, "post_id"))
 
 
 def post_list(rt: Runtime, posts: list[Doc], **paging: Any) -> Doc:
@@ -78,54 +59,17 @@ def post_list(rt: Runtime, posts: list[Doc], **paging: Any) -> Doc:
     )
 
 
-def _message(body: Doc, default: str = "", post_id: str = "") -> str:
-    message = inputs.body_string(body, "message", default)
-    if len(message) > POST_MESSAGE_MAX_RUNES:  # str length counts code points, as Go runes
-        raise errors.AppError(
-            400,
-            errors.POST_MESSAGE_TOO_LONG,
-            f"id={post_id}",
-            Length=str(len(message)),
-            MaxLength=str(POST_MESSAGE_MAX_RUNES),
-        )
-    return message
+def _message(body: Doc) -> str:
+    return models.check_message(inputs.body_string(body, "message"))
 
 
-def _props(body: Doc, default: Doc | None = None, post_id: str = "") -> Doc:
-    props = body.get("props", default or {})
+def _props(body: Doc) -> Doc:
+    props = body.get("props", {})
     if props is None:
         return {}
     if not isinstance(props, dict):
         raise errors.invalid_body_param("props")
-    if _go_json_runes(props) > POST_PROPS_MAX_RUNES:
-        raise errors.AppError(400, errors.POST_PROPS_TOO_LONG, f"id={post_id}")
-    return props
-
-
-def _go_json_runes(value: Any) -> int:
-    """Runes of ``json.Marshal(value)`` (``StringInterfaceToJSON``): Go escapes <, > and & as
-    ``\\u003c`` etc.; those characters only ever occur inside strings of the JSON text."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return len(text) + 5 * sum(text.count(c) for c in "<>&\u2028\u2029")
-
-
-def _file_ids(rt: Runtime, user: Doc, channel_id: str, body: Doc) -> list[str]:
-    """Files the poster uploaded to this channel and not yet attached; others are dropped."""
-    raw = body.get("file_ids") or []
-    if not isinstance(raw, list) or not all(isinstance(f, str) for f in raw):
-        raise errors.invalid_body_param("post")
-    kept = []
-    for file_id in dict.fromkeys(raw):
-        info = rt.store.get("files", file_id)
-        if (
-            info is not None
-            and info["user_id"] == user["id"]
-            and info["channel_id"] == channel_id
-            and not info["post_id"]
-            and not info["delete_at"]
-        ):
-            kept.append(file_id)
-    return kept[:MAX_FILE_IDS]
+    return models.check_props(props)
 
 
 # -- create -----------------------------------------------------------------------------------
@@ -140,27 +84,13 @@ def create_post() -> tuple[Response, int]:
     message = _message(body)
     props = _props(body)
     pending = inputs.body_string(body, "pending_post_id")
-    channel = rt.store.get("channels", channel_id) if is_mattermost_id(channel_id) else None
-    if channel is None or not permissions.has_channel_permission(rt, user, channel, "create_post"):
-        raise errors.permission_denied(user["id"], "create_post")
-    if channel["delete_at"]:
-        raise errors.bad_request(errors.POST_DELETED_CHANNEL)
-    if root_id:
-        root = rt.store.get("posts", root_id) if is_mattermost_id(root_id) else None
-        if root is None or root["delete_at"] or root["root_id"]:
-            raise errors.bad_request(errors.POST_ROOT_INVALID)
-        if root["channel_id"] != channel["id"]:
-            raise errors.bad_request(errors.POST_ROOT_CHANNEL)
-    file_ids = _file_ids(rt, user, channel["id"], body)
-    if not message and not file_ids and not props.get("attachments"):
-        raise errors.bad_request(errors.POST_MESSAGE_INVALID)
     post = models.create_post(
         rt,
-        channel=channel,
-        user_id=user["id"],
+        user,
+        channel_id=channel_id,
         message=message,
         root_id=root_id,
-        file_ids=file_ids,
+        file_ids=body.get("file_ids"),
         props=props,
         pending_post_id=pending,
         # Only system admins may date a post (imports); anyone else's create_at is ignored.
@@ -264,40 +194,12 @@ def get_posts_by_ids() -> Response:
 # -- change -----------------------------------------------------------------------------------
 
 
-def _require_edit(rt: Runtime, user: Doc, post: Doc) -> Doc:
-    channel = rt.store.get("channels", post["channel_id"])
-    permission = "edit_post" if post["user_id"] == user["id"] else "edit_others_posts"
-    permissions.require_channel(rt, user, channel, permission)
-    if channel["delete_at"]:
-        raise errors.bad_request(errors.POST_UPDATE_DELETED_CHANNEL)
-    if post["type"].startswith("system_"):
-        raise errors.bad_request(errors.POST_SYSTEM_MESSAGE)
-    return channel
-
-
-def _edit_changes(rt: Runtime, user: Doc, post: Doc, body: Doc, partial: bool) -> Doc:
-    changes: Doc = {}
-    if not partial or "message" in body:
-        changes["message"] = _message(body, post["message"] if partial else "", post["id"])
-    if "props" in body:
-        changes["props"] = _props(body, post_id=post["id"])
-    if "is_pinned" in body:
-        if not isinstance(body["is_pinned"], bool):
-            raise errors.invalid_body_param("is_pinned")
-        changes["is_pinned"] = body["is_pinned"]
-    if "file_ids" in body and partial:
-        kept = [f for f in (body.get("file_ids") or []) if f in post["file_ids"]]
-        changes["file_ids"] = kept
-    return changes
-
-
 @blueprint.put("/posts/<post_id>/patch")
 def patch_post(post_id: str) -> Response:
     rt, user = authentication.caller()
     body = inputs.json_object("post", POST_FIELDS)
-    post = _post_or_forbidden(rt, user, post_id, "edit_post")
-    _require_edit(rt, user, post)
-    updated = models.update_post(rt, post, _edit_changes(rt, user, post, body, partial=True))
+    inputs.id_param(post_id, "post_id")
+    updated = models.edit_post(rt, user, post_id, body, partial=True)
     return jsonify(wire.post_with_metadata(updated, models.post_metadata(rt, updated)))
 
 
@@ -308,33 +210,20 @@ def update_post(post_id: str) -> Response:
     body = inputs.json_object("post", POST_FIELDS)
     if body.get("id") != post_id:
         raise errors.invalid_body_param("id")
-    post = _post_or_forbidden(rt, user, post_id, "edit_post")
-    _require_edit(rt, user, post)
-    updated = models.update_post(rt, post, _edit_changes(rt, user, post, body, partial=False))
+    updated = models.edit_post(rt, user, post_id, body, partial=False)
     return jsonify(wire.post_with_metadata(updated, models.post_metadata(rt, updated)))
 
 
 @blueprint.delete("/posts/<post_id>")
 def delete_post(post_id: str) -> Response:
     rt, user = authentication.caller()
-    post = load_post(rt, post_id)
-    channel = rt.store.get("channels", post["channel_id"])
-    permission = "delete_post" if post["user_id"] == user["id"] else "delete_others_posts"
-    permissions.require_channel(rt, user, channel, permission)
-    if channel["delete_at"]:
-        raise errors.bad_request(errors.POST_DELETE_DELETED_CHANNEL)
-    models.delete_post(rt, post, user["id"])
+    models.delete_post(rt, user, inputs.id_param(post_id, "post_id"))
     return jsonify(wire.status_ok())
 
 
 def _pin(post_id: str, pinned: bool) -> Response:
     rt, user = authentication.caller()
-    post = post_by_permission(rt, user, post_id)
-    channel = rt.store.get("channels", post["channel_id"])
-    if channel["delete_at"]:
-        raise errors.bad_request(errors.POST_UPDATE_DELETED_CHANNEL)
-    if post["is_pinned"] != pinned:
-        models.set_pinned(rt, post, pinned)
+    models.pin_post(rt, user, inputs.id_param(post_id, "post_id"), pinned)
     return jsonify(wire.status_ok())
 
 

@@ -7,31 +7,12 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from ...core.ids import is_mattermost_id
-from ...core.runtime import Runtime
-from .. import authentication, errors, inputs, models, permissions, wire
+from .. import authentication, errors, inputs, models, wire
 from .channels import can_read_channel
 
 blueprint = Blueprint("mm_reactions", __name__, url_prefix="/api/v4")
 
 Doc = dict[str, Any]
-
-
-def _valid_emoji_name(name: Any) -> bool:
-    return isinstance(name, str) and 0 < len(name) <= 64 and bool(models.EMOJI_NAME_RE.match(name))
-
-
-def _post_channel(rt: Runtime, user: Doc, post_id: str, permission: str) -> tuple[Doc, Doc]:
-    """The post and its channel, or the 403 ``SessionHasPermissionToChannelByPost`` gives."""
-    post = rt.store.get("posts", post_id)
-    channel = rt.store.get("channels", post["channel_id"]) if post else None
-    if (
-        post is None
-        or post["delete_at"]
-        or channel is None
-        or not permissions.has_channel_permission(rt, user, channel, permission)
-    ):
-        raise errors.permission_denied(user["id"], permission)
-    return post, channel
 
 
 @blueprint.post("/reactions")
@@ -49,14 +30,7 @@ def save_reaction() -> Response:
         or len(emoji_name) > 64
     ):
         raise errors.bad_request(errors.REACTION_INVALID)
-    if user_id != user["id"]:
-        raise errors.AppError(403, errors.REACTION_OTHER_USER)
-    post, channel = _post_channel(rt, user, post_id, "add_reaction")
-    if channel["delete_at"]:
-        raise errors.AppError(403, errors.REACTION_ARCHIVED)
-    if not _valid_emoji_name(emoji_name):
-        raise errors.bad_request(errors.REACTION_EMOJI_NAME_INVALID)
-    return jsonify(wire.reaction(models.add_reaction(rt, post, user_id, emoji_name)))
+    return jsonify(wire.reaction(models.save_reaction(rt, user, user_id, post_id, emoji_name)))
 
 
 @blueprint.delete("/users/<user_id>/posts/<post_id>/reactions/<emoji_name>")
@@ -64,16 +38,9 @@ def delete_reaction(user_id: str, post_id: str, emoji_name: str) -> Response:
     rt, user = authentication.caller()
     target_id = inputs.user_id_param(user_id)
     inputs.id_param(post_id, "post_id")
-    if not _valid_emoji_name(emoji_name):
+    if not models.valid_reaction_emoji_name(emoji_name):
         raise errors.invalid_url_param("emoji_name")
-    _, channel = _post_channel(rt, user, post_id, "remove_reaction")
-    if target_id != user["id"]:
-        permissions.require_system(user, "remove_others_reactions")
-    if channel["delete_at"]:
-        raise errors.AppError(403, errors.REACTION_DELETE_ARCHIVED)
-    reaction = rt.store.get("reactions", f"{post_id}:{target_id}:{emoji_name}")
-    if reaction is not None:
-        models.remove_reaction(rt, reaction)
+    models.delete_reaction(rt, user, target_id, post_id, emoji_name)
     return jsonify(wire.status_ok())
 
 

@@ -8,19 +8,12 @@ from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime
 from .. import authentication, errors, inputs, models, permissions, wire
 from .teams import active_member, load_team, present_team, team_with_permission
-from .users import Doc, load_user
+from .users import Doc
 
 blueprint = Blueprint("mm_team_members", __name__, url_prefix="/api/v4")
 
 MAX_ADD_MEMBERS_BATCH = 256
 TEAM_ROLES = {"team_user", "team_admin", "team_guest"}
-
-
-def _add(rt: Runtime, team: Doc, user_id: str) -> Doc:
-    """``AddTeamMember``: the user must exist."""
-    if rt.store.get("users", user_id) is None:
-        raise errors.AppError(404, errors.USER_NOT_FOUND, f"user_id={user_id}")
-    return models.add_team_member(rt, team, user_id)
 
 
 @blueprint.post("/teams/<team_id>/members")
@@ -43,14 +36,7 @@ def add_team_member(team_id: str) -> Response:
     user_id = body.get("user_id", "")
     if not is_mattermost_id(user_id):
         raise errors.invalid_body_param("user_id")
-    if user_id == viewer["id"]:
-        team = load_team(rt, team_id)
-        needed = "join_public_teams" if team["allow_open_invite"] else "join_private_teams"
-        permissions.require_system(viewer, needed)
-    else:
-        permissions.require_team(rt, viewer, team_id, "add_user_to_team")
-    team = load_team(rt, team_id)
-    member = _add(rt, team, user_id)
+    member = models.add_user_to_team(rt, viewer, team_id, user_id)
     response = jsonify(wire.team_member(member))
     response.status_code = 201
     return response
@@ -80,18 +66,16 @@ def add_team_members(team_id: str) -> Response:
         if not is_mattermost_id(user_id):
             raise errors.invalid_body_param("user_id")
         user_ids.append(user_id)
-    permissions.require_team(rt, viewer, team_id, "add_user_to_team")
-    results: list[Doc] = []
-    with rt.store.transaction():
-        for user_id in user_ids:
-            try:
-                member = wire.team_member(_add(rt, team, user_id))
-            except errors.AppError as exc:
-                if not graceful:
-                    raise
-                results.append({"user_id": user_id, "member": None, "error": exc.to_dict()})
-                continue
-            results.append({"user_id": user_id, "member": member, "error": None})
+    results = [
+        {
+            "user_id": user_id,
+            "member": wire.team_member(member) if member is not None else None,
+            "error": refusal.to_dict() if refusal is not None else None,
+        }
+        for user_id, member, refusal in models.add_users_to_team(
+            rt, viewer, team, user_ids, graceful=graceful
+        )
+    ]
     if not graceful:
         results = [r["member"] for r in results]
     response = jsonify(results)
@@ -104,13 +88,7 @@ def remove_team_member(team_id: str, user_id: str) -> Response:
     rt, viewer = authentication.caller()
     team_id = inputs.id_param(team_id, "team_id")
     target = inputs.user_id_param(user_id)
-    if target != viewer["id"]:
-        permissions.require_team(rt, viewer, team_id, "remove_user_from_team")
-    team = load_team(rt, team_id)
-    load_user(rt, target)
-    if active_member(rt, team["id"], target) is None:
-        raise errors.AppError(400, errors.TEAM_REMOVE_NOT_MEMBER)
-    models.remove_team_member(rt, team, target)
+    models.remove_user_from_team(rt, viewer, team_id, target)
     return jsonify(wire.status_ok())
 
 
