@@ -1,0 +1,157 @@
+"""``HandleIncomingWebhook`` (``server/channels/app/webhook.go``): a payload becomes a post.
+
+Shared by ``POST /hooks/{id}`` and, later, the other doors that post as an integration. Errors
+are the inner ones upstream raises; the route wraps them as ``web/webhook.go`` does.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ...core.runtime import Runtime
+from .. import errors, permissions
+from .channels import create_direct_channel
+from .common import Doc, setting
+from .posts import create_post
+
+HOOK_DISABLED = "web.incoming_webhook.disabled.app_error"
+HOOK_TEXT = "web.incoming_webhook.text.app_error"
+HOOK_INVALID = "web.incoming_webhook.invalid.app_error"
+HOOK_USER = "web.incoming_webhook.user.app_error"
+HOOK_CHANNEL = "web.incoming_webhook.channel.app_error"
+HOOK_CHANNEL_LOCKED = "web.incoming_webhook.channel_locked.app_error"
+HOOK_PERMISSIONS = "web.incoming_webhook.permissions.app_error"
+CHANNEL_MISSING = "app.channel.get.existing.app_error"
+INVALID_PARAM = "api.context.invalid_param.app_error"
+
+errors.MESSAGES.update(
+    {
+        HOOK_DISABLED: "Incoming webhooks have been disabled by the system admin.",
+        HOOK_TEXT: "No text specified.",
+        HOOK_USER: "Couldn't find the user {{.user}}",
+        HOOK_CHANNEL: "Couldn't find the channel.",
+        HOOK_CHANNEL_LOCKED: (
+            "This webhook is not permitted to post to the requested channel {{.channel_id}}"
+        ),
+        HOOK_PERMISSIONS: "User {{.user}} does not have appropriate permissions to channel "
+        "{{.channel}}",
+    }
+)
+
+DEFAULT_WEBHOOK_USERNAME = "webhook"  # model.DefaultWebhookUsername
+_WHERE = "HandleIncomingWebhook"
+# CreateWebhookPost: Slack's ``<url|text>`` links become Markdown.
+_LINK_WITH_TEXT = re.compile(r"<([^\n<|>]+)\|([^|\n>]+)>")
+# ExpandAnnouncement: Slack's ``<!channel>``, ``<!here>``, ``<!all>``.
+_ANNOUNCEMENT = re.compile(r"<!(channel|here|all)>")
+
+
+def _slack_text(text: str) -> str:
+    return _ANNOUNCEMENT.sub(r"@\1", text)
+
+
+class HookError(errors.AppError):
+    """An inner error; the route quotes it (``where: message``) as upstream's wrap does."""
+
+    def __init__(self, status: int, error_id: str, where: str = _WHERE, **params: str) -> None:
+        super().__init__(status, error_id, **params)
+        self.where = where
+
+    def quoted(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+def _error(status: int, error_id: str, **params: str) -> HookError:
+    return HookError(status, error_id, **params)
+
+
+def _target_channel(rt: Runtime, hook: Doc, name: str) -> Doc:
+    """The hook's channel, ``@user`` (a DM with the hook's creator) or ``[#]name`` in its team;
+    archived channels included, as upstream's store look-ups are."""
+    if not name:
+        channel = rt.store.get("channels", hook["channel_id"])
+        if channel is None:
+            raise _error(404, CHANNEL_MISSING)
+        return channel
+    if name.startswith("@"):
+        user = rt.store.find_one("users", "username", name[1:])
+        if user is None:
+            raise _error(400, HOOK_USER, user=name[1:])
+        return create_direct_channel(rt, hook["user_id"], user["id"])
+    channel = rt.store.find_one("channels", "team_name", (hook["team_id"], name.removeprefix("#")))
+    if channel is None:
+        raise _error(404, HOOK_CHANNEL)
+    return channel
+
+
+def handle_incoming_webhook(rt: Runtime, hook_id: str, payload: Doc) -> Doc:
+    """Post ``payload`` (a decoded ``IncomingWebhookRequest``) through hook ``hook_id``; the
+    post is the hook creator's, with ``from_webhook`` and the override props upstream sets."""
+    if not setting(rt, "ServiceSettings", "EnableIncomingWebhooks", False):
+        raise _error(501, HOOK_DISABLED)
+    text: str = payload.get("text") or ""
+    attachments: list[Any] | None = payload.get("attachments")
+    if not text and attachments is None:
+        raise _error(400, HOOK_TEXT)
+    hook = rt.store.get("incoming_webhooks", hook_id)
+    if hook is None or hook["delete_at"]:
+        raise _error(400, HOOK_INVALID)
+    props: Doc = dict(payload.get("props") or {})
+    props["webhook_display_name"] = hook["display_name"]
+    post_type: str = payload.get("type") or ""
+    if attachments:
+        props["attachments"] = attachments
+        post_type = "slack_attachment"
+    channel = _target_channel(rt, hook, payload.get("channel") or "")
+    if hook["channel_locked"] and hook["channel_id"] != channel["id"]:
+        raise _error(403, HOOK_CHANNEL_LOCKED, channel_id=channel["id"])
+    creator = rt.store.get("users", hook["user_id"])
+    if creator is None:
+        raise _error(403, HOOK_USER, user=hook["user_id"])
+    if channel["type"] != "O" and not permissions.has_channel_permission(
+        rt, creator, channel, "read_channel_content"
+    ):
+        raise _error(403, HOOK_PERMISSIONS, user=creator["id"], channel=channel["id"])
+    return _create_webhook_post(
+        rt, hook, creator, channel, _slack_text(text), props, post_type, payload
+    )
+
+
+def _create_webhook_post(
+    rt: Runtime,
+    hook: Doc,
+    creator: Doc,
+    channel: Doc,
+    text: str,
+    props: Doc,
+    post_type: str,
+    payload: Doc,
+) -> Doc:
+    """``CreateWebhookPost``: its own props first, then the caller's minus the reserved ones."""
+    text = _LINK_WITH_TEXT.sub(r"[\2](\1)", text)
+    priority = payload.get("priority")
+    if priority is not None and not priority.get("priority"):
+        raise HookError(400, INVALID_PARAM, "CreateWebhookPost", Name="webhook.priority.priority")
+    if post_type.startswith("system_"):
+        raise HookError(400, INVALID_PARAM, "CreateWebhookPost", Name="post.type")
+    post_props: Doc = {"from_webhook": "true"}
+    if setting(rt, "ServiceSettings", "EnablePostUsernameOverride", False):
+        username = payload.get("username") or hook.get("username") or DEFAULT_WEBHOOK_USERNAME
+        post_props["override_username"] = username
+    if setting(rt, "ServiceSettings", "EnablePostIconOverride", False):
+        icon = payload.get("icon_url") or hook.get("icon_url") or ""
+        if icon:
+            post_props["override_icon_url"] = icon
+        if payload.get("icon_emoji"):  # upstream stores the emoji under the same prop
+            post_props["override_icon_url"] = payload["icon_emoji"]
+    reserved = ("override_icon_url", "override_username", "from_webhook")
+    post_props.update((k, v) for k, v in props.items() if k not in reserved)
+    return create_post(
+        rt,
+        channel=channel,
+        user_id=creator["id"],
+        message=text,
+        props=post_props,
+        post_type=post_type,
+    )
