@@ -91,12 +91,44 @@ def test_overrides_only_when_the_settings_allow(mm_server, eng, hook):
 
 
 def test_attachments_without_text_make_a_slack_attachment_post(mm_server, eng, hook):
-    attachments = [{"fallback": "f", "text": "body", "fields": [{"title": "a", "value": "b"}]}]
-    response = post_hook(mm_server, hook["id"], json={"attachments": attachments})
+    attachments = [
+        {
+            "fallback": "f",
+            "pretext": "see <http://ci.io/1|build 1>",
+            "text": "<!channel> done",
+            "fields": [{"title": "took", "value": 42, "short": True}],
+        },
+        None,
+    ]
+    body = {"attachments": attachments, "props": {"attachments": "dropped", "k": "v"}}
+    response = post_hook(mm_server, hook["id"], json=body)
     assert response.status_code == 200
     post = last_post(mm_server, eng["id"])
     assert (post["message"], post["type"]) == ("", "slack_attachment")
-    assert post["props"]["attachments"] == attachments
+    assert post["props"]["k"] == "v"
+    assert post["props"]["attachments"] == [
+        {
+            "fallback": "f",
+            "pretext": "see [build 1](http://ci.io/1)",
+            "text": "@channel done",
+            "fields": [{"title": "took", "value": "42", "short": True}],
+        }
+    ]
+
+
+def test_slack_user_mentions_become_usernames(mm_server, admin, eng, hook):
+    alice = user_id(admin, "alice")
+    text = f"ping <@{alice}> and <@{'z' * 26}>"
+    assert post_hook(mm_server, hook["id"], json={"text": text}).ok
+    assert last_post(mm_server, eng["id"])["message"] == f"ping @alice and <@{'z' * 26}>"
+
+
+def test_empty_attachments_list_is_not_missing_text(mm_server, eng, hook):
+    """Go's nil check: ``[]`` passes the text check but makes no attachment post."""
+    assert post_hook(mm_server, hook["id"], json={"attachments": []}).ok
+    post = last_post(mm_server, eng["id"])
+    assert (post["message"], post["type"]) == ("", "")
+    assert "attachments" not in post["props"]
 
 
 def test_form_payload_and_multipart(mm_server, eng, hook):
@@ -290,3 +322,29 @@ def test_journal_redacts_the_hook_id_in_path_and_echoed_error(mm_server, hook):
     assert [e["path"] for e in entries["requests"]] == ["/hooks/[redacted]"] * 2
     assert hook["id"] not in json.dumps(entries)
     assert "for incoming webhook [redacted]." in entries["requests"][0]["response"]
+
+
+def test_other_media_types_are_decoded_as_json(mm_server, eng, hook):
+    plain = {"Content-Type": "text/plain; charset=utf-8"}
+    assert post_hook(mm_server, hook["id"], data='{"text": "plain"}', headers=plain).ok
+    assert last_post(mm_server, eng["id"])["message"] == "plain"
+    no_payload = post_hook(mm_server, hook["id"], data={"text": "not in payload"})
+    assert_hook_error(
+        no_payload,
+        400,
+        hook["id"],
+        "IncomingWebhookRequestFromJSON: Unable to parse incoming data.",
+        media_type="application/x-www-form-urlencoded",
+        error_id="web.incoming_webhook.decode.app_error",
+    )
+
+
+def test_priority_needs_its_priority_and_icon_emoji_overrides_the_icon(mm_server, eng, hook):
+    response = post_hook(mm_server, hook["id"], json={"text": "x", "priority": {}})
+    assert_hook_error(
+        response, 400, hook["id"], "CreateWebhookPost: Invalid webhook.priority.priority parameter."
+    )
+    set_service(mm_server, EnablePostIconOverride=True)
+    body = {"text": "x", "icon_url": "http://i/x.png", "icon_emoji": "tada"}
+    assert post_hook(mm_server, hook["id"], json=body).ok
+    assert last_post(mm_server, eng["id"])["props"]["override_icon_url"] == "tada"

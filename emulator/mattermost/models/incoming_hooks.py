@@ -43,12 +43,51 @@ DEFAULT_WEBHOOK_USERNAME = "webhook"  # model.DefaultWebhookUsername
 _WHERE = "HandleIncomingWebhook"
 # CreateWebhookPost: Slack's ``<url|text>`` links become Markdown.
 _LINK_WITH_TEXT = re.compile(r"<([^\n<|>]+)\|([^|\n>]+)>")
-# ExpandAnnouncement: Slack's ``<!channel>``, ``<!here>``, ``<!all>``.
-_ANNOUNCEMENT = re.compile(r"<!(channel|here|all)>")
+# replaceUserIds: Slack's ``<@userid>`` mentions.
+_USER_ID_MENTION = re.compile(r"<@([a-zA-Z0-9]+)>")
 
 
-def _slack_text(text: str) -> str:
-    return _ANNOUNCEMENT.sub(r"@\1", text)
+def process_slack_text(rt: Runtime, text: str) -> str:
+    """``ProcessSlackText``: ``<!channel|here|all>`` and ``<@userid>`` (known users) become
+    Mattermost mentions."""
+    for word in ("channel", "here", "all"):
+        text = text.replace(f"<!{word}>", f"@{word}")
+    for user_id in dict.fromkeys(_USER_ID_MENTION.findall(text)):
+        user = rt.store.get("users", user_id)
+        if user is not None:
+            text = text.replace(f"<@{user_id}>", f"@{user['username']}")
+    return text
+
+
+def _go_format(value: Any) -> str:
+    """``fmt.Sprintf("%v")`` of a decoded JSON value, for the cases webhooks send."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
+    return str(value)
+
+
+def process_slack_attachments(rt: Runtime, attachments: list[Any]) -> list[Doc]:
+    """``ProcessSlackAttachments``: nil entries dropped; pretext, text, title and field values
+    (made strings) go through :func:`process_slack_text`."""
+    processed = []
+    for attachment in attachments:
+        if attachment is None:
+            continue
+        attachment = dict(attachment)
+        for key in ("pretext", "text", "title"):
+            if isinstance(attachment.get(key), str):
+                attachment[key] = process_slack_text(rt, attachment[key])
+        if isinstance(attachment.get("fields"), list):
+            fields = []
+            for field in attachment["fields"]:
+                if isinstance(field, dict) and field.get("value") is not None:
+                    field = {**field, "value": process_slack_text(rt, _go_format(field["value"]))}
+                fields.append(field)
+            attachment["fields"] = fields
+        processed.append(attachment)
+    return processed
 
 
 class HookError(errors.AppError):
@@ -98,8 +137,11 @@ def handle_incoming_webhook(rt: Runtime, hook_id: str, payload: Doc) -> Doc:
     if hook is None or hook["delete_at"]:
         raise _error(400, HOOK_INVALID)
     props: Doc = dict(payload.get("props") or {})
+    # A ``props.attachments`` of the caller's is not the typed list CreateWebhookPost keeps.
+    props.pop("attachments", None)
     props["webhook_display_name"] = hook["display_name"]
     post_type: str = payload.get("type") or ""
+    attachments = process_slack_attachments(rt, attachments or [])
     if attachments:
         props["attachments"] = attachments
         post_type = "slack_attachment"
@@ -114,8 +156,20 @@ def handle_incoming_webhook(rt: Runtime, hook_id: str, payload: Doc) -> Doc:
     ):
         raise _error(403, HOOK_PERMISSIONS, user=creator["id"], channel=channel["id"])
     return _create_webhook_post(
-        rt, hook, creator, channel, _slack_text(text), props, post_type, payload
+        rt, hook, creator, channel, process_slack_text(rt, text), props, post_type, payload
     )
+
+
+def _links_to_markdown(attachments: list[Doc]) -> list[Doc]:
+    """``ParseSlackAttachment``: Slack links in text, pretext and string field values."""
+    for attachment in attachments:
+        for key in ("text", "pretext"):
+            if isinstance(attachment.get(key), str):
+                attachment[key] = _LINK_WITH_TEXT.sub(r"[\2](\1)", attachment[key])
+        for field in attachment.get("fields") or []:
+            if isinstance(field, dict) and isinstance(field.get("value"), str):
+                field["value"] = _LINK_WITH_TEXT.sub(r"[\2](\1)", field["value"])
+    return attachments
 
 
 def _create_webhook_post(
@@ -147,6 +201,8 @@ def _create_webhook_post(
             post_props["override_icon_url"] = payload["icon_emoji"]
     reserved = ("override_icon_url", "override_username", "from_webhook")
     post_props.update((k, v) for k, v in props.items() if k not in reserved)
+    if "attachments" in post_props:
+        post_props["attachments"] = _links_to_markdown(post_props["attachments"])
     return create_post(
         rt,
         channel=channel,
