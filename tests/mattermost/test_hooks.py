@@ -348,3 +348,13 @@ def test_priority_needs_its_priority_and_icon_emoji_overrides_the_icon(mm_server
     body = {"text": "x", "icon_url": "http://i/x.png", "icon_emoji": "tada"}
     assert post_hook(mm_server, hook["id"], json=body).ok
     assert last_post(mm_server, eng["id"])["props"]["override_icon_url"] == "tada"
+
+
+def test_a_deactivated_creator_still_posts_as_upstream(mm_server, admin, eng, hook):
+    """Neither HandleIncomingWebhook nor CreatePost looks at ``delete_at`` of the creator."""
+    alice_id = user_id(admin, "alice")
+    runtime_of(mm_server.app).store.update("incoming_webhooks", hook["id"], {"user_id": alice_id})
+    admin.users.update_user_active_status(alice_id, options={"active": False})
+    assert post_hook(mm_server, hook["id"], json={"text": "still here"}).ok
+    post = last_post(mm_server, eng["id"])
+    assert (post["user_id"], post["message"]) == (alice_id, "still here")
