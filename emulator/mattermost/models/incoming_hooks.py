@@ -15,30 +15,6 @@ from .channels import create_direct_channel
 from .common import Doc, setting
 from .posts import create_post
 
-HOOK_DISABLED = "web.incoming_webhook.disabled.app_error"
-HOOK_TEXT = "web.incoming_webhook.text.app_error"
-HOOK_INVALID = "web.incoming_webhook.invalid.app_error"
-HOOK_USER = "web.incoming_webhook.user.app_error"
-HOOK_CHANNEL = "web.incoming_webhook.channel.app_error"
-HOOK_CHANNEL_LOCKED = "web.incoming_webhook.channel_locked.app_error"
-HOOK_PERMISSIONS = "web.incoming_webhook.permissions.app_error"
-CHANNEL_MISSING = "app.channel.get.existing.app_error"
-INVALID_PARAM = "api.context.invalid_param.app_error"
-
-errors.MESSAGES.update(
-    {
-        HOOK_DISABLED: "Incoming webhooks have been disabled by the system admin.",
-        HOOK_TEXT: "No text specified.",
-        HOOK_USER: "Couldn't find the user {{.user}}",
-        HOOK_CHANNEL: "Couldn't find the channel.",
-        HOOK_CHANNEL_LOCKED: (
-            "This webhook is not permitted to post to the requested channel {{.channel_id}}"
-        ),
-        HOOK_PERMISSIONS: "User {{.user}} does not have appropriate permissions to channel "
-        "{{.channel}}",
-    }
-)
-
 DEFAULT_WEBHOOK_USERNAME = "webhook"  # model.DefaultWebhookUsername
 _WHERE = "HandleIncomingWebhook"
 # CreateWebhookPost: Slack's ``<url|text>`` links become Markdown.
@@ -111,16 +87,16 @@ def _target_channel(rt: Runtime, hook: Doc, name: str) -> Doc:
     if not name:
         channel = rt.store.get("channels", hook["channel_id"])
         if channel is None:
-            raise _error(404, CHANNEL_MISSING)
+            raise _error(404, errors.CHANNEL_NOT_FOUND)
         return channel
     if name.startswith("@"):
         user = rt.store.find_one("users", "username", name[1:])
         if user is None:
-            raise _error(400, HOOK_USER, user=name[1:])
+            raise _error(400, errors.HOOK_USER, user=name[1:])
         return create_direct_channel(rt, hook["user_id"], user["id"])
     channel = rt.store.find_one("channels", "team_name", (hook["team_id"], name.removeprefix("#")))
     if channel is None:
-        raise _error(404, HOOK_CHANNEL)
+        raise _error(404, errors.HOOK_CHANNEL)
     return channel
 
 
@@ -128,14 +104,14 @@ def handle_incoming_webhook(rt: Runtime, hook_id: str, payload: Doc) -> Doc:
     """Post ``payload`` (a decoded ``IncomingWebhookRequest``) through hook ``hook_id``; the
     post is the hook creator's, with ``from_webhook`` and the override props upstream sets."""
     if not setting(rt, "ServiceSettings", "EnableIncomingWebhooks", False):
-        raise _error(501, HOOK_DISABLED)
+        raise _error(501, errors.HOOK_DISABLED)
     text: str = payload.get("text") or ""
     attachments: list[Any] | None = payload.get("attachments")
     if not text and attachments is None:
-        raise _error(400, HOOK_TEXT)
+        raise _error(400, errors.HOOK_TEXT)
     hook = rt.store.get("incoming_webhooks", hook_id)
     if hook is None or hook["delete_at"]:
-        raise _error(400, HOOK_INVALID)
+        raise _error(400, errors.HOOK_INVALID)
     props: Doc = dict(payload.get("props") or {})
     # A ``props.attachments`` of the caller's is not the typed list CreateWebhookPost keeps.
     props.pop("attachments", None)
@@ -147,14 +123,14 @@ def handle_incoming_webhook(rt: Runtime, hook_id: str, payload: Doc) -> Doc:
         post_type = "slack_attachment"
     channel = _target_channel(rt, hook, payload.get("channel") or "")
     if hook["channel_locked"] and hook["channel_id"] != channel["id"]:
-        raise _error(403, HOOK_CHANNEL_LOCKED, channel_id=channel["id"])
+        raise _error(403, errors.HOOK_CHANNEL_LOCKED, channel_id=channel["id"])
     creator = rt.store.get("users", hook["user_id"])
     if creator is None:
-        raise _error(403, HOOK_USER, user=hook["user_id"])
+        raise _error(403, errors.HOOK_USER, user=hook["user_id"])
     if channel["type"] != "O" and not permissions.has_channel_permission(
         rt, creator, channel, "read_channel_content"
     ):
-        raise _error(403, HOOK_PERMISSIONS, user=creator["id"], channel=channel["id"])
+        raise _error(403, errors.HOOK_PERMISSIONS, user=creator["id"], channel=channel["id"])
     return _create_webhook_post(
         rt, hook, creator, channel, process_slack_text(rt, text), props, post_type, payload
     )
@@ -186,9 +162,11 @@ def _create_webhook_post(
     text = _LINK_WITH_TEXT.sub(r"[\2](\1)", text)
     priority = payload.get("priority")
     if priority is not None and not priority.get("priority"):
-        raise HookError(400, INVALID_PARAM, "CreateWebhookPost", Name="webhook.priority.priority")
+        raise HookError(
+            400, errors.INVALID_PARAM, "CreateWebhookPost", Name="webhook.priority.priority"
+        )
     if post_type.startswith("system_"):
-        raise HookError(400, INVALID_PARAM, "CreateWebhookPost", Name="post.type")
+        raise HookError(400, errors.INVALID_PARAM, "CreateWebhookPost", Name="post.type")
     post_props: Doc = {"from_webhook": "true"}
     if setting(rt, "ServiceSettings", "EnablePostUsernameOverride", False):
         username = payload.get("username") or hook.get("username") or DEFAULT_WEBHOOK_USERNAME

@@ -21,22 +21,6 @@ from ..models.incoming_hooks import HookError, handle_incoming_webhook
 
 blueprint = Blueprint("mm_hooks", __name__)
 
-MEDIA_TYPE = "web.incoming_webhook.media_type.app_error"
-DECODE = "web.incoming_webhook.decode.app_error"
-GENERAL = "web.incoming_webhook.general.app_error"
-PARSE_DATA = "model.incoming_hook.parse_data.app_error"
-
-errors.MESSAGES.update(
-    {
-        MEDIA_TYPE: "Failed to parse media incoming webhook {{.hook_id}}.",
-        DECODE: "Failed to decode the payload of media type {{.media_type}} for incoming webhook "
-        "{{.hook_id}}.",
-        GENERAL: "Failed to handle the payload of media type {{.media_type}} for incoming "
-        "webhook {{.hook_id}}.",
-        PARSE_DATA: "Unable to parse incoming data.",
-    }
-)
-
 # mime.ParseMediaType's first part: a token, optionally ``/`` and a second token.
 _TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
 _MEDIA_TYPE_RE = re.compile(rf"^{_TOKEN}(/{_TOKEN})?$")
@@ -80,7 +64,9 @@ def _payload(hook_id: str, media_type: str) -> dict[str, Any]:
         for key, value in request.form.items():
             name = _SCHEMA_FIELDS.get(key.lower())
             if name is None:
-                raise errors.AppError(400, DECODE, f'schema: invalid path "{key}"', **params)
+                raise errors.AppError(
+                    400, errors.HOOK_DECODE, f'schema: invalid path "{key}"', **params
+                )
             payload[name] = value
         return payload
     raw = (
@@ -91,8 +77,8 @@ def _payload(hook_id: str, media_type: str) -> dict[str, Any]:
     try:
         return _decode_json(raw)
     except ValueError:
-        quoted = "IncomingWebhookRequestFromJSON: Unable to parse incoming data."
-        raise errors.AppError(400, DECODE, quoted, **params) from None
+        quoted = f"IncomingWebhookRequestFromJSON: {errors.MESSAGES[errors.HOOK_PARSE_DATA]}"
+        raise errors.AppError(400, errors.HOOK_DECODE, quoted, **params) from None
 
 
 @blueprint.post("/hooks/<hook_id>")
@@ -104,12 +90,16 @@ def incoming_webhook(hook_id: str) -> Response:
     if content_type:
         media_type = content_type.split(";", 1)[0].strip().lower()
         if not _MEDIA_TYPE_RE.match(media_type):
-            raise errors.AppError(400, MEDIA_TYPE, hook_id=hook_id)
+            raise errors.AppError(400, errors.HOOK_MEDIA_TYPE, hook_id=hook_id)
     payload = _payload(hook_id, media_type)
     try:
         handle_incoming_webhook(runtime(), hook_id, payload)
     except HookError as inner:
         raise errors.AppError(
-            inner.status, GENERAL, inner.quoted(), hook_id=hook_id, media_type=media_type
+            inner.status,
+            errors.HOOK_GENERAL,
+            inner.quoted(),
+            hook_id=hook_id,
+            media_type=media_type,
         ) from None
     return Response("ok", status=200, content_type="text/plain")
