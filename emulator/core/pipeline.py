@@ -26,7 +26,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from .faults import Firing, Subject
 from .journal import record_body, request_headers
-from .redaction import redact_form, redact_headers, redact_path
+from .redaction import path_secrets, redact_form, redact_headers, redact_path, scrub
 from .runtime import runtime
 
 if TYPE_CHECKING:
@@ -164,6 +164,8 @@ class Pipeline:
         if delay:
             time.sleep(delay)
         exchange = Exchange(self, entry, started, start_response)
+        if entry is not None:
+            exchange.secrets = path_secrets(path)
 
         if firing is not None and firing.drop in ("reset", "close"):
             # The request never reaches the app: as if the server or network died.
@@ -213,6 +215,7 @@ class Exchange:
     ) -> None:
         self.rt = pipeline.rt
         self.entry = entry
+        self.secrets: tuple[bytes, ...] = ()  # path secrets a response may echo
         self.started = started
         self.start_response = start_response
         self.captured: list[bytes] = []
@@ -226,7 +229,7 @@ class Exchange:
         self.entry["status"] = int(status.split(None, 1)[0])
         self.entry["response_headers"] = redact_headers(headers)
         if payload is not None:
-            self.entry["response"] = record_body(payload)
+            self.entry["response"] = record_body(scrub(payload, self.secrets))
 
     def finish(self) -> None:
         if self.done:
@@ -235,7 +238,8 @@ class Exchange:
         if self.entry is None:
             return
         if self.captured:
-            self.entry["response"] = record_body(b"".join(self.captured), self.total_len)
+            captured = scrub(b"".join(self.captured), self.secrets)
+            self.entry["response"] = record_body(captured, self.total_len)
         self.entry["duration_ms"] = round((time.perf_counter() - self.started) * 1000, 3)
         self.rt.journal.add(self.entry)
 

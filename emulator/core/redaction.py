@@ -112,6 +112,22 @@ def redact_path(path: str) -> str:
     return f"/hooks/{REDACTED}" + ("/" if found.group(2) is not None else "")
 
 
+def path_secrets(path: str) -> tuple[bytes, ...]:
+    """The secret segments of a webhook path, which a response may echo (Mattermost's errors
+    name the hook id in their message)."""
+    found = _HOOK.match(path)
+    if found is None:
+        return ()
+    secret = found.group(2) if found.group(2) else found.group(1)
+    return (secret.encode(),) if secret else ()
+
+
+def scrub(data: bytes, secrets: tuple[bytes, ...]) -> bytes:
+    for secret in secrets:
+        data = data.replace(secret, REDACTED.encode())
+    return data
+
+
 def _redact_hook_mentions(text: str) -> str:
     def hook(m: re.Match[str]) -> str:
         return m.group(1) + redact_path(f"/hooks/{m.group(2)}{m.group(3) or ''}")

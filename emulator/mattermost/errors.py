@@ -615,3 +615,44 @@ def ws_error_body(error: AppError) -> dict:
         "detailed_error": "",
         "status_code": error.status,
     }
+
+
+# -- incoming webhooks (server/channels/web/webhook.go, app/webhook.go) -----------------------
+
+INVALID_PARAM = "api.context.invalid_param.app_error"
+HOOK_MEDIA_TYPE = "web.incoming_webhook.media_type.app_error"
+HOOK_DECODE = "web.incoming_webhook.decode.app_error"
+HOOK_GENERAL = "web.incoming_webhook.general.app_error"
+HOOK_PARSE_DATA = "model.incoming_hook.parse_data.app_error"
+HOOK_DISABLED = "web.incoming_webhook.disabled.app_error"
+HOOK_TEXT = "web.incoming_webhook.text.app_error"
+HOOK_INVALID = "web.incoming_webhook.invalid.app_error"
+HOOK_USER = "web.incoming_webhook.user.app_error"
+HOOK_CHANNEL = "web.incoming_webhook.channel.app_error"
+HOOK_CHANNEL_LOCKED = "web.incoming_webhook.channel_locked.app_error"
+HOOK_PERMISSIONS = "web.incoming_webhook.permissions.app_error"
+
+MESSAGES.update(
+    {
+        HOOK_MEDIA_TYPE: "Failed to parse media incoming webhook {{.hook_id}}.",
+        HOOK_DECODE: (
+            "Failed to decode the payload of media type {{.media_type}} for incoming webhook "
+            "{{.hook_id}}."
+        ),
+        HOOK_GENERAL: (
+            "Failed to handle the payload of media type {{.media_type}} for incoming webhook "
+            "{{.hook_id}}."
+        ),
+        HOOK_PARSE_DATA: "Unable to parse incoming data.",
+        HOOK_DISABLED: "Incoming webhooks have been disabled by the system admin.",
+        HOOK_TEXT: "No text specified.",
+        HOOK_USER: "Couldn't find the user {{.user}}",
+        HOOK_CHANNEL: "Couldn't find the channel.",
+        HOOK_CHANNEL_LOCKED: (
+            "This webhook is not permitted to post to the requested channel {{.channel_id}}"
+        ),
+        HOOK_PERMISSIONS: (
+            "User {{.user}} does not have appropriate permissions to channel {{.channel}}"
+        ),
+    }
+)

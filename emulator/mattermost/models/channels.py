@@ -370,6 +370,11 @@ def restore_channel(rt: Runtime, actor: Doc, channel: Doc) -> Doc:
 def _archive(rt: Runtime, channel: Doc) -> Doc:
     now = rt.clock.now_ms()
     updated = rt.store.update("channels", channel["id"], {"delete_at": now, "update_at": now})
+    # DeleteChannel deletes the channel's webhooks too; restoring does not bring them back.
+    for table in ("incoming_webhooks", "outgoing_webhooks"):
+        for hook in rt.store.find(table, "team_id", channel["team_id"]):
+            if hook["channel_id"] == channel["id"] and not hook["delete_at"]:
+                rt.store.update(table, hook["id"], {"delete_at": now, "update_at": now})
     if rt.events.active:
         public = channel["type"] == "O"
         publish_event(
