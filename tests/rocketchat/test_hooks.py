@@ -1,0 +1,176 @@
+"""Incoming webhooks ``/hooks/:integrationId/:token``, driven by apprise and raw requests."""
+
+import json
+import warnings
+
+import pytest
+import requests
+from rocketchat_API.rocketchat import RocketChat
+
+from emulator.app import runtime_of
+
+
+def login(server, name):
+    return RocketChat(name, f"{name}-password", server_url=server.url)
+
+
+def make_hook(server, channel="#general", **extra):
+    admin = login(server, "admin")
+    return admin.integrations_create(
+        "webhook-incoming", "hook", True, "helper-bot", channel, False, **extra
+    )["integration"]
+
+
+def hook_url(server, hook, token=None):
+    return f"{server.url}/hooks/{hook['_id']}/{token or hook['token']}"
+
+
+def last_message(server, room_id="GENERAL"):
+    alice = login(server, "alice")
+    return alice.call_api_get("channels.history", roomId=room_id, count=1)["messages"][0]
+
+
+@pytest.fixture
+def events(rc_server):
+    seen = []
+    unsubscribe = runtime_of(rc_server.app).events.subscribe(
+        lambda name, payload: seen.append((name, payload))
+    )
+    yield seen
+    unsubscribe()
+
+
+def apprise_notify(url, body):
+    with warnings.catch_warnings():  # apprise imports the deprecated ``imghdr``
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import apprise
+
+        notifier = apprise.Apprise()
+        assert notifier.add(url)
+        return notifier.notify(body=body)
+
+
+def room_messages(events, rid="GENERAL"):
+    posted = [p for n, p in events if n == "stream-room-messages"]
+    return [p["args"][0] for p in posted if p["eventName"] == rid]
+
+
+def test_apprise_posts_through_the_webhook(rc_server, events):
+    hook = make_hook(rc_server, alias="CI", emoji=":robot:")
+    host = rc_server.url.removeprefix("http://")
+    url = f"rocket://{hook['_id']}/{hook['token']}@{host}/?avatar=no"
+    assert apprise_notify(url, "build **green**")
+    message = last_message(rc_server)
+    assert message["msg"] == "build **green**"
+    assert message["bot"] == {"i": hook["_id"]}
+    assert message["u"]["username"] == "helper-bot"
+    assert message["alias"] == "CI" and message["emoji"] == ":robot:"
+    assert [m["_id"] for m in room_messages(events)] == [message["_id"]]
+    assert room_messages(events)[0]["bot"] == {"i": hook["_id"]}
+
+
+def test_apprise_channel_override(rc_server, events):
+    hook = make_hook(rc_server, overrideDestinationChannelEnabled=True)
+    host = rc_server.url.removeprefix("http://")
+    url = f"rocket://{hook['_id']}/{hook['token']}@{host}/%23engineering?avatar=no"
+    assert apprise_notify(url, "to engineering")
+    alice = login(rc_server, "alice")
+    rid = alice.call_api_get("channels.info", roomName="engineering")["channel"]["_id"]
+    assert [m["msg"] for m in room_messages(events, rid)] == ["to engineering"]
+
+
+def test_json_fields_and_answer(rc_server, events):
+    hook = make_hook(rc_server, avatar="http://img.invalid/a.png")
+    answer = requests.post(
+        hook_url(rc_server, hook),
+        json={
+            "text": "  hello  ",
+            "username": "Deployer",
+            "attachments": [{"title": "t", "msg": " body "}],
+        },
+    )
+    assert answer.status_code == 200 and answer.json() == {"success": True}
+    message = last_message(rc_server)
+    assert message["msg"] == "hello"
+    assert message["alias"] == "Deployer"
+    assert message["avatar"] == "http://img.invalid/a.png"
+    assert message["attachments"][0]["text"] == "body"
+    assert message["parseUrls"] is False and message["groupable"] is False
+    assert room_messages(events)[-1]["_id"] == message["_id"]
+
+
+def test_form_payload_and_user_id_form(rc_server):
+    hook = make_hook(rc_server)
+    url = f"{rc_server.url}/hooks/{hook['_id']}/{hook['userId']}/{hook['token']}"
+    answer = requests.post(url, data={"payload": json.dumps({"text": "slack style"})})
+    assert answer.json() == {"success": True}
+    assert last_message(rc_server)["msg"] == "slack style"
+
+
+def test_empty_body_and_get_post_nothing(rc_server, events):
+    hook = make_hook(rc_server)
+    assert requests.post(hook_url(rc_server, hook), json={}).json() == {"success": True}
+    assert requests.get(hook_url(rc_server, hook)).json() == {"success": True}
+    assert room_messages(events) == []
+
+
+def test_script_enabled_posts_the_payload_as_sent(rc_server):
+    hook = make_hook(rc_server, script="class Script {}")
+    runtime_of(rc_server.app).store.update("integrations", hook["_id"], {"scriptEnabled": True})
+    answer = requests.post(hook_url(rc_server, hook), json={"text": "raw"})
+    assert answer.json() == {"success": True}
+    assert last_message(rc_server)["msg"] == "raw"
+
+
+@pytest.mark.parametrize(
+    ("change", "body", "status", "error"),
+    [
+        ("token", {"text": "x"}, 400, "Invalid integration id or token provided."),
+        ("id", {"text": "x"}, 400, "Invalid integration id or token provided."),
+        ("disabled", {"text": "x"}, 503, "Service Unavailable"),
+        (
+            None,
+            {"text": "x", "channel": "#engineering"},
+            400,
+            "overriding destination channel is disabled for this integration",
+        ),
+        (None, {"text": "x", "roomId": "GENERAL"}, 400, None),
+        ("override", {"text": "x", "channel": "#nowhere"}, 400, "invalid-channel"),
+        ("archived", {"text": "x"}, 400, "error-room-archived"),
+        ("size", {"text": "x" * 6000}, 400, "error-message-size-exceeded"),
+    ],
+)
+def test_errors(rc_server, events, change, body, status, error):
+    hook = make_hook(rc_server, overrideDestinationChannelEnabled=change == "override")
+    rt = runtime_of(rc_server.app)
+    url = hook_url(rc_server, hook)
+    if change == "token":
+        url = hook_url(rc_server, hook, token="wrong")
+    elif change == "id":
+        url = f"{rc_server.url}/hooks/nope/{hook['token']}"
+    elif change == "disabled":
+        rt.store.update("integrations", hook["_id"], {"enabled": False})
+    elif change == "archived":
+        rt.store.update("rooms", "GENERAL", {"archived": True})
+    elif change == "size":
+        rt.store.update("settings", "Message_MaxAllowedSize", {"value": 5000})
+    answer = requests.post(url, json=body)
+    assert answer.status_code == status
+    expected = error or "overriding destination channel is disabled for this integration"
+    assert answer.json() == {"success": False, "error": expected}
+    assert room_messages(events) == []
+
+
+def test_bad_form_payload(rc_server):
+    hook = make_hook(rc_server)
+    answer = requests.post(hook_url(rc_server, hook), data={"payload": "{not json"})
+    assert answer.status_code == 400 and answer.json()["success"] is False
+
+
+def test_journal_redacts_the_token(rc_server):
+    hook = make_hook(rc_server)
+    requests.post(hook_url(rc_server, hook), json={"text": "secret path"})
+    rt = runtime_of(rc_server.app)
+    dumped = json.dumps(rt.journal.query())
+    assert "/hooks/" in dumped
+    assert hook["token"] not in dumped
