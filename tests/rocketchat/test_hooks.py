@@ -174,3 +174,26 @@ def test_journal_redacts_the_token(rc_server):
     dumped = json.dumps(rt.journal.query())
     assert "/hooks/" in dumped
     assert hook["token"] not in dumped
+
+
+def test_every_channel_of_the_integration_and_a_direct_message(rc_server, events):
+    hook = make_hook(rc_server, channel="#general,@alice")
+    assert requests.post(hook_url(rc_server, hook), json={"text": "fan out"}).json() == {
+        "success": True
+    }
+    posted = [p["args"][0] for n, p in events if n == "stream-room-messages"]
+    assert [m["msg"] for m in posted] == ["fan out", "fan out"]
+    assert posted[0]["rid"] == "GENERAL"
+    dm = runtime_of(rc_server.app).store.get("rooms", posted[1]["rid"])
+    assert dm["t"] == "d" and sorted(dm["usernames"]) == ["alice", "helper-bot"]
+
+
+def test_reply_in_a_thread(rc_server, events):
+    hook = make_hook(rc_server)
+    alice = login(rc_server, "alice")
+    root = alice.chat_post_message("root", room_id="GENERAL")["message"]["_id"]
+    answer = requests.post(hook_url(rc_server, hook), json={"text": "in thread", "tmid": root})
+    assert answer.json() == {"success": True}
+    reply = room_messages(events)[-1]
+    assert reply["msg"] == "in thread" and reply["tmid"] == root
+    assert runtime_of(rc_server.app).store.get("messages", reply["_id"])["tmid"] == root
