@@ -197,3 +197,22 @@ def test_reply_in_a_thread(rc_server, events):
     reply = room_messages(events)[-1]
     assert reply["msg"] == "in thread" and reply["tmid"] == root
     assert runtime_of(rc_server.app).store.get("messages", reply["_id"])["tmid"] == root
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        ({"text": 5}, "Match error: Expected string, got number in field msg"),
+        ({"text": "a", "alias": 5}, "Match error: Expected string, got number in field alias"),
+        ({"text": "a", "emoji": ["x"]}, "Match error: Expected string, got object in field emoji"),
+        ({"text": "a", "attachments": [1]}, "Match error: Expected object in field attachments"),
+        ({"text": "a", "customFields": 3}, "Match error: Expected object in field customFields"),
+        ({"text": "a", "tmid": 4}, "error-invalid-message"),
+    ],
+)
+def test_ill_typed_fields_are_refused_and_nothing_stored(rc_server, events, body, error):
+    hook = make_hook(rc_server)
+    answer = requests.post(hook_url(rc_server, hook), json=body)
+    assert answer.status_code == 400
+    assert answer.json() == {"success": False, "error": error}
+    assert room_messages(events) == []

@@ -65,9 +65,9 @@ def _message_fields(payload: Doc, integration: Doc) -> Doc:
     fields: Doc = {
         "alias": payload.get("username") or payload.get("alias") or integration.get("alias"),
         "attachments": attachments or [],
-        "parseUrls": payload.get("parseUrls", attachments is None),
+        "parseUrls": bool(payload.get("parseUrls", attachments is None)),
         "bot": {"i": integration["_id"]},
-        "groupable": payload.get("groupable", False),
+        "groupable": bool(payload.get("groupable", False)),
         "customFields": payload.get("customFields"),
     }
     avatar = payload.get("icon_url") or payload.get("avatar")
@@ -81,6 +81,26 @@ def _message_fields(payload: Doc, integration: Doc) -> Doc:
     elif integration.get("emoji"):
         fields["emoji"] = integration["emoji"]
     return {k: v for k, v in fields.items() if v is not None and v != ""}
+
+
+def _js_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    return "number" if isinstance(value, int | float) else "object"
+
+
+def _validate(fields: Doc) -> None:
+    """``sendMessage``'s ``validateMessage``: ill-typed fields are refused, never stored."""
+    for key in ("alias", "emoji", "avatar"):
+        if key in fields and not isinstance(fields[key], str):
+            got = _js_type(fields[key])
+            raise errors.plain(f"Match error: Expected string, got {got} in field {key}")
+    if not all(isinstance(a, dict) for a in fields["attachments"]):
+        raise errors.plain("Match error: Expected object in field attachments")
+    if not isinstance(fields.get("customFields", {}), dict):
+        raise errors.plain("Match error: Expected object in field customFields")
 
 
 def _channels(payload: Doc, integration: Doc) -> list[str]:
@@ -106,7 +126,7 @@ def _execute(integration_id: str, token: str) -> Response:
         raise errors.plain("overriding destination channel is disabled for this integration")
     text = payload.get("text") or payload.get("msg") or ""
     if not isinstance(text, str):
-        raise errors.plain("Match error: Expected string")
+        raise errors.plain(f"Match error: Expected string, got {_js_type(text)} in field msg")
     fields = _message_fields(payload, integration)
     sent = 0
     for channel in _channels(payload, integration):
@@ -117,7 +137,13 @@ def _execute(integration_id: str, token: str) -> Response:
             raise errors.plain(error.body.get("errorType") or error.body["error"]) from None
         try:
             models.execute_send_message(
-                rt, user, room, text.strip(), tmid=payload.get("tmid"), extra=dict(fields)
+                rt,
+                user,
+                room,
+                text.strip(),
+                tmid=payload.get("tmid"),
+                extra=dict(fields),
+                validate=lambda _room: _validate(fields),
             )
         except models.SendRefused as refused:
             raise errors.plain(refused.code) from None
