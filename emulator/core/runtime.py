@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 
+from .callouts import Callouts
 from .clock import Clock
 from .events import EventBus
 from .faults import FaultRules
@@ -58,6 +59,9 @@ class Runtime:
         # Live WebSocket/DDP connections; reset and close drop them all.
         self.realtime = RealtimeHub(self.clock, self.events, self.store.lock)
         self._reset_hooks.append(self.realtime.reset)
+        # Outbound calls to the app under test (outgoing webhooks, commands).
+        self.callouts = Callouts(self.journal, self.clock)
+        self._reset_hooks.append(self.callouts.reset)
         self._progress = progress
         self._flusher: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -106,6 +110,7 @@ class Runtime:
 
     def close(self) -> None:
         self.realtime.close()
+        self.callouts.close()
         self._stopping.set()
         if self._flusher is not None:
             self._flusher.join(timeout=5)

@@ -6,7 +6,7 @@ from flask import Flask, Response, g, request
 
 from ..core import operations
 from ..core.product import product_from_modules
-from ..core.runtime import runtime
+from ..core.runtime import EXTENSION_KEY, runtime
 from . import (
     authentication,
     errors,
@@ -20,6 +20,7 @@ from . import (
     tables,
     websocket,
 )
+from .models import webhook_answers
 from .ratelimit import RATE_LIMIT
 
 
@@ -29,6 +30,7 @@ def _plumbing(app: Flask) -> None:
     app.before_request(_begin)
     app.after_request(_headers)
     app.register_error_handler(errors.AppError, errors.to_response)
+    webhook_answers.register(app.extensions[EXTENSION_KEY])
 
 
 def _begin() -> None:

@@ -112,15 +112,6 @@ def handle_incoming_webhook(rt: Runtime, hook_id: str, payload: Doc) -> Doc:
     hook = rt.store.get("incoming_webhooks", hook_id)
     if hook is None or hook["delete_at"]:
         raise _error(400, errors.HOOK_INVALID)
-    props: Doc = dict(payload.get("props") or {})
-    # A ``props.attachments`` of the caller's is not the typed list CreateWebhookPost keeps.
-    props.pop("attachments", None)
-    props["webhook_display_name"] = hook["display_name"]
-    post_type: str = payload.get("type") or ""
-    attachments = process_slack_attachments(rt, attachments or [])
-    if attachments:
-        props["attachments"] = attachments
-        post_type = "slack_attachment"
     channel = _target_channel(rt, hook, payload.get("channel") or "")
     if hook["channel_locked"] and hook["channel_id"] != channel["id"]:
         raise _error(403, errors.HOOK_CHANNEL_LOCKED, channel_id=channel["id"])
@@ -131,8 +122,27 @@ def handle_incoming_webhook(rt: Runtime, hook_id: str, payload: Doc) -> Doc:
         rt, creator, channel, "read_channel_content"
     ):
         raise _error(403, errors.HOOK_PERMISSIONS, user=creator["id"], channel=channel["id"])
+    return create_webhook_post(rt, hook, creator, channel, payload)
+
+
+def create_webhook_post(
+    rt: Runtime, hook: Doc, creator: Doc, channel: Doc, payload: Doc, root_id: str = ""
+) -> Doc:
+    """A webhook's payload (incoming request or outgoing hook's answer) as the post
+    ``CreateWebhookPost`` makes: Slack text and attachments processed, the hook's display name
+    in the props."""
+    props: Doc = dict(payload.get("props") or {})
+    # A ``props.attachments`` of the caller's is not the typed list CreateWebhookPost keeps.
+    props.pop("attachments", None)
+    props["webhook_display_name"] = hook["display_name"]
+    post_type: str = payload.get("type") or ""
+    attachments = process_slack_attachments(rt, payload.get("attachments") or [])
+    if attachments:
+        props["attachments"] = attachments
+        post_type = "slack_attachment"
+    text = process_slack_text(rt, payload.get("text") or "")
     return _create_webhook_post(
-        rt, hook, creator, channel, process_slack_text(rt, text), props, post_type, payload
+        rt, hook, creator, channel, text, props, post_type, payload, root_id
     )
 
 
@@ -157,6 +167,7 @@ def _create_webhook_post(
     props: Doc,
     post_type: str,
     payload: Doc,
+    root_id: str = "",
 ) -> Doc:
     """``CreateWebhookPost``: its own props first, then the caller's minus the reserved ones."""
     text = _LINK_WITH_TEXT.sub(r"[\2](\1)", text)
@@ -188,6 +199,7 @@ def _create_webhook_post(
         channel=channel,
         user_id=creator["id"],
         message=text,
+        root_id=root_id,
         props=post_props,
         post_type=post_type,
     )

@@ -188,6 +188,12 @@ def store_post(
             follow_thread_on_reply(rt, post, mentioned)
     if rt.events.active:
         publish_posted(rt, post)
+    if at is None:  # live posts only: seeded history fires no hooks
+        # Imported here: outgoing hooks build their answers with the webhook post builder,
+        # which stores through this function.
+        from .outgoing_hooks import handle_webhook_events
+
+        handle_webhook_events(rt, post)
     return post
 
 
