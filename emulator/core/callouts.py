@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -22,6 +23,18 @@ from .journal import Journal
 WORKERS = 8
 # Called with the call's context, the answer's status and body once it succeeds at the HTTP level.
 AnswerHandler = Callable[[Any, int, bytes], None]
+
+
+@dataclass(frozen=True)
+class _Call:
+    url: str
+    body: bytes
+    headers: dict[str, str]
+    timeout: float
+    kind: str
+    context: Any
+    #: The dispatcher's generation when the call was made (see ``Callouts.reset``).
+    generation: int
 
 
 class Callouts:
@@ -62,57 +75,38 @@ class Callouts:
     ) -> Future[None]:
         """POST ``body`` to ``url`` in the background; the handler of ``kind`` gets ``context``
         and the reply."""
-        generation = self._generation
+        call = _Call(url, body, dict(headers), timeout, kind, context, self._generation)
         with self._idle:
             self._pending += 1
-        return self._pool.submit(
-            self._call, url, body, dict(headers), timeout, kind, context, generation
-        )
+        return self._pool.submit(self._run, call)
 
-    def _call(
-        self,
-        url: str,
-        body: bytes,
-        headers: dict[str, str],
-        timeout: float,
-        kind: str,
-        context: Any,
-        generation: int,
-    ) -> None:
+    def _run(self, call: _Call) -> None:
         try:
-            self._call_once(url, body, headers, timeout, kind, context, generation)
+            self._call_once(call)
         finally:
             with self._idle:
                 self._pending -= 1
                 self._idle.notify_all()
 
-    def _call_once(
-        self,
-        url: str,
-        body: bytes,
-        headers: dict[str, str],
-        timeout: float,
-        kind: str,
-        context: Any,
-        generation: int,
-    ) -> None:
+    def _call_once(self, call: _Call) -> None:
         started = time.monotonic()
         at = self._clock.now_ms()
         try:
-            response = requests.post(url, data=body, headers=headers, timeout=timeout)
+            response = requests.post(
+                call.url, data=call.body, headers=call.headers, timeout=call.timeout
+            )
         except requests.RequestException as exc:
-            self._record(at, url, body, started, None, b"", f"{type(exc).__name__}: {exc}")
+            self._record(at, call, started, None, b"", f"{type(exc).__name__}: {exc}")
             return
-        self._record(at, url, body, started, response.status_code, response.content, None)
-        handler = self._handlers.get(kind)
-        if handler is not None and generation == self._generation:
-            handler(context, response.status_code, response.content)
+        self._record(at, call, started, response.status_code, response.content, None)
+        handler = self._handlers.get(call.kind)
+        if handler is not None and call.generation == self._generation:
+            handler(call.context, response.status_code, response.content)
 
     def _record(
         self,
         at: int,
-        url: str,
-        body: bytes,
+        call: _Call,
         started: float,
         status: int | None,
         response: bytes,
@@ -121,8 +115,8 @@ class Callouts:
         self._journal.record_callback(
             time=at,
             method="POST",
-            url=url,
-            body=body,
+            url=call.url,
+            body=call.body,
             status=status,
             response=response,
             duration_ms=round((time.monotonic() - started) * 1000, 3),
