@@ -11,7 +11,6 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -420,21 +419,3 @@ def test_permission_changes_are_announced_by_the_domain_and_reach_ddp(rc_server,
         assert action == "updated" and doc["_id"] == "pin-message" and doc["roles"] == ["admin"]
     finally:
         client.close()
-
-
-# -- the doors never publish themselves -------------------------------------------------------
-
-
-def test_no_door_publishes_realtime_events_itself():
-    """Only domain operations publish: a write reached through any door announces itself."""
-    package = Path(__file__).resolve().parents[2] / "emulator" / "rocketchat"
-    doors = [
-        *(package / "resources").rglob("*.py"),
-        *(package / "ddp").rglob("*.py"),
-        *(package / name for name in ("legacy.py", "auth.py", "inputs.py", "twofactor.py")),
-    ]
-    assert all(path.exists() for path in doors)
-    offenders = [
-        str(path.relative_to(package)) for path in doors if "events.publish" in path.read_text()
-    ]
-    assert offenders == []
