@@ -41,10 +41,14 @@ def listening(ddp, username: str, *streams: tuple[str, str]) -> Ddp:
 
 
 def next_event(client: Ddp, stream: str) -> dict:
+    """The next event of ``stream``; other streams' events stay queued, in order."""
+    others = []
     while True:
         message = client.next_msg("changed")
         if message["collection"] == stream:
+            client.backlog[:0] = others
             return message["fields"]
+        others.append(message)
 
 
 def ephemeral_of(client: Ddp) -> dict:
@@ -232,6 +236,15 @@ def subscribe_own(ddp, username: str) -> Ddp:
     return client
 
 
+def own_events(ddp, username: str, *events: str) -> Ddp:
+    client = ddp()
+    client.login(username)
+    for event in events:
+        reply = client.sub("stream-notify-user", f"{client.user_id}/{event}", False)
+        assert reply["msg"] == "ready"
+    return client
+
+
 def test_ephemeral_answer_shape_and_not_stored(alice, ddp, rc_server):
     client = subscribe_own(ddp, "alice")
     before = history(alice, "GENERAL")
@@ -295,6 +308,7 @@ def test_leave_as_last_owner_is_told(alice, ddp):
 def test_archive_and_unarchive(admin, alice, ddp, rc_server):
     engineering = room_id(rc_server, "engineering")
     client = subscribe_own(ddp, "admin")
+    member = own_events(ddp, "bob", "rooms-changed")
     raw = run(alice, "archive", engineering)
     assert raw.json()["error"] == "Not authorized [error-not-authorized]"
     assert run(admin, "archive", "GENERAL", "#engineering").json() == {"success": True}
@@ -303,6 +317,8 @@ def test_archive_and_unarchive(admin, alice, ddp, rc_server):
     )
     info = call(admin, "GET", "channels.info", params={"roomId": engineering}).json()
     assert info["channel"]["archived"] is True
+    changed = next_event(member, "stream-notify-user")["args"]
+    assert (changed[0], changed[1]["_id"], changed[1]["archived"]) == ("updated", engineering, True)
     run(admin, "archive", engineering)
     assert ephemeral_of(client)["msg"] == "An archived Channel with name `#engineering` exists"
     run(admin, "unarchive", "GENERAL", "engineering")
@@ -318,9 +334,12 @@ def test_archive_and_unarchive(admin, alice, ddp, rc_server):
 def test_invite_and_kick(admin, alice, ddp, rc_server):
     solo = call(admin, "POST", "channels.create", json={"name": "solo"}).json()["channel"]
     client = subscribe_own(ddp, "admin")
+    bob = own_events(ddp, "bob", "subscriptions-changed")
     assert run(admin, "invite", solo["_id"], "@alice, bob @ghost").json() == {"success": True}
     members = call(admin, "GET", "channels.members", params={"roomId": solo["_id"]}).json()
     assert {m["username"] for m in members["members"]} == {"admin", "alice", "bob"}
+    changed = next_event(bob, "stream-notify-user")["args"]
+    assert (changed[0], changed[1]["rid"]) == ("inserted", solo["_id"])
     run(admin, "invite", solo["_id"], "@alice")
     assert ephemeral_of(client)["msg"] == "`@alice` is already in here."
     run(admin, "invite", solo["_id"], "@ghost @nobody")
@@ -330,6 +349,8 @@ def test_invite_and_kick(admin, alice, ddp, rc_server):
     assert run(admin, "kick", solo["_id"], "@bob").json() == {"success": True}
     members = call(admin, "GET", "channels.members", params={"roomId": solo["_id"]}).json()
     assert {m["username"] for m in members["members"]} == {"admin", "alice"}
+    changed = next_event(bob, "stream-notify-user")["args"]
+    assert (changed[0], changed[1]["rid"]) == ("removed", solo["_id"])
     run(admin, "kick", solo["_id"], "@ghost")
     assert ephemeral_of(client)["msg"] == "The username `ghost` doesn't exist."
     raw = run(admin, "kick", solo["_id"], "@bob")
@@ -345,7 +366,9 @@ def test_invite_into_a_direct_room_is_told(alice, ddp, rc_server):
 
 def test_mute_and_unmute(admin, alice, ddp, rc_server):
     engineering = room_id(rc_server, "engineering")
+    watcher = own_events(ddp, "bob", "rooms-changed")
     assert run(admin, "mute", engineering, "@alice").json() == {"success": True}
+    assert next_event(watcher, "stream-notify-user")["args"][1]["muted"] == ["alice"]
     info = call(admin, "GET", "channels.info", params={"roomId": engineering}).json()
     assert info["channel"]["muted"] == ["alice"]
     raw = call(
@@ -366,7 +389,10 @@ def test_mute_and_unmute(admin, alice, ddp, rc_server):
 
 
 def test_create(alice, ddp):
+    watcher = own_events(ddp, "alice", "rooms-changed")
     assert run(alice, "create", "GENERAL", "#fresh").json() == {"success": True}
+    changed = next_event(watcher, "stream-notify-user")["args"]
+    assert (changed[0], changed[1]["name"]) == ("inserted", "fresh")
     info = call(alice, "GET", "channels.info", params={"roomName": "fresh"}).json()
     assert info["channel"]["t"] == "c"
     run(alice, "create", "GENERAL", "#hush --private")
@@ -380,7 +406,10 @@ def test_create(alice, ddp):
 
 def test_hide(alice, ddp, rc_server):
     engineering = room_id(rc_server, "engineering")
+    watcher = own_events(ddp, "alice", "subscriptions-changed")
     run(alice, "hide", "GENERAL", "#engineering")
+    changed = next_event(watcher, "stream-notify-user")["args"]
+    assert (changed[0], changed[1]["rid"], changed[1]["open"]) == ("updated", engineering, False)
     sub = call(alice, "GET", "subscriptions.getOne", params={"roomId": engineering}).json()
     assert sub["subscription"]["open"] is False
     run(alice, "hide", "GENERAL")
@@ -393,7 +422,10 @@ def test_hide(alice, ddp, rc_server):
 
 def test_status(alice, admin, ddp, rc_server):
     client = subscribe_own(ddp, "alice")
+    assert client.sub("stream-notify-logged", "user-status", False)["msg"] == "ready"
     assert run(alice, "status", "GENERAL", "  in a meeting ").json() == {"success": True}
+    status = next_event(client, "stream-notify-logged")["args"][0]
+    assert (status[1], status[3]) == ("alice", "in a meeting")
     assert ephemeral_of(client)["msg"] == "Status message changed successfully."
     info = call(alice, "GET", "users.info", params={"username": "alice"}).json()["user"]
     assert info["statusText"] == "in a meeting"
@@ -408,8 +440,10 @@ def test_status(alice, admin, ddp, rc_server):
 
 
 def test_msg(alice, ddp, rc_server):
-    assert run(alice, "msg", "GENERAL", "@bob psst, hello").json() == {"success": True}
     dm = call(alice, "POST", "im.create", json={"username": "bob"}).json()["room"]
+    bob = listening(ddp, "bob", ("stream-room-messages", dm["_id"]))
+    assert run(alice, "msg", "GENERAL", "@bob psst, hello").json() == {"success": True}
+    assert next_event(bob, "stream-room-messages")["args"][0]["msg"] == "psst, hello"
     messages = call(alice, "GET", "im.history", params={"roomId": dm["_id"]}).json()["messages"]
     assert messages[0]["msg"] == "psst, hello"
     client = subscribe_own(ddp, "alice")

@@ -297,10 +297,13 @@ def _muting(mute: bool) -> Runner:
     return run
 
 
+# ``UTF8_Channel_Names_Validation`` unanchored: /create takes the first valid name it finds.
+_ROOM_NAME_IN = re.compile(rooms.ROOM_NAME_RE.pattern.strip("^$"))
+
+
 def _create(call: Call) -> None:
-    pattern = setting(call.rt, "UTF8_Channel_Names_Validation") or rooms.ROOM_NAME_RE.pattern
-    found = re.search(pattern.lstrip("^").rstrip("$"), call.params.strip())
-    if found is None or not found.group(0):
+    found = _ROOM_NAME_IN.search(call.params.strip())
+    if found is None:
         return
     name = found.group(0)
     if call.rt.store.find_one("rooms", "name", name) is not None:

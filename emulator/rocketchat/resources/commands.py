@@ -59,6 +59,15 @@ def _validated(
     return out
 
 
+def _is_number(raw: str) -> bool:
+    """ajv's coercion of a query string to ``number`` (``Number(raw)``, not NaN)."""
+    try:
+        float(raw or "0")
+    except ValueError:
+        return False
+    return raw.strip().lower() not in ("nan", "inf", "-inf", "+inf", "infinity")
+
+
 def _accessible_room(rt: Any, user: Doc, room_id: str) -> Doc:
     """``canAccessRoomIdAsync``, else the route's 403."""
     room = rt.store.get("rooms", room_id)
@@ -90,7 +99,7 @@ def list_commands() -> Response:
     if any(k not in ("count", "offset", "sort", "query", "fields") for k in args):
         raise errors.invalid_params("must NOT have additional properties")
     for name in ("count", "offset"):
-        if name in args and inputs.js_parse_int(args[name]) is None and args[name] != "":
+        if not _is_number(args.get(name, "0")):
             raise errors.invalid_params(f"/{name} must be number")
     offset, limit, sort = inputs.pagination(rt)
     query, _ = jsonquery.json_query(rt)
