@@ -471,3 +471,11 @@ def test_ddp_ephemeral_only_to_the_caller(ddp, alice):
     run(alice, "join", "GENERAL", "#nowhere")
     assert ephemeral_of(client)["msg"].startswith("The channel")
     assert [m for m in bob.silent(0.3) if m.get("msg") == "changed"] == []
+
+
+def test_text_command_in_a_thread(alice):
+    root = call(alice, "POST", "chat.postMessage", json={"roomId": "GENERAL", "text": "root"})
+    root_id = root.json()["message"]["_id"]
+    assert run(alice, "shrug", "GENERAL", "ok", tmid=root_id).json() == {"success": True}
+    replies = call(alice, "GET", "chat.getThreadMessages", params={"tmid": root_id}).json()
+    assert [m["msg"] for m in replies["messages"]] == ["ok ¯\\\\_(ツ)_/¯"]
