@@ -35,7 +35,6 @@ def slash_command(session: DdpSession, conn: realtime.Connection, params: list) 
             msg.get("rid"),
             tmid=msg["tmid"] if isinstance(msg.get("tmid"), str) and msg["tmid"] else None,
             message_id=msg["_id"] if isinstance(msg.get("_id"), str) and msg["_id"] else None,
-            trigger_id=command.get("triggerId"),
         )
     except models.Refused as refused:
         if refused.reason is None:  # a plain Error: Meteor hides it from the client

@@ -73,8 +73,6 @@ from .rooms import (  # noqa: F401 - the package's API
 )
 from .slash_commands import (  # noqa: F401 - the package's API
     BUILT_INS,
-    SlashCommand,
-    ephemeral,
     find_command,
     run_command,
 )

@@ -92,7 +92,6 @@ class Call:
     params: str
     tmid: str | None = None
     message_id: str | None = None
-    trigger_id: str | None = None
 
     def room(self) -> Doc | None:
         return self.rt.store.get("rooms", self.rid)
@@ -437,10 +436,10 @@ def run_command(
     *,
     tmid: str | None = None,
     message_id: str | None = None,
-    trigger_id: str | None = None,
 ) -> None:
     """``slashCommands.run``: ``command`` (registered, lower case) in room ``rid`` as ``user``.
-    The doors check what they check (REST: room access, the thread) before. Raises
+    The doors check what they check (REST: room access, the thread) before; a ``triggerId``
+    only serves app commands, which the emulator has none of. Raises
     ``Refused``: a command's Meteor errors, and ``invalid-command-usage`` without a room id."""
     cmd = BUILT_INS[command]
     if not isinstance(rid, str) or not rid:
@@ -449,4 +448,4 @@ def run_command(
             "Executing a command requires at least a message with a room id.",
         )
     message_id = message_id or rt.ids.meteor_id()
-    cmd.run(Call(rt, user, rid, params, tmid, message_id, trigger_id))
+    cmd.run(Call(rt, user, rid, params, tmid, message_id))

@@ -147,7 +147,6 @@ def run_command() -> Response:
             body.get("params") or "",
             room["_id"],
             tmid=body.get("tmid") or None,
-            trigger_id=body.get("triggerId"),
         )
     except models.Refused as refused:
         raise errors.refused(refused) from None
