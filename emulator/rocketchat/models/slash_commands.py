@@ -139,7 +139,7 @@ class SlashCommand:
 
 def _send(call: Call, room_id: str, text: str, message_id: str | None, tmid: str | None) -> None:
     """``executeSendMessage``: a refusal of the room or the message is also told to the sender
-    as an ephemeral message, then raised."""
+    as an ephemeral message in that room, then raised."""
     rt = call.rt
     try:
         messages.execute_send_message(
@@ -147,7 +147,7 @@ def _send(call: Call, room_id: str, text: str, message_id: str | None, tmid: str
         )
     except messages.SendRefused as refused:
         if refused.code != errors.MESSAGE_SIZE_EXCEEDED:  # checked before the try upstream
-            ephemeral(rt, call.user["_id"], call.rid, translate(refused.code))
+            ephemeral(rt, call.user["_id"], room_id, translate(refused.code))
         raise
 
 
@@ -252,7 +252,11 @@ def _invite(call: Call) -> None:
     names = [n for n in names if n]
     if not names:
         return
-    found = [u for n in names if (u := users.find_user_by_username(call.rt, n)) is not None]
+    found = [
+        u
+        for n in dict.fromkeys(names)
+        if (u := users.find_user_by_username(call.rt, n)) is not None
+    ]
     if not found:
         call.tell("User_doesnt_exist", " @".join(names))
         return
