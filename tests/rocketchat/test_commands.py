@@ -479,3 +479,21 @@ def test_text_command_in_a_thread(alice):
     assert run(alice, "shrug", "GENERAL", "ok", tmid=root_id).json() == {"success": True}
     replies = call(alice, "GET", "chat.getThreadMessages", params={"tmid": root_id}).json()
     assert [m["msg"] for m in replies["messages"]] == ["ok ¯\\\\_(ツ)_/¯"]
+
+
+def test_invite_names_each_user_once(admin, ddp):
+    solo = call(admin, "POST", "channels.create", json={"name": "solo"}).json()["channel"]
+    client = subscribe_own(ddp, "admin")
+    run(admin, "invite", solo["_id"], "@bob bob")
+    run(admin, "join", solo["_id"], "#nowhere")  # the next thing told must be this
+    assert ephemeral_of(client)["msg"] == "The channel `#nowhere` does not exist."
+
+
+def test_msg_refused_is_told_in_the_direct_room(alice, ddp, rc_server):
+    dm = call(alice, "POST", "im.create", json={"username": "bob"}).json()["room"]
+    runtime_of(rc_server.app).store.update("rooms", dm["_id"], {"ro": True})
+    client = subscribe_own(ddp, "alice")
+    raw = run(alice, "msg", "GENERAL", "@bob hello")
+    assert raw.status_code == 400
+    told = ephemeral_of(client)
+    assert told["rid"] == dm["_id"]
