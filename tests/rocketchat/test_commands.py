@@ -3,6 +3,8 @@ each built-in's effect read back over REST, and its realtime events on DDP."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from emulator.app import runtime_of
@@ -497,3 +499,19 @@ def test_msg_refused_is_told_in_the_direct_room(alice, ddp, rc_server):
     assert raw.status_code == 400
     told = ephemeral_of(client)
     assert told["rid"] == dm["_id"]
+
+
+def test_rest_ddp_and_the_bridge_run_the_same_command(alice, ddp, rc_server):
+    watcher = listening(ddp, "bob", ("stream-room-messages", "GENERAL"))
+    run(alice, "shrug", "GENERAL", "rest")
+    client = listening(ddp, "alice")
+    client.call("slashCommand", {"cmd": "shrug", "params": "ddp", "msg": {"rid": "GENERAL"}})
+    call_ = {"msg": "method", "id": "1", "method": "slashCommand"}
+    call_["params"] = [{"cmd": "shrug", "params": "bridge", "msg": {"rid": "GENERAL"}}]
+    raw = call(alice, "POST", "method.call/slashCommand", json={"message": json.dumps(call_)})
+    assert json.loads(raw.json()["message"]) == {"msg": "result", "id": "1"}
+    seen = [next_event(watcher, "stream-room-messages")["args"][0] for _ in range(3)]
+    assert [(m["msg"], m["u"]["username"]) for m in seen] == [
+        (f"{door} ¯\\\\_(ツ)_/¯", "alice") for door in ("rest", "ddp", "bridge")
+    ]
+    assert [m["msg"] for m in history(alice, "GENERAL")[:3]] == [m["msg"] for m in seen][::-1]
