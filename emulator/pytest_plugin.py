@@ -176,6 +176,22 @@ class Handle:
                 )
             time.sleep(0.02)
 
+    def run_command(self, user: Account | str, room_id: str, text: str) -> dict[str, Any]:
+        """Run the slash command ``text`` (``"/me waves"``) in ``room_id`` as ``user`` (an
+        account or a username) through ``commands.run``; its JSON answer, errors included.
+        Rocket.Chat only."""
+        if not text.startswith("/"):
+            raise ValueError(f"not a slash command: {text!r}")
+        command, _, params = text[1:].partition(" ")
+        account = self.user(user) if isinstance(user, str) else user
+        response = requests.post(
+            f"{self.url}/api/v1/commands.run",
+            headers={"X-User-Id": account.user_id, "X-Auth-Token": account.token},
+            json={"command": command, "roomId": room_id, "params": params},
+            timeout=10,
+        )
+        return response.json()
+
     def wait_for_callback(self, timeout: float = 5.0) -> dict[str, Any]:
         """The first outbound request (outgoing webhook, slash command) the emulator made during
         this test, as journaled (``kind: "callback"``); waits up to ``timeout`` seconds."""

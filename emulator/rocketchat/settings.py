@@ -94,6 +94,7 @@ PERMISSIONS: dict[str, list[str]] = {
     "manage-own-outgoing-integrations": ["admin"],
     "mention-all": ["admin", "owner", "moderator", "user"],
     "message-impersonate": ["bot", "app"],
+    "mute-user": ["admin", "owner", "moderator"],
     "pin-message": ["owner", "moderator", "admin"],
     "post-readonly": ["admin", "owner", "moderator"],
     "remove-user": ["admin", "owner", "moderator"],

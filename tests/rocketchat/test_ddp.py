@@ -695,6 +695,7 @@ def test_each_method_is_registered_under_its_upstream_name_in_its_domain_module(
         "UserPresence:online": "emulator.rocketchat.ddp.users",
         "UserPresence:away": "emulator.rocketchat.ddp.users",
         "permissions/get": "emulator.rocketchat.ddp.permissions",
+        "slashCommand": "emulator.rocketchat.ddp.commands",
     }
     with pytest.raises(ValueError, match="registered twice"):
         ddp_package.ddp_method("sendMessage")(lambda session, conn, params: None)

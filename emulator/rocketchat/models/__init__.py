@@ -42,6 +42,8 @@ from .rooms import (  # noqa: F401 - the package's API
     MENTION_RE,
     ROOM_NAME_RE,
     add_member,
+    add_users_to_room,
+    archive_room,
     can_access_room,
     check_room_name,
     create_direct_message,
@@ -55,15 +57,24 @@ from .rooms import (  # noqa: F401 - the package's API
     notify_user,
     open_direct,
     remove_member,
+    remove_user_from_room,
     room_by_id_or_name,
     room_owners,
+    save_room_topic,
+    set_muted,
     set_room_role,
     subscribe,
     subscription,
     system_message,
+    unarchive_room,
     update_room,
     update_subscription,
     user_activity,
+)
+from .slash_commands import (  # noqa: F401 - the package's API
+    BUILT_INS,
+    find_command,
+    run_command,
 )
 from .teams import (  # noqa: F401 - the package's API
     add_room_to_team,

@@ -395,3 +395,95 @@ def open_direct(rt: Runtime, users: list[Doc]) -> Doc:
         notify_user(rt, member["_id"], "subscriptions-changed", "inserted", sub)
         notify_user(rt, member["_id"], "rooms-changed", "inserted", room)
     return room
+
+
+# -- room settings and moderation shared by REST and slash commands --------------------------
+
+
+def save_room_topic(rt: Runtime, room: Doc, actor: Doc, topic: str) -> None:
+    """``saveRoomSettings(..., 'roomTopic', topic)``: a changed topic and its system message."""
+    if topic == room.get("topic"):
+        return
+    with rt.store.transaction():
+        update_room(rt, room, {"topic": topic})
+        system_message(rt, room, "room_changed_topic", actor, topic)
+
+
+def archive_room(rt: Runtime, room: Doc, actor: Doc) -> None:
+    """``archiveRoom``: archived, closed for every member, with its system message."""
+    with rt.store.transaction():
+        update_room(rt, room, {"archived": True})
+        for sub in rt.store.find("subscriptions", "rid", room["_id"]):
+            rt.store.update("subscriptions", sub["_id"], {"open": False, "alert": False})
+        system_message(rt, room, "room-archived", actor)
+
+
+def unarchive_room(rt: Runtime, room: Doc, actor: Doc) -> None:
+    """``unarchiveRoom``: open again for every member, with its system message."""
+    with rt.store.transaction():
+        update_room(rt, room, {"archived": False})
+        for sub in rt.store.find("subscriptions", "rid", room["_id"]):
+            rt.store.update("subscriptions", sub["_id"], {"open": True})
+        system_message(rt, room, "room-unarchived", actor)
+
+
+def add_users_to_room(rt: Runtime, room: Doc | None, actor: Doc, targets: list[Doc]) -> None:
+    """``addUsersToRoomMethod``: not a DM, then ``add-user-to-any-<t>-room`` or, for a member,
+    ``add-user-to-joined-room`` (else ``Refused``); each target added by ``actor``."""
+    details = {"method": "addUsersToRoom"}
+    if room is None:
+        raise Refused(errors.INVALID_ROOM, "Invalid room", details)
+    if room["t"] == "d":
+        raise Refused(
+            errors.CANT_INVITE_FOR_DIRECT_ROOM, "Can't invite user to direct rooms", details
+        )
+    joined = subscription(rt, room["_id"], actor["_id"]) is not None
+    if not has_permission(rt, actor, f"add-user-to-any-{room['t']}-room") and not (
+        joined and has_permission(rt, actor, "add-user-to-joined-room", room["_id"])
+    ):
+        raise Refused(errors.NOT_ALLOWED, "Not allowed", details)
+    with rt.store.transaction():
+        for target in targets:
+            add_member(rt, room, target, actor=actor)
+
+
+def remove_user_from_room(rt: Runtime, room: Doc | None, actor: Doc, target: Doc) -> None:
+    """``removeUserFromRoomMethod``: ``remove-user``, a room that is not a DM, a member target
+    that is not the last owner (else ``Refused``, in that order)."""
+    details = {"method": "removeUserFromRoom"}
+    if not has_permission(rt, actor, "remove-user", room["_id"] if room else None):
+        raise Refused(errors.NOT_ALLOWED, "Not allowed", details)
+    if room is None:
+        raise Refused(errors.INVALID_ROOM, "Invalid room", details)
+    if room["t"] == "d":
+        raise Refused(errors.NOT_ALLOWED, "Not allowed", details)
+    sub = subscription(rt, room["_id"], target["_id"])
+    if sub is None:
+        raise Refused(errors.USER_NOT_IN_ROOM, "User is not in this room", details)
+    if "owner" in sub["roles"] and len(room_owners(rt, room["_id"])) == 1:
+        raise Refused(errors.YOU_ARE_LAST_OWNER, errors.LAST_OWNER_LEAVING, details)
+    remove_member(rt, room, target, actor=actor)
+
+
+def set_muted(rt: Runtime, room: Doc | None, actor: Doc, username: str, mute: bool) -> None:
+    """``muteUserInRoom``/``unmuteUserInRoom``: ``mute-user``, a room that is not a DM, a member
+    (else ``Refused``, in that order); read-only rooms keep an ``unmuted`` list instead."""
+    details: Doc = {"method": "muteUserInRoom" if mute else "unmuteUserInRoom"}
+    if not has_permission(rt, actor, "mute-user", room["_id"] if room else None):
+        raise Refused(errors.NOT_ALLOWED, "Not allowed", details)
+    if room is None:
+        raise Refused(errors.INVALID_ROOM, "Invalid room", details)
+    if room["t"] == "d":
+        reason = f"{room['t']} is not a valid room type"
+        raise Refused(errors.INVALID_ROOM_TYPE, reason, {**details, "type": room["t"]})
+    if not any(
+        s["u"]["username"] == username for s in rt.store.find("subscriptions", "rid", room["_id"])
+    ):
+        raise Refused(errors.USER_NOT_IN_ROOM, "User is not in this room", details)
+    field = "unmuted" if room.get("ro") else "muted"
+    names = [n for n in room.get(field, []) if n != username]
+    if mute != (field == "unmuted"):
+        names.append(username)
+    with rt.store.transaction():
+        update_room(rt, room, {field: names})
+        system_message(rt, room, "user-muted" if mute else "user-unmuted", actor, username)

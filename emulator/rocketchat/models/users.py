@@ -163,8 +163,10 @@ def set_user_status(rt: Runtime, user: Doc, status: str | None, text: str | None
     if status is not None:
         changes["status"] = status
         changes["statusDefault"] = status
+    text_changed = text is not None and text != user.get("statusText")
     updated = update_user(rt, user["_id"], changes)
-    if status is not None and rt.events.active:
+    # setStatusText broadcasts presence too, but only for a new text
+    if (status is not None or text_changed) and rt.events.active:
         rt.events.publish(
             "stream-notify-logged",
             {
@@ -173,7 +175,7 @@ def set_user_status(rt: Runtime, user: Doc, status: str | None, text: str | None
                     [
                         user["_id"],
                         user["username"],
-                        STATUS_CODES[status],
+                        STATUS_CODES[status or updated.get("status") or "offline"],
                         updated.get("statusText", ""),
                         updated.get("name"),
                         updated.get("roles", []),

@@ -270,14 +270,10 @@ def register_family(bp: Blueprint, family: Family) -> None:
             raise errors.meteor_error(
                 errors.EMPTY_INVITE_LIST, "Cannot invite if no valid users are provided"
             )
-        joined = models.subscription(rt, room["_id"], user["_id"]) is not None
-        if not models.has_permission(rt, user, f"add-user-to-any-{room['t']}-room") and not (
-            joined and models.has_permission(rt, user, "add-user-to-joined-room", room["_id"])
-        ):
-            raise errors.not_allowed("addUsersToRoom")
-        with rt.store.transaction():
-            for target in targets:
-                models.add_member(rt, room, target, actor=user)
+        try:
+            models.add_users_to_room(rt, room, user, targets)
+        except models.Refused as refused:
+            raise errors.refused(refused) from None
         return ok(**{family.one: fresh(room)})
 
     @route("kick", ["POST"])
@@ -294,18 +290,10 @@ def register_family(bp: Blueprint, family: Family) -> None:
             if room is None or room["t"] != "p":
                 raise errors.meteor_error(errors.ROOM_NOT_FOUND, family.not_found)
         target = target_user(rt, args)
-        if not models.has_permission(rt, user, "remove-user", room["_id"]):
-            raise errors.not_allowed("removeUserFromRoom")
-        sub = models.subscription(rt, room["_id"], target["_id"])
-        if sub is None:
-            raise errors.user_not_in_room("removeUserFromRoom")
-        if "owner" in sub["roles"] and len(models.room_owners(rt, room["_id"])) == 1:
-            raise errors.meteor_error(
-                errors.YOU_ARE_LAST_OWNER,
-                errors.LAST_OWNER_LEAVING,
-                {"method": "removeUserFromRoom"},
-            )
-        models.remove_member(rt, room, target, actor=user)
+        try:
+            models.remove_user_from_room(rt, room, user, target)
+        except models.Refused as refused:
+            raise errors.refused(refused) from None
         if public:
             return ok(channel=fresh(room))
         return ok()
@@ -405,11 +393,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
             raise errors.meteor_error(
                 errors.NOT_AUTHORIZED, "Not authorized", {"method": "archiveRoom"}
             )
-        with rt.store.transaction():
-            models.update_room(rt, room, {"archived": True})
-            for sub in rt.store.find("subscriptions", "rid", room["_id"]):
-                rt.store.update("subscriptions", sub["_id"], {"open": False, "alert": False})
-            models.system_message(rt, room, "room-archived", user)
+        models.archive_room(rt, room, user)
         return ok()
 
     @route("unarchive", ["POST"])
@@ -423,11 +407,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
                 errors.NOT_AUTHORIZED, "Not authorized", {"method": "unarchiveRoom"}
             )
         if room.get("archived"):
-            with rt.store.transaction():
-                models.update_room(rt, room, {"archived": False})
-                for sub in rt.store.find("subscriptions", "rid", room["_id"]):
-                    rt.store.update("subscriptions", sub["_id"], {"open": True})
-                models.system_message(rt, room, "room-unarchived", user)
+            models.unarchive_room(rt, room, user)
         return ok()
 
     @route("delete", ["POST"])

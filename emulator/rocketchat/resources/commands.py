@@ -1,111 +1,117 @@
-"""Slash commands: ``commands.list``, ``commands.get``, ``commands.run`` (``v1/commands.ts``).
+"""Slash commands over REST: ``commands.list``, ``commands.get``, ``commands.run``,
+``commands.preview`` (``v1/commands.ts``). The commands themselves are ``models.slash_commands``;
+the ``slashCommand`` DDP method runs the same ones.
 
-Only built-in commands whose whole effect happens inside the server are registered: the action
-and ASCII-art messages, ``/topic``, ``/join`` and ``/leave`` (``/part``). Nothing calls out.
+Each route validates its parameters as its ajv schema does (``coerceTypes``: numbers and
+booleans become strings, ``null`` an empty string where it is not nullable; the first error
+wins: required, then unknown properties, then types).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from ...core.runtime import Runtime
 from .. import auth, errors, inputs, jsonquery, models
+from ..errors import RocketError
 
 blueprint = Blueprint("rc_commands", __name__, url_prefix="/api/v1")
 
 Doc = dict[str, Any]
-Runner = Callable[[Runtime, Doc, Doc, str, str | None], None]
+
+NO_SUCH_COMMAND = "The command provided does not exist (or is disabled)."
+NO_ROOM_ACCESS = "User does not have access to this room"
 
 
-def _say(template: str) -> Runner:
-    def run(rt: Runtime, user: Doc, room: Doc, params: str, tmid: str | None) -> None:
-        text = template.format(params=params).strip() if params else template.format(params="")
-        models.post_message(rt, room, user, text.strip(), tmid=tmid)
-
-    return run
-
-
-def _me(rt: Runtime, user: Doc, room: Doc, params: str, tmid: str | None) -> None:
-    if params.strip():
-        models.post_message(rt, room, user, f"_{params}_", tmid=tmid)
-
-
-def _topic(rt: Runtime, user: Doc, room: Doc, params: str, tmid: str | None) -> None:
-    if room["t"] == "d" or not models.has_permission(rt, user, "edit-room", room["_id"]):
-        return
-    with rt.store.transaction():
-        models.update_room(rt, room, {"topic": params})
-        models.system_message(rt, room, "room_changed_topic", user, params)
+def _as_string(value: Any, nullable: bool) -> tuple[bool, str | None]:
+    """ajv's coercion to ``string``: (ok, value)."""
+    if isinstance(value, str):
+        return True, value
+    if value is None:
+        return True, None if nullable else ""
+    if isinstance(value, bool):
+        return True, "true" if value else "false"
+    if isinstance(value, int):
+        return True, str(value)
+    if isinstance(value, float):
+        return True, str(int(value)) if value.is_integer() else repr(value)
+    return False, None
 
 
-def _join(rt: Runtime, user: Doc, room: Doc, params: str, tmid: str | None) -> None:
-    name = params.strip().lstrip("#")
-    target = models.room_by_id_or_name(rt, None, name) if name else None
-    if target is None or target["t"] != "c":
-        return
-    if models.has_permission(rt, user, "view-c-room"):
-        models.add_member(rt, target, user)
-
-
-def _leave(rt: Runtime, user: Doc, room: Doc, params: str, tmid: str | None) -> None:
-    sub = models.subscription(rt, room["_id"], user["_id"])
-    if room["t"] == "d" or sub is None:
-        return
-    if "owner" in sub["roles"] and len(models.room_owners(rt, room["_id"])) == 1:
-        return
-    models.remove_member(rt, room, user)
-
-
-# command -> (params, description, runner); texts are the server's i18n keys.
-COMMANDS: dict[str, tuple[str | None, str | None, Runner]] = {
-    "gimme": ("your_message_optional", "Slash_Gimme_Description", _say("༼ つ ◕_◕ ༽つ {params}")),
-    "lennyface": (
-        "your_message_optional",
-        "Slash_LennyFace_Description",
-        _say("{params} ( ͡° ͜ʖ ͡°)"),
-    ),
-    "shrug": ("your_message_optional", "Slash_Shrug_Description", _say("{params} ¯\\\\_(ツ)_/¯")),
-    "tableflip": (
-        "your_message_optional",
-        "Slash_Tableflip_Description",
-        _say("{params} (╯°□°）╯︵ ┻━┻"),  # noqa: RUF001 - the real art
-    ),
-    "unflip": (
-        "your_message_optional",
-        "Slash_TableUnflip_Description",
-        _say("{params} ┬─┬ ノ( ゜-゜ノ)"),  # noqa: RUF001 - the real art
-    ),
-    "join": ("#channel", "Join_the_given_channel", _join),
-    "leave": (None, "Leave_the_current_channel", _leave),
-    "part": (None, "Leave_the_current_channel", _leave),
-    "me": ("your_message", "Displays_action_text", _me),
-    "topic": ("Slash_Topic_Params", "Slash_Topic_Description", _topic),
-}
-
-
-def _describe(name: str) -> Doc:
-    params, description, _ = COMMANDS[name]
-    out: Doc = {"command": name}
-    if params is not None:
-        out["params"] = params
-    if description is not None:
-        out["description"] = description
-    out["clientOnly"] = False
+def _validated(
+    args: Doc, required: tuple[str, ...], nullable: tuple[str, ...], at: str = ""
+) -> Doc:
+    """A schema of string properties (``required`` and ``nullable`` ones), no others; ``at``
+    is the path of a nested object in the messages."""
+    lead = f"{at} " if at else ""
+    for name in required:
+        if name not in args:
+            raise errors.invalid_params(f"{lead}must have required property '{name}'")
+    if any(name not in required and name not in nullable for name in args):
+        raise errors.invalid_params(f"{lead}must NOT have additional properties")
+    out: Doc = {}
+    for name, value in args.items():
+        ok, coerced = _as_string(value, name in nullable)
+        if not ok:
+            raise errors.invalid_params(f"{at}/{name} must be string")
+        out[name] = coerced
     return out
+
+
+def _is_number(raw: str) -> bool:
+    """ajv's coercion of a query string to ``number`` (``Number(raw)``, not NaN)."""
+    try:
+        float(raw or "0")
+    except ValueError:
+        return False
+    return raw.strip().lower() not in ("nan", "inf", "-inf", "+inf", "infinity")
+
+
+def _accessible_room(rt: Any, user: Doc, room_id: str) -> Doc:
+    """``canAccessRoomIdAsync``, else the route's 403."""
+    room = rt.store.get("rooms", room_id)
+    if room is None or not models.can_access_room(rt, room, user):
+        raise errors.forbidden(NO_ROOM_ACCESS)
+    return room
+
+
+def _check_thread(rt: Any, tmid: Any, room_id: str) -> None:
+    if isinstance(tmid, str):
+        thread = rt.store.get("messages", tmid)
+        if thread is None or thread["rid"] != room_id:
+            raise errors.plain("Invalid thread.")
+
+
+def _no_previews() -> RocketError:
+    """Built-ins provide no previews (``getSlashCommandPreviews``)."""
+    return errors.meteor_error(
+        errors.INVALID_COMMAND,
+        "Command Does Not Provide Previews",
+        {"method": "executeSlashCommandPreview"},
+    )
 
 
 @blueprint.get("/commands.list")
 def list_commands() -> Response:
     rt, _ = auth.runtime_and_user()
+    args = request.args.to_dict()
+    if any(k not in ("count", "offset", "sort", "query", "fields") for k in args):
+        raise errors.invalid_params("must NOT have additional properties")
+    for name in ("count", "offset"):
+        if not _is_number(args.get(name, "0")):
+            raise errors.invalid_params(f"/{name} must be number")
     offset, limit, sort = inputs.pagination(rt)
-    commands = jsonquery.sort_docs([_describe(n) for n in COMMANDS], sort, {"command": 1})
-    page = commands[offset:] if limit is None else commands[offset : offset + limit]
+    query, _ = jsonquery.json_query(rt)
+    commands = [c.listed() for c in models.BUILT_INS.values()]
+    if query.get("command"):
+        commands = [c for c in commands if c["command"] == query["command"]]
+    ordered = jsonquery.sort_docs(commands, sort, {"name": 1})
+    page = ordered[offset:] if limit is None else ordered[offset : offset + limit]
     return jsonify(
         {
             "commands": page,
+            "appsLoaded": True,
             "offset": offset,
             "count": len(page),
             "total": len(commands),
@@ -117,43 +123,60 @@ def list_commands() -> Response:
 @blueprint.get("/commands.get")
 def get_command() -> Response:
     auth.current_user()
-    name = request.args.get("command")
-    if not name:
-        raise errors.failure('The query param "command" must be provided.')
-    if name.lower() not in COMMANDS:
-        raise errors.failure(f"There is no command in the system by the name of: {name}")
-    return jsonify({"command": _describe(name.lower()), "success": True})
+    args = _validated(request.args.to_dict(), ("command",), ())
+    cmd = models.find_command(args["command"].lower())
+    if cmd is None:
+        raise errors.plain(f"There is no command in the system by the name of: {args['command']}")
+    return jsonify({"command": cmd.info(), "success": True})
 
 
 @blueprint.post("/commands.run")
 def run_command() -> Response:
     rt, user = auth.runtime_and_user()
-    body = inputs.body()
-    command = body.get("command")
-    if not isinstance(command, str) or not command:
-        raise errors.failure("You must provide a command to run.")
-    params = body.get("params", "")
-    if params is None:
-        params = ""
-    if not isinstance(params, str):
-        raise errors.failure("The parameters for the command must be a single string.")
-    room_id = body.get("roomId")
-    if not isinstance(room_id, str) or not room_id:
-        raise errors.failure(
-            "The room's id where to execute this command must be provided and be a string."
+    body = _validated(inputs.body(), ("command", "roomId"), ("params", "tmid", "triggerId"))
+    name = body["command"].lower()
+    if models.find_command(name) is None:
+        raise errors.plain(NO_SUCH_COMMAND)
+    room = _accessible_room(rt, user, body["roomId"])
+    _check_thread(rt, body.get("tmid"), room["_id"])
+    try:
+        models.run_command(
+            rt,
+            user,
+            name,
+            body.get("params") or "",
+            room["_id"],
+            tmid=body.get("tmid") or None,
         )
-    tmid = body.get("tmid")
-    if tmid is not None and not isinstance(tmid, str):
-        raise errors.failure("The tmid parameter when provided must be a string.")
-    room = rt.store.get("rooms", room_id)
-    if room is None or not models.can_access_room(rt, room, user):
-        raise errors.forbidden("unauthorized")
-    name = command.lower()
-    if name not in COMMANDS:
-        raise errors.failure("The command provided does not exist (or is disabled).")
-    if tmid is not None:
-        parent = rt.store.get("messages", tmid)
-        if parent is None or parent["rid"] != room_id:
-            raise errors.meteor_error(errors.INVALID_THREAD, "Invalid thread")
-    COMMANDS[name][2](rt, user, room, params, tmid)
+    except models.Refused as refused:
+        raise errors.refused(refused) from None
     return jsonify({"success": True})
+
+
+@blueprint.get("/commands.preview")
+def get_preview() -> Response:
+    rt, user = auth.runtime_and_user()
+    args = _validated(request.args.to_dict(), ("command", "roomId"), ("params",))
+    if models.find_command(args["command"].lower()) is None:
+        raise errors.plain(NO_SUCH_COMMAND)
+    _accessible_room(rt, user, args["roomId"])
+    raise _no_previews()
+
+
+@blueprint.post("/commands.preview")
+def execute_preview() -> Response:
+    rt, user = auth.runtime_and_user()
+    body = inputs.body()
+    item = body.get("previewItem")
+    # previewItem is the one object property: validated as a string placeholder, then itself.
+    plain = {**body, **({"previewItem": ""} if "previewItem" in body else {})}
+    args = _validated(plain, ("command", "roomId", "previewItem"), ("params", "triggerId", "tmid"))
+    if not isinstance(item, dict):
+        raise errors.invalid_params("/previewItem must be object")
+    _validated(item, ("id", "type", "value"), (), at="/previewItem")
+    if models.find_command(args["command"].lower()) is None:
+        raise errors.plain(NO_SUCH_COMMAND)
+    room = _accessible_room(rt, user, args["roomId"])
+    if args.get("tmid"):
+        _check_thread(rt, args["tmid"], room["_id"])
+    raise _no_previews()
