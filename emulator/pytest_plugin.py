@@ -128,6 +128,33 @@ class Handle:
         data = response.json()["data"]
         return {"user_id": data["userId"], "token": data["authToken"]}
 
+    # -- integrations --
+
+    def run_command(self, user: Account | str, channel: str, command: str) -> dict[str, Any]:
+        """Mattermost: run slash ``command`` (``"/echo hi"``) as ``user`` (an account or a
+        username) in ``channel`` (a channel name in one of the user's teams, or an id); the
+        ``CommandResponse``, or ``requests.HTTPError`` with the error body."""
+        account = self.user(user) if isinstance(user, str) else user
+        headers = {"Authorization": f"Bearer {account.token}"}
+        api = f"{self.url}/api/v4"
+        teams = requests.get(f"{api}/users/me/teams", headers=headers, timeout=10).json()
+        channel_id, team_id = channel, teams[0]["id"] if teams else ""
+        for team in teams:
+            found = requests.get(
+                f"{api}/teams/{team['id']}/channels/name/{channel}", headers=headers, timeout=10
+            )
+            if found.ok:
+                channel_id, team_id = found.json()["id"], team["id"]
+                break
+        response = requests.post(
+            f"{api}/commands/execute",
+            json={"channel_id": channel_id, "team_id": team_id, "command": command},
+            headers=headers,
+            timeout=60,
+        )
+        response.raise_for_status()
+        return response.json()
+
     # -- control plane --
 
     def reset(self) -> None:
