@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -541,4 +542,46 @@ def test_lists_and_suggestions_include_the_built_ins(mm_server, admin, app):
         ),
         400,
         "api.command.duplicate_trigger.app_error",
+    )
+
+
+def wait_until(predicate, timeout: float = TIMEOUT) -> None:
+    deadline, tick = time.monotonic() + timeout, threading.Event()
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not met in time"
+        tick.wait(0.01)
+
+
+def test_echo_delay_posts_later_and_a_reset_cancels_it(mm_server, admin, eng, bus):
+    rt = runtime_of(mm_server.app)
+    assert run(mm_server, admin, eng["id"], "/echo later 1").json() == EMPTY_RESPONSE
+    assert named(bus, "posted") == [] and rt.store.count("echo_jobs") == 1
+    wait_until(lambda: named(bus, "posted"))
+    (posted,) = named(bus, "posted")
+    assert json.loads(posted["data"]["post"])["message"] == "later"
+    assert rt.store.count("echo_jobs") == 0
+    run(mm_server, admin, eng["id"], "/echo never 1")
+    rt.reset()
+    assert rt.store.count("echo_jobs") == 0
+    # The cancelled echo's timer still fires, finds no job and posts nothing.
+    for timer in [t for t in threading.enumerate() if isinstance(t, threading.Timer)]:
+        timer.join(TIMEOUT)
+    assert all("never" not in p["message"] for p in posts_of(mm_server, eng["id"]))
+
+
+def test_answers_without_text_post_nothing(mm_server, admin, eng, app, bus):
+    new_command(admin, app)
+    app.content_type, app.body = "application/json", b"null"
+    assert run(mm_server, admin, eng["id"], "/deploy").json()["text"] == ""
+    app.answer({"response_type": "in_channel", "attachments": [{"text": "only this"}]})
+    run(mm_server, admin, eng["id"], "/deploy")
+    (posted,) = [json.loads(p["data"]["post"]) for p in named(bus, "posted")]
+    assert (posted["message"], posted["type"]) == ("", "slack_attachment")
+    assert posted["props"]["attachments"] == [{"text": "only this"}]
+    assert named(bus, "ephemeral_message") == []
+    app.answer({"response_type": "in_channel", "type": "system_join_channel", "text": "x"})
+    assert_error(
+        run(mm_server, admin, eng["id"], "/deploy"),
+        500,
+        "api.command.execute_command.create_post_failed.app_error",
     )
