@@ -672,6 +672,8 @@ COMMAND_WEBHOOK_GENERAL = "web.command_webhook.general.app_error"
 COMMAND_WEBHOOK_COMMAND = "web.command_webhook.command.app_error"
 COMMAND_WEBHOOK_MISSING = "app.command_webhook.get.missing"
 COMMAND_WEBHOOK_USED_UP = "app.command_webhook.try_use.invalid"
+# /mute's text for a channel one is not in: en.json lacks the id, so upstream shows the id itself.
+COMMAND_MUTE_NOT_MEMBER = "api.command_mute.not_member.error"
 
 MESSAGES.update(
     {

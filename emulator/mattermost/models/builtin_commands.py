@@ -27,9 +27,9 @@ from .channels import (
     remove_channel_member,
 )
 from .channels import join_channel as join_channel_member
+from .command_responses import CommandArgs, command_response
 from .common import Doc, dm_channel_name, setting
 from .posts import create_post
-from .slash_commands import CommandArgs, command_response
 from .users import set_status
 
 ECHO_MAX_DELAY_S = 10000
@@ -113,8 +113,7 @@ TEXTS = {
     "invite.fail": "An error occurred while joining the channel.",
     "mute.no_channel": "Could not find the specified channel. " + _CHANNEL_HANDLE_HELP,
     "mute.error": "Could not find the channel {Channel}. " + _CHANNEL_HANDLE_HELP,
-    # Not in en.json: upstream's translation falls back to the id itself.
-    "mute.not_member": "api.command_mute.not_member.error",
+    "mute.not_member": errors.COMMAND_MUTE_NOT_MEMBER,
     "mute.muted": (
         "You will not receive notifications for {Channel} until channel mute is turned off."
     ),

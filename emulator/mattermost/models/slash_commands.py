@@ -14,7 +14,6 @@ import hashlib
 import json
 import re
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode
@@ -24,6 +23,8 @@ from ...core.jsonbounds import too_deep
 from ...core.runtime import Runtime
 from .. import errors, permissions
 from ..tables import member_id
+from .builtin_commands import BUILT_INS
+from .command_responses import STRING_FIELDS, CommandArgs, command_response
 from .common import Doc, setting
 from .incoming_hooks import (
     parse_attachment_links,
@@ -39,39 +40,9 @@ COMMAND_WEBHOOK_USES = 5  # HandleCommandWebhook's TryUse limit
 MAX_TRIGGER_LEN = 512  # app.maxTriggerLen
 # A call queued behind others still gets its own full timeout before the command fails.
 _QUEUE_GRACE_S = 5.0
-_STRING_FIELDS = (
-    "response_type",
-    "text",
-    "username",
-    "channel_id",
-    "icon_url",
-    "type",
-    "goto_location",
-    "trigger_id",
-)
 # possibleAtMentions / model.ChannelMentions
 _AT_MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9][A-Za-z0-9.\-_:]*)")
 _CHANNEL_MENTION = re.compile(r"(?<![\w~])~([A-Za-z0-9\-_]+)")
-
-
-@dataclass(frozen=True)
-class CommandArgs:
-    """``model.CommandArgs`` once api4 has checked it: who runs what, where."""
-
-    user: Doc
-    channel: Doc
-    team_id: str
-    root_id: str
-    command: str
-    site_url: str
-
-
-def command_response(**fields: Any) -> Doc:
-    """A ``model.CommandResponse`` as encoded: every field, unset ones zero or null."""
-    response: Doc = {name: "" for name in _STRING_FIELDS}
-    response.update(skip_slack_parsing=False, props=None, attachments=None, extra_responses=None)
-    response.update(fields)
-    return response
 
 
 def trigger_id(rt: Runtime, user_id: str) -> tuple[str, str]:
@@ -125,8 +96,6 @@ def execute_command(
         response = _call_custom_command(rt, custom, args, trigger, message, app_trigger_id)
         response["trigger_id"] = client_trigger_id
         return handle_command_response(rt, custom, args, response, built_in=False)
-    from .builtin_commands import BUILT_INS  # the built-ins post through this module
-
     built_in = BUILT_INS.get(trigger)
     if built_in is not None:
         response = built_in.run(rt, args, message)
@@ -251,7 +220,7 @@ def _check_response(response: Any) -> Doc:
         return command_response()
     if not isinstance(response, dict):
         raise ValueError("not an object")
-    for name in _STRING_FIELDS:
+    for name in STRING_FIELDS:
         if response.get(name) is not None and not isinstance(response[name], str):
             raise ValueError(name)
     skip = response.get("skip_slack_parsing")

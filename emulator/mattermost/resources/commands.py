@@ -162,7 +162,7 @@ def autocomplete_suggestions(team_id: str) -> Response:
     permissions.require_team(rt, user, team_id, "view_team")
     user_input = request.args.get("user_input", "")
     if not user_input:
-        raise errors.AppError(400, "api.context.invalid_param.app_error", Name="userInput")
+        raise errors.AppError(400, errors.INVALID_PARAM, Name="userInput")
     typed = user_input.removeprefix("/")
     if " " in typed:
         return jsonify([])
