@@ -351,9 +351,9 @@ def test_execute_validation_and_permissions(mm_server, admin, eng):
         {"team_id": team(alice)["id"], "name": "hideout", "display_name": "H", "type": "P"}
     )
     bob = login(mm_server, "bob")
-    assert_error(
-        run(mm_server, bob, hideout["id"], "/echo hi"), 403, "api.context.permissions.app_error"
-    )
+    refused = run(mm_server, bob, hideout["id"], "/echo hi")
+    assert_error(refused, 403, "api.context.permissions.app_error")
+    assert refused.json()["detailed_error"].endswith("permission=use_slash_commands")
     unknown = run(mm_server, admin, eng["id"], "/Nope at all")
     assert_error(unknown, 404, "api.command.execute_command.not_found.app_error")
     assert unknown.json()["message"].startswith("Command with a trigger of 'nope' not found.")

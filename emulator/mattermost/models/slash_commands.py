@@ -35,6 +35,7 @@ from .incoming_hooks import (
 from .posts import check_message, send_ephemeral_post, store_post
 
 CALL_KIND = "mattermost.slash_command"
+USE = "use_slash_commands"
 COMMAND_WEBHOOK_LIFETIME_MS = 30 * 60 * 1000  # model.CommandWebhookLifetime
 COMMAND_WEBHOOK_USES = 5  # HandleCommandWebhook's TryUse limit
 MAX_TRIGGER_LEN = 512  # app.maxTriggerLen
@@ -69,8 +70,9 @@ def execute_command(
     if len(command) <= 1 or not command.startswith("/") or not is_mattermost_id(channel_id):
         raise errors.bad_request(errors.COMMAND_START)
     channel = rt.store.get("channels", channel_id)
-    if channel is None or not permissions.has_channel_permission(rt, actor, channel, "create_post"):
-        raise errors.permission_denied(actor["id"], "create_post")
+    # Server 10.x asks for use_slash_commands (later releases for create_post): a channel role's.
+    if channel is None or not permissions.has_channel_permission(rt, actor, channel, USE):
+        raise errors.permission_denied(actor["id"], USE)
     if channel["delete_at"]:
         raise errors.bad_request(errors.COMMAND_DELETED_CHANNEL)
     if channel["type"] not in ("D", "G"):
@@ -79,10 +81,11 @@ def execute_command(
     else:
         member = rt.store.get("team_members", member_id(team_id, actor["id"]))
         if (member is None or member["delete_at"]) and not permissions.has_system_permission(
-            actor, "create_post"
+            actor, USE
         ):
-            raise errors.permission_denied(actor["id"], "create_post")
+            raise errors.permission_denied(actor["id"], USE)
     args = CommandArgs(actor, channel, team_id, root_id, command, site_url)
+    # The trigger ends at the first white space; the message starts one character later.
     split = re.search(r"\s", command)
     trigger, message = (
         (command[: split.start()], command[split.end() :]) if split else (command, "")
