@@ -128,6 +128,38 @@ class Handle:
         data = response.json()["data"]
         return {"user_id": data["userId"], "token": data["authToken"]}
 
+    # -- integrations --
+
+    def run_command(self, user: Account | str, channel: str, command: str) -> dict[str, Any]:
+        """Run slash ``command`` (``"/echo hi"``) as ``user`` (an account or a username) in
+        ``channel``. Mattermost: a channel name in one of the user's teams, or an id; the
+        ``CommandResponse``, or ``requests.HTTPError`` with the error body. Rocket.Chat: a room
+        id; the JSON answer of ``commands.run``, refusals included."""
+        if not command.startswith("/"):
+            raise ValueError(f"not a slash command: {command!r}")
+        account = self.user(user) if isinstance(user, str) else user
+        if self.product == "rocketchat":
+            return self._run_rocketchat_command(account, channel, command)
+        headers = {"Authorization": f"Bearer {account.token}"}
+        api = f"{self.url}/api/v4"
+        teams = requests.get(f"{api}/users/me/teams", headers=headers, timeout=10).json()
+        channel_id, team_id = channel, teams[0]["id"] if teams else ""
+        for team in teams:
+            found = requests.get(
+                f"{api}/teams/{team['id']}/channels/name/{channel}", headers=headers, timeout=10
+            )
+            if found.ok:
+                channel_id, team_id = found.json()["id"], team["id"]
+                break
+        response = requests.post(
+            f"{api}/commands/execute",
+            json={"channel_id": channel_id, "team_id": team_id, "command": command},
+            headers=headers,
+            timeout=60,
+        )
+        response.raise_for_status()
+        return response.json()
+
     # -- control plane --
 
     def reset(self) -> None:
@@ -176,14 +208,8 @@ class Handle:
                 )
             time.sleep(0.02)
 
-    def run_command(self, user: Account | str, room_id: str, text: str) -> dict[str, Any]:
-        """Run the slash command ``text`` (``"/me waves"``) in ``room_id`` as ``user`` (an
-        account or a username) through ``commands.run``; its JSON answer, errors included.
-        Rocket.Chat only."""
-        if not text.startswith("/"):
-            raise ValueError(f"not a slash command: {text!r}")
+    def _run_rocketchat_command(self, account: Account, room_id: str, text: str) -> dict[str, Any]:
         command, _, params = text[1:].partition(" ")
-        account = self.user(user) if isinstance(user, str) else user
         response = requests.post(
             f"{self.url}/api/v1/commands.run",
             headers={"X-User-Id": account.user_id, "X-Auth-Token": account.token},

@@ -9,6 +9,7 @@ pytest_plugins = ["pytester"]
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 
 BASICS = """
+import pytest
 import requests
 from mattermostdriver import Driver
 from rocketchat_API.rocketchat import RocketChat
@@ -22,6 +23,16 @@ def test_mattermost_handle(mattermost):
                 "token": mattermost.user("alice").token})
     d.login()
     assert d.users.get_user("me")["id"] == mattermost.user("alice").user_id
+
+
+def test_run_command(mattermost):
+    answer = mattermost.run_command("alice", "town-square", "/me waves")
+    assert (answer["response_type"], answer["text"]) == ("in_channel", "*waves*")
+    post = mattermost.wait_for_post("town-square", contains="waves")
+    assert (post["type"], post["user_id"]) == ("me", mattermost.user("alice").user_id)
+    with pytest.raises(requests.HTTPError) as refused:
+        mattermost.run_command(mattermost.admin, "town-square", "/nope")
+    assert refused.value.response.json()["id"] == "api.command.execute_command.not_found.app_error"
 
 
 def test_rocketchat_handle(rocketchat):
@@ -71,13 +82,13 @@ def test_clock(rocketchat):
 def test_fixtures_in_another_project(pytester: pytest.Pytester):
     pytester.makepyfile(test_basics=BASICS)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=7)
+    result.assert_outcomes(passed=8)
 
 
 def test_under_xdist(pytester: pytest.Pytester):
     pytester.makepyfile(test_basics=BASICS)
     result = pytester.runpytest_subprocess("-n", "2", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=7)
+    result.assert_outcomes(passed=8)
 
 
 def test_a_server_side_exception_fails_the_test_with_its_traceback(pytester: pytest.Pytester):

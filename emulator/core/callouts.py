@@ -35,6 +35,7 @@ class _Call:
     context: Any
     #: The dispatcher's generation when the call was made (see ``Callouts.reset``).
     generation: int
+    method: str = "POST"
 
 
 class Callouts:
@@ -72,10 +73,11 @@ class Callouts:
         timeout: float,
         kind: str = "",
         context: Any = None,
+        method: str = "POST",
     ) -> Future[None]:
-        """POST ``body`` to ``url`` in the background; the handler of ``kind`` gets ``context``
-        and the reply."""
-        call = _Call(url, body, dict(headers), timeout, kind, context, self._generation)
+        """POST ``body`` to ``url`` in the background (``method="GET"``: no body, for slash
+        commands configured so); the handler of ``kind`` gets ``context`` and the reply."""
+        call = _Call(url, body, dict(headers), timeout, kind, context, self._generation, method)
         with self._idle:
             self._pending += 1
         return self._pool.submit(self._run, call)
@@ -92,8 +94,12 @@ class Callouts:
         started = time.monotonic()
         at = self._clock.now_ms()
         try:
-            response = requests.post(
-                call.url, data=call.body, headers=call.headers, timeout=call.timeout
+            response = requests.request(
+                call.method,
+                call.url,
+                data=call.body,
+                headers=call.headers,
+                timeout=call.timeout,
             )
         except requests.RequestException as exc:
             self._record(at, call, started, None, b"", f"{type(exc).__name__}: {exc}")
@@ -114,7 +120,7 @@ class Callouts:
     ) -> None:
         self._journal.record_callback(
             time=at,
-            method="POST",
+            method=call.method,
             url=call.url,
             body=call.body,
             status=status,

@@ -34,6 +34,7 @@ _CHANNEL_USER = {
     "delete_public_channel",
     "delete_private_channel",
     "use_group_mentions",
+    "use_slash_commands",
 }
 _CHANNEL_ADMIN = _CHANNEL_USER | {"manage_channel_roles"}
 _TEAM_USER = {
@@ -96,6 +97,7 @@ ROLES: dict[str, set[str]] = {
         "create_post",
         "use_channel_mentions",
         "edit_post",
+        "use_slash_commands",
     },
     "team_user": _TEAM_USER,
     "team_admin": _TEAM_ADMIN,

@@ -56,6 +56,10 @@ def define_tables(store: Store) -> None:
     store.define("incoming_webhooks", multi={"team_id": "team_id"})
     store.define("outgoing_webhooks", multi={"team_id": "team_id"})
     store.define("commands", multi={"team_id": "team_id"})
+    # A slash command's response_url (CommandWebhook): delayed answers, five within 30 minutes.
+    store.define("command_webhooks")
+    # /echo answers still waiting for their delay; a reset empties the table, cancelling them.
+    store.define("echo_jobs")
     # Preferences: id "<user id>:<category>:<name>".
     store.define(
         "preferences",

@@ -288,11 +288,8 @@ def outgoing_webhook(doc: Doc) -> Doc:
     return dict(doc)
 
 
-def command(doc: Doc, *, with_token: bool = True) -> Doc:
-    out = dict(doc)
-    if not with_token:
-        out["token"] = ""
-    return _drop_empty(out, ("autocomplete_data", "autocomplete_icon_data"))
+def command(doc: Doc) -> Doc:
+    return _drop_empty(dict(doc), ("autocomplete_data", "autocomplete_icon_data"))
 
 
 # -- WebSocket (server/public/model/websocket_message.go) --------------------------------------

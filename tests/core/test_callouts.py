@@ -77,3 +77,35 @@ def test_an_answer_to_a_call_from_before_a_reset_is_dropped(callouts):
         server.server_close()
     assert answers == [("new", 200, b"{}")]
     assert [e["status"] for e in journal.query()] == [200, 200]
+
+
+def test_a_get_call_sends_no_body_and_is_journaled_as_get(callouts):
+    dispatcher, journal = callouts
+    seen: list = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append((self.command, self.path, self.headers.get("Content-Length")))
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/cmd?text=hi"
+    answers: list = []
+    try:
+        dispatcher.on_answer("test", lambda *a: answers.append(a))
+        dispatcher.post(url, b"", {}, TIMEOUT, "test", "ctx", method="GET")
+        assert dispatcher.wait_idle(TIMEOUT)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert seen == [("GET", "/cmd?text=hi", None)]
+    assert answers == [("ctx", 200, b"ok")]
+    (entry,) = journal.query()
+    assert (entry["method"], entry["status"]) == ("GET", 200)

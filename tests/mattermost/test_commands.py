@@ -66,7 +66,8 @@ def test_command_crud(mm_server):
     regen = call(mm_server, admin, "PUT", f"/commands/{command['id']}/regen_token")
     assert list(regen.json()) == ["token"] and regen.json()["token"] != command["token"]
     auto = call(mm_server, admin, "GET", f"/teams/{t['id']}/commands/autocomplete").json()
-    assert [c["trigger"] for c in auto] == ["deploy"]
+    # The team's custom commands first, then the built-ins (ListAutocompleteCommands).
+    assert auto[0]["trigger"] == "deploy" and "echo" in [c["trigger"] for c in auto[1:]]
     assert call(mm_server, admin, "DELETE", f"/commands/{command['id']}").json() == {"status": "OK"}
     assert_error(
         call(mm_server, admin, "GET", f"/commands/{command['id']}"),
@@ -105,7 +106,11 @@ def test_command_validation(mm_server):
         403,
         "api.context.permissions.app_error",
     )
-    command = admin.commands.list_commands_for_team({"team_id": t["id"]})[0]
+    listed = admin.commands.list_commands_for_team({"team_id": t["id"]})
+    # Built-ins first (no id), then the custom commands, sanitized (ListAllCommandsByUser).
+    assert listed[0]["id"] == "" and listed[-1]["trigger"] == "deploy"
+    assert (listed[-1]["token"], listed[-1]["url"]) == ("", "")
+    command = call(mm_server, admin, "GET", f"/commands/{listed[-1]['id']}").json()
     assert_error(
         call(
             mm_server, admin, "PUT", f"/commands/{command['id']}", json={**command, "id": "x" * 26}
@@ -139,8 +144,8 @@ def test_command_permissions(mm_server):
         "api.context.permissions.app_error",
     )
     visible = alice.commands.list_commands_for_team({"team_id": t["id"]})
-    assert [c["trigger"] for c in visible] == ["deploy"]
-    assert visible[0]["token"] == ""
+    assert visible[0]["trigger"] == "deploy" and "me" in [c["trigger"] for c in visible]
+    assert (visible[0]["token"], visible[0]["creator_id"], visible[0]["url"]) == ("", "", "")
     set_service(mm_server, EnableCommands=False)
     assert_error(
         call(mm_server, admin, "GET", f"/commands/{command['id']}"),

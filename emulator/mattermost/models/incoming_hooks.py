@@ -158,6 +158,16 @@ def _links_to_markdown(attachments: list[Doc]) -> list[Doc]:
     return attachments
 
 
+def parse_slack_links(text: str) -> str:
+    """``ParseSlackLinksToMarkdown``: ``<url|text>`` becomes ``[text](url)``."""
+    return _LINK_WITH_TEXT.sub(r"[\2](\1)", text)
+
+
+def parse_attachment_links(attachments: list[Doc]) -> list[Doc]:
+    """``ParseSlackAttachment``'s link rewriting, for the other integration posts."""
+    return _links_to_markdown(attachments)
+
+
 def _create_webhook_post(
     rt: Runtime,
     hook: Doc,

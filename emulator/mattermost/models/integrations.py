@@ -6,6 +6,7 @@ import re
 
 from ...core.runtime import Runtime
 from .. import errors
+from .builtin_commands import BUILT_INS
 from .common import Doc, setting
 
 # -- integrations: incoming/outgoing webhooks and slash commands -----------------------------------
@@ -106,6 +107,9 @@ def validate_command(rt: Runtime, command: Doc) -> None:
         raise errors.bad_request(errors.COMMAND_URL_HTTP_INVALID)
     if command["method"] not in ("P", "G"):
         raise errors.bad_request(errors.COMMAND_METHOD_INVALID)
+    # validateCommandTriggerUniqueness: a built-in's trigger is taken too.
+    if trigger in BUILT_INS:
+        raise errors.bad_request(errors.COMMAND_DUPLICATE)
     for other in rt.store.find("commands", "team_id", command["team_id"]):
         if other["id"] != command.get("id") and other["trigger"] == trigger:
             raise errors.bad_request(errors.COMMAND_DUPLICATE)

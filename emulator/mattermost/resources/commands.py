@@ -1,4 +1,5 @@
-"""``api4/command.go``: custom slash command CRUD (executing them is another module's)."""
+"""``api4/command.go``: custom slash command CRUD, command lists and running a command (the
+work is ``models.slash_commands``'; this module only translates HTTP)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from flask import Blueprint, Response, jsonify, request
 
 from ...core.runtime import Runtime
 from .. import authentication, errors, inputs, models, permissions, wire
+from ..models.builtin_commands import BUILT_INS
+from ..models.slash_commands import execute_command
 
 blueprint = Blueprint("mm_commands", __name__, url_prefix="/api/v4")
 
@@ -103,18 +106,43 @@ def list_commands() -> Response:
         raise errors.invalid_body_param("team_id")
     custom_only = request.args.get("custom_only", "").lower() in ("1", "t", "true")
     permissions.require_team(rt, user, team_id, "view_team")
-    _enabled(rt)
-    commands = rt.store.find("commands", "team_id", team_id)
     if custom_only:
         permissions.require_team(rt, user, team_id, MANAGE)
-    else:
-        if not permissions.has_team_permission(rt, user, team_id, MANAGE):
-            return jsonify(
-                [wire.command(c, with_token=False) for c in commands if c["auto_complete"]]
-            )
-    if not permissions.has_team_permission(rt, user, team_id, MANAGE_OTHERS):
-        commands = [c for c in commands if c["creator_id"] == user["id"]]
-    return jsonify([wire.command(c) for c in sorted(commands, key=lambda c: c["create_at"])])
+        _enabled(rt)
+        return jsonify([wire.command(c) for c in _manageable(rt, user, team_id)])
+    if not permissions.has_team_permission(rt, user, team_id, MANAGE):
+        return jsonify(_autocomplete_commands(rt, team_id))
+    # ListAllCommandsByUser: the built-ins, then the custom commands the caller may manage.
+    custom = []
+    if models.setting(rt, "ServiceSettings", "EnableCommands", True):
+        custom = [
+            _sanitized(c) for c in _manageable(rt, user, team_id) if c["trigger"] not in BUILT_INS
+        ]
+    return jsonify([b.command() for b in BUILT_INS.values()] + custom)
+
+
+def _manageable(rt: Runtime, user: Doc, team_id: str) -> list[Doc]:
+    commands = sorted(rt.store.find("commands", "team_id", team_id), key=lambda c: c["create_at"])
+    if permissions.has_team_permission(rt, user, team_id, MANAGE_OTHERS):
+        return commands
+    return [c for c in commands if c["creator_id"] == user["id"]]
+
+
+def _sanitized(command: Doc) -> Doc:
+    """``Command.Sanitize``: what only the command's managers see, blanked."""
+    blanked = dict.fromkeys(("token", "creator_id", "method", "url", "username", "icon_url"), "")
+    return {**wire.command(command), **blanked}
+
+
+def _autocomplete_commands(rt: Runtime, team_id: str) -> list[Doc]:
+    """``ListAutocompleteCommands``: the team's custom commands (while commands are on), then
+    the built-ins, each trigger once, sanitized."""
+    commands: list[Doc] = []
+    if models.setting(rt, "ServiceSettings", "EnableCommands", True):
+        custom = sorted(rt.store.find("commands", "team_id", team_id), key=lambda c: c["create_at"])
+        commands = [_sanitized(c) for c in custom if c["auto_complete"]]
+    seen = {c["trigger"] for c in commands}
+    return commands + [b.command() for t, b in BUILT_INS.items() if t not in seen]
 
 
 @blueprint.get("/teams/<team_id>/commands/autocomplete")
@@ -122,9 +150,55 @@ def autocomplete_commands(team_id: str) -> Response:
     rt, user = authentication.caller()
     inputs.id_param(team_id, "team_id")
     permissions.require_team(rt, user, team_id, "view_team")
-    _enabled(rt)
-    commands = [c for c in rt.store.find("commands", "team_id", team_id) if c["auto_complete"]]
-    return jsonify([wire.command(c, with_token=False) for c in commands])
+    return jsonify(_autocomplete_commands(rt, team_id))
+
+
+@blueprint.get("/teams/<team_id>/commands/autocomplete_suggestions")
+def autocomplete_suggestions(team_id: str) -> Response:
+    """``listCommandAutocompleteSuggestions`` for a trigger being typed: the commands whose
+    trigger starts with it, by trigger (arguments after a space are not suggested here)."""
+    rt, user = authentication.caller()
+    inputs.id_param(team_id, "team_id")
+    permissions.require_team(rt, user, team_id, "view_team")
+    user_input = request.args.get("user_input", "")
+    if not user_input:
+        raise errors.AppError(400, errors.INVALID_PARAM, Name="userInput")
+    typed = user_input.removeprefix("/")
+    if " " in typed:
+        return jsonify([])
+    commands = sorted(_autocomplete_commands(rt, team_id), key=lambda c: c["trigger"].lower())
+    return jsonify(
+        [
+            {
+                "Complete": c["trigger"],
+                "Suggestion": c["trigger"],
+                "Hint": c["auto_complete_hint"],
+                "Description": c["auto_complete_desc"],
+                "IconData": "",
+            }
+            for c in commands
+            if c["trigger"].startswith(typed.lower())
+        ]
+    )
+
+
+@blueprint.post("/commands/execute")
+def execute() -> Response:
+    rt, user = authentication.caller()
+    body = inputs.json_object(
+        "command_args",
+        {"channel_id": str, "team_id": str, "root_id": str, "parent_id": str, "command": str},
+    )
+    response = execute_command(
+        rt,
+        user,
+        channel_id=body.get("channel_id") or "",
+        command=body.get("command") or "",
+        team_id=body.get("team_id") or "",
+        root_id=body.get("root_id") or "",
+        site_url=request.host_url.rstrip("/"),
+    )
+    return jsonify(response)
 
 
 @blueprint.get("/commands/<command_id>")

@@ -1,4 +1,5 @@
-"""``web/webhook.go``: ``POST /hooks/{id}``, an incoming webhook (outside ``/api/v4``).
+"""``web/webhook.go``: ``POST /hooks/{id}``, an incoming webhook, and ``POST /hooks/commands/{id}``,
+a slash command's delayed answer (both outside ``/api/v4``).
 
 Decoding as upstream: JSON whatever the content type, the JSON in a ``payload`` field of a
 urlencoded form, or multipart fields named after ``IncomingWebhookRequest``'s Go fields (gorilla
@@ -18,6 +19,11 @@ from ...core.jsonbounds import too_deep
 from ...core.runtime import runtime
 from .. import errors
 from ..models.incoming_hooks import HookError, handle_incoming_webhook
+from ..models.slash_commands import (
+    CommandWebhookError,
+    handle_command_webhook,
+    parse_command_response,
+)
 
 blueprint = Blueprint("mm_hooks", __name__)
 
@@ -101,5 +107,26 @@ def incoming_webhook(hook_id: str) -> Response:
             inner.quoted(),
             hook_id=hook_id,
             media_type=media_type,
+        ) from None
+    return Response("ok", status=200, content_type="text/plain")
+
+
+@blueprint.post("/hooks/commands/<hook_id>")
+def command_webhook(hook_id: str) -> Response:
+    """A slash command's ``response_url``: a ``CommandResponse`` (JSON, or any other body as its
+    text) answering the command later; ``ok`` as upstream."""
+    if not re.fullmatch(r"[A-Za-z0-9]+", hook_id):  # upstream's route pattern
+        raise errors.for_status(404, f"url={request.path}")
+    try:
+        response = parse_command_response(
+            request.get_data(), request.headers.get("Content-Type", "")
+        )
+    except ValueError:
+        raise errors.AppError(400, errors.COMMAND_WEBHOOK_PARSE, hook_id=hook_id) from None
+    try:
+        handle_command_webhook(runtime(), hook_id, response)
+    except CommandWebhookError as inner:
+        raise errors.AppError(
+            inner.status, errors.COMMAND_WEBHOOK_GENERAL, inner.quoted(), hook_id=hook_id
         ) from None
     return Response("ok", status=200, content_type="text/plain")
