@@ -31,6 +31,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "MaximumLoginAttempts": 10,
         "ExperimentalStrictCSRFEnforcement": False,
         "OutgoingIntegrationRequestsTimeout": 30,
+        "AllowedUntrustedInternalConnections": "",
         "CollapsedThreads": "always_on",
         "EnableAPITeamDeletion": False,
         "EnableAPIUserDeletion": False,
