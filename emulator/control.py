@@ -137,6 +137,18 @@ class Control:
     def clear_requests(self) -> None:
         self.call("DELETE", "/requests")
 
+    def callouts(
+        self,
+        url: str | None = None,
+        kind: str | None = None,
+        after: int | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Calls the emulator made to the app under test, oldest first, with ``payload`` and
+        ``answer`` decoded; ``url`` is a substring, ``after`` an entry id."""
+        found = self.call("GET", "/callouts", url=url, kind=kind, after=after, limit=limit)
+        return found["callouts"]
+
 
 class Clock:
     """``/_emulator/clock``: the time behind timestamps, expiry and rate-limit windows."""

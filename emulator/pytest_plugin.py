@@ -92,6 +92,8 @@ class Handle:
         # Posts "of this test" are those made after the handle was built (right after the reset).
         self.started_ms = self.clock.now_ms()
         self._accounts: list[Account] | None = None
+        # Call-outs wait_for_callout already returned: each call is handed out once.
+        self._callouts_seen: set[int] = set()
 
     # -- accounts --
 
@@ -187,6 +189,29 @@ class Handle:
                 return callbacks[0]
             if time.monotonic() >= deadline:
                 raise TimeoutError(f"no outbound callback within {timeout} s")
+            time.sleep(0.02)
+
+    def wait_for_callout(
+        self, timeout: float = 5.0, url: str | None = None, kind: str | None = None
+    ) -> dict[str, Any]:
+        """The next call the emulator made to the app under test during this test (one this
+        handle has not returned yet), optionally only those whose URL contains ``url`` or of
+        ``kind``: ``payload`` is the body decoded (JSON or form, secrets redacted), ``status``
+        and ``answer`` (decoded JSON) the app's reply, ``error`` a failure (timeout, refusal,
+        fault). Waits up to ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for call in self.control.callouts(url=url, kind=kind):
+                if call["id"] not in self._callouts_seen:
+                    self._callouts_seen.add(call["id"])
+                    return call
+            if time.monotonic() >= deadline:
+                raise TimeoutError(
+                    "no call-out"
+                    + (f" to a URL containing {url!r}" if url else "")
+                    + (f" of kind {kind!r}" if kind else "")
+                    + f" within {timeout} s"
+                )
             time.sleep(0.02)
 
 
