@@ -67,7 +67,8 @@ class Control:
 
     def add_fault(self, rule: dict[str, Any] | None = None, **keys: Any) -> dict[str, Any]:
         """Add a rule (``match``, ``error``, ``latency_ms``, ``jitter_ms``, ``drop``,
-        ``probability``, ``after``, ``times``); returns it with its ``id``."""
+        ``probability``, ``after``, ``times``; ``target="callout"`` for call-outs); returns it
+        with its ``id``."""
         return self.call("POST", "/faults", {**(rule or {}), **keys})
 
     def faults(self) -> list[dict[str, Any]]:

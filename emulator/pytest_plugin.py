@@ -221,7 +221,8 @@ class Faults:
 
     def add(self, **rule: Any) -> dict[str, Any]:
         """``match``, ``error``, ``latency_ms``, ``jitter_ms``, ``drop``, ``probability``,
-        ``after``, ``times``; returns the stored rule with its ``id`` and ``hits``."""
+        ``after``, ``times`` (and ``target="callout"`` for calls to the app under test); returns
+        the stored rule with its ``id`` and ``hits``."""
         return self._control.add_fault(**{k: v for k, v in rule.items() if v is not None})
 
     def list(self) -> list[dict[str, Any]]:
