@@ -197,9 +197,19 @@ def test_unknown_sections_are_dropped_unknown_settings_kept(mm_server, admin_raw
     assert patched["ServiceSettings"]["EnableSomethingNew"] == "yes"
 
 
-def test_reload_is_for_system_admins(mm_server, admin_raw):
+def test_reload_reads_the_stored_config_again(mm_server, admin_raw, bus):
+    body = {"ServiceSettings": {"EnableCommands": False}}
+    assert admin_raw("PUT", "/config/patch", json=body).status_code == 200
+    # Changed in the running config only, not in the stored one: a reload drops it.
+    set_config(mm_server, "ServiceSettings", "EnablePostIconOverride", True)
     response = admin_raw("POST", "/config/reload")
     assert (response.status_code, response.json()) == (200, {"status": "OK"})
+    service = stored(mm_server)["ServiceSettings"]
+    assert (service["EnableCommands"], service["EnablePostIconOverride"]) == (False, False)
+    assert [name for name, _ in bus].count("config_changed") == 2
+
+
+def test_reload_is_for_system_admins(mm_server):
     alice = raw(mm_server, logged_in(mm_server, "alice"))
     assert_error(alice("POST", "/config/reload"), 403, "api.context.permissions.app_error")
 
