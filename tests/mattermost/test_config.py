@@ -1,5 +1,8 @@
 """What clients read on start: the old-format client config and license."""
 
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 import requests
 
@@ -277,3 +280,42 @@ def test_api_changes_survive_a_restart_and_env_values_are_not_persisted(tmp_path
     # The env's false was never stored: without it, the default is back.
     assert service["EnableCommands"] is True
     runtime_of(second).close()
+
+
+def test_outgoing_integration_requests_timeout_cuts_a_slow_app(mm_server, admin_raw):
+    """The timeout set through the API applies to the next call: the app, which would answer
+    only when released, is cut off and the call journaled as timed out."""
+    release = threading.Event()
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            release.wait(30)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    app = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=app.serve_forever, daemon=True).start()
+    admin = logged_in(mm_server, "admin")
+    eng = admin.channels.get_channel_by_name_and_team_name("acme", "engineering")
+    admin.webhooks.create_outgoing_hook(
+        {
+            "team_id": eng["team_id"],
+            "display_name": "Slow",
+            "trigger_words": ["slow"],
+            "callback_urls": [f"http://127.0.0.1:{app.server_address[1]}/hook"],
+        }
+    )
+    body = {"ServiceSettings": {"OutgoingIntegrationRequestsTimeout": 1}}
+    assert admin_raw("PUT", "/config/patch", json=body).status_code == 200
+    rt = runtime_of(mm_server.app)
+    try:
+        admin.posts.create_post({"channel_id": eng["id"], "message": "slow"})
+        assert rt.callouts.wait_idle(20)  # well under the 30 s the app would take
+    finally:
+        release.set()
+        app.shutdown()
+        app.server_close()
+    (call,) = [e for e in rt.journal.query() if e["kind"] == "callback"]
+    assert call["status"] is None and "Timeout" in call["error"]
