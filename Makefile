@@ -50,12 +50,13 @@ format: $(TEST_STAMP) ## apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix emulator tests bench
 	$(VENV)/bin/ruff format emulator tests bench
 
-bench: $(TEST_STAMP) bytecode ## print store, start-up, socket-capacity, credential and bounded-input figures
+bench: $(TEST_STAMP) bytecode ## print store, start-up, socket-capacity, credential, bounded-input and call-out latency figures
 	$(PY) bench/store.py
 	$(PY) bench/startup.py
 	$(PY) bench/sockets.py
 	$(PY) bench/credentials.py
 	$(PY) bench/bounded_input.py
+	$(PY) bench/callouts.py
 
 browser: ## install Debian's chromium for the dashboard tests (needs root; skipped tests otherwise)
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)

@@ -67,7 +67,8 @@ class Control:
 
     def add_fault(self, rule: dict[str, Any] | None = None, **keys: Any) -> dict[str, Any]:
         """Add a rule (``match``, ``error``, ``latency_ms``, ``jitter_ms``, ``drop``,
-        ``probability``, ``after``, ``times``); returns it with its ``id``."""
+        ``probability``, ``after``, ``times``; ``target="callout"`` for call-outs); returns it
+        with its ``id``."""
         return self.call("POST", "/faults", {**(rule or {}), **keys})
 
     def faults(self) -> list[dict[str, Any]]:
@@ -136,6 +137,18 @@ class Control:
 
     def clear_requests(self) -> None:
         self.call("DELETE", "/requests")
+
+    def callouts(
+        self,
+        url: str | None = None,
+        kind: str | None = None,
+        after: int | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Calls the emulator made to the app under test, oldest first, with ``payload`` and
+        ``answer`` decoded; ``url`` is a substring, ``after`` an entry id."""
+        found = self.call("GET", "/callouts", url=url, kind=kind, after=after, limit=limit)
+        return found["callouts"]
 
 
 class Clock:

@@ -92,6 +92,8 @@ class Handle:
         # Posts "of this test" are those made after the handle was built (right after the reset).
         self.started_ms = self.clock.now_ms()
         self._accounts: list[Account] | None = None
+        # Call-outs wait_for_callout already returned: each call is handed out once.
+        self._callouts_seen: set[int] = set()
 
     # -- accounts --
 
@@ -218,17 +220,27 @@ class Handle:
         )
         return response.json()
 
-    def wait_for_callback(self, timeout: float = 5.0) -> dict[str, Any]:
-        """The first outbound request (outgoing webhook, slash command) the emulator made during
-        this test, as journaled (``kind: "callback"``); waits up to ``timeout`` seconds."""
+    def wait_for_callout(
+        self, timeout: float = 5.0, url: str | None = None, kind: str | None = None
+    ) -> dict[str, Any]:
+        """The next call the emulator made to the app under test during this test (one this
+        handle has not returned yet), optionally only those whose URL contains ``url`` or of
+        ``kind``: ``payload`` is the body decoded (JSON or form, secrets redacted), ``status``
+        and ``answer`` (decoded JSON) the app's reply, ``error`` a failure (timeout, refusal,
+        fault). Waits up to ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
         while True:
-            entries = self.control.requests(since=self.started_ms)
-            callbacks = [e for e in reversed(entries) if e.get("kind") == "callback"]
-            if callbacks:
-                return callbacks[0]
+            for call in self.control.callouts(url=url, kind=kind):
+                if call["id"] not in self._callouts_seen:
+                    self._callouts_seen.add(call["id"])
+                    return call
             if time.monotonic() >= deadline:
-                raise TimeoutError(f"no outbound callback within {timeout} s")
+                raise TimeoutError(
+                    "no call-out"
+                    + (f" to a URL containing {url!r}" if url else "")
+                    + (f" of kind {kind!r}" if kind else "")
+                    + f" within {timeout} s"
+                )
             time.sleep(0.02)
 
 
@@ -238,7 +250,8 @@ class Faults:
 
     def add(self, **rule: Any) -> dict[str, Any]:
         """``match``, ``error``, ``latency_ms``, ``jitter_ms``, ``drop``, ``probability``,
-        ``after``, ``times``; returns the stored rule with its ``id`` and ``hits``."""
+        ``after``, ``times`` (and ``target="callout"`` for calls to the app under test); returns
+        the stored rule with its ``id`` and ``hits``."""
         return self._control.add_fault(**{k: v for k, v in rule.items() if v is not None})
 
     def list(self) -> list[dict[str, Any]]:

@@ -9,6 +9,9 @@ from collections.abc import Iterator
 import pytest
 import requests
 
+from emulator.app import runtime_of
+from emulator.control import Control
+
 playwright_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium (make browser installs it)")
@@ -104,3 +107,45 @@ def wait_for_rules(server, count: int) -> None:
             return
         time.sleep(0.05)
     raise AssertionError(f"expected {count} fault rules, have {len(rules)}")
+
+
+def test_call_outs_show_up_live_next_to_the_journal(page, mm_server, httpserver):
+    httpserver.expect_request("/hook").respond_with_data("")
+    page.goto(f"{mm_server.url}/_emulator/ui")
+    page.wait_for_selector("#channels li")
+    admin = requests.post(
+        f"{mm_server.url}/api/v4/users/login",
+        timeout=5,
+        json={"login_id": "admin", "password": "admin-password"},
+    )
+    headers = {"Authorization": f"Bearer {admin.headers['Token']}"}
+    rt = runtime_of(mm_server.app)
+    team = rt.store.find_one("teams", "name", "acme")
+    channel = rt.store.find_one("channels", "team_name", (team["id"], "engineering"))
+    url = f"http://127.0.0.1:{httpserver.port}/hook"
+    hook = requests.post(
+        f"{mm_server.url}/api/v4/hooks/outgoing",
+        timeout=5,
+        headers=headers,
+        json={"team_id": team["id"], "display_name": "D", "trigger_words": ["ping"],
+              "callback_urls": [url]},
+    )  # fmt: skip
+    assert hook.status_code == 201
+
+    def ping() -> None:
+        sent = requests.post(
+            f"{mm_server.url}/api/v4/posts",
+            timeout=5,
+            headers=headers,
+            json={"channel_id": channel["id"], "message": "ping"},
+        )
+        assert sent.status_code == 201
+
+    callouts = page.locator("#callouts")
+    ping()
+    playwright_api.expect(callouts).to_contain_text(
+        f"mattermost mattermost.outgoing_webhook {url} 200"
+    )
+    Control(mm_server.url).add_fault(target="callout", drop="reset")
+    ping()
+    playwright_api.expect(callouts.locator("li.fault")).to_contain_text("ConnectionError")

@@ -485,3 +485,34 @@ def test_ddp_login_frames(rc_server):
     finally:
         ws.close()
     assert_never_journaled(rc_server, login["authToken"], digest, new_token)
+
+
+def test_callouts_view_decodes_payloads_and_answers(mm_app):
+    journal = runtime_of(mm_app).journal
+    journal.record_callback(
+        time=1, method="POST", url="http://127.0.0.1:9/form", body=b"text=hi&token=s3cret&x=1&x=2",
+        status=200, response=b'{"text": "ok"}', duration_ms=1.0,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        product="mattermost", callout_kind="k1", hook_id="h1",
+    )  # fmt: skip
+    journal.record_callback(
+        time=2, method="POST", url="http://127.0.0.1:9/json", body=b'{"a": 1}', status=None,
+        response=b"", duration_ms=1.0, error="refused: no", headers={"Content-Type": "x/y"},
+        callout_kind="k2",
+    )  # fmt: skip
+    journal.add({"kind": "http", "time": 3, "method": "GET", "path": "/x"})
+    client = mm_app.test_client()
+    form, refused = client.get("/_emulator/callouts").get_json()["callouts"]
+    assert form["payload"] == {"text": "hi", "token": "[redacted]", "x": ["1", "2"]}
+    assert (form["answer"], form["kind"], form["hook_id"]) == ({"text": "ok"}, "k1", "h1")
+    assert (refused["payload"], refused["answer"], refused["error"]) == (
+        {"a": 1},
+        None,
+        "refused: no",
+    )
+    assert client.get("/_emulator/callouts?kind=k2").get_json()["callouts"] == [refused]
+    assert client.get("/_emulator/callouts?url=/form").get_json()["callouts"] == [form]
+    after = client.get(f"/_emulator/callouts?after={form['id']}").get_json()["callouts"]
+    assert after == [refused]
+    assert client.get("/_emulator/callouts?limit=1").get_json()["callouts"] == [refused]
+    assert client.get("/_emulator/callouts?after=x").status_code == 400

@@ -139,26 +139,66 @@ def test_remote(rocketchat):
     result.assert_outcomes(passed=1)
 
 
-def test_wait_for_callback_reads_outbound_requests_from_the_journal(pytester: pytest.Pytester):
-    pytester.makepyfile(
-        test_callbacks="""
+CALLOUTS = """
 import pytest
-from emulator.app import runtime_of
+from mattermostdriver import Driver
 
 
-def test_callback_is_found(mattermost, chat_emulator_pool):
-    server = next(iter(chat_emulator_pool.servers.values()))
-    runtime_of(server.app).journal.record_callback(
-        time=mattermost.clock.now_ms(), method="POST", url="http://127.0.0.1:9/hook",
-        body=b'{"text": "hi"}', status=200, response=b"{}", duration_ms=1.0)
-    callback = mattermost.wait_for_callback(timeout=2)
-    assert (callback["method"], callback["path"]) == ("POST", "http://127.0.0.1:9/hook")
+def driver(mattermost):
+    d = Driver({"url": mattermost.host, "port": mattermost.port, "scheme": "http",
+                "token": mattermost.admin.token})
+    d.login()
+    return d
 
 
-def test_no_callback_times_out(rocketchat):
+def hook(d, httpserver, path, content_type, **fields):
+    team = d.teams.get_team_by_name("acme")
+    return d.webhooks.create_outgoing_hook({
+        "team_id": team["id"], "display_name": path,
+        "callback_urls": [f"http://127.0.0.1:{httpserver.port}{path}"],
+        "trigger_words": ["ping"], "content_type": content_type, **fields})
+
+
+def test_round_trip_through_a_real_receiver(mattermost, httpserver):
+    httpserver.expect_request("/json").respond_with_json({"text": "pong"})
+    httpserver.expect_request("/form").respond_with_data("")
+    d = driver(mattermost)
+    eng = d.channels.get_channel_by_name_and_team_name("acme", "engineering")
+    json_hook = hook(d, httpserver, "/json", "application/json")
+    hook(d, httpserver, "/form", "application/x-www-form-urlencoded",
+         trigger_words=[], channel_id=eng["id"])
+    d.posts.create_post({"channel_id": eng["id"], "message": "ping one"})
+
+    call = mattermost.wait_for_callout(url="/json", timeout=10)
+    assert call["payload"]["text"] == "ping one"
+    assert call["payload"]["token"] == "[redacted]"
+    assert (call["status"], call["answer"]) == (200, {"text": "pong"})
+    assert (call["hook_id"], call["product"]) == (json_hook["id"], "mattermost")
+    form = mattermost.wait_for_callout(url="/form", timeout=10)
+    assert (form["payload"]["trigger_word"], form["payload"]["text"]) == ("", "ping one")
+    assert form["answer"] is None
     with pytest.raises(TimeoutError):
-        rocketchat.wait_for_callback(timeout=0.2)
+        mattermost.wait_for_callout(timeout=0.2)  # each call is handed out once
+
+    reply = mattermost.wait_for_post("engineering", contains="pong", timeout=10)
+    assert reply["props"]["from_webhook"] == "true"
+
+
+def test_failures_and_kind_filter(mattermost, httpserver):
+    d = driver(mattermost)
+    hook(d, httpserver, "/down", "application/json")
+    mattermost.faults.add(target="callout", match={"url": "/down"}, drop="reset")
+    eng = d.channels.get_channel_by_name_and_team_name("acme", "engineering")
+    d.posts.create_post({"channel_id": eng["id"], "message": "ping"})
+    call = mattermost.wait_for_callout(kind="mattermost.outgoing_webhook", timeout=10)
+    assert call["status"] is None and call["error"].startswith("ConnectionError")
+    assert call["fault"] == "f1"
+    with pytest.raises(TimeoutError):
+        mattermost.wait_for_callout(kind="other", timeout=0.2)
 """
-    )
+
+
+def test_wait_for_callout_with_a_pytest_httpserver_app(pytester: pytest.Pytester):
+    pytester.makepyfile(test_callouts=CALLOUTS)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)

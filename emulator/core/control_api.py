@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import json
+from typing import Any
+from urllib.parse import parse_qs
 
 from flask import Blueprint, Response, jsonify, request
 from flask.views import MethodView
@@ -149,6 +152,43 @@ def put_snapshot() -> Response:
         return _error(400, str(exc))
     rt.store.load(tables, ids)
     return jsonify({"status": "ok"})
+
+
+def callout_view(entry: dict[str, Any]) -> dict[str, Any]:
+    """A journaled call-out as ``/callouts`` shows it."""
+    headers = entry.get("headers") or {}
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    return {
+        "id": entry["id"],
+        "time": entry["time"],
+        "product": entry.get("product", ""),
+        "kind": entry.get("callout_kind", ""),
+        "hook_id": entry.get("hook_id", ""),
+        "method": entry["method"],
+        "url": entry["path"],
+        "headers": headers,
+        "body": entry["body"],
+        "payload": decode_payload(entry["body"], content_type),
+        "status": entry["status"],
+        "response": entry["response"],
+        "answer": decode_payload(entry["response"], "application/json"),
+        "duration_ms": entry["duration_ms"],
+        "error": entry["error"],
+        "fault": entry["fault"],
+    }
+
+
+def decode_payload(body: str, content_type: str) -> Any:
+    """A JSON or form body as data; None when it is neither (or was cut in the journal)."""
+    if not body:
+        return None
+    if "x-www-form-urlencoded" in content_type:
+        fields = parse_qs(body, keep_blank_values=True)
+        return {k: v[0] if len(v) == 1 else v for k, v in fields.items()}
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
 
 
 def _json_object() -> dict | None:
@@ -311,6 +351,33 @@ def list_requests() -> Response:
         limit=limit,
     )
     return jsonify({"requests": found})
+
+
+@blueprint.get("/callouts")
+def list_callouts() -> Response:
+    """The calls the emulator made to the app under test, oldest first, from the journal: with
+    ``payload`` (the body decoded from JSON or form) and ``answer`` (the reply decoded from
+    JSON). Filters: ``after`` (an entry id), ``url`` (substring), ``kind``, ``limit``."""
+    args = request.args
+    try:
+        after = int(args["after"]) if args.get("after") else None
+        limit = int(args["limit"]) if args.get("limit") else None
+    except ValueError:
+        return _error(400, "after and limit must be integers")
+    if limit is not None and limit < 0:
+        return _error(400, "limit must be >= 0")
+    url, kind = args.get("url") or "", args.get("kind") or ""
+    found = [
+        callout_view(entry)
+        for entry in reversed(runtime().journal.query())
+        if entry.get("kind") == "callback"
+        and (after is None or entry["id"] > after)
+        and url in entry.get("path", "")
+        and (not kind or entry.get("callout_kind") == kind)
+    ]
+    if limit is not None:
+        found = found[-limit:] if limit else []
+    return jsonify({"callouts": found})
 
 
 @blueprint.delete("/requests")

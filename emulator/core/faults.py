@@ -5,6 +5,11 @@ it may still let the request through (``after`` the first N matches, ``probabili
 expires after ``times`` firings. The first rule that fires decides the request's fate. Each rule
 draws from its own random stream, seeded from ``--seed`` and the rule's definition, so the same
 seed and rule give the same sequence of hits whatever other traffic there is.
+
+A rule with ``target: "callout"`` applies to the emulator's own calls to the app under test
+(``core/callouts.py``) instead, matched by ``url`` (substring, or a glob with ``*``), ``hook``
+(the hook's id), ``product`` and ``kind``: it delays the call, answers it with a status without
+making it, or fails it as a dropped connection.
 """
 
 from __future__ import annotations
@@ -27,6 +32,10 @@ DROPS = ("reset", "close", "empty", "garbage")
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 MATCH_KEYS = ("method", "path", "user", "channel")
 RULE_KEYS = ("match", "error", "latency_ms", "jitter_ms", "drop", "probability", "after", "times")
+TARGETS = ("request", "callout")
+CALLOUT_MATCH_KEYS = ("url", "hook", "product", "kind")
+# A call-out has no response for the emulator to cut short: its drops are connection failures.
+CALLOUT_DROPS = ("reset", "close")
 NEAR_MISSES = 5
 
 
@@ -44,6 +53,7 @@ class Subject:
     resolve_channel: Callable[[], tuple[str, str] | None]
     _user: Any = field(default=False, repr=False)
     _channel: Any = field(default=False, repr=False)
+    target = "request"
 
     @property
     def user(self) -> tuple[str, str] | None:
@@ -56,6 +66,23 @@ class Subject:
         if self._channel is False:
             self._channel = self.resolve_channel()
         return self._channel
+
+
+@dataclass(frozen=True)
+class CalloutSubject:
+    """A call the emulator is about to make to the app under test, as call-out rules see it."""
+
+    url: str
+    product: str
+    hook_id: str
+    kind: str
+    target = "callout"
+    method = "POST"
+
+    @property
+    def path(self) -> str:
+        """The URL stands in for the path in near misses."""
+        return self.url
 
 
 @dataclass(frozen=True)
@@ -107,6 +134,8 @@ class Rule(CountedRule):
         self.drop: str | None = definition.get("drop")
         self.probability: float = definition.get("probability", 1.0)
         self.after: int = definition.get("after") or 0
+        # Absent from request rules' definitions, so their random streams stay as they were.
+        self.target: str = definition.get("target", "request")
         canonical = json.dumps(definition, sort_keys=True, separators=(",", ":"))
         self._hit_rng = random.Random(f"fault:{seed}:{canonical}")
         self._jitter_rng = random.Random(f"jitter:{seed}:{canonical}")
@@ -115,8 +144,16 @@ class Rule(CountedRule):
         self._user = self.match.get("user")
         self._channel = self.match.get("channel")
 
-    def mismatches(self, subject: Subject) -> list[str]:
+    def view(self, detail: bool = False) -> dict[str, Any]:
+        body = super().view(detail)
+        if self.target == "callout":  # request rules look as they always did
+            body["target"] = self.target
+        return body
+
+    def mismatches(self, subject: Subject | CalloutSubject) -> list[str]:
         """Why the request does not match this rule's criteria (empty: it matches)."""
+        if isinstance(subject, CalloutSubject):
+            return self._callout_mismatches(subject)
         reasons = []
         if self._method and subject.method != self._method:
             reasons.append(f"method {subject.method} is not {self._method}")
@@ -130,7 +167,22 @@ class Rule(CountedRule):
             reasons.append(f"channel {where} is not {self._channel}")
         return reasons
 
-    def consider(self, subject: Subject, now_ms: int) -> Firing | None:
+    def _callout_mismatches(self, subject: CalloutSubject) -> list[str]:
+        reasons = []
+        url = self.match.get("url")
+        if url and not (glob_match(url, subject.url) if "*" in url else url in subject.url):
+            reasons.append(f"url {subject.url} does not match {url}")
+        for key, found in (
+            ("hook", subject.hook_id),
+            ("product", subject.product),
+            ("kind", subject.kind),
+        ):
+            wanted = self.match.get(key)
+            if wanted and wanted != found:
+                reasons.append(f"{key} {found or '(none)'} is not {wanted}")
+        return reasons
+
+    def consider(self, subject: Subject | CalloutSubject, now_ms: int) -> Firing | None:
         """Called under the rule list's lock: the firing, or None (with a near miss noted)."""
         if self.expired:
             return None
@@ -243,9 +295,17 @@ class FaultRules(RuleBook[Rule]):
         for definition in self._initial:
             self.add(definition)
 
-    def decide(self, subject: Subject, now_ms: int) -> Firing | None:
+    @property
+    def targets_callouts(self) -> bool:
+        """Whether any rule is for call-outs (the dispatcher skips the lock otherwise)."""
+        return any(r.target == "callout" for r in self._rules)
+
+    def decide(self, subject: Subject | CalloutSubject, now_ms: int) -> Firing | None:
+        """The first rule of the subject's target (request or call-out) that fires on it."""
         with self._lock:
             for rule in self._rules:
+                if rule.target != subject.target:
+                    continue
                 firing = rule.consider(subject, now_ms)
                 if firing is not None:
                     return firing
@@ -283,16 +343,24 @@ def validate(body: Any) -> dict[str, Any]:
     """A rule definition as stored, or FaultError naming what is wrong."""
     if not isinstance(body, dict):
         raise FaultError("a fault rule must be a JSON object")
-    unknown = sorted(set(body) - set(RULE_KEYS) - {"id", "hits", "matches", "expired"})
+    unknown = sorted(set(body) - set(RULE_KEYS) - {"id", "hits", "matches", "expired", "target"})
     if unknown:
         raise FaultError(f"unknown keys: {', '.join(unknown)}")
-    rule: dict[str, Any] = {}
+    target = body.get("target", "request")
+    if target not in TARGETS:
+        raise FaultError(f"target must be one of {', '.join(TARGETS)}")
+    callout = target == "callout"
+    rule: dict[str, Any] = {"target": target} if callout else {}
     match = body.get("match") or {}
     if not isinstance(match, dict):
         raise FaultError("match must be an object")
-    bad = sorted(set(match) - set(MATCH_KEYS))
+    match_keys = CALLOUT_MATCH_KEYS if callout else MATCH_KEYS
+    bad = sorted(set(match) - set(match_keys))
     if bad:
-        raise FaultError(f"unknown match keys: {', '.join(bad)} (use {', '.join(MATCH_KEYS)})")
+        raise FaultError(
+            f"unknown match keys: {', '.join(bad)} (use {', '.join(match_keys)}"
+            + (" for call-outs)" if callout else ")")
+        )
     for key, value in match.items():
         if not isinstance(value, str) or not value:
             raise FaultError(f"match.{key} must be a non-empty string")
@@ -310,8 +378,12 @@ def validate(body: Any) -> dict[str, Any]:
             raise FaultError("error.status must be an HTTP status code (100-599)")
         rule["error"] = {"status": status, "body": error.get("body")}
     drop = body.get("drop")
-    if drop is not None and drop not in DROPS:
-        raise FaultError(f"drop must be one of {', '.join(DROPS)}")
+    drops = CALLOUT_DROPS if callout else DROPS
+    if drop is not None and drop not in drops:
+        raise FaultError(
+            f"drop must be one of {', '.join(drops)}"
+            + (" for call-outs (the connection to the app fails)" if callout else "")
+        )
     if drop in ("reset", "close") and error is not None:
         raise FaultError(f"drop {drop} sends no response: it cannot be combined with error")
     rule["drop"] = drop
@@ -332,6 +404,8 @@ def parse_spec(text: str | dict[str, Any]) -> dict[str, Any]:
     Words: an HTTP method, a path (starts with ``/``), a status code, a drop kind (``reset``,
     ``close``, ``empty``, ``garbage``), and ``key=value`` pairs: ``p``/``probability``, ``after``,
     ``times``, ``latency``, ``jitter`` (``200ms``, ``1s``), ``user``, ``channel``, ``body`` (JSON).
+    The word ``callout`` makes it a call-out rule, matched by ``url=``, ``hook=``, ``product=``,
+    ``kind=``.
     """
     if isinstance(text, dict):
         return validate(text)
@@ -355,6 +429,8 @@ def parse_spec(text: str | dict[str, Any]) -> dict[str, Any]:
                     status = int(word)
                 elif word.lower() in DROPS:
                     rule["drop"] = word.lower()
+                elif word.lower() == "callout":
+                    rule["target"] = "callout"
                 else:
                     raise FaultError(f"unknown word {word!r}")
             elif key in ("p", "probability"):
@@ -363,7 +439,7 @@ def parse_spec(text: str | dict[str, Any]) -> dict[str, Any]:
                 rule[key] = int(value)
             elif key in ("latency", "jitter"):
                 rule[f"{key}_ms"] = parse_duration_ms(value)
-            elif key in MATCH_KEYS:
+            elif key in MATCH_KEYS or key in CALLOUT_MATCH_KEYS:
                 match[key] = value
             elif key == "status":
                 status = int(value)

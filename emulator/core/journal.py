@@ -124,8 +124,14 @@ class Journal:
         response: bytes,
         duration_ms: float,
         error: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        product: str = "",
+        callout_kind: str = "",
+        hook_id: str = "",
+        fault: str | None = None,
     ) -> None:
-        """An outbound request the emulator made (outgoing webhooks, slash commands, ...)."""
+        """An outbound request the emulator made (outgoing webhooks, slash commands, ...):
+        ``callout_kind`` is the dispatcher's kind of call, ``fault`` the call-out rule applied."""
         if not self.size:
             return
         self.add(
@@ -134,12 +140,16 @@ class Journal:
                 "time": time,
                 "method": method,
                 "path": redact_url(url),
+                "headers": redact_headers(list((headers or {}).items())),
                 "body": record_body(body),
                 "status": status,
                 "response": record_body(response),
                 "duration_ms": duration_ms,
                 "error": error,
-                "fault": None,
+                "fault": fault,
+                "product": product,
+                "callout_kind": callout_kind,
+                "hook_id": hook_id,
             }
         )
 

@@ -60,7 +60,7 @@ class Runtime:
         self.realtime = RealtimeHub(self.clock, self.events, self.store.lock)
         self._reset_hooks.append(self.realtime.reset)
         # Outbound calls to the app under test (outgoing webhooks, commands).
-        self.callouts = Callouts(self.journal, self.clock)
+        self.callouts = Callouts(self.journal, self.clock, product=product.name, faults=self.faults)
         self._reset_hooks.append(self.callouts.reset)
         self._progress = progress
         self._flusher: threading.Thread | None = None

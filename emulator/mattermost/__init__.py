@@ -20,7 +20,7 @@ from . import (
     tables,
     websocket,
 )
-from .models import slash_commands, webhook_answers
+from .models import slash_commands, untrusted, webhook_answers
 from .ratelimit import RATE_LIMIT
 
 
@@ -32,6 +32,7 @@ def _plumbing(app: Flask) -> None:
     app.register_error_handler(errors.AppError, errors.to_response)
     webhook_answers.register(app.extensions[EXTENSION_KEY])
     slash_commands.register(app.extensions[EXTENSION_KEY])
+    untrusted.register(app.extensions[EXTENSION_KEY])
 
 
 def _begin() -> None:

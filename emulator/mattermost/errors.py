@@ -699,3 +699,43 @@ MESSAGES.update(
         COMMAND_WEBHOOK_USED_UP: "Invalid webhook.",
     }
 )
+
+
+# -- the config API (server/channels/api4/config.go, model.Config.IsValid) --------------------
+
+CONFIG_CLEAR_SITEURL = "api.config.update_config.clear_siteurl.app_error"
+CONFIG_NOT_ALLOWED_SECURITY = "api.config.update_config.not_allowed_security.app_error"
+CONFIG_SITE_URL = "model.config.is_valid.site_url.app_error"
+CONFIG_LOGIN_ATTEMPTS = "model.config.is_valid.login_attempts.app_error"
+CONFIG_MAX_USERS = "model.config.is_valid.max_users.app_error"
+CONFIG_SITENAME_LENGTH = "model.config.is_valid.sitename_length.app_error"
+CONFIG_PASSWORD_LENGTH = "model.config.is_valid.password_length.app_error"
+CONFIG_RATE_MEM = "model.config.is_valid.rate_mem.app_error"
+CONFIG_RATE_SEC = "model.config.is_valid.rate_sec.app_error"
+CONFIG_MAX_BURST = "model.config.is_valid.max_burst.app_error"
+
+MESSAGES.update(
+    {
+        CONFIG_CLEAR_SITEURL: "Site URL cannot be cleared.",
+        CONFIG_NOT_ALLOWED_SECURITY: "Changing {{.Name}} is not allowed for security reasons.",
+        CONFIG_SITE_URL: "Site URL must be a valid URL and start with http:// or https://.",
+        CONFIG_LOGIN_ATTEMPTS: (
+            "Invalid maximum login attempts for service settings. Must be a positive number."
+        ),
+        CONFIG_MAX_USERS: (
+            "Invalid maximum users per team for team settings. Must be a positive number."
+        ),
+        CONFIG_SITENAME_LENGTH: (
+            "Site name must be less than or equal to {{.MaxLength}} characters."
+        ),
+        CONFIG_PASSWORD_LENGTH: (
+            "Minimum password length must be a whole number greater than or equal to "
+            "{{.MinLength}} and less than or equal to {{.MaxLength}}."
+        ),
+        CONFIG_RATE_MEM: (
+            "Invalid memory store size for rate limit settings. Must be a positive number."
+        ),
+        CONFIG_RATE_SEC: "Invalid per sec for rate limit settings. Must be a positive number.",
+        CONFIG_MAX_BURST: "Maximum burst size must be greater than zero.",
+    }
+)

@@ -132,9 +132,11 @@ def apply_environment(rt: Runtime, seeding: bool) -> None:
     admin (the real image has no such bootstrap). In the seeded baseline the env account wins over
     a fixture user of the same name; on a restart an existing account is kept as it is."""
     stored = rt.store.get("config", "config")
-    config = {section: dict(values) for section, values in stored["settings"].items()}
+    # What was set without the environment (through the API, or the defaults) stays apart.
+    base = stored.get("base") or stored["settings"]
+    config = {section: dict(values) for section, values in base.items()}
     settings.apply_env_overrides(config, rt.config.environ)
-    rt.store.update("config", "config", {"settings": config})
+    rt.store.update("config", "config", {"settings": config, "base": base})
 
     env = rt.config.environ
     username, password = env.get("MM_ADMIN_USERNAME"), env.get("MM_ADMIN_PASSWORD")

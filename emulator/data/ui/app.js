@@ -98,6 +98,21 @@ async function refreshJournal() {
   }
 }
 
+// Calls to the app under test (outgoing webhooks, commands...), newest first.
+async function refreshCallouts() {
+  const found = await api("GET", "/callouts?limit=30");
+  const list = $("callouts");
+  list.replaceChildren();
+  for (const call of found.callouts.reverse()) {
+    const outcome = call.error ? call.error : String(call.status);
+    const item = el("li", `${call.error ? "s5" : "s" + String(call.status)[0]}${call.fault ? " fault" : ""}`,
+      `${new Date(call.time).toLocaleTimeString()} ${call.product} ${call.kind} ${call.url} ` +
+      `${outcome}${call.fault ? " [fault " + call.fault + "]" : ""} ${Math.round(call.duration_ms)} ms`);
+    item.title = outcome;
+    list.append(item);
+  }
+}
+
 function listen() {
   const source = new EventSource("/_emulator/events");
   source.onmessage = (message) => {
@@ -152,5 +167,7 @@ $("reset").addEventListener("click", async () => {
 loadWorkspace().then(() => {
   listen();
   refreshJournal();
+  refreshCallouts();
   setInterval(refreshJournal, 1000);
+  setInterval(refreshCallouts, 1000);
 });

@@ -98,4 +98,13 @@ def _trigger_webhook(rt: Runtime, hook: Doc, payload: Doc, post: Doc, channel: D
     headers = {"Content-Type": content_type, "Accept": "application/json"}
     timeout = float(setting(rt, "ServiceSettings", "OutgoingIntegrationRequestsTimeout", 30))
     for url in hook["callback_urls"]:
-        rt.callouts.post(url, body, headers, timeout, ANSWER, (hook, post, channel))
+        rt.callouts.post(
+            url,
+            body,
+            headers,
+            timeout,
+            ANSWER,
+            (hook, post, channel),
+            product="mattermost",
+            hook_id=hook["id"],
+        )
