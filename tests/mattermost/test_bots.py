@@ -1,5 +1,7 @@
 """Bot accounts through mattermostdriver's ``bots`` endpoints."""
 
+import json
+
 import requests
 from mattermostdriver.endpoints.bots import Bots
 
@@ -162,3 +164,28 @@ def test_convert_user_to_bot_and_back(mm_server):
         403,
         "api.context.permissions.app_error",
     )
+
+
+def _bot_driver(server):
+    """helper-bot (seeded in engineering) with a fresh access token, and its token."""
+    admin = logged_in(server, "admin")
+    bot_id = user_id(server, "helper-bot")
+    token = admin.users.create_user_access_token(bot_id, {"description": "test"})["token"]
+    bot = driver(server, "helper-bot", token=token)
+    bot.login()
+    return bot, token
+
+
+def test_posts_by_bots_carry_from_bot(mm_server, bus):
+    bot, _ = _bot_driver(mm_server)
+    alice = logged_in(mm_server)
+    eng = alice.channels.get_channel_by_name_and_team_name("acme", "engineering")
+    by_bot = bot.posts.create_post(
+        {"channel_id": eng["id"], "message": "beep", "props": {"a": "1"}}
+    )
+    assert by_bot["props"] == {"a": "1", "from_bot": "true"}
+    assert alice.posts.get_post(by_bot["id"])["props"]["from_bot"] == "true"
+    posted = [json.loads(d["data"]["post"]) for name, d in bus if name == "posted"]
+    assert posted[-1]["props"]["from_bot"] == "true"
+    by_user = alice.posts.create_post({"channel_id": eng["id"], "message": "hi"})
+    assert by_user["props"] == {}

@@ -310,9 +310,7 @@ def test_dialog_open_refuses_bad_or_expired_trigger_ids(mm_server, app, admin, e
     assert body["message"].endswith("Trigger IDs live for a maximum of 30s.")
 
 
-def test_dialog_submit_posts_the_submission_and_returns_the_apps_errors(
-    mm_server, app, admin, eng
-):
+def test_dialog_submit_posts_the_submission_and_returns_the_apps_errors(mm_server, app, admin, eng):
     app.answers["/submit"] = (200, {"errors": {"reason": "Too short"}, "ignored": 1})
     request = {
         "url": app.url + "/submit",

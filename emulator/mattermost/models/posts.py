@@ -198,6 +198,9 @@ def store_post(
 ) -> Doc:
     now = _now(rt, at)
     props = generate_action_ids(rt, props or {})
+    author = rt.store.get("users", user_id)
+    if author is not None and author.get("is_bot"):
+        props = {**props, "from_bot": "true"}  # CreatePost marks every bot's post
     if not post_type and props.get("attachments"):
         post_type = "slack_attachment"
     post = _new_post(rt, now, user_id, channel["id"], root_id, message, post_type, props)
