@@ -354,3 +354,24 @@ def test_dialog_submit_posts_the_submission_and_returns_the_apps_errors(mm_serve
         400,
         "api.post.do_action.action_integration.app_error",
     )
+
+
+def test_pytest_plugin_clicks_a_button_as_a_user(mattermost, app):
+    alice = mattermost.user("alice")
+    headers = {"Authorization": f"Bearer {mattermost.admin.token}"}
+    base = f"{mattermost.url}/api/v4"
+    eng = requests.get(
+        f"{base}/teams/name/acme/channels/name/engineering", headers=headers, timeout=TIMEOUT
+    ).json()
+    menu = button(app, type="select", options=[{"text": "Prod", "value": "prod"}])
+    attachment = {"text": "Where?", "actions": [menu]}
+    post = requests.post(
+        f"{base}/posts",
+        json={"channel_id": eng["id"], "message": "", "props": {"attachments": [attachment]}},
+        headers=headers,
+        timeout=TIMEOUT,
+    ).json()
+    response = mattermost.click_button(alice, post["id"], action_ids(post)[0], "prod")
+    assert response.status_code == 200 and response.json()["status"] == "OK"
+    payload = app.requests[-1]["json"]
+    assert (payload["user_id"], payload["context"]["selected_option"]) == (alice.user_id, "prod")
