@@ -356,6 +356,42 @@ def test_dialog_submit_posts_the_submission_and_returns_the_apps_errors(mm_serve
     )
 
 
+def test_dialog_submit_needs_an_existing_channel(mm_server, app, admin):
+    request = {"url": app.url + "/submit", "channel_id": "a" * 26, "team_id": team(admin)["id"]}
+    assert_error(
+        raw(mm_server, admin)("post", "/actions/dialogs/submit", json=request),
+        404,
+        "app.channel.get.existing.app_error",
+    )
+    assert app.requests == []
+
+
+def test_dialog_lookup_returns_the_apps_items(mm_server, app, admin, eng):
+    app.answers["/lookup"] = (200, {"items": [{"text": "Prod", "value": "prod"}]})
+    request = {
+        "url": app.url + "/lookup",
+        "channel_id": eng["id"],
+        "team_id": team(admin)["id"],
+        "submission": {"selected_field": "env", "query": "pr"},
+    }
+    call = raw(mm_server, admin)
+    response = call("post", "/actions/dialogs/lookup", json=request)
+    assert (response.status_code, response.json()) == (
+        200,
+        {"items": [{"text": "Prod", "value": "prod"}]},
+    )
+    sent = app.requests[-1]["json"]
+    assert sent["type"] == "dialog_lookup"
+    assert sent["submission"] == {"selected_field": "env", "query": "pr"}
+    app.answers["/lookup"] = (200, None)
+    assert call("post", "/actions/dialogs/lookup", json=request).json() == {"items": None}
+    assert_error(
+        call("post", "/actions/dialogs/lookup", json={**request, "url": "ftp://x"}),
+        400,
+        "api.context.invalid_body_param.app_error",
+    )
+
+
 def test_pytest_plugin_clicks_a_button_as_a_user(mattermost, app):
     alice = mattermost.user("alice")
     headers = {"Authorization": f"Bearer {mattermost.admin.token}"}

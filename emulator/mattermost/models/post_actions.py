@@ -363,24 +363,29 @@ _SUBMIT_FIELDS = {
 }
 
 
-def submit_dialog(rt: Runtime, user: Doc, request: Doc) -> Doc:
-    """``SubmitInteractiveDialog``: the submission goes to the dialog's URL as the user's,
-    after ``read_channel`` and ``view_team`` checks; the app's answer (``error``, ``errors``,
-    ``type``, ``form``) is handed back, an undecodable one as ``{}``."""
+def _dialog_call(rt: Runtime, user: Doc, request: Doc, call_type: str) -> bytes:
+    """What ``submitDialog`` and ``lookupDialog`` share: the request decoded and checked (the
+    channel must exist and be readable, the team viewable), then POSTed to its URL as the
+    user's ``SubmitDialogRequest`` of type ``call_type``; the app's answer is returned."""
     for name, kind in _SUBMIT_FIELDS.items():
         if request.get(name) is not None and not _typed(request[name], kind):
             raise errors.invalid_body_param("dialog")
     url = request.get("url") or ""
-    if not url:
+    # IsValidLookupURL: lookups also refuse what is neither a plugin path nor an HTTP URL.
+    lookup_ok = is_http_url(url) or (url.startswith("/plugins/") and ".." not in url)
+    if not url or (call_type == "dialog_lookup" and not lookup_ok):
         raise errors.invalid_body_param("url")
-    channel = rt.store.get("channels", request.get("channel_id") or "")
-    if channel is None or not permissions.can_read_channel(rt, user, channel):
-        raise errors.permission_denied(user["id"], "read_channel")
+    channel_id = request.get("channel_id") or ""
+    channel = rt.store.get("channels", channel_id) if channel_id else None
+    if channel is None:
+        raise errors.not_found(errors.CHANNEL_NOT_FOUND, f"channel_id={channel_id}")
+    if not permissions.can_read_channel(rt, user, channel):
+        raise errors.permission_denied(user["id"], "read_channel_content")
     team_id = request.get("team_id") or ""
     if not team_id or not permissions.has_team_permission(rt, user, team_id, "view_team"):
         raise errors.permission_denied(user["id"], "view_team")
     payload = {
-        "type": "dialog_submission",
+        "type": call_type,
         "callback_id": request.get("callback_id") or "",
         "state": request.get("state") or "",
         "user_id": user["id"],
@@ -389,12 +394,41 @@ def submit_dialog(rt: Runtime, user: Doc, request: Doc) -> Doc:
         "submission": request.get("submission"),
         "cancelled": bool(request.get("cancelled")),
     }
-    body = _call_app(rt, url, payload, DIALOG_CALL)
+    return _call_app(rt, url, payload, DIALOG_CALL)
+
+
+def _json_object(body: bytes) -> Doc:
+    """The app's answer when it is a JSON object; ``{}`` for an empty or undecodable one (which
+    upstream answers with a 500 of its own; here the client just gets no fields)."""
     try:
         answer = json.loads(body) if body.strip() else {}
     except ValueError:
-        answer = {}
-    return _submit_answer(answer if isinstance(answer, dict) else {})
+        return {}
+    return answer if isinstance(answer, dict) else {}
+
+
+def submit_dialog(rt: Runtime, user: Doc, request: Doc) -> Doc:
+    """``SubmitInteractiveDialog``: the app's answer (``error``, ``errors``, ``type``,
+    ``form``) is handed back."""
+    return _submit_answer(_json_object(_dialog_call(rt, user, request, "dialog_submission")))
+
+
+def lookup_dialog(rt: Runtime, user: Doc, request: Doc) -> Doc:
+    """``LookupInteractiveDialog`` (dynamic selects): the app's ``items``, each ``{text,
+    value}``; ``null`` when it sends none."""
+    answer = _json_object(_dialog_call(rt, user, request, "dialog_lookup"))
+    items = answer.get("items")
+    if not isinstance(items, list):
+        return {"items": None}
+    return {
+        "items": [
+            {"text": i.get("text") or "", "value": i.get("value") or ""}
+            for i in items
+            if isinstance(i, dict)
+            and isinstance(i.get("text") or "", str)
+            and isinstance(i.get("value") or "", str)
+        ]
+    }
 
 
 def _submit_answer(answer: Doc) -> Doc:

@@ -34,3 +34,9 @@ def open_dialog() -> Response:
 def submit_dialog() -> Response:
     rt, user = authentication.caller()
     return jsonify(post_actions.submit_dialog(rt, user, _request_body()))
+
+
+@blueprint.post("/actions/dialogs/lookup")
+def lookup_dialog() -> Response:
+    rt, user = authentication.caller()
+    return jsonify(post_actions.lookup_dialog(rt, user, _request_body()))

@@ -257,7 +257,7 @@ def do_post_action(post_id: str, action_id: str) -> Response:
     post = rt.store.get("posts", post_id)
     channel = rt.store.get("channels", post["channel_id"]) if post else None
     if channel is None or post["delete_at"] or not permissions.can_read_channel(rt, user, channel):
-        raise errors.permission_denied(user["id"], "read_channel")
+        raise errors.permission_denied(user["id"], "read_channel_content")
     selected = body.get("selected_option")
     trigger_id = post_actions.do_post_action(
         rt, user, post, action_id, selected if isinstance(selected, str) else ""
