@@ -144,9 +144,7 @@ def test_button_click_round_trip_with_update(mm_server, app, admin, alice, eng, 
     assert edited[-1]["message"] == "Approved by @alice"
 
 
-def test_update_without_props_keeps_them_and_retained_props_survive(
-    mm_server, app, admin, eng, bus
-):
+def test_update_without_props_keeps_them_and_retained_props_survive(mm_server, app, admin, eng):
     hook = admin.webhooks.create_incoming_hook({"channel_id": eng["id"], "display_name": "CI"})
     attachment = {"text": "Deploy?", "actions": [button(app)]}
     assert post_hook(mm_server, hook["id"], json={"attachments": [attachment]}).status_code == 200
@@ -158,8 +156,16 @@ def test_update_without_props_keeps_them_and_retained_props_survive(
     app.answers["/action"] = (200, {"update": {"message": "done"}})
     assert click(mm_server, admin, post["id"], action_id).status_code == 200
     assert stored(mm_server, post["id"])["props"] == post["props"]
-    app.answers["/action"] = (200, {"update": {"message": "again", "props": {"x": "1"}}})
+    # Buttons an update brings get ids too (PreCommit runs on updates).
+    fresh = {"text": "Rolled out", "actions": [button(app, name="Undo")]}
+    app.answers["/action"] = (200, {"update": {"props": {"attachments": [fresh]}}})
     assert click(mm_server, admin, post["id"], action_id).status_code == 200
+    updated = stored(mm_server, post["id"])
+    (new_id,) = action_ids(updated)
+    assert new_id and new_id != action_id
+    assert updated["message"] == ""  # an update without a message empties it
+    app.answers["/action"] = (200, {"update": {"message": "again", "props": {"x": "1"}}})
+    assert click(mm_server, admin, post["id"], new_id).status_code == 200
     assert stored(mm_server, post["id"])["props"] == {
         "x": "1",
         "from_webhook": "true",  # PostActionRetainPropKeys
