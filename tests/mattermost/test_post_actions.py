@@ -264,6 +264,19 @@ def test_reads_strip_integrations_from_every_door(mm_server, app, admin, eng, bu
     assert stored_action["integration"]["url"] == app.url + "/action"
 
 
+def test_ephemeral_posts_buttons_get_ids_and_lose_integrations(mm_server, app, admin, eng, bus):
+    attachment = {"text": "Only you", "actions": [button(app)]}
+    body = {
+        "user_id": admin.client.userid,
+        "post": {"channel_id": eng["id"], "message": "", "props": {"attachments": [attachment]}},
+    }
+    answer = admin.posts.create_ephemeral_post(body)
+    (action,) = answer["props"]["attachments"][0]["actions"]
+    assert action["id"] and "integration" not in action
+    (sent,) = [json.loads(d["data"]["post"]) for name, d in bus if name == "ephemeral_message"]
+    assert sent["props"]["attachments"][0]["actions"] == [action]
+
+
 def _trigger_id(mm_server, app, d, eng) -> str:
     post = post_buttons(d, eng["id"], button(app))
     assert click(mm_server, d, post["id"], action_ids(post)[0]).status_code == 200

@@ -275,7 +275,7 @@ def send_ephemeral_post(
 ) -> Doc:
     """``SendEphemeralPost``: a post only one user sees, never stored (``ephemeral_message``)."""
     now = rt.clock.now_ms()
-    props = props if props is not None else {}
+    props = generate_action_ids(rt, props if props is not None else {})
     post = _new_post(rt, now, sender_id, channel_id, root_id, message, "system_ephemeral", props)
     publish_event(
         rt, "ephemeral_message", {"post": post}, broadcast(channel_id=channel_id, user_id=target_id)
