@@ -223,6 +223,7 @@ def mmpy_bot(mm_server) -> Iterator[Bot]:
         pending = asyncio.all_tasks(loop)
         loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.run_until_complete(loop.shutdown_default_executor())  # aiohttp's DNS threads
 
     def cancel_all() -> None:
         for task in asyncio.all_tasks(loop):
