@@ -229,6 +229,14 @@ def test_click_errors(mm_server, app, admin, alice, eng):
         "api.post.do_action.action_integration.app_error",
     )
     assert body["detailed_error"] == "status=500"
+    # The whole answer decodes before anything is applied.
+    app.answers["/action"] = (200, {"update": {"message": "changed"}, "ephemeral_text": 7})
+    assert_error(
+        click(mm_server, admin, post["id"], ok),
+        400,
+        "api.post.do_action.action_integration.app_error",
+    )
+    assert stored(mm_server, post["id"])["message"] == ""
     app.answers["/action"] = (200, "not an object")
     assert_error(
         click(mm_server, admin, post["id"], ok),

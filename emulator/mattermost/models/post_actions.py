@@ -57,11 +57,13 @@ def _keep_reply(reply: _Reply, status: int, body: bytes) -> None:
 
 def _signing_key(rt: Runtime) -> bytes:
     """The server's own signing key (upstream an ECDSA key in the Systems table), made once."""
-    with rt.store.transaction():  # holds the store lock: one key, made once
-        doc = rt.store.get("config", _SIGNING_KEY_ID)
-        if doc is None:
-            doc = {"id": _SIGNING_KEY_ID, "key": secrets.token_hex(32)}
-            rt.store.insert("config", doc)
+    doc = rt.store.get("config", _SIGNING_KEY_ID)
+    if doc is None:
+        with rt.store.transaction():  # holds the store lock: one key, made once
+            doc = rt.store.get("config", _SIGNING_KEY_ID)
+            if doc is None:
+                doc = {"id": _SIGNING_KEY_ID, "key": secrets.token_hex(32)}
+                rt.store.insert("config", doc)
     return bytes.fromhex(doc["key"])
 
 
@@ -103,7 +105,7 @@ def verify_trigger_id(rt: Runtime, trigger_id: str) -> tuple[str, str]:
         raise _trigger_error("missing_data")
     client_id, user_id, stamp, signature = parts
     timeout = int(_timeout(rt))
-    issued = int(stamp) if stamp.isdigit() else 0
+    issued = int(stamp) if stamp.isascii() and stamp.isdigit() else 0
     if rt.clock.now_ms() - issued > timeout * 1000:
         raise _trigger_error("expired", Duration=_go_duration(timeout))
     try:
@@ -175,7 +177,7 @@ def do_post_action(
     team = rt.store.get("teams", channel["team_id"]) if channel["team_id"] else None
     context = integration.get("context")
     context = dict(context) if isinstance(context, dict) else {}
-    action_type = action.get("type") or ""
+    action_type = action.get("type") if isinstance(action.get("type"), str) else ""
     data_source = ""
     if action_type == "select" and selected_option:
         data_source = action.get("data_source") or ""
@@ -198,14 +200,17 @@ def do_post_action(
     url = integration.get("url")
     url = url if isinstance(url, str) else ""
     answer = _decode_answer(_call_app(rt, url, payload, ACTION_CALL))
-    props = post["props"] or {}
-    retain = {k: props[k] for k in RETAIN_PROP_KEYS if k in props}
+    # The whole answer decodes before any of it is applied: a bad field changes nothing.
     update = answer.get("update")
-    if update is not None:
-        _apply_update(rt, post, update, retain)
+    changes = None if update is None else _update_changes(post, update)
     ephemeral = answer.get("ephemeral_text") or ""
     if not isinstance(ephemeral, str):
-        raise _integration_error()  # a non-string fails the answer's decoding
+        raise _integration_error()
+    if changes is not None:
+        current = rt.store.get("posts", post["id"])
+        if current is None or current["delete_at"]:
+            raise errors.not_found(errors.POST_NOT_FOUND, f"post_id={post['id']}")
+        update_post(rt, current, changes)
     if ephemeral:
         if answer.get("skip_slack_parsing") is not True:
             ephemeral = parse_slack_links(ephemeral)
@@ -216,15 +221,20 @@ def do_post_action(
             channel_id=post["channel_id"],
             message=ephemeral,
             root_id=post["root_id"] or post["id"],
-            props=dict(retain),
+            props=_retained(post),
         )
     return client_trigger_id
 
 
-def _apply_update(rt: Runtime, post: Doc, update: Any, retain: Doc) -> None:
-    """The answer's ``update`` replaces the post (``UpdatePost`` without the safe-update
-    guard): message, file ids and props are the app's; the pin and the reactions stay, and so
-    do the retained props (props the app leaves out keep the post's whole set)."""
+def _retained(post: Doc) -> Doc:
+    props = post["props"] or {}
+    return {k: props[k] for k in RETAIN_PROP_KEYS if k in props}
+
+
+def _update_changes(post: Doc, update: Any) -> Doc:
+    """What the answer's ``update`` changes (``UpdatePost`` without the safe-update guard):
+    message, file ids and props are the app's; the pin and the reactions stay, and so do the
+    retained props (props the app leaves out keep the post's whole set)."""
     if not isinstance(update, dict):
         raise _integration_error()
     message = update.get("message") or ""
@@ -241,14 +251,12 @@ def _apply_update(rt: Runtime, post: Doc, update: Any, retain: Doc) -> None:
         props = post["props"]
     else:
         props = {k: v for k, v in new_props.items() if k not in RETAIN_PROP_KEYS}
-        props.update(retain)
-    current = rt.store.get("posts", post["id"])
-    changes = {
+        props.update(_retained(post))
+    return {
         "message": check_message(message, post["id"]),
         "props": check_props(props, post["id"]),
         "file_ids": file_ids,
     }
-    update_post(rt, current, changes)
 
 
 # -- dialogs ----------------------------------------------------------------------------------
