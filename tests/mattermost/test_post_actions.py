@@ -326,6 +326,8 @@ def test_dialog_open_refuses_bad_or_expired_trigger_ids(mm_server, app, admin, e
     prefix = "interactive_message.decode_trigger_id."
     assert_error(open_with("%%%"), 400, prefix + "base64_decode_failed")
     assert_error(open_with(base64.b64encode(b"a:b").decode()), 400, prefix + "missing_data")
+    odd_stamp = base64.b64encode("a:b:\u00b2:AAAA".encode()).decode()  # a digit, not ASCII
+    assert_error(open_with(odd_stamp), 400, prefix + "expired")
     trigger_id = _trigger_id(mm_server, app, admin, eng)
     client_id, user_id, stamp, _ = base64.b64decode(trigger_id).decode().split(":")
     forged = base64.b64encode(f"{client_id}:{user_id}:{stamp}:AAAA".encode()).decode()
