@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from emulator.app import runtime_of
+from tests.mattermost import test_websocket as ws
 from tests.mattermost.clients import assert_error, raw
 from tests.mattermost.test_channels import channel, login, team
 from tests.mattermost.test_hooks import post_hook
@@ -440,3 +441,28 @@ def test_pytest_plugin_clicks_a_button_as_a_user(mattermost, app):
     assert response.status_code == 200 and response.json()["status"] == "OK"
     payload = app.requests[-1]["json"]
     assert (payload["user_id"], payload["context"]["selected_option"]) == (alice.user_id, "prod")
+
+
+def test_real_websockets_see_stripped_posts_and_the_dialog(mm_server, app, admin, alice, eng):
+    """The same over real sockets: alice's socket gets the post without integrations and the
+    dialog her click's trigger id opened; bob's gets the post but not her dialog."""
+    alice_ws, _ = ws.connect(mm_server, "alice")
+    bob_ws, _ = ws.connect(mm_server, "bob")
+    try:
+        post = post_buttons(admin, eng["id"], button(app, id="approve"))
+        for socket in (alice_ws, bob_ws):
+            sent = json.loads(socket.next_event("posted")["data"]["post"])
+            assert sent["props"]["attachments"][0]["actions"] == [
+                {"id": "approve", "name": "Approve", "type": "button"}
+            ]
+        assert click(mm_server, alice, post["id"], "approve").status_code == 200
+        trigger_id = app.requests[-1]["json"]["trigger_id"]
+        request = {"trigger_id": trigger_id, "url": app.url + "/submit", "dialog": DIALOG}
+        opened = raw(mm_server)("post", "/actions/dialogs/open", json=request)
+        assert opened.status_code == 200
+        frame = alice_ws.next_event("open_dialog")
+        assert json.loads(frame["data"]["dialog"])["dialog"]["title"] == "Deploy"
+        assert [f for f in bob_ws.silent() if f.get("event") == "open_dialog"] == []
+    finally:
+        alice_ws.close()
+        bob_ws.close()
