@@ -243,6 +243,22 @@ class Handle:
                 )
             time.sleep(0.02)
 
+    def click_button(
+        self, user: Account, post_id: str, action_id: str, selected_option: str = ""
+    ) -> requests.Response:
+        """Click an interactive message's button (or pick ``selected_option`` in its menu) as
+        ``user``, Mattermost only: the emulator calls the action's app and answers as the server
+        does (``{"status": "OK", "trigger_id": ...}`` or the error)."""
+        if self.product != "mattermost":
+            raise ValueError("buttons are Mattermost's interactive messages")
+        body = {"selected_option": selected_option} if selected_option else {}
+        return requests.post(
+            f"{self.url}/api/v4/posts/{post_id}/actions/{action_id}",
+            json=body,
+            headers={"Authorization": f"Bearer {user.token}"},
+            timeout=60,  # the server waits for the app, up to its own call-out timeout
+        )
+
 
 class Faults:
     def __init__(self, control: Control) -> None:

@@ -739,3 +739,32 @@ MESSAGES.update(
         CONFIG_MAX_BURST: "Maximum burst size must be greater than zero.",
     }
 )
+
+
+# -- interactive messages and dialogs (app/integration_action.go) -----------------------------
+
+ACTION_ID_INVALID = "api.post.do_action.action_id.app_error"
+ACTION_INTEGRATION = "api.post.do_action.action_integration.app_error"
+
+MESSAGES.update(
+    {
+        ACTION_ID_INVALID: "Invalid action id.",
+        ACTION_INTEGRATION: "Action integration error.",
+        "interactive_message.decode_trigger_id.base64_decode_failed": (
+            "Failed to decode base64 for trigger ID for interactive dialog."
+        ),
+        "interactive_message.decode_trigger_id.missing_data": (
+            "Trigger ID missing required data for interactive dialog."
+        ),
+        "interactive_message.decode_trigger_id.expired": (
+            "Trigger ID for interactive dialog is expired. Trigger IDs live for a maximum of"
+            " {{.Duration}}."
+        ),
+        "interactive_message.decode_trigger_id.base64_decode_failed_signature": (
+            "Failed to decode base64 signature of trigger ID for interactive dialog."
+        ),
+        "interactive_message.decode_trigger_id.verify_signature_failed": (
+            "Signature verification failed of trigger ID for interactive dialog."
+        ),
+    }
+)

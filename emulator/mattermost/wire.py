@@ -157,10 +157,31 @@ def channel_member(doc: Doc, viewer_id: str | None = None) -> Doc:
 _POST_OMITEMPTY = ("message_source", "has_reactions", "remote_id", "is_following")
 
 
+def _strip_action_integrations(props: Doc) -> Doc:
+    """``StripActionIntegrations``: clients never see an action's ``integration`` (its URL and
+    private context); the stored props are left as they are."""
+    attachments = props.get("attachments")
+    if not isinstance(attachments, list):
+        return props
+    stripped = []
+    for attachment in attachments:
+        if isinstance(attachment, dict) and isinstance(attachment.get("actions"), list):
+            actions = [
+                {k: v for k, v in a.items() if k != "integration"} if isinstance(a, dict) else a
+                for a in attachment["actions"]
+            ]
+            attachment = {**attachment, "actions": actions}
+        stripped.append(attachment)
+    return {**props, "attachments": stripped}
+
+
 def post(doc: Doc, metadata: Doc | None = None) -> Doc:
     """A Post; ``metadata`` as ``PreparePostForClient`` fills it (REST answers always carry it,
-    ``{}`` when empty), left out when not given."""
+    ``{}`` when empty), left out when not given. Every door renders posts here, so actions lose
+    their ``integration`` on every one."""
     out = _drop_empty(dict(doc), _POST_OMITEMPTY)
+    if isinstance(out.get("props"), dict):
+        out["props"] = _strip_action_integrations(out["props"])
     out.pop("metadata", None)
     if metadata is not None:
         out["metadata"] = metadata
@@ -328,6 +349,8 @@ _ENCODED_EVENT_FIELDS: dict[str, Callable[[Any], Any]] = {
     "reaction": reaction,
     "teammate_ids": list,
     "preferences": lambda docs: [preference(d) for d in docs],
+    # ``open_dialog``: the OpenDialogRequest, already in its wire form.
+    "dialog": dict,
 }
 
 

@@ -1,10 +1,19 @@
 """Bot accounts through mattermostdriver's ``bots`` endpoints."""
 
+import asyncio
+import contextlib
+import json
+import threading
+from collections.abc import Iterator
+
+import pytest
 import requests
 from mattermostdriver.endpoints.bots import Bots
+from mmpy_bot import Bot, Message, Plugin, Settings, listen_to
 
 from emulator.app import runtime_of
 from tests.mattermost.clients import assert_error, driver, logged_in, raw, set_config, user_id
+from tests.mattermost.test_websocket import wait_until
 
 BOT_KEYS = {"user_id", "username", "display_name", "description", "owner_id", "create_at",
             "update_at", "delete_at"}  # fmt: skip
@@ -162,3 +171,93 @@ def test_convert_user_to_bot_and_back(mm_server):
         403,
         "api.context.permissions.app_error",
     )
+
+
+def _bot_driver(server):
+    """helper-bot (seeded in engineering) with a fresh access token, and its token."""
+    admin = logged_in(server, "admin")
+    bot_id = user_id(server, "helper-bot")
+    token = admin.users.create_user_access_token(bot_id, {"description": "test"})["token"]
+    bot = driver(server, "helper-bot", token=token)
+    bot.login()
+    return bot, token
+
+
+def test_posts_by_bots_carry_from_bot(mm_server, bus):
+    bot, _ = _bot_driver(mm_server)
+    alice = logged_in(mm_server)
+    eng = alice.channels.get_channel_by_name_and_team_name("acme", "engineering")
+    by_bot = bot.posts.create_post(
+        {"channel_id": eng["id"], "message": "beep", "props": {"a": "1"}}
+    )
+    assert by_bot["props"] == {"a": "1", "from_bot": "true"}
+    assert alice.posts.get_post(by_bot["id"])["props"]["from_bot"] == "true"
+    posted = [json.loads(d["data"]["post"]) for name, d in bus if name == "posted"]
+    assert posted[-1]["props"]["from_bot"] == "true"
+    by_user = alice.posts.create_post({"channel_id": eng["id"], "message": "hi"})
+    assert by_user["props"] == {}
+
+
+class _Pong(Plugin):
+    @listen_to("^ping$")
+    async def pong(self, message: Message) -> None:
+        self.driver.reply_to(message, "pong")
+
+
+@pytest.fixture
+def mmpy_bot(mm_server) -> Iterator[Bot]:
+    """helper-bot run by mmpy_bot on its own thread and event loop, stopped cleanly: the
+    event loop's tasks are cancelled and drained, then the bot's thread pool joined."""
+    _, token = _bot_driver(mm_server)
+    host, port = mm_server.url.rsplit(":", 1)
+    settings = Settings(
+        MATTERMOST_URL=host, MATTERMOST_PORT=int(port), BOT_TOKEN=token, BOT_TEAM="acme"
+    )
+    bot = Bot(settings=settings, plugins=[_Pong()], enable_logging=False)
+    loop = asyncio.new_event_loop()
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        with contextlib.suppress(asyncio.CancelledError):
+            bot.run()  # stops the bot's thread pool however it ends
+        pending = asyncio.all_tasks(loop)
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.run_until_complete(loop.shutdown_default_executor())  # aiohttp's DNS threads
+
+    def cancel_all() -> None:
+        for task in asyncio.all_tasks(loop):
+            task.cancel()
+
+    thread = threading.Thread(target=run, name="mmpy-bot")
+    thread.start()
+    try:
+        bot_id = user_id(mm_server, "helper-bot")
+        connections = runtime_of(mm_server.app).realtime.connections
+        wait_until(lambda: any(c.user_id == bot_id for c in connections()))
+        yield bot
+    finally:
+        bot.driver.disconnect()
+        loop.call_soon_threadsafe(cancel_all)
+        thread.join(timeout=10)
+    assert not thread.is_alive()
+    loop.close()
+
+
+# mattermostautodriver 2.3 hands aiohttp ``ssl=None`` for ws:// URLs, which aiohttp 3.10+
+# deprecates; the warning is theirs and is raised on the bot's thread.
+@pytest.mark.filterwarnings("ignore:ssl=None is deprecated:DeprecationWarning")
+def test_mmpy_bot_answers_a_users_post(mm_server, mmpy_bot):
+    alice = logged_in(mm_server)
+    eng = alice.channels.get_channel_by_name_and_team_name("acme", "engineering")
+    ping = alice.posts.create_post({"channel_id": eng["id"], "message": "ping"})
+    store = runtime_of(mm_server.app).store
+    bot_id = user_id(mm_server, "helper-bot")
+
+    def reply() -> dict | None:
+        return next((p for p in store.find("posts", "root_id", ping["id"])), None)
+
+    wait_until(lambda: reply() is not None)
+    answer = alice.posts.get_post(reply()["id"])
+    assert (answer["user_id"], answer["message"]) == (bot_id, "pong")
+    assert answer["props"]["from_bot"] == "true"

@@ -55,6 +55,46 @@ def _new_post(
     }
 
 
+# -- interactive message actions ----------------------------------------------------------------
+
+
+def _actions(props: Doc | None) -> list[Doc]:
+    attachments = (props or {}).get("attachments")
+    if not isinstance(attachments, list):
+        return []
+    return [
+        action
+        for attachment in attachments
+        if isinstance(attachment, dict) and isinstance(attachment.get("actions"), list)
+        for action in attachment["actions"]
+        if isinstance(action, dict)
+    ]
+
+
+def generate_action_ids(rt: Runtime, props: Doc) -> Doc:
+    """``Post.GenerateActionIds`` (run by ``PreCommit`` on every save): actions without an id
+    get a fresh one. Returns ``props`` with new attachment lists, the caller's left as they were."""
+    if not any(not a.get("id") for a in _actions(props)):
+        return props
+    attachments = []
+    for attachment in props["attachments"]:
+        if isinstance(attachment, dict) and isinstance(attachment.get("actions"), list):
+            actions = [
+                {**a, "id": rt.ids.mattermost_id()}
+                if isinstance(a, dict) and not a.get("id")
+                else a
+                for a in attachment["actions"]
+            ]
+            attachment = {**attachment, "actions": actions}
+        attachments.append(attachment)
+    return {**props, "attachments": attachments}
+
+
+def get_action(post: Doc, action_id: str) -> Doc | None:
+    """``Post.GetAction``: the first action with that id in the post's attachments."""
+    return next((a for a in _actions(post["props"]) if a.get("id") == action_id), None)
+
+
 def check_message(message: str, post_id: str = "") -> str:
     """``Post.IsValid``'s message length; ``str`` length counts code points, as Go runes."""
     if len(message) > POST_MESSAGE_MAX_RUNES:
@@ -157,7 +197,10 @@ def store_post(
     at: int | None = None,
 ) -> Doc:
     now = _now(rt, at)
-    props = props or {}
+    props = generate_action_ids(rt, props or {})
+    author = rt.store.get("users", user_id)
+    if author is not None and author.get("is_bot"):
+        props = {**props, "from_bot": "true"}  # CreatePost marks every bot's post
     if not post_type and props.get("attachments"):
         post_type = "slack_attachment"
     post = _new_post(rt, now, user_id, channel["id"], root_id, message, post_type, props)
@@ -232,7 +275,7 @@ def send_ephemeral_post(
 ) -> Doc:
     """``SendEphemeralPost``: a post only one user sees, never stored (``ephemeral_message``)."""
     now = rt.clock.now_ms()
-    props = props if props is not None else {}
+    props = generate_action_ids(rt, props if props is not None else {})
     post = _new_post(rt, now, sender_id, channel_id, root_id, message, "system_ephemeral", props)
     publish_event(
         rt, "ephemeral_message", {"post": post}, broadcast(channel_id=channel_id, user_id=target_id)
@@ -507,6 +550,8 @@ def update_post(rt: Runtime, post: Doc, changes: Doc) -> Doc:
     """Store an edit: ``edit_at`` moves when the message changes."""
     now = rt.clock.now_ms()
     changes = {**changes, "update_at": now}
+    if "props" in changes:  # PreCommit runs on updates too: new buttons get ids
+        changes["props"] = generate_action_ids(rt, changes["props"])
     if "message" in changes and changes["message"] != post["message"]:
         changes["edit_at"] = now
     updated = rt.store.update("posts", post["id"], changes)

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, jsonify, request
 from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime
 from .. import authentication, errors, inputs, models, permissions, wire
+from ..models import post_actions
 from .channels import can_read_channel
 
 blueprint = Blueprint("mm_posts", __name__, url_prefix="/api/v4")
@@ -235,3 +236,30 @@ def pin_post(post_id: str) -> Response:
 @blueprint.post("/posts/<post_id>/unpin")
 def unpin_post(post_id: str) -> Response:
     return _pin(post_id, False)
+
+
+# -- interactive messages ---------------------------------------------------------------------
+
+
+@blueprint.post("/posts/<post_id>/actions/<action_id>")
+def do_post_action(post_id: str, action_id: str) -> Response:
+    """``doPostAction``: the click of a button or a menu choice (``selected_option``). Cookies
+    (the actions of ephemeral posts) are never issued here, so one sent is undecryptable."""
+    if not post_actions.ACTION_ID_RE.match(action_id):
+        raise errors.for_status(404, request.path)  # the route itself does not match
+    rt, user = authentication.caller()
+    inputs.id_param(post_id, "post_id")
+    # Upstream only logs a body it cannot decode, and clicks on with no option.
+    body = inputs.json_body(required=False)
+    body = body if isinstance(body, dict) else {}
+    if body.get("cookie"):
+        raise errors.bad_request(errors.ACTION_INTEGRATION)
+    post = rt.store.get("posts", post_id)
+    channel = rt.store.get("channels", post["channel_id"]) if post else None
+    if channel is None or post["delete_at"] or not permissions.can_read_channel(rt, user, channel):
+        raise errors.permission_denied(user["id"], "read_channel_content")
+    selected = body.get("selected_option")
+    trigger_id = post_actions.do_post_action(
+        rt, user, post, action_id, selected if isinstance(selected, str) else ""
+    )
+    return jsonify({"status": "OK", "trigger_id": trigger_id})
