@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,10 @@ WORKERS = 8
 CHUNK = 65536
 # Called with the call's context, the answer's status and body once it succeeds at the HTTP level.
 AnswerHandler = Callable[[Any, int, bytes], None]
+# What the app answered (status, body); None when it was not reached, refused or too slow.
+Answer = tuple[int, bytes] | None
+# A synchronous call queued behind others still gets its own full timeout.
+QUEUE_GRACE_S = 5.0
 #: A target URL -> why it must not be called, or None when it may be.
 Policy = Callable[[str], str | None]
 
@@ -122,7 +127,7 @@ class Callouts:
         product: str = "",
         hook_id: str = "",
         method: str = "POST",
-    ) -> Future[None]:
+    ) -> Future[Answer]:
         """POST ``body`` to ``url`` in the background (``method="GET"``: no body, for slash
         commands configured so); the handler of ``kind`` gets ``context`` and the reply.
         ``product`` (the dispatcher's own by default) and ``hook_id`` name the call for the
@@ -143,15 +148,34 @@ class Callouts:
             self._pending += 1
         return self._pool.submit(self._run, call)
 
-    def _run(self, call: _Call) -> None:
+    def call(
+        self,
+        url: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        timeout: float,
+        kind: str = "",
+        *,
+        hook_id: str = "",
+        method: str = "POST",
+    ) -> Answer:
+        """Make the call and wait for the app's answer, for the call-outs upstream makes while
+        the user's request waits (slash commands, button clicks, dialog submissions)."""
+        future = self.post(url, body, headers, timeout, kind, hook_id=hook_id, method=method)
         try:
-            self._call_once(call)
+            return future.result(timeout=timeout + QUEUE_GRACE_S)
+        except FutureTimeout:
+            return None
+
+    def _run(self, call: _Call) -> Answer:
+        try:
+            return self._call_once(call)
         finally:
             with self._idle:
                 self._pending -= 1
                 self._idle.notify_all()
 
-    def _call_once(self, call: _Call) -> None:
+    def _call_once(self, call: _Call) -> Answer:
         started = time.monotonic()
         at = self._clock.now_ms()
         firing = self._fault(call, at)
@@ -162,27 +186,28 @@ class Callouts:
                 time.sleep(call.timeout)
                 error = f"Timeout: delayed past the {call.timeout:g} s timeout by fault {fault}"
                 self._record(at, call, started, None, b"", error, fault)
-                return
+                return None
             time.sleep(firing.delay_s)
             if firing.drop is not None:
                 error = f"ConnectionError: connection {firing.drop} by fault {fault}"
                 self._record(at, call, started, None, b"", error, fault)
-                return
+                return None
             if firing.status is not None:
                 data = _fault_body(firing)
                 self._record(at, call, started, firing.status, data, None, fault)
                 self._answer(call, firing.status, data)
-                return
+                return firing.status, data
         try:
             status, data = self._request(call, started)
         except CalloutRefused as exc:
             self._record(at, call, started, None, b"", f"refused: {exc}", fault)
-            return
+            return None
         except requests.RequestException as exc:
             self._record(at, call, started, None, b"", f"{type(exc).__name__}: {exc}", fault)
-            return
+            return None
         self._record(at, call, started, status, data, None, fault)
         self._answer(call, status, data)
+        return status, data
 
     def _fault(self, call: _Call, now_ms: int) -> Firing | None:
         if self._faults is None or not self._faults.targets_callouts:

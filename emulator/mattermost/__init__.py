@@ -20,7 +20,7 @@ from . import (
     tables,
     websocket,
 )
-from .models import post_actions, slash_commands, untrusted, webhook_answers
+from .models import untrusted, webhook_answers
 from .ratelimit import RATE_LIMIT
 
 
@@ -31,9 +31,7 @@ def _plumbing(app: Flask) -> None:
     app.after_request(_headers)
     app.register_error_handler(errors.AppError, errors.to_response)
     webhook_answers.register(app.extensions[EXTENSION_KEY])
-    slash_commands.register(app.extensions[EXTENSION_KEY])
     untrusted.register(app.extensions[EXTENSION_KEY])
-    post_actions.register(app.extensions[EXTENSION_KEY])
 
 
 def _begin() -> None:

@@ -227,3 +227,10 @@ def test_a_get_call_sends_no_body_and_is_journaled_as_get(callouts, httpserver):
     assert answers == [("ctx", 200, b"ok")]
     (entry,) = journal.query()
     assert (entry["method"], entry["status"]) == ("GET", 200)
+
+
+def test_a_synchronous_call_returns_the_answer_or_none(callouts, httpserver):
+    dispatcher, _ = callouts
+    httpserver.expect_request("/ok").respond_with_data("fine", status=201)
+    assert dispatcher.call(httpserver.url_for("/ok"), b"", {}, TIMEOUT) == (201, b"fine")
+    assert dispatcher.call("http://127.0.0.1:9/closed", b"", {}, TIMEOUT) is None

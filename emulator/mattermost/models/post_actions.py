@@ -15,7 +15,6 @@ import hmac
 import json
 import re
 import secrets
-from dataclasses import dataclass
 from typing import Any
 
 from ...core.runtime import Runtime
@@ -32,24 +31,6 @@ ACTION_ID_RE = re.compile(r"[A-Za-z0-9]+\Z")  # the route's {action_id:[A-Za-z0-
 # model.ParseSlackLinksToMarkdown
 _SLACK_LINK = re.compile(r"<([^\n<|>]+)\|([^\n>]+)>")
 _SIGNING_KEY_ID = "trigger_signing_key"
-
-
-@dataclass
-class _Reply:
-    """What the app answered to one synchronous call-out (``status`` None: no answer)."""
-
-    status: int | None = None
-    body: bytes = b""
-
-
-def register(rt: Runtime) -> None:
-    """Answers to post actions and dialog submissions are read by the request that waits."""
-    for kind in (ACTION_CALL, DIALOG_CALL):
-        rt.callouts.on_answer(kind, _keep_reply)
-
-
-def _keep_reply(reply: _Reply, status: int, body: bytes) -> None:
-    reply.status, reply.body = status, body
 
 
 # -- trigger ids ------------------------------------------------------------------------------
@@ -133,14 +114,14 @@ def _call_app(rt: Runtime, url: str, payload: Doc, kind: str) -> bytes:
     failure, which the clicker gets as a 400. Plugin URLs need plugins, which are not here."""
     if not is_http_url(url):
         raise _integration_error(f"url={url}")
-    reply = _Reply()
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
-    rt.callouts.post(url, json.dumps(payload).encode(), headers, _timeout(rt), kind, reply).result()
-    if reply.status is None:
+    answer = rt.callouts.call(url, json.dumps(payload).encode(), headers, _timeout(rt), kind)
+    if answer is None:
         raise _integration_error("err=the app did not answer")
-    if reply.status != 200:
-        raise _integration_error(f"status={reply.status}")
-    return reply.body
+    status, body = answer
+    if status != 200:
+        raise _integration_error(f"status={status}")
+    return body
 
 
 def _decode_answer(body: bytes) -> Doc:

@@ -9,11 +9,8 @@ status and post operations, so events and permissions follow the one rule each.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import re
-from concurrent.futures import TimeoutError as FutureTimeout
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode
@@ -32,6 +29,7 @@ from .incoming_hooks import (
     process_slack_attachments,
     process_slack_text,
 )
+from .post_actions import new_trigger_id
 from .posts import check_message, send_ephemeral_post, store_post
 
 CALL_KIND = "mattermost.slash_command"
@@ -39,20 +37,9 @@ USE = "use_slash_commands"
 COMMAND_WEBHOOK_LIFETIME_MS = 30 * 60 * 1000  # model.CommandWebhookLifetime
 COMMAND_WEBHOOK_USES = 5  # HandleCommandWebhook's TryUse limit
 MAX_TRIGGER_LEN = 512  # app.maxTriggerLen
-# A call queued behind others still gets its own full timeout before the command fails.
-_QUEUE_GRACE_S = 5.0
 # possibleAtMentions / model.ChannelMentions
 _AT_MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9][A-Za-z0-9.\-_:]*)")
 _CHANNEL_MENTION = re.compile(r"(?<![\w~])~([A-Za-z0-9\-_]+)")
-
-
-def trigger_id(rt: Runtime, user_id: str) -> tuple[str, str]:
-    """``GenerateTriggerId``: the client's id and the ``base64("<client id>:<user id>:<ms>:"
-    + signature)`` sent to the app; the signature is a SHA-256 digest (no server key here)."""
-    client_id = rt.ids.mattermost_id()
-    data = f"{client_id}:{user_id}:{rt.clock.now_ms()}:"
-    signature = base64.b64encode(hashlib.sha256(data.encode()).digest()).decode()
-    return client_id, base64.b64encode((data + signature).encode()).decode()
 
 
 def execute_command(
@@ -91,7 +78,7 @@ def execute_command(
         (command[: split.start()], command[split.end() :]) if split else (command, "")
     )
     trigger = trigger.lower().removeprefix("/")
-    client_trigger_id, app_trigger_id = trigger_id(rt, actor["id"])
+    client_trigger_id, app_trigger_id = new_trigger_id(rt, actor["id"])
 
     # Custom commands win over built-ins; switched off, no command runs at all (as upstream).
     custom = _custom_command(rt, args, trigger)
@@ -180,26 +167,23 @@ def _call_custom_command(
     else:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
     timeout = float(setting(rt, "ServiceSettings", "OutgoingIntegrationRequestsTimeout", 30))
-    answer: Doc = {}
-    call = rt.callouts.post(url, body, headers, timeout, CALL_KIND, answer, method=method)
-    try:
-        call.result(timeout=timeout + _QUEUE_GRACE_S)
-    except FutureTimeout:
-        answer.clear()
+    answer = rt.callouts.call(
+        url, body, headers, timeout, CALL_KIND, hook_id=command["id"], method=method
+    )
     failed = errors.AppError(500, errors.COMMAND_FAILED, Trigger=command["trigger"])
-    if "status" not in answer:  # unreachable, timed out, refused
+    if answer is None:  # unreachable, timed out, refused
         raise failed
-    if answer["status"] != 200:
-        text = answer["body"].decode("utf-8", "replace")
+    status, data = answer
+    if status != 200:
         raise errors.AppError(
             500,
             errors.COMMAND_FAILED_RESP,
-            text,
+            data.decode("utf-8", "replace"),
             Trigger=command["trigger"],
-            Status=_go_status(answer["status"]),
+            Status=_go_status(status),
         )
     try:
-        return parse_command_response(answer["body"])
+        return parse_command_response(data)
     except ValueError:
         raise failed from None
 
@@ -210,11 +194,6 @@ def _go_status(status: int) -> str:
         return f"{status} {HTTPStatus(status).phrase}"
     except ValueError:
         return str(status)
-
-
-def record_answer(answer: Doc, status: int, body: bytes) -> None:
-    """The call-out handler of :data:`CALL_KIND`: hands the reply to the waiting request."""
-    answer.update(status=status, body=body)
 
 
 def _check_response(response: Any) -> Doc:
@@ -413,8 +392,3 @@ def handle_command_webhook(rt: Runtime, hook_id: str, response: Doc) -> None:
         handle_command_response(rt, command, args, response, built_in=False)
     except errors.AppError as error:
         raise CommandWebhookError(error.status, error.id, message=error.message) from None
-
-
-def register(rt: Runtime) -> None:
-    """Route this product's slash-command replies to the requests waiting for them."""
-    rt.callouts.on_answer(CALL_KIND, record_answer)
