@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from flask import Blueprint
 
 from emulator.tools import coverage as tool
 
@@ -50,14 +51,39 @@ def test_coverage_matches_the_route_registry(product):
     assert {(op.method, op.spec_path) for op in operations} == documented
     assert total == len(documented)
     assert 0 < done < total
-    for op in cov.implemented:
+    for op in cov.implemented | cov.refused:
         assert any((op.method, tool.shape(url)) in served for url in op.urls)
-    for op in set(operations) - cov.implemented:
+    for op in set(operations) - cov.implemented - cov.refused:
         assert not any((op.method, tool.shape(url)) in served for url in op.urls)
     markdown = tool.coverage_markdown(cov)
     assert f"**{done} of {total} documented operations implemented" in markdown
-    assert markdown.count("- [x] ") == done
-    assert markdown.count("- [ ] ") == total - done
+    assert markdown.count("- [x] ") == done + len(cov.refused)
+    assert markdown.count("- [ ] ") == cov.gaps()
+
+
+def test_licence_refusals_are_counted_apart_from_implemented_and_gaps():
+    app = tool.build_app("mattermost")
+    operations = list(spec.operations("mattermost"))
+    gap = next(
+        op
+        for op in operations
+        if op not in tool.coverage("mattermost", app, operations).implemented and op.urls
+    )
+    licensed = Blueprint("test_licensed", __name__)
+    licensed.add_url_rule(
+        gap.urls[0].replace("{", "<").replace("}", ">"),
+        "refuse",
+        lambda **_: ("", 501),
+        methods=[gap.method],
+    )
+    app.register_blueprint(licensed)
+    cov = tool.coverage("mattermost", app, operations)
+    assert gap in cov.refused and gap not in cov.implemented
+    assert cov.gaps() == len(operations) - len(cov.implemented) - 1
+    line = next(
+        line for line in tool.coverage_markdown(cov).splitlines() if f"`{gap.operation_id}`" in line
+    )
+    assert line.startswith("- [x] ") and line.endswith("licence refusal, as the real server")
 
 
 def test_coverage_lists_served_routes_the_reference_lacks():
