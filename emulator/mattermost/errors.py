@@ -123,6 +123,12 @@ MESSAGES = {
     "api.team.set_team_icon.no_file.app_error": "No file under 'image' in request.",
     "api.team.set_team_icon.decode.app_error": "Could not decode team icon.",
     "mfa.mfa_disabled.app_error": "Multi-factor authentication has been disabled on this server.",
+    "mfa.activate.bad_token.app_error": "Invalid MFA token.",
+    "mfa.validate_token.authenticate.app_error": "Invalid MFA token.",
+    "api.user.check_user_mfa.bad_code.app_error": "Invalid MFA token.",
+    "api.user.activate_mfa.email_and_ldap_only.app_error": (
+        "MFA is not available for this account type."
+    ),
     "api.user.get_uploads_for_user.forbidden.app_error": "Failed to get uploads.",
     "api.user.promote_guest_to_user.no_guest.app_error": (
         "Unable to convert the guest to regular user because is not a guest."
@@ -282,6 +288,10 @@ LOGIN_BOT_FORBIDDEN = "api.user.login.bot_login_forbidden.app_error"
 LOGIN_BY_EMAIL = "api.user.login_by_email.app_error"
 LOGIN_INACTIVE = "api.user.login.inactive.app_error"
 MFA_DISABLED = "mfa.mfa_disabled.app_error"
+MFA_ACTIVATE_BAD_TOKEN = "mfa.activate.bad_token.app_error"
+MFA_BAD_CODE = "api.user.check_user_mfa.bad_code.app_error"
+MFA_EMAIL_AND_LDAP_ONLY = "api.user.activate_mfa.email_and_ldap_only.app_error"
+MFA_VALIDATE_TOKEN = "mfa.validate_token.authenticate.app_error"
 PASSWORD_INCORRECT = "api.user.update_password.incorrect.app_error"
 PASSWORD_INVALID = "api.user.check_user_password.invalid.app_error"
 PASSWORD_TOO_LONG = "model.user.is_valid.pwd_max_length.app_error"

@@ -35,6 +35,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "EnableAPITeamDeletion": False,
         "EnableAPIUserDeletion": False,
         "EnableMultifactorAuthentication": False,
+        "EnforceMultifactorAuthentication": False,
         "DisableLegacyMFA": True,
     },
     "TeamSettings": {

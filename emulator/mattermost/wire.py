@@ -35,7 +35,7 @@ _USER_OMITEMPTY = (
     "terms_of_service_create_at",
     "last_login",
 )
-_USER_PRIVATE = ("password", "mfa_secret", "auth_data")
+_USER_PRIVATE = ("password", "mfa_secret", "mfa_used_timestamps", "auth_data")
 
 
 def _drop_empty(doc: Doc, fields: tuple[str, ...]) -> Doc:
