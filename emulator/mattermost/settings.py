@@ -36,6 +36,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "EnableAPIUserDeletion": False,
         "EnableMultifactorAuthentication": False,
         "EnforceMultifactorAuthentication": False,
+        "EnableOAuthServiceProvider": True,
+        "SessionLengthSSOInHours": 720,
         "DisableLegacyMFA": True,
     },
     "TeamSettings": {

@@ -202,6 +202,16 @@ def session(doc: Doc) -> Doc:
     return {**doc, "token": ""}
 
 
+def oauth_app(doc: Doc, *, sanitize: bool = False) -> Doc:
+    """``OAuthApp``; ``Sanitize`` blanks the client secret (``info``, authorized apps)."""
+    out = dict(doc)
+    if sanitize:
+        out["client_secret"] = ""
+    if not out.get("is_dynamically_registered"):
+        out.pop("is_dynamically_registered", None)
+    return out
+
+
 def status_ok() -> Doc:
     return {"status": "OK"}
 

@@ -34,6 +34,7 @@ def check_user_mfa() -> Response:
 def update_user_mfa(user_id: str) -> Response:
     rt, viewer = authentication.caller()
     target = inputs.user_id_param(user_id)
+    permissions.refuse_oauth_session(authentication.current_session(rt), viewer)
     permissions.require_self_or(viewer, target)
     body = inputs.json_body(required=False)
     activate = body.get("activate") if isinstance(body, dict) else None
@@ -54,6 +55,7 @@ def update_user_mfa(user_id: str) -> Response:
 def generate_mfa_secret(user_id: str) -> Response:
     rt, viewer = authentication.caller()
     target = inputs.user_id_param(user_id)
+    permissions.refuse_oauth_session(authentication.current_session(rt), viewer)
     permissions.require_self_or(viewer, target)
     secret, qr_code = models.generate_mfa_secret(rt, load_user(rt, target))
     response = jsonify({"secret": secret, "qr_code": qr_code})
