@@ -308,6 +308,7 @@ OAUTH_EXPIRED_CODE = "api.oauth.get_access_token.expired_code.app_error"
 OAUTH_REDIRECT_URI_MISMATCH = "api.oauth.get_access_token.redirect_uri.app_error"
 OAUTH_BAD_REFRESH_TOKEN = "api.oauth.get_access_token.refresh_token.app_error"
 OAUTH_INTERNAL_USER = "api.oauth.get_access_token.internal_user.app_error"
+OAUTH_METADATA_DISABLED = "api.oauth.authorization_server_metadata.disabled.app_error"
 
 MESSAGES.update(
     {
@@ -374,6 +375,7 @@ MESSAGES.update(
         OAUTH_INTERNAL_USER: (
             "server_error: Encountered internal server error while pulling user from database."
         ),
+        OAUTH_METADATA_DISABLED: "OAuth service provider is disabled.",
     }
 )
 

@@ -207,8 +207,6 @@ def oauth_app(doc: Doc, *, sanitize: bool = False) -> Doc:
     out = dict(doc)
     if sanitize:
         out["client_secret"] = ""
-    if not out.get("is_dynamically_registered"):
-        out.pop("is_dynamically_registered", None)
     return out
 
 

@@ -455,3 +455,27 @@ def test_the_provider_switched_off_answers_501(mm_server):
         501,
         off,
     )
+
+
+def test_authorization_server_metadata(mm_server):
+    url = f"{mm_server.url}/.well-known/oauth-authorization-server"
+    set_config(mm_server, "ServiceSettings", "SiteURL", "https://chat.example.com")
+    assert requests.get(url, timeout=5).json() == {
+        "issuer": "https://chat.example.com",
+        "authorization_endpoint": "https://chat.example.com/oauth/authorize",
+        "token_endpoint": "https://chat.example.com/oauth/access_token",
+        "response_types_supported": ["code"],
+        "scopes_supported": ["user"],
+        "grant_types_supported": ["authorization_code", "refresh_token"],
+        "token_endpoint_auth_methods_supported": ["client_secret_post", "none"],
+        "code_challenge_methods_supported": ["S256"],
+    }
+    # Without a SiteURL: the address the emulator was reached at.
+    set_config(mm_server, "ServiceSettings", "SiteURL", "")
+    assert requests.get(url, timeout=5).json()["issuer"] == mm_server.url
+    set_config(mm_server, "ServiceSettings", "EnableOAuthServiceProvider", False)
+    assert_error(
+        requests.get(url, timeout=5),
+        501,
+        "api.oauth.authorization_server_metadata.disabled.app_error",
+    )

@@ -59,9 +59,7 @@ def _validate_app(app: Doc) -> None:
     if not urls or len(" ".join(urls)) + 2 > 1024 or not all(is_http_url(u) for u in urls):
         raise invalid(errors.OAUTH_APP_CALLBACK_INVALID)
     homepage = app["homepage"]
-    if (not homepage and not app.get("is_dynamically_registered")) or (
-        homepage and (len(homepage) > 256 or not is_http_url(homepage))
-    ):
+    if not homepage or len(homepage) > 256 or not is_http_url(homepage):
         raise invalid(errors.OAUTH_APP_HOMEPAGE_INVALID)
     if len(app["description"]) > 512:
         raise invalid(errors.OAUTH_APP_DESCRIPTION_INVALID)
@@ -433,3 +431,23 @@ def deauthorize(rt: Runtime, user_id: str, app_id: str) -> None:
 def app_fields(body: Doc) -> dict[str, Any]:
     """The settable fields of an ``OAuthApp`` body (the rest is the server's)."""
     return {k: body[k] for k in APP_FIELDS if k in body and body[k] is not None}
+
+
+# -- authorization server metadata (RFC 8414) ---------------------------------------------------
+
+
+def server_metadata(rt: Runtime, site_url: str) -> Doc:
+    """``GetAuthorizationServerMetadata`` for the site at ``site_url`` (no registration endpoint:
+    dynamic client registration is not served)."""
+    require_oauth(rt, errors.OAUTH_METADATA_DISABLED)
+    base = site_url.rstrip("/")
+    return {
+        "issuer": site_url,
+        "authorization_endpoint": base + "/oauth/authorize",
+        "token_endpoint": base + "/oauth/access_token",
+        "response_types_supported": ["code"],
+        "scopes_supported": [DEFAULT_SCOPE],
+        "grant_types_supported": ["authorization_code", "refresh_token"],
+        "token_endpoint_auth_methods_supported": ["client_secret_post", "none"],
+        "code_challenge_methods_supported": ["S256"],
+    }

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, jsonify, redirect, request
 
 from ...core.ids import is_mattermost_id
 from ...core.runtime import runtime
-from .. import authentication, errors, inputs, permissions, wire
+from .. import authentication, errors, inputs, models, permissions, wire
 from ..models import oauth
 
 blueprint = Blueprint("mm_oauth", __name__)
@@ -172,3 +172,12 @@ def get_access_token() -> Response:
     response.headers["Cache-Control"] = "no-store"
     response.headers["Pragma"] = "no-cache"
     return response
+
+
+@blueprint.get("/.well-known/oauth-authorization-server")
+def get_authorization_server_metadata() -> Response:
+    rt = runtime()
+    # Upstream wants SiteURL configured (a 500 without); an emulator seldom has one, so it
+    # answers for the address it was reached at, as its file links do.
+    site = models.setting(rt, "ServiceSettings", "SiteURL", "") or request.host_url.rstrip("/")
+    return jsonify(oauth.server_metadata(rt, site))
