@@ -340,6 +340,18 @@ def test_an_oauth_token_may_ride_in_the_query_string_but_may_not_touch_mfa(mm_se
     )
     body = assert_error(refused, 403, "api.context.permissions.app_error")
     assert body["detailed_error"].endswith(", attempted access by oauth app")
+    set_config(mm_server, "ServiceSettings", "EnableUserAccessTokens", True)
+    token = requests.post(
+        f"{mm_server.url}/api/v4/users/me/tokens",
+        json={"description": "ci"},
+        headers=bearer(access),
+        timeout=5,
+    )
+    body = assert_error(token, 403, "api.context.permissions.app_error")
+    assert (
+        "permission=create_user_access_token, attempted access by oauth app"
+        in body["detailed_error"]
+    )
 
 
 def test_app_management_permissions_and_errors(mm_server):
@@ -422,9 +434,13 @@ def test_app_management_permissions_and_errors(mm_server):
 
 def test_the_provider_switched_off_answers_501(mm_server):
     admin = logged_in(mm_server, "admin")
+    config = raw(mm_server, admin)("get", "/config/client", params={"format": "old"}).json()
+    assert config["EnableOAuthServiceProvider"] == "true"
     app = new_app(mm_server, admin.client.token)
     set_config(mm_server, "ServiceSettings", "EnableOAuthServiceProvider", False)
     call = raw(mm_server, admin)
+    config = call("get", "/config/client", params={"format": "old"}).json()
+    assert config["EnableOAuthServiceProvider"] == "false"
     off = "api.oauth.allow_oauth.turn_off.app_error"
     assert_error(
         call("post", "/oauth/apps", json={"name": "n"}),

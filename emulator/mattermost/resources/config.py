@@ -79,6 +79,7 @@ def client_config(config: dict[str, dict[str, Any]], signed_in: bool) -> dict[st
         {
             "EnableUserAccessTokens": _flag(service.get("EnableUserAccessTokens", False)),
             "EnableBotAccountCreation": _flag(service.get("EnableBotAccountCreation", False)),
+            "EnableOAuthServiceProvider": _flag(service.get("EnableOAuthServiceProvider", True)),
             "EnableCustomEmoji": _flag(service.get("EnableCustomEmoji", True)),
             "EnableIncomingWebhooks": _flag(service.get("EnableIncomingWebhooks", True)),
             "EnableOutgoingWebhooks": _flag(service.get("EnableOutgoingWebhooks", True)),
