@@ -198,6 +198,15 @@ def test_activation_errors(mfa_server):
     assert "mfa_active" not in alice.users.get_user("me")
 
 
+def test_an_admin_can_switch_off_someone_elses_mfa(mfa_server):
+    activate(mfa_server, logged_in(mfa_server))
+    assert_error(login(mfa_server, "alice"), 401, "mfa.validate_token.authenticate.app_error")
+    alice = user_id(mfa_server, "alice")
+    admin = raw(mfa_server, logged_in(mfa_server, "admin"))
+    assert admin("put", f"/users/{alice}/mfa", json={"activate": False}).json() == {"status": "OK"}
+    assert login(mfa_server, "alice").status_code == 200
+
+
 def test_disabled_mfa_refuses_generate_and_activate_but_not_deactivate(mm_server):
     alice = logged_in(mm_server)
     call = raw(mm_server, alice)

@@ -73,7 +73,7 @@ APP_FIELDS = {
     "name": "",
     "description": "",
     "icon_url": "",
-    "callback_urls": [],
+    "callback_urls": (),  # never stored empty: IsValid wants at least one
     "homepage": "",
     "is_trusted": False,
     "mattermost_app_id": "",
