@@ -9,6 +9,7 @@ from ..core.product import product_from_modules
 from ..core.runtime import EXTENSION_KEY, runtime
 from . import (
     authentication,
+    control,
     errors,
     identity,
     inputs,
@@ -30,6 +31,7 @@ def _plumbing(app: Flask) -> None:
     app.before_request(_begin)
     app.after_request(_headers)
     app.register_error_handler(errors.AppError, errors.to_response)
+    app.register_blueprint(control.blueprint)
     webhook_answers.register(app.extensions[EXTENSION_KEY])
     untrusted.register(app.extensions[EXTENSION_KEY])
 

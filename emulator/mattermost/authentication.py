@@ -93,9 +93,10 @@ def authenticate(rt: Runtime, environ: dict[str, Any]) -> tuple[Doc, Doc]:
     found = session_for_token(rt, credential.token)
     if found is None:
         raise errors.session_expired("token invalid or expired, or user deactivated")
-    if credential.location == QUERY:  # only OAuth sessions (none here) may use the query string
-        raise errors.AppError(401, errors.TOKEN_IN_QUERY)
     session, user = found
+    if credential.location == QUERY and not session.get("is_oauth"):
+        # Only OAuth access tokens may come in the query string.
+        raise errors.AppError(401, errors.TOKEN_IN_QUERY)
     if credential.location == COOKIE and environ.get("REQUEST_METHOD", "GET") != "GET":
         _check_csrf(rt, session, environ)
     return session, user
@@ -103,13 +104,12 @@ def authenticate(rt: Runtime, environ: dict[str, Any]) -> tuple[Doc, Doc]:
 
 def refuse_query_token(rt: Runtime, environ: dict[str, Any]) -> None:
     """``ServeHTTP`` before any handler, whether it needs a session or not (the WebSocket upgrade
-    too): a valid non-OAuth session token in the query string is a 401."""
+    too): a valid session token in the query string is a 401 unless it is an OAuth one."""
     credential = request_credential(environ)
-    if (
-        credential is not None
-        and credential.location == QUERY
-        and session_for_token(rt, credential.token) is not None
-    ):
+    if credential is None or credential.location != QUERY:
+        return
+    found = session_for_token(rt, credential.token)
+    if found is not None and not found[0].get("is_oauth"):
         raise errors.AppError(401, errors.TOKEN_IN_QUERY)
 
 

@@ -123,6 +123,12 @@ MESSAGES = {
     "api.team.set_team_icon.no_file.app_error": "No file under 'image' in request.",
     "api.team.set_team_icon.decode.app_error": "Could not decode team icon.",
     "mfa.mfa_disabled.app_error": "Multi-factor authentication has been disabled on this server.",
+    "mfa.activate.bad_token.app_error": "Invalid MFA token.",
+    "mfa.validate_token.authenticate.app_error": "Invalid MFA token.",
+    "api.user.check_user_mfa.bad_code.app_error": "Invalid MFA token.",
+    "api.user.activate_mfa.email_and_ldap_only.app_error": (
+        "MFA is not available for this account type."
+    ),
     "api.user.get_uploads_for_user.forbidden.app_error": "Failed to get uploads.",
     "api.user.promote_guest_to_user.no_guest.app_error": (
         "Unable to convert the guest to regular user because is not a guest."
@@ -258,6 +264,121 @@ def not_implemented(operation: str) -> AppError:
     )
 
 
+# -- OAuth 2.0 service provider ------------------------------------------------------------
+
+OAUTH_TURNED_OFF = "api.oauth.allow_oauth.turn_off.app_error"
+OAUTH_REGISTER_TURNED_OFF = "api.oauth.register_oauth_app.turn_off.app_error"
+OAUTH_TOKEN_DISABLED = "api.oauth.get_access_token.disabled.app_error"
+OAUTH_AUTHORIZE_DISABLED = "api.oauth.authorize_oauth.disabled.app_error"
+OAUTH_APP_NOT_FOUND = "app.oauth.get_app.find.app_error"
+OAUTH_APP_NAME_INVALID = "model.oauth.is_valid.name.app_error"
+OAUTH_APP_CALLBACK_INVALID = "model.oauth.is_valid.callback.app_error"
+OAUTH_APP_HOMEPAGE_INVALID = "model.oauth.is_valid.homepage.app_error"
+OAUTH_APP_DESCRIPTION_INVALID = "model.oauth.is_valid.description.app_error"
+OAUTH_APP_ICON_URL_INVALID = "model.oauth.is_valid.icon_url.app_error"
+OAUTH_APP_MATTERMOST_APP_ID_INVALID = "model.oauth.is_valid.mattermost_app_id.app_error"
+OAUTH_REGEN_PUBLIC = "api.oauth.regenerate_secret.public_client.app_error"
+OAUTH_APPS_ADMIN_ONLY = "api.command.admin_only.app_error"
+AUTHORIZE_CLIENT_ID_INVALID = "model.authorize.is_valid.client_id.app_error"
+AUTHORIZE_RESPONSE_TYPE_INVALID = "model.authorize.is_valid.response_type.app_error"
+AUTHORIZE_REDIRECT_URI_INVALID = "model.authorize.is_valid.redirect_uri.app_error"
+AUTHORIZE_STATE_INVALID = "model.authorize.is_valid.state.app_error"
+AUTHORIZE_SCOPE_INVALID = "model.authorize.is_valid.scope.app_error"
+PKCE_CHALLENGE_REQUIRED = "model.authorize.is_valid.code_challenge.app_error"
+PKCE_METHOD_REQUIRED = "model.authorize.is_valid.code_challenge_method.app_error"
+PKCE_METHOD_UNSUPPORTED = "model.authorize.is_valid.code_challenge_method.unsupported.app_error"
+PKCE_CHALLENGE_LENGTH = "model.authorize.is_valid.code_challenge.length.app_error"
+PKCE_CHALLENGE_FORMAT = "model.authorize.is_valid.code_challenge.format.app_error"
+PKCE_PUBLIC_CLIENT_REQUIRED = "model.authorize.validate_pkce.public_client_required.app_error"
+PKCE_VERIFIER_REQUIRED = "model.authorize.validate_pkce.verifier_required.app_error"
+PKCE_VERIFICATION_FAILED = "model.authorize.validate_pkce.verification_failed.app_error"
+PKCE_NOT_USED = "model.authorize.validate_pkce.not_used_in_auth.app_error"
+OAUTH_REDIRECT_MISMATCH = "api.oauth.allow_oauth.redirect_callback.app_error"
+OAUTH_PKCE_REQUIRED_PUBLIC = "api.oauth.allow_oauth.pkce_required_public.app_error"
+OAUTH_PUBLIC_CLIENT_SECRET = "model.oauth.validate_grant.public_client_secret.app_error"
+OAUTH_PUBLIC_CLIENT_REFRESH = "model.oauth.validate_grant.public_client_refresh_token.app_error"
+OAUTH_PKCE_REQUIRED = "model.oauth.validate_grant.pkce_required.app_error"
+OAUTH_BAD_CREDENTIALS = "model.oauth.validate_grant.credentials.app_error"
+OAUTH_BAD_CLIENT = "api.oauth.get_access_token.credentials.app_error"
+OAUTH_BAD_CLIENT_ID = "api.oauth.get_access_token.bad_client_id.app_error"
+OAUTH_BAD_GRANT = "api.oauth.get_access_token.bad_grant.app_error"
+OAUTH_MISSING_CODE = "api.oauth.get_access_token.missing_code.app_error"
+OAUTH_MISSING_REFRESH = "api.oauth.get_access_token.missing_refresh_token.app_error"
+OAUTH_EXPIRED_CODE = "api.oauth.get_access_token.expired_code.app_error"
+OAUTH_REDIRECT_URI_MISMATCH = "api.oauth.get_access_token.redirect_uri.app_error"
+OAUTH_BAD_REFRESH_TOKEN = "api.oauth.get_access_token.refresh_token.app_error"
+OAUTH_INTERNAL_USER = "api.oauth.get_access_token.internal_user.app_error"
+OAUTH_METADATA_DISABLED = "api.oauth.authorization_server_metadata.disabled.app_error"
+
+MESSAGES.update(
+    {
+        OAUTH_TURNED_OFF: "The system admin has turned off OAuth2 Service Provider.",
+        OAUTH_REGISTER_TURNED_OFF: "The system admin has turned off OAuth2 Service Provider.",
+        OAUTH_TOKEN_DISABLED: "The system admin has turned off OAuth2 Service Provider.",
+        OAUTH_AUTHORIZE_DISABLED: "The system admin has turned off OAuth2 Service Provider.",
+        OAUTH_APP_NOT_FOUND: "Unable to find the requested app.",
+        OAUTH_APP_NAME_INVALID: "Invalid name.",
+        OAUTH_APP_CALLBACK_INVALID: (
+            "Callback URL must be a valid URL and start with http:// or https://."
+        ),
+        OAUTH_APP_HOMEPAGE_INVALID: (
+            "Homepage must be a valid URL and start with http:// or https://."
+        ),
+        OAUTH_APP_DESCRIPTION_INVALID: "Invalid description.",
+        OAUTH_APP_ICON_URL_INVALID: (
+            "Icon URL must be a valid URL and start with http:// or https://."
+        ),
+        OAUTH_APP_MATTERMOST_APP_ID_INVALID: (
+            "The maximum length of MattermostAppID is 32 characters."
+        ),
+        OAUTH_REGEN_PUBLIC: "invalid_request: Cannot regenerate secret for public OAuth clients.",
+        OAUTH_APPS_ADMIN_ONLY: "Only an admin can do that.",
+        AUTHORIZE_CLIENT_ID_INVALID: "Invalid client id.",
+        AUTHORIZE_RESPONSE_TYPE_INVALID: "Invalid response type.",
+        AUTHORIZE_REDIRECT_URI_INVALID: "Invalid redirect uri.",
+        AUTHORIZE_STATE_INVALID: "Invalid state.",
+        AUTHORIZE_SCOPE_INVALID: "Invalid scope.",
+        PKCE_CHALLENGE_REQUIRED: "Code challenge is required when using PKCE.",
+        PKCE_METHOD_REQUIRED: "Code challenge method is required when using PKCE.",
+        PKCE_METHOD_UNSUPPORTED: "Only 'S256' code challenge method is supported.",
+        PKCE_CHALLENGE_LENGTH: "Code challenge must be between 43 and 128 characters long.",
+        PKCE_CHALLENGE_FORMAT: (
+            "Code challenge must be base64url-encoded (using characters A-Z, a-z, 0-9, -, _)."
+        ),
+        PKCE_PUBLIC_CLIENT_REQUIRED: (
+            "PKCE (Proof Key for Code Exchange) is required for public clients."
+        ),
+        PKCE_VERIFIER_REQUIRED: "PKCE code verifier is required when PKCE is used.",
+        PKCE_VERIFICATION_FAILED: "PKCE code verifier does not match the code challenge.",
+        PKCE_NOT_USED: "PKCE code verifier provided but PKCE was not used during authorization.",
+        OAUTH_REDIRECT_MISMATCH: (
+            "invalid_request: Supplied redirect_uri did not match registered callback_url."
+        ),
+        OAUTH_PKCE_REQUIRED_PUBLIC: (
+            "PKCE (Proof Key for Code Exchange) is required for public OAuth clients using "
+            "authorization code flow."
+        ),
+        OAUTH_PUBLIC_CLIENT_SECRET: "Public clients must not provide a client secret.",
+        OAUTH_PUBLIC_CLIENT_REFRESH: "Public clients cannot use refresh token grant type.",
+        OAUTH_PKCE_REQUIRED: "PKCE (Proof Key for Code Exchange) is required for public clients.",
+        OAUTH_BAD_CREDENTIALS: "Invalid client credentials.",
+        OAUTH_BAD_CLIENT: "invalid_client: Invalid client credentials.",
+        OAUTH_BAD_CLIENT_ID: "invalid_request: Bad client_id.",
+        OAUTH_BAD_GRANT: "invalid_request: Bad grant_type.",
+        OAUTH_MISSING_CODE: "invalid_request: Missing code.",
+        OAUTH_MISSING_REFRESH: "invalid_request: Missing refresh_token.",
+        OAUTH_EXPIRED_CODE: "invalid_grant: Invalid or expired authorization code.",
+        OAUTH_REDIRECT_URI_MISMATCH: (
+            "invalid_request: Supplied redirect_uri does not match authorization code redirect_uri."
+        ),
+        OAUTH_BAD_REFRESH_TOKEN: "invalid_grant: Invalid refresh token.",
+        OAUTH_INTERNAL_USER: (
+            "server_error: Encountered internal server error while pulling user from database."
+        ),
+        OAUTH_METADATA_DISABLED: "OAuth service provider is disabled.",
+    }
+)
+
 # -- users, sessions, teams, bots, preferences, config (REST part A) ---------------------------
 
 ACCESS_TOKENS_DISABLED = "app.user_access_token.disabled"
@@ -282,6 +403,10 @@ LOGIN_BOT_FORBIDDEN = "api.user.login.bot_login_forbidden.app_error"
 LOGIN_BY_EMAIL = "api.user.login_by_email.app_error"
 LOGIN_INACTIVE = "api.user.login.inactive.app_error"
 MFA_DISABLED = "mfa.mfa_disabled.app_error"
+MFA_ACTIVATE_BAD_TOKEN = "mfa.activate.bad_token.app_error"
+MFA_BAD_CODE = "api.user.check_user_mfa.bad_code.app_error"
+MFA_EMAIL_AND_LDAP_ONLY = "api.user.activate_mfa.email_and_ldap_only.app_error"
+MFA_VALIDATE_TOKEN = "mfa.validate_token.authenticate.app_error"
 PASSWORD_INCORRECT = "api.user.update_password.incorrect.app_error"
 PASSWORD_INVALID = "api.user.check_user_password.invalid.app_error"
 PASSWORD_TOO_LONG = "model.user.is_valid.pwd_max_length.app_error"

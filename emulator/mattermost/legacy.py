@@ -9,7 +9,7 @@ from flask import Blueprint, Response, g, jsonify, request
 
 from ..core.passwords import check_password
 from ..core.runtime import runtime
-from . import authentication, errors, inputs, wire
+from . import authentication, errors, inputs, models, wire
 from .resources.sessions import login_response
 
 blueprint = Blueprint("mm_v1", __name__, url_prefix="/api/v1")
@@ -32,8 +32,9 @@ def handle_app_error(error: errors.AppError) -> Response:
 def login() -> Response:
     rt = runtime()
     body = inputs.json_object()
-    team_name, email, password = (body.get(k, "") for k in ("name", "email", "password"))
-    if not all(isinstance(v, str) for v in (team_name, email, password)):
+    fields = ("name", "email", "password", "token")
+    team_name, email, password, mfa_token = (body.get(k, "") for k in fields)
+    if not all(isinstance(v, str) for v in (team_name, email, password, mfa_token)):
         raise errors.invalid_body_param("email")
     if not password:
         raise errors.AppError(400, errors.LOGIN_BLANK_PASSWORD)
@@ -44,6 +45,8 @@ def login() -> Response:
         raise errors.AppError(401, errors.LOGIN_BY_EMAIL)
     if user["delete_at"] or user.get("is_bot") or not check_password(password, user["password"]):
         raise errors.AppError(401, errors.LOGIN_BAD_EMAIL_OR_USERNAME)
+    # No way around MFA through the old door: the same code check as API v4's login.
+    models.check_mfa_login(rt, user, mfa_token)
     return login_response(rt, user)
 
 

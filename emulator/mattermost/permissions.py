@@ -175,6 +175,15 @@ def require_channel(rt: Runtime, user: Doc, channel: Doc, permission: str) -> No
         raise errors.permission_denied(user["id"], permission)
 
 
+def refuse_oauth_session(session: Doc, user: Doc, permission: str = "edit_other_users") -> None:
+    """What an OAuth app may not do with a user's token (MFA, authorizing apps, personal access
+    tokens): the permission error, told apart by its detail."""
+    if session.get("is_oauth"):
+        error = errors.permission_denied(user["id"], permission)
+        error.detailed += ", attempted access by oauth app"
+        raise error
+
+
 def require_self_or(user: Doc, target_user_id: str, permission: str = "edit_other_users") -> None:
     """``SessionHasPermissionToUser``: oneself, or someone holding ``permission``."""
     if user["id"] != target_user_id:

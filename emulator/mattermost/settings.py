@@ -36,6 +36,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "EnableAPITeamDeletion": False,
         "EnableAPIUserDeletion": False,
         "EnableMultifactorAuthentication": False,
+        "EnforceMultifactorAuthentication": False,
+        "EnableOAuthServiceProvider": True,
+        "SessionLengthSSOInHours": 720,
         "DisableLegacyMFA": True,
     },
     "TeamSettings": {

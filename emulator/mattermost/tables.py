@@ -71,3 +71,13 @@ def define_tables(store: Store) -> None:
     store.define("team_icons", key="team_id")
     store.define("statuses", key="user_id")
     store.define("config")
+    # OAuth 2.0 service provider: apps, authorization codes (key: the code), access tokens (key:
+    # the session token they are).
+    store.define("oauth_apps", multi={"creator_id": "creator_id"})
+    store.define("oauth_auth_data", key="code", multi={"client_id": "client_id"})
+    store.define(
+        "oauth_access_data",
+        key="token",
+        unique={"refresh_token": lambda a: a["refresh_token"] or None},
+        multi={"user_id": "user_id", "client_id": "client_id"},
+    )

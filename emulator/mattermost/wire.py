@@ -35,7 +35,7 @@ _USER_OMITEMPTY = (
     "terms_of_service_create_at",
     "last_login",
 )
-_USER_PRIVATE = ("password", "mfa_secret", "auth_data")
+_USER_PRIVATE = ("password", "mfa_secret", "mfa_used_timestamps", "auth_data")
 
 
 def _drop_empty(doc: Doc, fields: tuple[str, ...]) -> Doc:
@@ -221,6 +221,14 @@ def file_info(doc: Doc) -> Doc:
 def session(doc: Doc) -> Doc:
     """``Session.Sanitize``: the token is blanked, the rest is shown."""
     return {**doc, "token": ""}
+
+
+def oauth_app(doc: Doc, *, sanitize: bool = False) -> Doc:
+    """``OAuthApp``; ``Sanitize`` blanks the client secret (``info``, authorized apps)."""
+    out = dict(doc)
+    if sanitize:
+        out["client_secret"] = ""
+    return out
 
 
 def status_ok() -> Doc:

@@ -68,6 +68,14 @@ from .integrations import (  # noqa: F401 - the package's API
     validate_command,
     validate_outgoing_webhook,
 )
+from .mfa import (  # noqa: F401 - the package's API
+    activate_mfa,
+    check_mfa_login,
+    current_mfa_code,
+    deactivate_mfa,
+    generate_mfa_secret,
+    mfa_enabled,
+)
 from .posts import (  # noqa: F401 - the package's API
     check_message,
     check_props,

@@ -185,7 +185,11 @@ def client_config(config: dict[str, dict[str, Any]], signed_in: bool) -> dict[st
         "EnableSignUpWithGoogle": "false",
         "EnableSignUpWithOffice365": "false",
         "EnableSignUpWithOpenId": "false",
-        "EnableMultifactorAuthentication": "false",
+        "EnableMultifactorAuthentication": _flag(
+            service.get("EnableMultifactorAuthentication", False)
+        ),
+        # Enforcement is a licensed feature: an unlicensed server reports it off, whatever the
+        # setting, and enforces nothing (``web.Context.MfaRequired`` wants license.Features.MFA).
         "EnforceMultifactorAuthentication": "false",
         "EnableGuestAccounts": "false",
         "TermsOfServiceLink": "https://about.mattermost.com/default-terms/",
@@ -206,6 +210,7 @@ def client_config(config: dict[str, dict[str, Any]], signed_in: bool) -> dict[st
         {
             "EnableUserAccessTokens": _flag(service.get("EnableUserAccessTokens", False)),
             "EnableBotAccountCreation": _flag(service.get("EnableBotAccountCreation", False)),
+            "EnableOAuthServiceProvider": _flag(service.get("EnableOAuthServiceProvider", True)),
             "EnableCustomEmoji": _flag(service.get("EnableCustomEmoji", True)),
             "EnableIncomingWebhooks": _flag(service.get("EnableIncomingWebhooks", True)),
             "EnableOutgoingWebhooks": _flag(service.get("EnableOutgoingWebhooks", True)),

@@ -9,10 +9,23 @@ from .common import Doc, get_config, setting
 # -- sessions ---------------------------------------------------------------------------------
 
 
-def create_session(rt: Runtime, user: Doc, device_id: str = "", is_oauth: bool = False) -> Doc:
+def create_session(
+    rt: Runtime,
+    user: Doc,
+    device_id: str = "",
+    is_oauth: bool = False,
+    length_hours: int | None = None,
+    props: Doc | None = None,
+) -> Doc:
+    """A login session (``SessionLengthWebInHours`` unless ``length_hours`` says otherwise);
+    ``props`` add to the session's ``props``."""
     now = rt.clock.now_ms()
     config = get_config(rt)
-    hours = config["ServiceSettings"]["SessionLengthWebInHours"]
+    hours = (
+        config["ServiceSettings"]["SessionLengthWebInHours"]
+        if length_hours is None
+        else length_hours
+    )
     session = {
         "id": rt.ids.mattermost_id(),
         "token": rt.ids.mattermost_token(),
@@ -24,7 +37,13 @@ def create_session(rt: Runtime, user: Doc, device_id: str = "", is_oauth: bool =
         "roles": user["roles"],
         "is_oauth": is_oauth,
         "expired_notify": False,
-        "props": {"csrf": rt.ids.mattermost_token(), "platform": "", "os": "", "browser": ""},
+        "props": {
+            "csrf": rt.ids.mattermost_token(),
+            "platform": "",
+            "os": "",
+            "browser": "",
+            **(props or {}),
+        },
         "local": False,
     }
     rt.store.insert("sessions", session)

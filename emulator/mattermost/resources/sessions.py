@@ -26,19 +26,24 @@ def _masked(rt: Runtime) -> errors.AppError:
     return errors.AppError(401, errors.LOGIN_BAD_EMAIL_OR_USERNAME)
 
 
-def authenticate(rt: Runtime, login_id: str, password: str, user_id: str = "") -> Doc:
+def user_for_login(rt: Runtime, login_id: str) -> Doc | None:
+    """``GetUserForLogin``: by username, then by email, as far as the sign-in options allow."""
+    key = login_id.lower()
+    user = None
+    if models.setting(rt, "EmailSettings", "EnableSignInWithUsername", True):
+        user = rt.store.find_one("users", "username", key)
+    if user is None and models.setting(rt, "EmailSettings", "EnableSignInWithEmail", True):
+        user = rt.store.find_one("users", "email", key)
+    return user
+
+
+def authenticate(
+    rt: Runtime, login_id: str, password: str, user_id: str = "", mfa_token: str = ""
+) -> Doc:
     """``AuthenticateUserForLogin``: the user, or the (masked) error the real server sends."""
     if not password:
         raise errors.AppError(400, errors.LOGIN_BLANK_PASSWORD)
-    key = login_id.lower()
-    if user_id:
-        user = rt.store.get("users", user_id)
-    else:
-        user = None
-        if models.setting(rt, "EmailSettings", "EnableSignInWithUsername", True):
-            user = rt.store.find_one("users", "username", key)
-        if user is None and models.setting(rt, "EmailSettings", "EnableSignInWithEmail", True):
-            user = rt.store.find_one("users", "email", key)
+    user = rt.store.get("users", user_id) if user_id else user_for_login(rt, login_id)
     if user is None:
         raise _masked(rt)
     # The preflight checks (deactivated, bot) come before the password check.
@@ -48,6 +53,9 @@ def authenticate(rt: Runtime, login_id: str, password: str, user_id: str = "") -
         raise errors.AppError(401, errors.LOGIN_BOT_FORBIDDEN)
     if not check_password(password, user["password"]):
         raise _masked(rt)
+    # After the password, so a missing code tells a client (the web app's pre-flight) that MFA
+    # is on only once the password is right.
+    models.check_mfa_login(rt, user, mfa_token)
     return user
 
 
@@ -73,10 +81,11 @@ def login() -> Response:
     login_id = body.get("login_id", "")
     password = body.get("password", "")
     user_id = body.get("id", "")
-    if not all(isinstance(v, str) for v in (login_id, password, user_id)):
+    # JSON null decodes to "" in Go's map[string]string (mattermostdriver sends it without MFA).
+    mfa_token = body.get("token") or ""
+    if not all(isinstance(v, str) for v in (login_id, password, user_id, mfa_token)):
         raise errors.invalid_body_param("login_id")
-    # ``token`` is the MFA code: accepted and ignored, MFA being off.
-    user = authenticate(rt, login_id, password, user_id)
+    user = authenticate(rt, login_id, password, user_id, mfa_token)
     device_id = body.get("device_id") if isinstance(body.get("device_id"), str) else ""
     return login_response(rt, user, device_id)
 

@@ -1,7 +1,7 @@
-"""``api4/user.go``, the sign-in options the emulator keeps off: MFA, emails, guest accounts.
+"""``api4/user.go``, the sign-in options: MFA, emails, guest accounts.
 
-The real server answers these with its "disabled" errors or no-ops while MFA, SMTP and a license
-are absent, which is how an emulated server is configured.
+MFA is real (TOTP, ``models/mfa.py``); SMTP and a license are absent, and the real server answers
+the rest with its no-ops or "disabled"/license errors then.
 """
 
 from __future__ import annotations
@@ -10,13 +10,10 @@ from flask import Blueprint, Response, jsonify
 
 from ...core.runtime import runtime
 from .. import authentication, errors, inputs, models, permissions, wire
+from .sessions import user_for_login
 from .users import load_user, present
 
 blueprint = Blueprint("mm_user_auth", __name__, url_prefix="/api/v4")
-
-
-def _mfa_disabled() -> errors.AppError:
-    return errors.AppError(501, errors.MFA_DISABLED)
 
 
 @blueprint.post("/users/mfa")
@@ -29,29 +26,44 @@ def check_user_mfa() -> Response:
     login_id = body.get("login_id") if isinstance(body, dict) else None
     if not isinstance(login_id, str) or not login_id:
         raise errors.invalid_body_param("login_id")
-    return jsonify({"mfa_required": False})
+    user = user_for_login(rt, login_id) if models.mfa_enabled(rt) else None
+    return jsonify({"mfa_required": bool(user and user.get("mfa_active"))})
 
 
 @blueprint.put("/users/<user_id>/mfa")
 def update_user_mfa(user_id: str) -> Response:
-    runtime()
-    viewer = authentication.current_user()
+    rt, viewer = authentication.caller()
     target = inputs.user_id_param(user_id)
+    permissions.refuse_oauth_session(authentication.current_session(rt), viewer)
     permissions.require_self_or(viewer, target)
     body = inputs.json_body(required=False)
     activate = body.get("activate") if isinstance(body, dict) else None
     if not isinstance(activate, bool):
         raise errors.invalid_body_param("activate")
-    if activate and not (isinstance(body.get("code"), str) and body["code"]):
+    code = body.get("code")
+    if activate and not (isinstance(code, str) and code):
         raise errors.invalid_body_param("code")
-    raise _mfa_disabled()
+    user = load_user(rt, target)
+    if activate:
+        models.activate_mfa(rt, user, code)
+    else:
+        models.deactivate_mfa(rt, user)
+    return jsonify(wire.status_ok())
 
 
 @blueprint.post("/users/<user_id>/mfa/generate")
 def generate_mfa_secret(user_id: str) -> Response:
-    viewer = authentication.current_user()
-    permissions.require_self_or(viewer, inputs.user_id_param(user_id))
-    raise _mfa_disabled()
+    rt, viewer = authentication.caller()
+    target = inputs.user_id_param(user_id)
+    permissions.refuse_oauth_session(authentication.current_session(rt), viewer)
+    permissions.require_self_or(viewer, target)
+    secret, qr_code = models.generate_mfa_secret(rt, load_user(rt, target))
+    response = jsonify({"secret": secret, "qr_code": qr_code})
+    # The secret must not linger in any cache.
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Pragma"] = "no-cache"
+    response.headers["Expires"] = "0"
+    return response
 
 
 @blueprint.post("/users/password/reset/send")

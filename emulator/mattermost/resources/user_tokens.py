@@ -47,6 +47,9 @@ def _token_from_body(rt: Runtime, viewer: Doc, permission: str) -> Doc:
 @blueprint.post("/users/<user_id>/tokens")
 def create_token(user_id: str) -> Response:
     rt, viewer = authentication.caller()
+    permissions.refuse_oauth_session(
+        authentication.current_session(rt), viewer, "create_user_access_token"
+    )
     body = inputs.json_body()
     if not isinstance(body, dict):
         raise errors.invalid_body_param("user_access_token")
