@@ -6,7 +6,7 @@ import base64
 from urllib.parse import quote
 
 from ...core.runtime import Runtime
-from . import messages
+from . import messages, outgoing
 from .common import Doc
 
 # -- uploads ----------------------------------------------------------------------------------
@@ -78,4 +78,8 @@ def send_file_message(
     }
     with rt.store.transaction():
         rt.store.update("uploads", upload["_id"], {"description": description})
-        return messages.post_message(rt, room, user, msg, extra=extra, tmid=tmid)
+        message = messages.post_message(rt, room, user, msg, extra=extra, tmid=tmid)
+    # ``afterSaveMessage`` (the message goes through ``sendMessage``), then ``afterFileUpload``.
+    outgoing.fire(rt, outgoing.Event("sendMessage", message=message, room=room))
+    outgoing.fire(rt, outgoing.Event("fileUploaded", message=message, room=room, user=user))
+    return message

@@ -7,7 +7,7 @@ import base64
 from ...core.passwords import check_password, hash_password, seeded_hash, sha256_hex
 from ...core.realtime import publish_revocation
 from ...core.runtime import Runtime
-from . import rooms
+from . import outgoing, rooms
 from .common import Doc, _now, hash_token, setting
 from .tokens import revoke_other_login_tokens
 
@@ -50,6 +50,8 @@ def create_user(
         else {},
     }
     rt.store.insert("users", user)
+    if at is None:  # ``afterCreateUser``; seeded accounts are not created live
+        outgoing.fire(rt, outgoing.Event("userCreated", user=user))
     return user
 
 
