@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import requests
 from rocketchat_API.rocketchat import RocketChat
 
 from emulator.app import runtime_of
@@ -40,17 +42,18 @@ class Receiver:
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 body = json.loads(raw) if raw else {}
+                # Recorded before answering: once the emulator has the answer, the request is here.
+                with receiver.cond:
+                    receiver.requests.append(
+                        {"path": self.path, "headers": dict(self.headers), "body": body}
+                    )
+                    receiver.cond.notify_all()
                 status, data, content_type = receiver.answer(body)
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
-                with receiver.cond:
-                    receiver.requests.append(
-                        {"path": self.path, "headers": dict(self.headers), "body": body}
-                    )
-                    receiver.cond.notify_all()
 
             def log_message(self, *args: object) -> None:
                 pass
@@ -254,9 +257,9 @@ def test_trigger_words_and_enabled(rc_server, admin, receiver):
     say(alice, "shipit")  # starts with a trigger word: enough
     say(alice, "please rollback")  # anywhere, for the second integration
     settle(rc_server)
-    assert [(r["body"]["text"], r["body"]["trigger_word"]) for r in receiver.requests] == [
-        ("shipit", "ship"),
+    assert sorted((r["body"]["text"], r["body"]["trigger_word"]) for r in receiver.requests) == [
         ("please rollback", "rollback"),
+        ("shipit", "ship"),
     ]
 
 
@@ -340,6 +343,11 @@ def test_a_refused_connection_is_recorded_without_retry(rc_server, admin, receiv
     integration = make(admin, receiver, retryFailedCalls=True, retryCount=1)
     say(login(rc_server, "alice"), "anyone?")
     settle(rc_server)
+    # The failure is recorded once the dispatcher has given the call up, just after it is idle.
+    deadline = time.monotonic() + TIMEOUT
+    while "httpError" not in history(admin, integration)["history"][0]:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
     (entry,) = history(admin, integration)["history"]
     assert entry["step"] == "after-http-call" and entry["httpResult"] == "null"
     assert entry["httpError"]["message"].startswith("request to http://127.0.0.1")
@@ -459,3 +467,29 @@ def test_a_script_that_does_not_compile_is_stored_with_its_error(rc_server, admi
     (request,) = receiver.wait_for(1)
     assert request["body"]["text"] == "plain"  # runs as if it had no script
     settle(rc_server)
+
+
+def test_an_upload_fires_send_message_and_file_uploaded(rc_server, admin, receiver):
+    make(admin, receiver)
+    make(admin, receiver, event="fileUploaded")
+    alice = login(rc_server, "alice")
+    raw = requests.post(
+        f"{rc_server.url}/api/v1/rooms.upload/GENERAL",
+        headers=alice.headers,
+        files={"file": ("a.txt", b"abc", "text/plain")},
+        data={"msg": "attached"},
+        timeout=5,
+    )
+    assert raw.status_code == 200
+    # Two calls in parallel: told apart by what only fileUploaded sends.
+    uploaded, sent = sorted(
+        (r["body"] for r in receiver.wait_for(2)), key=lambda b: "room" not in b
+    )
+    settle(rc_server)
+    message = raw.json()["message"]
+    assert sent["text"] == uploaded["text"] == "attached"
+    assert "siteUrl" in sent and "message" not in sent
+    assert uploaded["message"]["_id"] == message["_id"] == uploaded["message_id"]
+    assert uploaded["room"]["_id"] == "GENERAL"
+    assert uploaded["user"]["username"] == "alice" and "services" not in uploaded["user"]
+    assert "siteUrl" not in uploaded
