@@ -7,8 +7,18 @@ from flask import Flask, Response, jsonify
 from ..core import operations
 from ..core.product import product_from_modules
 from ..core.runtime import EXTENSION_KEY
-from . import ddp, errors, identity, inputs, inspection, legacy, resources, seed, tables
-from .models import outgoing
+from . import (
+    ddp,
+    errors,
+    identity,
+    inputs,
+    inspection,
+    legacy,
+    outgoing,
+    resources,
+    seed,
+    tables,
+)
 from .ratelimit import RATE_LIMIT
 
 

@@ -392,6 +392,15 @@ def test_history_is_for_outgoing_managers_and_can_be_cleared_and_replayed(
     assert raw.json() == {"success": True}
     assert history(admin, integration)["total"] == 0
 
+    say(login(rc_server, "alice"), "once more")
+    receiver.wait_for(3)
+    settle(rc_server)
+    assert history(admin, integration)["total"] == 1
+    admin.call_api_post(
+        "integrations.remove", type="webhook-outgoing", integrationId=integration["_id"]
+    )
+    assert runtime_of(rc_server.app).store.count("integration_history") == 0
+
 
 def test_room_and_user_events(rc_server, admin, receiver):
     make(admin, receiver, event="roomCreated", channel="")

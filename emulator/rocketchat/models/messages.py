@@ -7,8 +7,16 @@ from typing import Any
 
 from ...core.runtime import Runtime
 from .. import errors
-from . import outgoing, rooms
-from .common import Doc, Refused, _now, has_permission, setting
+from . import rooms
+from .common import (
+    Doc,
+    IntegrationEvent,
+    Refused,
+    _now,
+    has_permission,
+    run_integrations,
+    setting,
+)
 from .message_store import send_message
 
 # -- sending checks ---------------------------------------------------------------------------
@@ -92,7 +100,7 @@ def execute_send_message(
             rt, room, user, text, extra=extra, tmid=root, message_id=message_id or None
         )
     # ``afterSaveMessage``: outgoing integrations see the stored message.
-    outgoing.fire(rt, outgoing.Event("sendMessage", message=message, room=room))
+    run_integrations(rt, IntegrationEvent("sendMessage", message=message, room=room))
     return message
 
 
@@ -244,7 +252,8 @@ def edit_message(rt: Runtime, message: Doc, text: str, editor: Doc) -> Doc:
     if rt.events.active:
         rt.events.publish("stream-room-messages", {"eventName": fresh["rid"], "args": [fresh]})
     room = rt.store.get("rooms", fresh["rid"])
-    outgoing.fire(rt, outgoing.Event("sendMessage", message=fresh, room=room))  # afterSaveMessage
+    # ``afterSaveMessage`` runs for edits too
+    run_integrations(rt, IntegrationEvent("sendMessage", message=fresh, room=room))
     return fresh
 
 

@@ -7,8 +7,7 @@ from typing import Any
 
 from ...core.runtime import Runtime
 from .. import errors
-from . import outgoing
-from .common import Doc, Refused, _now, has_permission
+from .common import Doc, IntegrationEvent, Refused, _now, has_permission, run_integrations
 from .message_store import send_message
 
 # -- rooms and subscriptions ------------------------------------------------------------------
@@ -208,7 +207,7 @@ def add_member(
     fresh = rt.store.get("rooms", room["_id"])
     notify_user(rt, user["_id"], "rooms-changed", "inserted", fresh)
     if room["t"] != "d":  # ``afterJoinRoom``, joined or added
-        outgoing.fire(rt, outgoing.Event("roomJoined", room=fresh, user=user))
+        run_integrations(rt, IntegrationEvent("roomJoined", room=fresh, user=user))
     return sub
 
 
@@ -262,7 +261,7 @@ def remove_member(rt: Runtime, room: Doc, user: Doc, actor: Doc | None = None) -
     )
     notify_user(rt, user["_id"], "rooms-changed", "removed", {"_id": room["_id"]})
     if room["t"] != "d":  # ``afterLeaveRoom``, left or removed
-        outgoing.fire(rt, outgoing.Event("roomLeft", room=room, user=user))
+        run_integrations(rt, IntegrationEvent("roomLeft", room=room, user=user))
 
 
 def update_subscription(rt: Runtime, sub: Doc, changes: Doc) -> Doc:
@@ -366,7 +365,7 @@ def create_named_room(
         )
     _notify_members(rt, room, "inserted")
     # ``afterCreateChannel``/``afterCreatePrivateGroup``
-    outgoing.fire(rt, outgoing.Event("roomCreated", room=room, owner=owner))
+    run_integrations(rt, IntegrationEvent("roomCreated", room=room, owner=owner))
     return room
 
 

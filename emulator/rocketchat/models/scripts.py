@@ -8,11 +8,15 @@ network, no ``require``. ``console`` output goes to the Python log.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from py_mini_racer import JSEvalException, JSPromiseError, MiniRacer
+from py_mini_racer import JSEvalException, JSPromiseError, MiniRacer, mini_racer
 
 from ...core.runtime import Runtime
 from .common import Doc
@@ -59,10 +63,26 @@ def _error(exc: Exception, loading: bool = False) -> ScriptError:
     return ScriptError(first.split(": ", 1)[-1], stack, loading)
 
 
+@contextmanager
+def _context() -> Iterator[MiniRacer]:
+    """A fresh V8 context on an event loop of our own, closed only once V8 has freed the
+    context: a run stopped by the time limit may still call back while it winds down."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="integration-script", daemon=True)
+    thread.start()
+    try:
+        with mini_racer(loop) as ctx:
+            yield ctx
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join()
+        loop.close()
+
+
 def compile_error(script: str) -> Doc | None:
     """``scriptError`` as the create method stores it when the script does not parse (then
     ``scriptCompiled`` is left out and the integration runs without it), else None."""
-    with MiniRacer() as ctx:
+    with _context() as ctx:
         try:
             ctx.eval(f"new Function({json.dumps(script)})", timeout=TIMEOUT_MS)
         except JSEvalException as exc:
@@ -89,7 +109,7 @@ def run(rt: Runtime, integration: Doc, method: str, params: Doc) -> tuple[bool, 
         f"'{{\"missing\":true}}'; const v = await __script[{name}]({json.dumps(params)}); "
         "return JSON.stringify({v: v === undefined ? null : v}); })()"
     )
-    with MiniRacer() as ctx:
+    with _context() as ctx:
         try:
             ctx.eval(load, timeout=TIMEOUT_MS, max_memory=MAX_MEMORY)
         except JSEvalException as exc:

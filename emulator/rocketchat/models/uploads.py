@@ -6,8 +6,8 @@ import base64
 from urllib.parse import quote
 
 from ...core.runtime import Runtime
-from . import messages, outgoing
-from .common import Doc
+from . import messages
+from .common import Doc, IntegrationEvent, run_integrations
 
 # -- uploads ----------------------------------------------------------------------------------
 
@@ -80,6 +80,6 @@ def send_file_message(
         rt.store.update("uploads", upload["_id"], {"description": description})
         message = messages.post_message(rt, room, user, msg, extra=extra, tmid=tmid)
     # ``afterSaveMessage`` (the message goes through ``sendMessage``), then ``afterFileUpload``.
-    outgoing.fire(rt, outgoing.Event("sendMessage", message=message, room=room))
-    outgoing.fire(rt, outgoing.Event("fileUploaded", message=message, room=room, user=user))
+    run_integrations(rt, IntegrationEvent("sendMessage", message=message, room=room))
+    run_integrations(rt, IntegrationEvent("fileUploaded", message=message, room=room, user=user))
     return message

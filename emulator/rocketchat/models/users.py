@@ -7,8 +7,8 @@ import base64
 from ...core.passwords import check_password, hash_password, seeded_hash, sha256_hex
 from ...core.realtime import publish_revocation
 from ...core.runtime import Runtime
-from . import outgoing, rooms
-from .common import Doc, _now, hash_token, setting
+from . import rooms
+from .common import Doc, IntegrationEvent, _now, hash_token, run_integrations, setting
 from .tokens import revoke_other_login_tokens
 
 # -- users ------------------------------------------------------------------------------------
@@ -51,7 +51,7 @@ def create_user(
     }
     rt.store.insert("users", user)
     if at is None:  # ``afterCreateUser``; seeded accounts are not created live
-        outgoing.fire(rt, outgoing.Event("userCreated", user=user))
+        run_integrations(rt, IntegrationEvent("userCreated", user=user))
     return user
 
 

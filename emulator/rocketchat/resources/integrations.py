@@ -11,8 +11,8 @@ from flask import Blueprint, Response
 
 from ...core.ids import METEOR_ALPHABET
 from ...core.runtime import Runtime, runtime
-from .. import auth, errors, inputs, models, wire
-from ..models import outgoing, scripts
+from .. import auth, errors, inputs, models, outgoing, wire
+from ..models import scripts
 from ._rooms_common import ok, page_body, params, text_param
 
 blueprint = Blueprint("rc_integrations", __name__, url_prefix="/api/v1")
@@ -304,6 +304,8 @@ def integrations_remove() -> Response:
             errors.INTEGRATION_NOT_AUTHORIZED, "Unauthorized", {"method": method}
         )
     rt.store.delete("integrations", doc["_id"])
+    if kind == OUTGOING:  # ``deleteOutgoingIntegration`` drops its history too
+        outgoing.clear_history(rt, doc["_id"])
     return ok(integration=wire.integration(doc))
 
 
@@ -369,9 +371,7 @@ def integrations_clear_history() -> Response:
     args = inputs.body()
     _required(args, "integrationId")
     doc = _outgoing_for(rt, user, args["integrationId"], "clearIntegrationHistory")
-    with rt.store.transaction():
-        for history in rt.store.find("integration_history", "integration", doc["_id"]):
-            rt.store.delete("integration_history", history["_id"])
+    outgoing.clear_history(rt, doc["_id"])
     return ok()
 
 

@@ -1,6 +1,8 @@
 """Outgoing integrations (``app/integrations/server/lib/triggerHandler.ts``), run where upstream's
-``triggers.ts`` hooks them: after a message is saved (any door), a room is created, joined or
-left, a user is created, a file is uploaded.
+``triggers.ts`` hooks them: the domain operations call ``models.common.run_integrations`` after a
+message is saved (any door), a room is created, joined or left, a user is created, a file is
+uploaded; ``register`` plugs this module in there (it sends messages itself, so the domain cannot
+import it).
 
 Each matching integration URL gets an ``IntegrationHistory`` document, updated step by step as
 upstream's ``updateHistory`` does, and a call through ``rt.callouts``. The answer (a JSON
@@ -16,10 +18,16 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...core.runtime import Runtime
-from .. import errors, wire
-from . import messages, rooms, scripts, webhook_messages
-from .common import Doc, Refused, setting
+from ..core.runtime import Runtime
+from . import errors, wire
+from .models import messages, rooms, scripts, webhook_messages
+from .models.common import (
+    INTEGRATIONS_SERVICE,
+    Doc,
+    IntegrationEvent,
+    Refused,
+    setting,
+)
 
 KIND = "rocketchat.outgoing_integration"  # the call-out kind whose answers this module handles
 OUTGOING = "webhook-outgoing"
@@ -34,24 +42,13 @@ USES_CHANNEL = frozenset({"sendMessage", "fileUploaded", "roomJoined", "roomLeft
 USES_TRIGGER_WORDS = frozenset({"sendMessage"})
 
 
-@dataclass(frozen=True)
-class Event:
-    """``eventNameArgumentsToObject``'s result."""
-
-    name: str
-    message: Doc | None = None
-    room: Doc | None = None
-    user: Doc | None = None
-    owner: Doc | None = None
-
-
 @dataclass
 class _Attempt:
     """One call of ``executeTriggerUrl``, carried through the call-out to its answer."""
 
     url: str
     trigger: Doc
-    event: Event
+    event: IntegrationEvent
     tries: int
     history_id: str
     data: Doc
@@ -88,8 +85,10 @@ class _Retries:
 
 
 def register(rt: Runtime) -> None:
+    """Plug the integrations into the domain's events and the call-out answers."""
     retries = _Retries()
     rt.on_reset(retries.cancel)
+    rt.services[INTEGRATIONS_SERVICE] = lambda event: fire(rt, event)
     rt.callouts.on_answer(
         KIND, lambda attempt, status, body: _on_answer(rt, retries, attempt, status, body)
     )
@@ -118,7 +117,7 @@ def _room_keys(room: Doc | None, message: Doc | None) -> set[str]:
     return {scope, f"#{room['_id']}", f"#{room.get('name')}"}
 
 
-def execute_triggers(rt: Runtime, event: Event) -> None:
+def execute_triggers(rt: Runtime, event: IntegrationEvent) -> None:
     """``executeTriggers``: every enabled outgoing integration of ``event`` whose channels match,
     once per URL."""
     keys = _room_keys(event.room, event.message) | {"__any"}
@@ -146,10 +145,17 @@ def _history(rt: Runtime, history_id: str | None, **fields: Any) -> str:
     return history_id
 
 
+def clear_history(rt: Runtime, integration_id: str) -> None:
+    """``IntegrationHistory.removeByIntegrationId``."""
+    with rt.store.transaction():
+        for history in rt.store.find("integration_history", "integration", integration_id):
+            rt.store.delete("integration_history", history["_id"])
+
+
 # -- one URL ----------------------------------------------------------------------------------
 
 
-def _trigger_word(trigger: Doc, event: Event) -> tuple[bool, str | None]:
+def _trigger_word(trigger: Doc, event: IntegrationEvent) -> tuple[bool, str | None]:
     """Whether the message's text selects the integration, and by which word."""
     words = trigger.get("triggerWords") or []
     if event.name not in USES_TRIGGER_WORDS or not words:
@@ -166,7 +172,7 @@ def _without_services(doc: Doc) -> Doc:
     return wire.rest_dates({k: v for k, v in doc.items() if k != "services"})
 
 
-def _data(rt: Runtime, trigger: Doc, event: Event, word: str | None) -> Doc:
+def _data(rt: Runtime, trigger: Doc, event: IntegrationEvent, word: str | None) -> Doc:
     """``mapEventArgsToData``. As upstream does, an event without a message (room and user
     events) gets only ``token`` and ``bot``: the mapping returns early without one."""
     data: Doc = {"token": trigger.get("token"), "bot": False}
@@ -227,7 +233,9 @@ def _run_script(
         return True, None
 
 
-def execute_trigger_url(rt: Runtime, url: str, trigger: Doc, event: Event, tries: int = 0) -> None:
+def execute_trigger_url(
+    rt: Runtime, url: str, trigger: Doc, event: IntegrationEvent, tries: int = 0
+) -> None:
     """``executeTriggerUrl``: record, prepare (script), then call ``url`` in the background."""
     trigger = rt.store.get("integrations", trigger["_id"])  # ``isTriggerEnabled``: as it is now
     if trigger is None or trigger.get("enabled") is not True:
@@ -403,7 +411,7 @@ def _resolve_room(rt: Runtime, user: Doc, name_or_id: str) -> Doc | None:
 
 
 def _send_answer(
-    rt: Runtime, trigger: Doc, event: Event, payload: Any, data: Doc
+    rt: Runtime, trigger: Doc, event: IntegrationEvent, payload: Any, data: Doc
 ) -> list[Doc] | None:
     """``sendMessage`` then ``processWebhookMessage``: the answer as messages by the
     integration's user (or the author, with ``impersonateUser``) in the event's room, or the
@@ -450,7 +458,7 @@ def replay(rt: Runtime, integration: Doc, history: Doc) -> None:
     data = history.get("data") or {}
     if not history.get("url"):
         return
-    event = Event(
+    event = IntegrationEvent(
         history.get("event", ""),
         message=rt.store.get("messages", data.get("message_id", "")),
         room=rt.store.get("rooms", data.get("channel_id", "")),
@@ -460,7 +468,7 @@ def replay(rt: Runtime, integration: Doc, history: Doc) -> None:
     execute_trigger_url(rt, history["url"], integration, event)
 
 
-def fire(rt: Runtime, event: Event) -> None:
+def fire(rt: Runtime, event: IntegrationEvent) -> None:
     """The domain operations' hook: quick when there is no outgoing integration at all."""
     if any(d.get("type") == OUTGOING for d in rt.store.all("integrations")):
         execute_triggers(rt, event)
