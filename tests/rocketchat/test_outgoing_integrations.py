@@ -15,6 +15,7 @@ import requests
 from rocketchat_API.rocketchat import RocketChat
 
 from emulator.app import runtime_of
+from emulator.rocketchat import outgoing
 from emulator.rocketchat.wire import iso
 from tests.rocketchat.clients import call
 from tests.rocketchat.test_doors import bridge, ddp_login, hang_up, rest
@@ -502,3 +503,27 @@ def test_an_upload_fires_send_message_and_file_uploaded(rc_server, admin, receiv
     assert uploaded["room"]["_id"] == "GENERAL"
     assert uploaded["user"]["username"] == "alice" and "services" not in uploaded["user"]
     assert "siteUrl" not in uploaded
+
+
+def test_retry_delays_are_upstreams():
+    delays = {
+        kind: [outgoing._retry_delay_ms(kind, tries) for tries in range(4)]
+        for kind in ("powers-of-ten", "powers-of-two", "increments-of-two")
+    }
+    assert delays == {
+        "powers-of-ten": [100, 1000, 10_000, 100_000],
+        "powers-of-two": [2000, 4000, 8000, 16_000],
+        "increments-of-two": [2000, 4000, 6000, 8000],
+    }
+
+
+def test_an_unknown_retry_delay_is_recorded_and_not_retried(rc_server, admin, receiver):
+    integration = make(admin, receiver, retryFailedCalls=True, retryDelay="Sometimes")
+    assert integration["retryDelay"] == "sometimes" and integration["retryCount"] == 4
+    receiver.answer = lambda body: (503, b"busy", "text/plain")
+    say(login(rc_server, "alice"), "now?")
+    receiver.wait_for(1)
+    settle(rc_server)
+    (entry,) = history(admin, integration)["history"]
+    assert entry["step"] == "failed-and-retry-delay-is-invalid" and entry["error"] is True
+    assert len(receiver.requests) == 1
