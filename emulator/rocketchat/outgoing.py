@@ -261,9 +261,10 @@ def execute_trigger_url(
     ran, opts = _run_script(rt, trigger, "prepare_outgoing_request", params, history_id)
     opts = opts if ran else request
     _history(rt, history_id, step="after-maybe-ran-prepare", ranPrepareScript=True)
-    if not isinstance(opts, dict) or not opts:
+    if not opts:
         _history(rt, history_id, step="after-prepare-no-opts", finished=True)
         return
+    opts = opts if isinstance(opts, dict) else {}  # a bare value has no url, method or message
     if opts.get("message"):
         sent = _send_answer(rt, trigger, event, opts["message"], data)
         if not sent:
@@ -284,7 +285,9 @@ def execute_trigger_url(
     if opts.get("data"):
         headers["Content-Type"] = "application/json"
         body = json.dumps(opts["data"], separators=(",", ":")).encode()
-    timeout = opts["timeout"] / 1000 if isinstance(opts.get("timeout"), int | float) else TIMEOUT_S
+    limit = opts.get("timeout")  # ms, from a script
+    valid = isinstance(limit, int | float) and not isinstance(limit, bool) and limit > 0
+    timeout = limit / 1000 if valid else TIMEOUT_S
     attempt = _Attempt(url, trigger, event, tries, history_id, data, opts)
     future = rt.callouts.post(str(opts["url"]), body, headers, timeout, KIND, attempt)
     future.add_done_callback(lambda _done: _unanswered(rt, attempt))

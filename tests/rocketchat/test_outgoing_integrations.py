@@ -527,3 +527,25 @@ def test_an_unknown_retry_delay_is_recorded_and_not_retried(rc_server, admin, re
     (entry,) = history(admin, integration)["history"]
     assert entry["step"] == "failed-and-retry-delay-is-invalid" and entry["error"] is True
     assert len(receiver.requests) == 1
+
+
+def test_a_prepare_script_can_answer_without_calling(rc_server, admin, receiver):
+    script = """
+    class Script {
+      prepare_outgoing_request({ request }) {
+        if (request.data.bot) { return; }
+        return { message: { text: 'on it, ' + request.data.user_name } };
+      }
+    }
+    """
+    integration = make(admin, receiver, scriptEnabled=True, script=script)
+    alice = login(rc_server, "alice")
+    say(alice, "status?")
+    settle(rc_server)
+    assert receiver.requests == []
+    last = alice.call_api_get("channels.history", roomId="GENERAL", count=1)["messages"][0]
+    assert last["msg"] == "on it, alice" and last["bot"] == {"i": integration["_id"]}
+    entries = {h["step"]: h for h in history(admin, integration)["history"]}
+    assert set(entries) == {"after-prepare-no-opts", "after-prepare-no-url_or_method"}
+    sent = entries["after-prepare-no-url_or_method"]["prepareSentMessage"]
+    assert sent == [{"channel": "#GENERAL", "message": last}]
