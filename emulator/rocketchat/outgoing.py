@@ -13,6 +13,7 @@ loop guard: a message the answer posts fires the integrations again, with ``bot:
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import threading
 from dataclasses import dataclass, field
@@ -63,19 +64,23 @@ class _Retries:
     timers: set[threading.Timer] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def schedule(self, delay_s: float, action: Any) -> None:
+    def schedule(self, delay_s: float, action: Any) -> threading.Timer:
         def fire() -> None:
             with self.lock:
                 if timer not in self.timers:
                     return
                 self.timers.discard(timer)
-            action()
+            # The runtime may have been closed meanwhile (its dispatcher refuses new calls):
+            # the retry is dropped, as a stopped server's timers are.
+            with contextlib.suppress(RuntimeError):
+                action()
 
         timer = threading.Timer(delay_s, fire)
         timer.daemon = True
         with self.lock:
             self.timers.add(timer)
         timer.start()
+        return timer
 
     def cancel(self) -> None:
         with self.lock:

@@ -14,7 +14,8 @@ import pytest
 import requests
 from rocketchat_API.rocketchat import RocketChat
 
-from emulator.app import runtime_of
+from emulator.app import create_app, runtime_of
+from emulator.config import ephemeral_config
 from emulator.rocketchat import outgoing
 from emulator.rocketchat.wire import iso
 from tests.rocketchat.clients import call
@@ -549,3 +550,14 @@ def test_a_prepare_script_can_answer_without_calling(rc_server, admin, receiver)
     assert set(entries) == {"after-prepare-no-opts", "after-prepare-no-url_or_method"}
     sent = entries["after-prepare-no-url_or_method"]["prepareSentMessage"]
     assert sent == [{"channel": "#GENERAL", "message": last}]
+
+
+def test_a_retry_due_after_the_runtime_closed_is_dropped(monkeypatch):
+    rt = runtime_of(create_app("rocketchat", ephemeral_config()))
+    rt.close()
+    failures = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: failures.append(args.exc_value))
+    # The pool is shut: the retry's call is refused with a RuntimeError.
+    timer = outgoing._Retries().schedule(0.0, lambda: rt.callouts.post("http://x/", b"", {}, 1.0))
+    timer.join(TIMEOUT)
+    assert not timer.is_alive() and failures == []
