@@ -57,6 +57,7 @@ bench: $(TEST_STAMP) bytecode ## print store, start-up, socket-capacity, credent
 	$(PY) bench/credentials.py
 	$(PY) bench/bounded_input.py
 	$(PY) bench/callouts.py
+	$(PY) bench/rocketchat_outgoing.py
 
 browser: ## install Debian's chromium for the dashboard tests (needs root; skipped tests otherwise)
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)

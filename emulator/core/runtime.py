@@ -62,6 +62,9 @@ class Runtime:
         # Outbound calls to the app under test (outgoing webhooks, commands).
         self.callouts = Callouts(self.journal, self.clock, product=product.name, faults=self.faults)
         self._reset_hooks.append(self.callouts.reset)
+        # What a product plugs into its own domain at start-up, by name (e.g. Rocket.Chat's
+        # outgoing integrations, which its domain operations call without importing them).
+        self.services: dict[str, Callable[..., Any]] = {}
         self._progress = progress
         self._flusher: threading.Thread | None = None
         self._stopping = threading.Event()

@@ -6,7 +6,19 @@ from flask import Flask, Response, jsonify
 
 from ..core import operations
 from ..core.product import product_from_modules
-from . import ddp, errors, identity, inputs, inspection, legacy, resources, seed, tables
+from ..core.runtime import EXTENSION_KEY
+from . import (
+    ddp,
+    errors,
+    identity,
+    inputs,
+    inspection,
+    legacy,
+    outgoing,
+    resources,
+    seed,
+    tables,
+)
 from .ratelimit import RATE_LIMIT
 
 
@@ -20,6 +32,7 @@ def _plumbing(app: Flask) -> None:
     # Declared or chunked, a body past the limit is refused with 413 as soon as it is passed.
     app.config["MAX_CONTENT_LENGTH"] = inputs.MAX_BODY_BYTES
     app.register_error_handler(errors.RocketError, to_response)
+    outgoing.register(app.extensions[EXTENSION_KEY])
 
 
 def _error_response(status: int, message: str) -> Response:

@@ -62,6 +62,12 @@ def define_tables(store: Store) -> None:
     store.define(
         "integrations", key="_id", multi={"userId": "userId", "urls": lambda d: d.get("urls")}
     )
+    # ``IntegrationHistory``: one document per outgoing call, updated step by step.
+    store.define(
+        "integration_history", key="_id", multi={"integration": lambda d: d["integration"]["_id"]}
+    )
+    # What integration scripts put in ``Store``, by integration id.
+    store.define("integration_stores", key="_id")
     store.define("teams", key="_id", unique={"name": "name"}, multi={"roomId": "roomId"})
     store.define(
         "team_members",

@@ -8,6 +8,7 @@ import requests
 from rocketchat_API.rocketchat import RocketChat
 
 from emulator.app import runtime_of
+from emulator.rocketchat.models import scripts
 
 
 def login(server, name):
@@ -216,3 +217,104 @@ def test_ill_typed_fields_are_refused_and_nothing_stored(rc_server, events, body
     assert answer.status_code == 400
     assert answer.json() == {"success": False, "error": error}
     assert room_messages(events) == []
+
+
+# -- scripts (``process_incoming_request`` in the sandbox) -------------------------------------
+
+
+def scripted_hook(server, script):
+    hook = make_hook(server, scriptEnabled=True, script=script)
+    assert hook["scriptCompiled"] == script
+    return hook
+
+
+def test_a_script_rewrites_the_payload(rc_server, events):
+    hook = scripted_hook(
+        rc_server,
+        """
+        class Script {
+          process_incoming_request({ request }) {
+            Store.set('calls', (Store.get('calls') || 0) + 1);
+            console.log('got', request.content);
+            return {
+              content: {
+                text: `${request.content.event} by ${request.user.username} ` +
+                  `(${request.headers['x-app']}, ${request.url.query.env}, ` +
+                  `${request.url_params.token.length}, #${Store.get('calls')})`,
+                alias: 'CI',
+              },
+            };
+          }
+        }
+        """,
+    )
+    url = hook_url(rc_server, hook) + "?env=prod"
+    for _ in range(2):
+        answer = requests.post(url, json={"event": "build"}, headers={"X-App": "ci"}, timeout=5)
+        assert answer.json() == {"success": True}
+    first, second = room_messages(events)
+    assert first["msg"] == "build by helper-bot (ci, prod, 48, #1)"
+    assert second["msg"].endswith("#2)")  # Store keeps its values between runs
+    assert first["alias"] == "CI" and first["bot"] == {"i": hook["_id"]}
+
+
+@pytest.mark.parametrize(
+    ("body", "answer"),
+    [
+        ("return;", {"success": True}),
+        ("return { error: 'no such build' };", {"success": False, "error": "no such build"}),
+        ("throw new Error('boom');", {"success": False, "error": "error-running-script"}),
+        ("return { content: 'text' };", {"success": False, "error": "error-running-script"}),
+    ],
+)
+def test_script_outcomes(rc_server, events, body, answer):
+    hook = scripted_hook(rc_server, f"class Script {{ process_incoming_request() {{ {body} }} }}")
+    raw = requests.post(hook_url(rc_server, hook), json={"text": "x"}, timeout=5)
+    assert raw.json() == answer
+    assert raw.status_code == (200 if answer["success"] else 400)
+    assert room_messages(events) == []
+
+
+def test_a_script_response_is_merged_into_the_answer(rc_server, events):
+    hook = scripted_hook(
+        rc_server,
+        "class Script { process_incoming_request() {"
+        " return { content: { text: 'ok' }, response: { handled: 1 } }; } }",
+    )
+    raw = requests.post(hook_url(rc_server, hook), json={}, timeout=5)
+    assert raw.json() == {"handled": 1, "success": True}
+    assert [m["msg"] for m in room_messages(events)] == ["ok"]
+
+
+def test_a_script_without_the_class_answers_the_js_error(rc_server, events):
+    hook = scripted_hook(rc_server, "class NotScript {}")
+    raw = requests.post(hook_url(rc_server, hook), json={"text": "x"}, timeout=5)
+    assert raw.json() == {"success": False, "error": "Script is not defined"}
+
+
+def test_a_runaway_script_is_stopped(rc_server, events, monkeypatch):
+    monkeypatch.setattr(scripts, "TIMEOUT_MS", 200)
+    hook = scripted_hook(rc_server, "class Script { process_incoming_request() { for (;;) {} } }")
+    raw = requests.post(hook_url(rc_server, hook), json={"text": "x"}, timeout=5)
+    assert raw.json() == {"success": False, "error": "error-running-script"}
+    hog = "const a = []; for (;;) a.push(new Array(1e5).fill(1));"
+    hook = scripted_hook(rc_server, f"class Script {{ process_incoming_request() {{ {hog} }} }}")
+    raw = requests.post(hook_url(rc_server, hook), json={"text": "x"}, timeout=5)
+    assert raw.json() == {"success": False, "error": "error-running-script"}
+
+
+def test_a_script_cannot_reach_the_network(rc_server, events):
+    hook = scripted_hook(
+        rc_server,
+        "class Script { process_incoming_request() { return { content: { text:"
+        " [typeof fetch, typeof require, typeof XMLHttpRequest, typeof process].join() } }; } }",
+    )
+    requests.post(hook_url(rc_server, hook), json={}, timeout=5)
+    assert room_messages(events)[0]["msg"] == "undefined,undefined,undefined,undefined"
+
+
+def test_a_script_that_does_not_compile_posts_the_payload(rc_server, events):
+    hook = make_hook(rc_server, scriptEnabled=True, script="class Script {")
+    assert "scriptCompiled" not in hook and hook["scriptError"]["name"] == "SyntaxError"
+    requests.post(hook_url(rc_server, hook), json={"text": "as sent"}, timeout=5)
+    assert [m["msg"] for m in room_messages(events)] == ["as sent"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 from ...core.runtime import Runtime
@@ -25,6 +26,28 @@ class Refused(Exception):
         self.code = code
         self.reason = reason
         self.details = details
+
+
+@dataclass(frozen=True)
+class IntegrationEvent:
+    """What happened, for outgoing integrations (``eventNameArgumentsToObject``'s object)."""
+
+    name: str
+    message: Doc | None = None
+    room: Doc | None = None
+    user: Doc | None = None
+    owner: Doc | None = None
+
+
+INTEGRATIONS_SERVICE = "rocketchat.outgoing_integrations"
+
+
+def run_integrations(rt: Runtime, event: IntegrationEvent) -> None:
+    """Where upstream runs its ``after*`` callbacks: the outgoing integrations the product
+    plugged in (``emulator/rocketchat/outgoing.py``) see the event."""
+    service = rt.services.get(INTEGRATIONS_SERVICE)
+    if service is not None:
+        service(event)
 
 
 def _now(rt: Runtime, at: int | None) -> int:

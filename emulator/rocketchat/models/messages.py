@@ -8,7 +8,15 @@ from typing import Any
 from ...core.runtime import Runtime
 from .. import errors
 from . import rooms
-from .common import Doc, Refused, _now, has_permission, setting
+from .common import (
+    Doc,
+    IntegrationEvent,
+    Refused,
+    _now,
+    has_permission,
+    run_integrations,
+    setting,
+)
 from .message_store import send_message
 
 # -- sending checks ---------------------------------------------------------------------------
@@ -88,9 +96,12 @@ def execute_send_message(
         validate(room)
     with rt.store.transaction():
         root = check_thread_and_id(rt, room, tmid, message_id)
-        return post_message(
+        message = post_message(
             rt, room, user, text, extra=extra, tmid=root, message_id=message_id or None
         )
+    # ``afterSaveMessage``: outgoing integrations see the stored message.
+    run_integrations(rt, IntegrationEvent("sendMessage", message=message, room=room))
+    return message
 
 
 # -- reactions --------------------------------------------------------------------------------
@@ -240,6 +251,9 @@ def edit_message(rt: Runtime, message: Doc, text: str, editor: Doc) -> Doc:
     )
     if rt.events.active:
         rt.events.publish("stream-room-messages", {"eventName": fresh["rid"], "args": [fresh]})
+    room = rt.store.get("rooms", fresh["rid"])
+    # ``afterSaveMessage`` runs for edits too
+    run_integrations(rt, IntegrationEvent("sendMessage", message=fresh, room=room))
     return fresh
 
 

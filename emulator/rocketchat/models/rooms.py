@@ -7,7 +7,7 @@ from typing import Any
 
 from ...core.runtime import Runtime
 from .. import errors
-from .common import Doc, Refused, _now, has_permission
+from .common import Doc, IntegrationEvent, Refused, _now, has_permission, run_integrations
 from .message_store import send_message
 
 # -- rooms and subscriptions ------------------------------------------------------------------
@@ -204,7 +204,10 @@ def add_member(
             else:
                 system_message(rt, room, "au", actor, user["username"])
     notify_user(rt, user["_id"], "subscriptions-changed", "inserted", sub)
-    notify_user(rt, user["_id"], "rooms-changed", "inserted", rt.store.get("rooms", room["_id"]))
+    fresh = rt.store.get("rooms", room["_id"])
+    notify_user(rt, user["_id"], "rooms-changed", "inserted", fresh)
+    if room["t"] != "d":  # ``afterJoinRoom``, joined or added
+        run_integrations(rt, IntegrationEvent("roomJoined", room=fresh, user=user))
     return sub
 
 
@@ -257,6 +260,8 @@ def remove_member(rt: Runtime, room: Doc, user: Doc, actor: Doc | None = None) -
         {"_id": sub["_id"], "u": sub["u"], "rid": sub["rid"], "t": sub["t"]},
     )
     notify_user(rt, user["_id"], "rooms-changed", "removed", {"_id": room["_id"]})
+    if room["t"] != "d":  # ``afterLeaveRoom``, left or removed
+        run_integrations(rt, IntegrationEvent("roomLeft", room=room, user=user))
 
 
 def update_subscription(rt: Runtime, sub: Doc, changes: Doc) -> Doc:
@@ -359,6 +364,8 @@ def create_named_room(
             "rooms", room["_id"], {"customFields": {}, "broadcast": False, "encrypted": False}
         )
     _notify_members(rt, room, "inserted")
+    # ``afterCreateChannel``/``afterCreatePrivateGroup``
+    run_integrations(rt, IntegrationEvent("roomCreated", room=room, owner=owner))
     return room
 
 

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from ...core.runtime import Runtime
 from . import messages
-from .common import Doc
+from .common import Doc, IntegrationEvent, run_integrations
 
 # -- uploads ----------------------------------------------------------------------------------
 
@@ -78,4 +78,8 @@ def send_file_message(
     }
     with rt.store.transaction():
         rt.store.update("uploads", upload["_id"], {"description": description})
-        return messages.post_message(rt, room, user, msg, extra=extra, tmid=tmid)
+        message = messages.post_message(rt, room, user, msg, extra=extra, tmid=tmid)
+    # ``afterSaveMessage`` (the message goes through ``sendMessage``), then ``afterFileUpload``.
+    run_integrations(rt, IntegrationEvent("sendMessage", message=message, room=room))
+    run_integrations(rt, IntegrationEvent("fileUploaded", message=message, room=room, user=user))
+    return message

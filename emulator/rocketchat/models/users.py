@@ -8,7 +8,7 @@ from ...core.passwords import check_password, hash_password, seeded_hash, sha256
 from ...core.realtime import publish_revocation
 from ...core.runtime import Runtime
 from . import rooms
-from .common import Doc, _now, hash_token, setting
+from .common import Doc, IntegrationEvent, _now, hash_token, run_integrations, setting
 from .tokens import revoke_other_login_tokens
 
 # -- users ------------------------------------------------------------------------------------
@@ -50,6 +50,8 @@ def create_user(
         else {},
     }
     rt.store.insert("users", user)
+    if at is None:  # ``afterCreateUser``; seeded accounts are not created live
+        run_integrations(rt, IntegrationEvent("userCreated", user=user))
     return user
 
 

@@ -1,9 +1,8 @@
 """Incoming webhooks: ``/hooks/:integrationId/:token`` (``app/integrations/server/api/api.ts``
 ``executeIntegrationRest`` and ``app/lib/server/functions/processWebhookMessage.ts``).
 
-Scripts are never run: there is no JavaScript engine here, so a ``scriptEnabled`` integration
-behaves as upstream does with a script that did not compile (``integrationHasValidScript`` is
-false): the payload is posted as sent.
+A ``scriptEnabled`` integration whose script compiled runs its ``process_incoming_request`` in
+the sandbox (``models.scripts``) first; what it returns replaces the payload, as upstream.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from flask import Blueprint, Response, jsonify, request
 from ...core import jsonbounds
 from ...core.runtime import Runtime, runtime
 from .. import errors, inputs, models
+from ..models import scripts, webhook_messages
 from .chat import _resolve_channel
 
 blueprint = Blueprint("rc_hooks", __name__)
@@ -49,67 +49,56 @@ def _integration(rt: Runtime, integration_id: str, token: str) -> Doc:
     return doc
 
 
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _message_fields(payload: Doc, integration: Doc) -> Doc:
-    """``processWebhookMessage``'s message, with the integration's defaults; empty values are
-    dropped (``removeEmpty``)."""
-    attachments = payload.get("attachments")
-    if not isinstance(attachments, list):
-        attachments = None
-    for attachment in attachments or []:
-        if isinstance(attachment, dict) and attachment.get("msg"):
-            attachment["text"] = _text(attachment.pop("msg"))
-    fields: Doc = {
-        "alias": payload.get("username") or payload.get("alias") or integration.get("alias"),
-        "attachments": attachments or [],
-        "parseUrls": bool(payload.get("parseUrls", attachments is None)),
-        "bot": {"i": integration["_id"]},
-        "groupable": bool(payload.get("groupable", False)),
-        "customFields": payload.get("customFields"),
-    }
-    avatar = payload.get("icon_url") or payload.get("avatar")
-    emoji = payload.get("icon_emoji") or payload.get("emoji")
-    if avatar:
-        fields["avatar"] = avatar
-    elif emoji:
-        fields["emoji"] = emoji
-    elif integration.get("avatar"):
-        fields["avatar"] = integration["avatar"]
-    elif integration.get("emoji"):
-        fields["emoji"] = integration["emoji"]
-    return {k: v for k, v in fields.items() if v is not None and v != ""}
-
-
-def _js_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    return "number" if isinstance(value, int | float) else "object"
-
-
-def _validate(fields: Doc) -> None:
-    """``sendMessage``'s ``validateMessage``: ill-typed fields are refused, never stored."""
-    for key in ("alias", "emoji", "avatar"):
-        if key in fields and not isinstance(fields[key], str):
-            got = _js_type(fields[key])
-            raise errors.plain(f"Match error: Expected string, got {got} in field {key}")
-    if not all(isinstance(a, dict) for a in fields["attachments"]):
-        raise errors.plain("Match error: Expected object in field attachments")
-    if not isinstance(fields.get("customFields", {}), dict):
-        raise errors.plain("Match error: Expected object in field customFields")
-
-
 def _channels(payload: Doc, integration: Doc) -> list[str]:
     target = payload.get("channel") or payload.get("roomId") or integration.get("channel") or []
     found = target if isinstance(target, list) else [target]
     return list(dict.fromkeys(c for c in found if isinstance(c, str) and c))
 
 
-def _execute(integration_id: str, token: str) -> Response:
+def _script_request(payload: Doc, url_params: dict[str, str], user: Doc) -> Doc:
+    """The ``request`` object ``process_incoming_request`` gets."""
+    url = request.url
+    return {
+        "url": {
+            "hash": "",
+            "search": f"?{request.query_string.decode()}" if request.query_string else "",
+            "query": request.args.to_dict(),
+            "pathname": request.path,
+            "path": url,
+        },
+        "url_raw": url,
+        "url_params": url_params,
+        "content": payload,
+        "content_raw": request.get_data(as_text=True),
+        "headers": {k.lower(): v for k, v in request.headers.items()},
+        "body": payload,
+        "user": {"_id": user["_id"], "name": user.get("name") or "", "username": user["username"]},
+    }
+
+
+def _run_script(
+    rt: Runtime, integration: Doc, payload: Doc, url_params: dict[str, str], user: Doc
+) -> tuple[Doc | None, Doc | None]:
+    """``processIncomingRequest``: ``(payload, response)`` the script leaves, ``(None, None)``
+    when it returns nothing (the hook then answers success without posting). A script that does
+    not load answers its error's message, one that throws ``error-running-script``."""
+    params = {"request": _script_request(payload, url_params, user)}
+    try:
+        _ran, result = scripts.run(rt, integration, "process_incoming_request", params)
+    except scripts.ScriptError as error:
+        raise errors.plain(str(error) if error.loading else errors.ERROR_RUNNING_SCRIPT) from None
+    if not result:
+        return None, None
+    if isinstance(result, dict) and result.get("error"):
+        raise errors.plain(str(result["error"]))
+    content = result.get("content") if isinstance(result, dict) else None
+    if not isinstance(content, dict):  # upstream's ``'separateResponse' in content`` throws
+        raise errors.plain(errors.ERROR_RUNNING_SCRIPT)
+    response = result.get("response")
+    return content, response if isinstance(response, dict) else None
+
+
+def _execute(integration_id: str, token: str, url_params: dict[str, str]) -> Response:
     rt = runtime()
     integration = _integration(rt, integration_id, token)
     user = rt.store.get("users", integration.get("userId", ""))
@@ -118,16 +107,20 @@ def _execute(integration_id: str, token: str) -> Response:
     if integration.get("enabled") is not True:
         raise errors.for_status(503, "Service Unavailable")
     payload = _payload()
+    script_response = None
+    if scripts.has_valid_script(integration) and request.method != "GET":
+        found, script_response = _run_script(rt, integration, payload, url_params, user)
+        if found is None:
+            return jsonify(success=True)
+        payload = found
     if not payload and not integration.get("scriptEnabled"):
         return jsonify(success=True)
     if (payload.get("channel") or payload.get("roomId")) and not integration.get(
         "overrideDestinationChannelEnabled"
     ):
         raise errors.plain("overriding destination channel is disabled for this integration")
-    text = payload.get("text") or payload.get("msg") or ""
-    if not isinstance(text, str):
-        raise errors.plain(f"Match error: Expected string, got {_js_type(text)} in field msg")
-    fields = _message_fields(payload, integration)
+    text = webhook_messages.text_of(payload)
+    fields = webhook_messages.message_fields(payload, integration)
     sent = 0
     for channel in _channels(payload, integration):
         try:
@@ -140,25 +133,26 @@ def _execute(integration_id: str, token: str) -> Response:
                 rt,
                 user,
                 room,
-                text.strip(),
+                text,
                 tmid=payload.get("tmid"),
                 extra=dict(fields),
-                validate=lambda _room: _validate(fields),
+                validate=lambda _room: webhook_messages.validate(fields),
             )
         except models.SendRefused as refused:
             raise errors.plain(refused.code) from None
         sent += 1
     if not sent:
         raise errors.plain(errors.UNKNOWN_ERROR)
-    return jsonify(success=True)
+    return jsonify({**(script_response or {}), "success": True})
 
 
 @blueprint.route("/hooks/<integration_id>/<token>", methods=["GET", "POST"])
 def execute(integration_id: str, token: str) -> Response:
-    return _execute(integration_id, token)
+    return _execute(integration_id, token, {"integrationId": integration_id, "token": token})
 
 
 @blueprint.route("/hooks/<integration_id>/<user_id>/<token>", methods=["GET", "POST"])
 def execute_with_user(integration_id: str, user_id: str, token: str) -> Response:
     """The older URL form; upstream ignores ``userId`` (the integration names its user)."""
-    return _execute(integration_id, token)
+    url_params = {"integrationId": integration_id, "userId": user_id, "token": token}
+    return _execute(integration_id, token, url_params)

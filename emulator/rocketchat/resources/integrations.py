@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any
 
@@ -10,7 +11,8 @@ from flask import Blueprint, Response
 
 from ...core.ids import METEOR_ALPHABET
 from ...core.runtime import Runtime, runtime
-from .. import auth, errors, inputs, models, wire
+from .. import auth, errors, inputs, models, outgoing, wire
+from ..models import scripts
 from ._rooms_common import ok, page_body, params, text_param
 
 blueprint = Blueprint("rc_integrations", __name__, url_prefix="/api/v1")
@@ -56,8 +58,15 @@ def _match(args: Doc, key: str, kind: type, required: bool = True) -> None:
         raise errors.plain(f"Match error: Expected {names[kind]}, got {got} in field {key}")
 
 
-def _channels(rt: Runtime, user: Doc, raw: Any, method: str, required: bool) -> list[str]:
-    """The ``channel`` list: ``#room`` or ``@user`` entries the caller may target."""
+# Outgoing integrations may also name a whole kind of room (``validateOutgoingIntegration``).
+SCOPED_CHANNELS = ("all_public_channels", "all_private_groups", "all_direct_messages")
+
+
+def _channels(
+    rt: Runtime, user: Doc, raw: Any, method: str, required: bool, scoped: bool = False
+) -> list[str]:
+    """The ``channel`` list: ``#room`` or ``@user`` entries the caller may target, and for
+    outgoing integrations the scoped names (all but public channels need the full permission)."""
     if not isinstance(raw, str) or not raw.strip():
         if required:
             raise errors.meteor_error(errors.INVALID_CHANNEL, "Invalid channel", {"method": method})
@@ -65,6 +74,14 @@ def _channels(rt: Runtime, user: Doc, raw: Any, method: str, required: bool) -> 
     channels = [c.strip() for c in raw.split(",") if c.strip()]
     full = all(models.has_permission(rt, user, p) for p in MANAGE[INCOMING])
     for channel in channels:
+        if scoped and channel.lower() in SCOPED_CHANNELS:
+            if channel.lower() != "all_public_channels" and not models.has_permission(
+                rt, user, "manage-outgoing-integrations"
+            ):
+                raise errors.meteor_error(
+                    errors.INVALID_CHANNEL, "Invalid Channel", {"method": method}
+                )
+            continue
         if channel[0] not in "@#":
             raise errors.meteor_error(
                 errors.INVALID_CHANNEL_START_WITH_CHARS,
@@ -134,6 +151,7 @@ def _create_incoming(rt: Runtime, user: Doc, args: Doc) -> Doc:
             ),
             "token": "".join(secrets.choice(METEOR_ALPHABET) for _ in range(48)),
             **extra,
+            **_compiled(args),
         },
     )
 
@@ -161,7 +179,9 @@ def _create_outgoing(rt: Runtime, user: Doc, args: Doc) -> Doc:
         raise errors.meteor_error(
             errors.INVALID_URLS, "Invalid URLs", {"function": "validateOutgoing"}
         )
-    channels = _channels(rt, user, args.get("channel"), "validateOutgoing", required=False)
+    channels = _channels(
+        rt, user, args.get("channel"), "validateOutgoing", required=False, scoped=True
+    )
     words = args.get("triggerWords") or []
     if isinstance(words, str):
         words = words.split(",")
@@ -178,11 +198,35 @@ def _create_outgoing(rt: Runtime, user: Doc, args: Doc) -> Doc:
         "impersonateUser": bool(args.get("impersonateUser", False)),
         "retryFailedCalls": bool(args.get("retryFailedCalls", False)),
         "runOnEdits": bool(args.get("runOnEdits", False)),
+        "triggerWordAnywhere": bool(args.get("triggerWordAnywhere", False)),
     }
-    for key in ("token", "alias", "emoji", "avatar", "script", "targetRoom", "retryCount"):
+    for key in ("token", "alias", "emoji", "avatar", "script", "targetRoom"):
         if args.get(key) is not None:
             fields[key] = args[key]
-    return models.create_integration(rt, user, poster, fields)
+    if fields["retryFailedCalls"]:  # ``_verifyRetryInformation``
+        count = _int(args.get("retryCount"))
+        delay = args.get("retryDelay")
+        fields["retryCount"] = count if count and count > 0 else 4
+        fields["retryDelay"] = (
+            delay.strip().lower() if isinstance(delay, str) and delay.strip() else "powers-of-ten"
+        )
+    return models.create_integration(rt, user, poster, {**fields, **_compiled(args)})
+
+
+def _int(value: Any) -> int | None:
+    """``parseInt(String(value))``: the leading integer of the value's text, if any."""
+    found = re.match(r"\s*([+-]?\d+)", str(value))
+    return int(found.group(1)) if found else None
+
+
+def _compiled(args: Doc) -> Doc:
+    """``scriptCompiled`` (the script, when V8 parses it) or ``scriptError``, for an enabled,
+    non-empty script; the compile step of both create methods."""
+    script = args.get("script")
+    if args.get("scriptEnabled") is not True or not isinstance(script, str) or not script.strip():
+        return {}
+    error = scripts.compile_error(script)
+    return {"scriptError": error} if error else {"scriptCompiled": script}
 
 
 @blueprint.post("/integrations.create")
@@ -260,4 +304,103 @@ def integrations_remove() -> Response:
             errors.INTEGRATION_NOT_AUTHORIZED, "Unauthorized", {"method": method}
         )
     rt.store.delete("integrations", doc["_id"])
+    if kind == OUTGOING:  # ``deleteOutgoingIntegration`` drops its history too
+        outgoing.clear_history(rt, doc["_id"])
     return ok(integration=wire.integration(doc))
+
+
+# -- outgoing integrations' history (``IntegrationHistory``) -----------------------------------
+
+
+def _require_outgoing(rt: Runtime) -> Doc:
+    """The route-level permission of the history endpoints."""
+    user = auth.current_user(rt)
+    if not any(models.has_permission(rt, user, p) for p in MANAGE[OUTGOING]):
+        raise errors.forbidden()
+    return user
+
+
+def _required(args: Doc, *keys: str) -> None:
+    for key in keys:
+        if key not in args:
+            raise errors.invalid_params(f"must have required property '{key}'")
+
+
+def _outgoing_for(rt: Runtime, user: Doc, integration_id: Any, method: str) -> Doc:
+    """The integration a history method may act on: any with ``manage-outgoing-integrations``,
+    one's own with ``manage-own-outgoing-integrations``."""
+    full, own = MANAGE[OUTGOING]
+    doc = rt.store.get("integrations", integration_id) if isinstance(integration_id, str) else None
+    if not models.has_permission(rt, user, full):
+        if not models.has_permission(rt, user, own):
+            raise errors.meteor_error(
+                errors.INTEGRATION_NOT_AUTHORIZED, "Unauthorized", {"method": method}
+            )
+        if doc is not None and doc["_createdBy"]["_id"] != user["_id"]:
+            doc = None
+    if doc is None:
+        raise errors.meteor_error(
+            errors.INVALID_INTEGRATION, "Invalid integration", {"method": method}
+        )
+    return doc
+
+
+@blueprint.get("/integrations.history")
+def integrations_history() -> Response:
+    rt = runtime()
+    user = _require_outgoing(rt)
+    args = params()
+    _required(args, "id")
+    integration_id = args.get("id")
+    if not isinstance(integration_id, str) or not integration_id.strip():
+        raise errors.plain("Invalid integration id.")
+    found = rt.store.find("integration_history", "integration", integration_id)
+    full, _own = MANAGE[OUTGOING]
+    if not models.has_permission(rt, user, full):
+        found = [d for d in found if d["integration"]["_createdBy"]["_id"] == user["_id"]]
+    body = page_body(rt, "history", found, wire.rest_dates, {"_updatedAt": -1})
+    return ok(
+        history=body["history"], offset=body["offset"], items=body["count"], total=body["total"]
+    )
+
+
+@blueprint.post("/integrations.clearHistory")
+def integrations_clear_history() -> Response:
+    rt = runtime()
+    user = _require_outgoing(rt)
+    args = inputs.body()
+    _required(args, "integrationId")
+    doc = _outgoing_for(rt, user, args["integrationId"], "clearIntegrationHistory")
+    outgoing.clear_history(rt, doc["_id"])
+    return ok()
+
+
+@blueprint.post("/integrations.replayOutgoing")
+def integrations_replay_outgoing() -> Response:
+    rt = runtime()
+    user = _require_outgoing(rt)
+    args = inputs.body()
+    _required(args, "integrationId", "historyId")
+    method = "replayOutgoingIntegration"
+    doc = _outgoing_for(rt, user, args["integrationId"], method)
+    history = (
+        rt.store.get("integration_history", args["historyId"])
+        if isinstance(args["historyId"], str)
+        else None
+    )
+    if history is None or history["integration"]["_id"] != doc["_id"]:
+        raise errors.meteor_error(
+            errors.INVALID_INTEGRATION_HISTORY, "Invalid Integration History", {"method": method}
+        )
+    if doc["type"] != OUTGOING:
+        raise errors.meteor_error(
+            errors.INTEGRATION_TYPE_MUST_BE_OUTGOING,
+            "The integration type to replay must be an outgoing webhook.",
+        )
+    if not history.get("data"):
+        raise errors.meteor_error(
+            errors.HISTORY_DATA_MUST_BE_DEFINED,
+            "The history data must be defined to replay an integration.",
+        )
+    outgoing.replay(rt, doc, history)
+    return ok()
