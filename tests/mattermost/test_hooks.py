@@ -358,3 +358,19 @@ def test_a_deactivated_creator_still_posts_as_upstream(mm_server, admin, eng, ho
     assert post_hook(mm_server, hook["id"], json={"text": "still here"}).ok
     post = last_post(mm_server, eng["id"])
     assert (post["user_id"], post["message"]) == (alice_id, "still here")
+
+
+def test_a_text_longer_than_a_post_is_split_with_the_attachments_on_the_last(mm_server, eng, hook):
+    max_runes = 16383  # PostMessageMaxRunesV2
+    text = "é" * max_runes + "x" * 10
+    attachments = [{"text": "build log"}]
+    response = post_hook(mm_server, hook["id"], json={"text": text, "attachments": attachments})
+    assert response.status_code == 200
+    posts = sorted(
+        runtime_of(mm_server.app).store.find("posts", "channel_id", eng["id"]),
+        key=lambda p: p["create_at"],
+    )[-2:]
+    assert [p["message"] for p in posts] == ["é" * max_runes, "x" * 10]
+    assert "attachments" not in posts[0]["props"]
+    assert posts[1]["props"]["attachments"][0]["text"] == "build log"
+    assert all(p["props"]["from_webhook"] == "true" for p in posts)

@@ -13,7 +13,7 @@ from ...core.runtime import Runtime
 from .. import errors, permissions
 from .channels import create_direct_channel
 from .common import Doc, setting
-from .posts import store_post
+from .posts import POST_MESSAGE_MAX_RUNES, store_post
 
 DEFAULT_WEBHOOK_USERNAME = "webhook"  # model.DefaultWebhookUsername
 _WHERE = "HandleIncomingWebhook"
@@ -203,13 +203,27 @@ def _create_webhook_post(
     if "attachments" in post_props:
         post_props["attachments"] = _links_to_markdown(post_props["attachments"])
     # The app layer's CreatePost: the webhook's own checks above stand in for api4's permission
-    # check, which a webhook post never passes through.
-    return store_post(
-        rt,
-        channel=channel,
-        user_id=creator["id"],
-        message=text,
-        root_id=root_id,
-        props=post_props,
-        post_type=post_type,
-    )
+    # check, which a webhook post never passes through. A text longer than a post may hold is
+    # split over several posts (``splitWebhookPost``), the attachments on the last; the answer
+    # is the first.
+    chunks = _split_text(text)
+    base_props = {k: v for k, v in post_props.items() if k != "attachments"}
+    posts = [
+        store_post(
+            rt,
+            channel=channel,
+            user_id=creator["id"],
+            message=chunk,
+            root_id=root_id,
+            props=post_props if index == len(chunks) - 1 else base_props,
+            post_type=post_type,
+        )
+        for index, chunk in enumerate(chunks)
+    ]
+    return posts[0]
+
+
+def _split_text(text: str) -> list[str]:
+    """Runs of at most ``POST_MESSAGE_MAX_RUNES`` characters (one, possibly empty, at least)."""
+    size = POST_MESSAGE_MAX_RUNES
+    return [text[i : i + size] for i in range(0, len(text), size)] or [""]
