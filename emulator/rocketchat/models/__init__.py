@@ -14,8 +14,13 @@ from .common import (  # noqa: F401 - the package's API
     setting,
 )
 from .integrations import (  # noqa: F401 - the package's API
+    INCOMING,
+    OUTGOING,
+    add_incoming_integration,
+    add_outgoing_integration,
     create_integration,
 )
+from .integrations import MANAGE as INTEGRATION_MANAGE  # noqa: F401 - the package's API
 from .message_store import (  # noqa: F401 - the package's API
     send_message,
 )
