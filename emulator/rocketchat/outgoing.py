@@ -150,13 +150,6 @@ def _history(rt: Runtime, history_id: str | None, **fields: Any) -> str:
     return history_id
 
 
-def clear_history(rt: Runtime, integration_id: str) -> None:
-    """``IntegrationHistory.removeByIntegrationId``."""
-    with rt.store.transaction():
-        for history in rt.store.find("integration_history", "integration", integration_id):
-            rt.store.delete("integration_history", history["_id"])
-
-
 # -- one URL ----------------------------------------------------------------------------------
 
 

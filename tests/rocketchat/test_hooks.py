@@ -318,3 +318,60 @@ def test_a_script_that_does_not_compile_posts_the_payload(rc_server, events):
     assert "scriptCompiled" not in hook and hook["scriptError"]["name"] == "SyntaxError"
     requests.post(hook_url(rc_server, hook), json={"text": "as sent"}, timeout=5)
     assert [m["msg"] for m in room_messages(events)] == ["as sent"]
+
+
+# -- the Zapier-era routes: sample, info, add, remove --------------------------------------------
+
+
+def hook_route(server, route, hook, token=None):
+    return f"{server.url}/hooks/{route}/{hook['_id']}/{token or hook['token']}"
+
+
+def test_sample_and_info_answer_for_a_valid_integration_only(rc_server):
+    hook = make_hook(rc_server)
+    samples = requests.get(hook_route(rc_server, "sample", hook), timeout=10).json()
+    assert [s["text"] for s in samples] == ["Sample text 1", "Sample text 2", "Sample text 3"]
+    assert {s["user_name"] for s in samples} == {"rocket.cat"}
+    assert all(len(s["token"]) == 24 for s in samples)
+    info = requests.get(f"{rc_server.url}/hooks/info/{hook['_id']}/u/{hook['token']}")
+    assert info.json() == {"success": True}
+    refused = requests.get(hook_route(rc_server, "info", hook, token="nope"), timeout=10)
+    assert refused.json()["error"] == "Invalid integration id or token provided."
+
+
+def test_add_refuses_as_upstreams_validation_does(rc_server):
+    body = {"event": "newMessageOnChannel", "target_url": "http://127.0.0.1:9/z", "name": "z"}
+    as_bot = requests.post(hook_route(rc_server, "add", make_hook(rc_server)), json=body)
+    assert as_bot.json()["errorType"] == "not_authorized"
+    admin = login(rc_server, "admin")
+    admin_hook = admin.integrations_create(
+        "webhook-incoming", "admin hook", True, "admin", "#general", False
+    )["integration"]
+    # createIntegration passes no ``event`` on, so validateOutgoingIntegration refuses it
+    refused = requests.post(hook_route(rc_server, "add", admin_hook), json=body)
+    assert refused.json()["errorType"] == "error-invalid-event-type"
+    other_event = requests.post(hook_route(rc_server, "add", admin_hook), json={"event": "x"})
+    assert other_event.json() == {"success": True}
+
+
+def test_remove_deletes_the_outgoing_integration_of_the_url(rc_server):
+    admin = login(rc_server, "admin")
+    admin_hook = admin.integrations_create(
+        "webhook-incoming", "admin hook", True, "admin", "#general", False
+    )["integration"]
+    target = "http://127.0.0.1:9/zap"
+    admin.integrations_create(
+        "webhook-outgoing",
+        "zap",
+        True,
+        "rocket.cat",
+        "#general",
+        False,
+        urls=[target],
+        event="sendMessage",
+    )
+    url = hook_route(rc_server, "remove", admin_hook)
+    assert requests.post(url, json={"target_url": target}).json() == {"success": True}
+    assert not runtime_of(rc_server.app).store.find("integrations", "urls", target)
+    missing = requests.post(url, json={"target_url": target}).json()
+    assert (missing["success"], missing["error"]) == (False, "integration-not-found")

@@ -18,9 +18,12 @@ from .integrations import (  # noqa: F401 - the package's API
     OUTGOING,
     add_incoming_integration,
     add_outgoing_integration,
+    can_manage_integration,
     create_integration,
+    delete_integration,
 )
 from .integrations import MANAGE as INTEGRATION_MANAGE  # noqa: F401 - the package's API
+from .integrations import clear_history as clear_integration_history  # noqa: F401
 from .message_store import (  # noqa: F401 - the package's API
     send_message,
 )

@@ -234,3 +234,36 @@ def _compiled(args: Doc) -> Doc:
         return {}
     error = scripts.compile_error(script)
     return {"scriptError": error} if error else {"scriptCompiled": script}
+
+
+def can_manage_integration(rt: Runtime, user: Doc, doc: Doc) -> bool:
+    """Every integration of its kind with the full permission, one's own with the ``own`` one."""
+    full, own = MANAGE[doc["type"]]
+    if has_permission(rt, user, full):
+        return True
+    return has_permission(rt, user, own) and doc["_createdBy"]["_id"] == user["_id"]
+
+
+def delete_integration(rt: Runtime, user: Doc, doc: Doc) -> None:
+    """``deleteIncomingIntegration`` / ``deleteOutgoingIntegration`` (which drops the
+    integration's history too)."""
+    if not can_manage_integration(rt, user, doc):
+        method = (
+            "deleteIncomingIntegration"
+            if doc["type"] == INCOMING
+            else ("deleteOutgoingIntegration")
+        )
+        raise errors.meteor_error(
+            errors.INTEGRATION_NOT_AUTHORIZED, "Unauthorized", {"method": method}
+        )
+    with rt.store.transaction():
+        rt.store.delete("integrations", doc["_id"])
+        if doc["type"] == OUTGOING:
+            clear_history(rt, doc["_id"])
+
+
+def clear_history(rt: Runtime, integration_id: str) -> None:
+    """``IntegrationHistory.removeByIntegrationId``."""
+    with rt.store.transaction():
+        for history in rt.store.find("integration_history", "integration", integration_id):
+            rt.store.delete("integration_history", history["_id"])

@@ -7,13 +7,15 @@ the sandbox (``models.scripts``) first; what it returns replaces the payload, as
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
 from ...core import jsonbounds
+from ...core.ids import METEOR_ALPHABET
 from ...core.runtime import Runtime, runtime
-from .. import errors, inputs, models
+from .. import errors, inputs, models, wire
 from ..models import scripts, webhook_messages
 from .chat import _resolve_channel
 
@@ -156,3 +158,98 @@ def execute_with_user(integration_id: str, user_id: str, token: str) -> Response
     """The older URL form; upstream ignores ``userId`` (the integration names its user)."""
     url_params = {"integrationId": integration_id, "userId": user_id, "token": token}
     return _execute(integration_id, token, url_params)
+
+
+# -- the Zapier-era routes beside them (``api.ts``: sample, info, add, remove) -----------------
+# Each authenticates with the integration's id and token and acts as its user.
+
+_SAMPLE_TEXTS = ("Sample text 1", "Sample text 2", "Sample text 3")
+
+
+def _integration_user(integration_id: str, token: str) -> tuple[Runtime, Doc]:
+    rt = runtime()
+    integration = _integration(rt, integration_id, token)
+    user = rt.store.get("users", integration.get("userId", ""))
+    if user is None:
+        raise errors.unauthorized()
+    return rt, user
+
+
+@blueprint.get("/hooks/sample/<integration_id>/<token>")
+@blueprint.get("/hooks/sample/<integration_id>/<user_id>/<token>")
+def sample(integration_id: str, token: str, user_id: str = "") -> Response:
+    """``integrationSampleRest``: three made-up outgoing payloads (fresh random ids each time,
+    as upstream's ``Random.id()``)."""
+    rt, _user = _integration_user(integration_id, token)
+    now = rt.clock.now_ms()
+    return jsonify(
+        [
+            {
+                "token": "".join(secrets.choice(METEOR_ALPHABET) for _ in range(24)),
+                "channel_id": rt.ids.meteor_id(),
+                "channel_name": "general",
+                "timestamp": wire.iso(now),
+                "user_id": rt.ids.meteor_id(),
+                "user_name": "rocket.cat",
+                "text": text,
+                "trigger_word": "Sample",
+            }
+            for text in _SAMPLE_TEXTS
+        ]
+    )
+
+
+@blueprint.get("/hooks/info/<integration_id>/<token>")
+@blueprint.get("/hooks/info/<integration_id>/<user_id>/<token>")
+def info(integration_id: str, token: str, user_id: str = "") -> Response:
+    _integration_user(integration_id, token)
+    return jsonify(success=True)
+
+
+@blueprint.post("/hooks/add/<integration_id>/<token>")
+@blueprint.post("/hooks/add/<integration_id>/<user_id>/<token>")
+def add(integration_id: str, token: str, user_id: str = "") -> Response:
+    """``createIntegration``: an outgoing integration posting as rocket.cat, for the events
+    ``newMessageOnChannel`` and ``newMessageToUser``; any other event is a no-op success. The
+    arguments are upstream's, without an ``event``, so its validation refuses them as it does."""
+    rt, user = _integration_user(integration_id, token)
+    args = inputs.body()
+    data = args.get("data") if isinstance(args.get("data"), dict) else {}
+    event = args.get("event")
+    if event == "newMessageOnChannel":
+        channel = data.get("channel_name")
+        if isinstance(channel, str) and "#" not in channel:
+            channel = f"#{channel}"
+    elif event == "newMessageToUser":
+        channel = data.get("username")
+        if not isinstance(channel, str):
+            raise errors.plain("Cannot read properties of undefined (reading 'indexOf')")
+        if "@" not in channel:
+            channel = f"@{channel}"
+    else:
+        return jsonify(success=True)
+    created = models.add_outgoing_integration(
+        rt,
+        user,
+        {
+            "username": "rocket.cat",
+            "urls": [args.get("target_url")],
+            "name": args.get("name"),
+            "channel": channel,
+            "triggerWords": data.get("trigger_words"),
+        },
+    )
+    return jsonify(wire.integration(created))
+
+
+@blueprint.post("/hooks/remove/<integration_id>/<token>")
+@blueprint.post("/hooks/remove/<integration_id>/<user_id>/<token>")
+def remove(integration_id: str, token: str, user_id: str = "") -> Response:
+    """``removeIntegration``: the outgoing integration calling ``target_url``."""
+    rt, user = _integration_user(integration_id, token)
+    target = inputs.body().get("target_url")
+    found = rt.store.find("integrations", "urls", target) if isinstance(target, str) else []
+    if not found:
+        raise errors.plain("integration-not-found")
+    models.delete_integration(rt, user, found[0])
+    return jsonify(success=True)

@@ -44,19 +44,12 @@ def integrations_create() -> Response:
     raise errors.plain("Invalid integration type.")
 
 
-def _visible(rt: Runtime, user: Doc, doc: Doc) -> bool:
-    full, own = MANAGE[doc["type"]]
-    if models.has_permission(rt, user, full):
-        return True
-    return models.has_permission(rt, user, own) and doc["_createdBy"]["_id"] == user["_id"]
-
-
 @blueprint.get("/integrations.list")
 def integrations_list() -> Response:
     rt = runtime()
     user = _require_any(rt)
     args = params()
-    found = [d for d in rt.store.all("integrations") if _visible(rt, user, d)]
+    found = [d for d in rt.store.all("integrations") if models.can_manage_integration(rt, user, d)]
     if args.get("type") in (INCOMING, OUTGOING):
         found = [d for d in found if d["type"] == args["type"]]
     term = (args.get("name") or "").lower()
@@ -74,7 +67,7 @@ def integrations_get() -> Response:
     if integration_id is None:
         raise errors.plain('The query parameter "integrationId" is required.')
     doc = rt.store.get("integrations", integration_id)
-    if doc is None or not _visible(rt, user, doc):
+    if doc is None or not models.can_manage_integration(rt, user, doc):
         raise errors.plain("The integration does not exists.")
     return ok(integration=wire.integration(doc))
 
@@ -96,14 +89,7 @@ def integrations_remove() -> Response:
         doc = next(iter(rt.store.find("integrations", "urls", target)), None)
     if doc is None or doc["type"] != kind:
         raise errors.plain("No integration found.")
-    if not _visible(rt, user, doc):
-        method = "deleteIncomingIntegration" if kind == INCOMING else "deleteOutgoingIntegration"
-        raise errors.meteor_error(
-            errors.INTEGRATION_NOT_AUTHORIZED, "Unauthorized", {"method": method}
-        )
-    rt.store.delete("integrations", doc["_id"])
-    if kind == OUTGOING:  # ``deleteOutgoingIntegration`` drops its history too
-        outgoing.clear_history(rt, doc["_id"])
+    models.delete_integration(rt, user, doc)
     return ok(integration=wire.integration(doc))
 
 
@@ -169,7 +155,7 @@ def integrations_clear_history() -> Response:
     args = inputs.body()
     _required(args, "integrationId")
     doc = _outgoing_for(rt, user, args["integrationId"], "clearIntegrationHistory")
-    outgoing.clear_history(rt, doc["_id"])
+    models.clear_integration_history(rt, doc["_id"])
     return ok()
 
 
