@@ -102,6 +102,7 @@ BARE_NOT_AUTHORIZED = "not-authorized"
 EMOJI_INVALID = "Custom_Emoji_Error_Invalid_Emoji"
 EMOJI_NAME_OR_ALIAS_IN_USE = "Custom_Emoji_Error_Name_Or_Alias_Already_In_Use"
 INTEGRATION_NOT_AUTHORIZED = "not_authorized"
+INTEGRATION_NOT_FOUND = "integration-not-found"
 INVALID_COMMAND_USAGE = "invalid-command-usage"
 # Integration scripts and outgoing integrations' history.
 ERROR_RUNNING_SCRIPT = "error-running-script"

@@ -250,6 +250,6 @@ def remove(integration_id: str, token: str, user_id: str = "") -> Response:
     target = inputs.body().get("target_url")
     found = rt.store.find("integrations", "urls", target) if isinstance(target, str) else []
     if not found:
-        raise errors.plain("integration-not-found")
+        raise errors.plain(errors.INTEGRATION_NOT_FOUND)
     models.delete_integration(rt, user, found[0])
     return jsonify(success=True)
