@@ -70,4 +70,6 @@ def define_tables(store: Store) -> None:
     # Uploaded team icons, base64, keyed by team id.
     store.define("team_icons", key="team_id")
     store.define("statuses", key="user_id")
+    # Post reminders (``SetPostReminder``): id "<post id>:<user id>".
+    store.define("post_reminders")
     store.define("config")
