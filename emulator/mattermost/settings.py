@@ -46,6 +46,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "MaxChannelsPerTeam": 2000,
         "RestrictCreationToDomains": "",
         "EnableUserDeactivation": False,
+        "EnableCustomUserStatuses": True,
     },
     "PrivacySettings": {"ShowEmailAddress": True, "ShowFullName": True},
     "EmailSettings": {
