@@ -18,7 +18,7 @@ _VALID_HASHTAG = re.compile(r"^#[^\W\d_][\w\-.]*[^\W_]$")
 _HASHTAGS_MAX = 1000
 
 _TOKEN_RE = re.compile(r'-?"[^"]*"|\S+')
-_FLAGS = ("from", "in", "channel", "on", "after", "before")
+_FLAGS = ("from", "in", "channel", "on", "after", "before", "ext")
 _DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DAY_MS = 86_400_000
 
@@ -51,6 +51,8 @@ class SearchTerms:
     excluded_users: list[str] = field(default_factory=list)
     in_channels: list[str] = field(default_factory=list)
     excluded_channels: list[str] = field(default_factory=list)
+    extensions: list[str] = field(default_factory=list)
+    excluded_extensions: list[str] = field(default_factory=list)
     on_date: str = ""
     after_date: str = ""
     before_date: str = ""
@@ -65,6 +67,7 @@ class SearchTerms:
             or self.on_date
             or self.after_date
             or self.before_date
+            or self.extensions
         )
 
 
@@ -81,6 +84,9 @@ def parse_terms(terms: str) -> SearchTerms:
             elif name in ("in", "channel"):
                 target = parsed.excluded_channels if excluded else parsed.in_channels
                 target.append(value.lstrip("~"))
+            elif name == "ext":
+                target = parsed.excluded_extensions if excluded else parsed.extensions
+                target.append(value.lstrip("."))
             elif not excluded:  # dates cannot be excluded; the last one given counts
                 setattr(parsed, f"{name}_date", value)
             continue
@@ -148,6 +154,31 @@ def _channel_names(rt: Runtime, user_id: str, names: list[str]) -> set[str]:
     return resolved
 
 
+def _searchable_channels(
+    rt: Runtime, user: Doc, team_id: str, parsed: SearchTerms, include_deleted: bool
+) -> list[Doc]:
+    """The user's channels a search looks in: of ``team_id`` and DMs/GMs (all without it),
+    live unless asked, narrowed by ``in:`` and ``-in:``."""
+    wanted = _channel_names(rt, user["id"], parsed.in_channels)
+    unwanted = _channel_names(rt, user["id"], parsed.excluded_channels)
+    channels = []
+    for membership in rt.store.find("channel_members", "user_id", user["id"]):
+        channel = rt.store.get("channels", membership["channel_id"])
+        if channel is None or (team_id and channel["team_id"] not in (team_id, "")):
+            continue
+        if channel["delete_at"] and not include_deleted:
+            continue
+        if (wanted and channel["name"] not in wanted) or channel["name"] in unwanted:
+            continue
+        channels.append(channel)
+    return channels
+
+
+def _user_ids(rt: Runtime, names: list[str]) -> set[str]:
+    found = (rt.store.find_one("users", "username", n) for n in names)
+    return {u["id"] for u in found if u is not None}
+
+
 def search_posts(
     rt: Runtime,
     user: Doc,
@@ -166,27 +197,12 @@ def search_posts(
     if not parsed.has_text() and not parsed.has_filters():
         return []
 
-    def user_ids(names: list[str]) -> set[str]:
-        found = (rt.store.find_one("users", "username", n) for n in names)
-        return {u["id"] for u in found if u is not None}
-
-    senders, unwanted = user_ids(parsed.from_users), user_ids(parsed.excluded_users)
+    senders, unwanted = _user_ids(rt, parsed.from_users), _user_ids(rt, parsed.excluded_users)
     if parsed.from_users and not senders:
         return []
-    wanted_channels = _channel_names(rt, user["id"], parsed.in_channels)
-    unwanted_channels = _channel_names(rt, user["id"], parsed.excluded_channels)
     low, high = _time_window(parsed, time_zone_offset)
     found: list[Doc] = []
-    for membership in rt.store.find("channel_members", "user_id", user["id"]):
-        channel = rt.store.get("channels", membership["channel_id"])
-        if channel is None or (team_id and channel["team_id"] not in (team_id, "")):
-            continue
-        if channel["delete_at"] and not include_deleted_channels:
-            continue
-        if wanted_channels and channel["name"] not in wanted_channels:
-            continue
-        if channel["name"] in unwanted_channels:
-            continue
+    for channel in _searchable_channels(rt, user, team_id, parsed, include_deleted_channels):
         for post in rt.store.find("posts", "channel_id", channel["id"]):
             if post["delete_at"] or post["type"].startswith("system_"):
                 continue
@@ -215,4 +231,59 @@ def _text_matches(parsed: SearchTerms, post: Doc, is_or: bool) -> bool:
     checks += [t in tags for t in parsed.hashtags]
     if not checks:
         return True  # flags alone (from:, in:, dates) select every post they allow
+    return any(checks) if is_or else all(checks)
+
+
+def search_files(
+    rt: Runtime,
+    user: Doc,
+    team_id: str,
+    terms: str,
+    *,
+    is_or_search: bool = False,
+    include_deleted_channels: bool = False,
+    time_zone_offset: int = 0,
+    page: int = 0,
+    per_page: int = 60,
+) -> list[Doc]:
+    """``SearchFilesInTeamForUser``: live files attached to posts in the user's channels,
+    matched on their names (``ext:`` on the extension), newest first, one page."""
+    parsed = parse_terms(terms)
+    if not parsed.has_text() and not parsed.has_filters():
+        return []
+    senders, unwanted = _user_ids(rt, parsed.from_users), _user_ids(rt, parsed.excluded_users)
+    if parsed.from_users and not senders:
+        return []
+    low, high = _time_window(parsed, time_zone_offset)
+    found: list[Doc] = []
+    for channel in _searchable_channels(rt, user, team_id, parsed, include_deleted_channels):
+        for info in rt.store.find("files", "channel_id", channel["id"]):
+            if info["delete_at"] or not info.get("post_id"):
+                continue
+            if not low <= info["create_at"] <= high:
+                continue
+            if (senders and info["user_id"] not in senders) or info["user_id"] in unwanted:
+                continue
+            ext = info["extension"].lower()
+            if (parsed.extensions and ext not in parsed.extensions) or (
+                ext in parsed.excluded_extensions
+            ):
+                continue
+            if _name_matches(parsed, info["name"], is_or_search):
+                found.append(info)
+    found.sort(key=lambda f: f["create_at"], reverse=True)
+    return found[page * per_page : (page + 1) * per_page]
+
+
+def _name_matches(parsed: SearchTerms, name: str, is_or: bool) -> bool:
+    lowered = name.lower()
+    name_words = [w for w in re.split(r"[^\w]+", lowered) if w]
+    if any(_word_matches(w, name_words) for w in parsed.excluded_words):
+        return False
+    if any(p in lowered for p in parsed.excluded_phrases):
+        return False
+    checks = [_word_matches(w, name_words) or w in lowered for w in parsed.words]
+    checks += [p in lowered for p in parsed.phrases]
+    if not checks:
+        return True
     return any(checks) if is_or else all(checks)
