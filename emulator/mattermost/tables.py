@@ -70,6 +70,8 @@ def define_tables(store: Store) -> None:
     # Uploaded team icons, base64, keyed by team id.
     store.define("team_icons", key="team_id")
     store.define("statuses", key="user_id")
+    # Sidebar categories, per user and team ("<user id>:<team id>").
+    store.define("sidebar_categories", multi={"scope": lambda c: f"{c['user_id']}:{c['team_id']}"})
     # Bot sidebar icons, SVG text, keyed by the bot's user id.
     store.define("bot_icons", key="user_id")
     # Post reminders (``SetPostReminder``): id "<post id>:<user id>".
