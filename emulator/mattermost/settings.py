@@ -37,6 +37,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "EnableAPIUserDeletion": False,
         "EnableMultifactorAuthentication": False,
         "DisableLegacyMFA": True,
+        "EnableEmailInvitations": False,
     },
     "TeamSettings": {
         "SiteName": "Mattermost",

@@ -70,6 +70,8 @@ def define_tables(store: Store) -> None:
     # Uploaded team icons, base64, keyed by team id.
     store.define("team_icons", key="team_id")
     store.define("statuses", key="user_id")
+    # Team invitations sent by email (kept, never mailed).
+    store.define("email_invites")
     # Sidebar categories, per user and team ("<user id>:<team id>").
     store.define("sidebar_categories", multi={"scope": lambda c: f"{c['user_id']}:{c['team_id']}"})
     # Bot sidebar icons, SVG text, keyed by the bot's user id.
