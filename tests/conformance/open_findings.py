@@ -57,6 +57,12 @@ OPEN_FINDINGS: tuple[Finding, ...] = (
     # categories; documented as one object.
     Finding(MM, "GetSidebarCategoriesForTeamForUser", 200, "schema", "ordered object", "$"),
     Finding(MM, "UpdateSidebarCategoriesForTeamForUser", 200, "schema", "array", "$"),
+    # upstream (api4/upload.go uploadData): the completing piece encodes the FileInfo without
+    # WriteHeader, 200; documented 201.
+    Finding(MM, "UploadData", 200, "status", "uploadData answers 200", "$"),
+    # likely: inviteUsersToTeam with ?graceful answers the EmailInviteWithError list; the
+    # schema shows one object.
+    Finding(MM, "InviteUsersToTeam", 200, "schema", "graceful list", "$"),
     # likely: getAllChannels with include_total_count=true answers ChannelsWithCount
     # {channels, total_count}, as getAllTeams does; documented as an array only.
     Finding(MM, "GetAllChannels", 200, "schema", "WithCount form", "$"),
