@@ -70,6 +70,8 @@ def define_tables(store: Store) -> None:
     # Uploaded team icons, base64, keyed by team id.
     store.define("team_icons", key="team_id")
     store.define("statuses", key="user_id")
+    # Replaced versions of edited posts (``OriginalId`` = the post), for the edit history.
+    store.define("post_versions", multi={"original_id": "original_id"})
     # Resumable upload sessions with the bytes received so far (base64).
     store.define("uploads")
     # Team invitations sent by email (kept, never mailed).

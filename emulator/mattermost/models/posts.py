@@ -556,6 +556,9 @@ def update_post(rt: Runtime, post: Doc, changes: Doc) -> Doc:
     if "message" in changes and changes["message"] != post["message"]:
         changes["edit_at"] = now
         changes["hashtags"] = parse_hashtags(changes["message"])
+        # The store keeps the replaced version, deleted, pointing at the post (edit history).
+        version = {**post, "id": rt.ids.mattermost_id(), "original_id": post["id"]}
+        rt.store.insert("post_versions", {**version, "delete_at": now, "update_at": now})
     updated = rt.store.update("posts", post["id"], changes)
     _publish_post_event(rt, "post_edited", updated)
     return updated
