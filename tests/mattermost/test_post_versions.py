@@ -44,3 +44,20 @@ def test_edit_history_and_restore(mm_server, bus):
         403,
         "api.context.permissions.app_error",
     )
+
+
+def test_reveal_is_off_as_on_a_released_server(mm_server):
+    alice = login(mm_server)
+    post = alice.posts.create_post(
+        {"channel_id": fresh_channel(alice)["id"], "message": "not burning"}
+    )
+    assert_error(
+        call(mm_server, alice, "GET", f"/posts/{post['id']}/reveal"),
+        501,
+        "api.post.reveal_post.disabled.app_error",
+    )
+    assert_error(
+        call(mm_server, alice, "GET", "/posts/nope/reveal"),
+        400,
+        "api.context.invalid_url_param.app_error",
+    )

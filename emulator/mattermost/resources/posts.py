@@ -14,6 +14,8 @@ from .channels import can_read_channel
 
 blueprint = Blueprint("mm_posts", __name__, url_prefix="/api/v4")
 
+REVEAL_DISABLED = "api.post.reveal_post.disabled.app_error"
+
 Doc = dict[str, Any]
 POST_FIELDS = {
     "id": str,
@@ -279,3 +281,14 @@ def restore_post_version(post_id: str, restore_version_id: str) -> Response:
     inputs.id_param(restore_version_id, "restore_version_id")
     post = post_versions.restore_post_version(rt, user, post_id, restore_version_id)
     return jsonify(wire.post_with_metadata(post, models.post_metadata(rt, post)))
+
+
+@blueprint.get("/posts/<post_id>/reveal")
+def reveal_post(post_id: str) -> Response:
+    """Burn-on-read posts sit behind the ``BurnOnRead`` feature flag, off on a released
+    server: the handler refuses before looking at the post."""
+    authentication.caller()
+    inputs.id_param(post_id, "post_id")
+    raise errors.AppError(
+        501, REVEAL_DISABLED, message="Burn-on-read posts are not enabled on this server."
+    )
