@@ -10,8 +10,6 @@ from .. import errors
 from .common import Doc
 from .users import publish_user_updated
 
-ICON_PARSE = "api.bot.set_bot_icon_image.parse.app_error"
-ICON_READ = "api.bot.get_bot_icon_image.read.app_error"
 _NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?)")
 
 
@@ -24,19 +22,19 @@ def check_svg(data: bytes) -> None:
     """``parseSVG``: an ``<svg>`` root whose size comes from width/height or the viewBox.
     Entity declarations are refused outright: nothing they could expand is ever stored."""
     if b"<!ENTITY" in data.upper():
-        raise errors.bad_request(ICON_PARSE, "entities are not accepted")
+        raise errors.bad_request(errors.BOT_ICON_PARSE, "entities are not accepted")
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
-        raise errors.bad_request(ICON_PARSE, str(exc)) from None
+        raise errors.bad_request(errors.BOT_ICON_PARSE, str(exc)) from None
     if root.tag.rsplit("}", 1)[-1] != "svg":
-        raise errors.bad_request(ICON_PARSE, "not an svg")
+        raise errors.bad_request(errors.BOT_ICON_PARSE, "not an svg")
     width, height = _dimension(root.get("width")), _dimension(root.get("height"))
     box = (root.get("viewBox") or "").replace(",", " ").split()
     if (not width or not height) and len(box) == 4:
         width, height = width or _dimension(box[2]), height or _dimension(box[3])
     if not width and not height:
-        raise errors.bad_request(ICON_PARSE, "unable to extract SVG dimensions")
+        raise errors.bad_request(errors.BOT_ICON_PARSE, "unable to extract SVG dimensions")
 
 
 def set_bot_icon(rt: Runtime, bot: Doc, data: bytes) -> Doc:
@@ -67,5 +65,5 @@ def delete_bot_icon(rt: Runtime, bot: Doc) -> Doc:
 def bot_icon(rt: Runtime, bot: Doc) -> bytes:
     icon = rt.store.get("bot_icons", bot["user_id"])
     if icon is None:
-        raise errors.not_found(ICON_READ, f"bot_user_id={bot['user_id']}")
+        raise errors.not_found(errors.BOT_ICON_READ, f"bot_user_id={bot['user_id']}")
     return icon["svg"].encode()

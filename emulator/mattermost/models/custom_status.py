@@ -17,21 +17,10 @@ DURATIONS = ("thirty_minutes", "one_hour", "four_hours", "today", "this_week", "
 ZERO_TIME = "0001-01-01T00:00:00Z"
 _RECENT = ("custom_status", "recent_custom_statuses")
 
-DISABLED = "api.custom_status.disabled"
-SET_FAILED = "api.custom_status.set_custom_statuses.update.app_error"
-RECENT_DELETE_FAILED = "api.custom_status.recent_custom_statuses.delete.app_error"
-_MESSAGES = {
-    DISABLED: "Custom status feature has been disabled. Please contact your system administrator"
-    " for details.",
-    SET_FAILED: "Failed to update custom status",
-    RECENT_DELETE_FAILED: "Failed to delete recent custom status. Please try adding the custom"
-    " status first or contact your system administrator for details.",
-}
-
 
 def require_enabled(rt: Runtime) -> None:
     if not setting(rt, "TeamSettings", "EnableCustomUserStatuses", True):
-        raise errors.AppError(501, DISABLED, message=_MESSAGES[DISABLED])
+        raise errors.AppError(501, errors.CUSTOM_STATUS_DISABLED)
 
 
 def _expires(value: str) -> dt.datetime | None:
@@ -94,7 +83,7 @@ def set_custom_status(rt: Runtime, user_id: str, status: Doc) -> Doc:
     """``SetCustomStatus``: stored on the user (``user_updated``), then first among the recent
     ones, replacing one with the same text."""
     if not status["emoji"] and not status["text"]:
-        raise errors.AppError(400, SET_FAILED, message=_MESSAGES[SET_FAILED])
+        raise errors.bad_request(errors.CUSTOM_STATUS_SET)
     user = rt.store.get("users", user_id)
     if user is None:
         raise errors.not_found(errors.USER_NOT_FOUND, f"user_id={user_id}")
@@ -120,5 +109,5 @@ def remove_recent_custom_status(rt: Runtime, user_id: str, status: Doc) -> None:
         raise errors.not_found(errors.PREFERENCE_NOT_FOUND)
     recent = recent_custom_statuses(rt, user_id)
     if (not status["emoji"] and not status["text"]) or status not in recent:
-        raise errors.AppError(400, RECENT_DELETE_FAILED, message=_MESSAGES[RECENT_DELETE_FAILED])
+        raise errors.bad_request(errors.CUSTOM_STATUS_RECENT_DELETE)
     _save_recent(rt, user_id, [s for s in recent if s != status])

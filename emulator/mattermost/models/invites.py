@@ -8,14 +8,6 @@ from .. import errors
 from .common import Doc, setting
 from .users import is_valid_email
 
-DISABLED = "api.team.invite_members.disabled.app_error"
-INVALID_DOMAIN = "api.team.invite_members.invalid_email.app_error"
-_MESSAGES = {
-    DISABLED: "Email invitations are disabled.",
-    INVALID_DOMAIN: "The following email addresses do not belong to an accepted domain: "
-    "{{.Addresses}}. Please contact your System Administrator for details.",
-}
-
 
 def _allowed(rt: Runtime, team: Doc, email: str) -> bool:
     """``isEmailAddressAllowed``: the team's and the server's domain lists, when set."""
@@ -36,27 +28,18 @@ def invite_by_email(
     """Every address gets an invitation record; refused ones raise (or, ``graceful``, come
     back with their error as ``EmailInviteWithError``)."""
     if not setting(rt, "ServiceSettings", "EnableEmailInvitations", False):
-        raise errors.AppError(501, DISABLED, message=_MESSAGES[DISABLED])
+        raise errors.AppError(501, errors.INVITES_DISABLED)
     emails = [e.lower() for e in emails]
     refused = [e for e in emails if not is_valid_email(e) or not _allowed(rt, team, e)]
     if refused and not graceful:
-        raise errors.AppError(
-            400,
-            INVALID_DOMAIN,
-            message=_MESSAGES[INVALID_DOMAIN].replace("{{.Addresses}}", ", ".join(refused)),
-        )
+        raise errors.bad_request(errors.INVITES_INVALID_EMAIL, Addresses=", ".join(refused))
     results = []
     now = rt.clock.now_ms()
     for email in emails:
         error = None
         if email in refused:
-            error = {
-                "id": INVALID_DOMAIN,
-                "message": _MESSAGES[INVALID_DOMAIN].replace("{{.Addresses}}", email),
-                "detailed_error": "",
-                "request_id": "",
-                "status_code": 400,
-            }
+            refusal = errors.AppError(400, errors.INVITES_INVALID_EMAIL, Addresses=email)
+            error = {**refusal.to_dict(), "request_id": ""}
         else:
             rt.store.insert(
                 "email_invites",

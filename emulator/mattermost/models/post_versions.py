@@ -8,10 +8,6 @@ from .. import errors, permissions
 from .common import Doc
 from .posts import edit_post
 
-HISTORY_NOT_FOUND = "app.post.get_edit_history_for_post.app_error"
-NOT_A_VERSION = "app.post.restore_post_version.not_an_history_item.app_error"
-NOT_ALLOWED = "app.post.restore_post_version.not_allowed.app_error"
-
 
 def edit_history(rt: Runtime, actor: Doc, post_id: str) -> list[Doc]:
     """The replaced versions, newest edit first; only the author may read them."""
@@ -25,9 +21,7 @@ def edit_history(rt: Runtime, actor: Doc, post_id: str) -> list[Doc]:
         raise errors.permission_denied(actor["id"], "edit_post")
     versions = rt.store.find("post_versions", "original_id", post_id)
     if not versions:
-        raise errors.AppError(
-            404, HISTORY_NOT_FOUND, message="Unable to get the edit history of the post."
-        )
+        raise errors.not_found(errors.EDIT_HISTORY_NOT_FOUND, f"post_id={post_id}")
     return sorted(versions, key=lambda v: (v["edit_at"], v["update_at"]), reverse=True)
 
 
@@ -38,6 +32,6 @@ def restore_post_version(rt: Runtime, actor: Doc, post_id: str, version_id: str)
     if version is None or version["user_id"] != actor["id"]:
         raise errors.permission_denied(actor["id"], "edit_post")
     if version["original_id"] != post_id:
-        raise errors.AppError(400, NOT_A_VERSION, message="Unable to restore the post version.")
+        raise errors.bad_request(errors.POST_VERSION_NOT_IN_HISTORY)
     edit = {"message": version["message"], "file_ids": version["file_ids"]}
     return edit_post(rt, actor, post_id, edit, partial=True)

@@ -8,10 +8,6 @@ from .. import errors
 from ..tables import member_id
 from .common import Doc, broadcast, publish_event
 
-TEAM_GUEST_AND_USER = "api.team.update_team_member_roles.guest_and_user.app_error"
-CHANNEL_GUEST_AND_USER = "api.channel.update_channel_member_roles.guest_and_user.app_error"
-_GUEST_AND_USER = "A member cannot be both a guest and a user."
-
 
 def _roles(prefix: str, admin: bool, user: bool, guest: bool) -> str:
     flags = (("guest", guest), ("user", user), ("admin", admin))
@@ -26,7 +22,7 @@ def set_team_member_scheme_roles(
     if member is None or member["delete_at"]:
         raise errors.not_found(errors.TEAM_MEMBER_MISSING, f"user_id={user_id}")
     if user and guest:
-        raise errors.AppError(400, TEAM_GUEST_AND_USER, message=_GUEST_AND_USER)
+        raise errors.bad_request(errors.TEAM_SCHEME_GUEST_AND_USER)
     member = rt.store.update(
         "team_members",
         member["id"],
@@ -49,7 +45,7 @@ def set_channel_member_scheme_roles(
     if member is None:
         raise errors.not_found(errors.CHANNEL_MEMBER_MISSING, f"user_id={user_id}")
     if user and guest:
-        raise errors.AppError(400, CHANNEL_GUEST_AND_USER, message=_GUEST_AND_USER)
+        raise errors.bad_request(errors.CHANNEL_SCHEME_GUEST_AND_USER)
     member = rt.store.update(
         "channel_members",
         member["id"],

@@ -22,17 +22,6 @@ DEFAULTS = (
 SORTINGS = ("", "manual", "alpha", "recent")
 _KEEPS_CHANNELS = ("favorites", "custom")
 
-NOT_FOUND = "app.channel.sidebar_categories.app_error"
-BAD_TYPE = "api.invalid_channel_category_type"
-_MESSAGES = {
-    NOT_FOUND: "Unable to get the sidebar categories.",
-    BAD_TYPE: "Category type is not valid.",
-}
-
-
-def _error(status: int, error_id: str, detailed: str = "") -> errors.AppError:
-    return errors.AppError(status, error_id, detailed, message=_MESSAGES[error_id])
-
 
 def _scope(user_id: str, team_id: str) -> str:
     return f"{user_id}:{team_id}"
@@ -99,7 +88,7 @@ def category(rt: Runtime, user_id: str, team_id: str, category_id: str) -> Doc:
     for found in categories(rt, user_id, team_id):
         if found["id"] == category_id:
             return found
-    raise _error(404, NOT_FOUND, f"category_id={category_id}")
+    raise errors.not_found(errors.SIDEBAR_CATEGORIES, f"category_id={category_id}")
 
 
 def owns_category(rt: Runtime, user_id: str, team_id: str, category_id: str) -> bool:
@@ -172,7 +161,7 @@ def update_categories(rt: Runtime, user_id: str, team_id: str, updates: list[Doc
         for update in updates:
             original = rt.store.get("sidebar_categories", update["id"])
             if original is None:
-                raise _error(404, NOT_FOUND, f"category_id={update['id']}")
+                raise errors.not_found(errors.SIDEBAR_CATEGORIES, f"category_id={update['id']}")
             changes = {k: update[k] for k in ("sorting", "muted", "collapsed")}
             if original["type"] == "custom":
                 changes["display_name"] = update["display_name"] or original["display_name"]
@@ -196,9 +185,9 @@ def delete_category(rt: Runtime, user_id: str, team_id: str, category_id: str) -
     """``DeleteSidebarCategory``: custom ones only; their channels return to the defaults."""
     doc = rt.store.get("sidebar_categories", category_id)
     if doc is None:
-        raise _error(404, NOT_FOUND, f"category_id={category_id}")
+        raise errors.not_found(errors.SIDEBAR_CATEGORIES, f"category_id={category_id}")
     if doc["type"] != "custom":
-        raise _error(400, BAD_TYPE)
+        raise errors.bad_request(errors.SIDEBAR_CATEGORY_TYPE)
     with rt.store.transaction():
         rt.store.delete("sidebar_categories", category_id)
         _renumber(rt, [c["id"] for c in _stored(rt, user_id, team_id)])
@@ -213,7 +202,7 @@ def set_category_order(rt: Runtime, user_id: str, team_id: str, order: list[str]
     """``UpdateSidebarCategoryOrder``: the same categories, each once, in a new order."""
     current = category_order(rt, user_id, team_id)
     if len(order) != len(current) or set(order) != set(current):
-        raise _error(400, NOT_FOUND, f"order={order}")
+        raise errors.bad_request(errors.SIDEBAR_CATEGORIES, f"order={order}")
     with rt.store.transaction():
         _renumber(rt, order)
     _publish(rt, "sidebar_category_order_updated", {"order": order}, user_id, team_id)

@@ -7,8 +7,6 @@ from .. import errors
 from .common import Doc
 from .posts import mark_thread_read
 
-THREAD_POST_MISMATCH = "app.thread.update_thread_read_for_user_by_post.app_error"
-
 
 def mark_thread_unread_from_post(rt: Runtime, root: Doc, user_id: str, post_id: str) -> Doc:
     """``UpdateThreadReadForUserByPost``: read up to just before a post of that thread."""
@@ -16,9 +14,7 @@ def mark_thread_unread_from_post(rt: Runtime, root: Doc, user_id: str, post_id: 
     if post is None or post["delete_at"]:
         raise errors.not_found(errors.POST_NOT_FOUND, f"post_id={post_id}")
     if post["id"] != root["id"] and post["root_id"] != root["id"]:
-        raise errors.AppError(
-            400, THREAD_POST_MISMATCH, message="Unable to update the thread read state."
-        )
+        raise errors.bad_request(errors.THREAD_POST_MISMATCH)
     return mark_thread_read(rt, root, user_id, post["create_at"] - 1)
 
 

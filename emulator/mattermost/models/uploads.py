@@ -11,20 +11,17 @@ from .. import errors
 from .common import Doc
 from .files import upload_file
 
-NOT_FOUND = "app.upload.get.app_error"
-TOO_LARGE = "api.upload.create.upload_too_large.app_error"
-BAD_LENGTH = "api.upload.upload_data.invalid_content_length"
-_INVALID = "model.upload_session.is_valid.{}.app_error"
-
 
 def _invalid(field: str) -> errors.AppError:
-    return errors.AppError(400, _INVALID.format(field), message=f"Invalid value for {field}.")
+    return errors.AppError(
+        400, errors.UPLOAD_SESSION_INVALID.format(field), message=f"Invalid value for {field}."
+    )
 
 
 def create_upload(rt: Runtime, user_id: str, session: Doc, max_size: int) -> Doc:
     """``CreateUploadSession`` after the handler's checks: the size limit, ``IsValid``."""
     if session["file_size"] > max_size:
-        raise errors.AppError(413, TOO_LARGE, message="Unable to upload file. File is too large.")
+        raise errors.AppError(413, errors.UPLOAD_TOO_LARGE)
     if not session["filename"]:
         raise _invalid("filename")
     if session["file_size"] <= 0:
@@ -52,7 +49,7 @@ def create_upload(rt: Runtime, user_id: str, session: Doc, max_size: int) -> Doc
 def get_upload(rt: Runtime, upload_id: str) -> Doc:
     upload = rt.store.get("uploads", upload_id)
     if upload is None:
-        raise errors.not_found(NOT_FOUND, f"upload_id={upload_id}")
+        raise errors.not_found(errors.UPLOAD_NOT_FOUND, f"upload_id={upload_id}")
     return {k: v for k, v in upload.items() if k != "data"}
 
 
@@ -60,7 +57,7 @@ def upload_data(rt: Runtime, upload: Doc, piece: bytes, mime_type: str) -> Doc |
     """``UploadData``: the piece appended; the FileInfo once every byte is in (the session then
     ends), None before (and for imports, which make no FileInfo)."""
     if len(piece) > upload["file_size"] - upload["file_offset"]:
-        raise errors.AppError(400, BAD_LENGTH, message="Invalid Content-Length.")
+        raise errors.bad_request(errors.UPLOAD_BAD_LENGTH)
     stored = rt.store.get("uploads", upload["id"])
     data = base64.b64decode(stored["data"]) + piece
     if len(data) < upload["file_size"]:

@@ -206,10 +206,10 @@ def set_bot_icon(bot_user_id: str) -> Response:
     rt, viewer = authentication.caller()
     bot = _load_bot(rt, viewer, bot_user_id, manage=True)
     if (request.content_length or 0) > models.setting(rt, "FileSettings", "MaxFileSize", 0):
-        raise errors.AppError(413, "api.bot.set_bot_icon_image.too_large.app_error")
+        raise errors.AppError(413, errors.BOT_ICON_TOO_LARGE)
     uploads = request.files.getlist("image")
     if not uploads:
-        raise errors.AppError(400, "api.bot.set_bot_icon_image.no_file.app_error")
+        raise errors.bad_request(errors.BOT_ICON_NO_FILE)
     bot_icons.set_bot_icon(rt, bot, uploads[0].read())
     return jsonify(wire.status_ok())
 

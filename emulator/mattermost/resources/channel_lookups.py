@@ -16,8 +16,6 @@ from .channels import load_channel
 blueprint = Blueprint("mm_channel_lookups", __name__, url_prefix="/api/v4")
 
 AUTOCOMPLETE_LIMIT = 50
-CHANNELS_BY_IDS_NOT_FOUND = "app.channel.get_channels_by_ids.not_found.app_error"
-COMMON_TEAMS_WRONG_TYPE = "app.channel.get_common_teams.incorrect_channel_type"
 
 
 def _with_team(rt: Runtime, channel: Doc) -> Doc:
@@ -106,9 +104,7 @@ def get_public_channels_by_ids(team_id: str) -> Response:
         and not c["delete_at"]
     ]
     if not found:
-        raise errors.AppError(
-            404, CHANNELS_BY_IDS_NOT_FOUND, message="No channel found with the given ids."
-        )
+        raise errors.not_found(errors.CHANNELS_BY_IDS_NOT_FOUND)
     return jsonify([wire.channel(c) for c in found])
 
 
@@ -192,7 +188,7 @@ def get_common_teams(channel_id: str) -> Response:
     channel = load_channel(rt, channel_id)
     permissions.require_channel(rt, user, channel, "read_channel")
     if channel["type"] != "G":
-        raise errors.bad_request(COMMON_TEAMS_WRONG_TYPE)
+        raise errors.bad_request(errors.COMMON_TEAMS_WRONG_TYPE)
     common: set[str] | None = None
     for membership in rt.store.find("channel_members", "channel_id", channel["id"]):
         member = rt.store.get("users", membership["user_id"])

@@ -194,12 +194,7 @@ def get_emojis_by_names() -> Response:
     if not names:
         raise errors.invalid_body_param("names")
     if len(names) > NAMES_LIMIT:
-        raise errors.AppError(
-            400,
-            "api.emoji.get_multiple_by_name_too_many.request_error",
-            message=f"Unable to get that many emojis by name. Only {NAMES_LIMIT} emojis can be"
-            " requested at once.",
-        )
+        raise errors.bad_request(errors.EMOJI_NAMES_TOO_MANY, MaxNames=str(NAMES_LIMIT))
     _enabled(rt)
     found = (rt.store.find_one("emoji", "name", n) for n in sorted(set(names)))
     return jsonify([wire.emoji(e) for e in found if e is not None])

@@ -12,8 +12,6 @@ from ..models.common import Doc
 
 blueprint = Blueprint("mm_file_search", __name__, url_prefix="/api/v4")
 
-SEARCH_BODY = "api.post.search_files.invalid_body.app_error"
-
 
 @blueprint.post("/teams/<team_id>/files/search")
 def search_team_files(team_id: str) -> Response:
@@ -42,7 +40,7 @@ def _search(rt: Runtime, user: Doc, team_id: str) -> Response:
     if not isinstance(body, dict) or any(
         body.get(k) is not None and not isinstance(body[k], t) for k, t in typed.items()
     ):
-        raise errors.AppError(400, SEARCH_BODY, message="Unable to parse the search request body.")
+        raise errors.bad_request(errors.FILE_SEARCH_BODY)
     terms = body.get("terms")
     if not terms:
         raise errors.invalid_body_param("terms")

@@ -14,7 +14,6 @@ from .channels import can_read_channel
 
 blueprint = Blueprint("mm_posts", __name__, url_prefix="/api/v4")
 
-REVEAL_DISABLED = "api.post.reveal_post.disabled.app_error"
 
 Doc = dict[str, Any]
 POST_FIELDS = {
@@ -289,6 +288,4 @@ def reveal_post(post_id: str) -> Response:
     server: the handler refuses before looking at the post."""
     authentication.caller()
     inputs.id_param(post_id, "post_id")
-    raise errors.AppError(
-        501, REVEAL_DISABLED, message="Burn-on-read posts are not enabled on this server."
-    )
+    raise errors.AppError(501, errors.REVEAL_DISABLED)

@@ -12,8 +12,6 @@ from .files import _mime
 
 blueprint = Blueprint("mm_uploads", __name__, url_prefix="/api/v4")
 
-FORBIDDEN = "api.upload.get_upload.forbidden.app_error"
-
 
 def _require_attachments(rt: Runtime) -> None:
     if not models.setting(rt, "FileSettings", "EnableFileAttachments", True):
@@ -59,7 +57,7 @@ def get_upload(upload_id: str) -> Response:
     rt, user = authentication.caller()
     upload = uploads.get_upload(rt, inputs.id_param(upload_id, "upload_id"))
     if upload["user_id"] != user["id"] and not permissions.is_system_admin(user):
-        raise errors.AppError(403, FORBIDDEN, message="Failed to get upload.")
+        raise errors.AppError(403, errors.UPLOAD_FORBIDDEN)
     return jsonify(upload)
 
 

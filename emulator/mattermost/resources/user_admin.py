@@ -12,8 +12,6 @@ from .users import load_user, present
 
 blueprint = Blueprint("mm_user_admin", __name__, url_prefix="/api/v4")
 
-OPEN_SERVER = "api.users.invalid_emails.enable_open_server.app_error"
-
 
 @blueprint.post("/users/group_channels")
 def get_users_by_group_channel_ids() -> Response:
@@ -90,11 +88,7 @@ def get_users_with_invalid_emails() -> Response:
     """Email-login users whose address is outside ``RestrictCreationToDomains``."""
     rt, viewer = authentication.caller()
     if models.setting(rt, "TeamSettings", "EnableOpenServer", False):
-        raise errors.AppError(
-            400,
-            OPEN_SERVER,
-            message="Unable to get users with invalid emails while the server is open.",
-        )
+        raise errors.bad_request(errors.INVALID_EMAILS_OPEN_SERVER)
     permissions.require_system(viewer, "manage_system")
     raw = models.setting(rt, "TeamSettings", "RestrictCreationToDomains", "") or ""
     domains = raw.replace("@", " ").replace(",", " ").lower().split()
