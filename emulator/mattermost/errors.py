@@ -893,3 +893,71 @@ MESSAGES.update(
         ),
     }
 )
+
+
+# -- more Team Edition operations: bots' icons, custom statuses, invitations, post versions,
+# -- scheme roles, sidebar categories, threads, uploads, lookups -------------------------------
+
+BOT_ICON_PARSE = "api.bot.set_bot_icon_image.parse.app_error"
+BOT_ICON_READ = "api.bot.get_bot_icon_image.read.app_error"
+BOT_ICON_TOO_LARGE = "api.bot.set_bot_icon_image.too_large.app_error"
+BOT_ICON_NO_FILE = "api.bot.set_bot_icon_image.no_file.app_error"
+CUSTOM_STATUS_DISABLED = "api.custom_status.disabled"
+CUSTOM_STATUS_SET = "api.custom_status.set_custom_statuses.update.app_error"
+CUSTOM_STATUS_RECENT_DELETE = "api.custom_status.recent_custom_statuses.delete.app_error"
+INVITES_DISABLED = "api.team.invite_members.disabled.app_error"
+INVITES_INVALID_EMAIL = "api.team.invite_members.invalid_email.app_error"
+EDIT_HISTORY_NOT_FOUND = "app.post.get_edit_history_for_post.app_error"
+POST_VERSION_NOT_IN_HISTORY = "app.post.restore_post_version.not_an_history_item.app_error"
+TEAM_SCHEME_GUEST_AND_USER = "api.team.update_team_member_roles.guest_and_user.app_error"
+CHANNEL_SCHEME_GUEST_AND_USER = "api.channel.update_channel_member_roles.guest_and_user.app_error"
+SIDEBAR_CATEGORIES = "app.channel.sidebar_categories.app_error"
+SIDEBAR_CATEGORY_TYPE = "api.invalid_channel_category_type"
+THREAD_POST_MISMATCH = "app.thread.update_thread_read_for_user_by_post.app_error"
+UPLOAD_NOT_FOUND = "app.upload.get.app_error"
+UPLOAD_TOO_LARGE = "api.upload.create.upload_too_large.app_error"
+UPLOAD_BAD_LENGTH = "api.upload.upload_data.invalid_content_length"
+UPLOAD_FORBIDDEN = "api.upload.get_upload.forbidden.app_error"
+UPLOAD_SESSION_INVALID = "model.upload_session.is_valid.{}.app_error"
+CHANNELS_BY_IDS_NOT_FOUND = "app.channel.get_channels_by_ids.not_found.app_error"
+COMMON_TEAMS_WRONG_TYPE = "app.channel.get_common_teams.incorrect_channel_type"
+EMOJI_NAMES_TOO_MANY = "api.emoji.get_multiple_by_name_too_many.request_error"
+FILE_SEARCH_BODY = "api.post.search_files.invalid_body.app_error"
+REVEAL_DISABLED = "api.post.reveal_post.disabled.app_error"
+INVALID_EMAILS_OPEN_SERVER = "api.users.invalid_emails.enable_open_server.app_error"
+
+MESSAGES.update(
+    {
+        BOT_ICON_PARSE: "Unable to parse the bot icon image.",
+        BOT_ICON_READ: "Unable to read the bot icon image.",
+        BOT_ICON_TOO_LARGE: "Unable to upload the bot icon image. File is too large.",
+        BOT_ICON_NO_FILE: "No file under 'image' in request.",
+        CUSTOM_STATUS_DISABLED: "Custom status feature has been disabled. Please contact your"
+        " system administrator for details.",
+        CUSTOM_STATUS_SET: "Failed to update custom status",
+        CUSTOM_STATUS_RECENT_DELETE: "Failed to delete recent custom status. Please try adding"
+        " the custom status first or contact your system administrator for details.",
+        INVITES_DISABLED: "Email invitations are disabled.",
+        INVITES_INVALID_EMAIL: "The following email addresses do not belong to an accepted"
+        " domain: {{.Addresses}}. Please contact your System Administrator for details.",
+        EDIT_HISTORY_NOT_FOUND: "Unable to get the edit history of the post.",
+        POST_VERSION_NOT_IN_HISTORY: "Unable to restore the post version.",
+        TEAM_SCHEME_GUEST_AND_USER: "A member cannot be both a guest and a user.",
+        CHANNEL_SCHEME_GUEST_AND_USER: "A member cannot be both a guest and a user.",
+        SIDEBAR_CATEGORIES: "Unable to get the sidebar categories.",
+        SIDEBAR_CATEGORY_TYPE: "Category type is not valid.",
+        THREAD_POST_MISMATCH: "Unable to update the thread read state.",
+        UPLOAD_NOT_FOUND: "Unable to get the upload.",
+        UPLOAD_TOO_LARGE: "Unable to upload file. File is too large.",
+        UPLOAD_BAD_LENGTH: "Invalid Content-Length.",
+        UPLOAD_FORBIDDEN: "Failed to get upload.",
+        CHANNELS_BY_IDS_NOT_FOUND: "No channel found with the given ids.",
+        COMMON_TEAMS_WRONG_TYPE: "Common teams are only for group messages.",
+        EMOJI_NAMES_TOO_MANY: "Unable to get that many emojis by name. Only {{.MaxNames}} emojis"
+        " can be requested at once.",
+        FILE_SEARCH_BODY: "Unable to parse the search request body.",
+        REVEAL_DISABLED: "Burn-on-read posts are not enabled on this server.",
+        INVALID_EMAILS_OPEN_SERVER: "Unable to get users with invalid emails while the server"
+        " is open.",
+    }
+)

@@ -40,6 +40,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "EnableOAuthServiceProvider": True,
         "SessionLengthSSOInHours": 720,
         "DisableLegacyMFA": True,
+        "EnableEmailInvitations": False,
     },
     "TeamSettings": {
         "SiteName": "Mattermost",
@@ -49,6 +50,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "MaxChannelsPerTeam": 2000,
         "RestrictCreationToDomains": "",
         "EnableUserDeactivation": False,
+        "EnableCustomUserStatuses": True,
     },
     "PrivacySettings": {"ShowEmailAddress": True, "ShowFullName": True},
     "EmailSettings": {

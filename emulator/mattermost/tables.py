@@ -70,6 +70,18 @@ def define_tables(store: Store) -> None:
     # Uploaded team icons, base64, keyed by team id.
     store.define("team_icons", key="team_id")
     store.define("statuses", key="user_id")
+    # Replaced versions of edited posts (``OriginalId`` = the post), for the edit history.
+    store.define("post_versions", multi={"original_id": "original_id"})
+    # Resumable upload sessions with the bytes received so far (base64).
+    store.define("uploads")
+    # Team invitations sent by email (kept, never mailed).
+    store.define("email_invites")
+    # Sidebar categories, per user and team ("<user id>:<team id>").
+    store.define("sidebar_categories", multi={"scope": lambda c: f"{c['user_id']}:{c['team_id']}"})
+    # Bot sidebar icons, SVG text, keyed by the bot's user id.
+    store.define("bot_icons", key="user_id")
+    # Post reminders (``SetPostReminder``): id "<post id>:<user id>".
+    store.define("post_reminders")
     store.define("config")
     # OAuth 2.0 service provider: apps, authorization codes (key: the code), access tokens (key:
     # the session token they are).

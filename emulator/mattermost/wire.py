@@ -359,6 +359,9 @@ _ENCODED_EVENT_FIELDS: dict[str, Callable[[Any], Any]] = {
     "preferences": lambda docs: [preference(d) for d in docs],
     # ``open_dialog``: the OpenDialogRequest, already in its wire form.
     "dialog": dict,
+    # ``memberrole_updated`` and ``channel_member_updated``.
+    "member": team_member,
+    "channelMember": channel_member,
 }
 
 

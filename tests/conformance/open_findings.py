@@ -49,6 +49,23 @@ OPEN_FINDINGS: tuple[Finding, ...] = (
     # (TeamsWithCount, likely).
     Finding(MM, "GetIncomingWebhooks", 200, "schema", "WithCount form", "$"),
     Finding(MM, "GetAllTeams", 200, "schema", "WithCount form", "$"),
+    # upstream (api4/post.go getFlaggedPostsForUser): clientPostList.EncodeJSON, a PostList
+    # object; documented as an array of PostList.
+    Finding(MM, "GetFlaggedPostsForUser", 200, "schema", "one PostList", "$"),
+    # upstream (api4/channel_category.go): the list answers OrderedSidebarCategories
+    # {categories, order}; documented as an array. Updating many answers the array of updated
+    # categories; documented as one object.
+    Finding(MM, "GetSidebarCategoriesForTeamForUser", 200, "schema", "ordered object", "$"),
+    Finding(MM, "UpdateSidebarCategoriesForTeamForUser", 200, "schema", "array", "$"),
+    # upstream (api4/upload.go uploadData): the completing piece encodes the FileInfo without
+    # WriteHeader, 200; documented 201.
+    Finding(MM, "UploadData", 200, "status", "uploadData answers 200", "$"),
+    # likely: inviteUsersToTeam with ?graceful answers the EmailInviteWithError list; the
+    # schema shows one object.
+    Finding(MM, "InviteUsersToTeam", 200, "schema", "graceful list", "$"),
+    # likely: getAllChannels with include_total_count=true answers ChannelsWithCount
+    # {channels, total_count}, as getAllTeams does; documented as an array only.
+    Finding(MM, "GetAllChannels", 200, "schema", "WithCount form", "$"),
     # likely: Team.PolicyID is a *string without omitempty, so unset it is null; documented as a
     # non-nullable string.
     Finding(MM, ANY, ANY, "schema", "Team.policy_id null", "$.policy_id"),

@@ -261,3 +261,43 @@ def test_mmpy_bot_answers_a_users_post(mm_server, mmpy_bot):
     answer = alice.posts.get_post(reply()["id"])
     assert (answer["user_id"], answer["message"]) == (bot_id, "pong")
     assert answer["props"]["from_bot"] == "true"
+
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><circle r="4"/></svg>'
+
+
+def test_bot_icon_set_read_and_delete(mm_server, bus):
+    _enable(mm_server)
+    admin = logged_in(mm_server, "admin")
+    bot = bots(admin).create_bot({"username": "icon-bot"})
+    bot_id = bot["user_id"]
+    call = raw(mm_server, admin)
+    assert_error(
+        call("get", f"/bots/{bot_id}/icon"), 404, "api.bot.get_bot_icon_image.read.app_error"
+    )
+    files = {"image": ("icon.svg", SVG, "image/svg+xml")}
+    assert bots(admin).set_bot_lhs_icon(bot_id, files) == {"status": "OK"}
+    assert bots(admin).get_bot(bot_id)["last_icon_update"] > 0
+    assert admin.users.get_user(bot_id)["bot_last_icon_update"] > 0
+    assert any(n == "user_updated" and p["data"]["user"]["id"] == bot_id for n, p in bus)
+    icon = call("get", f"/bots/{bot_id}/icon")
+    assert icon.status_code == 200 and icon.content == SVG
+    assert icon.headers["Content-Type"] == "image/svg+xml"
+    for bad in (b"\x89PNG\r\n", b"<html/>", b'<svg width="0"/>'):
+        assert_error(
+            call("post", f"/bots/{bot_id}/icon", files={"image": ("i.svg", bad)}),
+            400,
+            "api.bot.set_bot_icon_image.parse.app_error",
+        )
+    assert_error(
+        call("post", f"/bots/{bot_id}/icon", files={"picture": ("i.svg", SVG)}),
+        400,
+        "api.bot.set_bot_icon_image.no_file.app_error",
+    )
+    alice = raw(mm_server, logged_in(mm_server))
+    assert_error(
+        alice("delete", f"/bots/{bot_id}/icon"), 404, "store.sql_bot.get.missing.app_error"
+    )
+    assert bots(admin).delete_bot_lhs_icon(bot_id) == {"status": "OK"}
+    assert "last_icon_update" not in bots(admin).get_bot(bot_id)
+    assert call("get", f"/bots/{bot_id}/icon").status_code == 404

@@ -152,3 +152,36 @@ def test_command_permissions(mm_server):
         501,
         "api.command.disabled.app_error",
     )
+
+
+def test_move_command_to_another_team(mm_server):
+    admin, alice = login(mm_server, "admin"), login(mm_server)
+    command = new_command(admin, team(admin)["id"], trigger="shipit")
+    other = admin.teams.create_team({"name": "ops", "display_name": "Ops", "type": "O"})
+    moved = call(
+        mm_server, admin, "PUT", f"/commands/{command['id']}/move", json={"team_id": other["id"]}
+    )
+    assert moved.status_code == 200 and moved.json() == {"status": "OK"}
+    fetched = call(mm_server, admin, "GET", f"/commands/{command['id']}").json()
+    assert fetched["team_id"] == other["id"]
+    assert_error(
+        call(mm_server, admin, "PUT", f"/commands/{command['id']}/move", json={"team_id": "x"}),
+        404,
+        "app.team.get.find.app_error",
+    )
+    assert_error(
+        call(
+            mm_server,
+            alice,
+            "PUT",
+            f"/commands/{command['id']}/move",
+            json={"team_id": other["id"]},
+        ),
+        403,
+        "api.context.permissions.app_error",
+    )
+    assert_error(
+        call(mm_server, admin, "PUT", f"/commands/{'c' * 26}/move", json={"team_id": other["id"]}),
+        404,
+        "store.sql_command.save.get.app_error",
+    )

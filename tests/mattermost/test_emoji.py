@@ -193,3 +193,34 @@ def test_disabled_custom_emoji(mm_server):
         ("DELETE", f"/emoji/{emoji['id']}"),
     ):
         assert_error(call(mm_server, d, method, path), 403, "api.emoji.disabled.app_error")
+
+
+def test_emojis_by_names(mm_server):
+    alice = login(mm_server)
+    party = create(alice, "partyparrot")
+    create(alice, "shipit")
+    found = call(mm_server, alice, "POST", "/emoji/names", json=["shipit", "nope", "partyparrot"])
+    assert found.status_code == 200
+    assert [e["name"] for e in found.json()] == ["partyparrot", "shipit"]
+    assert found.json()[0]["id"] == party["id"]
+    assert_error(
+        call(mm_server, alice, "POST", "/emoji/names", json=[]),
+        400,
+        "api.context.invalid_body_param.app_error",
+    )
+    assert_error(
+        call(mm_server, alice, "POST", "/emoji/names", data="{"),
+        400,
+        "api.payload.parse.error",
+    )
+    assert_error(
+        call(mm_server, alice, "POST", "/emoji/names", json=[f"e{i}" for i in range(201)]),
+        400,
+        "api.emoji.get_multiple_by_name_too_many.request_error",
+    )
+    set_service(mm_server, EnableCustomEmoji=False)
+    assert_error(
+        call(mm_server, alice, "POST", "/emoji/names", json=["shipit"]),
+        501,
+        "api.emoji.disabled.app_error",
+    )

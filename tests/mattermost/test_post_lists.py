@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from tests.mattermost.test_channels import assert_error, call, channel, login
 from tests.mattermost.test_posts import LIST_KEYS, fresh_channel
 
@@ -111,3 +113,40 @@ def test_search(mm_server):
         400,
         "api.post.search_posts.invalid_body.app_error",
     )
+
+
+def test_search_syntax_dates_hashtags_exclusions(mm_server):
+    alice, bob = login(mm_server), login(mm_server, "bob")
+    ch = fresh_channel(alice)
+    team_id = ch["team_id"]
+    p1 = alice.posts.create_post({"channel_id": ch["id"], "message": "zqdeploy #zqrelease today"})
+    assert p1["hashtags"] == "#zqrelease"
+    p2 = bob.posts.create_post({"channel_id": ch["id"], "message": "zqdeploy failed, rollback"})
+    p3 = bob.posts.create_post({"channel_id": ch["id"], "message": "release notes for zqdeploy"})
+
+    def search(terms: str, **extra) -> list[str]:
+        body = {"terms": terms, **extra}
+        return alice.posts.search_for_team_posts(team_id, body)["order"]
+
+    assert search("#zqrelease") == [p1["id"]]  # the hashtag, not the word "release"
+    assert search("zqdeploy -rollback") == [p3["id"], p1["id"]]
+    assert search('zqdeploy -"release notes"') == [p2["id"], p1["id"]]
+    assert search("zqdeploy -from:bob") == [p1["id"]]
+    assert search("-in:" + ch["name"] + " zqdeploy") == []
+    assert search("zqdeploy", per_page=2, page=1) == [p1["id"]]
+    edited = alice.posts.patch_post(p1["id"], {"message": "zqdeploy #zqshipped today"})
+    assert edited["hashtags"] == "#zqshipped"
+    assert search("#zqrelease") == [] and search("#zqshipped") == [p1["id"]]
+    day = datetime.datetime.fromtimestamp(p1["create_at"] / 1000, datetime.UTC).date()
+    assert search(f"zqdeploy on:{day}") == [p3["id"], p2["id"], p1["id"]]
+    assert search(f"zqdeploy after:{day}") == []
+    assert search(f"zqdeploy before:{day + datetime.timedelta(days=1)}") == search("zqdeploy")
+    assert search(f"zqdeploy before:{day}") == []
+    # "on:" is the searcher's own day: the post's local date moves with time_zone_offset.
+    for hours in (14, -12):
+        local = datetime.datetime.fromtimestamp(p1["create_at"] / 1000 + hours * 3600, datetime.UTC)
+        found = search(f"#zqshipped on:{local.date()}", time_zone_offset=hours * 3600)
+        assert found == [p1["id"]]
+        other = local.date() + datetime.timedelta(days=1)
+        assert search(f"#zqshipped on:{other}", time_zone_offset=hours * 3600) == []
+    assert search(f"from:bob in:{ch['name']}") == [p3["id"], p2["id"]]

@@ -146,3 +146,40 @@ def test_thread_query_rules(mm_server):
         404,
         "app.user.get_thread_membership_for_user.not_found",
     )
+
+
+def test_thread_mention_counts_and_unread_from_a_post(mm_server, bus):
+    alice, bob = login(mm_server), login(mm_server, "bob")
+    team_id = team(alice)["id"]
+    eng, root, reply = make_thread(alice, bob, mention=True)
+    base = f"/users/me/teams/{team_id}/threads"
+    counts = call(mm_server, alice, "GET", f"{base}/mention_counts")
+    assert counts.status_code == 200
+    assert counts.json()[eng["id"]] == 1
+    call(mm_server, alice, "PUT", f"{base}/{root['id']}/read/{reply['create_at']}")
+    assert call(mm_server, alice, "GET", f"{base}/mention_counts").json()[eng["id"]] == 0
+    bob.posts.create_post({"channel_id": eng["id"], "message": "more", "root_id": root["id"]})
+    bus.clear()
+    unread = call(mm_server, alice, "POST", f"{base}/{root['id']}/set_unread/{reply['id']}")
+    assert unread.status_code == 200
+    thread = unread.json()
+    assert thread["last_viewed_at"] == reply["create_at"] - 1
+    assert thread["unread_replies"] == 2
+    read_events = [p["data"] for n, p in bus if n == "thread_read_changed"]
+    assert read_events and read_events[-1]["timestamp"] == reply["create_at"] - 1
+    other = alice.posts.create_post({"channel_id": eng["id"], "message": "elsewhere"})
+    assert_error(
+        call(mm_server, alice, "POST", f"{base}/{root['id']}/set_unread/{other['id']}"),
+        400,
+        "app.thread.update_thread_read_for_user_by_post.app_error",
+    )
+    assert_error(
+        call(
+            mm_server,
+            bob,
+            "GET",
+            f"/users/{alice.client.userid}/teams/{team_id}/threads/mention_counts",
+        ),
+        403,
+        "api.context.permissions.app_error",
+    )

@@ -119,3 +119,9 @@ def save_command(rt: Runtime, command: Doc) -> Doc:
     command = {**command, "trigger": command["trigger"].lower()}
     validate_command(rt, command)
     return _save(rt, "commands", command, token=True)
+
+
+def move_command(rt: Runtime, command: Doc, team_id: str) -> Doc:
+    """``MoveCommand``: only the team changes (the store update checks no trigger)."""
+    changes = {"team_id": team_id, "update_at": rt.clock.now_ms()}
+    return rt.store.update("commands", command["id"], changes)

@@ -12,6 +12,7 @@ from .. import errors, permissions
 from ..tables import member_id
 from .common import Doc, _now, broadcast, publish_event
 from .emoji import EMOJI_NAME_RE
+from .search import parse_hashtags
 
 POST_MESSAGE_MAX_RUNES = 16383  # PostMessageMaxRunesV2
 POST_PROPS_MAX_RUNES = 800_000  # PostPropsMaxRunes, of the serialized props
@@ -45,7 +46,7 @@ def _new_post(
         "message": message,
         "type": post_type,
         "props": props,
-        "hashtags": "",
+        "hashtags": parse_hashtags(message),
         "file_ids": [],
         "pending_post_id": "",
         "has_reactions": False,
@@ -554,6 +555,10 @@ def update_post(rt: Runtime, post: Doc, changes: Doc) -> Doc:
         changes["props"] = generate_action_ids(rt, changes["props"])
     if "message" in changes and changes["message"] != post["message"]:
         changes["edit_at"] = now
+        changes["hashtags"] = parse_hashtags(changes["message"])
+        # The store keeps the replaced version, deleted, pointing at the post (edit history).
+        version = {**post, "id": rt.ids.mattermost_id(), "original_id": post["id"]}
+        rt.store.insert("post_versions", {**version, "delete_at": now, "update_at": now})
     updated = rt.store.update("posts", post["id"], changes)
     _publish_post_event(rt, "post_edited", updated)
     return updated

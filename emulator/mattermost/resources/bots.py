@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, jsonify, request
 
 from ...core.runtime import Runtime
 from ...core.store import DuplicateKey
 from .. import authentication, errors, inputs, models, permissions, wire
+from ..models import bot_icons
 from .users import Doc, duplicate, load_user
 
 blueprint = Blueprint("mm_bots", __name__, url_prefix="/api/v4")
@@ -180,3 +181,42 @@ def convert_user_to_bot(user_id: str) -> Response:
     if user.get("is_bot"):
         raise errors.invalid_url_param("user_id")
     return jsonify(wire.bot(models.convert_user_to_bot(rt, user)))
+
+
+# -- sidebar icon -----------------------------------------------------------------------------
+
+
+@blueprint.get("/bots/<bot_user_id>/icon")
+def get_bot_icon(bot_user_id: str) -> Response:
+    rt, _ = authentication.caller()
+    bot = rt.store.get("bots", inputs.id_param(bot_user_id, "bot_user_id"))
+    if bot is None:
+        raise errors.AppError(404, errors.BOT_NOT_FOUND, f"user_id={bot_user_id}")
+    data = bot_icons.bot_icon(rt, bot)
+    user = rt.store.get("users", bot["user_id"]) or {}
+    response = Response(data)
+    response.headers["Content-Type"] = "image/svg+xml"  # no charset, as upstream sets it
+    response.headers["Cache-Control"] = "max-age=86400, private"
+    response.headers["ETag"] = str(user.get("last_picture_update", 0))
+    return response
+
+
+@blueprint.post("/bots/<bot_user_id>/icon")
+def set_bot_icon(bot_user_id: str) -> Response:
+    rt, viewer = authentication.caller()
+    bot = _load_bot(rt, viewer, bot_user_id, manage=True)
+    if (request.content_length or 0) > models.setting(rt, "FileSettings", "MaxFileSize", 0):
+        raise errors.AppError(413, errors.BOT_ICON_TOO_LARGE)
+    uploads = request.files.getlist("image")
+    if not uploads:
+        raise errors.bad_request(errors.BOT_ICON_NO_FILE)
+    bot_icons.set_bot_icon(rt, bot, uploads[0].read())
+    return jsonify(wire.status_ok())
+
+
+@blueprint.delete("/bots/<bot_user_id>/icon")
+def delete_bot_icon(bot_user_id: str) -> Response:
+    rt, viewer = authentication.caller()
+    bot = _load_bot(rt, viewer, bot_user_id, manage=True)
+    bot_icons.delete_bot_icon(rt, bot)
+    return jsonify(wire.status_ok())

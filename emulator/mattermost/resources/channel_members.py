@@ -10,8 +10,10 @@ from flask import Blueprint, Response, jsonify
 from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime
 from .. import authentication, errors, inputs, models, permissions, wire
+from ..models import scheme_roles
 from ..tables import member_id
 from .channels import load_channel, readable_channel
+from .team_members import scheme_roles_body
 
 blueprint = Blueprint("mm_channel_members", __name__, url_prefix="/api/v4")
 
@@ -246,3 +248,14 @@ def get_timezones(channel_id: str) -> Response:
         if name:
             zones[name] = None
     return jsonify(list(zones))
+
+
+@blueprint.put("/channels/<channel_id>/members/<user_id>/schemeRoles")
+def update_member_scheme_roles(channel_id: str, user_id: str) -> Response:
+    rt, user = authentication.caller()
+    inputs.id_param(channel_id, "channel_id")
+    target_id = inputs.user_id_param(user_id)
+    admin, member, guest = scheme_roles_body()
+    channel = _channel_permission(rt, user, channel_id, "manage_channel_roles")
+    scheme_roles.set_channel_member_scheme_roles(rt, channel, target_id, admin, member, guest)
+    return jsonify(wire.status_ok())

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from ...core.runtime import Runtime
 from .. import authentication, errors, inputs, models, permissions, wire
+from ..models import integrations
 from ..models.builtin_commands import BUILT_INS
 from ..models.slash_commands import execute_command
 
@@ -240,3 +241,20 @@ def regen_command_token(command_id: str) -> Response:
     token = rt.ids.mattermost_token()
     rt.store.update("commands", command["id"], {"token": token, "update_at": rt.clock.now_ms()})
     return jsonify({"token": token})
+
+
+@blueprint.put("/commands/<command_id>/move")
+def move_command(command_id: str) -> Response:
+    rt, user = authentication.caller()
+    inputs.id_param(command_id, "command_id")
+    body = inputs.json_body(required=False)
+    team_id = body.get("team_id", "") if isinstance(body, dict) else None
+    if not isinstance(team_id, str):
+        raise errors.invalid_body_param("team_id")
+    team = rt.store.get("teams", team_id) if team_id else None
+    if team is None:
+        raise errors.not_found(errors.TEAM_NOT_FOUND, f"team_id={team_id}")
+    permissions.require_team(rt, user, team["id"], MANAGE)
+    command = _load(rt, user, command_id)
+    integrations.move_command(rt, command, team["id"])
+    return jsonify(wire.status_ok())

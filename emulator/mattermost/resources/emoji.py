@@ -17,6 +17,7 @@ Doc = dict[str, Any]
 MAX_EMOJI_FILE_SIZE = 1 << 20
 SEARCH_LIMIT = 200
 AUTOCOMPLETE_LIMIT = 100
+NAMES_LIMIT = 200
 
 
 def _enabled(rt: Runtime, status: int = 501) -> None:
@@ -182,3 +183,18 @@ def autocomplete_emoji() -> Response:
         raise errors.invalid_url_param("name")
     _enabled(rt, 403)
     return jsonify(_search(rt, name, True, AUTOCOMPLETE_LIMIT))
+
+
+@blueprint.post("/emoji/names")
+def get_emojis_by_names() -> Response:
+    rt, _ = authentication.caller()
+    names = inputs.json_body(required=False)
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise errors.bad_request(errors.PAYLOAD_PARSE)
+    if not names:
+        raise errors.invalid_body_param("names")
+    if len(names) > NAMES_LIMIT:
+        raise errors.bad_request(errors.EMOJI_NAMES_TOO_MANY, MaxNames=str(NAMES_LIMIT))
+    _enabled(rt)
+    found = (rt.store.find_one("emoji", "name", n) for n in sorted(set(names)))
+    return jsonify([wire.emoji(e) for e in found if e is not None])

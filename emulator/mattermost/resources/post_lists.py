@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -10,6 +9,7 @@ from flask import Blueprint, Response, jsonify, request
 from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime, runtime
 from .. import authentication, errors, inputs, models, permissions, wire
+from ..models import search
 from ..tables import member_id
 from .channels import can_read_channel, load_channel
 from .posts import post_list
@@ -156,31 +156,6 @@ def get_unread_posts(user_id: str, channel_id: str) -> Response:
 
 # -- search -----------------------------------------------------------------------------------
 
-_TOKEN_RE = re.compile(r'"[^"]*"|\S+')
-
-
-def _parse_terms(terms: str) -> tuple[list[str], list[str], list[str], list[str]]:
-    """(words, phrases, from: usernames, in: channel names); ``-word`` exclusions are kept as
-    words with a leading dash."""
-    words, phrases, senders, channels = [], [], [], []
-    for token in _TOKEN_RE.findall(terms):
-        lowered = token.lower()
-        if lowered.startswith("from:"):
-            senders.append(lowered[5:].lstrip("@"))
-        elif lowered.startswith(("in:", "channel:")):
-            channels.append(lowered.split(":", 1)[1].lstrip("~"))
-        elif token.startswith('"') and token.endswith('"') and len(token) > 1:
-            phrases.append(lowered.strip('"'))
-        else:
-            words.append(lowered)
-    return words, phrases, senders, channels
-
-
-def _word_matches(word: str, text_words: list[str]) -> bool:
-    if word.endswith("*"):
-        return any(w.startswith(word[:-1]) for w in text_words)
-    return word in text_words
-
 
 @blueprint.post("/teams/<team_id>/posts/search")
 def search_team_posts(team_id: str) -> Response:
@@ -213,46 +188,19 @@ def _search(rt: Runtime, user: Doc, team_id: str) -> Response:
     terms = body.get("terms")
     if not terms or not terms.strip():
         raise errors.invalid_body_param("terms")
-    is_or = body.get("is_or_search") is True
-    words, phrases, senders, channel_names = _parse_terms(terms)
-    sender_ids = {
-        u["id"] for n in senders if (u := rt.store.find_one("users", "username", n)) is not None
-    }
-    if senders and not sender_ids:
-        return jsonify(wire.post_search_results([], []))
-    include = [w for w in words if not w.startswith("-")]
-    exclude = [w[1:] for w in words if w.startswith("-") and len(w) > 1]
-    found: list[Doc] = []
-    for membership in rt.store.find("channel_members", "user_id", user["id"]):
-        channel = rt.store.get("channels", membership["channel_id"])
-        if channel is None or (team_id and channel["team_id"] not in (team_id, "")):
-            continue
-        if channel["delete_at"] and body.get("include_deleted_channels") is not True:
-            continue
-        if channel_names and channel["name"] not in channel_names:
-            continue
-        for post in rt.store.find("posts", "channel_id", channel["id"]):
-            if post["delete_at"] or post["type"].startswith("system_"):
-                continue
-            if sender_ids and post["user_id"] not in sender_ids:
-                continue
-            text = post["message"].lower()
-            text_words = re.findall(r"[\w#@.\-]+", text)
-            text_words = [w.strip(".-") for w in text_words]
-            if any(_word_matches(w, text_words) for w in exclude):
-                continue
-            checks = [_word_matches(w, text_words) for w in include]
-            checks += [p in text for p in phrases]
-            if checks and not (any(checks) if is_or else all(checks)):
-                continue
-            if not checks and not (sender_ids or channel_names):
-                continue
-            found.append(post)
-    found.sort(key=lambda p: p["create_at"], reverse=True)
     page = body.get("page") if isinstance(body.get("page"), int) else 0
     per_page = body.get("per_page") if isinstance(body.get("per_page"), int) else 60
-    page, per_page = max(page, 0), min(max(per_page, 1), 200)
-    found = found[page * per_page : (page + 1) * per_page]
+    found = search.search_posts(
+        rt,
+        user,
+        team_id,
+        terms,
+        is_or_search=body.get("is_or_search") is True,
+        include_deleted_channels=body.get("include_deleted_channels") is True,
+        time_zone_offset=body.get("time_zone_offset") or 0,
+        page=max(page, 0),
+        per_page=min(max(per_page, 1), 200),
+    )
     rendered = [wire.post_with_metadata(p, models.post_metadata(rt, p)) for p in found]
     response = jsonify(wire.post_search_results(rendered, [p["id"] for p in found]))
     response.headers["Cache-Control"] = "no-cache, no-store, must-revalidate"

@@ -9,10 +9,11 @@ from flask import Blueprint, Response, jsonify, request
 from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime
 from .. import authentication, errors, inputs, models, permissions, wire
-from ..models import post_actions
+from ..models import post_actions, post_versions
 from .channels import can_read_channel
 
 blueprint = Blueprint("mm_posts", __name__, url_prefix="/api/v4")
+
 
 Doc = dict[str, Any]
 POST_FIELDS = {
@@ -263,3 +264,28 @@ def do_post_action(post_id: str, action_id: str) -> Response:
         rt, user, post, action_id, selected if isinstance(selected, str) else ""
     )
     return jsonify({"status": "OK", "trigger_id": trigger_id})
+
+
+@blueprint.get("/posts/<post_id>/edit_history")
+def get_edit_history(post_id: str) -> Response:
+    rt, user = authentication.caller()
+    inputs.id_param(post_id, "post_id")
+    return jsonify([wire.post(v) for v in post_versions.edit_history(rt, user, post_id)])
+
+
+@blueprint.post("/posts/<post_id>/restore/<restore_version_id>")
+def restore_post_version(post_id: str, restore_version_id: str) -> Response:
+    rt, user = authentication.caller()
+    inputs.id_param(post_id, "post_id")
+    inputs.id_param(restore_version_id, "restore_version_id")
+    post = post_versions.restore_post_version(rt, user, post_id, restore_version_id)
+    return jsonify(wire.post_with_metadata(post, models.post_metadata(rt, post)))
+
+
+@blueprint.get("/posts/<post_id>/reveal")
+def reveal_post(post_id: str) -> Response:
+    """Burn-on-read posts sit behind the ``BurnOnRead`` feature flag, off on a released
+    server: the handler refuses before looking at the post."""
+    authentication.caller()
+    inputs.id_param(post_id, "post_id")
+    raise errors.AppError(501, errors.REVEAL_DISABLED)

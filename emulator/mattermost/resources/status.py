@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from ...core.runtime import runtime
+from ...core.runtime import Runtime, runtime
 from .. import authentication, errors, inputs, models, permissions, wire
+from ..models import custom_status
+from ..models.common import Doc
 
 blueprint = Blueprint("mm_status", __name__, url_prefix="/api/v4")
 
@@ -51,3 +53,42 @@ def update_status(user_id: str) -> Response:
         raise errors.AppError(404, errors.USER_NOT_FOUND, f"user_id={target}")
     fresh = models.set_status(rt, target, status, manual=True, dnd_end_time=dnd_end_time)
     return jsonify(wire.status(fresh))
+
+
+def _custom_status_call(user_id: str, body_name: str) -> tuple[Runtime, str, Doc | None]:
+    """The custom-status handlers' order: the feature switch, the body, then the permission."""
+    rt, viewer = authentication.caller()
+    target = inputs.user_id_param(user_id)
+    custom_status.require_enabled(rt)
+    status = None
+    if body_name:
+        body = inputs.json_body(required=False)
+        if not isinstance(body, dict):
+            raise errors.invalid_body_param(body_name)
+        status = custom_status.decode_custom_status(body, body_name)
+        if body_name == "custom_status":
+            status = custom_status.check_custom_status(rt, status, body_name)
+    permissions.require_self_or(viewer, target)
+    return rt, target, status
+
+
+@blueprint.put("/users/<user_id>/status/custom")
+def update_custom_status(user_id: str) -> Response:
+    rt, target, status = _custom_status_call(user_id, "custom_status")
+    custom_status.set_custom_status(rt, target, status)
+    return jsonify(wire.status_ok())
+
+
+@blueprint.delete("/users/<user_id>/status/custom")
+def remove_custom_status(user_id: str) -> Response:
+    rt, target, _ = _custom_status_call(user_id, "")
+    custom_status.clear_custom_status(rt, target)
+    return jsonify(wire.status_ok())
+
+
+@blueprint.delete("/users/<user_id>/status/custom/recent")
+@blueprint.post("/users/<user_id>/status/custom/recent/delete")
+def remove_recent_custom_status(user_id: str) -> Response:
+    rt, target, status = _custom_status_call(user_id, "recent_custom_status")
+    custom_status.remove_recent_custom_status(rt, target, status)
+    return jsonify(wire.status_ok())

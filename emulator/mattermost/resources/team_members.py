@@ -7,6 +7,7 @@ from flask import Blueprint, Response, jsonify, request
 from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime
 from .. import authentication, errors, inputs, models, permissions, wire
+from ..models import scheme_roles
 from .teams import active_member, load_team, present_team, team_with_permission
 from .users import Doc
 
@@ -221,3 +222,26 @@ def add_user_to_team_from_invite() -> Response:
     response = jsonify(wire.team_member(member))
     response.status_code = 201
     return response
+
+
+def scheme_roles_body() -> tuple[bool, bool, bool]:
+    """A decoded ``SchemeRoles``: (admin, user, guest), absent flags false."""
+    body = inputs.json_body(required=False)
+    flags = ("scheme_admin", "scheme_user", "scheme_guest")
+    if not isinstance(body, dict) or any(
+        body.get(f) is not None and not isinstance(body[f], bool) for f in flags
+    ):
+        raise errors.invalid_body_param("scheme_roles")
+    admin, user, guest = (body.get(f) is True for f in flags)
+    return admin, user, guest
+
+
+@blueprint.put("/teams/<team_id>/members/<user_id>/schemeRoles")
+def update_team_member_scheme_roles(team_id: str, user_id: str) -> Response:
+    rt, viewer = authentication.caller()
+    team_id = inputs.id_param(team_id, "team_id")
+    target = inputs.user_id_param(user_id)
+    admin, user, guest = scheme_roles_body()
+    permissions.require_team(rt, viewer, team_id, "manage_team_roles")
+    scheme_roles.set_team_member_scheme_roles(rt, team_id, target, admin, user, guest)
+    return jsonify(wire.status_ok())

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from ...core.runtime import Runtime
 from .. import authentication, errors, inputs, models, permissions, wire
+from ..models import threads
 from .channels import can_read_channel
 
 blueprint = Blueprint("mm_threads", __name__, url_prefix="/api/v4")
@@ -182,3 +183,18 @@ def read_all_threads(user_id: str, team_id: str) -> Response:
         for root, _ in _user_threads(rt, target_id, team_id):
             models.mark_thread_read(rt, root, target_id, now)
     return jsonify(wire.status_ok())
+
+
+@blueprint.post(f"{THREADS_PAGE}/<thread_id>/set_unread/<post_id>")
+def set_thread_unread(user_id: str, team_id: str, thread_id: str, post_id: str) -> Response:
+    rt, user, target_id, _ = _scope(user_id, team_id)
+    inputs.id_param(post_id, "post_id")
+    root = _thread_root(rt, user, thread_id)
+    membership = threads.mark_thread_unread_from_post(rt, root, target_id, post_id)
+    return jsonify(_thread(rt, root, membership, False))
+
+
+@blueprint.get(f"{THREADS_PAGE}/mention_counts")
+def thread_mention_counts(user_id: str, team_id: str) -> Response:
+    rt, _, target_id, team_id = _scope(user_id, team_id)
+    return jsonify(threads.thread_mention_counts(rt, target_id, team_id))
