@@ -58,8 +58,10 @@ bench: $(TEST_STAMP) bytecode ## print store, start-up, socket-capacity, credent
 	$(PY) bench/bounded_input.py
 	$(PY) bench/callouts.py
 
+# The emoji font draws reactions and icons in the screenshots (a desktop browser has its own).
 browser: ## install Debian's chromium for the dashboard tests (needs root; skipped tests otherwise)
-	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	@command -v chromium >/dev/null && [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] \
+		|| (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-color-emoji)
 
 node-deps: ## install the JavaScript clients of tests/test_node_clients.py (needs npm; skipped tests otherwise)
 	@command -v npm >/dev/null || { echo "npm not found: the node client tests will be skipped"; exit 0; }; \

@@ -145,6 +145,36 @@ def test_mattermost_button_click_reaches_the_integration(page, mm_server, httpse
     assert len(httpserver.log) == 1
 
 
+def test_rocketchat_button_sends_its_message_as_the_user(page, rc_server):
+    channel_id = open_channel(page, rc_server, "general")
+    hook = requests.post(
+        f"{rc_server.url}/api/v1/integrations.create",
+        timeout=5,
+        headers=rc_login(rc_server, "admin"),
+        json={"type": "webhook-incoming", "name": "ci", "enabled": True, "username": "admin",
+              "channel": "#general", "scriptEnabled": False, "alias": "ci"},
+    ).json()["integration"]  # fmt: skip
+    button = {
+        "type": "button",
+        "text": "Re-run",
+        "msg": "rerun build 7",
+        "msg_in_chat_window": True,
+    }
+    sent = requests.post(
+        f"{rc_server.url}/hooks/{hook['_id']}/{hook['token']}",
+        timeout=5,
+        json={"text": "Build 7 failed", "attachments": [{"actions": [button]}]},
+    )
+    assert sent.status_code == 200
+    post = page.locator("#posts .post", has_text="Build 7 failed")
+    playwright_api.expect(post.locator(".badge.webhook")).to_be_visible()
+    post.get_by_role("button", name="Re-run").click()
+    clicked = page.locator("#posts .post", has_text="rerun build 7")
+    playwright_api.expect(clicked.locator(".who")).to_have_text("admin")
+    history = Control(rc_server.url).call("GET", "/posts", channel=channel_id)["posts"]
+    assert history[-1]["msg"] == "rerun build 7"
+
+
 @pytest.mark.parametrize(
     ("server_name", "command", "answer"),
     [

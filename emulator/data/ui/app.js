@@ -242,9 +242,9 @@ const rocketchat = {
         send({ msg: "sub", id: "user", name: "stream-notify-user",
                params: [`${state.me.user_id}/message`, false] });
         socket.loggedIn = true;
+        setLive(true);
         this.follow();
-      } else if (frame.msg === "ready" && frame.subs.includes("room")) setLive(true);
-      else if (frame.msg === "changed" && frame.fields && frame.fields.args) {
+      } else if (frame.msg === "changed" && frame.fields && frame.fields.args) {
         const m = frame.fields.args[0];
         if (m && m._id && m.rid) upsert(this.normalise(m));
       }
@@ -254,10 +254,12 @@ const rocketchat = {
 
   follow() {
     const socket = state.socket;
-    if (!socket || !socket.loggedIn || !state.current) return;
+    if (!socket || !socket.loggedIn || !state.current || socket.room === state.current.id) return;
     const send = (frame) => socket.send(JSON.stringify(frame));
-    send({ msg: "unsub", id: "room" });
-    send({ msg: "sub", id: "room", name: "stream-room-messages", params: [state.current.id, false] });
+    if (socket.room) send({ msg: "unsub", id: `room-${socket.room}` });
+    socket.room = state.current.id;
+    send({ msg: "sub", id: `room-${socket.room}`, name: "stream-room-messages",
+           params: [socket.room, false] });
   },
 };
 
@@ -281,7 +283,7 @@ async function productApi(method, path, body) {
 
 // -- the conversation ----------------------------------------------------------------------------
 
-function renderPost(post) {
+function renderPost(post, inThread) {
   const item = el("li", "post");
   item.dataset.postId = post.id;
   item.classList.toggle("ephemeral", post.ephemeral);
@@ -307,8 +309,8 @@ function renderPost(post) {
     }
     item.append(row);
   }
-  if (!post.root_id && !post.ephemeral && !post.system) {
-    const link = el("button", "replies", post.replies ? `💬 ${post.replies} ${post.replies === 1 ? "reply" : "replies"}` : "reply");
+  if (!inThread && !post.root_id && !post.ephemeral && !post.system) {
+    const link = el("button", post.replies ? "replies" : "replies none", post.replies ? `💬 ${post.replies} ${post.replies === 1 ? "reply" : "replies"}` : "reply");
     link.addEventListener("click", () => openThread(post));
     item.append(link);
   }
@@ -397,7 +399,7 @@ function upsert(post) {
 }
 
 function place(list, post) {
-  const item = renderPost(post);
+  const item = renderPost(post, list.id === "thread-posts");
   const existing = list.querySelector(`[data-post-id="${CSS.escape(post.id)}"]`);
   if (existing) { existing.replaceWith(item); return; }
   item.dataset.at = post.at;
@@ -523,16 +525,26 @@ async function loadWorkspace() {
 
 // -- the timeline: requests and call-outs, newest first --------------------------------------------
 
+const FRAME_NOISE = new Set(["", "hello", "ping", "pong", "connected", "ready", "nosub", "updated",
+  "result", "added", "removed"]);
+
 async function refreshTimeline() {
   const [requests, callouts] = await Promise.all(
     [control("GET", "/requests?limit=60"), control("GET", "/callouts?limit=30")]);
   const rows = [];
   for (const entry of requests.requests) {
     if (entry.path.startsWith("/_emulator")) continue;
+    if (entry.kind === "frame") {
+      // Realtime events the product pushed; the protocol's own chatter stays out.
+      if (entry.direction !== "out" || FRAME_NOISE.has(entry.event || "")) continue;
+      rows.push({ time: entry.time, kind: "frame", className: entry.direction, fault: entry.fault,
+        text: `WS ${entry.direction === "out" ? "→" : "←"} ${entry.event || ""} ${entry.path}` +
+          `${entry.user ? " · " + entry.user : ""}` });
+      continue;
+    }
     rows.push({ time: entry.time, kind: "request", className: `s${String(entry.status)[0]}`,
-      fault: entry.fault, text: `${entry.status} ${entry.method} ${entry.path}` +
+      fault: entry.fault, ms: entry.duration_ms, text: `${entry.status} ${entry.method} ${entry.path}` +
         `${entry.user ? " · " + entry.user : ""}` });
-    rows[rows.length - 1].ms = entry.duration_ms;
   }
   for (const call of callouts.callouts) {
     const outcome = call.error ? call.error : String(call.status);
@@ -540,11 +552,12 @@ async function refreshTimeline() {
       fault: call.fault, ms: call.duration_ms,
       text: `→ ${call.product} ${call.kind} ${call.url} ${outcome}` });
   }
-  rows.sort((a, b) => (a.time < b.time ? 1 : -1));
+  rows.sort((a, b) => new Date(b.time) - new Date(a.time));
   $("timeline").replaceChildren(...rows.map((row) => {
     const item = el("li", `${row.kind} ${row.className}${row.fault ? " fault" : ""}`);
     item.append(el("span", "at", new Date(row.time).toLocaleTimeString()),
-      el("span", "what", `${row.text}${row.fault ? " [fault " + row.fault + "]" : ""} ${Math.round(row.ms)} ms`));
+      el("span", "what", `${row.text}${row.fault ? " [fault " + row.fault + "]" : ""}` +
+        `${row.ms === undefined ? "" : " " + Math.round(row.ms) + " ms"}`));
     item.title = row.text;
     return item;
   }));
