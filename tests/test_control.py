@@ -328,3 +328,16 @@ def test_session_route_refuses_remote_callers_even_with_the_control_token():
         ).status_code
         == 200
     )
+
+
+def test_workspace_names_the_products_the_picker_links_to():
+    config = ephemeral_config(mattermost_port=8065, rocketchat_port=3000)
+    body = create_app("rocketchat", config).test_client().get("/_emulator/workspace").get_json()
+    assert body["product"] == "rocketchat"
+    assert body["products"] == [
+        {"name": "mattermost", "port": 8065},
+        {"name": "rocketchat", "port": 3000},
+    ]
+    assert {"username": "helper-bot", "bot": True} in [
+        {k: u[k] for k in ("username", "bot")} for u in body["users"]
+    ]

@@ -80,7 +80,8 @@ def rc_login(server, username: str) -> dict[str, str]:
     return {"X-Auth-Token": login["authToken"], "X-User-Id": login["userId"]}
 
 
-def post_through_rest(server, server_name: str, channel_id: str, text: str) -> None:
+def post_through_rest(server, server_name: str, channel_id: str, text: str) -> str:
+    """Bob posts ``text``; the new post's id."""
     if server_name == "mm_server":
         sent = requests.post(
             f"{server.url}/api/v4/posts",
@@ -88,12 +89,35 @@ def post_through_rest(server, server_name: str, channel_id: str, text: str) -> N
             headers=mm_login(server, "bob"),
             json={"channel_id": channel_id, "message": text},
         )
+        assert sent.status_code == 201, sent.text
+        return sent.json()["id"]
+    sent = requests.post(
+        f"{server.url}/api/v1/chat.postMessage",
+        timeout=5,
+        headers=rc_login(server, "bob"),
+        json={"roomId": channel_id, "text": text},
+    )
+    assert sent.status_code == 200, sent.text
+    return sent.json()["message"]["_id"]
+
+
+def react_through_rest(server, server_name: str, post_id: str, emoji: str) -> None:
+    """Alice reacts to a post."""
+    if server_name == "mm_server":
+        headers = mm_login(server, "alice")
+        me = requests.get(f"{server.url}/api/v4/users/me", timeout=5, headers=headers).json()
+        sent = requests.post(
+            f"{server.url}/api/v4/reactions",
+            timeout=5,
+            headers=headers,
+            json={"user_id": me["id"], "post_id": post_id, "emoji_name": emoji},
+        )
     else:
         sent = requests.post(
-            f"{server.url}/api/v1/chat.postMessage",
+            f"{server.url}/api/v1/chat.react",
             timeout=5,
-            headers=rc_login(server, "bob"),
-            json={"roomId": channel_id, "text": text},
+            headers=rc_login(server, "alice"),
+            json={"messageId": post_id, "emoji": f":{emoji}:"},
         )
     assert sent.status_code in (200, 201), sent.text
 
@@ -106,11 +130,27 @@ def test_live_view_shows_a_rest_post_without_reloading(page, request, server_nam
     # The page follows the product's own realtime API, signed in as the picked user.
     users = [c["user"] for c in Control(server.url).connections()]
     assert "admin" in users
-    post_through_rest(server, server_name, channel_id, "hello from the **REST** API")
+    text = "hello from the **REST** API <b>not markup</b>"
+    post_id = post_through_rest(server, server_name, channel_id, text)
     message = page.locator("#posts .post", has_text="hello from the REST API")
     playwright_api.expect(message.locator("strong")).to_have_text("REST")  # markdown rendered
     playwright_api.expect(message.locator(".who")).to_have_text("bob")
+    playwright_api.expect(message.locator(".text")).to_contain_text("<b>not markup</b>")
+    assert message.locator(".text b").count() == 0  # a message's HTML stays text
+    react_through_rest(server, server_name, post_id, "tada")
+    playwright_api.expect(message.locator(".reaction")).to_have_text("🎉 1")
     assert page.evaluate("window.notReloaded") is True
+
+
+@pytest.mark.parametrize("server_name", ["mm_server", "rc_server"])
+def test_live_view_comes_back_after_its_socket_is_dropped(page, request, server_name):
+    server = request.getfixturevalue(server_name)
+    channel_id = open_channel(page, server, DEFAULT_CHANNEL[server_name])
+    # Without the page signing in again, the post below would never show: no socket to bring it.
+    assert Control(server.url).disconnect(user="admin")
+    playwright_api.expect(page.locator("#live")).to_have_text("● live")
+    post_through_rest(server, server_name, channel_id, "after the reconnect")
+    playwright_api.expect(page.locator("#posts")).to_contain_text("after the reconnect")
 
 
 def test_mattermost_button_click_reaches_the_integration(page, mm_server, httpserver):

@@ -492,7 +492,15 @@ async function signIn(username) {
   if (state.socket) { state.socket.onclose = null; state.socket.close(); }
   setLive(false);
   const socket = adapter().connect();
-  socket.onclose = () => { if (state.socket === socket) setLive(false); };
+  // A dropped socket (a disconnect fault, a restart) signs in again and reloads the channel.
+  socket.onclose = () => {
+    if (state.socket !== socket) return;
+    setLive(false);
+    const retry = () => setTimeout(() => {
+      if (state.socket === socket) signIn(state.me.username).catch(retry);
+    }, 2000);
+    retry();
+  };
   state.socket = socket;
   const keep = state.current && myChannels().find((c) => c.id === state.current.id);
   state.current = null;
