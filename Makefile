@@ -50,13 +50,14 @@ format: $(TEST_STAMP) ## apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix emulator tests bench
 	$(VENV)/bin/ruff format emulator tests bench
 
-bench: $(TEST_STAMP) bytecode ## print store, start-up, socket-capacity, credential, bounded-input and call-out latency figures
+bench: $(TEST_STAMP) bytecode ## print store, start-up, socket-capacity, credential, bounded-input, call-out and live-view latency figures
 	$(PY) bench/store.py
 	$(PY) bench/startup.py
 	$(PY) bench/sockets.py
 	$(PY) bench/credentials.py
 	$(PY) bench/bounded_input.py
 	$(PY) bench/callouts.py
+	$(PY) bench/live_view.py
 
 # The emoji font draws reactions and icons in the screenshots (a desktop browser has its own).
 browser: ## install Debian's chromium for the dashboard tests (needs root; skipped tests otherwise)
