@@ -231,6 +231,43 @@ def test_slash_command_answer_appears(page, request, server_name, command, answe
     playwright_api.expect(page.locator("#status")).to_have_text(f"ran {command.split()[0]}")
 
 
+@pytest.mark.parametrize(
+    ("server_name", "command", "answer"),
+    [
+        ("mm_server", "/away", "You are now away"),
+        ("rc_server", "/invite @nobody-here", "No user exists by the name of"),
+    ],
+)
+def test_ephemeral_command_answer_is_marked(page, request, server_name, command, answer):
+    server = request.getfixturevalue(server_name)
+    open_channel(page, server, DEFAULT_CHANNEL[server_name])
+    page.fill("#text", command)
+    page.click("#composer button")
+    shown = page.locator("#posts .post.ephemeral", has_text=answer)
+    playwright_api.expect(shown.locator(".badge.ephemeral")).to_have_text("only visible to you")
+
+
+def test_team_picker_narrows_the_channels_to_that_team(page, mm_server):
+    admin = mm_login(mm_server, "admin")
+    team = requests.post(
+        f"{mm_server.url}/api/v4/teams",
+        timeout=5,
+        headers=admin,
+        json={"name": "beta", "display_name": "Beta", "type": "O"},
+    ).json()
+    mine = requests.get(
+        f"{mm_server.url}/api/v4/users/me/teams/{team['id']}/channels", timeout=5, headers=admin
+    ).json()
+    assert mine  # the new team's default channels
+    page.goto(f"{mm_server.url}/_emulator/ui")
+    playwright_api.expect(page.locator("#live")).to_have_text("● live")
+    page.select_option("#team-picker", "beta")
+    listed = page.locator('#channels li:not([data-team=""])')
+    playwright_api.expect(listed).to_have_count(len(mine))
+    ids = {listed.nth(i).get_attribute("data-channel-id") for i in range(len(mine))}
+    assert ids == {c["id"] for c in mine}
+
+
 def test_thread_opens_with_its_replies_and_takes_a_reply(page, mm_server):
     channel_id = open_channel(page, mm_server, "Town Square")
     bob = mm_login(mm_server, "bob")

@@ -471,6 +471,7 @@ function renderChannels() {
   for (const channel of myChannels()) {
     const item = el("li", channel.id === state.current?.id ? "selected" : "");
     item.dataset.channelId = channel.id;
+    item.dataset.team = channel.team;
     const prefix = { public: "# ", private: "🔒 ", direct: "@ ", group: "👥 " }[channel.type] || "";
     item.append(el("div", "name", prefix + channel.label));
     item.lastChild.dataset.label = channel.label;
