@@ -58,7 +58,7 @@ def open_channel(page, server, label: str) -> str:
     channel = page.locator(f'#channels li:has(.name[data-label="{label}"])')
     channel.click()
     playwright_api.expect(channel).to_have_class("selected")
-    playwright_api.expect(page.locator("#live")).to_have_text("● live")
+    playwright_api.expect(page.locator("#live")).to_have_attribute("data-user", "admin")
     return channel.get_attribute("data-channel-id")
 
 
@@ -297,7 +297,7 @@ def test_thread_opens_with_its_replies_and_takes_a_reply(page, mm_server):
 def test_rocketchat_dashboard_posts_as_a_user_and_shows_the_timeline(page, rc_server):
     open_channel(page, rc_server, "general")
     page.select_option("#author", "alice")
-    playwright_api.expect(page.locator("#live")).to_have_text("● live")
+    playwright_api.expect(page.locator("#live")).to_have_attribute("data-user", "alice")
     page.fill("#text", "typed in the dashboard")
     page.click("#composer button")
     sent = page.locator("#posts .post", has_text="typed in the dashboard")

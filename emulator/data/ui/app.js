@@ -151,7 +151,7 @@ const mattermost = {
       { seq: 1, action: "authentication_challenge", data: { token: state.me.token } }));
     socket.onmessage = (message) => {
       const frame = JSON.parse(message.data);
-      if (frame.seq_reply === 1 && frame.status === "OK") setLive(true);
+      if (frame.seq_reply === 1 && frame.status === "OK") { setLive(true); catchUp(); }
       const data = frame.data || {};
       const parse = (value) => (typeof value === "string" ? JSON.parse(value) : value);
       if (["posted", "post_edited", "ephemeral_message"].includes(frame.event)) {
@@ -244,6 +244,8 @@ const rocketchat = {
         socket.loggedIn = true;
         setLive(true);
         this.follow();
+      } else if (frame.msg === "ready" && frame.subs.includes(`room-${socket.room}`)) {
+        catchUp();
       } else if (frame.msg === "changed" && frame.fields && frame.fields.args) {
         const m = frame.fields.args[0];
         if (m && m._id && m.rid) upsert(this.normalise(m));
@@ -429,6 +431,15 @@ async function openChannel(channel) {
   } catch (error) { status(error.message, true); }
 }
 
+// What was posted between reading the history and the subscription taking effect.
+async function catchUp() {
+  const channel = state.current;
+  if (!channel) return;
+  try {
+    for (const post of await adapter().load(channel)) if (!state.posts.has(post.id)) upsert(post);
+  } catch (error) { status(error.message, true); }
+}
+
 async function openThread(root) {
   state.threadRoot = root;
   $("thread").hidden = false;
@@ -482,6 +493,7 @@ function renderChannels() {
 }
 
 function setLive(on) {
+  $("live").dataset.user = on ? state.me.username : "";
   $("live").textContent = on ? "● live" : "offline";
   $("live").className = on ? "live on" : "live off";
 }
