@@ -142,6 +142,35 @@ def test_live_view_shows_a_rest_post_without_reloading(page, request, server_nam
     assert page.evaluate("window.notReloaded") is True
 
 
+def test_mattermost_menu_choice_reaches_the_integration(page, mm_server, httpserver):
+    httpserver.expect_request("/menu", method="POST").respond_with_json({})
+    channel_id = open_channel(page, mm_server, "Town Square")
+    hook = requests.post(
+        f"{mm_server.url}/api/v4/hooks/incoming",
+        timeout=5,
+        headers=mm_login(mm_server, "admin"),
+        json={"channel_id": channel_id, "display_name": "deploys"},
+    ).json()
+    url = f"http://127.0.0.1:{httpserver.port}/menu"
+    menu = {
+        "id": "env",
+        "name": "Pick an environment",
+        "type": "select",
+        "options": [{"text": "staging", "value": "stg"}, {"text": "production", "value": "prd"}],
+        "integration": {"url": url, "context": {}},
+    }
+    requests.post(
+        f"{mm_server.url}/hooks/{hook['id']}",
+        timeout=5,
+        json={"text": "Where to?", "attachments": [{"actions": [menu]}]},
+    )
+    post = page.locator("#posts .post", has_text="Where to?")
+    post.locator("select.action").select_option("prd")
+    playwright_api.expect(page.locator("#status")).to_have_text("clicked “Pick an environment”")
+    (call,) = Control(mm_server.url).callouts(url=url)
+    assert call["payload"]["context"] == {"selected_option": "prd"}
+
+
 @pytest.mark.parametrize("server_name", ["mm_server", "rc_server"])
 def test_live_view_comes_back_after_its_socket_is_dropped(page, request, server_name):
     server = request.getfixturevalue(server_name)
@@ -178,6 +207,8 @@ def test_mattermost_button_click_reaches_the_integration(page, mm_server, httpse
     post.get_by_role("button", name="Approve").click()
     answer = page.locator("#posts .post.ephemeral", has_text="Deploy approved by the bot")
     playwright_api.expect(answer.locator(".badge.ephemeral")).to_have_text("only visible to you")
+    # Set once the action request has answered, which is after the call-out is journaled.
+    playwright_api.expect(page.locator("#status")).to_have_text("clicked “Approve”")
     (call,) = Control(mm_server.url).callouts(url=url)
     admin_id = requests.get(f"{mm_server.url}/api/v4/users/me", timeout=5, headers=admin).json()
     assert call["payload"]["user_id"] == admin_id["id"]
