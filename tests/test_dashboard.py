@@ -299,21 +299,30 @@ def test_team_picker_narrows_the_channels_to_that_team(page, mm_server):
     assert ids == {c["id"] for c in mine}
 
 
-def test_thread_opens_with_its_replies_and_takes_a_reply(page, mm_server):
-    channel_id = open_channel(page, mm_server, "Town Square")
-    bob = mm_login(mm_server, "bob")
-    root = requests.post(
-        f"{mm_server.url}/api/v4/posts",
-        timeout=5,
-        headers=bob,
-        json={"channel_id": channel_id, "message": "thread root here"},
-    ).json()
-    requests.post(
-        f"{mm_server.url}/api/v4/posts",
-        timeout=5,
-        headers=bob,
-        json={"channel_id": channel_id, "message": "first reply", "root_id": root["id"]},
-    )
+def reply_through_rest(server, server_name: str, channel_id: str, root_id: str, text: str) -> None:
+    """Bob replies in a thread."""
+    if server_name == "mm_server":
+        body = {"channel_id": channel_id, "message": text, "root_id": root_id}
+        sent = requests.post(
+            f"{server.url}/api/v4/posts", timeout=5, headers=mm_login(server, "bob"), json=body
+        )
+    else:
+        body = {"message": {"rid": channel_id, "msg": text, "tmid": root_id}}
+        sent = requests.post(
+            f"{server.url}/api/v1/chat.sendMessage",
+            timeout=5,
+            headers=rc_login(server, "bob"),
+            json=body,
+        )
+    assert sent.status_code in (200, 201), sent.text
+
+
+@pytest.mark.parametrize("server_name", ["mm_server", "rc_server"])
+def test_thread_opens_with_its_replies_and_takes_a_reply(page, request, server_name):
+    server = request.getfixturevalue(server_name)
+    channel_id = open_channel(page, server, DEFAULT_CHANNEL[server_name])
+    root_id = post_through_rest(server, server_name, channel_id, "thread root here")
+    reply_through_rest(server, server_name, channel_id, root_id, "first reply")
     post = page.locator("#posts .post", has_text="thread root here")
     playwright_api.expect(post.locator(".replies")).to_have_text("💬 1 reply")
     playwright_api.expect(page.locator("#posts")).not_to_contain_text("first reply")
@@ -323,6 +332,9 @@ def test_thread_opens_with_its_replies_and_takes_a_reply(page, mm_server):
     page.click("#thread-composer button")
     playwright_api.expect(page.locator("#thread-posts")).to_contain_text("answer in the thread")
     playwright_api.expect(post.locator(".replies")).to_have_text("💬 2 replies")
+    reply_through_rest(server, server_name, channel_id, root_id, "third reply")
+    playwright_api.expect(page.locator("#thread-posts .post")).to_have_count(4)
+    playwright_api.expect(post.locator(".replies")).to_have_text("💬 3 replies")
 
 
 def test_rocketchat_dashboard_posts_as_a_user_and_shows_the_timeline(page, rc_server):

@@ -106,6 +106,7 @@ const mattermost = {
       id: post.id, channel_id: post.channel_id, root_id: post.root_id || "",
       user: props.override_username || user?.username || post.user_id, at: post.create_at,
       text: post.message, edited: post.edit_at > 0, replies: post.reply_count || 0,
+      last_reply: post.last_reply_at || 0,
       reactions: [...reactions].map(([emoji, users]) => ({ emoji, users })),
       attachments: (props.attachments || []).map((a) => ({ ...a, actions: (a.actions || []).map(
         (action) => ({ ...action, label: action.name })) })),
@@ -181,6 +182,9 @@ const mattermost = {
   follow() {},  // the socket already carries every channel the user is in
 };
 
+// Rocket.Chat dates: ISO strings over REST, {$date} over DDP, numbers in ephemeral messages.
+const toMs = (value) => (typeof value === "object" ? value.$date : Date.parse(value) || value);
+
 const rocketchat = {
   headers: () => ({ "X-Auth-Token": state.me.token, "X-User-Id": state.me.user_id }),
 
@@ -190,8 +194,9 @@ const rocketchat = {
     else if (byId(m.u?._id)?.bot) badges.push("BOT");
     return {
       id: m._id, channel_id: m.rid, root_id: m.tmid || "", shown: !m.tmid || m.tshow,
-      user: m.alias || m.u?.username || "", at: typeof m.ts === "object" ? m.ts.$date : Date.parse(m.ts) || m.ts,
+      user: m.alias || m.u?.username || "", at: toMs(m.ts),
       text: m.t && !m.msg ? `(${m.t})` : m.msg, edited: Boolean(m.editedAt), replies: m.tcount || 0,
+      last_reply: m.tlm ? toMs(m.tlm) : 0,
       reactions: Object.entries(m.reactions || {}).map(([emoji, r]) =>
         ({ emoji: emoji.replace(/:/g, ""), users: r.usernames })),
       attachments: (m.attachments || []).map((a) => ({ ...a, actions: (a.actions || []).map(
@@ -390,9 +395,12 @@ function upsert(post) {
   if (!state.current || post.channel_id !== state.current.id) return;
   const known = state.posts.get(post.id);
   state.posts.set(post.id, post);
-  if (post.root_id && !known && !post.ephemeral) {
-    const root = state.posts.get(post.root_id);
-    if (root) { root.replies += 1; place($("posts"), root); }
+  // A new reply counts on its root, unless the server's copy of the root already counted it.
+  const root = post.root_id && !known && !post.ephemeral && state.posts.get(post.root_id);
+  if (root && root.last_reply < post.at) {
+    root.replies += 1;
+    root.last_reply = post.at;
+    place($("posts"), root);
   }
   if (visibleInChannel(post)) place($("posts"), post);
   if (state.threadRoot && (post.root_id === state.threadRoot.id || post.id === state.threadRoot.id)) {
