@@ -22,7 +22,7 @@ from emulator.config import ephemeral_config
 from emulator.server import ThreadedServer
 
 GOAL_MS = 1000.0
-CHANNEL = {"mattermost": "Town Square", "rocketchat": "general"}
+CHANNEL = {"mattermost": "town-square", "rocketchat": "general"}
 FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 OBSERVER = """() => {
   window.seen = {};
@@ -59,7 +59,7 @@ def measure(browser, product: str, count: int) -> list[float]:
     with ThreadedServer(create_app(product, ephemeral_config())) as server:
         page = browser.new_page()
         page.goto(f"{server.url}/_emulator/ui")
-        channel = page.locator(f'#channels li:has(.name[data-label="{CHANNEL[product]}"])')
+        channel = page.locator(f'#channels li[data-name="{CHANNEL[product]}"]').first
         channel.click()
         page.wait_for_selector("#live:text('● live')")
         page.wait_for_selector("#channels li.selected")

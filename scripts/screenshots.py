@@ -27,7 +27,7 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-CHANNEL = {"mattermost": "Town Square", "rocketchat": "general"}
+CHANNEL = {"mattermost": "town-square", "rocketchat": "general"}
 BUILD_REPORT = {
     "color": "#2eb67d",
     "title": "Build #482 passed",
@@ -45,9 +45,9 @@ COMMANDS = {
 }
 
 
-def open_channel(page: Page, url: str, label: str) -> str:
+def open_channel(page: Page, url: str, name: str) -> str:
     page.goto(f"{url}/_emulator/ui")
-    channel = page.locator(f'#channels li:has(.name[data-label="{label}"])')
+    channel = page.locator(f'#channels li[data-name="{name}"]').first
     channel.click()
     expect(channel).to_have_class("selected")
     expect(page.locator("#live")).to_have_text("● live")

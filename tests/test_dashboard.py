@@ -49,13 +49,13 @@ def page(browser):
 
 
 # Channels every workspace has, whatever the generated content: the fixture accounts are members.
-DEFAULT_CHANNEL = {"mm_server": "Town Square", "rc_server": "general"}
+DEFAULT_CHANNEL = {"mm_server": "town-square", "rc_server": "general"}
 
 
-def open_channel(page, server, label: str) -> str:
-    """The live view, signed in as admin, on the channel labelled ``label``; its id."""
+def open_channel(page, server, name: str) -> str:
+    """The live view as admin on the channel named ``name`` (the first team's); its id."""
     page.goto(f"{server.url}/_emulator/ui")
-    channel = page.locator(f'#channels li:has(.name[data-label="{label}"])')
+    channel = page.locator(f'#channels li[data-name="{name}"]').first
     channel.click()
     playwright_api.expect(channel).to_have_class("selected")
     playwright_api.expect(page.locator("#live")).to_have_attribute("data-user", "admin")
@@ -144,7 +144,7 @@ def test_live_view_shows_a_rest_post_without_reloading(page, request, server_nam
 
 def test_mattermost_menu_choice_reaches_the_integration(page, mm_server, httpserver):
     httpserver.expect_request("/menu", method="POST").respond_with_json({})
-    channel_id = open_channel(page, mm_server, "Town Square")
+    channel_id = open_channel(page, mm_server, "town-square")
     hook = requests.post(
         f"{mm_server.url}/api/v4/hooks/incoming",
         timeout=5,
@@ -186,7 +186,7 @@ def test_mattermost_button_click_reaches_the_integration(page, mm_server, httpse
     httpserver.expect_request("/action", method="POST").respond_with_json(
         {"ephemeral_text": "Deploy approved by the bot"}
     )
-    channel_id = open_channel(page, mm_server, "Town Square")
+    channel_id = open_channel(page, mm_server, "town-square")
     admin = mm_login(mm_server, "admin")
     hook = requests.post(
         f"{mm_server.url}/api/v4/hooks/incoming",

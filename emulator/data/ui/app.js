@@ -491,9 +491,9 @@ function renderChannels() {
     const item = el("li", channel.id === state.current?.id ? "selected" : "");
     item.dataset.channelId = channel.id;
     item.dataset.team = channel.team;
+    item.dataset.name = channel.name;
     const prefix = { public: "# ", private: "🔒 ", direct: "@ ", group: "👥 " }[channel.type] || "";
     item.append(el("div", "name", prefix + channel.label));
-    item.lastChild.dataset.label = channel.label;
     item.append(el("div", "meta", `${channel.posts} posts`));
     item.addEventListener("click", () => openChannel(channel));
     list.append(item);
