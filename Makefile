@@ -50,7 +50,7 @@ format: $(TEST_STAMP) ## apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix emulator tests bench
 	$(VENV)/bin/ruff format emulator tests bench
 
-bench: $(TEST_STAMP) bytecode ## print store, start-up, socket-capacity, credential, bounded-input and call-out latency figures
+bench: $(TEST_STAMP) bytecode ## print store, start-up, socket-capacity, credential, bounded-input, call-out and live-view latency figures
 	$(PY) bench/store.py
 	$(PY) bench/startup.py
 	$(PY) bench/sockets.py
@@ -58,9 +58,12 @@ bench: $(TEST_STAMP) bytecode ## print store, start-up, socket-capacity, credent
 	$(PY) bench/bounded_input.py
 	$(PY) bench/callouts.py
 	$(PY) bench/rocketchat_outgoing.py
+	$(PY) bench/live_view.py
 
+# The emoji font draws reactions and icons in the screenshots (a desktop browser has its own).
 browser: ## install Debian's chromium for the dashboard tests (needs root; skipped tests otherwise)
-	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	@command -v chromium >/dev/null && [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] \
+		|| (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-color-emoji)
 
 node-deps: ## install the JavaScript clients of tests/test_node_clients.py (needs npm; skipped tests otherwise)
 	@command -v npm >/dev/null || { echo "npm not found: the node client tests will be skipped"; exit 0; }; \

@@ -266,3 +266,78 @@ def test_the_dashboard_and_control_client_work_on_a_real_port(mm_server):
         f"{mm_server.url}/_emulator/snapshot", headers={"Host": wrong_port[7:]}, timeout=10
     )
     assert response.status_code == 403
+
+
+# -- the live view's sessions ------------------------------------------------------------------
+
+
+def test_session_route_answers_loopback_callers_only(mm_server):
+    created = requests.post(
+        f"{mm_server.url}/_emulator/session", timeout=5, json={"username": "bob"}
+    )
+    assert created.status_code == 201
+    me = requests.get(
+        f"{mm_server.url}/api/v4/users/me",
+        timeout=5,
+        headers={"Authorization": f"Bearer {created.json()['token']}"},
+    )
+    assert me.json()["username"] == "bob"
+    again = requests.post(f"{mm_server.url}/_emulator/session", timeout=5, json={"username": "bob"})
+    assert again.json()["token"] == created.json()["token"]  # reused, not one per page load
+    unknown = requests.post(f"{mm_server.url}/_emulator/session", timeout=5, json={"username": "x"})
+    assert unknown.status_code == 404
+    cross_site = requests.post(
+        f"{mm_server.url}/_emulator/session",
+        timeout=5,
+        json={"username": "bob"},
+        headers={"Origin": "http://evil.example"},
+    )
+    assert cross_site.status_code == 403
+
+
+def test_rocketchat_session_route_gives_a_working_login(rc_server):
+    created = requests.post(
+        f"{rc_server.url}/_emulator/session", timeout=5, json={"username": "alice"}
+    )
+    assert created.status_code == 201
+    body = created.json()
+    me = requests.get(
+        f"{rc_server.url}/api/v1/me",
+        timeout=5,
+        headers={"X-Auth-Token": body["token"], "X-User-Id": body["user_id"]},
+    )
+    assert me.json()["username"] == "alice"
+    bad = requests.post(f"{rc_server.url}/_emulator/session", timeout=5, data="[]")
+    assert bad.status_code == 400
+
+
+def test_session_route_refuses_remote_callers_even_with_the_control_token():
+    client = create_app("mattermost", ephemeral_config(control_token="s3cret")).test_client()
+    refused = client.post(
+        "/_emulator/session",
+        json={"username": "bob"},
+        headers={"Authorization": "Bearer s3cret"},
+        environ_base={"REMOTE_ADDR": "203.0.113.9"},
+    )
+    assert refused.status_code == 403
+    assert (
+        client.get(
+            "/_emulator/workspace",
+            headers={"Authorization": "Bearer s3cret"},
+            environ_base={"REMOTE_ADDR": "203.0.113.9"},
+        ).status_code
+        == 200
+    )
+
+
+def test_workspace_names_the_products_the_picker_links_to():
+    config = ephemeral_config(mattermost_port=8065, rocketchat_port=3000)
+    body = create_app("rocketchat", config).test_client().get("/_emulator/workspace").get_json()
+    assert body["product"] == "rocketchat"
+    assert body["products"] == [
+        {"name": "mattermost", "port": 8065},
+        {"name": "rocketchat", "port": 3000},
+    ]
+    assert {"username": "helper-bot", "bot": True} in [
+        {k: u[k] for k in ("username", "bot")} for u in body["users"]
+    ]

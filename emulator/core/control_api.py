@@ -28,7 +28,7 @@ def _error(status: int, message: str) -> Response:
     return response
 
 
-def _from_loopback() -> bool:
+def from_loopback() -> bool:
     try:
         return ipaddress.ip_address(request.remote_addr or "").is_loopback
     except ValueError:
@@ -91,9 +91,9 @@ def guard() -> Response | None:
         supplied = _bearer_token() or ""
         if hmac.compare_digest(supplied.encode(), token.encode()):
             return None
-        if not _from_loopback():
+        if not from_loopback():
             return _error(401, "a valid control token is required (Authorization: Bearer ...)")
-    if not _from_loopback():
+    if not from_loopback():
         return _error(
             403, "the control API answers loopback clients only; start with --control-token"
         )

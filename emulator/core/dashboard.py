@@ -14,7 +14,7 @@ from importlib.resources import files
 
 from flask import Blueprint, Response, jsonify, request
 
-from .control_api import guard
+from .control_api import from_loopback, guard
 from .runtime import runtime
 
 blueprint = Blueprint("emulator_dashboard", __name__, url_prefix="/_emulator")
@@ -45,7 +45,33 @@ def asset(name: str) -> Response:
 @blueprint.get("/workspace")
 def workspace() -> Response:
     rt = runtime()
-    return jsonify({"product": rt.product.name, **rt.product.workspace_overview(rt)})
+    # The other product's dashboard, for the product picker (a port of 0 is not known here).
+    products = [
+        {"name": name, "port": rt.config.port(name)}
+        for name in rt.config.products
+        if rt.config.port(name) or name == rt.product.name
+    ]
+    return jsonify(
+        {"product": rt.product.name, "products": products, **rt.product.workspace_overview(rt)}
+    )
+
+
+@blueprint.post("/session")
+def session() -> Response:
+    """A login for the live view's script, which talks to the product's own REST and realtime
+    APIs as that user. Loopback callers only, even with the control token: it impersonates."""
+    if not from_loopback():
+        return jsonify(
+            {"error": "sessions are handed to loopback clients only", "status": 403}
+        ), 403
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("username"), str):
+        return jsonify({"error": 'body must be {"username"}', "status": 400}), 400
+    rt = runtime()
+    found = rt.product.session_for(rt, body["username"])
+    if found is None:
+        return jsonify({"error": "unknown or inactive username", "status": 404}), 404
+    return jsonify(found), 201
 
 
 @blueprint.post("/post")

@@ -54,6 +54,9 @@ class Product:
     post_as: Callable[[Runtime, str, str, str], dict | None]
     #: A realtime event as ``{"type": "post", "channel_id", "id", "user", "text", "at"}``.
     dashboard_event: Callable[[Runtime, str, dict], dict | None]
+    #: A login for a username, as the live view's script talks to the product's own API with it:
+    #: ``{"token", "user_id", "username"}``; None if no such active user.
+    session_for: Callable[[Runtime, str], dict | None]
 
 
 def product_from_modules(
@@ -98,4 +101,5 @@ def product_from_modules(
         workspace_overview=inspection.workspace_overview,
         post_as=inspection.post_as,
         dashboard_event=inspection.dashboard_event,
+        session_for=inspection.session_for,
     )

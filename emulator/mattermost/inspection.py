@@ -38,7 +38,8 @@ def _channel_label(rt: Runtime, channel: dict[str, Any], members: list[str]) -> 
 
 def workspace_overview(rt: Runtime) -> dict[str, Any]:
     """Teams, channels with members, and users: what the dashboard draws."""
-    usernames = {u["id"]: u["username"] for u in rt.store.all("users")}
+    users = rt.store.all("users")
+    usernames = {u["id"]: u["username"] for u in users}
     teams = {t["id"]: t["name"] for t in rt.store.all("teams")}
     channels = []
     for channel in rt.store.all("channels"):
@@ -64,7 +65,9 @@ def workspace_overview(rt: Runtime) -> dict[str, Any]:
     return {
         "teams": [{"id": t["id"], "name": t["name"]} for t in rt.store.all("teams")],
         "channels": channels,
-        "users": [{"id": uid, "username": name} for uid, name in usernames.items()],
+        "users": [
+            {"id": u["id"], "username": u["username"], "bot": u.get("is_bot", False)} for u in users
+        ],
     }
 
 
@@ -92,3 +95,23 @@ def dashboard_event(rt: Runtime, event: str, payload: dict[str, Any]) -> dict[st
         "text": post["message"],
         "at": post["create_at"],
     }
+
+
+DASHBOARD_DEVICE = "chat-emulator-dashboard"
+
+
+def session_for(rt: Runtime, username: str) -> dict[str, Any] | None:
+    """A web session for the live view, reused while valid (one per user, not one per page)."""
+    user = rt.store.find_one("users", "username", username.lower())
+    if user is None or user["delete_at"]:
+        return None
+    now = rt.clock.now_ms()
+    session = next(
+        (
+            s
+            for s in rt.store.find("sessions", "user_id", user["id"])
+            if s["device_id"] == DASHBOARD_DEVICE and s["expires_at"] > now
+        ),
+        None,
+    ) or models.create_session(rt, user, device_id=DASHBOARD_DEVICE)
+    return {"token": session["token"], "user_id": user["id"], "username": user["username"]}

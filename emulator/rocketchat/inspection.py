@@ -27,7 +27,8 @@ def posts_since(rt: Runtime, channel: str, since_ms: int) -> list[dict[str, Any]
 
 
 def workspace_overview(rt: Runtime) -> dict[str, Any]:
-    """Rooms with members, and users: what the dashboard draws."""
+    """Rooms with members, teams and users: what the dashboard draws."""
+    teams = {t["_id"]: t["name"] for t in rt.store.all("teams")}
     channels = []
     for room in rt.store.all("rooms"):
         members = [s["u"]["username"] for s in rt.store.find("subscriptions", "rid", room["_id"])]
@@ -40,15 +41,18 @@ def workspace_overview(rt: Runtime) -> dict[str, Any]:
                 "name": room.get("name") or "",
                 "label": label,
                 "type": {"c": "public", "p": "private", "d": "direct"}.get(room["t"], room["t"]),
-                "team": room.get("teamId") or "",
+                "team": teams.get(room.get("teamId") or "", ""),
                 "members": members,
                 "posts": room.get("msgs", 0),
             }
         )
     return {
-        "teams": [],
+        "teams": [{"id": tid, "name": name} for tid, name in teams.items()],
         "channels": channels,
-        "users": [{"id": u["_id"], "username": u["username"]} for u in rt.store.all("users")],
+        "users": [
+            {"id": u["_id"], "username": u["username"], "bot": "bot" in u.get("roles", [])}
+            for u in rt.store.all("users")
+        ],
     }
 
 
@@ -74,3 +78,12 @@ def dashboard_event(rt: Runtime, event: str, payload: dict[str, Any]) -> dict[st
         "text": message.get("msg", ""),
         "at": message["ts"],
     }
+
+
+def session_for(rt: Runtime, username: str) -> dict[str, Any] | None:
+    """A login token for the live view (stored hashed, so each call issues a new one)."""
+    user = models.find_user(rt, username)
+    if user is None or not user["active"]:
+        return None
+    token = models.issue_login_token(rt, user)
+    return {"token": token, "user_id": user["_id"], "username": user["username"]}
