@@ -31,6 +31,7 @@ def seed(rt: Runtime, ws: Workspace) -> None:
             at=at,
             salt=rt.ids.hex(8),
         )
+        _presence(rt, users[entry["username"]], entry)
     admins = [u for u in users.values() if permissions.is_system_admin(u)]
     for entry in ws.users:
         if entry["bot"]:
@@ -59,7 +60,10 @@ def seed(rt: Runtime, ws: Workspace) -> None:
     channels = {}
     for entry in ws.channels:
         member_ids = [users[n]["id"] for n in entry["members"]]
-        if entry["kind"] == "direct":
+        if entry.get("builtin"):  # made with its team
+            team_id = teams[entry["team"]]["id"]
+            channel = rt.store.find_one("channels", "team_name", (team_id, entry["builtin"]))
+        elif entry["kind"] == "direct":
             channel = models.create_direct_channel(rt, member_ids[0], member_ids[-1], at=at)
         elif entry["kind"] == "group":
             channel = models.create_group_channel(rt, member_ids, at=at)
@@ -113,6 +117,19 @@ def seed(rt: Runtime, ws: Workspace) -> None:
             models.save_reaction(
                 rt, reactor, reactor["id"], post["id"], reaction["emoji"], at=entry["at_ms"]
             )
+        # Edits and pins as of their own moment, not the clock's (history is dated).
+        if entry["edit"]:
+            at_ms = entry["edit"]["at_ms"]
+            changes = {"message": entry["edit"]["message"], "edit_at": at_ms, "update_at": at_ms}
+            rt.store.update("posts", post["id"], changes)
+        if entry["pinned_by"]:
+            rt.store.update("posts", post["id"], {"is_pinned": True})
+    # Threads overlap: a channel's last post is its latest, not the last one seeded.
+    latest: dict[str, int] = {}
+    for post in rt.store.all("posts"):
+        latest[post["channel_id"]] = max(latest.get(post["channel_id"], 0), post["create_at"])
+    for channel_id, at_ms in latest.items():
+        rt.store.update("channels", channel_id, {"last_post_at": at_ms})
     # Everyone has read the seeded history.
     for member in rt.store.all("channel_members"):
         channel = rt.store.get("channels", member["channel_id"])
@@ -123,6 +140,23 @@ def seed(rt: Runtime, ws: Workspace) -> None:
                 "msg_count": channel["total_msg_count"],
                 "msg_count_root": channel["total_msg_count_root"],
                 "last_viewed_at": channel["last_post_at"],
+            },
+        )
+
+
+def _presence(rt: Runtime, user: dict, entry: dict) -> None:
+    """Where a seeded person is (timezone) and whether they are around (status)."""
+    if entry["timezone"]:
+        timezone = {**user["timezone"], "automaticTimezone": entry["timezone"]}
+        rt.store.update("users", user["id"], {"timezone": timezone})
+    if entry["status"] != "offline":
+        rt.store.update(
+            "statuses",
+            user["id"],
+            {
+                "status": entry["status"],
+                "manual": entry["status"] == "dnd",
+                "last_activity_at": SEED_EPOCH_MS,
             },
         )
 

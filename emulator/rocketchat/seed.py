@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..core import company
 from ..core.clock import SEED_EPOCH_MS
 from ..core.runtime import Runtime
 from ..core.workspace import HISTORY_SPAN_MS, Workspace
@@ -74,6 +75,7 @@ def seed(rt: Runtime, ws: Workspace) -> None:
             at=at,
             salt=rt.ids.hex(8),
         )
+        _presence(rt, users[entry["username"]], entry)
     models.create_room(
         rt,
         room_type="c",
@@ -86,13 +88,29 @@ def seed(rt: Runtime, ws: Workspace) -> None:
     )
     del bot
 
+    teams = {entry["name"]: _team(rt, entry, users, at) for entry in ws.teams}
+    used = {p["channel"] for p in ws.posts}
+    taken = {c["name"] for c in ws.channels if not c.get("builtin")}
     rooms = {}
     for entry in ws.channels:
         members = [users[n] for n in entry["members"]]
+        if entry.get("builtin"):
+            # Mattermost's per-team channels: #general and the team's main room stand in for
+            # Town Square; Off-Topic becomes a room called random, made only if it has history.
+            first = entry["key"] == entry["builtin"]
+            if entry["builtin"] == "town-square":
+                room_id = models.GENERAL_ID if first else teams[entry["team"]]["roomId"]
+                rooms[entry["key"]] = rt.store.get("rooms", room_id)
+                continue
+            if entry["key"] not in used:
+                continue
+            name = "random" if first else f"{entry['team']}-random"
+            name = "off-topic" if name in taken else name
+            entry = {**entry, "name": name, "kind": "public"}
         if entry["kind"] in ("direct", "group"):
             rooms[entry["key"]] = models.direct_room(rt, members, at=at)
         else:
-            rooms[entry["key"]] = models.create_room(
+            room = models.create_room(
                 rt,
                 room_type="p" if entry["kind"] == "private" else "c",
                 name=entry["name"],
@@ -102,32 +120,179 @@ def seed(rt: Runtime, ws: Workspace) -> None:
                 description=entry["purpose"],
                 at=at,
             )
+            if entry["team"] in teams:
+                _into_team(rt, room, teams[entry["team"]])
+            rooms[entry["key"]] = room
 
+    # A couple of threads in public rooms become discussions, as Rocket.Chat people use them.
+    discussions = [
+        p for p in ws.posts if len(p["replies"]) >= 2 and rooms[p["channel"]]["t"] == "c"
+    ][:2]
     for entry in ws.posts:
         room = rt.store.get("rooms", rooms[entry["channel"]]["_id"])
         author = users[entry["user"]]
-        extra = {}
+        extra = {"mentions": models.mentions_in(rt, entry["message"])}
         if entry["files"]:
-            extra = _file_fields(rt, room, author, entry["files"], entry["at_ms"])
+            extra.update(_file_fields(rt, room, author, entry["files"], entry["at_ms"]))
         message = models.send_message(
             rt, room=room, user=author, text=entry["message"], extra=extra, at=entry["at_ms"]
         )
-        for reply in entry["replies"]:
-            models.send_message(
-                rt,
-                room=rt.store.get("rooms", room["_id"]),
-                user=users[reply["user"]],
-                text=reply["message"],
-                tmid=message["_id"],
-                at=reply["at_ms"],
-            )
+        if any(entry is d for d in discussions):
+            _discussion(rt, room, message, entry, users)
+        else:
+            for reply in entry["replies"]:
+                models.send_message(
+                    rt,
+                    room=rt.store.get("rooms", room["_id"]),
+                    user=users[reply["user"]],
+                    text=reply["message"],
+                    tmid=message["_id"],
+                    extra={"mentions": models.mentions_in(rt, reply["message"])},
+                    at=reply["at_ms"],
+                )
         for reaction in entry["reactions"]:
             fresh = rt.store.get("messages", message["_id"])
             models.react(rt, fresh, users[reaction["user"]], reaction["emoji"], at=entry["at_ms"])
+        if entry["edit"]:
+            editor = {"_id": author["_id"], "username": author["username"]}
+            at_ms = entry["edit"]["at_ms"]
+            changes = {"msg": entry["edit"]["message"], "editedAt": at_ms, "editedBy": editor}
+            rt.store.update("messages", message["_id"], {**changes, "_updatedAt": at_ms})
+        if entry["pinned_by"]:
+            _pin(rt, room, rt.store.get("messages", message["_id"]), users[entry["pinned_by"]])
+    # Threads overlap: a room's last message is its latest, not the last one seeded.
+    latest: dict[str, dict] = {}
+    for message in rt.store.all("messages"):
+        if message["ts"] >= latest.get(message["rid"], {"ts": 0})["ts"]:
+            latest[message["rid"]] = message
+    for room_id, message in latest.items():
+        rt.store.update("rooms", room_id, {"lm": message["ts"], "lastMessage": message})
     # Everyone has read the seeded history.
     for sub in rt.store.all("subscriptions"):
         room = rt.store.get("rooms", sub["rid"])
         rt.store.update("subscriptions", sub["_id"], {"ls": room.get("lm", sub["ls"])})
+
+
+def _presence(rt: Runtime, user: dict, entry: dict) -> None:
+    """Status and UTC offset of a seeded person (``utcOffset`` in hours, as clients send it)."""
+    changes: dict = {}
+    if entry["timezone"]:
+        changes["utcOffset"] = company.UTC_OFFSETS[entry["timezone"]]
+    if entry["status"] != "offline":
+        changes.update(status=entry["status"], statusDefault=entry["status"])
+        changes["statusConnection"] = "online" if entry["status"] == "online" else "away"
+    if changes:
+        rt.store.update("users", user["_id"], changes)
+
+
+def _team(rt: Runtime, entry: dict, users: dict, at: int) -> dict:
+    """A team with its main room, as ``teams.create`` makes it, dated ``at``."""
+    members = [users[n] for n in entry["members"]]
+    owner = next((u for u in members if "admin" in u["roles"]), members[0] if members else None)
+    team = {
+        "_id": rt.ids.meteor_id(),
+        "name": entry["name"],
+        "type": 0 if entry["open"] else 1,
+        "createdBy": {"_id": owner["_id"], "username": owner["username"]} if owner else None,
+        "createdAt": at,
+        "_updatedAt": at,
+    }
+    main = models.create_room(
+        rt,
+        room_type="c" if entry["open"] else "p",
+        name=entry["name"],
+        owner=owner,
+        members=members,
+        description=entry["description"],
+        at=at,
+    )
+    team["roomId"] = main["_id"]
+    rt.store.insert("teams", team)
+    rt.store.update("rooms", main["_id"], {"teamMain": True, "teamId": team["_id"]})
+    for sub in rt.store.find("subscriptions", "rid", main["_id"]):
+        rt.store.update("subscriptions", sub["_id"], {"teamMain": True, "teamId": team["_id"]})
+    for member in members:
+        rt.store.insert(
+            "team_members",
+            {
+                "_id": rt.ids.meteor_id(),
+                "teamId": team["_id"],
+                "userId": member["_id"],
+                "roles": ["owner"] if member is owner else ["member"],
+                "createdAt": at,
+                "createdBy": team["createdBy"],
+                "_updatedAt": at,
+            },
+        )
+    return team
+
+
+def _into_team(rt: Runtime, room: dict, team: dict) -> None:
+    rt.store.update("rooms", room["_id"], {"teamId": team["_id"]})
+    for sub in rt.store.find("subscriptions", "rid", room["_id"]):
+        rt.store.update("subscriptions", sub["_id"], {"teamId": team["_id"]})
+
+
+def _discussion(rt: Runtime, parent: dict, message: dict, entry: dict, users: dict) -> None:
+    """The replies of ``entry`` as a discussion: a room with ``prid`` started from ``message``,
+    announced in the parent by a ``discussion-created`` message, as ``createDiscussion`` does."""
+    author = users[entry["user"]]
+    people = list({u: users[u] for u in [entry["user"], *(r["user"] for r in entry["replies"])]})
+    title = entry["message"].split("\n")[0][:60]
+    at = entry["at_ms"] + 1000
+    room = models.create_room(
+        rt, room_type=parent["t"], name=rt.ids.meteor_id(), owner=author, members=[], at=at
+    )
+    for person in people:
+        models.subscribe(
+            rt, room, users[person], roles=["owner"] if person == entry["user"] else [], at=at
+        )
+    fields = {"fname": title, "prid": parent["_id"], "topic": parent.get("name", "")}
+    rt.store.update("rooms", room["_id"], fields)
+    for sub in rt.store.find("subscriptions", "rid", room["_id"]):
+        rt.store.update("subscriptions", sub["_id"], {"fname": title, "prid": parent["_id"]})
+    created = models.send_message(
+        rt,
+        room=rt.store.get("rooms", parent["_id"]),
+        user=author,
+        text=title,
+        extra={"t": "discussion-created", "drid": room["_id"]},
+        at=at,
+    )
+    last = at
+    for reply in entry["replies"]:
+        last = reply["at_ms"]
+        models.send_message(
+            rt,
+            room=rt.store.get("rooms", room["_id"]),
+            user=users[reply["user"]],
+            text=reply["message"],
+            at=last,
+        )
+    counts = {"dcount": len(entry["replies"]), "dlm": last}
+    rt.store.update("messages", created["_id"], counts)
+    rt.store.update("messages", message["_id"], {"drid": room["_id"], **counts})
+
+
+def _pin(rt: Runtime, room: dict, message: dict, user: dict) -> None:
+    """What ``pinMessage`` stores, dated an hour after the message rather than now."""
+    at = message["ts"] + 3600_000
+    by = {"_id": user["_id"], "username": user["username"]}
+    rt.store.update("messages", message["_id"], {"pinned": True, "pinnedAt": at, "pinnedBy": by})
+    quote = {
+        "text": message.get("msg", ""),
+        "author_name": message["u"]["username"],
+        "author_icon": f"/avatar/{message['u']['username']}",
+        "ts": message["ts"],
+    }
+    models.send_message(
+        rt,
+        room=rt.store.get("rooms", room["_id"]),
+        user=user,
+        text=message.get("msg", ""),
+        extra={"t": "message_pinned", "attachments": [quote]},
+        at=at,
+    )
 
 
 def _file_fields(rt: Runtime, room: dict, author: dict, files: list[dict], at: int) -> dict:
