@@ -62,6 +62,17 @@ def channel_key(entry: dict) -> str:
     return entry["name"]
 
 
+def timeline(ws: Workspace) -> list[tuple[int, int, int]]:
+    """Posts and replies in the order they were written: ``(at_ms, post index, reply index)``,
+    reply index -1 for the post itself. Threads overlap, and products list history in the order
+    it was stored, so seeds store it in this order."""
+    events = []
+    for index, post in enumerate(ws.posts):
+        events.append((post["at_ms"], index, -1))
+        events += [(r["at_ms"], index, i) for i, r in enumerate(post["replies"])]
+    return sorted(events)
+
+
 def load_scenario(path: Path) -> dict:
     try:
         raw = path.read_bytes()
@@ -258,16 +269,14 @@ class _Builder:
         ):
             self._attach(generated[0], company.FILE_POSTS[0])
         generated.sort(key=lambda p: p["at_ms"])
-        pinned = set()
+        # One pin in each generated channel where people pin things; declared ones stay as written.
+        pinned = {channel_key(c) for c in self.scenario.get("channels", [])}
         for post in generated:
             channel = by_key[post["channel"]]
             if (
                 channel["kind"] in ("public", "private")
                 and channel["key"] not in pinned
-                and (
-                    channel.get("topic") in ("announce", "incident", "deploy", "general")
-                    or len(pinned) == 0
-                )
+                and channel.get("topic") in ("announce", "incident", "deploy")
             ):
                 pinned.add(channel["key"])
                 post["pinned_by"] = self.rng.choice(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..core.clock import SEED_EPOCH_MS
 from ..core.passwords import seeded_hash
 from ..core.runtime import Runtime
-from ..core.workspace import HISTORY_SPAN_MS, Workspace
+from ..core.workspace import HISTORY_SPAN_MS, Workspace, timeline
 from . import models, permissions, settings
 
 SEED_START_MS = SEED_EPOCH_MS - HISTORY_SPAN_MS - 3600_000
@@ -85,8 +85,21 @@ def seed(rt: Runtime, ws: Workspace) -> None:
                 models.add_channel_member(rt, channel, user_id, admin=index == 0, at=at)
         channels[entry["key"]] = channel
 
-    for entry in ws.posts:
+    roots: dict[int, dict] = {}
+    for _, index, reply_index in timeline(ws):
+        entry = ws.posts[index]
         channel = channels[entry["channel"]]
+        if reply_index >= 0:
+            reply = entry["replies"][reply_index]
+            models.create_post(
+                rt,
+                users[reply["user"]],
+                channel_id=channel["id"],
+                message=reply["message"],
+                root_id=roots[index]["id"],
+                at=reply["at_ms"],
+            )
+            continue
         # Seeded history goes through the same rules as a client's: each author as the actor.
         author = users[entry["user"]]
         file_ids = [
@@ -95,7 +108,7 @@ def seed(rt: Runtime, ws: Workspace) -> None:
             )["id"]
             for spec in entry["files"]
         ]
-        post = models.create_post(
+        post = roots[index] = models.create_post(
             rt,
             author,
             channel_id=channel["id"],
@@ -103,15 +116,6 @@ def seed(rt: Runtime, ws: Workspace) -> None:
             file_ids=file_ids,
             at=entry["at_ms"],
         )
-        for reply in entry["replies"]:
-            models.create_post(
-                rt,
-                users[reply["user"]],
-                channel_id=channel["id"],
-                message=reply["message"],
-                root_id=post["id"],
-                at=reply["at_ms"],
-            )
         for reaction in entry["reactions"]:
             reactor = users[reaction["user"]]
             models.save_reaction(
@@ -124,12 +128,6 @@ def seed(rt: Runtime, ws: Workspace) -> None:
             rt.store.update("posts", post["id"], changes)
         if entry["pinned_by"]:
             rt.store.update("posts", post["id"], {"is_pinned": True})
-    # Threads overlap: a channel's last post is its latest, not the last one seeded.
-    latest: dict[str, int] = {}
-    for post in rt.store.all("posts"):
-        latest[post["channel_id"]] = max(latest.get(post["channel_id"], 0), post["create_at"])
-    for channel_id, at_ms in latest.items():
-        rt.store.update("channels", channel_id, {"last_post_at": at_ms})
     # Everyone has read the seeded history.
     for member in rt.store.all("channel_members"):
         channel = rt.store.get("channels", member["channel_id"])

@@ -5,10 +5,11 @@ from __future__ import annotations
 from ..core import company
 from ..core.clock import SEED_EPOCH_MS
 from ..core.runtime import Runtime
-from ..core.workspace import HISTORY_SPAN_MS, Workspace
+from ..core.workspace import HISTORY_SPAN_MS, Workspace, timeline
 from . import models, settings
 
 SEED_START_MS = SEED_EPOCH_MS - HISTORY_SPAN_MS - 3600_000
+PIN = -2  # in the seeded timeline, after -1 (a post) and replies (0, 1, ...)
 
 
 def _defaults(rt: Runtime) -> None:
@@ -124,53 +125,68 @@ def seed(rt: Runtime, ws: Workspace) -> None:
                 _into_team(rt, room, teams[entry["team"]])
             rooms[entry["key"]] = room
 
-    # A couple of threads in public rooms become discussions, as Rocket.Chat people use them.
+    # A couple of threads in public rooms become discussions, as Rocket.Chat people use them;
+    # generated people start them, so the fixture's accounts own no extra rooms.
+    declared = {u["username"] for u in ws.users if u["explicit"]}
     discussions = [
-        p for p in ws.posts if len(p["replies"]) >= 2 and rooms[p["channel"]]["t"] == "c"
+        i
+        for i, p in enumerate(ws.posts)
+        if len(p["replies"]) >= 2 and rooms[p["channel"]]["t"] == "c" and p["user"] not in declared
     ][:2]
-    for entry in ws.posts:
+    # Pins write a system message an hour after the post: it takes its place in the history.
+    pins = [(p["at_ms"] + 3600_000, i, PIN) for i, p in enumerate(ws.posts) if p["pinned_by"]]
+    messages: dict[int, dict] = {}
+    started: dict[int, tuple[dict, dict]] = {}  # post index -> (discussion room, its announcement)
+    for at_ms, index, reply_index in sorted(timeline(ws) + pins):
+        entry = ws.posts[index]
         room = rt.store.get("rooms", rooms[entry["channel"]]["_id"])
-        author = users[entry["user"]]
-        extra = {"mentions": models.mentions_in(rt, entry["message"])}
-        if entry["files"]:
-            extra.update(_file_fields(rt, room, author, entry["files"], entry["at_ms"]))
-        message = models.send_message(
-            rt, room=room, user=author, text=entry["message"], extra=extra, at=entry["at_ms"]
-        )
-        if any(entry is d for d in discussions):
-            _discussion(rt, room, message, entry, users)
+        if reply_index == PIN:
+            pinner = users[entry["pinned_by"]]
+            _pin(rt, room, rt.store.get("messages", messages[index]["_id"]), pinner, at_ms)
+        elif reply_index >= 0:
+            reply = entry["replies"][reply_index]
+            fields = {"mentions": models.mentions_in(rt, reply["message"])}
+            if index in started:
+                discussion, announcement = started[index]
+                room, tmid = rt.store.get("rooms", discussion["_id"]), None
+                counts = {"dcount": reply_index + 1, "dlm": at_ms}
+                rt.store.update("messages", announcement["_id"], counts)
+                rt.store.update("messages", messages[index]["_id"], counts)
+            else:
+                tmid = messages[index]["_id"]
+            user = users[reply["user"]]
+            text = reply["message"]
+            models.send_message(
+                rt, room=room, user=user, text=text, tmid=tmid, extra=fields, at=at_ms
+            )
         else:
-            for reply in entry["replies"]:
-                models.send_message(
-                    rt,
-                    room=rt.store.get("rooms", room["_id"]),
-                    user=users[reply["user"]],
-                    text=reply["message"],
-                    tmid=message["_id"],
-                    extra={"mentions": models.mentions_in(rt, reply["message"])},
-                    at=reply["at_ms"],
-                )
-        for reaction in entry["reactions"]:
-            fresh = rt.store.get("messages", message["_id"])
-            models.react(rt, fresh, users[reaction["user"]], reaction["emoji"], at=entry["at_ms"])
-        if entry["edit"]:
-            editor = {"_id": author["_id"], "username": author["username"]}
-            at_ms = entry["edit"]["at_ms"]
-            changes = {"msg": entry["edit"]["message"], "editedAt": at_ms, "editedBy": editor}
-            rt.store.update("messages", message["_id"], {**changes, "_updatedAt": at_ms})
-        if entry["pinned_by"]:
-            _pin(rt, room, rt.store.get("messages", message["_id"]), users[entry["pinned_by"]])
-    # Threads overlap: a room's last message is its latest, not the last one seeded.
-    latest: dict[str, dict] = {}
-    for message in rt.store.all("messages"):
-        if message["ts"] >= latest.get(message["rid"], {"ts": 0})["ts"]:
-            latest[message["rid"]] = message
-    for room_id, message in latest.items():
-        rt.store.update("rooms", room_id, {"lm": message["ts"], "lastMessage": message})
+            messages[index] = _root(rt, room, entry, users)
+            if index in discussions:
+                started[index] = _discussion(rt, room, messages[index], entry, users)
     # Everyone has read the seeded history.
     for sub in rt.store.all("subscriptions"):
         room = rt.store.get("rooms", sub["rid"])
         rt.store.update("subscriptions", sub["_id"], {"ls": room.get("lm", sub["ls"])})
+
+
+def _root(rt: Runtime, room: dict, entry: dict, users: dict) -> dict:
+    """A post of the workspace as a message, with its files, reactions and edit."""
+    author = users[entry["user"]]
+    extra = {"mentions": models.mentions_in(rt, entry["message"])}
+    if entry["files"]:
+        extra.update(_file_fields(rt, room, author, entry["files"], entry["at_ms"]))
+    message = models.send_message(
+        rt, room=room, user=author, text=entry["message"], extra=extra, at=entry["at_ms"]
+    )
+    for reaction in entry["reactions"]:
+        fresh = rt.store.get("messages", message["_id"])
+        models.react(rt, fresh, users[reaction["user"]], reaction["emoji"], at=entry["at_ms"])
+    if entry["edit"]:
+        editor = {"_id": author["_id"], "username": author["username"]}
+        at_ms = entry["edit"]["at_ms"]
+        changes = {"msg": entry["edit"]["message"], "editedAt": at_ms, "editedBy": editor}
+        rt.store.update("messages", message["_id"], {**changes, "_updatedAt": at_ms})
+    return rt.store.get("messages", message["_id"])
 
 
 def _presence(rt: Runtime, user: dict, entry: dict) -> None:
@@ -179,8 +195,9 @@ def _presence(rt: Runtime, user: dict, entry: dict) -> None:
     if entry["timezone"]:
         changes["utcOffset"] = company.UTC_OFFSETS[entry["timezone"]]
     if entry["status"] != "offline":
-        changes.update(status=entry["status"], statusDefault=entry["status"])
-        changes["statusConnection"] = "online" if entry["status"] == "online" else "away"
+        status = "busy" if entry["status"] == "dnd" else entry["status"]  # Rocket.Chat's word
+        changes.update(status=status, statusDefault=status)
+        changes["statusConnection"] = "away" if status == "away" else "online"
     if changes:
         rt.store.update("users", user["_id"], changes)
 
@@ -233,25 +250,26 @@ def _into_team(rt: Runtime, room: dict, team: dict) -> None:
         rt.store.update("subscriptions", sub["_id"], {"teamId": team["_id"]})
 
 
-def _discussion(rt: Runtime, parent: dict, message: dict, entry: dict, users: dict) -> None:
-    """The replies of ``entry`` as a discussion: a room with ``prid`` started from ``message``,
-    announced in the parent by a ``discussion-created`` message, as ``createDiscussion`` does."""
+def _discussion(
+    rt: Runtime, parent: dict, message: dict, entry: dict, users: dict
+) -> tuple[dict, dict]:
+    """A discussion started from ``message`` for its replies: a room with ``prid``, announced in
+    the parent by a ``discussion-created`` message, as ``createDiscussion`` does."""
     author = users[entry["user"]]
-    people = list({u: users[u] for u in [entry["user"], *(r["user"] for r in entry["replies"])]})
+    people = dict.fromkeys([entry["user"], *(r["user"] for r in entry["replies"])])
     title = entry["message"].split("\n")[0][:60]
     at = entry["at_ms"] + 1000
     room = models.create_room(
         rt, room_type=parent["t"], name=rt.ids.meteor_id(), owner=author, members=[], at=at
     )
     for person in people:
-        models.subscribe(
-            rt, room, users[person], roles=["owner"] if person == entry["user"] else [], at=at
-        )
+        roles = ["owner"] if person == entry["user"] else []
+        models.subscribe(rt, room, users[person], roles=roles, at=at)
     fields = {"fname": title, "prid": parent["_id"], "topic": parent.get("name", "")}
-    rt.store.update("rooms", room["_id"], fields)
+    room = rt.store.update("rooms", room["_id"], fields)
     for sub in rt.store.find("subscriptions", "rid", room["_id"]):
         rt.store.update("subscriptions", sub["_id"], {"fname": title, "prid": parent["_id"]})
-    created = models.send_message(
+    announcement = models.send_message(
         rt,
         room=rt.store.get("rooms", parent["_id"]),
         user=author,
@@ -259,24 +277,12 @@ def _discussion(rt: Runtime, parent: dict, message: dict, entry: dict, users: di
         extra={"t": "discussion-created", "drid": room["_id"]},
         at=at,
     )
-    last = at
-    for reply in entry["replies"]:
-        last = reply["at_ms"]
-        models.send_message(
-            rt,
-            room=rt.store.get("rooms", room["_id"]),
-            user=users[reply["user"]],
-            text=reply["message"],
-            at=last,
-        )
-    counts = {"dcount": len(entry["replies"]), "dlm": last}
-    rt.store.update("messages", created["_id"], counts)
-    rt.store.update("messages", message["_id"], {"drid": room["_id"], **counts})
+    rt.store.update("messages", message["_id"], {"drid": room["_id"]})
+    return room, announcement
 
 
-def _pin(rt: Runtime, room: dict, message: dict, user: dict) -> None:
-    """What ``pinMessage`` stores, dated an hour after the message rather than now."""
-    at = message["ts"] + 3600_000
+def _pin(rt: Runtime, room: dict, message: dict, user: dict, at: int) -> None:
+    """What ``pinMessage`` stores, dated ``at`` rather than now."""
     by = {"_id": user["_id"], "username": user["username"]}
     rt.store.update("messages", message["_id"], {"pinned": True, "pinnedAt": at, "pinnedBy": by})
     quote = {
