@@ -112,3 +112,21 @@ def test_history_is_stored_in_the_order_it_was_written(product):
     for doc in rt.store.all(table):
         assert doc[stamp] >= last.get(doc[where], 0)
         last[doc[where]] = doc[stamp]
+
+
+def test_a_scenario_can_post_in_the_default_channels(tmp_path):
+    path = tmp_path / "s.json"
+    path.write_text(
+        '{"users": [{"username": "zed", "timezone": "Mars/Olympus", "status": "away"}],'
+        ' "posts": [{"channel": "town-square", "user": "zed", "message": "hello all"},'
+        ' {"channel": "off-topic", "user": "zed", "message": "lunch?", "pinned_by": "zed"}]}'
+    )
+    mm = runtime_of(create_app("mattermost", ephemeral_config(fixtures=path))).store
+    by_channel = {mm.get("channels", p["channel_id"])["name"]: p for p in mm.all("posts")}
+    assert by_channel["town-square"]["message"] == "hello all"
+    assert by_channel["off-topic"]["is_pinned"] is True
+    rc = runtime_of(create_app("rocketchat", ephemeral_config(fixtures=path))).store
+    texts = {(rc.get("rooms", m["rid"]).get("name"), m["msg"]) for m in rc.all("messages")}
+    assert {("general", "hello all"), ("random", "lunch?")} <= texts
+    zed = rc.find_one("users", "username", "zed")
+    assert (zed["status"], zed["utcOffset"]) == ("away", 0)

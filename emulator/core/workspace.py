@@ -36,6 +36,7 @@ GENERATE_KEYS = {
     "reaction_ratio": 0.0,
     "file_ratio": 0.0,
 }
+STATUSES = ("online", "away", "dnd", "offline")
 DAY_MS = 24 * 3600 * 1000
 HISTORY_SPAN_MS = 30 * DAY_MS  # seeded history covers the 30 days before the epoch
 
@@ -137,7 +138,13 @@ class _Builder:
         for post in self.ws.posts:
             authors = [post["user"], *(r["user"] for r in post["replies"])]
             authors += [r["user"] for r in post["reactions"]]
+            authors += [post["pinned_by"]] if post["pinned_by"] else []
             named.append((f"a post in {post['channel']!r}", authors))
+        for user in self.ws.users:
+            if user["status"] not in STATUSES:
+                raise FixtureError(
+                    f"user {user['username']!r} has unknown status {user['status']!r}"
+                )
         for where, usernames in named:
             unknown = sorted(set(usernames) - known)
             if unknown:

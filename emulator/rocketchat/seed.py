@@ -193,7 +193,8 @@ def _presence(rt: Runtime, user: dict, entry: dict) -> None:
     """Status and UTC offset of a seeded person (``utcOffset`` in hours, as clients send it)."""
     changes: dict = {}
     if entry["timezone"]:
-        changes["utcOffset"] = company.UTC_OFFSETS[entry["timezone"]]
+        # A zone the company does not use (a fixture's own choice) counts as UTC.
+        changes["utcOffset"] = company.UTC_OFFSETS.get(entry["timezone"], 0)
     if entry["status"] != "offline":
         status = "busy" if entry["status"] == "dnd" else entry["status"]  # Rocket.Chat's word
         changes.update(status=status, statusDefault=status)
