@@ -263,6 +263,8 @@ class _Builder:
         by_key = {c["key"]: c for c in self.ws.channels}
         explicit = self.scenario.get("posts", [])
         bots = {u["username"] for u in self.ws.users if u["bot"]}
+        for channel in self.ws.channels:
+            channel["topic"] = company.topic_of(channel)
         talkative = [c for c in self.ws.channels if set(c["members"]) - bots]
         wanted = int(self.counts["posts"])
         # Every channel gets some history first (public ones a little more), the rest at random.
@@ -311,7 +313,7 @@ class _Builder:
 
     def _generated_post(self, channel: dict, bots: set) -> dict:
         people = [n for n in channel["members"] if n not in bots]
-        topic = channel.setdefault("topic", company.topic_of(channel))
+        topic = channel["topic"]
         author = self.rng.choice(people)
         others = [n for n in people if n != author] or people
         at = self._working_time()
