@@ -78,6 +78,7 @@ def test_mattermost_default_channels_have_history_and_people_their_presence(mm):
     posts = mm.all("posts")
     assert any(p["is_pinned"] for p in posts) and any(p["edit_at"] for p in posts)
     assert any(p["root_id"] for p in posts) and any(p["has_reactions"] for p in posts)
+    assert any(p["props"].get("from_bot") == "true" for p in posts)  # helper-bot posts too
     assert {s["status"] for s in mm.all("statuses")} >= {"online", "offline"}
     zones = {u["timezone"]["automaticTimezone"] for u in mm.all("users")}
     assert "" in zones and len(zones) > 2

@@ -329,6 +329,15 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Are you joining the demo on {weekday}?",
     ),
 }
+# What a bot member of a channel posts: CI, deploys, reminders.
+BOT_MESSAGES = (
+    "Build #{number} passed on main :white_check_mark:",
+    "Build #{number} failed on main: 2 tests failing in {service} :x:",
+    "Deployed {service} {version} to production :rocket:",
+    "Reminder: standup in 10 minutes :alarm_clock:",
+    "{metric} on {service} is back to normal.",
+    "New release {version} is available: https://github.com/acme/app/releases/tag/{version}",
+)
 # Thread replies by topic: short answers people give under a post.
 REPLIES: dict[str, tuple[str, ...]] = {
     "general": (

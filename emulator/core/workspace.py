@@ -273,6 +273,7 @@ class _Builder:
         if talkative and wanted > len(picks):
             picks += self.rng.choices(talkative, weights, k=wanted - len(picks))
         generated = [self._generated_post(channel, bots) for channel in picks]
+        generated += self._bot_posts(talkative, bots, max(2, wanted // 40))
         if generated and not any(
             f["mime_type"].startswith("image/") for p in generated for f in p["files"]
         ):
@@ -343,6 +344,21 @@ class _Builder:
             at += self.rng.randint(1, 40) * 60_000 + self.rng.randint(0, 59_000)
             reply["at_ms"] = at
         return post
+
+    def _bot_posts(self, channels: list[dict], bots: set, per_bot: int) -> list[dict]:
+        """A bot member of a channel posts there now and then; people react to it."""
+        posts = []
+        for channel in channels:
+            people = [n for n in channel["members"] if n not in bots]
+            for bot in (n for n in channel["members"] if n in bots):
+                for _ in range(per_bot):
+                    text = company.fill(self.rng.choice(company.BOT_MESSAGES), self.rng, people)
+                    post = {"channel": channel["key"], "user": bot, "message": text}
+                    if self.rng.random() < 0.3:
+                        fan = self.rng.choice(people)
+                        post["reactions"] = [{"user": fan, "emoji": "white_check_mark"}]
+                    posts.append(_post_defaults(post, self._working_time()))
+        return posts
 
     def _attach(self, post: dict, spec: tuple[str, str, str]) -> None:
         text, name, mime = spec
