@@ -335,20 +335,12 @@ BOT_MESSAGES = (
     "Build #{number} failed on main: 2 tests failing in {service} :x:",
     "Deployed {service} {version} to production :rocket:",
     "Reminder: standup in 10 minutes :alarm_clock:",
-    "{metric} on {service} is back to normal.",
+    "All clear: {metric} on {service} is back to normal.",
     "New release {version} is available: https://github.com/acme/app/releases/tag/{version}",
 )
 # Thread replies by topic: short answers people give under a post.
 REPLIES: dict[str, tuple[str, ...]] = {
-    "general": (
-        "Thanks!",
-        "Welcome! :wave:",
-        "I'm in",
-        "+1",
-        "Good to know, thanks",
-        "Will do",
-        "Count me in",
-    ),
+    "general": ("Thanks!", "+1", "Good to know, thanks", "Noted :pray:", "Will do"),
     "social": (
         "I'm in!",
         ":joy:",

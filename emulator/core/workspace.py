@@ -118,6 +118,7 @@ class _Builder:
         self.rng = random.Random(seed)
         self.progress = progress
         self.ws = Workspace()
+        self.heard: dict[str, set] = {}
 
     def build(self) -> Workspace:
         try:
@@ -321,7 +322,7 @@ class _Builder:
         post = {
             "channel": channel["key"],
             "user": author,
-            "message": company.fill(self.rng.choice(company.TEMPLATES[topic]), self.rng, others),
+            "message": company.fill(self._fresh_template(channel), self.rng, others),
             "replies": [],
             "reactions": [],
             "files": [],
@@ -329,10 +330,15 @@ class _Builder:
         if self.rng.random() < self.counts["file_ratio"]:
             self._attach(post, self.rng.choice(company.FILE_POSTS))
         if self.rng.random() < self.counts["thread_ratio"]:
-            for _ in range(self.rng.randint(1, 5)):
-                replier = self.rng.choice(others)
+            # Replies keep the order they are written in (looking, rolled back, root cause...).
+            pool = company.REPLIES[topic]
+            count = min(len(pool), self.rng.randint(1, 5))
+            replier = author
+            for index in sorted(self.rng.sample(range(len(pool)), k=count)):
+                # Someone else answers each time: a thread is a conversation, not a monologue.
+                replier = self.rng.choice([n for n in others if n != replier] or others)
                 mentionable = [n for n in people if n != replier]
-                reply = company.fill(self.rng.choice(company.REPLIES[topic]), self.rng, mentionable)
+                reply = company.fill(pool[index], self.rng, mentionable)
                 post["replies"].append({"user": replier, "message": reply})
         if self.rng.random() < self.counts["reaction_ratio"]:
             emojis = company.REACTIONS.get(topic, company.DEFAULT_REACTIONS)
@@ -344,6 +350,16 @@ class _Builder:
             at += self.rng.randint(1, 40) * 60_000 + self.rng.randint(0, 59_000)
             reply["at_ms"] = at
         return post
+
+    def _fresh_template(self, channel: dict) -> str:
+        """A template this channel has not heard yet, until it has heard them all."""
+        pool = company.TEMPLATES[channel["topic"]]
+        heard = self.heard.setdefault(channel["key"], set())
+        if len(heard) == len(pool):
+            heard.clear()
+        template = self.rng.choice([t for t in pool if t not in heard])
+        heard.add(template)
+        return template
 
     def _bot_posts(self, channels: list[dict], bots: set, per_bot: int) -> list[dict]:
         """A bot member of a channel posts there now and then; people react to it."""
