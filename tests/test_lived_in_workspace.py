@@ -128,6 +128,6 @@ def test_a_scenario_can_post_in_the_default_channels(tmp_path):
     assert by_channel["off-topic"]["is_pinned"] is True
     rc = runtime_of(create_app("rocketchat", ephemeral_config(fixtures=path))).store
     texts = {(rc.get("rooms", m["rid"]).get("name"), m["msg"]) for m in rc.all("messages")}
-    assert {("general", "hello all"), ("random", "lunch?")} <= texts
+    assert {("general", "hello all"), ("off-topic", "lunch?")} <= texts
     zed = rc.find_one("users", "username", "zed")
     assert (zed["status"], zed["utcOffset"]) == ("away", 0)

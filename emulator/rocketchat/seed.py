@@ -91,13 +91,12 @@ def seed(rt: Runtime, ws: Workspace) -> None:
 
     teams = {entry["name"]: _team(rt, entry, users, at) for entry in ws.teams}
     used = {p["channel"] for p in ws.posts}
-    taken = {c["name"] for c in ws.channels if not c.get("builtin")}
     rooms = {}
     for entry in ws.channels:
         members = [users[n] for n in entry["members"]]
         if entry.get("builtin"):
             # Mattermost's per-team channels: #general and the team's main room stand in for
-            # Town Square; Off-Topic becomes a room called random, made only if it has history.
+            # Town Square; Off-Topic becomes a room of that name, made only if it has history.
             first = entry["key"] == entry["builtin"]
             if entry["builtin"] == "town-square":
                 room_id = models.GENERAL_ID if first else teams[entry["team"]]["roomId"]
@@ -105,8 +104,7 @@ def seed(rt: Runtime, ws: Workspace) -> None:
                 continue
             if entry["key"] not in used:
                 continue
-            name = "random" if first else f"{entry['team']}-random"
-            name = "off-topic" if name in taken else name
+            name = "off-topic" if first else f"{entry['team']}-off-topic"
             entry = {**entry, "name": name, "kind": "public"}
         if entry["kind"] in ("direct", "group"):
             rooms[entry["key"]] = models.direct_room(rt, members, at=at)
