@@ -1,4 +1,7 @@
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -84,3 +87,27 @@ def test_same_seed_and_operations_give_the_same_run_time_ids(product):
     assert len(set(ids)) == len(ids) >= 3
     assert _made_at_run_time(product, seed=7) == ids
     assert not set(_made_at_run_time(product, seed=8)) & set(ids)
+
+
+@pytest.mark.parametrize("product", ["mattermost", "rocketchat"])
+def test_same_seed_same_workspace_whatever_the_string_hashing(product):
+    """Sets of strings iterate in an order PYTHONHASHSEED picks; seeding must not follow it."""
+    script = (
+        "import hashlib, json\n"
+        "from emulator.app import create_app, runtime_of\n"
+        "from emulator.config import ephemeral_config\n"
+        f"app = create_app({product!r}, ephemeral_config(seed=7))\n"
+        "dump = json.dumps(runtime_of(app).store.dump(), sort_keys=True)\n"
+        "print(hashlib.sha256(dump.encode()).hexdigest())\n"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": str(hash_seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for hash_seed in (1, 2, 3)
+    }
+    assert len(digests) == 1

@@ -1,8 +1,9 @@
-"""The product-neutral workspace: explicit fixture entries plus Faker-filled counts.
+"""The product-neutral workspace: explicit fixture entries plus generated people and history.
 
 A scenario file (JSON or TOML) declares users, teams, channels (public, private, direct, group) and
-posts; ``generate`` asks Faker to add more. Each product's ``seed`` module turns the resulting
-``Workspace`` into its own documents, so one file describes the same people and history for both.
+posts; ``generate`` adds more, drawn from the hand-written company of ``company.py``. Each
+product's ``seed`` module turns the resulting ``Workspace`` into its own documents, so one file
+describes the same people and history for both.
 Everything here is a pure function of (scenario, seed): same inputs, same workspace.
 """
 
@@ -10,12 +11,13 @@ from __future__ import annotations
 
 import json
 import random
+import time
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from . import company
 from .clock import SEED_EPOCH_MS
 
 WORKSPACES = ("empty", "small", "demo")
@@ -34,8 +36,9 @@ GENERATE_KEYS = {
     "reaction_ratio": 0.0,
     "file_ratio": 0.0,
 }
-EMOJIS = ("+1", "tada", "eyes", "heart", "smile", "rocket", "white_check_mark", "thinking_face")
-HISTORY_SPAN_MS = 30 * 24 * 3600 * 1000  # seeded history covers the 30 days before the epoch
+STATUSES = ("online", "away", "dnd", "offline")
+DAY_MS = 24 * 3600 * 1000
+HISTORY_SPAN_MS = 30 * DAY_MS  # seeded history covers the 30 days before the epoch
 
 
 class FixtureError(ValueError):
@@ -58,6 +61,17 @@ def channel_key(entry: dict) -> str:
     if entry.get("direct") or entry.get("group"):
         return "@" + ",".join(sorted(entry.get("direct") or entry.get("group")))
     return entry["name"]
+
+
+def timeline(ws: Workspace) -> list[tuple[int, int, int]]:
+    """Posts and replies in the order they were written: ``(at_ms, post index, reply index)``,
+    reply index -1 for the post itself. Threads overlap, and products list history in the order
+    it was stored, so seeds store it in this order."""
+    events = []
+    for index, post in enumerate(ws.posts):
+        events.append((post["at_ms"], index, -1))
+        events += [(r["at_ms"], index, i) for i, r in enumerate(post["replies"])]
+    return sorted(events)
 
 
 def load_scenario(path: Path) -> dict:
@@ -99,15 +113,12 @@ def build_workspace(
 
 class _Builder:
     def __init__(self, scenario: dict, seed: int, counts: dict, progress: Callable | None) -> None:
-        from faker import Faker  # imported here: Faker is slow to import and `empty` needs none
-
         self.scenario = scenario
         self.counts = counts
         self.rng = random.Random(seed)
-        self.fake = Faker("en_US")
-        self.fake.seed_instance(seed)
         self.progress = progress
         self.ws = Workspace()
+        self.heard: dict[str, set] = {}
 
     def build(self) -> Workspace:
         try:
@@ -128,7 +139,13 @@ class _Builder:
         for post in self.ws.posts:
             authors = [post["user"], *(r["user"] for r in post["replies"])]
             authors += [r["user"] for r in post["reactions"]]
+            authors += [post["pinned_by"]] if post["pinned_by"] else []
             named.append((f"a post in {post['channel']!r}", authors))
+        for user in self.ws.users:
+            if user["status"] not in STATUSES:
+                raise FixtureError(
+                    f"user {user['username']!r} has unknown status {user['status']!r}"
+                )
         for where, usernames in named:
             unknown = sorted(set(usernames) - known)
             if unknown:
@@ -146,7 +163,8 @@ class _Builder:
             self.ws.users.append(user)
             taken.add(user["username"])
         for _ in range(int(self.counts["users"])):
-            first, last = self.fake.first_name(), self.fake.last_name()
+            first = self.rng.choice(company.FIRST_NAMES)
+            last = self.rng.choice(company.LAST_NAMES)
             username = f"{first}.{last}".lower().replace("'", "")
             while username in taken:
                 username = f"{username}{self.rng.randint(1, 99)}"
@@ -157,9 +175,11 @@ class _Builder:
                         "username": username,
                         "first_name": first,
                         "last_name": last,
-                        "email": f"{username}@{self.fake.free_email_domain()}",
-                        "position": self.fake.job()[:128],
+                        "email": f"{username}@example.com",
+                        "position": self.rng.choice(company.TITLES),
                         "nickname": first if self.rng.random() < 0.2 else "",
+                        "timezone": self.rng.choice(company.TIMEZONES),
+                        "status": self.rng.choice(company.STATUSES),
                         "generated": True,
                     }
                 )
@@ -169,11 +189,15 @@ class _Builder:
         everyone = [u["username"] for u in self.ws.users]
         for entry in self.scenario.get("teams", []):
             self.ws.teams.append(_team_defaults(entry, everyone))
-        for _ in range(int(self.counts["teams"])):
-            name = self._slug(self.fake.company(), {t["name"] for t in self.ws.teams})
+        taken = {t["name"] for t in self.ws.teams}
+        spare = [t for t in company.TEAMS if t[0] not in taken]
+        for index in range(int(self.counts["teams"])):
+            name, display, description = spare[index % len(spare)]
+            name = _unique(name, taken)
+            taken.add(name)
             self.ws.teams.append(
                 _team_defaults(
-                    {"name": name, "display_name": name.replace("-", " ").title()}, everyone
+                    {"name": name, "display_name": display, "description": description}, everyone
                 )
             )
         if not self.ws.teams and self.ws.users:
@@ -185,19 +209,38 @@ class _Builder:
         for entry in self.scenario.get("channels", []):
             self.ws.channels.append(_channel_defaults(entry, teams[0] if teams else ""))
         names = {c["name"] for c in self.ws.channels if "name" in c}
+        for team in self.ws.teams:
+            # Every team has these (Mattermost's Town Square and Off-Topic): history goes there too.
+            for builtin, display in (("town-square", "Town Square"), ("off-topic", "Off-Topic")):
+                key = builtin if team is self.ws.teams[0] else f"{team['name']}/{builtin}"
+                if key in names:
+                    continue
+                names.add(key)
+                channel = _channel_defaults(
+                    {"name": builtin, "team": team["name"], "display_name": display}, ""
+                )
+                members = [n for n in team["members"] if n in people]
+                channel.update(key=key, builtin=builtin, members=members)
+                self.ws.channels.append(channel)
         for private in (False, True):
             key = "private_channels" if private else "public_channels"
-            for _ in range(int(self.counts[key])):
-                name = self._slug(self.fake.bs(), names)
+            pool = company.PRIVATE_CHANNELS if private else company.PUBLIC_CHANNELS
+            pool = [c for c in pool if c[0] not in names]
+            for index in range(int(self.counts[key])):
+                name, display, purpose, _ = pool[index % len(pool)]
+                name = _unique(name, names)
                 names.add(name)
-                members = self.rng.sample(people, k=min(len(people), self.rng.randint(3, 12)))
+                if name in ("announcements", "random"):
+                    members = list(people)  # channels everybody joins
+                else:
+                    members = self.rng.sample(people, k=min(len(people), self.rng.randint(4, 14)))
                 self.ws.channels.append(
                     _channel_defaults(
                         {
                             "name": name,
                             "team": self.rng.choice(teams),
-                            "display_name": name.replace("-", " ").title(),
-                            "purpose": self.fake.sentence(nb_words=6),
+                            "display_name": display,
+                            "purpose": purpose,
                             "private": private,
                             "members": members,
                         },
@@ -220,53 +263,143 @@ class _Builder:
     def _posts(self) -> None:
         by_key = {c["key"]: c for c in self.ws.channels}
         explicit = self.scenario.get("posts", [])
-        total = len(explicit) + int(self.counts["posts"])
-        generated = []
-        talkative = [c for c in self.ws.channels if c["members"]]
-        for _ in range(int(self.counts["posts"])):
-            if not talkative:
-                break
-            channel = self.rng.choice(talkative)
-            post = {
-                "channel": channel["key"],
-                "user": self.rng.choice(channel["members"]),
-                "message": self.fake.paragraph(nb_sentences=self.rng.randint(1, 3)),
-                "replies": [],
-                "reactions": [],
-                "files": [],
+        bots = {u["username"] for u in self.ws.users if u["bot"]}
+        for channel in self.ws.channels:
+            channel["topic"] = company.topic_of(channel)
+        talkative = [c for c in self.ws.channels if set(c["members"]) - bots]
+        wanted = int(self.counts["posts"])
+        # Every channel gets some history first (public ones a little more), the rest at random.
+        picks = [c for c in talkative for _ in range(3 if c["kind"] == "public" else 2)][:wanted]
+        weights = [3 if c["kind"] == "public" else 1 for c in talkative]
+        if talkative and wanted > len(picks):
+            picks += self.rng.choices(talkative, weights, k=wanted - len(picks))
+        generated = [self._generated_post(channel, bots) for channel in picks]
+        generated += self._bot_posts(talkative, bots, max(2, wanted // 40))
+        if generated and not any(
+            f["mime_type"].startswith("image/") for p in generated for f in p["files"]
+        ):
+            self._attach(generated[0], company.FILE_POSTS[0])
+        generated.sort(key=lambda p: p["at_ms"])
+        # One pin in each generated channel where people pin things; declared ones stay as written.
+        pinned = {channel_key(c) for c in self.scenario.get("channels", [])}
+        for post in generated:
+            channel = by_key[post["channel"]]
+            if (
+                channel["kind"] in ("public", "private")
+                and channel["key"] not in pinned
+                and channel.get("topic") in ("announce", "incident", "deploy")
+            ):
+                pinned.add(channel["key"])
+                post["pinned_by"] = self.rng.choice(
+                    [n for n in channel["members"] if n not in bots]
+                )
+        edits = max(1, len(generated) // 25) if generated else 0
+        for post in self.rng.sample(generated, k=edits):
+            note = company.fill(self.rng.choice(company.EDIT_NOTES), self.rng, [])
+            post["edit"] = {
+                "message": f"{post['message']}\n\n_edit: {note}_",
+                "at_ms": post["at_ms"] + self.rng.randint(2, 30) * 60_000,
             }
-            if self.rng.random() < self.counts["thread_ratio"]:
-                for _ in range(self.rng.randint(1, 4)):
-                    post["replies"].append(
-                        {
-                            "user": self.rng.choice(channel["members"]),
-                            "message": self.fake.sentence(nb_words=self.rng.randint(4, 14)),
-                        }
-                    )
-            if self.rng.random() < self.counts["reaction_ratio"]:
-                for user in self.rng.sample(channel["members"], k=min(2, len(channel["members"]))):
-                    post["reactions"].append({"user": user, "emoji": self.rng.choice(EMOJIS)})
-            if self.rng.random() < self.counts["file_ratio"]:
-                post["files"].append(_fake_file(self.fake, self.rng))
-            generated.append(post)
-        # Generated history comes first; the fixture's own posts are the most recent messages.
-        ordered = generated + [dict(p) for p in explicit]
-        step = HISTORY_SPAN_MS // max(total, 1)
+        total = len(generated) + len(explicit)
+        # The fixture's own posts are the most recent messages, the morning of the seed epoch.
+        ordered = generated + [
+            _post_defaults(dict(p), SEED_EPOCH_MS - (len(explicit) - i) * 11 * 60_000)
+            for i, p in enumerate(explicit)
+        ]
         for index, post in enumerate(ordered):
             if post["channel"] not in by_key:
                 raise FixtureError(f"post refers to unknown channel {post['channel']!r}")
-            at = SEED_EPOCH_MS - HISTORY_SPAN_MS + index * step
-            self.ws.posts.append(_post_defaults(post, at))
+            self.ws.posts.append(post)
             if self.progress is not None and (index % 250 == 0 or index == total - 1):
                 self.progress(index + 1, total)
 
-    def _slug(self, text: str, taken: set) -> str:
-        slug = "-".join("".join(ch for ch in w if ch.isalnum()) for w in text.lower().split())[:40]
-        slug = slug.strip("-") or "channel"
-        candidate = slug
-        while candidate in taken:
-            candidate = f"{slug}-{self.rng.randint(2, 999)}"
-        return candidate
+    def _generated_post(self, channel: dict, bots: set) -> dict:
+        people = [n for n in channel["members"] if n not in bots]
+        topic = channel["topic"]
+        author = self.rng.choice(people)
+        others = [n for n in people if n != author] or people
+        at = self._working_time()
+        post = {
+            "channel": channel["key"],
+            "user": author,
+            "message": company.fill(self._fresh_template(channel), self.rng, others),
+            "replies": [],
+            "reactions": [],
+            "files": [],
+        }
+        if self.rng.random() < self.counts["file_ratio"]:
+            self._attach(post, self.rng.choice(company.FILE_POSTS))
+        if self.rng.random() < self.counts["thread_ratio"]:
+            # Replies keep the order they are written in (looking, rolled back, root cause...).
+            pool = company.REPLIES[topic]
+            count = min(len(pool), self.rng.randint(1, 5))
+            replier = author
+            for index in sorted(self.rng.sample(range(len(pool)), k=count)):
+                # Someone else answers each time: a thread is a conversation, not a monologue.
+                replier = self.rng.choice([n for n in others if n != replier] or others)
+                mentionable = [n for n in people if n != replier]
+                reply = company.fill(pool[index], self.rng, mentionable)
+                post["replies"].append({"user": replier, "message": reply})
+        if self.rng.random() < self.counts["reaction_ratio"]:
+            emojis = company.REACTIONS.get(topic, company.DEFAULT_REACTIONS)
+            reactors = self.rng.sample(people, k=min(len(people), self.rng.randint(1, 4)))
+            post["reactions"] = [{"user": u, "emoji": self.rng.choice(emojis)} for u in reactors]
+        post = _post_defaults(post, at)
+        # Replies come a few minutes apart, not on the minute.
+        for reply in post["replies"]:
+            at += self.rng.randint(1, 40) * 60_000 + self.rng.randint(0, 59_000)
+            reply["at_ms"] = at
+        return post
+
+    def _fresh_template(self, channel: dict) -> str:
+        """A template this channel has not heard yet, until it has heard them all."""
+        pool = company.TEMPLATES[channel["topic"]]
+        heard = self.heard.setdefault(channel["key"], set())
+        if len(heard) == len(pool):
+            heard.clear()
+        template = self.rng.choice([t for t in pool if t not in heard])
+        heard.add(template)
+        return template
+
+    def _bot_posts(self, channels: list[dict], bots: set, per_bot: int) -> list[dict]:
+        """A bot member of a channel posts there now and then; people react to it."""
+        posts = []
+        for channel in channels:
+            people = [n for n in channel["members"] if n not in bots]
+            for bot in (n for n in channel["members"] if n in bots):
+                for _ in range(per_bot):
+                    text = company.fill(self.rng.choice(company.BOT_MESSAGES), self.rng, people)
+                    post = {"channel": channel["key"], "user": bot, "message": text}
+                    if self.rng.random() < 0.3:
+                        fan = self.rng.choice(people)
+                        post["reactions"] = [{"user": fan, "emoji": "white_check_mark"}]
+                    posts.append(_post_defaults(post, self._working_time()))
+        return posts
+
+    def _attach(self, post: dict, spec: tuple[str, str, str]) -> None:
+        text, name, mime = spec
+        post["message"] = text
+        post["files"] = [
+            {"name": name, "mime_type": mime, "size": self.rng.randint(20_000, 900_000)}
+        ]
+
+    def _working_time(self) -> int:
+        """A moment on a weekday of the past four weeks, between 08:30 and 18:00 UTC."""
+        midnight = SEED_EPOCH_MS - SEED_EPOCH_MS % DAY_MS
+        while True:
+            day = midnight - self.rng.randint(1, HISTORY_SPAN_MS // DAY_MS - 2) * DAY_MS
+            if time.gmtime(day / 1000).tm_wday < 5:
+                break
+        return day + self.rng.randint(510 * 60, 1080 * 60) * 1000 + self.rng.randint(0, 999)
+
+
+def _unique(name: str, taken: set) -> str:
+    """``name``, or ``name-2``, ``name-3``... when the curated names run out."""
+    candidate, number = name, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{name}-{number}"
+    return candidate
 
 
 def _user_defaults(entry: dict) -> dict:
@@ -281,6 +414,8 @@ def _user_defaults(entry: dict) -> dict:
         "position": entry.get("position", ""),
         "admin": bool(entry.get("admin", False)),
         "bot": bool(entry.get("bot", False)),
+        "timezone": entry.get("timezone", ""),
+        "status": entry.get("status", "offline"),
         "explicit": "generated" not in entry,
     }
 
@@ -333,13 +468,6 @@ def _post_defaults(entry: dict, at_ms: int) -> dict:
         ],
         "reactions": [{"user": r["user"], "emoji": r["emoji"]} for r in entry.get("reactions", [])],
         "files": list(entry.get("files", [])),
-    }
-
-
-def _fake_file(fake: Any, rng: random.Random) -> dict:
-    kind = rng.choice((("png", "image/png"), ("pdf", "application/pdf"), ("txt", "text/plain")))
-    return {
-        "name": f"{fake.word()}-{fake.word()}.{kind[0]}",
-        "mime_type": kind[1],
-        "size": rng.randint(2_000, 900_000),
+        "pinned_by": entry.get("pinned_by", ""),
+        "edit": None,
     }

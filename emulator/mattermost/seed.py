@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..core.clock import SEED_EPOCH_MS
 from ..core.passwords import seeded_hash
 from ..core.runtime import Runtime
-from ..core.workspace import HISTORY_SPAN_MS, Workspace
+from ..core.workspace import HISTORY_SPAN_MS, Workspace, timeline
 from . import models, permissions, settings
 
 SEED_START_MS = SEED_EPOCH_MS - HISTORY_SPAN_MS - 3600_000
@@ -31,6 +31,7 @@ def seed(rt: Runtime, ws: Workspace) -> None:
             at=at,
             salt=rt.ids.hex(8),
         )
+        _presence(rt, users[entry["username"]], entry)
     admins = [u for u in users.values() if permissions.is_system_admin(u)]
     for entry in ws.users:
         if entry["bot"]:
@@ -59,7 +60,10 @@ def seed(rt: Runtime, ws: Workspace) -> None:
     channels = {}
     for entry in ws.channels:
         member_ids = [users[n]["id"] for n in entry["members"]]
-        if entry["kind"] == "direct":
+        if entry.get("builtin"):  # made with its team
+            team_id = teams[entry["team"]]["id"]
+            channel = rt.store.find_one("channels", "team_name", (team_id, entry["builtin"]))
+        elif entry["kind"] == "direct":
             channel = models.create_direct_channel(rt, member_ids[0], member_ids[-1], at=at)
         elif entry["kind"] == "group":
             channel = models.create_group_channel(rt, member_ids, at=at)
@@ -81,8 +85,21 @@ def seed(rt: Runtime, ws: Workspace) -> None:
                 models.add_channel_member(rt, channel, user_id, admin=index == 0, at=at)
         channels[entry["key"]] = channel
 
-    for entry in ws.posts:
+    roots: dict[int, dict] = {}
+    for _, index, reply_index in timeline(ws):
+        entry = ws.posts[index]
         channel = channels[entry["channel"]]
+        if reply_index >= 0:
+            reply = entry["replies"][reply_index]
+            models.create_post(
+                rt,
+                users[reply["user"]],
+                channel_id=channel["id"],
+                message=reply["message"],
+                root_id=roots[index]["id"],
+                at=reply["at_ms"],
+            )
+            continue
         # Seeded history goes through the same rules as a client's: each author as the actor.
         author = users[entry["user"]]
         file_ids = [
@@ -91,7 +108,7 @@ def seed(rt: Runtime, ws: Workspace) -> None:
             )["id"]
             for spec in entry["files"]
         ]
-        post = models.create_post(
+        post = roots[index] = models.create_post(
             rt,
             author,
             channel_id=channel["id"],
@@ -99,20 +116,18 @@ def seed(rt: Runtime, ws: Workspace) -> None:
             file_ids=file_ids,
             at=entry["at_ms"],
         )
-        for reply in entry["replies"]:
-            models.create_post(
-                rt,
-                users[reply["user"]],
-                channel_id=channel["id"],
-                message=reply["message"],
-                root_id=post["id"],
-                at=reply["at_ms"],
-            )
         for reaction in entry["reactions"]:
             reactor = users[reaction["user"]]
             models.save_reaction(
                 rt, reactor, reactor["id"], post["id"], reaction["emoji"], at=entry["at_ms"]
             )
+        # Edits and pins as of their own moment, not the clock's (history is dated).
+        if entry["edit"]:
+            at_ms = entry["edit"]["at_ms"]
+            changes = {"message": entry["edit"]["message"], "edit_at": at_ms, "update_at": at_ms}
+            rt.store.update("posts", post["id"], changes)
+        if entry["pinned_by"]:
+            rt.store.update("posts", post["id"], {"is_pinned": True})
     # Everyone has read the seeded history.
     for member in rt.store.all("channel_members"):
         channel = rt.store.get("channels", member["channel_id"])
@@ -123,6 +138,23 @@ def seed(rt: Runtime, ws: Workspace) -> None:
                 "msg_count": channel["total_msg_count"],
                 "msg_count_root": channel["total_msg_count_root"],
                 "last_viewed_at": channel["last_post_at"],
+            },
+        )
+
+
+def _presence(rt: Runtime, user: dict, entry: dict) -> None:
+    """Where a seeded person is (timezone) and whether they are around (status)."""
+    if entry["timezone"]:
+        timezone = {**user["timezone"], "automaticTimezone": entry["timezone"]}
+        rt.store.update("users", user["id"], {"timezone": timezone})
+    if entry["status"] != "offline":
+        rt.store.update(
+            "statuses",
+            user["id"],
+            {
+                "status": entry["status"],
+                "manual": entry["status"] == "dnd",
+                "last_activity_at": SEED_EPOCH_MS,
             },
         )
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from ..core import company
 from ..core.clock import SEED_EPOCH_MS
 from ..core.runtime import Runtime
-from ..core.workspace import HISTORY_SPAN_MS, Workspace
+from ..core.workspace import HISTORY_SPAN_MS, Workspace, timeline
 from . import models, settings
 
 SEED_START_MS = SEED_EPOCH_MS - HISTORY_SPAN_MS - 3600_000
+PIN = -2  # in the seeded timeline, after -1 (a post) and replies (0, 1, ...)
 
 
 def _defaults(rt: Runtime) -> None:
@@ -74,6 +76,7 @@ def seed(rt: Runtime, ws: Workspace) -> None:
             at=at,
             salt=rt.ids.hex(8),
         )
+        _presence(rt, users[entry["username"]], entry)
     models.create_room(
         rt,
         room_type="c",
@@ -86,13 +89,27 @@ def seed(rt: Runtime, ws: Workspace) -> None:
     )
     del bot
 
+    teams = {entry["name"]: _team(rt, entry, users, at) for entry in ws.teams}
+    used = {p["channel"] for p in ws.posts}
     rooms = {}
     for entry in ws.channels:
         members = [users[n] for n in entry["members"]]
+        if entry.get("builtin"):
+            # Mattermost's per-team channels: #general and the team's main room stand in for
+            # Town Square; Off-Topic becomes a room of that name, made only if it has history.
+            first = entry["key"] == entry["builtin"]
+            if entry["builtin"] == "town-square":
+                room_id = models.GENERAL_ID if first else teams[entry["team"]]["roomId"]
+                rooms[entry["key"]] = rt.store.get("rooms", room_id)
+                continue
+            if entry["key"] not in used:
+                continue
+            name = "off-topic" if first else f"{entry['team']}-off-topic"
+            entry = {**entry, "name": name, "kind": "public"}
         if entry["kind"] in ("direct", "group"):
             rooms[entry["key"]] = models.direct_room(rt, members, at=at)
         else:
-            rooms[entry["key"]] = models.create_room(
+            room = models.create_room(
                 rt,
                 room_type="p" if entry["kind"] == "private" else "c",
                 name=entry["name"],
@@ -102,32 +119,185 @@ def seed(rt: Runtime, ws: Workspace) -> None:
                 description=entry["purpose"],
                 at=at,
             )
+            if entry["team"] in teams:
+                _into_team(rt, room, teams[entry["team"]])
+            rooms[entry["key"]] = room
 
-    for entry in ws.posts:
+    # A couple of threads in public rooms become discussions, as Rocket.Chat people use them;
+    # generated people start them, so the fixture's accounts own no extra rooms.
+    declared = {u["username"] for u in ws.users if u["explicit"]}
+    discussions = [
+        i
+        for i, p in enumerate(ws.posts)
+        if len(p["replies"]) >= 2 and rooms[p["channel"]]["t"] == "c" and p["user"] not in declared
+    ][:2]
+    # Pins write a system message an hour after the post: it takes its place in the history.
+    pins = [(p["at_ms"] + 3600_000, i, PIN) for i, p in enumerate(ws.posts) if p["pinned_by"]]
+    messages: dict[int, dict] = {}
+    started: dict[int, tuple[dict, dict]] = {}  # post index -> (discussion room, its announcement)
+    for at_ms, index, reply_index in sorted(timeline(ws) + pins):
+        entry = ws.posts[index]
         room = rt.store.get("rooms", rooms[entry["channel"]]["_id"])
-        author = users[entry["user"]]
-        extra = {}
-        if entry["files"]:
-            extra = _file_fields(rt, room, author, entry["files"], entry["at_ms"])
-        message = models.send_message(
-            rt, room=room, user=author, text=entry["message"], extra=extra, at=entry["at_ms"]
-        )
-        for reply in entry["replies"]:
+        if reply_index == PIN:
+            pinner = users[entry["pinned_by"]]
+            _pin(rt, room, rt.store.get("messages", messages[index]["_id"]), pinner, at_ms)
+        elif reply_index >= 0:
+            reply = entry["replies"][reply_index]
+            fields = {"mentions": models.mentions_in(rt, reply["message"])}
+            if index in started:
+                discussion, announcement = started[index]
+                room, tmid = rt.store.get("rooms", discussion["_id"]), None
+                counts = {"dcount": reply_index + 1, "dlm": at_ms}
+                rt.store.update("messages", announcement["_id"], counts)
+                rt.store.update("messages", messages[index]["_id"], counts)
+            else:
+                tmid = messages[index]["_id"]
+            user = users[reply["user"]]
+            text = reply["message"]
             models.send_message(
-                rt,
-                room=rt.store.get("rooms", room["_id"]),
-                user=users[reply["user"]],
-                text=reply["message"],
-                tmid=message["_id"],
-                at=reply["at_ms"],
+                rt, room=room, user=user, text=text, tmid=tmid, extra=fields, at=at_ms
             )
-        for reaction in entry["reactions"]:
-            fresh = rt.store.get("messages", message["_id"])
-            models.react(rt, fresh, users[reaction["user"]], reaction["emoji"], at=entry["at_ms"])
+        else:
+            messages[index] = _root(rt, room, entry, users)
+            if index in discussions:
+                started[index] = _discussion(rt, room, messages[index], entry, users)
     # Everyone has read the seeded history.
     for sub in rt.store.all("subscriptions"):
         room = rt.store.get("rooms", sub["rid"])
         rt.store.update("subscriptions", sub["_id"], {"ls": room.get("lm", sub["ls"])})
+
+
+def _root(rt: Runtime, room: dict, entry: dict, users: dict) -> dict:
+    """A post of the workspace as a message, with its files, reactions and edit."""
+    author = users[entry["user"]]
+    extra = {"mentions": models.mentions_in(rt, entry["message"])}
+    if entry["files"]:
+        extra.update(_file_fields(rt, room, author, entry["files"], entry["at_ms"]))
+    message = models.send_message(
+        rt, room=room, user=author, text=entry["message"], extra=extra, at=entry["at_ms"]
+    )
+    for reaction in entry["reactions"]:
+        fresh = rt.store.get("messages", message["_id"])
+        models.react(rt, fresh, users[reaction["user"]], reaction["emoji"], at=entry["at_ms"])
+    if entry["edit"]:
+        editor = {"_id": author["_id"], "username": author["username"]}
+        at_ms = entry["edit"]["at_ms"]
+        changes = {"msg": entry["edit"]["message"], "editedAt": at_ms, "editedBy": editor}
+        rt.store.update("messages", message["_id"], {**changes, "_updatedAt": at_ms})
+    return rt.store.get("messages", message["_id"])
+
+
+def _presence(rt: Runtime, user: dict, entry: dict) -> None:
+    """Status and UTC offset of a seeded person (``utcOffset`` in hours, as clients send it)."""
+    changes: dict = {}
+    if entry["timezone"]:
+        # A zone the company does not use (a fixture's own choice) counts as UTC.
+        changes["utcOffset"] = company.UTC_OFFSETS.get(entry["timezone"], 0)
+    if entry["status"] != "offline":
+        status = "busy" if entry["status"] == "dnd" else entry["status"]  # Rocket.Chat's word
+        changes.update(status=status, statusDefault=status)
+        changes["statusConnection"] = "away" if status == "away" else "online"
+    if changes:
+        rt.store.update("users", user["_id"], changes)
+
+
+def _team(rt: Runtime, entry: dict, users: dict, at: int) -> dict:
+    """A team with its main room, as ``teams.create`` makes it, dated ``at``."""
+    members = [users[n] for n in entry["members"]]
+    owner = next((u for u in members if "admin" in u["roles"]), members[0] if members else None)
+    team = {
+        "_id": rt.ids.meteor_id(),
+        "name": entry["name"],
+        "type": 0 if entry["open"] else 1,
+        "createdBy": {"_id": owner["_id"], "username": owner["username"]} if owner else None,
+        "createdAt": at,
+        "_updatedAt": at,
+    }
+    main = models.create_room(
+        rt,
+        room_type="c" if entry["open"] else "p",
+        name=entry["name"],
+        owner=owner,
+        members=members,
+        description=entry["description"],
+        at=at,
+    )
+    team["roomId"] = main["_id"]
+    rt.store.insert("teams", team)
+    rt.store.update("rooms", main["_id"], {"teamMain": True, "teamId": team["_id"]})
+    for sub in rt.store.find("subscriptions", "rid", main["_id"]):
+        rt.store.update("subscriptions", sub["_id"], {"teamMain": True, "teamId": team["_id"]})
+    for member in members:
+        rt.store.insert(
+            "team_members",
+            {
+                "_id": rt.ids.meteor_id(),
+                "teamId": team["_id"],
+                "userId": member["_id"],
+                "roles": ["owner"] if member is owner else ["member"],
+                "createdAt": at,
+                "createdBy": team["createdBy"],
+                "_updatedAt": at,
+            },
+        )
+    return team
+
+
+def _into_team(rt: Runtime, room: dict, team: dict) -> None:
+    rt.store.update("rooms", room["_id"], {"teamId": team["_id"]})
+    for sub in rt.store.find("subscriptions", "rid", room["_id"]):
+        rt.store.update("subscriptions", sub["_id"], {"teamId": team["_id"]})
+
+
+def _discussion(
+    rt: Runtime, parent: dict, message: dict, entry: dict, users: dict
+) -> tuple[dict, dict]:
+    """A discussion started from ``message`` for its replies: a room with ``prid``, announced in
+    the parent by a ``discussion-created`` message, as ``createDiscussion`` does."""
+    author = users[entry["user"]]
+    people = dict.fromkeys([entry["user"], *(r["user"] for r in entry["replies"])])
+    title = entry["message"].split("\n")[0][:60]
+    at = entry["at_ms"] + 1000
+    room = models.create_room(
+        rt, room_type=parent["t"], name=rt.ids.meteor_id(), owner=author, members=[], at=at
+    )
+    for person in people:
+        roles = ["owner"] if person == entry["user"] else []
+        models.subscribe(rt, room, users[person], roles=roles, at=at)
+    fields = {"fname": title, "prid": parent["_id"], "topic": parent.get("name", "")}
+    room = rt.store.update("rooms", room["_id"], fields)
+    for sub in rt.store.find("subscriptions", "rid", room["_id"]):
+        rt.store.update("subscriptions", sub["_id"], {"fname": title, "prid": parent["_id"]})
+    announcement = models.send_message(
+        rt,
+        room=rt.store.get("rooms", parent["_id"]),
+        user=author,
+        text=title,
+        extra={"t": "discussion-created", "drid": room["_id"]},
+        at=at,
+    )
+    rt.store.update("messages", message["_id"], {"drid": room["_id"]})
+    return room, announcement
+
+
+def _pin(rt: Runtime, room: dict, message: dict, user: dict, at: int) -> None:
+    """What ``pinMessage`` stores, dated ``at`` rather than now."""
+    by = {"_id": user["_id"], "username": user["username"]}
+    rt.store.update("messages", message["_id"], {"pinned": True, "pinnedAt": at, "pinnedBy": by})
+    quote = {
+        "text": message.get("msg", ""),
+        "author_name": message["u"]["username"],
+        "author_icon": f"/avatar/{message['u']['username']}",
+        "ts": message["ts"],
+    }
+    models.send_message(
+        rt,
+        room=rt.store.get("rooms", room["_id"]),
+        user=user,
+        text=message.get("msg", ""),
+        extra={"t": "message_pinned", "attachments": [quote]},
+        at=at,
+    )
 
 
 def _file_fields(rt: Runtime, room: dict, author: dict, files: list[dict], at: int) -> dict:

@@ -57,6 +57,12 @@ def test_toml_scenarios_work_too(tmp_path):
             "channels": [{"name": "c"}],
             "posts": [{"channel": "c", "user": "ghost"}],
         },
+        {"users": [{"username": "a", "status": "sleeping"}]},
+        {
+            "users": [{"username": "a"}],
+            "channels": [{"name": "c"}],
+            "posts": [{"channel": "c", "user": "a", "pinned_by": "ghost"}],
+        },
     ],
 )
 def test_broken_scenarios_are_fixture_errors(tmp_path, scenario):

@@ -39,6 +39,23 @@ def _user_id(app: Flask, username: str) -> str:
     return runtime_of(app).store.find_one("users", "username", username)["id"]
 
 
+def _stranger(app: Flask) -> str:
+    """A generated person with whom alice has no direct or group channel yet."""
+    store = runtime_of(app).store
+    alice = _user_id(app, "alice")
+    shared = set()
+    for channel in store.all("channels"):
+        members = {m["user_id"] for m in store.find("channel_members", "channel_id", channel["id"])}
+        if channel["type"] in ("D", "G") and alice in members:
+            shared |= members
+    fixture = {"admin", "alice", "bob", "helper-bot"}
+    return next(
+        u["id"]
+        for u in store.all("users")
+        if u["username"] not in fixture and not u["is_bot"] and u["id"] not in shared
+    )
+
+
 def _named(published: Published, event: str) -> list[dict[str, Any]]:
     return [payload for name, payload in published if name == event]
 
@@ -53,7 +70,7 @@ def _broadcast(channel_id: str = "", user_id: str = "") -> dict[str, Any]:
 def test_rest_direct_channel_announces_direct_added_once(mm_app, published):
     client = mm_app.test_client()
     headers = _login(client, "alice")
-    alice, david = _user_id(mm_app, "alice"), _user_id(mm_app, "david.hodges")
+    alice, david = _user_id(mm_app, "alice"), _stranger(mm_app)
     created = client.post("/api/v4/channels/direct", json=[alice, david], headers=headers)
     assert created.status_code == 201
     assert _named(published, "direct_added") == [
@@ -69,7 +86,7 @@ def test_rest_direct_channel_announces_direct_added_once(mm_app, published):
 
 def test_rest_direct_channel_made_by_an_admin_for_two_others_names_the_admin(mm_app, published):
     client = mm_app.test_client()
-    admin, alice, david = (_user_id(mm_app, n) for n in ("admin", "alice", "david.hodges"))
+    admin, alice, david = _user_id(mm_app, "admin"), _user_id(mm_app, "alice"), _stranger(mm_app)
     created = client.post(
         "/api/v4/channels/direct", json=[david, alice], headers=_login(client, "admin")
     )
@@ -83,7 +100,7 @@ def test_rest_direct_channel_made_by_an_admin_for_two_others_names_the_admin(mm_
 def test_direct_channel_made_outside_http_announces_direct_added(mm_app, published):
     """The door seeding takes: the domain operation itself, no request anywhere."""
     rt = runtime_of(mm_app)
-    alice, tanya = _user_id(mm_app, "alice"), _user_id(mm_app, "tanya.swanson")
+    alice, tanya = _user_id(mm_app, "alice"), _stranger(mm_app)
     channel = models.create_direct_channel(rt, tanya, alice)
     assert _named(published, "direct_added") == [
         {
@@ -123,7 +140,7 @@ def test_rest_group_channel_announces_group_added_to_each_member(mm_app, publish
 
 def test_group_channel_made_outside_http_announces_group_added(mm_app, published):
     rt = runtime_of(mm_app)
-    members = sorted(_user_id(mm_app, n) for n in ("alice", "bob", "tanya.swanson"))
+    members = sorted([_user_id(mm_app, "alice"), _user_id(mm_app, "bob"), _stranger(mm_app)])
     channel = models.create_group_channel(rt, members)
     assert _group_added(published) == {m: [o for o in members if o != m] for m in members}
     assert _named(published, "group_added")[0]["broadcast"]["channel_id"] == channel["id"]

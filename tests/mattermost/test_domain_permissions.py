@@ -198,10 +198,28 @@ def _is_member(rt: Runtime, channel: Doc, user: Doc) -> bool:
     return rt.store.get("channel_members", f"{channel['id']}:{user['id']}") is not None
 
 
+def _stranger_and_channel(rt: Runtime, outsider: Doc) -> tuple[Doc, Doc]:
+    """A generated person and a generated public channel neither they nor ``outsider`` is in."""
+    fixture = {"admin", "alice", "bob", "helper-bot"}
+    people = [u for u in rt.store.all("users") if u["username"] not in fixture and not u["is_bot"]]
+    channels = [
+        c
+        for c in rt.store.all("channels")
+        if c["type"] == "O" and c["name"] not in ("town-square", "off-topic")
+    ]
+    return next(
+        (person, channel)
+        for channel in channels
+        for person in people
+        if not _is_member(rt, channel, person) and not _is_member(rt, channel, outsider)
+    )
+
+
 def test_add_channel_members_to_a_private_channel_needs_manage_private_channel_members(
     rt, published
 ):
-    alice, bob, david = _user(rt, "alice"), _user(rt, "bob"), _user(rt, "david.hodges")
+    alice, bob = _user(rt, "alice"), _user(rt, "bob")
+    david, _ = _stranger_and_channel(rt, bob)
     leadership = _channel(rt, "leadership")
 
     _refused(
@@ -221,8 +239,8 @@ def test_add_channel_members_to_a_private_channel_needs_manage_private_channel_m
 def test_add_channel_members_to_a_public_channel_lets_a_stranger_join_but_not_add_others(
     rt, published
 ):
-    bob, david = _user(rt, "bob"), _user(rt, "david.hodges")
-    channel = _channel(rt, "eenable-dynamic-content")
+    bob = _user(rt, "bob")
+    david, channel = _stranger_and_channel(rt, bob)
 
     _refused(
         lambda: models.add_channel_members(rt, bob, channel, [david["id"]]),
@@ -345,7 +363,8 @@ def _in_team(rt: Runtime, team_id: str, user: Doc) -> bool:
 
 
 def test_adding_someone_else_to_a_team_needs_add_user_to_team(rt, published):
-    admin, bob, david = _user(rt, "admin"), _user(rt, "bob"), _user(rt, "david.hodges")
+    admin, bob = _user(rt, "admin"), _user(rt, "bob")
+    david, _ = _stranger_and_channel(rt, bob)
     team_id = _channel(rt, "town-square")["team_id"]
     models.remove_user_from_team(rt, admin, team_id, david["id"])
     rt.store.update("team_members", f"{team_id}:{bob['id']}", {"roles": "team_guest"})

@@ -37,3 +37,39 @@ def test_profile_images(mm_server):
         400,
         "api.user.upload_profile_user.no_file.app_error",
     )
+
+
+def _white_pixels(png: bytes) -> set[tuple[int, int]]:
+    """Where a generated (unfiltered, 8-bit RGB) PNG is white."""
+    import struct
+    import zlib
+
+    width = struct.unpack(">I", png[16:20])[0]
+    offset, data = 8, b""
+    while offset < len(png):
+        (length,) = struct.unpack(">I", png[offset : offset + 4])
+        if png[offset + 4 : offset + 8] == b"IDAT":
+            data += png[offset + 8 : offset + 8 + length]
+        offset += 12 + length
+    raw_rows = zlib.decompress(data)
+    stride = 1 + width * 3
+    return {
+        (x, y)
+        for y in range(len(raw_rows) // stride)
+        for x in range(width)
+        if raw_rows[y * stride + 1 + x * 3 : y * stride + 4 + x * 3] == b"\xff\xff\xff"
+    }
+
+
+def test_default_image_draws_the_username_initial():
+    from emulator.mattermost.resources.user_images import default_image
+
+    alice, anna, bob = (
+        default_image("id1", "alice"),
+        default_image("id2", "anna"),
+        default_image("id1", "bob"),
+    )
+    # The letter, not a shape every user shares: same initial same glyph, another initial not.
+    assert _white_pixels(alice) and _white_pixels(alice) == _white_pixels(anna)
+    assert _white_pixels(alice) != _white_pixels(bob)
+    assert default_image("id1", "alice") == alice

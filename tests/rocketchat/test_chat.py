@@ -82,7 +82,7 @@ def test_bot_may_impersonate(rc_server):
 def test_read_only_room(rc_server):
     alice = login(rc_server, "alice")
     bob = login(rc_server, "bob")
-    rid = alice.channels_create("announcements", members=["bob"], readOnly=True)["channel"]["_id"]
+    rid = alice.channels_create("read-only-news", members=["bob"], readOnly=True)["channel"]["_id"]
     assert alice.chat_post_message("owner may post", room_id=rid)["success"] is True
     with pytest.raises(RocketApiException) as exc:
         bob.chat_post_message("me too", room_id=rid)

@@ -8,6 +8,7 @@ import requests
 from rocketchat_API.rocketchat import RocketChat
 
 from emulator.app import runtime_of
+from emulator.rocketchat import models
 
 
 def legacy(rc_server, method, path, headers=None, **kwargs):
@@ -87,12 +88,10 @@ def test_public_rooms(rc_server, alice):
 
 
 def test_join_send_read_and_leave(rc_server, alice):
-    store = runtime_of(rc_server.app).store
-    room = next(
-        r
-        for r in store.find("rooms", "t", "c")
-        if store.find_one("subscriptions", "room_user", (r["_id"], alice["X-User-Id"])) is None
-    )
+    rt = runtime_of(rc_server.app)
+    store = rt.store
+    admin = models.find_user(rt, "admin")
+    room = models.create_room(rt, room_type="c", name="not-yet", owner=admin, members=[admin])
     raw = legacy(rc_server, "POST", f"rooms/{room['_id']}/send", headers=alice, json={"msg": "x"})
     assert (raw.status_code, raw.json()["status"]) == (403, "error")
     assert legacy(rc_server, "POST", f"rooms/{room['_id']}/join", headers=alice).json() == {

@@ -22,10 +22,11 @@ def test_create_info_list(rc_server):
     assert main["usersCount"] == 2
     assert alice.teams_info(team_name="platform")["teamInfo"]["_id"] == team["_id"]
     listed = bob.call_api_get("teams.list")
-    assert [t["name"] for t in listed["teams"]] == ["platform"]
-    assert listed["teams"][0]["numberOfUsers"] == 2 and listed["total"] == 1
+    # The seeded workspace's team (acme) comes first.
+    assert [t["name"] for t in listed["teams"]] == ["acme", "platform"]
+    assert listed["teams"][1]["numberOfUsers"] == 2 and listed["total"] == 2
     admin = login(rc_server, "admin")
-    assert [t["name"] for t in admin.teams_list_all()] == ["platform"]
+    assert [t["name"] for t in admin.teams_list_all()] == ["acme", "platform"]
     with pytest.raises(RocketApiException) as exc:
         list(bob.teams_list_all())
     assert exc.value.status_code == 403

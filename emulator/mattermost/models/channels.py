@@ -108,7 +108,8 @@ def create_direct_channel(
         channel = create_channel(
             rt, team_id="", name=name, display_name="", channel_type="D", creator_id=user_a, at=at
         )
-        for user_id in {user_a, user_b}:
+        # Ordered, not a set: the members' store order must not depend on string hashing.
+        for user_id in dict.fromkeys((user_a, user_b)):
             add_channel_member(rt, channel, user_id, at=at)
     if rt.events.active:
         actor = user_a if actor_id is None else actor_id

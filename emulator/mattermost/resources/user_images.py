@@ -10,7 +10,7 @@ import zlib
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.runtime import runtime
-from .. import authentication, errors, models, permissions, wire
+from .. import authentication, errors, initials, models, permissions, wire
 from .users import load_user
 
 blueprint = Blueprint("mm_user_images", __name__, url_prefix="/api/v4")
@@ -35,24 +35,44 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
 
 
-def default_image(user_id: str, size: int = IMAGE_SIZE) -> bytes:
-    """A square PNG in a colour derived from the user id, with a lighter centre block."""
+# Background colours of generated pictures; white initials read well on each.
+_PALETTE = (
+    (197, 8, 126),
+    (28, 140, 92),
+    (35, 130, 190),
+    (116, 49, 196),
+    (197, 19, 19),
+    (214, 110, 6),
+    (40, 120, 120),
+    (90, 100, 120),
+)
+
+
+def default_image(user_id: str, username: str, size: int = IMAGE_SIZE) -> bytes:
+    """As ``CreateProfileImage``: the username's initial, in white, on a colour picked by the
+    user id."""
     digest = hashlib.sha256(user_id.encode()).digest()
-    colour = bytes(64 + b % 160 for b in digest[:3])
-    light = bytes(min(255, c + 70) for c in colour)
-    rows = []
-    third = size // 3
+    colour = bytes(_PALETTE[digest[0] % len(_PALETTE)])
+    white = b"\xff\xff\xff"
+    rows = initials.glyph(username[:1] or "?")
+    scale = size * 5 // 16 // initials.WIDTH  # the letter spans about a third of the picture
+    left = (size - initials.WIDTH * scale) // 2
+    top = (size - initials.HEIGHT * scale) // 2
+    lines = []
     for y in range(size):
-        inner = third <= y < size - third
-        row = b"".join(
-            light if inner and third <= x < size - third else colour for x in range(size)
-        )
-        rows.append(b"\x00" + row)
+        row_index = (y - top) // scale if y >= top else -1
+        cells = rows[row_index] if 0 <= row_index < initials.HEIGHT else ""
+        line = bytearray(colour * size)
+        for column, cell in enumerate(cells):
+            if cell == "#":
+                start = (left + column * scale) * 3
+                line[start : start + scale * 3] = white * scale
+        lines.append(b"\x00" + bytes(line))
     header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
         + _chunk(b"IHDR", header)
-        + _chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
+        + _chunk(b"IDAT", zlib.compress(b"".join(lines), 9))
         + _chunk(b"IEND", b"")
     )
 
@@ -76,7 +96,7 @@ def get_image(user_id: str) -> Response:
     if stored is not None:
         response = _image_response(base64.b64decode(stored["data"]), stored["content_type"])
     else:
-        response = _image_response(default_image(user["id"]), "image/png")
+        response = _image_response(default_image(user["id"], user["username"]), "image/png")
     response.headers["ETag"] = etag
     return response
 
@@ -86,7 +106,7 @@ def get_default_image(user_id: str) -> Response:
     rt = runtime()
     authentication.current_user()
     user = load_user(rt, user_id)
-    return _image_response(default_image(user["id"]), "image/png")
+    return _image_response(default_image(user["id"], user["username"]), "image/png")
 
 
 @blueprint.post("/users/<user_id>/image")
