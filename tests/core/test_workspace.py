@@ -5,6 +5,7 @@ import pytest
 
 from emulator.app import create_app, runtime_of
 from emulator.config import ephemeral_config
+from emulator.core import company
 from emulator.core.workspace import FixtureError, build_workspace, default_scenario, load_scenario
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -21,6 +22,17 @@ def test_demo_workspace_is_large_and_reports_progress():
     assert len(ws.users) >= 50 and len(ws.posts) >= 5000
     assert len([c for c in ws.channels if c["kind"] in ("public", "private")]) >= 30
     assert seen[-1][0] == seen[-1][1] == len(ws.posts)
+    # 50 people: names from Faker's lists, beyond the hand-written ones of the small company
+    assert {u["first_name"] for u in ws.users} - {"", *company.FIRST_NAMES}
+
+
+def test_the_small_company_is_named_from_the_hand_written_lists():
+    scenario = default_scenario()
+    declared = {u["username"] for u in scenario["users"]}
+    ws = build_workspace(scenario, 1)
+    generated = [u for u in ws.users if u["username"] not in declared]
+    named = [u for u in generated if u["first_name"]]
+    assert named and all(u["first_name"] in company.FIRST_NAMES for u in named)
 
 
 def test_explicit_entries_are_kept_as_written():
