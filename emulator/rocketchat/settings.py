@@ -123,6 +123,13 @@ PERMISSIONS: dict[str, list[str]] = {
     "view-all-teams": ["admin"],
     "force-delete-message": ["admin", "owner"],
     "preview-c-room": ["admin", "user", "anonymous"],
+    # Community permissions that enterprise routes check before their licence (resources/licensed)
+    "view-engagement-dashboard": ["admin"],
+    "view-device-management": ["admin"],
+    "view-livechat-manager": ["livechat-manager", "livechat-monitor", "admin"],
+    "view-livechat-business-hours": ["livechat-manager", "livechat-monitor", "admin"],
+    "view-l-room": ["livechat-manager", "livechat-monitor", "livechat-agent", "admin"],
+    "on-hold-livechat-room": ["livechat-manager", "livechat-monitor", "livechat-agent", "admin"],
 }
 
 # role id -> (scope, description)
