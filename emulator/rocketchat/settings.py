@@ -123,6 +123,7 @@ PERMISSIONS: dict[str, list[str]] = {
     "view-all-teams": ["admin"],
     "force-delete-message": ["admin", "owner"],
     "preview-c-room": ["admin", "user", "anonymous"],
+    "create-invite-links": ["admin", "owner", "moderator"],
     # Community permissions that enterprise routes check before their licence (resources/licensed)
     "view-engagement-dashboard": ["admin"],
     "view-device-management": ["admin"],

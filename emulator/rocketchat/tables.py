@@ -84,3 +84,5 @@ def define_tables(store: Store) -> None:
     store.define("custom_emoji_trash", key="_id")
     # Statistics snapshots (``statistics``, ``statistics.list``).
     store.define("statistics", key="_id")
+    # Room invite links (``findOrCreateInvite``), keyed by their 6-character token.
+    store.define("invites", key="_id", multi={"rid": "rid"})
