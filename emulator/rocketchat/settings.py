@@ -124,6 +124,7 @@ PERMISSIONS: dict[str, list[str]] = {
     "force-delete-message": ["admin", "owner"],
     "preview-c-room": ["admin", "user", "anonymous"],
     "create-invite-links": ["admin", "owner", "moderator"],
+    "manage-sounds": ["admin"],
     # Community permissions that enterprise routes check before their licence (resources/licensed)
     "view-engagement-dashboard": ["admin"],
     "view-device-management": ["admin"],

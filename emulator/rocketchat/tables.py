@@ -86,3 +86,5 @@ def define_tables(store: Store) -> None:
     store.define("statistics", key="_id")
     # Room invite links (``findOrCreateInvite``), keyed by their 6-character token.
     store.define("invites", key="_id", multi={"rid": "rid"})
+    # Custom sounds, their file kept in the document (base64).
+    store.define("custom_sounds", key="_id", multi={"name": "name"})
