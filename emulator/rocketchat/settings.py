@@ -125,6 +125,7 @@ PERMISSIONS: dict[str, list[str]] = {
     "preview-c-room": ["admin", "user", "anonymous"],
     "create-invite-links": ["admin", "owner", "moderator"],
     "manage-sounds": ["admin"],
+    "manage-user-status": ["admin"],
     # Community permissions that enterprise routes check before their licence (resources/licensed)
     "view-engagement-dashboard": ["admin"],
     "view-device-management": ["admin"],

@@ -88,3 +88,4 @@ def define_tables(store: Store) -> None:
     store.define("invites", key="_id", multi={"rid": "rid"})
     # Custom sounds, their file kept in the document (base64).
     store.define("custom_sounds", key="_id", multi={"name": "name"})
+    store.define("custom_user_status", key="_id", multi={"name": "name"})
