@@ -89,3 +89,6 @@ def define_tables(store: Store) -> None:
     # Custom sounds, their file kept in the document (base64).
     store.define("custom_sounds", key="_id", multi={"name": "name"})
     store.define("custom_user_status", key="_id", multi={"name": "name"})
+    # Banners (a real server gets them from the cloud) and who dismissed which.
+    store.define("banners", key="_id")
+    store.define("banner_dismissals", key="_id", multi={"userId": "userId"})
