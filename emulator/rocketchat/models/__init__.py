@@ -126,6 +126,8 @@ from .users import (  # noqa: F401 - the package's API
     users_with_role,
 )
 from .workspace import (  # noqa: F401 - the package's API
+    delete_role,
     set_permission_roles,
     set_setting_value,
+    users_in_public_roles,
 )
