@@ -92,3 +92,8 @@ def define_tables(store: Store) -> None:
     # Banners (a real server gets them from the cloud) and who dismissed which.
     store.define("banners", key="_id")
     store.define("banner_dismissals", key="_id", multi={"userId": "userId"})
+    # Mobile apps' push tokens (``push.token``).
+    store.define("push_tokens", key="_id")
+    store.define("instance_status", key="_id")
+    # OAuth/SAML/CAS login services (``settings.oauth``); none on a fresh server.
+    store.define("login_service_configuration", key="_id")
