@@ -62,6 +62,7 @@ from .rooms import (  # noqa: F401 - the package's API
     room_owners,
     save_room_topic,
     set_muted,
+    set_room_open,
     set_room_role,
     subscribe,
     subscription,
