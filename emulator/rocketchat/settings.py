@@ -126,6 +126,9 @@ PERMISSIONS: dict[str, list[str]] = {
     "create-invite-links": ["admin", "owner", "moderator"],
     "manage-sounds": ["admin"],
     "manage-user-status": ["admin"],
+    "edit-team-channel": ["admin", "owner", "moderator"],
+    "remove-team-channel": ["admin", "owner", "moderator"],
+    "view-all-team-channels": ["admin", "owner"],
     # Community permissions that enterprise routes check before their licence (resources/licensed)
     "view-engagement-dashboard": ["admin"],
     "view-device-management": ["admin"],

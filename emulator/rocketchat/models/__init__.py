@@ -82,8 +82,11 @@ from .teams import (  # noqa: F401 - the package's API
     add_team_member,
     create_team,
     delete_team,
+    remove_room_from_team,
     remove_team_member,
     team_member,
+    update_team_member,
+    update_team_room,
 )
 from .tokens import (  # noqa: F401 - the package's API
     issue_login_token,

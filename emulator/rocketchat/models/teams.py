@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...core.runtime import Runtime
 from . import rooms
-from .common import Doc
+from .common import Doc, Refused, setting
 
 # -- teams ------------------------------------------------------------------------------------
 
@@ -125,3 +125,65 @@ def delete_team(rt: Runtime, team: Doc, rooms_to_remove: list[str]) -> None:
         for membership in rt.store.find("team_members", "teamId", team["_id"]):
             rt.store.delete("team_members", membership["_id"])
         rt.store.delete("teams", team["_id"])
+
+
+def remove_room_from_team(
+    rt: Runtime, actor: Doc, room_id: str, team: Doc, can_remove_any: bool
+) -> Doc:
+    """``Team.removeRoom``: the room leaves the team (``teamId``/``teamDefault`` unset); a
+    channel's removal is announced in the main room. Plain ``Error`` codes as ``Refused``."""
+    room = rt.store.get("rooms", room_id)
+    if room is None or not (can_remove_any or rooms.can_access_room(rt, room, actor)):
+        raise Refused("invalid-room")
+    if room.get("teamId") != team["_id"]:
+        raise Refused("room-not-on-that-team")
+    with rt.store.transaction():
+        fresh = {k: v for k, v in room.items() if k not in ("teamId", "teamDefault")}
+        fresh["_updatedAt"] = rt.clock.now_ms()
+        rt.store.upsert("rooms", fresh)
+        for sub in rt.store.find("subscriptions", "rid", room_id):
+            rt.store.upsert("subscriptions", {k: v for k, v in sub.items() if k != "teamId"})
+        main = rt.store.get("rooms", team["roomId"])
+        if room["t"] == "c" and main is not None:
+            rooms.system_message(
+                rt, main, "user-removed-room-from-team", actor, room.get("name") or ""
+            )
+    return fresh
+
+
+def update_team_room(
+    rt: Runtime, actor: Doc, room_id: str, is_default: bool, can_update_any: bool
+) -> Doc:
+    """``Team.updateRoom``: mark a team room (not) default; a default one gets every team
+    member (up to ``API_User_Limit``) added by ``actor``."""
+    room = rt.store.get("rooms", room_id)
+    if room is None or not (can_update_any or rooms.can_access_room(rt, room, actor)):
+        raise Refused("invalid-room")
+    if not room.get("teamId"):
+        raise Refused("room-not-on-team")
+    fresh = rooms.update_room(rt, room, {"teamDefault": is_default})
+    if is_default:
+        limit = setting(rt, "API_User_Limit") or 500
+        owner = (room.get("u") or {}).get("_id")
+        members = [
+            m
+            for m in rt.store.find("team_members", "teamId", room["teamId"])
+            if m["userId"] != owner
+        ][:limit]
+        for member in members:
+            user = rt.store.get("users", member["userId"])
+            if user is not None:
+                rooms.add_member(rt, fresh, user, actor=actor)
+        fresh = rt.store.get("rooms", room_id) or fresh
+    return fresh
+
+
+def update_team_member(rt: Runtime, team: Doc, user_id: str, roles: list[str]) -> None:
+    """``Team.updateMember``: the member's team roles, mirrored on the main-room subscription."""
+    with rt.store.transaction():
+        member = team_member(rt, team["_id"], user_id)
+        if member is not None:
+            rt.store.update("team_members", member["_id"], {"roles": roles})
+        sub = rooms.subscription(rt, team["roomId"], user_id)
+    if sub is not None and sub.get("roles") != roles:
+        rooms.update_subscription(rt, sub, {"roles": roles})
