@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g, jsonify
 
-from .. import auth, errors, inputs, wire
+from .. import auth, errors, inputs, models, wire
 from ..models import push_tokens
 
 blueprint = Blueprint("rc_push", __name__, url_prefix="/api/v1")
@@ -73,3 +73,19 @@ def remove() -> Response:
     if push_tokens.remove_push_tokens(rt, user, params["token"]) == 0:
         raise errors.not_found()
     return jsonify({"success": True})
+
+
+@blueprint.get("/push.info")
+def info() -> Response:
+    """Whether push is on and uses the default gateway (defaults when the settings are absent)."""
+    rt, _user = auth.runtime_and_user()
+    gateway = rt.store.get("settings", "Push_gateway")
+    enabled = models.setting(rt, "Push_enable")
+    default = gateway is None or gateway["value"] == gateway.get("packageValue")
+    return jsonify(
+        {
+            "pushGatewayEnabled": True if enabled is None else enabled,
+            "defaultPushGateway": default,
+            "success": True,
+        }
+    )
