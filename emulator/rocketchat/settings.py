@@ -129,6 +129,8 @@ PERMISSIONS: dict[str, list[str]] = {
     "edit-team-channel": ["admin", "owner", "moderator"],
     "remove-team-channel": ["admin", "owner", "moderator"],
     "view-all-team-channels": ["admin", "owner"],
+    "delete-team-channel": ["admin", "owner", "moderator"],
+    "delete-team-group": ["admin", "owner", "moderator"],
     # Community permissions that enterprise routes check before their licence (resources/licensed)
     "view-engagement-dashboard": ["admin"],
     "view-device-management": ["admin"],

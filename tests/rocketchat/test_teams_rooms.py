@@ -66,3 +66,26 @@ def test_update_member_roles(alice, bob):
     with pytest.raises(RocketApiException) as excinfo:
         alice.teams_update_member(team_name="nope", member=member)
     assert refused(excinfo) == (400, {"success": False, "error": "team-does-not-exist"})
+
+
+def test_rooms_of_user(alice, bob):
+    team, room = team_with_room(alice, bob)
+    found = alice.teams_list_rooms_of_user(team_id=team["_id"], user_id=uid(alice))
+    assert {r["_id"] for r in found} == {team["roomId"], room["_id"]}
+    params = {"teamId": team["_id"], "userId": uid(alice)}
+    raw = call(alice, "GET", "teams.listRoomsOfUser", params=params).json()
+    assert (raw["total"], raw["count"], raw["offset"]) == (2, 2, 0)
+    # bob is in the main room only; he may ask about himself, not about alice
+    mine = bob.teams_list_rooms_of_user(team_id=team["_id"], user_id=uid(bob))
+    assert [r["_id"] for r in mine] == [team["roomId"]]
+    denied = call(bob, "GET", "teams.listRoomsOfUser", params=params)
+    assert (denied.status_code, denied.json()) == (403, {"success": False, "error": "unauthorized"})
+    deletable = call(
+        alice,
+        "GET",
+        "teams.listRoomsOfUser",
+        params={"teamId": team["_id"], "userId": uid(bob), "canUserDelete": "true"},
+    ).json()
+    assert deletable["rooms"] == []
+    missing = call(alice, "GET", "teams.listRoomsOfUser", params={"teamId": team["_id"]})
+    assert missing.json() == {"success": False, "error": "Match error: Missing key 'userId'"}

@@ -84,6 +84,7 @@ from .teams import (  # noqa: F401 - the package's API
     delete_team,
     remove_room_from_team,
     remove_team_member,
+    rooms_of_user_in_team,
     team_member,
     update_team_member,
     update_team_room,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...core.runtime import Runtime
 from . import rooms
-from .common import Doc, Refused, setting
+from .common import Doc, Refused, has_permission, setting
 
 # -- teams ------------------------------------------------------------------------------------
 
@@ -187,3 +187,31 @@ def update_team_member(rt: Runtime, team: Doc, user_id: str, roles: list[str]) -
         sub = rooms.subscription(rt, team["roomId"], user_id)
     if sub is not None and sub.get("roles") != roles:
         rooms.update_subscription(rt, sub, {"roles": roles})
+
+
+def rooms_of_user_in_team(
+    rt: Runtime, caller: Doc, team: Doc, user_id: str, allow_private: bool, deletable_only: bool
+) -> list[Doc]:
+    """``Team.listRoomsOfUser``: the team's channels and groups ``user_id`` is subscribed to
+    (only those they may delete, if asked)."""
+    if (
+        team.get("type") == 1
+        and not allow_private
+        and team_member(rt, team["_id"], caller["_id"]) is None
+    ):
+        raise Refused("user-not-on-private-team")
+    target = rt.store.get("users", user_id) or {"_id": user_id, "roles": []}
+    found = []
+    for room in rt.store.find("rooms", "teamId", team["_id"]):
+        if room["t"] not in ("c", "p"):
+            continue
+        if deletable_only:
+            kind = "channel" if room["t"] == "c" else "group"
+            if not (
+                has_permission(rt, target, f"delete-team-{kind}", team["roomId"])
+                and has_permission(rt, target, f"delete-{room['t']}", room["_id"])
+            ):
+                continue
+        if rooms.subscription(rt, room["_id"], user_id) is not None:
+            found.append(room)
+    return found

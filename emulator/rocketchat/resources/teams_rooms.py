@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, jsonify, request
 
+from ...core.pagination import page_slice
 from .. import auth, errors, inputs, models, wire
 
 blueprint = Blueprint("rc_teams_rooms", __name__, url_prefix="/api/v1")
@@ -119,3 +120,41 @@ def update_member() -> Response:
         raise errors.forbidden("unauthorized")
     models.update_team_member(rt, team, member["userId"], roles)
     return jsonify({"success": True})
+
+
+@blueprint.get("/teams.listRoomsOfUser")
+def rooms_of_user() -> Response:
+    rt, user = auth.runtime_and_user()
+    args = request.args.to_dict()
+    # check(query, Match.OneOf({teamId}, {teamName})) then check(query, {userId: String, ...})
+    if not args.get("teamId") and not args.get("teamName"):
+        raise errors.plain(
+            "Match error: Failed Match.OneOf, Match.Maybe or Match.Optional validation"
+        )
+    if "userId" not in args:
+        raise errors.plain("Match error: Missing key 'userId'")
+    offset, count, _sort = inputs.pagination(rt)
+    team = _team(rt, args)
+    allow_private = models.has_permission(rt, user, "view-all-teams", team["roomId"])
+    target_id = args["userId"]
+    if target_id != user["_id"] and not models.has_permission(
+        rt, user, "view-all-team-channels", team["roomId"]
+    ):
+        raise errors.forbidden("unauthorized")
+    deletable_only = args.get("canUserDelete") == "true"
+    try:
+        found = models.rooms_of_user_in_team(
+            rt, user, team, target_id, allow_private, deletable_only
+        )
+    except models.Refused as refusal:
+        raise _refused(refusal) from None
+    chunk = page_slice(found, offset, count)
+    return jsonify(
+        {
+            "rooms": [wire.room(r) for r in chunk],
+            "total": len(found),
+            "count": len(chunk),
+            "offset": 0,
+            "success": True,
+        }
+    )
