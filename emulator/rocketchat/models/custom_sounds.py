@@ -6,6 +6,7 @@ import base64
 import re
 
 from ...core.runtime import Runtime
+from .. import errors
 from .common import Doc, Refused
 
 # every character but colon, whitespace, comma, >, <, &, ", ', /, \, (, )
@@ -18,20 +19,20 @@ def checked_name(rt: Runtime, name: object, own_id: str | None) -> str:
     unused by another sound."""
     if not isinstance(name, str) or not name.strip():
         raise Refused(
-            "error-the-field-is-required",
+            errors.THE_FIELD_IS_REQUIRED,
             "The field Name is required",
             {**DETAILS, "field": "Name"},
         )
     name = name.replace(":", "")
     if INVALID_NAME.search(name):
         raise Refused(
-            "error-input-is-not-a-valid-field",
+            errors.INPUT_IS_NOT_A_VALID_FIELD,
             f"{name} is not a valid name",
             {**DETAILS, "input": name, "field": "Name"},
         )
     if any(s["_id"] != own_id for s in rt.store.find("custom_sounds", "name", name)):
         raise Refused(
-            "Custom_Sound_Error_Name_Already_In_Use",
+            errors.CUSTOM_SOUND_ERROR_NAME_ALREADY_IN_USE,
             "The custom sound name is already in use",
             DETAILS,
         )
@@ -68,7 +69,7 @@ def delete_sound(rt: Runtime, sound_id: object) -> None:
     sound = rt.store.get("custom_sounds", sound_id) if isinstance(sound_id, str) else None
     if sound is None:
         raise Refused(
-            "Custom_Sound_Error_Invalid_Sound",
+            errors.CUSTOM_SOUND_ERROR_INVALID_SOUND,
             "Custom Sound does not exist",
             {"method": "deleteCustomSound"},
         )

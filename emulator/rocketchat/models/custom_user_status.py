@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ...core.runtime import Runtime
+from .. import errors
 from .common import Doc, Refused, has_permission
 
 INVALID_NAME = re.compile(r"[><&\"']")
@@ -15,28 +16,28 @@ DETAILS = {"method": "insertOrUpdateUserStatus"}
 
 def _check(rt: Runtime, user: Doc, name: str, status_type: str | None, own_id: str | None) -> None:
     if not has_permission(rt, user, "manage-user-status"):
-        raise Refused("not_authorized")
+        raise Refused(errors.INTEGRATION_NOT_AUTHORIZED)
     if not name.strip():
         raise Refused(
-            "error-the-field-is-required",
+            errors.THE_FIELD_IS_REQUIRED,
             "The field Name is required",
             {**DETAILS, "field": "Name"},
         )
     if INVALID_NAME.search(name):
         raise Refused(
-            "error-input-is-not-a-valid-field",
+            errors.INPUT_IS_NOT_A_VALID_FIELD,
             f"{name} is not a valid name",
             {**DETAILS, "input": name, "field": "Name"},
         )
     if any(s["_id"] != own_id for s in rt.store.find("custom_user_status", "name", name)):
         raise Refused(
-            "Custom_User_Status_Error_Name_Already_In_Use",
+            errors.CUSTOM_USER_STATUS_ERROR_NAME_ALREADY_IN_USE,
             "The custom user status name is already in use",
             DETAILS,
         )
     if status_type and status_type not in STATUS_TYPES:
         raise Refused(
-            "error-input-is-not-a-valid-field",
+            errors.INPUT_IS_NOT_A_VALID_FIELD,
             f"{status_type} is not a valid status type",
             {**DETAILS, "input": status_type, "field": "StatusType"},
         )
@@ -71,11 +72,11 @@ def update_status(
 
 def delete_status(rt: Runtime, user: Doc, status_id: str) -> None:
     if not has_permission(rt, user, "manage-user-status"):
-        raise Refused("not_authorized")
+        raise Refused(errors.INTEGRATION_NOT_AUTHORIZED)
     status = rt.store.get("custom_user_status", status_id)
     if status is None:
         raise Refused(
-            "Custom_User_Status_Error_Invalid_User_Status",
+            errors.CUSTOM_USER_STATUS_ERROR_INVALID_USER_STATUS,
             "Invalid user status",
             {"method": "deleteCustomUserStatus"},
         )

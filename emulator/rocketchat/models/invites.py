@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from ...core.runtime import Runtime
+from .. import errors
 from .common import Doc, Refused, has_permission, setting
 from .rooms import add_member, subscription
 
@@ -37,26 +38,26 @@ def _inviteable(room: Doc) -> bool:
 def find_or_create_invite(rt: Runtime, user: Doc, rid: str, days: int, max_uses: int) -> Doc:
     details = {"method": "findOrCreateInvite", "field": "rid"}
     if not rid:
-        raise Refused("error-the-field-is-required", "The field rid is required", details)
+        raise Refused(errors.THE_FIELD_IS_REQUIRED, "The field rid is required", details)
     if not has_permission(rt, user, "create-invite-links", rid):
-        raise Refused("not_authorized")
+        raise Refused(errors.INTEGRATION_NOT_AUTHORIZED)
     room = rt.store.get("rooms", rid)
     if subscription(rt, rid, user["_id"]) is None or room is None:
-        raise Refused("error-invalid-room", "The rid field is invalid", details)
+        raise Refused(errors.INVALID_ROOM, "The rid field is invalid", details)
     if not _inviteable(room):
         raise Refused(
-            "error-room-type-not-allowed",
+            errors.ROOM_TYPE_NOT_ALLOWED,
             "Cannot create invite links for this room type",
             {"method": "findOrCreateInvite"},
         )
     if days not in POSSIBLE_DAYS:
         raise Refused(
-            "invalid-number-of-days",
+            errors.INVALID_NUMBER_OF_DAYS,
             "Invite should expire in 1, 7, 15 or 30 days, or send 0 to never expire.",
         )
     if max_uses not in POSSIBLE_USES:
         raise Refused(
-            "invalid-number-of-uses",
+            errors.INVALID_NUMBER_OF_USES,
             "Invite should be valid for 1, 5, 10, 25, 50, 100 or infinite (0) uses.",
         )
     now = rt.clock.now_ms()
@@ -87,15 +88,17 @@ def find_or_create_invite(rt: Runtime, user: Doc, rid: str, days: int, max_uses:
 
 def list_invites(rt: Runtime, user: Doc) -> list[Doc]:
     if not has_permission(rt, user, "create-invite-links"):
-        raise Refused("not_authorized")
+        raise Refused(errors.INTEGRATION_NOT_AUTHORIZED)
     return rt.store.all("invites")
 
 
 def remove_invite(rt: Runtime, user: Doc, invite_id: str) -> bool:
     if not has_permission(rt, user, "create-invite-links"):
-        raise Refused("not_authorized")
+        raise Refused(errors.INTEGRATION_NOT_AUTHORIZED)
     if rt.store.get("invites", invite_id) is None:
-        raise Refused("invalid-invitation-id", "Invalid Invitation _id", {"method": "removeInvite"})
+        raise Refused(
+            errors.INVALID_INVITATION_ID, "Invalid Invitation _id", {"method": "removeInvite"}
+        )
     rt.store.delete("invites", invite_id)
     return True
 
@@ -105,19 +108,19 @@ def validate_invite_token(rt: Runtime, token: str) -> tuple[Doc, Doc]:
     details = {"method": "validateInviteToken", "field": "token"}
     invite = rt.store.get("invites", token) if token else None
     if invite is None:
-        raise Refused("error-invalid-token", "The invite token is invalid.", details)
+        raise Refused(errors.INVALID_TOKEN, "The invite token is invalid.", details)
     room = rt.store.get("rooms", invite["rid"])
     if room is None:
         raise Refused(
-            "error-invalid-room", "The invite token is invalid.", {**details, "field": "rid"}
+            errors.INVALID_ROOM, "The invite token is invalid.", {**details, "field": "rid"}
         )
     if invite["expires"] is not None and invite["expires"] <= rt.clock.now_ms():
         raise Refused(
-            "error-invite-expired", "The invite token has expired.", {**details, "field": "expires"}
+            errors.INVITE_EXPIRED, "The invite token has expired.", {**details, "field": "expires"}
         )
     if invite["maxUses"] > 0 and invite["uses"] >= invite["maxUses"]:
         raise Refused(
-            "error-invite-expired", "The invite token has expired.", {**details, "field": "maxUses"}
+            errors.INVITE_EXPIRED, "The invite token has expired.", {**details, "field": "maxUses"}
         )
     return invite, room
 
@@ -126,14 +129,14 @@ def use_invite_token(rt: Runtime, user: Doc, token: str) -> Doc:
     """Join the invite's room (counting a use for a newcomer); the room's brief."""
     if not token:
         raise Refused(
-            "error-invalid-token",
+            errors.INVALID_TOKEN,
             "The invite token is invalid.",
             {"method": "useInviteToken", "field": "token"},
         )
     invite, room = validate_invite_token(rt, token)
     if not _inviteable(room):
         raise Refused(
-            "error-room-type-not-allowed",
+            errors.ROOM_TYPE_NOT_ALLOWED,
             "Can't join room of this type via invite",
             {"method": "useInviteToken", "field": "token"},
         )

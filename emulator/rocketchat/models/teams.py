@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...core.runtime import Runtime
+from .. import errors
 from . import rooms
 from .common import Doc, Refused, has_permission, setting
 
@@ -134,9 +135,9 @@ def remove_room_from_team(
     channel's removal is announced in the main room. Plain ``Error`` codes as ``Refused``."""
     room = rt.store.get("rooms", room_id)
     if room is None or not (can_remove_any or rooms.can_access_room(rt, room, actor)):
-        raise Refused("invalid-room")
+        raise Refused(errors.BARE_INVALID_ROOM)
     if room.get("teamId") != team["_id"]:
-        raise Refused("room-not-on-that-team")
+        raise Refused(errors.ROOM_NOT_ON_THAT_TEAM)
     with rt.store.transaction():
         fresh = {k: v for k, v in room.items() if k not in ("teamId", "teamDefault")}
         fresh["_updatedAt"] = rt.clock.now_ms()
@@ -158,9 +159,9 @@ def update_team_room(
     member (up to ``API_User_Limit``) added by ``actor``."""
     room = rt.store.get("rooms", room_id)
     if room is None or not (can_update_any or rooms.can_access_room(rt, room, actor)):
-        raise Refused("invalid-room")
+        raise Refused(errors.BARE_INVALID_ROOM)
     if not room.get("teamId"):
-        raise Refused("room-not-on-team")
+        raise Refused(errors.ROOM_NOT_ON_TEAM)
     fresh = rooms.update_room(rt, room, {"teamDefault": is_default})
     if is_default:
         limit = setting(rt, "API_User_Limit") or 500
@@ -199,7 +200,7 @@ def rooms_of_user_in_team(
         and not allow_private
         and team_member(rt, team["_id"], caller["_id"]) is None
     ):
-        raise Refused("user-not-on-private-team")
+        raise Refused(errors.USER_NOT_ON_PRIVATE_TEAM)
     target = rt.store.get("users", user_id) or {"_id": user_id, "roles": []}
     found = []
     for room in rt.store.find("rooms", "teamId", team["_id"]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...core.runtime import Runtime
+from .. import errors
 from .common import Doc, Refused
 
 
@@ -53,16 +54,16 @@ def delete_role(rt: Runtime, role_id: str) -> None:
     """``roles.delete``: known, not protected, held by nobody (else ``Refused``)."""
     role = _role_by_id_or_name(rt, role_id)
     if role is None:
-        raise Refused("error-invalid-roleId", "This role does not exist")
+        raise Refused(errors.INVALID_ROLE_ID, "This role does not exist")
     if role.get("protected"):
-        raise Refused("error-role-protected", "Cannot delete a protected role")
+        raise Refused(errors.ROLE_PROTECTED, "Cannot delete a protected role")
     holders = (
         [s for s in rt.store.all("subscriptions") if role["_id"] in s.get("roles", [])]
         if role.get("scope") == "Subscriptions"
         else [u for u in rt.store.all("users") if role["_id"] in u.get("roles", [])]
     )
     if holders:
-        raise Refused("error-role-in-use", "Cannot delete role because it's in use")
+        raise Refused(errors.ROLE_IN_USE, "Cannot delete role because it's in use")
     rt.store.delete("roles", role["_id"])
 
 

@@ -19,11 +19,13 @@ PLATFORMS = ("web", "mobile")
 def _platform() -> str:
     params = request.args.to_dict()
     if "platform" not in params:
-        raise errors.failure("must have required property 'platform'", "error-invalid-params")
+        raise errors.failure("must have required property 'platform'", errors.ERROR_INVALID_PARAMS)
     if set(params) - {"platform"}:
-        raise errors.failure("must NOT have additional properties", "error-invalid-params")
+        raise errors.failure("must NOT have additional properties", errors.ERROR_INVALID_PARAMS)
     if params["platform"] not in PLATFORMS:
-        raise errors.failure("must be equal to one of the allowed values", "error-invalid-params")
+        raise errors.failure(
+            "must be equal to one of the allowed values", errors.ERROR_INVALID_PARAMS
+        )
     return params["platform"]
 
 

@@ -75,7 +75,7 @@ def get_one() -> Response:
     rt, _user = auth.runtime_and_user()
     sound_id = request.args.get("_id")
     if sound_id is None:
-        raise errors.failure("must have required property '_id'", "error-invalid-params")
+        raise errors.failure("must have required property '_id'", errors.ERROR_INVALID_PARAMS)
     sound = rt.store.get("custom_sounds", sound_id)
     if sound is None:
         raise errors.not_found(NOT_FOUND)

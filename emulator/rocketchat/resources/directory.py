@@ -71,7 +71,7 @@ def spotlight() -> Response:
     rt, user = auth.runtime_and_user()
     query = request.args.get("query")
     if query is None:
-        raise errors.failure("must have required property 'query'", "error-invalid-params")
+        raise errors.failure("must have required property 'query'", errors.ERROR_INVALID_PARAMS)
     result = directory.spotlight(rt, user, query)
     rooms = [wire.rest_dates(r) for r in result["rooms"]]
     return jsonify({"users": result["users"], "rooms": rooms, "success": True})

@@ -52,7 +52,7 @@ def register() -> Response:
     if params["type"] not in ("apn", "gcm"):
         raise _invalid("must be equal to one of the allowed values")
     if params.get("voipToken") and not params.get("id"):
-        raise errors.plain("voip-tokens-must-specify-device-id")
+        raise errors.plain(errors.VOIP_TOKENS_MUST_SPECIFY_DEVICE_ID)
     doc = push_tokens.register_push_token(
         rt,
         user,

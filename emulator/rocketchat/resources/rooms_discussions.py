@@ -18,7 +18,7 @@ def discussions() -> Response:
     # findRoomByIdOrName
     if not room_id and not room_name:
         raise errors.meteor_error(
-            "error-roomid-param-not-provided", 'The parameter "roomId" or "roomName" is required'
+            errors.ROOMID_PARAM_NOT_PROVIDED, 'The parameter "roomId" or "roomName" is required'
         )
     if "roomId" in args:
         room = rt.store.get("rooms", room_id or "")
@@ -31,7 +31,7 @@ def discussions() -> Response:
         )
     if room.get("archived"):
         raise errors.meteor_error(
-            "error-room-archived", f"The channel, {room.get('name')}, is archived"
+            errors.ROOM_ARCHIVED, f"The channel, {room.get('name')}, is archived"
         )
     if not models.can_access_room(rt, room, user):
         # API.v1.failure('not-allowed', 'Not Allowed'): the words land the other way round

@@ -92,7 +92,7 @@ def admin_rooms() -> Response:
     if not any(
         models.has_permission(rt, user, p) for p in ("view-room-administration", "can-audit")
     ):
-        raise errors.plain("error-not-authorized")
+        raise errors.plain(errors.NOT_AUTHORIZED)
     pattern = _starting(name)
     rooms = [
         r
@@ -167,5 +167,5 @@ def hide_room() -> Response:
     if room is None or not models.can_access_room(rt, room, user):
         raise errors.unauthorized_result()
     if not models.set_room_open(rt, room_id, user, False):
-        raise errors.plain("error-room-already-hidden")
+        raise errors.plain(errors.ROOM_ALREADY_HIDDEN)
     return jsonify({"success": True})

@@ -41,7 +41,7 @@ def room_roles() -> Response:
     rt, user = auth.runtime_and_user()
     args = request.args.to_dict()
     if "rid" not in args:
-        raise errors.failure("must have required property 'rid'", "error-invalid-params")
+        raise errors.failure("must have required property 'rid'", errors.ERROR_INVALID_PARAMS)
     details = {"method": "getRoomRoles"}
     room = rt.store.get("rooms", args["rid"])
     if room is None:
@@ -70,12 +70,12 @@ def is_member() -> Response:
         )
     if room.get("archived"):
         raise errors.meteor_error(
-            "error-room-archived", f"The channel, {room.get('name')}, is archived"
+            errors.ROOM_ARCHIVED, f"The channel, {room.get('name')}, is archived"
         )
     key = args.get("userId") or args.get("username")
     target = rt.store.get("users", key) or models.find_user_by_username(rt, key)
     if target is None:
-        raise errors.plain("error-user-not-found")
+        raise errors.plain(errors.USER_NOT_FOUND)
     if not models.can_access_room(rt, room, user):
         raise errors.forbidden("unauthorized")
     member = models.subscription(rt, room["_id"], target["_id"]) is not None

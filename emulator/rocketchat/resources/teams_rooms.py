@@ -37,7 +37,7 @@ def _team(rt: Any, args: Doc) -> Doc:
     team_id, name = args.get("teamId"), args.get("teamName")
     team = rt.store.get("teams", team_id) if team_id else rt.store.find_one("teams", "name", name)
     if team is None:
-        raise errors.plain("team-does-not-exist")
+        raise errors.plain(errors.TEAM_DOES_NOT_EXIST)
     return team
 
 
@@ -85,12 +85,12 @@ def _team_of_room(rt: Any, room_id: str) -> Doc:
     """``Team.getOneByRoomId``: the room's team; its throws reach the client as failures."""
     room = rt.store.get("rooms", room_id)
     if room is None:
-        raise errors.plain("invalid-room")
+        raise errors.plain(errors.BARE_INVALID_ROOM)
     if not room.get("teamId"):
-        raise errors.plain("room-not-on-team")
+        raise errors.plain(errors.ROOM_NOT_ON_TEAM)
     team = rt.store.get("teams", room["teamId"])
     if team is None:
-        raise errors.plain("team-does-not-exist")
+        raise errors.plain(errors.TEAM_DOES_NOT_EXIST)
     return team
 
 
