@@ -86,6 +86,7 @@ from .teams import (  # noqa: F401 - the package's API
     remove_team_member,
     rooms_of_user_in_team,
     team_member,
+    teams_of_user,
     update_team_member,
     update_team_room,
 )

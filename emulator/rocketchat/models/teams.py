@@ -216,3 +216,19 @@ def rooms_of_user_in_team(
         if rooms.subscription(rt, room["_id"], user_id) is not None:
             found.append(room)
     return found
+
+
+def teams_of_user(rt: Runtime, user_id: str, viewer: Doc | None) -> list[Doc]:
+    """``Team.findBySubscribedUserIds``: the user's teams (private ones only those ``viewer``
+    is in too, when given), each with ``isOwner``."""
+    memberships = rt.store.find("team_members", "userId", user_id)
+    found = []
+    for membership in memberships:
+        team = rt.store.get("teams", membership["teamId"])
+        if team is None:
+            continue
+        private = team.get("type") != 0
+        if viewer is not None and private and team_member(rt, team["_id"], viewer["_id"]) is None:
+            continue
+        found.append({**team, "isOwner": "owner" in membership.get("roles", [])})
+    return found
