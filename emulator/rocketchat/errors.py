@@ -284,6 +284,29 @@ def plain(message: str) -> RocketError:
     return failure(message)
 
 
+# -- invites, custom sounds and statuses, roles, teams, rooms, push (v1/invites.ts,
+#    custom-sounds.ts, custom-user-status.ts, roles.ts, teams.ts, rooms.ts, push.ts) ----------
+
+CUSTOM_SOUND_ERROR_NAME_ALREADY_IN_USE = "Custom_Sound_Error_Name_Already_In_Use"
+CUSTOM_SOUND_ERROR_INVALID_SOUND = "Custom_Sound_Error_Invalid_Sound"
+CUSTOM_USER_STATUS_ERROR_NAME_ALREADY_IN_USE = "Custom_User_Status_Error_Name_Already_In_Use"
+CUSTOM_USER_STATUS_ERROR_INVALID_USER_STATUS = "Custom_User_Status_Error_Invalid_User_Status"
+ROOM_TYPE_NOT_ALLOWED = "error-room-type-not-allowed"
+INVALID_NUMBER_OF_DAYS = "invalid-number-of-days"
+INVALID_NUMBER_OF_USES = "invalid-number-of-uses"
+INVALID_INVITATION_ID = "invalid-invitation-id"
+INVALID_TOKEN = "error-invalid-token"
+INVITE_EXPIRED = "error-invite-expired"
+ROOM_NOT_ON_THAT_TEAM = "room-not-on-that-team"
+ROOM_NOT_ON_TEAM = "room-not-on-team"
+USER_NOT_ON_PRIVATE_TEAM = "user-not-on-private-team"
+ROLE_PROTECTED = "error-role-protected"
+ROLE_IN_USE = "error-role-in-use"
+VOIP_TOKENS_MUST_SPECIFY_DEVICE_ID = "voip-tokens-must-specify-device-id"
+ROOM_ALREADY_HIDDEN = "error-room-already-hidden"
+USER_NOT_FOUND = "error-user-not-found"
+
+
 # -- DDP (the realtime API) ---------------------------------------------------------------------
 
 

@@ -123,6 +123,21 @@ PERMISSIONS: dict[str, list[str]] = {
     "view-all-teams": ["admin"],
     "force-delete-message": ["admin", "owner"],
     "preview-c-room": ["admin", "user", "anonymous"],
+    "create-invite-links": ["admin", "owner", "moderator"],
+    "manage-sounds": ["admin"],
+    "manage-user-status": ["admin"],
+    "edit-team-channel": ["admin", "owner", "moderator"],
+    "remove-team-channel": ["admin", "owner", "moderator"],
+    "view-all-team-channels": ["admin", "owner"],
+    "delete-team-channel": ["admin", "owner", "moderator"],
+    "delete-team-group": ["admin", "owner", "moderator"],
+    # Community permissions that enterprise routes check before their licence (resources/licensed)
+    "view-engagement-dashboard": ["admin"],
+    "view-device-management": ["admin"],
+    "view-livechat-manager": ["livechat-manager", "livechat-monitor", "admin"],
+    "view-livechat-business-hours": ["livechat-manager", "livechat-monitor", "admin"],
+    "view-l-room": ["livechat-manager", "livechat-monitor", "livechat-agent", "admin"],
+    "on-hold-livechat-room": ["livechat-manager", "livechat-monitor", "livechat-agent", "admin"],
 }
 
 # role id -> (scope, description)

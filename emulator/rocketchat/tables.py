@@ -90,3 +90,16 @@ def define_tables(store: Store) -> None:
     store.define("custom_emoji_trash", key="_id")
     # Statistics snapshots (``statistics``, ``statistics.list``).
     store.define("statistics", key="_id")
+    # Room invite links (``findOrCreateInvite``), keyed by their 6-character token.
+    store.define("invites", key="_id", multi={"rid": "rid"})
+    # Custom sounds, their file kept in the document (base64).
+    store.define("custom_sounds", key="_id", multi={"name": "name"})
+    store.define("custom_user_status", key="_id", multi={"name": "name"})
+    # Banners (a real server gets them from the cloud) and who dismissed which.
+    store.define("banners", key="_id")
+    store.define("banner_dismissals", key="_id", multi={"userId": "userId"})
+    # Mobile apps' push tokens (``push.token``).
+    store.define("push_tokens", key="_id")
+    store.define("instance_status", key="_id")
+    # OAuth/SAML/CAS login services (``settings.oauth``); none on a fresh server.
+    store.define("login_service_configuration", key="_id")

@@ -47,6 +47,7 @@ _RC_REAL_PATHS = {
 # Routes of a blueprint whose name ends so answer as an unlicensed server does (an Enterprise or
 # Professional feature): counted apart, never as implemented and never as our gap.
 LICENCE_REFUSAL_SUFFIX = "_licensed"
+_RC_COLON_PARAM = re.compile(r"/:([^/]+)")
 _RC_DM = "/api/v1/dm."
 _RC_IM = "/api/v1/im."
 
@@ -79,6 +80,8 @@ def real_urls(product: str, path: str) -> tuple[str, ...]:
     if " " in path:
         return ()
     path = _RC_REAL_PATHS.get(path, path)
+    # The ABAC rows write their parameters Express-style (``/abac/rooms/:rid/attributes``).
+    path = _RC_COLON_PARAM.sub(r"/{\1}", path)
     if path.startswith(_RC_DM):
         # Only dm.* is documented; the server serves the same endpoints as im.* too.
         return (path, _RC_IM + path[len(_RC_DM) :])

@@ -142,4 +142,9 @@ OPEN_FINDINGS: tuple[Finding, ...] = (
     Finding(
         RC, "get-api-v1-subscriptions.getOne", 200, "schema", "null when none", "$.subscription"
     ),
+    # upstream (v1/invites.ts, its own ajv response schemas): findOrCreateInvite answers the
+    # invite object plus success, documented as an array; removeInvite answers API.v1.success(true),
+    # a bare `true` (schema `enum: [true]`), documented as an object.
+    Finding(RC, "post-api-v1-findOrCreateInvite", 200, "schema", "the invite object", "$"),
+    Finding(RC, "delete-api-v1-removeInvite-_id", 200, "schema", "a bare true", "$"),
 )

@@ -33,6 +33,10 @@ def test_rocketchat_reference_quirks_map_to_served_urls():
     assert urls["/licenses.maxActiveUsers"] == ("/api/v1/licenses.maxActiveUsers",)
     assert urls["/api/v1/dm.create"] == ("/api/v1/dm.create", "/api/v1/im.create")
     assert urls["/api/v1/im.blockUser"] == ("/api/v1/im.blockUser",)
+    # Express-style parameters are parameters, not literal segments
+    assert urls["/api/v1/abac/rooms/:rid/attributes/:key"] == (
+        "/api/v1/abac/rooms/{rid}/attributes/{key}",
+    )
 
 
 @pytest.mark.parametrize("product", PRODUCTS)

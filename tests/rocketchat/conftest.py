@@ -14,3 +14,8 @@ def admin(rc_server) -> RocketChat:
 @pytest.fixture
 def alice(rc_server) -> RocketChat:
     return RocketChat("alice", "alice-password", server_url=rc_server.url)
+
+
+@pytest.fixture
+def bob(rc_server) -> RocketChat:
+    return RocketChat("bob", "bob-password", server_url=rc_server.url)

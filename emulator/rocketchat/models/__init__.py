@@ -70,6 +70,7 @@ from .rooms import (  # noqa: F401 - the package's API
     room_owners,
     save_room_topic,
     set_muted,
+    set_room_open,
     set_room_role,
     subscribe,
     subscription,
@@ -89,8 +90,13 @@ from .teams import (  # noqa: F401 - the package's API
     add_team_member,
     create_team,
     delete_team,
+    remove_room_from_team,
     remove_team_member,
+    rooms_of_user_in_team,
     team_member,
+    teams_of_user,
+    update_team_member,
+    update_team_room,
 )
 from .tokens import (  # noqa: F401 - the package's API
     issue_login_token,
@@ -134,6 +140,8 @@ from .users import (  # noqa: F401 - the package's API
     users_with_role,
 )
 from .workspace import (  # noqa: F401 - the package's API
+    delete_role,
     set_permission_roles,
     set_setting_value,
+    users_in_public_roles,
 )

@@ -494,3 +494,16 @@ def set_muted(rt: Runtime, room: Doc | None, actor: Doc, username: str, mute: bo
     with rt.store.transaction():
         update_room(rt, room, {field: names})
         system_message(rt, room, "user-muted" if mute else "user-unmuted", actor, username)
+
+
+def set_room_open(rt: Runtime, room_id: str, user: Doc, open_: bool) -> bool:
+    """``openRoom`` / ``hideRoomMethod``: show or hide the user's subscription (hiding also
+    clears its alert); whether anything changed."""
+    sub = subscription(rt, room_id, user["_id"])
+    if sub is None:
+        return False
+    changes = {"open": True} if open_ else {"open": False, "alert": False}
+    if all(sub.get(k) == v for k, v in changes.items()):
+        return False
+    update_subscription(rt, sub, changes)
+    return True

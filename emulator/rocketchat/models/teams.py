@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from ...core.runtime import Runtime
+from .. import errors
 from . import rooms
-from .common import Doc
+from .common import Doc, Refused, has_permission, setting
 
 # -- teams ------------------------------------------------------------------------------------
 
@@ -125,3 +126,109 @@ def delete_team(rt: Runtime, team: Doc, rooms_to_remove: list[str]) -> None:
         for membership in rt.store.find("team_members", "teamId", team["_id"]):
             rt.store.delete("team_members", membership["_id"])
         rt.store.delete("teams", team["_id"])
+
+
+def remove_room_from_team(
+    rt: Runtime, actor: Doc, room_id: str, team: Doc, can_remove_any: bool
+) -> Doc:
+    """``Team.removeRoom``: the room leaves the team (``teamId``/``teamDefault`` unset); a
+    channel's removal is announced in the main room. Plain ``Error`` codes as ``Refused``."""
+    room = rt.store.get("rooms", room_id)
+    if room is None or not (can_remove_any or rooms.can_access_room(rt, room, actor)):
+        raise Refused(errors.BARE_INVALID_ROOM)
+    if room.get("teamId") != team["_id"]:
+        raise Refused(errors.ROOM_NOT_ON_THAT_TEAM)
+    with rt.store.transaction():
+        fresh = {k: v for k, v in room.items() if k not in ("teamId", "teamDefault")}
+        fresh["_updatedAt"] = rt.clock.now_ms()
+        rt.store.upsert("rooms", fresh)
+        for sub in rt.store.find("subscriptions", "rid", room_id):
+            rt.store.upsert("subscriptions", {k: v for k, v in sub.items() if k != "teamId"})
+        main = rt.store.get("rooms", team["roomId"])
+        if room["t"] == "c" and main is not None:
+            rooms.system_message(
+                rt, main, "user-removed-room-from-team", actor, room.get("name") or ""
+            )
+    return fresh
+
+
+def update_team_room(
+    rt: Runtime, actor: Doc, room_id: str, is_default: bool, can_update_any: bool
+) -> Doc:
+    """``Team.updateRoom``: mark a team room (not) default; a default one gets every team
+    member (up to ``API_User_Limit``) added by ``actor``."""
+    room = rt.store.get("rooms", room_id)
+    if room is None or not (can_update_any or rooms.can_access_room(rt, room, actor)):
+        raise Refused(errors.BARE_INVALID_ROOM)
+    if not room.get("teamId"):
+        raise Refused(errors.ROOM_NOT_ON_TEAM)
+    fresh = rooms.update_room(rt, room, {"teamDefault": is_default})
+    if is_default:
+        limit = setting(rt, "API_User_Limit") or 500
+        owner = (room.get("u") or {}).get("_id")
+        members = [
+            m
+            for m in rt.store.find("team_members", "teamId", room["teamId"])
+            if m["userId"] != owner
+        ][:limit]
+        for member in members:
+            user = rt.store.get("users", member["userId"])
+            if user is not None:
+                rooms.add_member(rt, fresh, user, actor=actor)
+        fresh = rt.store.get("rooms", room_id) or fresh
+    return fresh
+
+
+def update_team_member(rt: Runtime, team: Doc, user_id: str, roles: list[str]) -> None:
+    """``Team.updateMember``: the member's team roles, mirrored on the main-room subscription."""
+    with rt.store.transaction():
+        member = team_member(rt, team["_id"], user_id)
+        if member is not None:
+            rt.store.update("team_members", member["_id"], {"roles": roles})
+        sub = rooms.subscription(rt, team["roomId"], user_id)
+    if sub is not None and sub.get("roles") != roles:
+        rooms.update_subscription(rt, sub, {"roles": roles})
+
+
+def rooms_of_user_in_team(
+    rt: Runtime, caller: Doc, team: Doc, user_id: str, allow_private: bool, deletable_only: bool
+) -> list[Doc]:
+    """``Team.listRoomsOfUser``: the team's channels and groups ``user_id`` is subscribed to
+    (only those they may delete, if asked)."""
+    if (
+        team.get("type") == 1
+        and not allow_private
+        and team_member(rt, team["_id"], caller["_id"]) is None
+    ):
+        raise Refused(errors.USER_NOT_ON_PRIVATE_TEAM)
+    target = rt.store.get("users", user_id) or {"_id": user_id, "roles": []}
+    found = []
+    for room in rt.store.find("rooms", "teamId", team["_id"]):
+        if room["t"] not in ("c", "p"):
+            continue
+        if deletable_only:
+            kind = "channel" if room["t"] == "c" else "group"
+            if not (
+                has_permission(rt, target, f"delete-team-{kind}", team["roomId"])
+                and has_permission(rt, target, f"delete-{room['t']}", room["_id"])
+            ):
+                continue
+        if rooms.subscription(rt, room["_id"], user_id) is not None:
+            found.append(room)
+    return found
+
+
+def teams_of_user(rt: Runtime, user_id: str, viewer: Doc | None) -> list[Doc]:
+    """``Team.findBySubscribedUserIds``: the user's teams (private ones only those ``viewer``
+    is in too, when given), each with ``isOwner``."""
+    memberships = rt.store.find("team_members", "userId", user_id)
+    found = []
+    for membership in memberships:
+        team = rt.store.get("teams", membership["teamId"])
+        if team is None:
+            continue
+        private = team.get("type") != 0
+        if viewer is not None and private and team_member(rt, team["_id"], viewer["_id"]) is None:
+            continue
+        found.append({**team, "isOwner": "owner" in membership.get("roles", [])})
+    return found

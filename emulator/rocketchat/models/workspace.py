@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ...core.runtime import Runtime
-from .common import Doc
+from .. import errors
+from .common import Doc, Refused
 
 
 def set_setting_value(rt: Runtime, setting_id: str, value: Any) -> Doc:
@@ -41,3 +42,46 @@ def set_permission_roles(rt: Runtime, entries: list[tuple[str, list[str]]]) -> N
                     "args": ["updated", rt.store.get("permissions", permission)],
                 },
             )
+
+
+def _role_by_id_or_name(rt: Runtime, role_id: str) -> Doc | None:
+    return rt.store.get("roles", role_id) or next(
+        (r for r in rt.store.all("roles") if r.get("name") == role_id), None
+    )
+
+
+def delete_role(rt: Runtime, role_id: str) -> None:
+    """``roles.delete``: known, not protected, held by nobody (else ``Refused``)."""
+    role = _role_by_id_or_name(rt, role_id)
+    if role is None:
+        raise Refused(errors.INVALID_ROLE_ID, "This role does not exist")
+    if role.get("protected"):
+        raise Refused(errors.ROLE_PROTECTED, "Cannot delete a protected role")
+    holders = (
+        [s for s in rt.store.all("subscriptions") if role["_id"] in s.get("roles", [])]
+        if role.get("scope") == "Subscriptions"
+        else [u for u in rt.store.all("users") if role["_id"] in u.get("roles", [])]
+    )
+    if holders:
+        raise Refused(errors.ROLE_IN_USE, "Cannot delete role because it's in use")
+    rt.store.delete("roles", role["_id"])
+
+
+def users_in_public_roles(rt: Runtime) -> list[Doc]:
+    """``Authorization.getUsersFromPublicRoles``: holders of global roles that have a
+    description, by username, with only those roles."""
+    public = [
+        r["_id"]
+        for r in rt.store.all("roles")
+        if r.get("scope") == "Users" and r.get("description")
+    ]
+    users = [u for u in rt.store.all("users") if set(u.get("roles", [])) & set(public)]
+    users.sort(key=lambda u: str(u.get("username") or ""))
+    return [
+        {
+            "_id": u["_id"],
+            "username": u.get("username"),
+            "roles": [r for r in u["roles"] if r in public],
+        }
+        for u in users
+    ]

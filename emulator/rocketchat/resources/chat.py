@@ -9,7 +9,7 @@ from flask import Blueprint, Response
 
 from ...core.runtime import Runtime
 from .. import auth, errors, inputs, models, wire
-from ._rooms_common import ok, page, params, parse_date, text_param, truthy
+from ._rooms_common import ok, page, params, parse_date, sorted_by, text_param, truthy
 
 blueprint = Blueprint("rc_chat", __name__, url_prefix="/api/v1")
 
@@ -481,3 +481,91 @@ def ignore_user() -> Response:
         ignored.append(args["userId"])
     models.update_subscription(rt, sub, {"ignored": ignored})
     return ok()
+
+
+# -- thread sync and discussions (validateParams: ajv errors as "<message> [invalid-params]") ----
+
+
+def _schema_checked(args: Doc, required: tuple[str, ...], allowed: tuple[str, ...]) -> Doc:
+    for name in required:
+        if name not in args:
+            raise errors.invalid_params(f"must have required property '{name}'")
+    if set(args) - set(required) - set(allowed):
+        raise errors.invalid_params("must NOT have additional properties")
+    for name in required:
+        if name != "updatedSince" and not args[name]:
+            raise errors.invalid_params("must NOT have fewer than 1 characters")
+    return args
+
+
+def _updated_since(rt: Runtime, args: Doc) -> int:
+    if parse_date(args["updatedSince"]) is None or args["updatedSince"].isdigit():
+        raise errors.invalid_params('must match format "iso-date-time"')
+    if not models.setting(rt, "Threads_enabled"):
+        raise errors.meteor_error(errors.NOT_ALLOWED, "Threads Disabled")
+    return parse_date(args["updatedSince"]) or 0
+
+
+def _sync_answer(rt: Runtime, key: str, updated: list[Doc], removed: list[Doc]) -> Response:
+    # no pagination: every change since the date, in the caller's ``sort`` if any
+    sort = inputs.pagination(rt)[2]
+    updates = [wire.message(m) for m in sorted_by(updated, sort, {})]
+    return ok(**{key: {"update": updates, "remove": [wire.trashed(d) for d in removed]}})
+
+
+@blueprint.get("/chat.syncThreadsList")
+def sync_threads_list() -> Response:
+    rt, user = auth.runtime_and_user()
+    args = _schema_checked(params(), ("rid", "updatedSince"), ())
+    since = _updated_since(rt, args)
+    room = rt.store.get("rooms", args["rid"])
+    if room is None or not models.can_access_room(rt, room, user):
+        raise errors.meteor_error(errors.NOT_ALLOWED, "Not Allowed")
+    threads = [m for m in rt.store.find("messages", "rid", room["_id"]) if "tcount" in m]
+    removed = [
+        d
+        for d in rt.store.find("trash", "message_rid", room["_id"])
+        if "tcount" in d and d["_deletedAt"] > since
+    ]
+    return _sync_answer(rt, "threads", [m for m in threads if m["_updatedAt"] > since], removed)
+
+
+@blueprint.get("/chat.syncThreadMessages")
+def sync_thread_messages() -> Response:
+    rt, user = auth.runtime_and_user()
+    args = _schema_checked(
+        params(), ("tmid", "updatedSince"), ("count", "offset", "sort", "query", "fields")
+    )
+    since = _updated_since(rt, args)
+    thread = rt.store.get("messages", args["tmid"])
+    if thread is None:
+        raise errors.meteor_error(errors.INVALID_MESSAGE, "Invalid Message")
+    room = rt.store.get("rooms", thread["rid"])
+    if room is None or not models.can_access_room(rt, room, user):
+        raise errors.meteor_error(errors.NOT_ALLOWED, "Not Allowed")
+    replies = [
+        m for m in rt.store.find("messages", "tmid", thread["_id"]) if m["_updatedAt"] > since
+    ]
+    removed = [
+        d
+        for d in rt.store.find("trash", "message_rid", room["_id"])
+        if d.get("tmid") == thread["_id"] and d["_deletedAt"] > since
+    ]
+    return _sync_answer(rt, "messages", replies, removed)
+
+
+@blueprint.get("/chat.getDiscussions")
+def discussions() -> Response:
+    """``findDiscussionsFromRoom``: discussion-starting messages of a readable room."""
+    rt, user = auth.runtime_and_user()
+    args = _schema_checked(params(), ("roomId",), ("text", "offset", "count", "sort"))
+    room = rt.store.get("rooms", args["roomId"])
+    if room is None or not models.can_access_room(rt, room, user):
+        raise errors.plain(errors.NOT_ALLOWED)
+    term = (args.get("text") or "").lower()
+    found = [
+        m
+        for m in rt.store.find("messages", "rid", room["_id"])
+        if "drid" in m and term in m.get("msg", "").lower()
+    ]
+    return page(rt, "messages", found, wire.message, {"ts": -1})

@@ -9,6 +9,7 @@ from flask import Blueprint, Response
 
 from ...core.runtime import Runtime, runtime
 from .. import auth, errors, inputs, models, wire
+from ._room_family import require_edit
 from ._rooms_common import (
     counters,
     files_page,
@@ -197,3 +198,23 @@ def im_delete() -> Response:
         raise errors.not_allowed("eraseRoom")
     models.delete_room(rt, room)
     return ok()
+
+
+@_route("setTopic", ["POST"])
+def set_topic() -> Response:
+    """``saveRoomSettings(roomTopic)`` on a DM: ``edit-room`` in it, which DM members hold only
+    as admins (a DM subscription has no owner role)."""
+    rt, user = auth.runtime_and_user()
+    args = inputs.body()
+    room_id = inputs.required_text(
+        args, "roomId", 'Body param "roomId" is required', errors.ROOM_PARAM_NOT_PROVIDED
+    )
+    room = rt.store.get("rooms", room_id)
+    if room is None or not models.can_access_room(rt, room, user):
+        raise errors.forbidden("unauthorized")
+    room, _ = _find_dm(rt, user, {"roomId": room_id})
+    require_edit(rt, user, room)
+    topic = args.get("topic")
+    if isinstance(topic, str):
+        models.save_room_topic(rt, room, user, topic)
+    return ok(**({"topic": topic} if topic is not None else {}))

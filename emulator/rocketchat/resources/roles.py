@@ -145,3 +145,27 @@ def sync() -> Response:
     )
     update = [wire.role(r) for r in rt.store.all("roles") if r["_updatedAt"] > since]
     return jsonify({"roles": {"update": update, "remove": []}, "success": True})
+
+
+@blueprint.post("/roles.delete")
+def delete_role() -> Response:
+    rt = runtime()
+    auth.require_permission("access-permissions")
+    params = inputs.body()
+    if "roleId" not in params:
+        raise errors.failure("must have required property 'roleId'", errors.INVALID_PARAMS)
+    if set(params) - {"roleId"}:
+        raise errors.failure("must NOT have additional properties", errors.INVALID_PARAMS)
+    if not isinstance(params["roleId"], str):
+        raise errors.failure("must be string", errors.INVALID_PARAMS)
+    try:
+        models.delete_role(rt, params["roleId"])
+    except models.Refused as refusal:
+        raise errors.refused(refusal) from None
+    return jsonify({"success": True})
+
+
+@blueprint.get("/roles.getUsersInPublicRoles")
+def users_in_public_roles() -> Response:
+    rt, _user = auth.runtime_and_user()
+    return jsonify({"users": models.users_in_public_roles(rt), "success": True})
