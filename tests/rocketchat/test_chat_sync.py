@@ -11,8 +11,14 @@ from tests.rocketchat.clients import call, refused
 EPOCH = "2000-01-01T00:00:00.000Z"
 
 
+def quiet_room(alice, name):
+    """A channel of alice's and bob's without the seeded history's threads and discussions."""
+    return alice.channels_create(name, members=["bob"])["channel"]["_id"]
+
+
 def test_threads_sync_since_a_date(rc_server, alice, bob):
-    parent = alice.chat_post_message("A thread", channel="general")["message"]
+    room = quiet_room(alice, "zz-sync-threads")
+    parent = alice.chat_post_message("A thread", room_id=room)["message"]
     reply = bob.chat_post_message("A reply", room_id=parent["rid"], tmid=parent["_id"])["message"]
     threads = alice.chat_sync_thread_list(parent["rid"], EPOCH)["threads"]
     assert [t["_id"] for t in threads["update"]] == [parent["_id"]]
@@ -54,8 +60,9 @@ def test_sync_refusals(alice, bob):
 
 
 def test_discussions_of_a_room(rc_server, alice, bob):
-    started = alice.chat_post_message("Let us discuss", channel="general")["message"]
-    alice.chat_post_message("Not a discussion", channel="general")
+    room = quiet_room(alice, "zz-sync-discussions")
+    started = alice.chat_post_message("Let us discuss", room_id=room)["message"]
+    alice.chat_post_message("Not a discussion", room_id=room)
     runtime_of(rc_server.app).store.update("messages", started["_id"], {"drid": "someroom"})
     assert [m["_id"] for m in bob.chat_get_discussions(started["rid"])] == [started["_id"]]
     found = call(bob, "GET", "chat.getDiscussions", params={"roomId": started["rid"]}).json()
