@@ -768,3 +768,77 @@ MESSAGES.update(
         ),
     }
 )
+
+
+# -- licensed features an unlicensed Team Edition server refuses (resources/licensed.py) -------
+
+LDAP_LICENSE = "api.ldap_groups.license_error"
+SAML_NOT_AVAILABLE = "api.admin.saml.not_available.app_error"
+COMPLIANCE_DISABLED = "ent.compliance.licence_disable.app_error"
+ELASTICSEARCH_LICENSE = "ent.elasticsearch.test_config.license.error"
+REMOTE_CLUSTER_DISABLED = "api.remote_cluster.service_not_enabled.app_error"
+IP_FILTERING_UNAVAILABLE = "api.context.ip_filtering.not_available.app_error"
+OUTGOING_OAUTH_DISABLED = (
+    "api.context.outgoing_oauth_connection.not_available.configuration_disabled"
+)
+CWS_NEEDS_ENTERPRISE = "api.server.cws.needs_enterprise_edition"
+CLOUD_PREVIEW_NOT_CONFIGURED = "app.cloud.preview_modal_bucket_url_not_configured"
+DATA_RETENTION_LICENSE = "ent.data_retention.generic.license.error"
+CPA_LICENSE = "api.custom_profile_attributes.license_error"
+RECAPS_DISABLED = "api.recap.disabled.app_error"
+CONTENT_FLAGGING_LICENSE = "api.data_spillage.error.license"
+LICENSE_UPGRADE_NEEDED = "api.license.upgrade_needed.app_error"
+LICENSE_NO_FILE = "api.license.add_license.no_file.app_error"
+LICENSE_INVALID = "api.license.add_license.invalid.app_error"
+CERTIFICATE_NO_FILE = "api.admin.add_certificate.no_file.app_error"
+SCHEME_CREATE_LICENSE = "api.scheme.create_scheme.license.error"
+SCHEME_PATCH_LICENSE = "api.scheme.patch_scheme.license.error"
+SCHEME_DELETE_LICENSE = "api.scheme.delete_scheme.license.error"
+SCHEME_NOT_FOUND = "app.scheme.get.app_error"
+TEAM_SCHEME_LICENSE = "api.team.update_team_scheme.license.error"
+CHANNEL_SCHEME_LICENSE = "api.channel.update_channel_scheme.license.error"
+CHANNEL_MODERATIONS_GET_LICENSE = "api.channel.get_channel_moderations.license.error"
+CHANNEL_MODERATIONS_PATCH_LICENSE = "api.channel.patch_channel_moderations.license.error"
+ACCESS_CONTROL_SEARCH_UNAVAILABLE = "app.pap.search_access_control_policies.app_error"
+NOT_LDAP_USER = "api.user.add_user_to_group_syncables.not_ldap_user.app_error"
+DECODE_JSON = "model.utils.decode_json.app_error"
+NOT_FOUND_PAGE = "api.context.404.app_error"
+SESSION_EXPIRED = "api.context.session_expired.app_error"
+PAYLOAD_PARSE = "api.payload.parse.error"
+
+MESSAGES.update(
+    {
+        LDAP_LICENSE: "your license does not support ldap groups",
+        SAML_NOT_AVAILABLE: "SAML 2.0 is not configured or supported on this server.",
+        COMPLIANCE_DISABLED: (
+            "Compliance functionality disabled by current license. Please contact your system"
+            " administrator about upgrading your enterprise license."
+        ),
+        ELASTICSEARCH_LICENSE: "Your Mattermost license doesn't support indexed search.",
+        REMOTE_CLUSTER_DISABLED: "The remote cluster service is not enabled.",
+        IP_FILTERING_UNAVAILABLE: "IP Filtering is not available on this server",
+        OUTGOING_OAUTH_DISABLED: "Outgoing OAuth connections are not available on this server.",
+        CWS_NEEDS_ENTERPRISE: "Service only available in Mattermost Enterprise edition",
+        CLOUD_PREVIEW_NOT_CONFIGURED: "Preview bucket URL is not configured",
+        DATA_RETENTION_LICENSE: "Your license does not support Data Retention.",
+        CPA_LICENSE: "Your license does not support Custom Profile Attributes.",
+        RECAPS_DISABLED: "This feature is not enabled.",
+        CONTENT_FLAGGING_LICENSE: "Your license does not support Data Spillage Handling.",
+        LICENSE_UPGRADE_NEEDED: "Feature requires an upgrade to Enterprise Edition.",
+        LICENSE_NO_FILE: "No file under 'license' in request.",
+        LICENSE_INVALID: "Invalid license file.",
+        CERTIFICATE_NO_FILE: "No file under 'certificate' in request.",
+        SCHEME_CREATE_LICENSE: "Your license does not support creating permissions schemes.",
+        SCHEME_PATCH_LICENSE: "Your license does not support update permissions schemes",
+        SCHEME_DELETE_LICENSE: "Your license not support delete permissions schemes",
+        SCHEME_NOT_FOUND: "Unable to get the scheme.",
+        TEAM_SCHEME_LICENSE: "Your license does not support updating a team's scheme",
+        CHANNEL_SCHEME_LICENSE: "Your license does not support updating a channel's scheme",
+        CHANNEL_MODERATIONS_GET_LICENSE: "Your license does not support channel moderation",
+        CHANNEL_MODERATIONS_PATCH_LICENSE: "Your license does not support channel moderation",
+        ACCESS_CONTROL_SEARCH_UNAVAILABLE: "Could not search access control policies.",
+        NOT_LDAP_USER: "not an ldap user",
+        DECODE_JSON: "could not decode.",
+        PAYLOAD_PARSE: "An error occurred while parsing the payload.",
+    }
+)
