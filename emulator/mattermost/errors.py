@@ -804,6 +804,7 @@ NOT_LDAP_USER = "api.user.add_user_to_group_syncables.not_ldap_user.app_error"
 DECODE_JSON = "model.utils.decode_json.app_error"
 NOT_FOUND_PAGE = "api.context.404.app_error"
 SESSION_EXPIRED = "api.context.session_expired.app_error"
+PERMISSIONS = "api.context.permissions.app_error"
 PAYLOAD_PARSE = "api.payload.parse.error"
 
 MESSAGES.update(

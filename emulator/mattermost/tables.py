@@ -71,3 +71,5 @@ def define_tables(store: Store) -> None:
     store.define("team_icons", key="team_id")
     store.define("statuses", key="user_id")
     store.define("config")
+    # Named server-wide values (upstream's Systems table): busy flag, marketplace visit, brand.
+    store.define("systems", key="name")
