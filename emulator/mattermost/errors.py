@@ -843,3 +843,42 @@ MESSAGES.update(
         PAYLOAD_PARSE: "An error occurred while parsing the payload.",
     }
 )
+
+
+# -- system administration: plugins, terms of service, brand (resources/plugin.py, ...) -------
+
+PLUGINS_DISABLED = "app.plugin.disabled.app_error"
+MARKETPLACE_DISABLED = "app.plugin.marketplace_disabled.app_error"
+PLUGIN_UPLOADS_DISABLED = "app.plugin.upload_disabled.app_error"
+PLUGIN_NO_FILE = "api.plugin.upload.no_file.app_error"
+PLUGIN_INSTALL_FAILED = "app.plugin.extract.app_error"
+PLUGIN_DOWNLOAD_FAILED = "api.plugin.install.download_failed.app_error"
+MARKETPLACE_REQUEST_INVALID = "app.plugin.marketplace_plugin_request.app_error"
+MARKETPLACE_PLUGIN_NOT_FOUND = "app.plugin.marketplace_plugins.not_found.app_error"
+PLUGIN_NOT_INSTALLED = "app.plugin.not_installed.app_error"
+TERMS_NOT_FOUND = "app.terms_of_service.get.no_rows.app_error"
+CUSTOM_TERMS_DISABLED = "api.create_terms_of_service.custom_terms_of_service_disabled.app_error"
+BRAND_NO_FILE = "api.admin.upload_brand_image.no_file.app_error"
+BRAND_TOO_LARGE = "api.admin.upload_brand_image.too_large.app_error"
+BRAND_DECODE = "brand.save_brand_image.decode.app_error"
+BRAND_NOT_FOUND = "api.admin.delete_brand_image.storage.not_found"
+
+MESSAGES.update(
+    {
+        PLUGINS_DISABLED: "Plugins have been disabled. Please check your logs for details.",
+        MARKETPLACE_DISABLED: "Marketplace has been disabled. Please check your logs for details.",
+        PLUGIN_UPLOADS_DISABLED: "Plugins and/or plugin uploads have been disabled.",
+        PLUGIN_NO_FILE: "Missing file in multipart/form request.",
+        PLUGIN_INSTALL_FAILED: "An error occurred extracting the plugin bundle.",
+        PLUGIN_DOWNLOAD_FAILED: "An error occurred while downloading the plugin.",
+        MARKETPLACE_REQUEST_INVALID: "Failed to decode the marketplace plugin request.",
+        MARKETPLACE_PLUGIN_NOT_FOUND: "Could not find the requested marketplace plugin.",
+        PLUGIN_NOT_INSTALLED: "Plugin is not installed.",
+        TERMS_NOT_FOUND: "No terms of service found.",
+        CUSTOM_TERMS_DISABLED: "Custom terms of service feature is disabled.",
+        BRAND_NO_FILE: "No file under 'image' in request.",
+        BRAND_TOO_LARGE: "Unable to upload file. File is too large.",
+        BRAND_DECODE: "Unable to decode the image data.",
+        BRAND_NOT_FOUND: "Unable to delete brand image, not found.",
+    }
+)

@@ -475,6 +475,8 @@ OPERATIONS: tuple[Operation, ...] = (
         refuse(400, errors.LICENSE_INVALID),
     ),
     op("DELETE", "/license", LICENSE_MANAGE, answer=OK),
+    # Not routed by this server version.
+    op("GET", "/license/renewal", NOT_ROUTED, session=False),
     op("POST", "/trial-license", LICENSE_MANAGE, UPGRADE),
     op("GET", "/trial-license/prev", UPGRADE),
     # api4/scheme.go: reads find no scheme (Team Edition stores none); writes need a licence.

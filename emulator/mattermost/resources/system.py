@@ -147,3 +147,11 @@ def mark_notices_viewed() -> Response:
     if not isinstance(body, list) or not all(isinstance(item, str) for item in body):
         raise errors.AppError(400, errors.PAYLOAD_PARSE)
     return jsonify(wire.status_ok())
+
+
+@blueprint.post("/restart")
+def restart() -> Response:
+    """Answered before the restart upstream; the emulator has nothing to restart."""
+    _, user = authentication.caller()
+    permissions.require_system(user, MANAGE_SYSTEM)
+    return jsonify(wire.status_ok())
