@@ -882,3 +882,21 @@ MESSAGES.update(
         BRAND_NOT_FOUND: "Unable to delete brand image, not found.",
     }
 )
+
+
+# -- roles (resources/role.py) ------------------------------------------------------------------
+
+ROLE_NOT_FOUND = "app.role.get.app_error"
+ROLE_NAME_NOT_FOUND = "app.role.get_by_name.app_error"
+ROLE_NAMES_TOO_MANY = "api.roles.get_multiple_by_name_too_many.request_error"
+
+MESSAGES.update(
+    {
+        ROLE_NOT_FOUND: "Unable to get role.",
+        ROLE_NAME_NOT_FOUND: "Unable to get role.",
+        ROLE_NAMES_TOO_MANY: (
+            "Unable to get that many roles by name. Only {{.MaxNames}} roles can be requested at"
+            " once."
+        ),
+    }
+)
