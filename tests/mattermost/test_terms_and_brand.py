@@ -32,6 +32,7 @@ def test_brand_image_upload_read_and_delete(mm_server):
     anonymous = raw(mm_server)
     missing = anonymous("GET", "/brand/image")
     assert (missing.status_code, missing.content) == (404, b"")
+    assert missing.headers["Content-Type"] == "application/json"
     with pytest.raises(ResourceNotFound):
         admin_driver.brand.get_brand_image()
     png = default_image("brand")

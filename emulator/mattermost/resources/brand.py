@@ -20,10 +20,10 @@ EDIT_BRAND = "edit_brand"
 
 @blueprint.get("/brand/image")
 def get_brand_image() -> Response:
-    """No session needed; without an image, an empty 404."""
+    """No session needed; without an image, an empty 404 (typed JSON, as every API answer)."""
     stored = models.brand_image(runtime())
     if stored is None:
-        return Response(b"", status=404)
+        return Response(b"", status=404, mimetype="application/json")
     return Response(base64.b64decode(stored["value"]), mimetype=stored["content_type"])
 
 
