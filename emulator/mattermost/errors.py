@@ -900,3 +900,39 @@ MESSAGES.update(
         ),
     }
 )
+
+
+# -- access control policies, refused without the policy administration point (licensed.py) --
+
+ACS_GET_POLICY = "app.pap.get_policy.app_error"
+ACS_CREATE_POLICY = "app.pap.create_access_control_policy.app_error"
+ACS_DELETE_POLICY = "app.pap.delete_access_control_policy.app_error"
+ACS_CHECK_EXPRESSION = "app.pap.check_expression.app_error"
+ACS_ASSIGN = "app.pap.assign_access_control_policy_to_channels.app_error"
+ACS_UNASSIGN = "app.pap.unassign_access_control_policy_from_channels.app_error"
+ACS_CHANNEL_ATTRIBUTES = "app.pap.get_channel_access_control_attributes.app_error"
+ACS_UPDATE_ACTIVE = "app.pap.update_access_control_policies_active.app_error"
+ACS_VISUAL_AST = "app.pap.expression_to_visual_ast.app_error"
+SESSION_COOKIE_NOT_ALLOWED = "api.context.session_cookie_not_allowed.app_error"
+ACS_FIELDS_LIMIT = "api.access_control_policy.get_fields.limit.app_error"
+ACS_CHANNELS_LIMIT = "api.access_control_policy.get_channels.limit.app_error"
+
+MESSAGES.update(
+    {
+        ACS_GET_POLICY: "Unable to retrieve the access control policy.",
+        ACS_CREATE_POLICY: "Could not create access control policy.",
+        ACS_DELETE_POLICY: "Could not delete access control policy.",
+        ACS_CHECK_EXPRESSION: "Could not check expression.",
+        ACS_ASSIGN: "Unable to assign access control policy to channels.",
+        ACS_UNASSIGN: "Could not unassign access control policy from channels.",
+        ACS_CHANNEL_ATTRIBUTES: "Could not get attributes for channel.",
+        ACS_UPDATE_ACTIVE: "Could not update active status of access control policies.",
+        ACS_VISUAL_AST: "Could not genereate visual AST from expression.",
+        SESSION_COOKIE_NOT_ALLOWED: (
+            "Cookie-based authentication is not allowed for this endpoint. Please use header-based"
+            " authentication."
+        ),
+        ACS_FIELDS_LIMIT: "Get fields limit is not valid.",
+        ACS_CHANNELS_LIMIT: "Get channels limit is not valid.",
+    }
+)

@@ -12,6 +12,7 @@ import re
 import pytest
 from mattermostdriver.exceptions import FeatureDisabled, NotEnoughPermissions
 
+from emulator.app import runtime_of
 from emulator.mattermost import errors
 from emulator.mattermost.resources import licensed
 from tests.mattermost.clients import ERROR_KEYS, assert_error, logged_in, raw, team_id, user_id
@@ -23,7 +24,9 @@ PERMISSIONS = "api.context.permissions.app_error"
 
 @pytest.fixture
 def ids(mm_server) -> dict[str, str]:
-    return {"user_id": user_id(mm_server, "alice"), "team_id": team_id(mm_server)}
+    team = team_id(mm_server)
+    town = runtime_of(mm_server.app).store.find_one("channels", "team_name", (team, "town-square"))
+    return {"user_id": user_id(mm_server, "alice"), "team_id": team, "channel_id": town["id"]}
 
 
 def _url(operation: licensed.Operation, ids: dict[str, str]) -> str:
@@ -37,7 +40,8 @@ def _body(operation: licensed.Operation) -> dict:
     if "certificate" in operation.rule or operation.rule == "/license":
         field = "license" if operation.rule == "/license" else "certificate"
         return {"files": {field: ("file.pem", b"not a real one")}}
-    return {"json": {"toAttribute": "objectGUID", "scheme_id": ANY_ID, "term": ""}}
+    body = {"toAttribute": "objectGUID", "scheme_id": ANY_ID, "term": "", "type": "parent"}
+    return {"json": body, "params": {"active": "true", "limit": "10"}}
 
 
 def _label(operation: licensed.Operation) -> str:
@@ -66,6 +70,8 @@ def test_as_a_system_admin(mm_server, ids, operation):
     if isinstance(last, licensed.Refusal):
         body = assert_error(response, last.status, last.error_id)
         assert body["message"] == errors.MESSAGES[last.error_id]
+    elif operation.answer is licensed.EMPTY:
+        assert (response.status_code, response.content) == (200, b"")
     else:
         assert response.status_code == 200, response.text
         assert response.json() == operation.answer
@@ -169,3 +175,33 @@ def test_mattermostdriver_sees_the_refusals(mm_server):
     bob = logged_in(mm_server, "bob")
     with pytest.raises(NotEnoughPermissions):
         bob.saml.get_certificate_status()
+
+
+def test_access_control_needs_the_policy_administration_point(mm_server):
+    admin_driver = logged_in(mm_server, "admin")
+    admin = raw(mm_server, admin_driver)
+    policies = "/access_control_policies"
+    assign = admin("POST", f"{policies}/{ANY_ID}/assign", json={"channel_ids": [ANY_ID]})
+    body = assert_error(assign, 501, errors.ACS_ASSIGN)
+    assert body["detailed_error"] == "Policy Administration Point is not initialized"
+    assert_error(admin("PUT", policies, json={"type": "other"}), 400, errors.INVALID_BODY_PARAM)
+    # The activation switch refuses cookie sessions (a CSRF barrier).
+    cookie = {"Cookie": f"MMAUTHTOKEN={admin_driver.client.token}"}
+    response = raw(mm_server)(
+        "GET", f"{policies}/{ANY_ID}/activate", params={"active": "true"}, headers=cookie
+    )
+    assert_error(response, 401, errors.SESSION_COOKIE_NOT_ALLOWED)
+    assert_error(
+        admin("GET", f"{policies}/{ANY_ID}/activate", params={"active": "yes"}),
+        400,
+        errors.INVALID_BODY_PARAM,
+    )
+    assert_error(admin("GET", f"{policies}/cel/autocomplete/fields"), 400, errors.ACS_FIELDS_LIMIT)
+    bob = raw(mm_server, logged_in(mm_server, "bob"))
+    body = assert_error(bob("POST", f"{policies}/cel/check", json={}), 403, PERMISSIONS)
+    assert body["detailed_error"].endswith("permission=manage_system")
+    check = bob("POST", f"{policies}/cel/check", json={"channelId": ANY_ID})
+    body = assert_error(check, 403, PERMISSIONS)
+    assert body["detailed_error"].endswith("permission=manage_channel_access_rules")
+    # Nothing to switch needs no permission; the switch itself then needs the point.
+    assert_error(bob("PUT", f"{policies}/activate", json={}), 501, errors.ACS_UPDATE_ACTIVE)

@@ -221,6 +221,134 @@ NOT_ROUTED = Refusal(
 )
 
 
+# -- access control policies: the policy administration point is an enterprise interface ------
+
+PAP_MISSING = "Policy Administration Point is not initialized"
+
+
+def pap(error_id: str) -> Refusal:
+    return Refusal(501, error_id, PAP_MISSING)
+
+
+def _channel_access_rules(call: Call, channel_id: str) -> None:
+    """System admins, or (with a ``channelId``) whoever may manage that channel's access rules,
+    which no built-in role below system admin may."""
+    if call.user is not None and permissions.has_system_permission(call.user, "manage_system"):
+        return
+    if not channel_id:
+        raise _denied(call, "manage_system")
+    channel = call.rt.store.get("channels", channel_id)
+    allowed = (
+        call.user is not None
+        and channel is not None
+        and permissions.has_channel_permission(
+            call.rt, call.user, channel, "manage_channel_access_rules"
+        )
+    )
+    if not allowed:
+        raise _denied(call, "manage_channel_access_rules")
+
+
+def expression_request(name: str) -> Check:
+    """A CEL request body, its optional ``channelId``, then the permission it decides."""
+
+    def check(call: Call) -> None:
+        body = inputs.json_body(required=False)
+        if not isinstance(body, dict) and not inputs.body_is_json_null():
+            raise errors.invalid_body_param(name)
+        channel_id = (body or {}).get("channelId") or ""
+        if not isinstance(channel_id, str) or (channel_id and not is_mattermost_id(channel_id)):
+            raise errors.invalid_body_param("channelId")
+        _channel_access_rules(call, channel_id)
+
+    return check
+
+
+def fields_query(call: Call) -> None:
+    """``getFieldsAutocomplete``: ``channelId``, the permission, ``after`` and ``limit``."""
+    channel_id = request.args.get("channelId", "")
+    if channel_id and not is_mattermost_id(channel_id):
+        raise errors.invalid_body_param("channelId")
+    _channel_access_rules(call, channel_id)
+    after = request.args.get("after", "")
+    if after and not is_mattermost_id(after):
+        raise errors.invalid_body_param("after")
+    limit = inputs.go_atoi(request.args.get("limit"))
+    if limit is None or not 0 < limit <= 100:
+        raise errors.AppError(400, errors.ACS_FIELDS_LIMIT)
+
+
+def channels_query(call: Call) -> None:
+    after = request.args.get("after", "")
+    if after and not is_mattermost_id(after):
+        raise errors.invalid_body_param("after")
+    if inputs.go_atoi(request.args.get("limit")) is None:
+        raise errors.AppError(400, errors.ACS_CHANNELS_LIMIT)
+
+
+def policy_type(call: Call) -> None:
+    """``createAccessControlPolicy``: a parent policy needs manage_system; a channel policy is
+    for system admins or the channel's managers; any other type is refused."""
+    body = inputs.json_body(required=False)
+    if not isinstance(body, dict) and not inputs.body_is_json_null():
+        raise errors.invalid_body_param("policy")
+    body = body or {}
+    kind = body.get("type")
+    if kind == "parent":
+        perm("manage_system")(call)
+    elif kind == "channel":
+        if call.user is not None and permissions.has_system_permission(call.user, "manage_system"):
+            return
+        if not is_mattermost_id(body.get("id")):
+            raise errors.invalid_body_param("policy.id")
+        _channel_access_rules(call, body["id"])
+    else:
+        raise errors.invalid_body_param("type")
+
+
+def header_token(call: Call) -> None:
+    """A CSRF barrier: only a header (or query) token, never the session cookie."""
+    credential = authentication.request_credential(request.environ)
+    if credential is None or credential.location == authentication.COOKIE:
+        raise errors.AppError(
+            401,
+            errors.SESSION_COOKIE_NOT_ALLOWED,
+            "This endpoint requires header-based authentication",
+        )
+
+
+def active_param(call: Call) -> None:
+    if request.args.get("active") not in ("true", "false"):
+        raise errors.invalid_body_param("active")
+
+
+def active_entries(call: Call) -> None:
+    """``setActiveStatus``: system admins, or per entry the policy's channel managers (no policy
+    exists, so none are)."""
+    body = inputs.json_body(required=False)
+    if not isinstance(body, dict) and not inputs.body_is_json_null():
+        raise errors.invalid_body_param("request")
+    entries = (body or {}).get("entries") or []
+    if call.user is not None and permissions.has_system_permission(call.user, "manage_system"):
+        return
+    if entries:
+        raise _denied(call, "manage_channel_access_rules")
+
+
+def channel_ids_to(refusal: Refusal) -> Check:
+    """Assigning or unassigning nothing succeeds (with an empty answer); anything else needs
+    the policy administration point."""
+
+    def check(call: Call) -> None:
+        body = inputs.json_body(required=False)
+        if not isinstance(body, dict) and not inputs.body_is_json_null():
+            raise errors.invalid_body_param("assignments")
+        if (body or {}).get("channel_ids"):
+            refusal(call)
+
+    return check
+
+
 @dataclass(frozen=True)
 class Operation:
     method: str
@@ -269,6 +397,9 @@ OAC = "/oauth/outgoing_connections"
 CPA_PATH = "/custom_profile_attributes"
 CF = "/content_flagging"
 SCHEME = "/schemes/<scheme_id>"
+ACP = "/access_control_policies"
+ACP_ONE = ACP + "/<policy_id>"
+EMPTY = object()  # a 200 with an empty body
 
 OPERATIONS: tuple[Operation, ...] = (
     # api4/ldap.go: some handlers check the licence before the permission, some after.
@@ -552,6 +683,77 @@ OPERATIONS: tuple[Operation, ...] = (
         "/channels/<channel_id>/moderations/patch",
         refuse(403, errors.CHANNEL_MODERATIONS_PATCH_LICENSE),
     ),
+    # api4/access_control.go: without the policy administration point.
+    op("PUT", ACP, policy_type, pap(errors.ACS_CREATE_POLICY)),
+    op("POST", ACP + "/cel/check", expression_request("user"), pap(errors.ACS_CHECK_EXPRESSION)),
+    op("POST", ACP + "/cel/test", expression_request("user"), pap(errors.ACS_CHECK_EXPRESSION)),
+    op(
+        "POST",
+        ACP + "/cel/validate_requester",
+        expression_request("request"),
+        pap(errors.ACS_CHECK_EXPRESSION),
+    ),
+    op("POST", ACP + "/cel/visual_ast", expression_request("user"), pap(errors.ACS_VISUAL_AST)),
+    op("GET", ACP + "/cel/autocomplete/fields", fields_query, answer=[]),
+    op(
+        "POST",
+        ACP + "/search",
+        MANAGE_SYSTEM,
+        json_param("access_control_policy_search", False),
+        pap(errors.ACCESS_CONTROL_SEARCH_UNAVAILABLE),
+    ),
+    op("PUT", ACP + "/activate", active_entries, pap(errors.ACS_UPDATE_ACTIVE)),
+    op("GET", ACP_ONE, POLICY, MANAGE_SYSTEM, pap(errors.ACS_GET_POLICY)),
+    op("DELETE", ACP_ONE, POLICY, MANAGE_SYSTEM, pap(errors.ACS_DELETE_POLICY)),
+    op(
+        "GET",
+        ACP_ONE + "/activate",
+        POLICY,
+        header_token,
+        MANAGE_SYSTEM,
+        active_param,
+        pap(errors.ACS_UPDATE_ACTIVE),
+    ),
+    op(
+        "POST",
+        ACP_ONE + "/assign",
+        MANAGE_SYSTEM,
+        POLICY,
+        channel_ids_to(pap(errors.ACS_ASSIGN)),
+        answer=EMPTY,
+    ),
+    op(
+        "DELETE",
+        ACP_ONE + "/unassign",
+        MANAGE_SYSTEM,
+        POLICY,
+        channel_ids_to(pap(errors.ACS_UNASSIGN)),
+        answer=EMPTY,
+    ),
+    op(
+        "GET",
+        ACP_ONE + "/resources/channels",
+        MANAGE_SYSTEM,
+        POLICY,
+        channels_query,
+        pap(errors.ACS_GET_POLICY),
+    ),
+    # No channel carries a policy, so the search finds none.
+    op(
+        "POST",
+        ACP_ONE + "/resources/channels/search",
+        MANAGE_SYSTEM,
+        POLICY,
+        json_param("channel_search", False),
+        answer={"channels": [], "total_count": 0},
+    ),
+    op(
+        "GET",
+        "/channels/<channel_id>/access_control/attributes",
+        id_param("channel_id"),
+        read_channel,
+        pap(errors.ACS_CHANNEL_ATTRIBUTES),
+    ),
     # Views and property fields are behind the IntegratedBoards feature flag (off): not routed.
     op("GET", "/channels/<channel_id>/views", NOT_ROUTED, session=False),
     op("POST", "/channels/<channel_id>/views", NOT_ROUTED, session=False),
@@ -596,6 +798,8 @@ def _handler(operation: Operation) -> Callable[..., Response]:
         call = Call(rt, user, params)
         for check in operation.checks:
             check(call)
+        if operation.answer is EMPTY:
+            return Response(b"", mimetype="application/json")
         return jsonify(operation.answer)
 
     return handle
