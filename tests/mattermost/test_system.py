@@ -143,3 +143,52 @@ def test_product_notices_are_empty_and_marking_them_viewed_checks_the_ids(mm_ser
     )
     assert bob("PUT", "/system/notices/view", json=["a", "b"]).json() == {"status": "OK"}
     assert_error(bob("PUT", "/system/notices/view", json={"a": 1}), 400, "api.payload.parse.error")
+
+
+ANALYTICS_NAMES = [
+    "channel_open_count",
+    "channel_private_count",
+    "post_count",
+    "unique_user_count",
+    "team_count",
+    "total_websocket_connections",
+    "total_master_db_connections",
+    "total_read_db_connections",
+    "daily_active_users",
+    "monthly_active_users",
+    "inactive_user_count",
+    "single_channel_guest_count",
+]
+
+
+def _counts(rows):
+    assert [row["name"] for row in rows] == ANALYTICS_NAMES
+    return {row["name"]: row["value"] for row in rows}
+
+
+def test_standard_analytics_count_the_site(mm_server):
+    admin = _admin(mm_server)
+    rt = runtime_of(mm_server.app)
+    store = rt.store
+    before = _counts(admin.system.get_analytics(params={}))
+    people = [u for u in store.all("users") if not u.get("is_bot")]
+    assert before["unique_user_count"] == sum(1 for u in people if not u["delete_at"])
+    assert before["team_count"] == sum(1 for t in store.all("teams") if not t["delete_at"])
+    town = store.find_one("channels", "team_name", (team_id(mm_server), "town-square"))
+    admin.posts.create_post({"channel_id": town["id"], "message": "counted"})
+    after = _counts(admin.system.get_analytics(params={"name": "standard"}))
+    assert after["post_count"] == before["post_count"] + 1
+    in_team = _counts(admin.system.get_analytics(params={"team_id": team_id(mm_server)}))
+    assert in_team["inactive_user_count"] == -1
+    assert in_team["channel_open_count"] <= after["channel_open_count"]
+
+
+def test_analytics_need_their_permission_and_a_known_name(mm_server):
+    bob = raw(mm_server, logged_in(mm_server, "bob"))
+    assert_error(bob("GET", "/analytics/old"), 403, "api.context.permissions.app_error")
+    admin = raw(mm_server, _admin(mm_server))
+    assert_error(
+        admin("GET", "/analytics/old", params={"name": "nope"}),
+        400,
+        "api.context.invalid_body_param.app_error",
+    )

@@ -111,6 +111,7 @@ from .system import (  # noqa: F401 - the package's API
     server_busy_state,
     set_first_admin_visit_marketplace,
     set_server_busy,
+    standard_analytics,
     system_value,
     zero_time_unix,
 )

@@ -64,3 +64,60 @@ def save_brand_image(rt: Runtime, data_b64: str, content_type: str) -> None:
 def delete_brand_image(rt: Runtime) -> bool:
     """False when there was none."""
     return rt.store.delete("systems", _BRAND) is not None
+
+
+DAY_MS = 24 * 3600_000
+MONTH_MS = 31 * DAY_MS  # upstream's MonthMilliseconds
+
+
+def standard_analytics(rt: Runtime, team_id: str, websockets: int) -> list[tuple[str, float]]:
+    """``getStandardAnalytics``: the System Console's site statistics, in upstream's row order.
+    A team narrows the channel, post and user counts; the inactive count is then -1."""
+    store = rt.store
+    channels = [
+        c
+        for c in (store.find("channels", "team_id", team_id) if team_id else store.all("channels"))
+        if not c["delete_at"]
+    ]
+    channel_ids = {c["id"] for c in channels}
+    posts = sum(
+        1
+        for p in store.all("posts")
+        if not p["delete_at"] and (not team_id or p["channel_id"] in channel_ids)
+    )
+    people = [u for u in store.all("users") if not u.get("is_bot")]
+    active = [u for u in people if not u["delete_at"]]
+    if team_id:
+        members = {
+            m["user_id"]
+            for m in store.find("team_members", "team_id", team_id)
+            if not m["delete_at"]
+        }
+        users: float = sum(1 for u in active if u["id"] in members)
+        inactive: float = -1
+    else:
+        users, inactive = len(active), len(people) - len(active)
+    now = rt.clock.now_ms()
+
+    def active_since(span: int) -> int:
+        ids = {u["id"] for u in active}
+        return sum(
+            1
+            for s in store.all("statuses")
+            if s["user_id"] in ids and s["last_activity_at"] > now - span
+        )
+
+    return [
+        ("channel_open_count", sum(1 for c in channels if c["type"] == "O")),
+        ("channel_private_count", sum(1 for c in channels if c["type"] == "P")),
+        ("post_count", posts),
+        ("unique_user_count", users),
+        ("team_count", sum(1 for t in store.all("teams") if not t["delete_at"])),
+        ("total_websocket_connections", websockets),
+        ("total_master_db_connections", 1),  # the emulator's one store
+        ("total_read_db_connections", 0),
+        ("daily_active_users", active_since(DAY_MS)),
+        ("monthly_active_users", active_since(MONTH_MS)),
+        ("inactive_user_count", inactive),
+        ("single_channel_guest_count", 0),
+    ]

@@ -155,3 +155,27 @@ def restart() -> Response:
     _, user = authentication.caller()
     permissions.require_system(user, MANAGE_SYSTEM)
     return jsonify(wire.status_ok())
+
+
+# Upstream's other reports (daily post and user counts, extra counts) are not served yet.
+_OTHER_ANALYTICS = {
+    "bot_post_counts_day",
+    "post_counts_day",
+    "user_counts_with_posts_day",
+    "extra_counts",
+}
+
+
+@blueprint.get("/analytics/old")
+def get_analytics() -> Response:
+    rt, user = authentication.caller()
+    name = request.args.get("name", "") or "standard"
+    permissions.require_system(user, "get_analytics")
+    if name in _OTHER_ANALYTICS:
+        raise errors.not_implemented(f"GetAnalyticsOld name={name}")
+    if name != "standard":
+        raise errors.invalid_body_param("name")
+    team_id = request.args.get("team_id", "")
+    sockets = len(rt.realtime.connections())
+    rows = models.standard_analytics(rt, team_id, sockets)
+    return jsonify([{"name": key, "value": value} for key, value in rows])
