@@ -961,3 +961,169 @@ MESSAGES.update(
         " is open.",
     }
 )
+
+
+# -- licensed features an unlicensed Team Edition server refuses (resources/licensed.py) -------
+
+LDAP_LICENSE = "api.ldap_groups.license_error"
+SAML_NOT_AVAILABLE = "api.admin.saml.not_available.app_error"
+COMPLIANCE_DISABLED = "ent.compliance.licence_disable.app_error"
+ELASTICSEARCH_LICENSE = "ent.elasticsearch.test_config.license.error"
+REMOTE_CLUSTER_DISABLED = "api.remote_cluster.service_not_enabled.app_error"
+IP_FILTERING_UNAVAILABLE = "api.context.ip_filtering.not_available.app_error"
+OUTGOING_OAUTH_DISABLED = (
+    "api.context.outgoing_oauth_connection.not_available.configuration_disabled"
+)
+CWS_NEEDS_ENTERPRISE = "api.server.cws.needs_enterprise_edition"
+CLOUD_PREVIEW_NOT_CONFIGURED = "app.cloud.preview_modal_bucket_url_not_configured"
+DATA_RETENTION_LICENSE = "ent.data_retention.generic.license.error"
+CPA_LICENSE = "api.custom_profile_attributes.license_error"
+RECAPS_DISABLED = "api.recap.disabled.app_error"
+CONTENT_FLAGGING_LICENSE = "api.data_spillage.error.license"
+LICENSE_UPGRADE_NEEDED = "api.license.upgrade_needed.app_error"
+LICENSE_NO_FILE = "api.license.add_license.no_file.app_error"
+LICENSE_INVALID = "api.license.add_license.invalid.app_error"
+CERTIFICATE_NO_FILE = "api.admin.add_certificate.no_file.app_error"
+SCHEME_CREATE_LICENSE = "api.scheme.create_scheme.license.error"
+SCHEME_PATCH_LICENSE = "api.scheme.patch_scheme.license.error"
+SCHEME_DELETE_LICENSE = "api.scheme.delete_scheme.license.error"
+SCHEME_NOT_FOUND = "app.scheme.get.app_error"
+TEAM_SCHEME_LICENSE = "api.team.update_team_scheme.license.error"
+CHANNEL_SCHEME_LICENSE = "api.channel.update_channel_scheme.license.error"
+CHANNEL_MODERATIONS_GET_LICENSE = "api.channel.get_channel_moderations.license.error"
+CHANNEL_MODERATIONS_PATCH_LICENSE = "api.channel.patch_channel_moderations.license.error"
+ACCESS_CONTROL_SEARCH_UNAVAILABLE = "app.pap.search_access_control_policies.app_error"
+NOT_LDAP_USER = "api.user.add_user_to_group_syncables.not_ldap_user.app_error"
+DECODE_JSON = "model.utils.decode_json.app_error"
+NOT_FOUND_PAGE = "api.context.404.app_error"
+SESSION_EXPIRED = "api.context.session_expired.app_error"
+PERMISSIONS = "api.context.permissions.app_error"
+
+MESSAGES.update(
+    {
+        LDAP_LICENSE: "your license does not support ldap groups",
+        SAML_NOT_AVAILABLE: "SAML 2.0 is not configured or supported on this server.",
+        COMPLIANCE_DISABLED: (
+            "Compliance functionality disabled by current license. Please contact your system"
+            " administrator about upgrading your enterprise license."
+        ),
+        ELASTICSEARCH_LICENSE: "Your Mattermost license doesn't support indexed search.",
+        REMOTE_CLUSTER_DISABLED: "The remote cluster service is not enabled.",
+        IP_FILTERING_UNAVAILABLE: "IP Filtering is not available on this server",
+        OUTGOING_OAUTH_DISABLED: "Outgoing OAuth connections are not available on this server.",
+        CWS_NEEDS_ENTERPRISE: "Service only available in Mattermost Enterprise edition",
+        CLOUD_PREVIEW_NOT_CONFIGURED: "Preview bucket URL is not configured",
+        DATA_RETENTION_LICENSE: "Your license does not support Data Retention.",
+        CPA_LICENSE: "Your license does not support Custom Profile Attributes.",
+        RECAPS_DISABLED: "This feature is not enabled.",
+        CONTENT_FLAGGING_LICENSE: "Your license does not support Data Spillage Handling.",
+        LICENSE_UPGRADE_NEEDED: "Feature requires an upgrade to Enterprise Edition.",
+        LICENSE_NO_FILE: "No file under 'license' in request.",
+        LICENSE_INVALID: "Invalid license file.",
+        CERTIFICATE_NO_FILE: "No file under 'certificate' in request.",
+        SCHEME_CREATE_LICENSE: "Your license does not support creating permissions schemes.",
+        SCHEME_PATCH_LICENSE: "Your license does not support update permissions schemes",
+        SCHEME_DELETE_LICENSE: "Your license not support delete permissions schemes",
+        SCHEME_NOT_FOUND: "Unable to get the scheme.",
+        TEAM_SCHEME_LICENSE: "Your license does not support updating a team's scheme",
+        CHANNEL_SCHEME_LICENSE: "Your license does not support updating a channel's scheme",
+        CHANNEL_MODERATIONS_GET_LICENSE: "Your license does not support channel moderation",
+        CHANNEL_MODERATIONS_PATCH_LICENSE: "Your license does not support channel moderation",
+        ACCESS_CONTROL_SEARCH_UNAVAILABLE: "Could not search access control policies.",
+        NOT_LDAP_USER: "not an ldap user",
+        DECODE_JSON: "could not decode.",
+    }
+)
+
+
+# -- system administration: plugins, terms of service, brand (resources/plugin.py, ...) -------
+
+PLUGINS_DISABLED = "app.plugin.disabled.app_error"
+MARKETPLACE_DISABLED = "app.plugin.marketplace_disabled.app_error"
+PLUGIN_UPLOADS_DISABLED = "app.plugin.upload_disabled.app_error"
+PLUGIN_NO_FILE = "api.plugin.upload.no_file.app_error"
+PLUGIN_INSTALL_FAILED = "app.plugin.extract.app_error"
+PLUGIN_DOWNLOAD_FAILED = "api.plugin.install.download_failed.app_error"
+MARKETPLACE_REQUEST_INVALID = "app.plugin.marketplace_plugin_request.app_error"
+MARKETPLACE_PLUGIN_NOT_FOUND = "app.plugin.marketplace_plugins.not_found.app_error"
+PLUGIN_NOT_INSTALLED = "app.plugin.not_installed.app_error"
+TERMS_NOT_FOUND = "app.terms_of_service.get.no_rows.app_error"
+CUSTOM_TERMS_DISABLED = "api.create_terms_of_service.custom_terms_of_service_disabled.app_error"
+BRAND_NO_FILE = "api.admin.upload_brand_image.no_file.app_error"
+BRAND_TOO_LARGE = "api.admin.upload_brand_image.too_large.app_error"
+BRAND_DECODE = "brand.save_brand_image.decode.app_error"
+BRAND_NOT_FOUND = "api.admin.delete_brand_image.storage.not_found"
+
+MESSAGES.update(
+    {
+        PLUGINS_DISABLED: "Plugins have been disabled. Please check your logs for details.",
+        MARKETPLACE_DISABLED: "Marketplace has been disabled. Please check your logs for details.",
+        PLUGIN_UPLOADS_DISABLED: "Plugins and/or plugin uploads have been disabled.",
+        PLUGIN_NO_FILE: "Missing file in multipart/form request.",
+        PLUGIN_INSTALL_FAILED: "An error occurred extracting the plugin bundle.",
+        PLUGIN_DOWNLOAD_FAILED: "An error occurred while downloading the plugin.",
+        MARKETPLACE_REQUEST_INVALID: "Failed to decode the marketplace plugin request.",
+        MARKETPLACE_PLUGIN_NOT_FOUND: "Could not find the requested marketplace plugin.",
+        PLUGIN_NOT_INSTALLED: "Plugin is not installed.",
+        TERMS_NOT_FOUND: "No terms of service found.",
+        CUSTOM_TERMS_DISABLED: "Custom terms of service feature is disabled.",
+        BRAND_NO_FILE: "No file under 'image' in request.",
+        BRAND_TOO_LARGE: "Unable to upload file. File is too large.",
+        BRAND_DECODE: "Unable to decode the image data.",
+        BRAND_NOT_FOUND: "Unable to delete brand image, not found.",
+    }
+)
+
+
+# -- roles (resources/role.py) ------------------------------------------------------------------
+
+ROLE_NOT_FOUND = "app.role.get.app_error"
+ROLE_NAME_NOT_FOUND = "app.role.get_by_name.app_error"
+ROLE_NAMES_TOO_MANY = "api.roles.get_multiple_by_name_too_many.request_error"
+
+MESSAGES.update(
+    {
+        ROLE_NOT_FOUND: "Unable to get role.",
+        ROLE_NAME_NOT_FOUND: "Unable to get role.",
+        ROLE_NAMES_TOO_MANY: (
+            "Unable to get that many roles by name. Only {{.MaxNames}} roles can be requested at"
+            " once."
+        ),
+    }
+)
+
+
+# -- access control policies, refused without the policy administration point (licensed.py) --
+
+ACS_GET_POLICY = "app.pap.get_policy.app_error"
+ACS_CREATE_POLICY = "app.pap.create_access_control_policy.app_error"
+ACS_DELETE_POLICY = "app.pap.delete_access_control_policy.app_error"
+ACS_CHECK_EXPRESSION = "app.pap.check_expression.app_error"
+ACS_ASSIGN = "app.pap.assign_access_control_policy_to_channels.app_error"
+ACS_UNASSIGN = "app.pap.unassign_access_control_policy_from_channels.app_error"
+ACS_CHANNEL_ATTRIBUTES = "app.pap.get_channel_access_control_attributes.app_error"
+ACS_UPDATE_ACTIVE = "app.pap.update_access_control_policies_active.app_error"
+ACS_VISUAL_AST = "app.pap.expression_to_visual_ast.app_error"
+SESSION_COOKIE_NOT_ALLOWED = "api.context.session_cookie_not_allowed.app_error"
+ACS_FIELDS_LIMIT = "api.access_control_policy.get_fields.limit.app_error"
+ACS_CHANNELS_LIMIT = "api.access_control_policy.get_channels.limit.app_error"
+
+MESSAGES.update(
+    {
+        ACS_GET_POLICY: "Unable to retrieve the access control policy.",
+        ACS_CREATE_POLICY: "Could not create access control policy.",
+        ACS_DELETE_POLICY: "Could not delete access control policy.",
+        ACS_CHECK_EXPRESSION: "Could not check expression.",
+        ACS_ASSIGN: "Unable to assign access control policy to channels.",
+        ACS_UNASSIGN: "Could not unassign access control policy from channels.",
+        ACS_CHANNEL_ATTRIBUTES: "Could not get attributes for channel.",
+        ACS_UPDATE_ACTIVE: "Could not update active status of access control policies.",
+        ACS_VISUAL_AST: "Could not genereate visual AST from expression.",
+        SESSION_COOKIE_NOT_ALLOWED: (
+            "Cookie-based authentication is not allowed for this endpoint. Please use header-based"
+            " authentication."
+        ),
+        ACS_FIELDS_LIMIT: "Get fields limit is not valid.",
+        ACS_CHANNELS_LIMIT: "Get channels limit is not valid.",
+    }
+)

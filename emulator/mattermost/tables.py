@@ -93,3 +93,5 @@ def define_tables(store: Store) -> None:
         unique={"refresh_token": lambda a: a["refresh_token"] or None},
         multi={"user_id": "user_id", "client_id": "client_id"},
     )
+    # Named server-wide values (upstream's Systems table): busy flag, marketplace visit, brand.
+    store.define("systems", key="name")

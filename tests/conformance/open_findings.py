@@ -28,6 +28,15 @@ OPEN_FINDINGS: tuple[Finding, ...] = (
     # upstream (api4/webhook.go updateIncomingHook): WriteHeader(http.StatusCreated); doc 200.
     Finding(MM, "UpdateIncomingWebhook", 201, "status", "updateIncomingHook answers 201", "$"),
     # -- Mattermost: bodies ----------------------------------------------------------------------
+    # upstream (api4/access_control.go getFieldsAutocomplete): json.Marshal of the field list,
+    # an array; the document gives an object.
+    Finding(
+        MM, "GetAccessControlPolicyAutocompleteFields", 200, "schema", "an array of fields", "$"
+    ),
+    # upstream (api4/brand.go getBrandImage): the image as image/png, or 404 with an empty body
+    # when there is none; the document gives it an application/json answer.
+    Finding(MM, "GetBrandImage", 200, "content-type", "the image itself", "$"),
+    Finding(MM, "GetBrandImage", 404, "json", "empty body when there is no image", "$"),
     # The document's own description says the unpaginated answer is a plain array of channels,
     # while its schema is the paginated object {channels, total_count}.
     Finding(MM, "SearchAllChannels", 200, "schema", "array unless paginated", "$"),

@@ -110,6 +110,19 @@ from .sessions import (  # noqa: F401 - the package's API
     revoke_user_sessions,
     set_access_token_active,
 )
+from .system import (  # noqa: F401 - the package's API
+    FIRST_ADMIN_VISIT_MARKETPLACE,
+    brand_image,
+    clear_server_busy,
+    delete_brand_image,
+    save_brand_image,
+    server_busy_state,
+    set_first_admin_visit_marketplace,
+    set_server_busy,
+    standard_analytics,
+    system_value,
+    zero_time_unix,
+)
 from .teams import (  # noqa: F401 - the package's API
     add_team_member,
     add_user_to_team,

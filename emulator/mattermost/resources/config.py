@@ -91,3 +91,10 @@ def get_client_license() -> Response:
     if fmt != "old":
         raise errors.invalid_body_param("format")
     return jsonify({"IsLicensed": "false"})
+
+
+@blueprint.get("/license/load_metric")
+def get_license_load_metric() -> Response:
+    """Monthly active users per licensed seat, as a percentage: 0 without a licence."""
+    authentication.caller()
+    return jsonify({"load": 0})

@@ -1,0 +1,71 @@
+"""``api4/role.go``: reading the built-in roles."""
+
+from __future__ import annotations
+
+import pytest
+from mattermostdriver.exceptions import ResourceNotFound
+
+from emulator.mattermost import permissions
+from tests.mattermost.clients import assert_error, logged_in, raw
+
+INVALID_BODY = "api.context.invalid_body_param.app_error"
+ROLE_KEYS = {
+    "id",
+    "name",
+    "display_name",
+    "description",
+    "create_at",
+    "update_at",
+    "delete_at",
+    "permissions",
+    "scheme_managed",
+    "built_in",
+}
+
+
+def test_a_role_by_name_and_by_id_through_the_driver(mm_server):
+    bob = logged_in(mm_server, "bob")
+    user = bob.roles.get_role_by_name("system_user")
+    assert set(user) == ROLE_KEYS
+    assert user["display_name"] == "authentication.roles.global_user.name"
+    assert (user["scheme_managed"], user["built_in"]) == (True, True)
+    assert set(user["permissions"]) == permissions.ROLES["system_user"]
+    assert bob.roles.get_role_by_id(user["id"]) == user
+    with pytest.raises(ResourceNotFound):
+        bob.roles.get_role_by_name("no_such_role")
+    with pytest.raises(ResourceNotFound):
+        bob.roles.get_role_by_id("a" * 26)
+
+
+def test_all_roles_are_for_system_admins(mm_server):
+    admin = raw(mm_server, logged_in(mm_server, "admin"))
+    roles = admin("GET", "/roles").json()
+    assert [r["name"] for r in roles] == sorted(permissions.ROLES)
+    system_admin = next(r for r in roles if r["name"] == "system_admin")
+    assert set(permissions.ROLES["team_admin"]) <= set(system_admin["permissions"])
+    bob = raw(mm_server, logged_in(mm_server, "bob"))
+    assert_error(bob("GET", "/roles"), 403, "api.context.permissions.app_error")
+
+
+def test_roles_by_names_skips_unknown_and_checks_the_list(mm_server):
+    bob = raw(mm_server, logged_in(mm_server, "bob"))
+    found = bob("POST", "/roles/names", json=["team_user", "channel_user", "nope", " "]).json()
+    assert [r["name"] for r in found] == ["channel_user", "team_user"]
+    assert_error(
+        bob("POST", "/roles/names", json=[]), 400, "api.context.invalid_body_param.app_error"
+    )
+    assert_error(bob("POST", "/roles/names", json={"a": 1}), 400, "api.payload.parse.error")
+    assert_error(
+        bob("POST", "/roles/names", json=["Bad-Name"]),
+        400,
+        "api.context.invalid_body_param.app_error",
+    )
+    too_many = [f"role_{i}" for i in range(101)]
+    body = assert_error(
+        bob("POST", "/roles/names", json=too_many),
+        400,
+        "api.roles.get_multiple_by_name_too_many.request_error",
+    )
+    assert "Only 100 roles" in body["message"]
+    assert_error(bob("GET", "/roles/short"), 400, "api.context.invalid_url_param.app_error")
+    assert_error(bob("GET", "/roles/name/Bad-Name"), 400, "api.context.invalid_url_param.app_error")
