@@ -35,7 +35,7 @@ def test_brand_image_upload_read_and_delete(mm_server):
     assert missing.headers["Content-Type"] == "application/json"
     with pytest.raises(ResourceNotFound):
         admin_driver.brand.get_brand_image()
-    png = default_image("brand")
+    png = default_image("brand", "brand")
     uploaded = admin("POST", "/brand/image", files={"image": ("b.png", png, "image/png")})
     assert (uploaded.status_code, uploaded.json()) == (201, {"status": "OK"})
     served = anonymous("GET", "/brand/image")
