@@ -4,14 +4,13 @@ becomes a webhook post (``handleWebhookEvents``/``TriggerWebhook``)."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 import pytest
 
 from emulator.app import runtime_of
+from tests import receiver as receiver_module
 from tests.mattermost.test_channels import channel, login, team
 from tests.mattermost.test_hooks import last_post, post_hook
 from tests.mattermost.test_webhooks import set_service
@@ -19,50 +18,19 @@ from tests.mattermost.test_webhooks import set_service
 TIMEOUT = 10
 
 
-class Receiver:
-    """The app under test: records every request, answers with ``answer`` (JSON or empty)."""
+class Receiver(receiver_module.Receiver):
+    """The app under test: answers with ``answer`` (JSON) or nothing."""
 
-    def __init__(self) -> None:
-        self.requests: list[dict] = []
-        self.answer: dict | None = None
-        self.cond = threading.Condition()
-        receiver = self
+    answer: dict | None = None
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                with receiver.cond:
-                    receiver.requests.append(
-                        {"path": self.path, "headers": dict(self.headers), "body": body}
-                    )
-                    receiver.cond.notify_all()
-                data = json.dumps(receiver.answer).encode() if receiver.answer else b""
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def wait_for(self, count: int) -> list[dict]:
-        with self.cond:
-            assert self.cond.wait_for(lambda: len(self.requests) >= count, TIMEOUT)
-            return list(self.requests)
+    def respond(self, request: dict) -> receiver_module.Reply:
+        return receiver_module.json_reply(self.answer) if self.answer else receiver_module.EMPTY
 
 
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
-    r = Receiver()
-    thread = threading.Thread(target=r.server.serve_forever, daemon=True)
-    thread.start()
-    yield r
-    r.server.shutdown()
-    r.server.server_close()
+    with receiver_module.serving(Receiver()) as r:
+        yield r
 
 
 @pytest.fixture

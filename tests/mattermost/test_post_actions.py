@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
 
 from emulator.app import runtime_of
+from tests import receiver as receiver_module
 from tests.mattermost import test_websocket as ws
 from tests.mattermost.clients import assert_error, raw
 from tests.mattermost.test_channels import channel, login, team
@@ -22,46 +21,24 @@ from tests.mattermost.test_hooks import post_hook
 TIMEOUT = 10
 
 
-class App:
-    """The app under test: records each request; answers ``(status, JSON)`` set per path."""
+class App(receiver_module.Receiver):
+    """The app under test: answers ``(status, JSON)`` set per path (200 and nothing else)."""
 
     def __init__(self) -> None:
-        self.requests: list[dict] = []
+        super().__init__()
         self.answers: dict[str, tuple[int, object]] = {}
-        self.lock = threading.Lock()
-        app = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                with app.lock:
-                    app.requests.append(
-                        {"path": self.path, "headers": dict(self.headers), "json": json.loads(body)}
-                    )
-                status, answer = app.answers.get(self.path, (200, None))
-                data = b"" if answer is None else json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+    def respond(self, request: dict) -> receiver_module.Reply:
+        status, answer = self.answers.get(request["path"], (200, None))
+        if answer is None:
+            return status, b"", "application/json"
+        return receiver_module.json_reply(answer, status)
 
 
 @pytest.fixture
 def app() -> Iterator[App]:
-    a = App()
-    thread = threading.Thread(target=a.server.serve_forever, daemon=True)
-    thread.start()
-    yield a
-    a.server.shutdown()
-    a.server.server_close()
-    thread.join()
+    with receiver_module.serving(App()) as a:
+        yield a
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
@@ -18,6 +17,7 @@ from emulator.app import create_app, runtime_of
 from emulator.config import ephemeral_config
 from emulator.rocketchat import outgoing
 from emulator.rocketchat.wire import iso
+from tests import receiver as receiver_module
 from tests.rocketchat.clients import call
 from tests.rocketchat.test_doors import bridge, ddp_login, hang_up, rest
 from tests.rocketchat.test_legacy import legacy
@@ -31,52 +31,21 @@ def no_answer(_body: dict) -> Answer:
     return 200, b"", "text/plain"
 
 
-class Receiver:
-    """The app under test: records each request; ``answer`` decides what it sends back."""
+class Receiver(receiver_module.Receiver):
+    """The app under test: ``answer`` decides what it sends back to each JSON payload."""
 
     def __init__(self) -> None:
-        self.requests: list[dict] = []
+        super().__init__()
         self.answer: Callable[[dict], Answer] = no_answer
-        self.cond = threading.Condition()
-        receiver = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                body = json.loads(raw) if raw else {}
-                # Recorded before answering: once the emulator has the answer, the request is here.
-                with receiver.cond:
-                    receiver.requests.append(
-                        {"path": self.path, "headers": dict(self.headers), "body": body}
-                    )
-                    receiver.cond.notify_all()
-                status, data, content_type = receiver.answer(body)
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def wait_for(self, count: int) -> list[dict]:
-        with self.cond:
-            assert self.cond.wait_for(lambda: len(self.requests) >= count, TIMEOUT)
-            return list(self.requests)
+    def respond(self, request: dict) -> Answer:
+        return self.answer(request["json"] or {})
 
 
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
-    r = Receiver()
-    thread = threading.Thread(target=r.server.serve_forever, daemon=True)
-    thread.start()
-    yield r
-    r.server.shutdown()
-    r.server.server_close()
+    with receiver_module.serving(Receiver()) as r:
+        yield r
 
 
 def json_answer(payload: dict, status: int = 200) -> Answer:
@@ -154,7 +123,7 @@ def test_a_rest_message_sends_the_exact_payload_and_the_answer_is_posted(
     assert first["path"] == "/hook"
     assert first["headers"]["Content-Type"] == "application/json"
     assert first["headers"]["User-Agent"].startswith("Mozilla/5.0")
-    assert first["body"] == {
+    assert first["json"] == {
         "token": "secret-token",
         "bot": False,
         "channel_id": "GENERAL",
@@ -167,13 +136,13 @@ def test_a_rest_message_sends_the_exact_payload_and_the_answer_is_posted(
         "siteUrl": "http://localhost:3000",
     }
     # The answer's message fires the integration again (no loop guard upstream), as a bot's.
-    answer = stored(rc_server, second["body"]["message_id"])
+    answer = stored(rc_server, second["json"]["message_id"])
     assert answer["msg"] == "deployed" and answer["rid"] == "GENERAL"
     assert answer["u"]["username"] == "helper-bot"
     assert answer["bot"] == {"i": integration["_id"]}
     assert answer["alias"] == "Deploy Bot" and answer["emoji"] == ":ship:"
-    assert second["body"]["bot"] is True and second["body"]["alias"] == "Deploy Bot"
-    assert second["body"]["timestamp"] == iso(answer["ts"])
+    assert second["json"]["bot"] is True and second["json"]["alias"] == "Deploy Bot"
+    assert second["json"]["timestamp"] == iso(answer["ts"])
     published = [p["args"][0]["_id"] for n, p in events if n == "stream-room-messages"]
     assert published == [message["_id"], answer["_id"]]
 
@@ -222,8 +191,8 @@ def test_every_door_fires_the_integration(rc_server, admin, receiver, door):
         )
         assert raw.status_code == 200
     (request,) = receiver.wait_for(1)
-    assert request["body"]["text"] == f"via {door}"
-    assert request["body"]["user_name"] == "alice"
+    assert request["json"]["text"] == f"via {door}"
+    assert request["json"]["user_name"] == "alice"
 
 
 def test_channel_filters(rc_server, admin, receiver):
@@ -239,7 +208,7 @@ def test_channel_filters(rc_server, admin, receiver):
     say(alice, "in leadership", rid=leadership)
     say(alice, "to bob", rid=dm)
     settle(rc_server)
-    assert sorted(r["body"]["text"] for r in receiver.requests) == [
+    assert sorted(r["json"]["text"] for r in receiver.requests) == [
         "in engineering",
         "in leadership",
         "to bob",
@@ -259,7 +228,7 @@ def test_trigger_words_and_enabled(rc_server, admin, receiver):
     say(alice, "shipit")  # starts with a trigger word: enough
     say(alice, "please rollback")  # anywhere, for the second integration
     settle(rc_server)
-    assert sorted((r["body"]["text"], r["body"]["trigger_word"]) for r in receiver.requests) == [
+    assert sorted((r["json"]["text"], r["json"]["trigger_word"]) for r in receiver.requests) == [
         ("please rollback", "rollback"),
         ("shipit", "ship"),
     ]
@@ -275,8 +244,8 @@ def test_edits_fire_only_with_run_on_edits(rc_server, admin, receiver):
     requests_ = receiver.wait_for(3)
     settle(rc_server)
     assert len(receiver.requests) == 3
-    assert requests_[2]["body"]["isEdited"] is True
-    assert requests_[2]["body"]["text"] == "go team, edited"
+    assert requests_[2]["json"]["isEdited"] is True
+    assert requests_[2]["json"]["text"] == "go team, edited"
 
 
 def test_answers_go_to_threads_and_other_rooms(rc_server, admin, receiver):
@@ -289,7 +258,7 @@ def test_answers_go_to_threads_and_other_rooms(rc_server, admin, receiver):
     say(alice, "where?", tmid=root["_id"])
     (request,) = receiver.wait_for(1)
     settle(rc_server)
-    assert request["body"]["tmid"] == root["_id"]
+    assert request["json"]["tmid"] == root["_id"]
     engineering = alice.call_api_get("channels.info", roomName="engineering")["channel"]["_id"]
     last = alice.call_api_get("channels.history", roomId=engineering, count=1)["messages"][0]
     assert last["msg"] == "over here" and last["u"]["username"] == "helper-bot"
@@ -304,7 +273,7 @@ def test_a_failing_app_is_retried_and_every_try_is_in_the_history(rc_server, adm
     say(login(rc_server, "alice"), "hello?")
     tries = receiver.wait_for(3)  # the call, then 100 ms and 1 s later
     settle(rc_server)
-    assert [t["body"]["text"] for t in tries] == ["hello?"] * 3
+    assert [t["json"]["text"] for t in tries] == ["hello?"] * 3
     listed = history(admin, integration)
     assert listed["total"] == 3 and listed["offset"] == 0 and listed["items"] == 3
     steps = sorted(h["step"] for h in listed["history"])
@@ -376,7 +345,7 @@ def test_history_is_for_outgoing_managers_and_can_be_cleared_and_replayed(
     assert raw.json() == {"success": True}
     replayed = receiver.wait_for(2)[1]
     settle(rc_server)
-    assert replayed["body"] == receiver.requests[0]["body"]
+    assert replayed["json"] == receiver.requests[0]["json"]
     assert history(admin, integration)["total"] == 2
     raw = call(admin, "POST", "integrations.replayOutgoing", json={**replay, "historyId": "nope"})
     assert raw.json()["errorType"] == "error-invalid-integration-history"
@@ -417,7 +386,7 @@ def test_room_and_user_events(rc_server, admin, receiver):
     requests_ = receiver.wait_for(3)
     settle(rc_server)
     # Upstream maps data only for events with a message: room and user events carry no more.
-    assert [r["body"] for r in requests_] == [{"token": "secret-token", "bot": False}] * 3
+    assert [r["json"] for r in requests_] == [{"token": "secret-token", "bot": False}] * 3
     assert history(admin, joined)["history"][0]["event"] == "roomJoined"
 
 
@@ -451,7 +420,7 @@ def test_scripts_prepare_the_request_and_process_the_response(rc_server, admin, 
     settle(rc_server)
     assert request["path"] == "/hook?from=script"
     assert request["headers"]["X-Seen"] == "1"
-    assert request["body"] == {"said": "hi", "seen": 1}
+    assert request["json"] == {"said": "hi", "seen": 1}
     last = alice.call_api_get("channels.history", roomId="GENERAL", count=1)["messages"][0]
     assert last["msg"] == "app said HI (200)" and last["bot"] == {"i": integration["_id"]}
     steps = [h["step"] for h in history(admin, integration)["history"]]
@@ -476,7 +445,7 @@ def test_a_script_that_does_not_compile_is_stored_with_its_error(rc_server, admi
     assert integration["scriptError"]["name"] == "SyntaxError"
     say(login(rc_server, "alice"), "plain")
     (request,) = receiver.wait_for(1)
-    assert request["body"]["text"] == "plain"  # runs as if it had no script
+    assert request["json"]["text"] == "plain"  # runs as if it had no script
     settle(rc_server)
 
 
@@ -494,7 +463,7 @@ def test_an_upload_fires_send_message_and_file_uploaded(rc_server, admin, receiv
     assert raw.status_code == 200
     # Two calls in parallel: told apart by what only fileUploaded sends.
     uploaded, sent = sorted(
-        (r["body"] for r in receiver.wait_for(2)), key=lambda b: "room" not in b
+        (r["json"] for r in receiver.wait_for(2)), key=lambda b: "room" not in b
     )
     settle(rc_server)
     message = raw.json()["message"]
