@@ -132,3 +132,35 @@ def check_types(body: Doc, spec: dict[str, Any], name: str) -> None:
             continue
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise errors.invalid_body_param(name)
+
+
+SEARCH_FIELDS = {
+    "terms": str,
+    "is_or_search": bool,
+    "include_deleted_channels": bool,
+    "time_zone_offset": int,
+    "page": int,
+    "per_page": int,
+}
+
+
+def search_params(error_id: str) -> tuple[str, Doc]:
+    """A ``SearchParameter`` body (posts and files): the terms and the search options; a body
+    that does not decode into it is ``error_id``, blank terms an invalid ``terms``."""
+    body = json_body(required=False)
+    if not isinstance(body, dict) or any(
+        body.get(k) is not None and not isinstance(body[k], t) for k, t in SEARCH_FIELDS.items()
+    ):
+        raise errors.bad_request(error_id)
+    terms = body.get("terms")
+    if not terms or not terms.strip():
+        raise errors.invalid_body_param("terms")
+    page = body.get("page") or 0
+    per_page = body.get("per_page") if body.get("per_page") is not None else 60
+    return terms, {
+        "is_or_search": body.get("is_or_search") is True,
+        "include_deleted_channels": body.get("include_deleted_channels") is True,
+        "time_zone_offset": body.get("time_zone_offset") or 0,
+        "page": max(page, 0),
+        "per_page": min(max(per_page, 1), 200),
+    }

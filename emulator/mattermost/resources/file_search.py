@@ -28,35 +28,8 @@ def search_all_files() -> Response:
 
 
 def _search(rt: Runtime, user: Doc, team_id: str) -> Response:
-    body = inputs.json_body(required=False)
-    typed = {
-        "terms": str,
-        "is_or_search": bool,
-        "include_deleted_channels": bool,
-        "time_zone_offset": int,
-        "page": int,
-        "per_page": int,
-    }
-    if not isinstance(body, dict) or any(
-        body.get(k) is not None and not isinstance(body[k], t) for k, t in typed.items()
-    ):
-        raise errors.bad_request(errors.FILE_SEARCH_BODY)
-    terms = body.get("terms")
-    if not terms:
-        raise errors.invalid_body_param("terms")
-    page = body.get("page") or 0
-    per_page = body.get("per_page") if body.get("per_page") is not None else 60
-    found = search.search_files(
-        rt,
-        user,
-        team_id,
-        terms,
-        is_or_search=body.get("is_or_search") is True,
-        include_deleted_channels=body.get("include_deleted_channels") is True,
-        time_zone_offset=body.get("time_zone_offset") or 0,
-        page=max(page, 0),
-        per_page=min(max(per_page, 1), 200),
-    )
+    terms, options = inputs.search_params(errors.FILE_SEARCH_BODY)
+    found = search.search_files(rt, user, team_id, terms, **options)
     response = jsonify(
         {
             "order": [f["id"] for f in found],

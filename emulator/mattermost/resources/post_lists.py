@@ -172,35 +172,8 @@ def search_all_posts() -> Response:
 
 
 def _search(rt: Runtime, user: Doc, team_id: str) -> Response:
-    body = inputs.json_body(required=False)
-    typed = {
-        "terms": str,
-        "is_or_search": bool,
-        "include_deleted_channels": bool,
-        "time_zone_offset": int,
-        "page": int,
-        "per_page": int,
-    }
-    if not isinstance(body, dict) or any(
-        body.get(k) is not None and not isinstance(body[k], t) for k, t in typed.items()
-    ):
-        raise errors.bad_request(errors.POST_SEARCH_BODY)
-    terms = body.get("terms")
-    if not terms or not terms.strip():
-        raise errors.invalid_body_param("terms")
-    page = body.get("page") if isinstance(body.get("page"), int) else 0
-    per_page = body.get("per_page") if isinstance(body.get("per_page"), int) else 60
-    found = search.search_posts(
-        rt,
-        user,
-        team_id,
-        terms,
-        is_or_search=body.get("is_or_search") is True,
-        include_deleted_channels=body.get("include_deleted_channels") is True,
-        time_zone_offset=body.get("time_zone_offset") or 0,
-        page=max(page, 0),
-        per_page=min(max(per_page, 1), 200),
-    )
+    terms, options = inputs.search_params(errors.POST_SEARCH_BODY)
+    found = search.search_posts(rt, user, team_id, terms, **options)
     rendered = [wire.post_with_metadata(p, models.post_metadata(rt, p)) for p in found]
     response = jsonify(wire.post_search_results(rendered, [p["id"] for p in found]))
     response.headers["Cache-Control"] = "no-cache, no-store, must-revalidate"
