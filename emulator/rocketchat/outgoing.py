@@ -21,7 +21,7 @@ from typing import Any
 
 from ..core.runtime import Runtime
 from . import errors, wire
-from .models import messages, rooms, scripts, webhook_messages
+from .models import rooms, scripts, webhook_messages
 from .models.common import (
     INTEGRATIONS_SERVICE,
     Doc,
@@ -433,19 +433,10 @@ def _send_answer(
         if not targets:
             targets = [event.room]
         fields = webhook_messages.message_fields(dict(payload), trigger)
-        text = webhook_messages.text_of(payload)
         for room in targets:
             if room is None:
                 return None
-            message = messages.execute_send_message(
-                rt,
-                user,
-                room,
-                text,
-                tmid=payload.get("tmid"),
-                extra=dict(fields),
-                validate=lambda _room: webhook_messages.validate(fields),
-            )
+            message = webhook_messages.send_webhook_message(rt, user, room, payload, fields)
             channel = f"@{room['_id']}" if room["t"] == "d" else f"#{room['_id']}"
             sent.append({"channel": channel, "message": wire.message(message)})
     except (Refused, errors.RocketError):

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...core.runtime import Runtime
 from .. import errors
 from .common import Doc
+from .messages import execute_send_message
 
 
 def _text(value: Any) -> str:
@@ -69,3 +71,17 @@ def text_of(payload: Doc) -> str:
     if not isinstance(text, str):
         raise errors.plain(f"Match error: Expected string, got {js_type(text)} in field msg")
     return text.strip()
+
+
+def send_webhook_message(rt: Runtime, user: Doc, room: Doc, payload: Doc, fields: Doc) -> Doc:
+    """``processWebhookMessage``'s send of one payload (incoming hook or an outgoing
+    integration's answer) into ``room``: its text, thread and message fields, validated first."""
+    return execute_send_message(
+        rt,
+        user,
+        room,
+        text_of(payload),
+        tmid=payload.get("tmid"),
+        extra=dict(fields),
+        validate=lambda _room: validate(fields),
+    )

@@ -121,7 +121,6 @@ def _execute(integration_id: str, token: str, url_params: dict[str, str]) -> Res
         "overrideDestinationChannelEnabled"
     ):
         raise errors.plain("overriding destination channel is disabled for this integration")
-    text = webhook_messages.text_of(payload)
     fields = webhook_messages.message_fields(payload, integration)
     sent = 0
     for channel in _channels(payload, integration):
@@ -131,15 +130,7 @@ def _execute(integration_id: str, token: str, url_params: dict[str, str]) -> Res
             # ``catch ({ error, message })``: the bare Meteor error code, no ``errorType``.
             raise errors.plain(error.body.get("errorType") or error.body["error"]) from None
         try:
-            models.execute_send_message(
-                rt,
-                user,
-                room,
-                text,
-                tmid=payload.get("tmid"),
-                extra=dict(fields),
-                validate=lambda _room: webhook_messages.validate(fields),
-            )
+            webhook_messages.send_webhook_message(rt, user, room, payload, fields)
         except models.SendRefused as refused:
             raise errors.plain(refused.code) from None
         sent += 1
