@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ...core.runtime import Runtime
@@ -193,27 +194,48 @@ def search_posts(
 ) -> list[Doc]:
     """``SearchPostsForUser``: live, non-system posts of the user's channels (of ``team_id``
     and DMs/GMs, or everywhere without it), newest first, one page."""
+
+    def matches(parsed: SearchTerms, post: Doc) -> bool:
+        if post["delete_at"] or post["type"].startswith("system_"):
+            return False
+        return _text_matches(parsed, post, is_or_search)
+
+    found = _search(
+        rt, user, team_id, terms, "posts", matches, include_deleted_channels, time_zone_offset
+    )
+    return found[page * per_page : (page + 1) * per_page]
+
+
+def _search(
+    rt: Runtime,
+    user: Doc,
+    team_id: str,
+    terms: str,
+    table: str,
+    matches: Callable[[SearchTerms, Doc], bool],
+    include_deleted_channels: bool,
+    time_zone_offset: int,
+) -> list[Doc]:
+    """The records of ``table`` in the channels the search may see that the flags (``from:``,
+    ``-from:``, dates) allow and ``matches`` keeps, newest first."""
     parsed = parse_terms(terms)
     if not parsed.has_text() and not parsed.has_filters():
         return []
-
     senders, unwanted = _user_ids(rt, parsed.from_users), _user_ids(rt, parsed.excluded_users)
     if parsed.from_users and not senders:
         return []
     low, high = _time_window(parsed, time_zone_offset)
-    found: list[Doc] = []
-    for channel in _searchable_channels(rt, user, team_id, parsed, include_deleted_channels):
-        for post in rt.store.find("posts", "channel_id", channel["id"]):
-            if post["delete_at"] or post["type"].startswith("system_"):
-                continue
-            if not low <= post["create_at"] <= high:
-                continue
-            if (senders and post["user_id"] not in senders) or post["user_id"] in unwanted:
-                continue
-            if _text_matches(parsed, post, is_or_search):
-                found.append(post)
-    found.sort(key=lambda p: p["create_at"], reverse=True)
-    return found[page * per_page : (page + 1) * per_page]
+    found = [
+        doc
+        for channel in _searchable_channels(rt, user, team_id, parsed, include_deleted_channels)
+        for doc in rt.store.find(table, "channel_id", channel["id"])
+        if low <= doc["create_at"] <= high
+        and not (senders and doc["user_id"] not in senders)
+        and doc["user_id"] not in unwanted
+        and matches(parsed, doc)
+    ]
+    found.sort(key=lambda d: d["create_at"], reverse=True)
+    return found
 
 
 def _text_matches(parsed: SearchTerms, post: Doc, is_or: bool) -> bool:
@@ -248,30 +270,20 @@ def search_files(
 ) -> list[Doc]:
     """``SearchFilesInTeamForUser``: live files attached to posts in the user's channels,
     matched on their names (``ext:`` on the extension), newest first, one page."""
-    parsed = parse_terms(terms)
-    if not parsed.has_text() and not parsed.has_filters():
-        return []
-    senders, unwanted = _user_ids(rt, parsed.from_users), _user_ids(rt, parsed.excluded_users)
-    if parsed.from_users and not senders:
-        return []
-    low, high = _time_window(parsed, time_zone_offset)
-    found: list[Doc] = []
-    for channel in _searchable_channels(rt, user, team_id, parsed, include_deleted_channels):
-        for info in rt.store.find("files", "channel_id", channel["id"]):
-            if info["delete_at"] or not info.get("post_id"):
-                continue
-            if not low <= info["create_at"] <= high:
-                continue
-            if (senders and info["user_id"] not in senders) or info["user_id"] in unwanted:
-                continue
-            ext = info["extension"].lower()
-            if (parsed.extensions and ext not in parsed.extensions) or (
-                ext in parsed.excluded_extensions
-            ):
-                continue
-            if _name_matches(parsed, info["name"], is_or_search):
-                found.append(info)
-    found.sort(key=lambda f: f["create_at"], reverse=True)
+
+    def matches(parsed: SearchTerms, info: Doc) -> bool:
+        if info["delete_at"] or not info.get("post_id"):
+            return False
+        ext = info["extension"].lower()
+        if (parsed.extensions and ext not in parsed.extensions) or (
+            ext in parsed.excluded_extensions
+        ):
+            return False
+        return _name_matches(parsed, info["name"], is_or_search)
+
+    found = _search(
+        rt, user, team_id, terms, "files", matches, include_deleted_channels, time_zone_offset
+    )
     return found[page * per_page : (page + 1) * per_page]
 
 
