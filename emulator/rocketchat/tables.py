@@ -60,7 +60,9 @@ def define_tables(store: Store) -> None:
         },
     )
     store.define(
-        "integrations", key="_id", multi={"userId": "userId", "urls": lambda d: d.get("urls")}
+        "integrations",
+        key="_id",
+        multi={"userId": "userId", "type": "type", "urls": lambda d: d.get("urls")},
     )
     # ``IntegrationHistory``: one document per outgoing call, updated step by step.
     store.define(
