@@ -34,7 +34,7 @@ bytecode: | $(PY)
 install: $(TEST_STAMP) bytecode ## create or refresh .venv with the package and its test tools
 
 run: $(RUN_STAMP) bytecode ## start both products with the seeded default workspace (ARGS="--workspace demo")
-	$(VENV)/bin/chat-emulator serve $(ARGS)
+	$(VENV)/bin/chat-emulator serve --history-anchor now $(ARGS)
 
 test: $(TEST_STAMP) bytecode ## lint, then run the whole test suite (installs chromium first when it can)
 	-@$(MAKE) --no-print-directory browser

@@ -14,6 +14,7 @@ from flask import Flask
 from . import __version__
 from .app import runtime_of
 from .config import DEFAULT_PORTS, PRODUCTS, EmulatorConfig
+from .core.clock import HISTORY_ANCHORS
 from .core.faults import FaultError, parse_spec
 from .core.latency import parse_duration_ms
 from .core.passwords import DEFAULT_COST, MAX_COST, MIN_COST
@@ -84,6 +85,13 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
         "small",
         choices=WORKSPACES,
         help="how much generated data: empty, small or demo (default: %(default)s)",
+    )
+    option(
+        "history-anchor",
+        "epoch",
+        choices=HISTORY_ANCHORS,
+        help="where seeded history ends: epoch (2025-01-06, identical on every run) or now "
+        "(the same history moved by whole days to end this morning) (default: %(default)s)",
     )
     option(
         "control-token",
@@ -190,6 +198,7 @@ def config_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> Em
         seed=args.seed,
         fixtures=args.fixtures,
         workspace=args.workspace,
+        history_anchor=args.history_anchor,
         control_token=args.control_token,
         environ=dict(environ),
         faults=tuple(args.fault),

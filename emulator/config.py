@@ -22,6 +22,9 @@ class EmulatorConfig:
     seed: int = 1
     fixtures: Path | None = None
     workspace: str = "small"
+    # Where seeded history ends: "epoch" (2025-01-06, the same bytes on every run) or "now"
+    # (the same workspace moved by whole days so its last morning is today's, for demos).
+    history_anchor: str = "epoch"
     control_token: str | None = None
     # Seconds between journal fsyncs of a file-backed store.
     flush_interval: float = 1.0

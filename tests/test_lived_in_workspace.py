@@ -131,3 +131,27 @@ def test_a_scenario_can_post_in_the_default_channels(tmp_path):
     assert {("general", "hello all"), ("off-topic", "lunch?")} <= texts
     zed = rc.find_one("users", "username", "zed")
     assert (zed["status"], zed["utcOffset"]) == ("away", 0)
+
+
+@pytest.mark.parametrize(
+    ("product", "table", "stamp"),
+    [("mattermost", "posts", "create_at"), ("rocketchat", "messages", "ts")],
+)
+def test_history_anchored_now_is_the_same_history_ending_this_morning(product, table, stamp):
+    # `make run` starts with --history-anchor now so a demo's conversations are recent; only
+    # the dates move, by whole days (working hours kept), and the ids and texts stay the seed's.
+    fixed = runtime_of(create_app(product, ephemeral_config()))
+    moved = runtime_of(create_app(product, ephemeral_config(history_anchor="now")))
+    key = "_id" if product == "rocketchat" else "id"
+    before = {d[key]: d for d in fixed.store.all(table)}
+    after = {d[key]: d for d in moved.store.all(table)}
+    assert before and before.keys() == after.keys()
+    shifts = {after[i][stamp] - before[i][stamp] for i in before}
+    assert len(shifts) == 1
+    [shift] = shifts
+    assert shift > 0 and shift % (24 * 3600_000) == 0
+    now = moved.clock.now_ms()
+    newest = max(d[stamp] for d in after.values())
+    assert now - 24 * 3600_000 < newest <= now
+    text = "message" if product == "mattermost" else "msg"
+    assert all(after[i].get(text) == before[i].get(text) for i in before)

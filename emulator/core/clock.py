@@ -8,6 +8,16 @@ import time
 # Seeded data is dated relative to this instant (2025-01-06T09:00:00Z), never the wall clock,
 # so the same seed gives the same workspace byte for byte.
 SEED_EPOCH_MS = 1_736_154_000_000
+DAY_MS = 24 * 3600 * 1000
+HISTORY_ANCHORS = ("epoch", "now")
+
+
+def history_epoch(anchor: str, now_ms: int) -> int:
+    """The instant seeded history ends at: the seed epoch, or it moved by whole days to the
+    latest 09:00 UTC not after ``now_ms`` (whole days keep every post in working hours)."""
+    if anchor == "epoch":
+        return SEED_EPOCH_MS
+    return SEED_EPOCH_MS + (now_ms - SEED_EPOCH_MS) // DAY_MS * DAY_MS
 
 
 class Clock:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from flask import current_app
 
 from .callouts import Callouts
-from .clock import Clock
+from .clock import Clock, history_epoch
 from .events import EventBus
 from .faults import FaultRules
 from .frame_faults import FrameFaults
@@ -81,6 +81,7 @@ class Runtime:
         workspace = build_workspace(
             scenario, self.config.seed, self.config.workspace, self._progress
         )
+        workspace.move_to(history_epoch(self.config.history_anchor, self.clock.now_ms()))
         self.accounts = [
             {
                 "username": u["username"],

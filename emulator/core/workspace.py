@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import company
-from .clock import SEED_EPOCH_MS
+from .clock import DAY_MS, SEED_EPOCH_MS
 
 WORKSPACES = ("empty", "small", "demo")
 # Up to this many generated people take the hand-written names of ``company``.
@@ -39,7 +39,6 @@ GENERATE_KEYS = {
     "file_ratio": 0.0,
 }
 STATUSES = ("online", "away", "dnd", "offline")
-DAY_MS = 24 * 3600 * 1000
 HISTORY_SPAN_MS = 30 * DAY_MS  # seeded history covers the 30 days before the epoch
 
 
@@ -53,9 +52,26 @@ class Workspace:
     teams: list[dict] = field(default_factory=list)
     channels: list[dict] = field(default_factory=list)
     posts: list[dict] = field(default_factory=list)
+    # The morning the history ends; accounts, teams and channels date from ``start_ms``.
+    epoch_ms: int = SEED_EPOCH_MS
+
+    @property
+    def start_ms(self) -> int:
+        return self.epoch_ms - HISTORY_SPAN_MS - 3600_000
 
     def user(self, username: str) -> dict:
         return next(u for u in self.users if u["username"] == username)
+
+    def move_to(self, epoch_ms: int) -> None:
+        """Date the whole history relative to ``epoch_ms`` instead; content and ids unchanged."""
+        delta = epoch_ms - self.epoch_ms
+        for post in self.posts:
+            post["at_ms"] += delta
+            for reply in post["replies"]:
+                reply["at_ms"] += delta
+            if post.get("edit"):
+                post["edit"]["at_ms"] += delta
+        self.epoch_ms = epoch_ms
 
 
 def channel_key(entry: dict) -> str:

@@ -8,13 +8,15 @@ from ..core.runtime import Runtime
 from ..core.workspace import HISTORY_SPAN_MS, Workspace, timeline
 from . import models, permissions, settings
 
+# The server's install time: defaults and accounts made from the environment date from it,
+# whatever the history anchor (the workspace's own records date from ``ws.start_ms``).
 SEED_START_MS = SEED_EPOCH_MS - HISTORY_SPAN_MS - 3600_000
 
 
 def seed(rt: Runtime, ws: Workspace) -> None:
     rt.store.insert("config", {"id": "config", "settings": settings.default_config()})
 
-    at = SEED_START_MS
+    at = ws.start_ms
     users = {}
     for entry in ws.users:
         users[entry["username"]] = models.create_user(
@@ -31,7 +33,7 @@ def seed(rt: Runtime, ws: Workspace) -> None:
             at=at,
             salt=rt.ids.hex(8),
         )
-        _presence(rt, users[entry["username"]], entry)
+        _presence(rt, users[entry["username"]], entry, ws.epoch_ms)
     admins = [u for u in users.values() if permissions.is_system_admin(u)]
     for entry in ws.users:
         if entry["bot"]:
@@ -142,7 +144,7 @@ def seed(rt: Runtime, ws: Workspace) -> None:
         )
 
 
-def _presence(rt: Runtime, user: dict, entry: dict) -> None:
+def _presence(rt: Runtime, user: dict, entry: dict, last_activity_at: int) -> None:
     """Where a seeded person is (timezone) and whether they are around (status)."""
     if entry["timezone"]:
         timezone = {**user["timezone"], "automaticTimezone": entry["timezone"]}
@@ -154,7 +156,7 @@ def _presence(rt: Runtime, user: dict, entry: dict) -> None:
             {
                 "status": entry["status"],
                 "manual": entry["status"] == "dnd",
-                "last_activity_at": SEED_EPOCH_MS,
+                "last_activity_at": last_activity_at,
             },
         )
 

@@ -8,6 +8,8 @@ from ..core.runtime import Runtime
 from ..core.workspace import HISTORY_SPAN_MS, Workspace, timeline
 from . import models, settings
 
+# The server's install time: defaults and accounts made from the environment date from it,
+# whatever the history anchor (the workspace's own records date from ``ws.start_ms``).
 SEED_START_MS = SEED_EPOCH_MS - HISTORY_SPAN_MS - 3600_000
 PIN = -2  # in the seeded timeline, after -1 (a post) and replies (0, 1, ...)
 
@@ -50,7 +52,7 @@ def _defaults(rt: Runtime) -> None:
 def seed(rt: Runtime, ws: Workspace) -> None:
     """What a fresh server has (``rocket.cat``, ``#general``), then the workspace."""
     _defaults(rt)
-    at = SEED_START_MS
+    at = ws.start_ms
     bot = models.create_user(
         rt,
         username="rocket.cat",
