@@ -681,6 +681,7 @@ def test_each_method_is_registered_under_its_upstream_name_in_its_domain_module(
         "logout": "emulator.rocketchat.ddp.protocol",
         "sendMessage": "emulator.rocketchat.ddp.messages",
         "loadHistory": "emulator.rocketchat.ddp.messages",
+        "updateMessage": "emulator.rocketchat.ddp.messages",
         "setReaction": "emulator.rocketchat.ddp.messages",
         "readMessages": "emulator.rocketchat.ddp.messages",
         "getRoomRoles": "emulator.rocketchat.ddp.rooms",

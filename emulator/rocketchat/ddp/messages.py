@@ -1,4 +1,5 @@
-"""DDP methods on messages: ``sendMessage``, ``loadHistory``, ``setReaction``, ``readMessages``.
+"""DDP methods on messages: ``sendMessage``, ``updateMessage``, ``loadHistory``, ``setReaction``,
+``readMessages``.
 
 Each translates DDP params to a domain call (``models.messages``) and its refusals to Meteor
 errors.
@@ -16,6 +17,9 @@ from .registry import UNDEFINED, ddp_method
 
 HISTORY_DEFAULT_LIMIT = 20
 HISTORY_MAX_LIMIT = 1000
+SENT_AS_IS = ("bot", "customFields")
+# ``executeUpdateMessage``: any other key must equal the stored message's (JS ``!==``).
+EDITABLE_KEYS = frozenset({"tshow", "alias", "attachments", "avatar", "emoji", "msg"})
 
 
 @ddp_method("sendMessage")
@@ -38,15 +42,65 @@ def send_message(session: DdpSession, conn: realtime.Connection, params: list) -
         raise errors.ddp_not_allowed("sendMessage")
     text = message.get("msg", "")
     message_id = message.get("_id") or None
+    # The checked object is stored as sent: ``bot`` is how bots' messages say where they came from.
+    extra = {k: message[k] for k in SENT_AS_IS if isinstance(message.get(k), dict)}
     try:
         return models.execute_send_message(
-            rt, user, room, text, tmid=message.get("tmid"), message_id=message_id
+            rt, user, room, text, tmid=message.get("tmid"), message_id=message_id, extra=extra
         )
     except models.SendRefused as refused:
         if refused.code != errors.NOT_ALLOWED:
             return UNDEFINED  # the method swallows every other refusal
         reason = refused.reason or "Not allowed"
         raise DdpError(errors.NOT_ALLOWED, reason, {"method": "sendMessage"}) from None
+
+
+@ddp_method("updateMessage")
+def update_message(session: DdpSession, conn: realtime.Connection, params: list) -> Any:
+    edited = params[0] if params else None
+    previews = params[1] if len(params) > 1 else None
+    if not isinstance(edited, dict) or not isinstance(edited.get("_id"), str):
+        raise errors.ddp_match_failed()
+    if previews is not None and not (
+        isinstance(previews, list) and all(isinstance(u, str) for u in previews)
+    ):
+        raise errors.ddp_match_failed()
+    user = session.require_user("updateMessage")
+    rt = session.rt
+    original = rt.store.get("messages", edited["_id"])
+    if original is None:
+        return UNDEFINED
+    for key, value in edited.items():
+        if key not in EDITABLE_KEYS and not _same_js_value(value, original.get(key, _MISSING)):
+            raise DdpError(
+                errors.INVALID_UPDATE_KEY,
+                f"Cannot update the message {key}",
+                {"method": "updateMessage"},
+            )
+    text = edited.get("msg")
+    if text == original.get("msg") and previews is None:
+        return UNDEFINED
+    if not isinstance(text, str):
+        raise errors.ddp_match_failed()
+    try:
+        models.edit_message(rt, original, text, user)
+    except models.SendRefused:
+        # canSendMessageAsync throws plain ``Error``s, which Meteor hides from the client.
+        raise DdpError(500, "Internal server error") from None
+    except models.Refused as refused:
+        raise DdpError(refused.code, refused.reason, refused.details) from None
+    return UNDEFINED
+
+
+_MISSING = object()
+
+
+def _same_js_value(value: Any, stored: Any) -> bool:
+    """``value === stored`` for what came over the wire: objects and arrays are never
+    identical, and ``1`` is not ``true``."""
+    if isinstance(value, dict | list) or stored is _MISSING:
+        return False
+    return type(value) is type(stored) and value == stored
 
 
 @ddp_method("loadHistory")

@@ -346,6 +346,12 @@ class DdpSession(realtime.Handler):
             conn.send(_nosub(sub_id, errors.ddp_error(errors.BARE_NOT_ALLOWED)))
             return
         self.subs[sub_id] = (name, event_name)
+        use_collection = options.get("useCollection") if isinstance(options, dict) else options
+        if use_collection is True:
+            # "Collection compatibility" (``_publish``): the item every later ``changed`` updates,
+            # which collection-keeping clients (Asteroid, the classic SDK) need to exist first.
+            fields = {"eventName": event_name}
+            conn.send({"msg": "added", "collection": name, "id": "id", "fields": fields})
         conn.send({"msg": "ready", "subs": [sub_id]})
 
     def _may_read(self, stream: str, event_name: str) -> bool:

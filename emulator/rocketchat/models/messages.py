@@ -222,7 +222,8 @@ def post_message(
 
 def edit_message(rt: Runtime, message: Doc, text: str, editor: Doc) -> Doc:
     """``updateMessage``: the size limit, then ``edit-message`` or one's own message with
-    ``Message_AllowEditing``. Raises ``Refused``."""
+    ``Message_AllowEditing``, then the room must take the editor's messages. Raises
+    ``Refused``."""
     if exceeds_max_size(rt, text):
         raise Refused(
             errors.MESSAGE_SIZE_EXCEEDED,
@@ -237,6 +238,7 @@ def edit_message(rt: Runtime, message: Doc, text: str, editor: Doc) -> Doc:
             "Message editing not allowed",
             {"method": "updateMessage", "action": "Message_editing"},
         )
+    check_sendable(rt, rt.store.get("rooms", message["rid"]), editor, "")  # canSendMessageAsync
     now = rt.clock.now_ms()
     fresh = rt.store.update(
         "messages",
