@@ -653,3 +653,37 @@ def test_rocketchat_classic_sdk_bot(rc_server: ThreadedServer) -> None:
     assert pong["msg"] == "pong (edited)" and pong["editedBy"]["username"] == "helper-bot"
     assert channel[sent[mention["_id"]]["_id"]]["bot"] == {"i": "js.SDK"}
     assert channel[mention["_id"]]["reactions"] == {":wave:": {"usernames": ["helper-bot"]}}
+
+
+def test_rocketchat_sdk_bot_answers_dms_mentions_and_commands(rc_server: ThreadedServer) -> None:
+    """The same bot on ``@rocket.chat/sdk`` 1.0: ``respondToMessages`` hears bob's DM, mention
+    and command (each once), and the answers it sends over REST are there for bob."""
+    obs = rocketchat(rc_server, "rocketchat_bot")
+    lab = obs["lab"]["body"]["channel"]
+    dm, mention, command = (obs[k]["body"]["message"] for k in ("dm", "mention", "command"))
+    assert [h["_id"] for h in obs["heard"]] == [dm["_id"], mention["_id"], command["_id"]]
+
+    answers = {a["to"]: a for a in obs["answers"]}
+    assert all("error" not in a for a in answers.values()), answers
+    sent = {to: a["sent"] for to, a in answers.items()}
+    assert (sent[dm["_id"]]["rid"], sent[dm["_id"]]["msg"]) == (dm["rid"], "you said: hello bot")
+    assert (sent[mention["_id"]]["rid"], sent[mention["_id"]]["msg"]) == (
+        lab["_id"],
+        "@bob at your service",
+    )
+    assert sent[command["_id"]]["msg"] == "pong"
+    assert all(m["u"]["_id"] == obs["bot_id"] for m in sent.values())
+
+    bob = RocketChat("bob", "bob-password", server_url=rc_server.url)
+    direct = list(bob.dm_history(dm["rid"]))
+    assert [(m["msg"], m["u"]["username"]) for m in direct[:2]] == [
+        ("you said: hello bot", "helper-bot"),
+        ("hello bot", "bob"),
+    ]
+    channel = [(m["msg"], m["u"]["username"]) for m in bob.channels_history(lab["_id"])]
+    assert channel[:4] == [
+        ("pong (edited)", "helper-bot"),
+        ("!ping", "bob"),
+        ("@bob at your service", "helper-bot"),
+        ("@helper-bot hi", "bob"),
+    ]
