@@ -309,6 +309,7 @@ USER_NOT_FOUND = "error-user-not-found"
 # -- the classic SDK and the realtime API (updateMessage, ...) ----------------------------------
 
 INVALID_UPDATE_KEY = "error-invalid-update-key"
+ROOM_DOES_NOT_EXIST = "error-room-does-not-exist"
 
 
 # -- DDP (the realtime API) ---------------------------------------------------------------------

@@ -7,6 +7,7 @@ errors.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from ...core import realtime
@@ -49,6 +50,9 @@ def send_message(session: DdpSession, conn: realtime.Connection, params: list) -
             rt, user, room, text, tmid=message.get("tmid"), message_id=message_id, extra=extra
         )
     except models.SendRefused as refused:
+        # executeSendMessage tells the sender why, on their own stream, before rethrowing.
+        text = models.translate(refused.code)
+        models.ephemeral(rt, user["_id"], room["_id"], {"msg": text})
         if refused.code != errors.NOT_ALLOWED:
             return UNDEFINED  # the method swallows every other refusal
         reason = refused.reason or "Not allowed"
@@ -105,18 +109,41 @@ def _same_js_value(value: Any, stored: Any) -> bool:
 
 @ddp_method("loadHistory")
 def load_history(session: DdpSession, conn: realtime.Connection, params: list) -> Any:
-    user = session.require_user("loadHistory")
     rid = string_param(params)
+    rt = session.rt
+    user = session.user()
+    if user is None:
+        if not models.setting(rt, "Accounts_AllowAnonymousRead"):
+            raise errors.ddp_invalid_user("loadHistory")
+        return False
     end = date_param(params[1]) if len(params) > 1 else None
     limit = params[2] if len(params) > 2 and isinstance(params[2], int) else None
     limit = HISTORY_DEFAULT_LIMIT if limit is None or limit <= 0 else limit
     limit = min(limit, HISTORY_MAX_LIMIT)
-    rt = session.rt
+    last_seen = _last_seen(params[3]) if len(params) > 3 else None
+    threads = params[4] is not False if len(params) > 4 else True
     room = rt.store.get("rooms", rid)
     if room is None or not models.can_access_room(rt, room, user):
         return False
-    messages = models.recent_messages(rt, rid, end, limit)
-    return {"messages": messages, "unreadNotLoaded": 0}
+    if (
+        room["t"] == "c"
+        and not models.setting(rt, "Accounts_AllowAnonymousRead")
+        and not models.has_permission(rt, user, "preview-c-room")
+        and models.subscription(rt, rid, user["_id"]) is None
+    ):
+        return False
+    return models.load_history(rt, rid, end, limit, last_seen, threads)
+
+
+def _last_seen(value: Any) -> int | None:
+    """``ls``: the subscription's EJSON date, or the ISO string the web client passes."""
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return int(parsed.replace(tzinfo=parsed.tzinfo or UTC).timestamp() * 1000)
+    return date_param(value)
 
 
 @ddp_method("setReaction")
@@ -141,12 +168,17 @@ def set_reaction(session: DdpSession, conn: realtime.Connection, params: list) -
 
 @ddp_method("readMessages")
 def read_messages(session: DdpSession, conn: realtime.Connection, params: list) -> Any:
-    user = session.require_user("readMessages")
     rid = string_param(params)
+    user = session.require_user("readMessages")
+    details = {"method": "readMessages"}
+    room = session.rt.store.get("rooms", rid)
+    if room is None:
+        raise DdpError(errors.ROOM_DOES_NOT_EXIST, "This room does not exist", details)
+    if not models.can_access_room(session.rt, room, user):
+        raise DdpError(errors.NOT_ALLOWED, "Not allowed", details)
     sub = models.subscription(session.rt, rid, user["_id"])
     if sub is None:
-        raise DdpError(
-            errors.INVALID_SUBSCRIPTION, "Invalid subscription", {"method": "readMessages"}
-        )
+        # readMessages throws a plain Error('error-invalid-subscription'): Meteor hides it.
+        raise DdpError(500, "Internal server error")
     models.read_room(session.rt, sub)
     return UNDEFINED
