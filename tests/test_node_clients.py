@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rocketchat_API.rocketchat import RocketChat
 
 from emulator.server import ThreadedServer
 
 NODE_DIR = Path(__file__).parent / "node"
-PACKAGES = ("@mattermost/client", "@rocket.chat/sdk", "ws")
+PACKAGES = ("@mattermost/client", "@rocket.chat/sdk", "rocketchat-sdk-classic", "ws")
 SCENARIO_TIMEOUT_MS = 20_000
 NODE = shutil.which("node")
 
@@ -601,3 +602,88 @@ def test_rocketchat_sdk_ddp_driver(rc_server: ThreadedServer) -> None:
     meteor_error(obs["bad_params"], 400, "Match failed")
     assert "result" not in obs["logout"]
     meteor_error(obs["after_logout"], "error-not-allowed", "Not allowed", "getRoomNameById")
+
+
+def test_rocketchat_classic_sdk_bot(rc_server: ThreadedServer) -> None:
+    """The classic driver (0.2.x) unmodified: ``__my_messages__`` as a collection, DMs, a
+    mention and a channel command answered, each answer readable over REST by the sender."""
+    obs = rocketchat(rc_server, "rocketchat_classic_bot")
+    bot_id, lab, free = obs["bot_id"], obs["lab"]["body"]["channel"], obs["elsewhere"]["body"]
+    assert obs["joined"] == [lab["_id"]]
+    dm, mention, command = (obs[k]["body"]["message"] for k in ("dm", "mention", "command"))
+    ignored = obs["ignored"]["body"]["message"]
+
+    # Every message of a room the bot can read comes with the real server's extra argument.
+    heard = {e["_id"]: e["meta"] for e in obs["events"]}
+    assert heard[ignored["_id"]] == {
+        "roomParticipant": False,
+        "roomType": "c",
+        "roomName": free["channel"]["name"],
+    }
+    assert heard[dm["_id"]] == {"roomParticipant": True, "roomType": "d"}
+    lab_meta = {"roomParticipant": True, "roomType": "c", "roomName": "bot-lab"}
+    assert heard[mention["_id"]] == heard[command["_id"]] == lab_meta
+
+    answers = {a["to"]: a for a in obs["answers"]}
+    assert set(answers) == {dm["_id"], mention["_id"], command["_id"]}  # not bot-free's
+    assert all("error" not in a for a in answers.values()), answers
+    sent = {to: a["sent"] for to, a in answers.items()}
+    assert (sent[dm["_id"]]["rid"], sent[dm["_id"]]["msg"]) == (dm["rid"], "you said: hello bot")
+    assert (sent[mention["_id"]]["rid"], sent[mention["_id"]]["msg"]) == (
+        lab["_id"],
+        "@bob at your service",
+    )
+    assert all(m["u"]["_id"] == bot_id and m["bot"] == {"i": "js.SDK"} for m in sent.values())
+    assert isinstance(sent[dm["_id"]]["ts"]["$date"], int)
+
+    assert obs["room_name"] == "bot-lab"
+    assert [r["u"]["username"] for r in obs["roles"]] == ["bob"]
+    assert obs["roles"][0]["roles"] == ["owner"]
+    assert [m["msg"] for m in obs["history"]["messages"][:2]] == ["pong (edited)", "!ping"]
+
+    # What bob reads back over REST.
+    bob = RocketChat("bob", "bob-password", server_url=rc_server.url)
+    direct = list(bob.dm_history(dm["rid"]))
+    assert [(m["msg"], m["u"]["username"]) for m in direct[:2]] == [
+        ("you said: hello bot", "helper-bot"),
+        ("hello bot", "bob"),
+    ]
+    channel = {m["_id"]: m for m in bob.channels_history(lab["_id"])}
+    pong = channel[sent[command["_id"]]["_id"]]
+    assert pong["msg"] == "pong (edited)" and pong["editedBy"]["username"] == "helper-bot"
+    assert channel[sent[mention["_id"]]["_id"]]["bot"] == {"i": "js.SDK"}
+    assert channel[mention["_id"]]["reactions"] == {":wave:": {"usernames": ["helper-bot"]}}
+
+
+def test_rocketchat_sdk_bot_answers_dms_mentions_and_commands(rc_server: ThreadedServer) -> None:
+    """The same bot on ``@rocket.chat/sdk`` 1.0: ``respondToMessages`` hears bob's DM, mention
+    and command (each once), and the answers it sends over REST are there for bob."""
+    obs = rocketchat(rc_server, "rocketchat_bot")
+    lab = obs["lab"]["body"]["channel"]
+    dm, mention, command = (obs[k]["body"]["message"] for k in ("dm", "mention", "command"))
+    assert [h["_id"] for h in obs["heard"]] == [dm["_id"], mention["_id"], command["_id"]]
+
+    answers = {a["to"]: a for a in obs["answers"]}
+    assert all("error" not in a for a in answers.values()), answers
+    sent = {to: a["sent"] for to, a in answers.items()}
+    assert (sent[dm["_id"]]["rid"], sent[dm["_id"]]["msg"]) == (dm["rid"], "you said: hello bot")
+    assert (sent[mention["_id"]]["rid"], sent[mention["_id"]]["msg"]) == (
+        lab["_id"],
+        "@bob at your service",
+    )
+    assert sent[command["_id"]]["msg"] == "pong"
+    assert all(m["u"]["_id"] == obs["bot_id"] for m in sent.values())
+
+    bob = RocketChat("bob", "bob-password", server_url=rc_server.url)
+    direct = list(bob.dm_history(dm["rid"]))
+    assert [(m["msg"], m["u"]["username"]) for m in direct[:2]] == [
+        ("you said: hello bot", "helper-bot"),
+        ("hello bot", "bob"),
+    ]
+    channel = [(m["msg"], m["u"]["username"]) for m in bob.channels_history(lab["_id"])]
+    assert channel[:4] == [
+        ("pong (edited)", "helper-bot"),
+        ("!ping", "bob"),
+        ("@bob at your service", "helper-bot"),
+        ("@helper-bot hi", "bob"),
+    ]

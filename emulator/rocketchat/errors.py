@@ -306,6 +306,11 @@ VOIP_TOKENS_MUST_SPECIFY_DEVICE_ID = "voip-tokens-must-specify-device-id"
 ROOM_ALREADY_HIDDEN = "error-room-already-hidden"
 USER_NOT_FOUND = "error-user-not-found"
 
+# -- the classic SDK and the realtime API (updateMessage, ...) ----------------------------------
+
+INVALID_UPDATE_KEY = "error-invalid-update-key"
+ROOM_DOES_NOT_EXIST = "error-room-does-not-exist"
+
 
 # -- DDP (the realtime API) ---------------------------------------------------------------------
 

@@ -48,6 +48,9 @@ SETTINGS: tuple[tuple[str, Any, str, bool], ...] = (
     ("Accounts_AllowDeleteOwnAccount", False, "boolean", True),
     ("Message_ErasureType", "Delete", "select", True),
     ("API_Apply_permission_view-outside-room_on_users-list", False, "boolean", False),
+    # desktop notifications on stream-notify-user (sendNotificationsOnMessage)
+    ("Accounts_Default_User_Preferences_desktopNotifications", "all", "select", True),
+    ("Notifications_Max_Room_Members", 100, "int", True),
 )
 
 # permission id -> roles holding it by default

@@ -124,6 +124,7 @@ class DdpSession(realtime.Handler):
         self.user_id: str | None = None
         self.token: str | None = None
         self.subs: dict[str, tuple[str, str]] = {}  # sub id -> (stream, eventName)
+        self.presence = "online"  # this connection's own status (``UserPresence:away``...)
 
     # -- frames in ------------------------------------------------------------------------
 
@@ -135,11 +136,22 @@ class DdpSession(realtime.Handler):
 
     def closed(self, conn: realtime.Connection) -> None:
         """The user goes offline with their last DDP connection (not when a reset closed it)."""
-        hub, uid = self.rt.realtime, self.user_id
-        if uid is None or hub.generation != self.generation:
+        uid = self.user_id
+        if uid is None or self.rt.realtime.generation != self.generation:
             return
-        if not any(c.user_id == uid and c is not conn for c in hub.connections()):
-            models.set_connection_status(self.rt, uid, False)
+        models.set_connection_status(self.rt, uid, self.connection_status(uid, leaving=conn))
+
+    def connection_status(self, user_id: str, leaving: Any = None) -> str:
+        """``processConnectionStatus``: the best status among the user's DDP connections."""
+        best = "offline"
+        for other in self.rt.realtime.connections():
+            session = other.handler
+            if other is leaving or other.user_id != user_id or not isinstance(session, DdpSession):
+                continue
+            if session.presence == "online":
+                return "online"
+            best = session.presence
+        return best
 
     def revoked(self, conn: realtime.Connection, user_id: str | None) -> None:
         """Meteor observes the login token a connection logged in with (``_setLoginToken``)
@@ -271,7 +283,8 @@ class DdpSession(realtime.Handler):
         self.user_id, self.token = user["_id"], token
         conn.user_id, conn.username = user["_id"], user["username"]
         if isinstance(conn, realtime.Connection):  # a socket, not the REST bridge
-            models.set_connection_status(rt, user["_id"], True)
+            self.presence = "online"
+            models.set_connection_status(rt, user["_id"], self.connection_status(user["_id"]))
         return {
             "id": user["_id"],
             "token": token,
@@ -346,6 +359,12 @@ class DdpSession(realtime.Handler):
             conn.send(_nosub(sub_id, errors.ddp_error(errors.BARE_NOT_ALLOWED)))
             return
         self.subs[sub_id] = (name, event_name)
+        use_collection = options.get("useCollection") if isinstance(options, dict) else options
+        if use_collection is True:
+            # "Collection compatibility" (``_publish``): the item every later ``changed`` updates,
+            # which collection-keeping clients (Asteroid, the classic SDK) need to exist first.
+            fields = {"eventName": event_name}
+            conn.send({"msg": "added", "collection": name, "id": "id", "fields": fields})
         conn.send({"msg": "ready", "subs": [sub_id]})
 
     def _may_read(self, stream: str, event_name: str) -> bool:

@@ -15,18 +15,17 @@ from .registry import UNDEFINED, ddp_method
 
 @ddp_method("getRoomRoles")
 def get_room_roles(session: DdpSession, conn: realtime.Connection, params: list) -> Any:
-    user = session.require_user("getRoomRoles")
     rid = string_param(params)
+    details = {"method": "getRoomRoles"}
+    user = session.user()
+    if user is None and not models.setting(session.rt, "Accounts_AllowAnonymousRead"):
+        raise DdpError(errors.INVALID_USER, "Invalid user", details)
     room = session.rt.store.get("rooms", rid)
-    if room is None or not models.can_access_room(session.rt, room, user):
-        raise errors.ddp_not_allowed("getRoomRoles")
-    scoped = {"owner", "moderator", "leader"}
-    subs = [
-        {"_id": s["_id"], "rid": s["rid"], "u": s["u"], "roles": s["roles"]}
-        for s in session.rt.store.find("subscriptions", "rid", rid)
-        if scoped.intersection(s.get("roles") or [])
-    ]
-    return sorted(subs, key=lambda s: s["u"].get("username") or "")
+    if room is None:
+        raise DdpError(errors.INVALID_ROOM, "Invalid room", details)
+    if user is not None and not models.can_access_room(session.rt, room, user):
+        raise DdpError(errors.INVALID_USER, "Invalid user", details)
+    return models.room_roles(session.rt, rid)
 
 
 @ddp_method("subscriptions/get")

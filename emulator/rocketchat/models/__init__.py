@@ -35,17 +35,18 @@ from .messages import (  # noqa: F401 - the package's API
     exceeds_max_size,
     execute_send_message,
     follow_message,
+    load_history,
     mentions_in,
     pin_message,
     post_message,
     react,
     read_room,
-    recent_messages,
     set_message_fields,
     set_reaction,
     star_message,
     unpin_message,
 )
+from .notifications import ephemeral  # noqa: F401 - the package's API
 from .rooms import (  # noqa: F401 - the package's API
     MENTION_RE,
     ROOM_NAME_RE,
@@ -68,6 +69,7 @@ from .rooms import (  # noqa: F401 - the package's API
     remove_user_from_room,
     room_by_id_or_name,
     room_owners,
+    room_roles,
     save_room_topic,
     set_muted,
     set_room_open,
@@ -84,6 +86,7 @@ from .slash_commands import (  # noqa: F401 - the package's API
     BUILT_INS,
     find_command,
     run_command,
+    translate,
 )
 from .teams import (  # noqa: F401 - the package's API
     add_room_to_team,
@@ -132,6 +135,7 @@ from .users import (  # noqa: F401 - the package's API
     save_preferences,
     set_avatar,
     set_connection_status,
+    set_default_status,
     set_password,
     set_user_active,
     set_user_password,

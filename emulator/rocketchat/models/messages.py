@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ...core.runtime import Runtime
 from .. import errors
-from . import rooms
+from . import notifications, rooms
 from .common import (
     Doc,
     IntegrationEvent,
@@ -217,12 +217,18 @@ def post_message(
             )
     for sub in changed:
         rooms.notify_user(rt, sub["u"]["_id"], "subscriptions-changed", "updated", sub)
+    # The room's lastMessage changed (``notifyOnRoomChangedById``), then desktop notifications.
+    fresh_room = rt.store.get("rooms", room["_id"])
+    if fresh_room is not None:
+        rooms._notify_members(rt, fresh_room, "updated")
+    notifications.notify_desktop(rt, room, message, user)
     return message
 
 
 def edit_message(rt: Runtime, message: Doc, text: str, editor: Doc) -> Doc:
     """``updateMessage``: the size limit, then ``edit-message`` or one's own message with
-    ``Message_AllowEditing``. Raises ``Refused``."""
+    ``Message_AllowEditing``, then the room must take the editor's messages. Raises
+    ``Refused``."""
     if exceeds_max_size(rt, text):
         raise Refused(
             errors.MESSAGE_SIZE_EXCEEDED,
@@ -237,6 +243,7 @@ def edit_message(rt: Runtime, message: Doc, text: str, editor: Doc) -> Doc:
             "Message editing not allowed",
             {"method": "updateMessage", "action": "Message_editing"},
         )
+    check_sendable(rt, rt.store.get("rooms", message["rid"]), editor, "")  # canSendMessageAsync
     now = rt.clock.now_ms()
     fresh = rt.store.update(
         "messages",
@@ -452,22 +459,46 @@ def clean_history(
     return len(doomed)
 
 
-def recent_messages(rt: Runtime, room_id: str, before: int | None, limit: int) -> list[Doc]:
-    """``loadHistory``'s page: the room's newest visible messages, newest first, older than
-    ``before`` (epoch ms) when given."""
-    found: list[Doc] = []
+def _visible_newest_first(rt: Runtime, room_id: str, threads: bool) -> Iterator[Doc]:
+    """``findVisibleByRoomId...``: the room's messages newest first, without hidden ones and,
+    unless ``threads``, without thread replies not also shown in the room (``tshow``)."""
     offset, chunk = 0, 200
-    while len(found) < limit:
-        page = rt.store.find_page("messages", "rid", room_id, offset, chunk, newest_first=True)
-        if not page:
-            break
+    while page := rt.store.find_page("messages", "rid", room_id, offset, chunk, newest_first=True):
         offset += len(page)
         for message in page:
-            if (before is None or message["ts"] < before) and not message.get("_hidden"):
-                found.append(message)
-                if len(found) >= limit:
-                    break
-    return found
+            if message.get("_hidden") or (
+                not threads and message.get("tmid") and not message.get("tshow")
+            ):
+                continue
+            yield message
+
+
+def load_history(
+    rt: Runtime,
+    room_id: str,
+    before: int | None,
+    limit: int,
+    last_seen: int | None = None,
+    threads: bool = True,
+) -> Doc:
+    """``loadMessageHistory``: the newest ``limit`` messages older than ``before`` (epoch ms)
+    when given, newest first; with the caller's ``last_seen``, the oldest unread message the page
+    does not reach (``firstUnread``) and how many such there are (``unreadNotLoaded``)."""
+    found: list[Doc] = []
+    unread: list[Doc] = []
+    for message in _visible_newest_first(rt, room_id, threads):
+        if before is not None and message["ts"] >= before:
+            continue
+        if len(found) < limit:
+            found.append(message)
+        elif last_seen is None or message["ts"] <= last_seen:
+            break
+        elif message["ts"] < found[-1]["ts"]:  # strictly between last_seen and the page
+            unread.append(message)
+    out: Doc = {"messages": found, "unreadNotLoaded": len(unread)}
+    if unread:
+        out["firstUnread"] = unread[-1]
+    return out
 
 
 def read_room(rt: Runtime, sub: Doc) -> Doc:

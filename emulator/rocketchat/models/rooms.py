@@ -7,7 +7,15 @@ from typing import Any
 
 from ...core.runtime import Runtime
 from .. import errors
-from .common import Doc, IntegrationEvent, Refused, _now, has_permission, run_integrations
+from .common import (
+    Doc,
+    IntegrationEvent,
+    Refused,
+    _now,
+    has_permission,
+    run_integrations,
+    setting,
+)
 from .message_store import send_message
 
 # -- rooms and subscriptions ------------------------------------------------------------------
@@ -130,6 +138,28 @@ def can_access_room(rt: Runtime, room: Doc, user: Doc) -> bool:
 
 def room_owners(rt: Runtime, room_id: str) -> list[Doc]:
     return [s for s in rt.store.find("subscriptions", "rid", room_id) if "owner" in s["roles"]]
+
+
+def room_roles(rt: Runtime, room_id: str) -> list[Doc]:
+    """``getRoomRoles``: the members holding a described ``Subscriptions``-scope role (owner,
+    moderator, leader, custom ones), by username; with ``UI_Use_Real_Name`` each ``u`` carries
+    the user's current name."""
+    scoped = {
+        r["_id"]
+        for r in rt.store.all("roles")
+        if r.get("scope") == "Subscriptions" and r.get("description")
+    }
+    real_names = setting(rt, "UI_Use_Real_Name") is True
+    found = []
+    for sub in rt.store.find("subscriptions", "rid", room_id):
+        if not scoped.intersection(sub.get("roles") or []):
+            continue
+        u = dict(sub["u"])
+        if real_names:
+            user = rt.store.get("users", u["_id"])
+            u["name"] = user.get("name") if user else None
+        found.append({"_id": sub["_id"], "rid": sub["rid"], "u": u, "roles": sub["roles"]})
+    return sorted(found, key=lambda s: s["u"].get("username") or "")
 
 
 def notify_user(rt: Runtime, user_id: str, event: str, *args: Any) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ...core.runtime import Runtime
 from .. import errors
-from . import messages, rooms, users
+from . import messages, notifications, rooms, users
 from .common import BOT_ID, Doc, Refused, has_permission, setting
 
 TEXTS = {
@@ -63,23 +63,10 @@ def translate(key: str, *args: str) -> str:
 
 
 def ephemeral(rt: Runtime, user_id: str, rid: str, msg: str) -> None:
-    """``notify.ephemeralMessage`` as the listeners module sends it to the user's sockets."""
+    """A command's answer to its caller alone, from ``rocket.cat``."""
     now = rt.clock.now_ms()
-    rooms.notify_user(
-        rt,
-        user_id,
-        "message",
-        {
-            "groupable": False,
-            "u": {"_id": BOT_ID, "username": BOT_ID},
-            "private": True,
-            "_id": str(now),
-            "rid": rid,
-            "ts": now,
-            "_updatedAt": now,
-            "msg": msg,
-        },
-    )
+    fields = {"u": {"_id": BOT_ID, "username": BOT_ID}, "private": True, "_updatedAt": now}
+    notifications.ephemeral(rt, user_id, rid, {**fields, "msg": msg})
 
 
 @dataclass(frozen=True)

@@ -294,19 +294,39 @@ def is_last_active_admin(rt: Runtime, user: Doc) -> bool:
     return not any(u["_id"] != user["_id"] and u["active"] for u in users_with_role(rt, "admin"))
 
 
-def set_connection_status(rt: Runtime, user_id: str, connected: bool) -> Doc | None:
-    """Presence of a realtime connection (``Presence.updateUserPresence``): a connected user
-    shows their default status (``online`` unless they chose away or busy), a disconnected one
-    ``offline``. Publishes ``user-status`` and ``stream-user-presence`` when the status changes."""
+def presence_status(connection: str, default: str | None) -> str:
+    """``processStatus``: what others see, from the best status of the user's connections and
+    the status they chose (``statusDefault``); ``offline`` as a default is "invisible"."""
+    if connection == "offline" or default in (None, "online"):
+        return connection
+    return default
+
+
+def set_connection_status(rt: Runtime, user_id: str, connection: str) -> Doc | None:
+    """Presence of the user's realtime connections (``Presence.updateUserPresence``):
+    ``connection`` is the best of them (``online``, ``away`` or ``offline``). Publishes
+    ``user-status`` and ``stream-user-presence`` when the status changes."""
     user = rt.store.get("users", user_id)
     if user is None:
         return None
-    default = user.get("statusDefault")
-    status = (default if default in ("away", "busy") else "online") if connected else "offline"
-    connection = "online" if connected else "offline"
-    if user.get("status") == status and user.get("statusConnection") == connection:
+    return _set_presence(rt, user, {"statusConnection": connection})
+
+
+def set_default_status(rt: Runtime, user: Doc, default: str) -> bool:
+    """``Presence.setStatus``: the status the user chose, shown while they are connected.
+    Whether anything changed."""
+    fresh = rt.store.get("users", user["_id"]) or user
+    return _set_presence(rt, fresh, {"statusDefault": default}) is not fresh
+
+
+def _set_presence(rt: Runtime, user: Doc, changes: Doc) -> Doc:
+    merged = {**user, **changes}
+    connection = merged.get("statusConnection") or "offline"
+    changes["status"] = presence_status(connection, merged.get("statusDefault"))
+    if all(user.get(k) == v for k, v in changes.items()):
         return user
-    updated = update_user(rt, user_id, {"status": status, "statusConnection": connection})
+    updated = update_user(rt, user["_id"], changes)
+    status = changes["status"]
     if user.get("status") != status and rt.events.active:
         text = updated.get("statusText", "")
         rt.events.publish(
@@ -315,7 +335,7 @@ def set_connection_status(rt: Runtime, user_id: str, connected: bool) -> Doc | N
                 "eventName": "user-status",
                 "args": [
                     [
-                        user_id,
+                        user["_id"],
                         updated["username"],
                         STATUS_CODES[status],
                         text,
@@ -327,6 +347,6 @@ def set_connection_status(rt: Runtime, user_id: str, connected: bool) -> Doc | N
         )
         rt.events.publish(
             "stream-user-presence",
-            {"eventName": user_id, "args": [[updated["username"], STATUS_CODES[status], text]]},
+            {"eventName": user["_id"], "args": [[updated["username"], STATUS_CODES[status], text]]},
         )
     return updated

@@ -12,7 +12,6 @@ from .. import auth, errors, inputs, models
 blueprint = Blueprint("rc_rooms_members", __name__, url_prefix="/api/v1")
 
 Doc = dict[str, Any]
-ROOM_ROLES = {"owner", "moderator", "leader"}
 
 
 def _one_of(args: Doc, who: tuple[str, str], limit_empty: bool = True) -> None:
@@ -48,12 +47,7 @@ def room_roles() -> Response:
         raise errors.meteor_error(errors.INVALID_ROOM, "Invalid room", details)
     if not models.can_access_room(rt, room, user):
         raise errors.meteor_error(errors.INVALID_USER, "Invalid user", details)
-    subs = [
-        {"_id": s["_id"], "rid": s["rid"], "u": s["u"], "roles": s["roles"]}
-        for s in rt.store.find("subscriptions", "rid", room["_id"])
-        if ROOM_ROLES.intersection(s.get("roles") or [])
-    ]
-    return jsonify({"roles": subs, "success": True})
+    return jsonify({"roles": models.room_roles(rt, room["_id"]), "success": True})
 
 
 @blueprint.get("/rooms.isMember")
