@@ -78,6 +78,8 @@ def define_tables(store: Store) -> None:
         multi={"teamId": "teamId", "userId": "userId"},
     )
     store.define("settings", key="_id")
+    # The two-factor e-mail codes "sent" (no mail leaves): the last one per user id.
+    store.define("email_codes", key="_id")
     store.define("permissions", key="_id")
     store.define("roles", key="_id")
     # Uploaded avatars (``users.setAvatar``), keyed by user id.
