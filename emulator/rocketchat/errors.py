@@ -316,6 +316,9 @@ TWO_FACTOR_NOT_ENABLED = "error-two-factor-not-enabled"
 PARAMETER_REQUIRED = "error-parameter-required"
 INVALID_LOGIN_CODE = "error-invalid-code"
 CHALLENGE_NOT_FOUND = "error-challenge-not-found"
+INVALID_NAME = "error-invalid-name"
+INVALID_REDIRECT_URI = "error-invalid-redirectUri"
+APPLICATION_NOT_FOUND = "error-application-not-found"
 
 
 # -- DDP (the realtime API) ---------------------------------------------------------------------
