@@ -460,3 +460,19 @@ def test_codes_stay_out_of_the_journal(alice, rc_server, handle, frozen):
     journal = json.dumps(handle.requests())
     assert not any(code in journal for code in codes)
     assert handle.email_code("alice") not in journal
+
+
+def test_the_2fa_methods_over_the_websocket(alice, rc_server, handle, frozen):
+    """Over DDP the connection carries no ``x-auth-token`` header: validating logs nobody out."""
+    client = Ddp(rc_server)
+    try:
+        assert client.call("2fa:enable")[0]["error"]["error"] == "not-authorized"
+        client.login("alice")
+        secret = client.call("2fa:enable")[0]["result"]["secret"]
+        assert handle.totp_code("alice") == pyotp.TOTP(secret).at(FROZEN_MS // 1000)
+        codes = client.call("2fa:validateTempToken", handle.totp_code("alice"))[0]["result"]
+        assert len(codes["codes"]) == 12
+        assert client.call("2fa:checkCodesRemaining")[0]["result"] == {"remaining": 12}
+        assert call(alice, "GET", "me").status_code == 200
+    finally:
+        client.close()
