@@ -34,6 +34,7 @@ _SECRET_NAMES = frozenset(
         "mfacode",
         "twofactorcode",
         "bcrypt",
+        "codes",  # Rocket.Chat's TOTP backup codes
     }
 )
 _NON_ALNUM = re.compile(r"[^a-z0-9]")

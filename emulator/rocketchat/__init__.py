@@ -8,6 +8,7 @@ from ..core import operations
 from ..core.product import product_from_modules
 from ..core.runtime import EXTENSION_KEY
 from . import (
+    control,
     ddp,
     errors,
     identity,
@@ -32,6 +33,7 @@ def _plumbing(app: Flask) -> None:
     # Declared or chunked, a body past the limit is refused with 413 as soon as it is passed.
     app.config["MAX_CONTENT_LENGTH"] = inputs.MAX_BODY_BYTES
     app.register_error_handler(errors.RocketError, to_response)
+    app.register_blueprint(control.blueprint)
     outgoing.register(app.extensions[EXTENSION_KEY])
 
 

@@ -15,6 +15,7 @@ from werkzeug.http import parse_cookie
 
 from ..core.runtime import Runtime, runtime
 from . import errors, models
+from .models import oauth_apps
 
 Doc = dict[str, Any]
 
@@ -55,12 +56,24 @@ def credentials(environ: dict[str, Any]) -> tuple[str | None, str | None]:
     return user_id, token
 
 
+def _oauth_caller(rt: Runtime, environ: dict[str, Any]) -> Caller | None:
+    """REST v1's other auth method (``oauth2-server.ts``): an OAuth access token as
+    ``Authorization: Bearer <token>`` or ``?access_token=``."""
+    if not environ.get("PATH_INFO", "").startswith("/api/v1/"):
+        return None
+    token = environ.get("HTTP_AUTHORIZATION", "").replace("Bearer ", "", 1) or None
+    if token is None:
+        token = next(iter(parse_qs(environ.get("QUERY_STRING", "")).get("access_token", [])), None)
+    user = oauth_apps.user_for_access_token(rt, token) if token else None
+    return Caller(user, token) if user is not None and token else None
+
+
 def authenticate(rt: Runtime, environ: dict[str, Any]) -> Caller | None:
     """The caller and the token it used, or None for no, a removed or an expired token, or a
     deactivated user's."""
     user_id, token = credentials(environ)
     if not user_id or not token:
-        return None
+        return _oauth_caller(rt, environ)
     user = models.user_for_token(rt, user_id, token)
     return Caller(user, token) if user is not None else None
 

@@ -311,6 +311,20 @@ USER_NOT_FOUND = "error-user-not-found"
 INVALID_UPDATE_KEY = "error-invalid-update-key"
 ROOM_DOES_NOT_EXIST = "error-room-does-not-exist"
 
+# -- two-factor authentication, login codes and OAuth apps (app/2fa, v1/users.ts,
+#    v1/loginCode.ts, v1/twoFactorChallenges.ts, v1/oauthapps.ts, oauth2-server-config) -------
+
+INVALID_TOTP = "invalid-totp"
+TOTP_MAX_ATTEMPTS = "totp-max-attempts"
+TWO_FA_ALREADY_ENABLED = "error-2fa-already-enabled"
+TWO_FACTOR_NOT_ENABLED = "error-two-factor-not-enabled"
+PARAMETER_REQUIRED = "error-parameter-required"
+INVALID_LOGIN_CODE = "error-invalid-code"
+CHALLENGE_NOT_FOUND = "error-challenge-not-found"
+INVALID_NAME = "error-invalid-name"
+INVALID_REDIRECT_URI = "error-invalid-redirectUri"
+APPLICATION_NOT_FOUND = "error-application-not-found"
+
 
 # -- DDP (the realtime API) ---------------------------------------------------------------------
 

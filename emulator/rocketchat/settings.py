@@ -42,6 +42,12 @@ SETTINGS: tuple[tuple[str, Any, str, bool], ...] = (
     ("Accounts_TwoFactorAuthentication_Enabled", True, "boolean", True),
     ("Accounts_TwoFactorAuthentication_Enforce_Password_Fallback", True, "boolean", True),
     ("Accounts_TwoFactorAuthentication_RememberFor", 1800, "int", False),
+    ("Accounts_TwoFactorAuthentication_MaxDelta", 1, "int", False),
+    ("Accounts_TwoFactorAuthentication_By_TOTP_Enabled", True, "boolean", True),
+    ("Accounts_TwoFactorAuthentication_By_Email_Enabled", True, "boolean", True),
+    ("Accounts_TwoFactorAuthentication_By_Email_Auto_Opt_In", True, "boolean", False),
+    ("Accounts_TwoFactorAuthentication_By_Email_Code_Expiration", 3600, "int", False),
+    ("Accounts_TwoFactorAuthentication_Max_Invalid_Email_Code_Attempts", 5, "int", False),
     ("Accounts_AllowUserAvatarChange", True, "boolean", True),
     ("Accounts_AllowUserStatusMessageChange", True, "boolean", True),
     ("Accounts_AllowInvisibleStatusOption", True, "boolean", True),
@@ -141,6 +147,9 @@ PERMISSIONS: dict[str, list[str]] = {
     "view-livechat-business-hours": ["livechat-manager", "livechat-monitor", "admin"],
     "view-l-room": ["livechat-manager", "livechat-monitor", "livechat-agent", "admin"],
     "on-hold-livechat-room": ["livechat-manager", "livechat-monitor", "livechat-agent", "admin"],
+    # two-factor authentication and OAuth apps
+    "edit-other-user-totp": ["admin"],
+    "manage-oauth-apps": ["admin"],
 }
 
 # role id -> (scope, description)

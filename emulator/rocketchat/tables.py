@@ -78,6 +78,17 @@ def define_tables(store: Store) -> None:
         multi={"teamId": "teamId", "userId": "userId"},
     )
     store.define("settings", key="_id")
+    # The two-factor e-mail codes "sent" (no mail leaves): the last one per user id.
+    store.define("email_codes", key="_id")
+    # OAuth apps (``clientId`` looked up by the provider), their codes and token pairs.
+    store.define("oauth_apps", key="_id", unique={"clientId": "clientId"})
+    store.define("oauth_auth_codes", key="_id", multi={"clientId": "clientId"})
+    store.define(
+        "oauth_access_tokens",
+        key="_id",
+        unique={"refreshToken": "refreshToken"},
+        multi={"clientId": "clientId"},
+    )
     store.define("permissions", key="_id")
     store.define("roles", key="_id")
     # Uploaded avatars (``users.setAvatar``), keyed by user id.

@@ -1,4 +1,9 @@
-"""Two-factor authentication of ``twoFactorRequired`` routes (``app/2fa/server/code``)."""
+"""The REST side of two-factor authentication (``app/2fa/server/code``, ``processTwoFactor``).
+
+``twoFactorRequired`` routes call :func:`require_two_factor`: the code and method come from the
+``x-2fa-code`` / ``x-2fa-method`` headers, the connection is the caller's login token and its
+fingerprint (user agent + address), and the rule is ``models.two_factor.check_code_for_user``.
+"""
 
 from __future__ import annotations
 
@@ -9,59 +14,42 @@ from typing import Any
 from flask import g, request
 
 from ..core.runtime import Runtime
-from . import errors, models
+from . import errors, models, wire
+from .models import two_factor
 
 Doc = dict[str, Any]
 
 
-def require_two_factor(rt: Runtime, user: Doc, disable_remember_me: bool = False) -> None:
-    """``twoFactorRequired`` routes: with 2FA on and no TOTP/email method, the password fallback.
-
-    The code is the SHA-256 hex digest of the password, sent as ``x-2fa-code`` with
-    ``x-2fa-method: password``. A success is remembered on the login token for
-    ``Accounts_TwoFactorAuthentication_RememberFor`` seconds, for the same client.
-    """
-    if not models.setting(rt, "Accounts_TwoFactorAuthentication_Enabled"):
-        return
-    code = request.headers.get("x-2fa-code")
-    method = request.headers.get("x-2fa-method")
-    if not (code and method):
-        code = method = None
-    token = g.get("auth_token")
-    record = rt.store.get("tokens", models.hash_token(token)) if token else None
+def connection() -> two_factor.Connection:
+    """The calling connection as ``checkCodeForUser`` sees it."""
     fingerprint = hashlib.md5(
         json.dumps(
             {"userAgent": request.headers.get("User-Agent"), "clientAddress": request.remote_addr}
         ).encode(),
         usedforsecurity=False,
     ).hexdigest()
-    now = rt.clock.now_ms()
-    remember_ms = (models.setting(rt, "Accounts_TwoFactorAuthentication_RememberFor") or 0) * 1000
-    if record is not None:
-        if record.get("bypassTwoFactor") is True:
-            return
-        if not disable_remember_me:
-            if remember_ms > 0 and user.get("createdAt", 0) + remember_ms >= now:
-                return
-            if (
-                record.get("twoFactorAuthorizedUntil", 0) >= now
-                and record.get("twoFactorAuthorizedHash") == fingerprint
-            ):
-                return
-    has_password = bool(user.get("services", {}).get("password", {}).get("bcrypt"))
-    if not (
-        models.setting(rt, "Accounts_TwoFactorAuthentication_Enforce_Password_Fallback")
-        and has_password
-    ):
-        return
-    details = {"method": "password", "codeGenerated": False, "availableMethods": []}
-    if not code:
-        raise errors.two_factor(errors.TOTP_REQUIRED, "TOTP Required", details)
-    if not models.check_user_password(user, {"digest": code, "algorithm": "sha-256"}):
-        raise errors.two_factor(errors.TOTP_INVALID, "TOTP Invalid", details)
-    if not disable_remember_me and record is not None and remember_ms > 0:
-        rt.store.update(
-            "tokens",
-            record["hashedToken"],
-            {"twoFactorAuthorizedUntil": now + remember_ms, "twoFactorAuthorizedHash": fingerprint},
-        )
+    return two_factor.Connection(g.get("auth_token"), fingerprint)
+
+
+def rest_details(details: Any) -> Any:
+    """A refusal's details as JSON carries them: the e-mail code's expiry as an ISO date."""
+    if isinstance(details, dict) and isinstance(details.get("codeExpires"), int):
+        return {**details, "codeExpires": wire.iso(details["codeExpires"])}
+    return details
+
+
+def refused(refusal: models.Refused) -> errors.RocketError:
+    return errors.meteor_error(refusal.code, refusal.reason, rest_details(refusal.details))
+
+
+def require_two_factor(rt: Runtime, user: Doc, disable_remember_me: bool = False) -> None:
+    """``twoFactorRequired`` routes: the caller's second factor (TOTP, e-mail code, or the
+    password fallback: the SHA-256 hex of the password with ``x-2fa-method: password``); a
+    success is remembered on the login token for ``..._RememberFor`` seconds, same client."""
+    code = request.headers.get("x-2fa-code") or None
+    method = request.headers.get("x-2fa-method") or None
+    options = two_factor.Options(disable_remember_me=disable_remember_me)
+    try:
+        two_factor.check_code_for_user(rt, user, code, method, options, connection())
+    except models.Refused as refusal:
+        raise refused(refusal) from None

@@ -75,7 +75,12 @@ def me(doc: Doc, site_url: str) -> Doc:
     out["settings"] = {"preferences": doc.get("settings", {}).get("preferences", {})}
     out["avatarUrl"] = f"{site_url}/avatar/{doc['username']}"
     out["isOAuthUser"] = False
-    out["services"] = {"password": {"exists": bool(doc.get("services", {}).get("password"))}}
+    services = doc.get("services", {})
+    out["services"] = {
+        **({"email2fa": {"enabled": True}} if services.get("email2fa", {}).get("enabled") else {}),
+        **({"totp": {"enabled": True}} if services.get("totp", {}).get("enabled") else {}),
+        "password": {"exists": bool(services.get("password"))},
+    }
     return out
 
 

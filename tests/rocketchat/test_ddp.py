@@ -697,6 +697,16 @@ def test_each_method_is_registered_under_its_upstream_name_in_its_domain_module(
         "UserPresence:away": "emulator.rocketchat.ddp.users",
         "permissions/get": "emulator.rocketchat.ddp.permissions",
         "slashCommand": "emulator.rocketchat.ddp.commands",
+        **{
+            f"2fa:{name}": "emulator.rocketchat.ddp.two_factor"
+            for name in (
+                "enable",
+                "validateTempToken",
+                "disable",
+                "regenerateCodes",
+                "checkCodesRemaining",
+            )
+        },
     }
     with pytest.raises(ValueError, match="registered twice"):
         ddp_package.ddp_method("sendMessage")(lambda session, conn, params: None)

@@ -32,6 +32,10 @@ def api_error(excinfo) -> tuple[int, dict]:
 
 
 def test_create_user_then_login_and_info(admin, rc_server):
+    # A verified account made live would start with e-mail 2FA on (test_twofactor covers it).
+    runtime_of(rc_server.app).store.update(
+        "settings", "Accounts_TwoFactorAuthentication_By_Email_Auto_Opt_In", {"value": False}
+    )
     created = admin.users_create(
         "zed@example.com", "Zed Zedson", "zed-pass", "zed", roles=["user"], verified=True
     )

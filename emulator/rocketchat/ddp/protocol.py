@@ -25,6 +25,7 @@ from ...core.ids import METEOR_ALPHABET
 from ...core.runtime import Runtime, runtime
 from .. import errors, models, wire
 from ..errors import DdpError
+from ..models import two_factor
 from .registry import METHODS, UNDEFINED, ddp_method
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,14 @@ def string_param(params: list) -> str:
     if not isinstance(value, str):
         raise errors.ddp_match_failed()
     return value
+
+
+def refused(refusal: models.Refused) -> DdpError:
+    """A domain refusal as a method error; an e-mail code's expiry is an EJSON date."""
+    details = refusal.details
+    if isinstance(details, dict) and isinstance(details.get("codeExpires"), int):
+        details = {**details, "codeExpires": {"$date": details["codeExpires"]}}
+    return DdpError(refusal.code, refusal.reason, details)
 
 
 class DdpSession(realtime.Handler):
@@ -261,6 +270,12 @@ class DdpSession(realtime.Handler):
         request_ = params[0] if params else None
         if not isinstance(request_, dict):
             raise errors.ddp_match_failed()
+        # The ``totp`` handler runs the other handlers on ``totp.login``; ``onValidateLogin``
+        # then checks ``totp.code`` (without a code the wrapper is an unrecognized option).
+        code = None
+        totp = request_.get("totp")
+        if isinstance(totp, dict) and totp.get("code") and isinstance(totp.get("login"), dict):
+            code, request_ = totp["code"], totp["login"]
         if "resume" in request_:
             token = request_["resume"]
             if not isinstance(token, str):
@@ -272,6 +287,11 @@ class DdpSession(realtime.Handler):
             login_type = "resume"
         elif "user" in request_ and "password" in request_:
             user = self._password_user(request_["user"], request_["password"])
+            try:
+                second = code if isinstance(code, str) else None if code is None else str(code)
+                two_factor.check_code_for_user(rt, user, second, None, two_factor.LOGIN)
+            except models.Refused as refusal:
+                raise refused(refusal) from None
             token = models.issue_login_token(rt, user)
             user = rt.store.update("users", user["_id"], {"lastLogin": rt.clock.now_ms()})
             login_type = "password"

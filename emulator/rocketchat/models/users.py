@@ -49,6 +49,10 @@ def create_user(
         if password
         else {},
     }
+    if at is None and setting(rt, "Accounts_TwoFactorAuthentication_By_Email_Auto_Opt_In"):
+        # ``insertUserDoc``: accounts made live start with e-mail 2FA on (it applies once an
+        # address is verified); seeded accounts predate the setting.
+        user["services"]["email2fa"] = {"enabled": True, "changedAt": now}
     rt.store.insert("users", user)
     if at is None:  # ``afterCreateUser``; seeded accounts are not created live
         run_integrations(rt, IntegrationEvent("userCreated", user=user))

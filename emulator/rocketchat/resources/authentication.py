@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, jsonify
+from flask import Blueprint, Response, g, jsonify, request
 
 from ...core.runtime import runtime
-from .. import auth, errors, inputs, models, wire
+from .. import auth, errors, inputs, models, twofactor, wire
+from ..models import two_factor
 
 blueprint = Blueprint("rc_authentication", __name__, url_prefix="/api/v1")
 
@@ -27,10 +28,42 @@ def _login_params() -> dict:
         return {}
 
 
+# ``loginCompatibility`` turns only a body of these keys into a password login that carries the
+# 2FA ``code``; any other key and the body goes to the login handlers as it is.
+_COMPATIBLE_KEYS = frozenset({"user", "username", "email", "password", "code"})
+
+
+def _second_factor_refused(refusal: models.Refused) -> errors.RocketError:
+    """What the login route answers a Meteor error of the ``login`` method: 401 with the
+    error, its details and reason (the pre-9.0 compatibility keys)."""
+    return errors.RocketError(
+        401,
+        {
+            "success": False,
+            "error": refusal.code,
+            "status": "error",
+            "details": twofactor.rest_details(refusal.details),
+            "message": refusal.reason,
+        },
+    )
+
+
+def _login_code(params: dict) -> str | None:
+    if params.get("password") is None or not set(params) <= _COMPATIBLE_KEYS:
+        return None
+    code = params.get("code") or request.headers.get("x-2fa-code")
+    return code if isinstance(code, str) else None
+
+
 @blueprint.post("/login")
 def login() -> Response:
     rt = runtime()
     params = _login_params()
+    if params.get("accessToken") and params.get("password") is None:
+        # The OAuth access-token handler (``app/lib/server/oauth/oauth.ts``): no service is
+        # configured here, and its ``ConfigError`` (or, for a service it does not know, a plain
+        # ``Error``) is no Meteor error, which the login route answers with its 500.
+        raise errors.for_status(500)
     if isinstance(params.get("resume"), str):
         user = None
         record = rt.store.get("tokens", models.hash_token(params["resume"]))
@@ -56,6 +89,10 @@ def login() -> Response:
                     "message": f"User is deactivated [{errors.USER_IS_NOT_ACTIVATED}]",
                 },
             )
+        try:
+            two_factor.check_code_for_user(rt, user, _login_code(params), None, two_factor.LOGIN)
+        except models.Refused as refusal:
+            raise _second_factor_refused(refusal) from None
     token = models.issue_login_token(rt, user)
     user = rt.store.update("users", user["_id"], {"lastLogin": rt.clock.now_ms()})
     site_url = models.setting(rt, "Site_Url")
