@@ -6,8 +6,9 @@ URIs are one comma-separated string. The provider grants ``authorization_code`` 
 ``refresh_token`` only; codes live 300 s, access tokens 3600 s, refresh tokens 14 days (the
 library's defaults), by the emulator clock. A refresh revokes the old token pair. Upstream's
 model throws plain ``Error``s for an unknown client, code or refresh token, which the library
-turns into its 503 ``server_error``: :class:`OAuthRefused` carries the library's error name,
-status and description, so each door answers as the real one.
+turns into a 503 ``server_error``; bad input never gets a 5xx here, so these answer what the
+library answers when a model finds nothing (``invalid_client`` 401, ``invalid_grant`` 400).
+:class:`OAuthRefused` carries the library's error name, status and description.
 """
 
 from __future__ import annotations
@@ -39,9 +40,8 @@ def _invalid_request(message: str) -> OAuthRefused:
     return OAuthRefused(400, "invalid_request", message)
 
 
-def _server_error(message: str) -> OAuthRefused:
-    """A plain ``Error`` of the model, wrapped by the library."""
-    return OAuthRefused(503, "server_error", message)
+def _invalid_client() -> OAuthRefused:
+    return OAuthRefused(401, "invalid_client", "Invalid client: client is invalid")
 
 
 def _invalid_grant(message: str) -> OAuthRefused:
@@ -156,7 +156,7 @@ def _active_client(rt: Runtime, client_id: Any, client_secret: Any = None) -> Do
         or app.get("active") is not True
         or (client_secret is not None and app.get("clientSecret") != client_secret)
     ):
-        raise _server_error("Invalid clientId")
+        raise _invalid_client()
     return app
 
 
@@ -312,7 +312,7 @@ def _code_grant(rt: Runtime, client: Doc, params: Doc) -> Doc:
         raise _invalid_request("Invalid parameter: `code`")
     stored = rt.store.get("oauth_auth_codes", code)
     if stored is None:
-        raise _server_error("Invalid authCode")
+        raise _invalid_grant("Invalid grant: authorization code is invalid")
     _active_client(rt, stored["clientId"])
     if stored["clientId"] != client["clientId"]:
         raise _invalid_grant("Invalid grant: authorization code is invalid")
@@ -336,7 +336,7 @@ def _refresh_grant(rt: Runtime, client: Doc, params: Doc) -> Doc:
         raise _invalid_request("Invalid parameter: `refresh_token`")
     stored = rt.store.find_one("oauth_access_tokens", "refreshToken", refresh)
     if stored is None:
-        raise _server_error("Invalid token")
+        raise _invalid_grant("Invalid grant: refresh token is invalid")
     _active_client(rt, stored["clientId"])
     if stored["clientId"] != client["clientId"]:
         raise _invalid_grant("Invalid grant: refresh token was issued to another client")

@@ -60,10 +60,10 @@ def login() -> Response:
     rt = runtime()
     params = _login_params()
     if params.get("accessToken") and params.get("password") is None:
-        # The OAuth access-token handler (``app/lib/server/oauth/oauth.ts``): no service is
-        # configured here, and its ``ConfigError`` (or, for a service it does not know, a plain
-        # ``Error``) is no Meteor error, which the login route answers with its 500.
-        raise errors.for_status(500)
+        # The OAuth access-token handler (``app/lib/server/oauth/oauth.ts``): no service can be
+        # configured here. Upstream's ``ConfigError`` is no Meteor error, which its login route
+        # answers with a 500; bad input never gets a 5xx here, so the login refusal instead.
+        raise _login_failed()
     if isinstance(params.get("resume"), str):
         user = None
         record = rt.store.get("tokens", models.hash_token(params["resume"]))

@@ -3,10 +3,11 @@
 ``models.oauth_apps``'s; a bearer access token is also a REST v1 login (``auth.py``).
 
 Hand-written rather than on authlib: upstream's wire format is ``@node-oauth/oauth2-server``'s
-with Rocket.Chat's model, quirks included (a wrong client secret, code or refresh token is the
-library's 503 ``server_error`` since the model throws plain errors; ``state`` is required;
-errors are JSON from an express handler), which authlib's grants would have to be overridden
-nearly whole to reproduce.
+with Rocket.Chat's model, quirks included (``state`` is required; errors are JSON from an
+express handler), which authlib's grants would have to be overridden nearly whole to
+reproduce. One deliberate difference: where the model throws (a wrong client secret, code or
+refresh token) upstream answers the library's 503; here the library's 4xx for a model that
+finds nothing, as bad input never gets a 5xx.
 """
 
 from __future__ import annotations
