@@ -125,6 +125,10 @@ TOTP_REQUIRED = "totp-required"
 UNKNOWN_ERROR = "unknown-error"
 USER_LAST_OWNER = "user-last-owner"
 YOU_HAVE_BEEN_MUTED = "You_have_been_muted"
+# Admin and system endpoints: integrations.update, users admin, mail, import, apps, cloud...
+INVALID_INTEGRATION_UPDATE = "invalid_integration"
+INVALID_POST_AS_USER = "error-invalid-post-as-user"
+INVALID_TOKEN = "error-invalid-token"
 
 
 class RocketError(Exception):

@@ -21,6 +21,8 @@ from .integrations import (  # noqa: F401 - the package's API
     can_manage_integration,
     create_integration,
     delete_integration,
+    update_incoming_integration,
+    update_outgoing_integration,
 )
 from .integrations import MANAGE as INTEGRATION_MANAGE  # noqa: F401 - the package's API
 from .integrations import clear_history as clear_integration_history  # noqa: F401
