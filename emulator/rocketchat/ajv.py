@@ -1,7 +1,11 @@
-"""The first error ajv reports for a flat object schema, as the route chain answers it
-(``invalid-params``; ``ApiClass.ts`` joins the messages). ajv without ``allErrors`` stops at the
-first failure, checking ``required`` (in order), then ``additionalProperties``, then each
-property in the schema's order."""
+"""The first error ajv reports for a flat object schema, as the route chain answers it. ajv
+without ``allErrors`` stops at the first failure, checking ``required`` (in order), then
+``additionalProperties``, then each property in the schema's order.
+
+Typed routes (``API.v1.get/post`` with ``query``/``body``) are checked by the HTTP router before
+the login: a body failure is ``invalid-params``, a query failure ``error-invalid-params``, both
+with the bare messages. Classic ``addRoute``s with ``validateParams`` throw the Meteor error
+``"<messages> [invalid-params]"`` after the login."""
 
 from __future__ import annotations
 
@@ -48,11 +52,25 @@ def first_error(
     return None
 
 
+BODY, QUERY, LEGACY = "body", "query", "legacy"
+
+
+def refusal(message: str, source: str = BODY) -> errors.RocketError:
+    if source == LEGACY:
+        return errors.invalid_params(message)
+    code = errors.INVALID_PARAMS if source == BODY else errors.ERROR_INVALID_PARAMS
+    return errors.failure(message, code)
+
+
 def check(
-    args: Any, properties: dict[str, str], required: tuple[str, ...], closed: bool = True
+    args: Any,
+    properties: dict[str, str],
+    required: tuple[str, ...],
+    closed: bool = True,
+    source: str = BODY,
 ) -> Doc:
-    """The validated body, or the route's ``invalid-params`` refusal."""
+    """The validated parameters, or the route's refusal of them."""
     error = first_error(args, properties, required, closed)
     if error is not None:
-        raise errors.invalid_params(error)
+        raise refusal(error, source)
     return args

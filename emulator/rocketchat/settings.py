@@ -64,6 +64,8 @@ SETTINGS: tuple[tuple[str, Any, str, bool], ...] = (
     ("API_Shield_user_require_auth", False, "boolean", False),
     ("Accounts_AllowedDomainsList", "", "string", True),
     ("UI_Use_Name_Avatar", False, "boolean", True),
+    ("uniqueID", "", "string", True),
+    ("Deployment_FingerPrint_Verified", False, "boolean", False),
     ("UI_Use_Real_Name", False, "boolean", True),
     ("Accounts_TwoFactorAuthentication_Enabled", True, "boolean", True),
     ("Accounts_TwoFactorAuthentication_Enforce_Password_Fallback", True, "boolean", True),

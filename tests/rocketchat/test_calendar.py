@@ -56,11 +56,7 @@ def test_events_are_their_owners(alice, bob):
     assert answer.json() == {"success": False}
     with pytest.raises(RocketApiException) as exc:
         alice.call_api_post("calendar-events.create", subject="x", description="y")
-    assert exc.value.response_json["error"] == (
-        "must have required property 'startTime' [invalid-params]"
-    )
+    assert exc.value.response_json["error"] == ("must have required property 'startTime'")
     with pytest.raises(RocketApiException) as exc:
         alice.call_api_post("calendar-events.create", **EVENT, colour="red")
-    assert exc.value.response_json["error"] == (
-        "must NOT have additional properties [invalid-params]"
-    )
+    assert exc.value.response_json["error"] == ("must NOT have additional properties")

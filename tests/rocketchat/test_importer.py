@@ -69,9 +69,7 @@ def test_add_users_refusals(admin, alice):
     )
     with pytest.raises(RocketApiException) as exc:
         admin.call_api_post("import.addUsers", users=[{"emails": ["x@y.z"]}])
-    assert exc.value.response_json["error"] == (
-        "must have required property 'importIds' [invalid-params]"
-    )
+    assert exc.value.response_json["error"] == ("must have required property 'importIds'")
     with pytest.raises(RocketApiException) as exc:
         admin.call_api_post("import.addUsers", users=[{"emails": [""], "importIds": ["1"]}])
     assert exc.value.response_json["error"] == "Users are missing required data."

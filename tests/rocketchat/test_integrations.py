@@ -216,7 +216,7 @@ def test_update_body_is_validated_as_upstream(rc_server):
     assert raw.json() == {
         "success": False,
         "error": "must have required property 'scriptEnabled'\n must have required property "
-        "'username'\n must match exactly one schema in oneOf [invalid-params]",
+        "'username'\n must match exactly one schema in oneOf",
         "errorType": "invalid-params",
     }
 

@@ -143,7 +143,9 @@ from .users import (  # noqa: F401 - the package's API
 )
 from .workspace import (  # noqa: F401 - the package's API
     delete_role,
+    regenerate_unique_id,
     set_permission_roles,
     set_setting_value,
+    unique_id,
     users_in_public_roles,
 )

@@ -36,7 +36,7 @@ def _times(args: Doc) -> Doc:
         if args.get(key):
             parsed = parse_date(args[key])
             if parsed is None:
-                raise errors.invalid_params(f'must match format "date-time" ({key})')
+                raise ajv.refusal(f'must match format "date-time" ({key})')
             out[key] = parsed
     return out
 
@@ -50,18 +50,18 @@ def _own_event(rt: Runtime, user: Doc, event_id: Any) -> Doc:
 
 @blueprint.get("/calendar-events.list")
 def calendar_list() -> Response:
-    rt, user = auth.runtime_and_user()
-    args = ajv.check(request.args.to_dict(), {"date": "string"}, ("date",))
+    args = ajv.check(request.args.to_dict(), {"date": "string"}, ("date",), source=ajv.QUERY)
     date = parse_date(args["date"])
     if date is None:
-        raise errors.invalid_params('must match format "date-time"')
+        raise ajv.refusal('must match format "date-time"', ajv.QUERY)
+    rt, user = auth.runtime_and_user()
     return ok(data=[wire.rest_dates(e) for e in calendar.events_on(rt, user["_id"], date)])
 
 
 @blueprint.get("/calendar-events.info")
 def calendar_info() -> Response:
+    args = ajv.check(request.args.to_dict(), {"id": "string"}, ("id",), source=ajv.QUERY)
     rt, user = auth.runtime_and_user()
-    args = ajv.check(request.args.to_dict(), {"id": "string"}, ("id",))
     event = rt.store.get("calendar_events", args["id"])
     if event is None or event["uid"] != user["_id"]:
         raise errors.RocketError(400, {"success": False})
@@ -70,31 +70,31 @@ def calendar_info() -> Response:
 
 @blueprint.post("/calendar-events.create")
 def calendar_create() -> Response:
-    rt, user = auth.runtime_and_user()
     args = _times(ajv.check(inputs.body(), _EVENT, ("startTime", "subject", "description")))
+    rt, user = auth.runtime_and_user()
     return ok(id=calendar.create_event(rt, user["_id"], args)["_id"])
 
 
 @blueprint.post("/calendar-events.import")
 def calendar_import() -> Response:
-    rt, user = auth.runtime_and_user()
     required = ("startTime", "externalId", "subject", "description")
     args = _times(ajv.check(inputs.body(), _EVENT, required))
+    rt, user = auth.runtime_and_user()
     return ok(id=calendar.import_event(rt, user["_id"], args)["_id"])
 
 
 @blueprint.post("/calendar-events.update")
 def calendar_update() -> Response:
-    rt, user = auth.runtime_and_user()
     required = ("eventId", "startTime", "subject", "description")
     args = _times(ajv.check(inputs.body(), _UPDATE, required))
+    rt, user = auth.runtime_and_user()
     calendar.update_event(rt, _own_event(rt, user, args["eventId"]), args)
     return ok()
 
 
 @blueprint.post("/calendar-events.delete")
 def calendar_delete() -> Response:
-    rt, user = auth.runtime_and_user()
     args = ajv.check(inputs.body(), {"eventId": "string"}, ("eventId",))
+    rt, user = auth.runtime_and_user()
     calendar.delete_event(rt, _own_event(rt, user, args["eventId"]))
     return ok()

@@ -64,11 +64,11 @@ def inbox_list() -> Response:
 
 @blueprint.post("/email-inbox")
 def inbox_save() -> Response:
-    rt = runtime()
-    me = auth.require_permission(PERMISSION)
     args = ajv.check(inputs.body(), _INBOX, ("name", "email", "active", "smtp", "imap"))
     ajv.check(args["smtp"], _SERVER, _SERVER_REQUIRED)
     ajv.check(args["imap"], {**_SERVER, "maxRetries": "number"}, _SERVER_REQUIRED)
+    rt = runtime()
+    me = auth.require_permission(PERMISSION)
     saved = email_inboxes.save_inbox(rt, me, args)
     if saved is None:
         raise errors.plain(errors.INVALID_EMAIL_INBOX)
@@ -96,9 +96,10 @@ def inbox_delete(inbox_id: str) -> Response:
 
 @blueprint.get("/email-inbox.search")
 def inbox_search() -> Response:
+    query = request.args.to_dict()
+    args = ajv.check(query, {"email": "string"}, ("email",), source=ajv.QUERY)
     rt = runtime()
     auth.require_permission(PERMISSION)
-    args = ajv.check(request.args.to_dict(), {"email": "string"}, ("email",))
     inbox = rt.store.find_one("email_inboxes", "email", args["email"])
     return ok(emailInbox=wire.rest_dates(inbox) if inbox else None)
 

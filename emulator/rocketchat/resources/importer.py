@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from ...core.runtime import Runtime, runtime
-from .. import auth, errors, inputs, models, wire
+from .. import ajv, auth, errors, inputs, models, wire
 from ..models import imports
 from ._rooms_common import ok
 
@@ -46,17 +46,14 @@ def _bare(value: Any) -> Response:
 
 
 def _strings(args: Doc, names: tuple[str, ...]) -> None:
-    inputs.require_fields(args, names)
-    for name in names:
-        if not isinstance(args[name], str):
-            raise errors.invalid_params("must be string")
+    ajv.check(args, dict.fromkeys(names, "string"), names)
 
 
 @blueprint.post("/uploadImportFile")
 def upload_import_file() -> Response:
-    rt, user = _run_import()
     args = inputs.body()
     _strings(args, ("binaryContent", "contentType", "fileName", "importerKey"))
+    rt, user = _run_import()
     key, _ = _domain(lambda: imports.importer(args["importerKey"], "uploadImportFile"))
     try:
         content = base64.b64decode(args["binaryContent"], validate=False)
@@ -81,9 +78,9 @@ def upload_import_file() -> Response:
 def download_public_import_file() -> Response:
     """A URL is downloaded in the background; the emulator reaches nothing outside, so the
     operation keeps waiting on the download. A path on the server's disk is never read."""
-    rt, user = _run_import()
     args = inputs.body()
     _strings(args, ("fileUrl", "importerKey"))
+    rt, user = _run_import()
     url = args["fileUrl"]
     key, _ = _domain(lambda: imports.importer(args["importerKey"], "downloadImportFile"))
     if not url.startswith("http"):
@@ -96,11 +93,8 @@ def download_public_import_file() -> Response:
 
 @blueprint.post("/startImport")
 def start_import() -> Response:
+    args = ajv.check(inputs.body(), {"input": "object"}, ("input",))
     rt, _ = _run_import()
-    args = inputs.body()
-    inputs.require_fields(args, ("input",))
-    if not isinstance(args["input"], dict):
-        raise errors.invalid_params("must be object")
     operation = _current("startImport")
     imports.start_import(rt, operation, args["input"])
     return ok()
@@ -189,58 +183,39 @@ def import_status() -> Response:
     return ok(state=imports.state_of(operation), operation=wire.rest_dates(operation))
 
 
-# ``ImportAddUsersParamsPOST``'s item properties: name -> JSON type
+# ``ImportAddUsersParamsPOST``'s item properties (items may carry others)
 _USER_FIELDS = {
-    "username": "string",
+    "username": "string?",
     "emails": "array",
     "importIds": "array",
-    "name": "string",
-    "utcOffset": "number",
-    "avatarUrl": "string",
-    "deleted": "boolean",
-    "statusText": "string",
-    "roles": "array",
-    "type": "string",
-    "bio": "string",
-    "password": "string",
-}
-_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,),
-    "array": (list,),
-    "number": (int, float),
-    "boolean": (bool,),
+    "name": "string?",
+    "utcOffset": "number?",
+    "avatarUrl": "string?",
+    "deleted": "boolean?",
+    "statusText": "string?",
+    "roles": "array?",
+    "type": "string?",
+    "bio": "string?",
+    "password": "string?",
 }
 
 
 def _check_users(users: Any) -> list[Doc]:
     if not isinstance(users, list):
-        raise errors.invalid_params("must be array")
+        raise ajv.refusal("must be array")
     for user in users:
-        if not isinstance(user, dict):
-            raise errors.invalid_params("must be object")
-        inputs.require_fields(user, ("emails", "importIds"))
-        for key, json_type in _USER_FIELDS.items():
-            value = user.get(key)
-            if value is None and key not in ("emails", "importIds"):
-                continue
-            wrong = not isinstance(value, _TYPES[json_type]) or (
-                json_type == "number" and isinstance(value, bool)
-            )
-            if wrong:
-                raise errors.invalid_params(f"must be {json_type}")
-            if json_type == "array" and not all(isinstance(v, str) for v in value):
-                raise errors.invalid_params("must be string")
+        ajv.check(user, _USER_FIELDS, ("emails", "importIds"), closed=False)
+        for key in ("emails", "importIds", "roles"):
+            if not all(isinstance(v, str) for v in user.get(key) or []):
+                raise ajv.refusal("must be string")
     return users
 
 
 @blueprint.post("/import.addUsers")
 def import_add_users() -> Response:
-    rt, _ = _run_import()
-    args = inputs.body()
-    inputs.require_fields(args, ("users",))
-    if any(key != "users" for key in args):
-        raise errors.invalid_params("must NOT have additional properties")
+    args = ajv.check(inputs.body(), {"users": "array"}, ("users",))
     users = _check_users(args["users"])
+    rt, _ = _run_import()
     _domain(lambda: imports.add_users(rt, users))
     return ok()
 

@@ -171,16 +171,17 @@ def _branch_error(args: Doc, kind: str, schema: tuple, closed: bool) -> str | No
 
 @blueprint.put("/integrations.update")
 def integrations_update() -> Response:
-    rt, user = auth.runtime_and_user()
     args = inputs.body()
     incoming = _branch_error(args, INCOMING, _UPDATE_INCOMING, closed=False)
     outgoing_error = _branch_error(args, OUTGOING, _UPDATE_OUTGOING, closed=True)
     if incoming is not None and outgoing_error is not None:
-        raise errors.invalid_params(
-            f"{incoming}\n {outgoing_error}\n must match exactly one schema in oneOf"
+        raise errors.failure(
+            f"{incoming}\n {outgoing_error}\n must match exactly one schema in oneOf",
+            errors.INVALID_PARAMS,
         )
     if incoming is None and outgoing_error is None:
-        raise errors.invalid_params("must match exactly one schema in oneOf")
+        raise errors.failure("must match exactly one schema in oneOf", errors.INVALID_PARAMS)
+    rt, user = auth.runtime_and_user()
     if args["type"] == OUTGOING:
         target = text_param(args.get("target_url"))
         integration_id = text_param(args.get("integrationId"))

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from ...core.runtime import runtime
-from .. import auth, errors, inputs, models, wire
+from .. import ajv, auth, errors, inputs, models, wire
 from ..models import exports, mail
 from ._rooms_common import ok, sorted_by
 
@@ -105,14 +105,10 @@ def send_confirmation_email() -> Response:
 @blueprint.post("/sendInvitationEmail")
 def send_invitation_email() -> Response:
     """``sendInvitationEmail``; the route answers any refusal as ``{error: <message>}``."""
-    rt, user = auth.runtime_and_user()
-    args = inputs.body()
-    inputs.require_fields(args, ("emails",))
-    emails = args["emails"]
-    if not isinstance(emails, list):
-        raise errors.invalid_params("must be array")
+    emails = ajv.check(inputs.body(), {"emails": "array"}, ("emails",))["emails"]
     if not all(isinstance(e, str) for e in emails):
-        raise errors.plain("Match error: Expected string, got object in field [0]")
+        raise ajv.refusal("must be string")
+    rt, user = auth.runtime_and_user()
     if not models.has_permission(rt, user, "bulk-register-user"):
         raise errors.plain("Not allowed [error-not-allowed]")
     valid = [e for e in emails if mail.valid_address(e)]

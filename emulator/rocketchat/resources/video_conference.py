@@ -41,12 +41,12 @@ def _accessible_call(rt: Runtime, user: Doc, call_id: str) -> Doc:
 
 @blueprint.post("/video-conference.start")
 def start() -> Response:
-    rt, user = auth.runtime_and_user()
     args = ajv.check(
         inputs.body(),
         {"roomId": "string", "title": "string?", "allowRinging": "boolean?"},
         ("roomId",),
     )
+    rt, user = auth.runtime_and_user()
     room_id = args["roomId"]
     if not models.has_permission(rt, user, "call-management", room_id):
         raise errors.forbidden("Not allowed")
@@ -62,8 +62,8 @@ def start() -> Response:
 
 @blueprint.post("/video-conference.join")
 def join() -> Response:
-    rt, user = auth.runtime_and_user()
     args = ajv.check(inputs.body(), {"callId": "string", "state": "object?"}, ("callId",))
+    rt, user = auth.runtime_and_user()
     call = _accessible_call(rt, user, args["callId"])
     slash_commands.ephemeral(rt, user["_id"], call["rid"], _DIAGNOSIS["admin" in user["roles"]])
     raise errors.plain(NO_APP)
@@ -71,8 +71,8 @@ def join() -> Response:
 
 @blueprint.post("/video-conference.cancel")
 def cancel() -> Response:
-    rt, user = auth.runtime_and_user()
     args = ajv.check(inputs.body(), {"callId": "string"}, ("callId",))
+    rt, user = auth.runtime_and_user()
     call = _accessible_call(rt, user, args["callId"])
     if call.get("status") in (0, 1):  # calling or started: ``VideoConf.cancel`` ends it
         rt.store.update(
@@ -85,20 +85,22 @@ def cancel() -> Response:
 
 @blueprint.get("/video-conference.info")
 def info() -> Response:
+    query = request.args.to_dict()
+    args = ajv.check(query, {"callId": "string"}, ("callId",), source=ajv.QUERY)
     rt, user = auth.runtime_and_user()
-    args = ajv.check(request.args.to_dict(), {"callId": "string"}, ("callId",))
     call = _accessible_call(rt, user, args["callId"])
     return ok(**wire.rest_dates(call), capabilities={})
 
 
 @blueprint.get("/video-conference.list")
 def list_calls() -> Response:
-    rt, user = auth.runtime_and_user()
     args = ajv.check(
         request.args.to_dict(),
         {"roomId": "string", "offset": "string", "count": "string"},
         ("roomId",),
+        source=ajv.QUERY,
     )
+    rt, user = auth.runtime_and_user()
     room = rt.store.get("rooms", args["roomId"])
     if room is None or not models.can_access_room(rt, room, user):
         raise errors.plain(errors.INVALID_PARAMS)
