@@ -149,6 +149,8 @@ INVALID_FILE_WIDTH = "error-invalid-file-width"
 INVALID_FILE_HEIGHT = "error-invalid-file-height"
 INVALID_SETTING_VALUE = "error-invalid-setting-value"
 NAME_PARAM_NOT_PROVIDED = "error-name-param-not-provided"
+PUSH_DISABLED = "error-push-disabled"
+NO_TOKENS_FOR_THIS_USER = "error-no-tokens-for-this-user"
 
 
 class RocketError(Exception):
@@ -340,6 +342,8 @@ INVALID_FILE_WIDTH = "error-invalid-file-width"
 INVALID_FILE_HEIGHT = "error-invalid-file-height"
 INVALID_SETTING_VALUE = "error-invalid-setting-value"
 NAME_PARAM_NOT_PROVIDED = "error-name-param-not-provided"
+PUSH_DISABLED = "error-push-disabled"
+NO_TOKENS_FOR_THIS_USER = "error-no-tokens-for-this-user"
 INVITE_EXPIRED = "error-invite-expired"
 ROOM_NOT_ON_THAT_TEAM = "room-not-on-that-team"
 ROOM_NOT_ON_TEAM = "room-not-on-team"
