@@ -133,7 +133,15 @@ def delete_app(app_id: str) -> Response:
     raise _no_app(app_id)
 
 
-@blueprint.route("/public/<app_id>/<path:rest>", methods=["GET", "POST", "PUT", "DELETE"])
+_ANY = ["GET", "POST", "PUT", "DELETE"]
+
+
+# The two documented app endpoints (Rasa, WhatsApp) by name, then any other path.
+@blueprint.route("/public/<app_id>/incoming", methods=_ANY, defaults={"rest": "incoming"})
+@blueprint.route(
+    "/public/<app_id>/templateMessage", methods=_ANY, defaults={"rest": "templateMessage"}
+)
+@blueprint.route("/public/<app_id>/<path:rest>", methods=_ANY)
 def public_endpoint(app_id: str, rest: str) -> Response:
     """An app's public endpoints (e.g. Rasa's ``incoming``, WhatsApp's ``templateMessage``)
     exist only while it is installed: Express's bare ``sendStatus(404)``."""
