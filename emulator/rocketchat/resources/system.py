@@ -197,7 +197,9 @@ def shield() -> Response:
         background = _STATUS_COLOURS.get(user.get("status", ""), background)
     else:
         text = "JOIN CHAT"
-    return Response(_shield_svg(rt, text, name, background, hide_icon), mimetype="image/svg+xml")
+    response = Response(_shield_svg(rt, text, name, background, hide_icon))
+    response.headers["Content-Type"] = "image/svg+xml;charset=utf-8"  # upstream's exact header
+    return response
 
 
 def _shield_svg(rt: Runtime, text: str, name: str | None, background: str, hide: bool) -> str:
