@@ -112,6 +112,7 @@ def define_tables(store: Store) -> None:
     store.define("export_operations", key="_id", multi={"userId": "userId"})
     store.define("imports", key="_id")
     store.define("import_data", key="_id", multi={"importId": "importId"})
+    store.define("import_files", key="_id")
     store.define("video_conferences", key="_id", multi={"rid": "rid"})
     store.define("email_inboxes", key="_id", unique={"email": "email"})
     store.define("calendar_events", key="_id", multi={"uid": "uid"})

@@ -2,6 +2,8 @@
 and the importer operations (archives stored, not unpacked)."""
 
 import base64
+import io
+import zipfile
 
 import pytest
 from rocketchat_API.APIExceptions.RocketExceptions import RocketApiException
@@ -100,9 +102,12 @@ def test_importer_operations(admin):
     current = admin.call_api_get("getCurrentImportOperation")["operation"]
     assert current["importerKey"] == "csv" and current["file"].endswith("_a.zip")
     assert current["status"] == "importer_file_loaded"
-    assert admin.call_api_get("getImportFileData")["users"] == []
-    admin.call_api_post("startImport", input={"users": {"all": True}})
-    assert admin.call_api_get("import.status")["state"] == "done"
+    with pytest.raises(RocketApiException) as exc:
+        admin.call_api_get("getImportFileData")
+    assert exc.value.response_json == {
+        "success": False,
+        "error": "Invalid or unsupported zip format. No END header found",
+    }
     admin.call_api_post(
         "downloadPublicImportFile", fileUrl="http://127.0.0.1:9/x.zip", importerKey="slack"
     )
@@ -113,3 +118,28 @@ def test_importer_operations(admin):
     assert admin.call_api_post("downloadPendingAvatars") == {"success": True, "count": 0}
     latest = call(admin, "GET", "getLatestImportOperations").json()
     assert [op["importerKey"] for op in latest][:3] == ["pending-avatars", "slack", "csv"]
+
+
+def csv_archive():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("users.csv", "erin,erin@example.com,Erin E\nalice,x@example.com,A\n")
+        archive.writestr("channels.csv", "town,erin,public,erin\n")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def test_csv_archive_imports_its_users(rc_server, admin):
+    admin.call_api_post(
+        "uploadImportFile",
+        binaryContent=csv_archive(),
+        contentType="application/zip",
+        fileName="export.zip",
+        importerKey="csv",
+    )
+    selection = admin.call_api_get("getImportFileData")
+    assert [u["username"] for u in selection["users"]] == ["erin", "alice"]
+    assert admin.call_api_get("import.status")["state"] == "ready"
+    admin.call_api_post("startImport", input={"users": {"list": ["erin"]}})
+    erin = admin.users_info(username="erin")["user"]
+    assert erin["name"] == "Erin E" and erin["emails"][0]["address"] == "erin@example.com"
+    assert admin.call_api_get("import.status")["state"] == "done"

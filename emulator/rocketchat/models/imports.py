@@ -1,11 +1,16 @@
 """Import operations (``server/services/import/service.ts`` and ``app/importer``): one current
 operation at a time, its staged records, and the run that creates the staged users through the
-users domain. Uploaded or downloaded archives (CSV, Slack) are kept as the operation's file but
-not unpacked, so they stage nothing."""
+users domain. An uploaded CSV archive stages its ``users.csv`` (``CsvImporter``); its channels
+and messages, and Slack archives, stage nothing."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import csv
+import io
 import re
+import zipfile
 from typing import Any
 
 from ...core.runtime import Runtime
@@ -91,8 +96,68 @@ def clear(rt: Runtime) -> None:
         for operation in rt.store.all("imports"):
             if operation["valid"]:
                 rt.store.update("imports", operation["_id"], {"valid": False})
-        for record in rt.store.all("import_data"):
-            rt.store.delete("import_data", record["_id"])
+        for table in ("import_data", "import_files"):
+            for record in rt.store.all(table):
+                rt.store.delete(table, record["_id"])
+
+
+def store_file(rt: Runtime, operation: Doc, content: bytes) -> None:
+    """The uploaded archive, kept apart from the operation (which only names it)."""
+    rt.store.upsert(
+        "import_files", {"_id": operation["_id"], "data": base64.b64encode(content).decode()}
+    )
+
+
+def prepare(rt: Runtime, operation: Doc) -> Doc:
+    """``prepareUsingLocalFile`` of a loaded file: a CSV archive's ``users.csv`` rows
+    (username, email, name) are staged; the operation is then ready for the user selection.
+    An archive that is no zip is refused with the unzipper's error."""
+    stored = rt.store.get("import_files", operation["_id"])
+    users: list[Doc] = []
+    if operation["importerKey"] == "csv" and stored is not None:
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(base64.b64decode(stored["data"])))
+            names = [n for n in archive.namelist() if "__MACOSX" not in n]
+            for name in names:
+                if name.lower() == "users.csv":
+                    users = _csv_users(archive.read(name).decode("utf-8", "replace"))
+        except (zipfile.BadZipFile, binascii.Error, ValueError):
+            raise Refused("Invalid or unsupported zip format. No END header found") from None
+    with rt.store.transaction():
+        for data in users:
+            rt.store.insert(
+                "import_data",
+                {
+                    "_id": rt.ids.meteor_id(),
+                    "importId": operation["_id"],
+                    "data": data,
+                    "dataType": "user",
+                },
+            )
+        if users:
+            count = {**operation.get("count", {}), "users": len(users)}
+            count["total"] = count.get("total", 0) + len(users)
+            rt.store.update("imports", operation["_id"], {"count": count})
+        return set_status(rt, operation, "importer_user_selection")
+
+
+def _csv_users(text: str) -> list[Doc]:
+    users = []
+    for row in csv.reader(io.StringIO(text)):
+        if len(row) < 3 or not row[0].strip():
+            continue
+        username = row[0].strip()
+        users.append(
+            {
+                "type": "user",
+                "importIds": [username],
+                "emails": [row[1].strip()],
+                "username": username,
+                "name": row[2].strip(),
+                "roles": ["user"],
+            }
+        )
+    return users
 
 
 def new_operation(rt: Runtime, user: Doc, key: str, extra: Doc | None = None) -> Doc:

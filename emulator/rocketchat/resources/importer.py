@@ -1,6 +1,6 @@
 """Imports (``v1/import.ts``): the importer operations and the bulk user import
 (``import.new``/``addUsers``/``run``/``status``/``clear``), all needing ``run-import``. Rules live
-in ``models/imports.py``; archives are stored, not unpacked (see there)."""
+in ``models/imports.py`` (which archives stage what: see there)."""
 
 from __future__ import annotations
 
@@ -70,6 +70,7 @@ def upload_import_file() -> Response:
             "fileSize": len(content),
         },
     )
+    imports.store_file(rt, operation, content)
     imports.set_status(rt, operation, "importer_file_loaded")
     return ok()
 
@@ -110,8 +111,8 @@ def get_import_file_data() -> Response:
         raise errors.meteor_error(
             errors.IMPORT_OPERATION_INVALID, "Invalid Import Operation", "getImportFileData"
         )
-    if operation["status"] == "importer_file_loaded":  # prepared: nothing staged from archives
-        operation = imports.set_status(rt, operation, "importer_user_selection")
+    if operation["status"] == "importer_file_loaded":
+        operation = _domain(lambda: imports.prepare(rt, operation))
     return ok(**imports.selection(rt, operation))
 
 
