@@ -116,3 +116,15 @@ def define_tables(store: Store) -> None:
     store.define("instance_status", key="_id")
     # OAuth/SAML/CAS login services (``settings.oauth``); none on a fresh server.
     store.define("login_service_configuration", key="_id")
+    # Admin and system records: mail the server would have sent (nothing leaves the emulator),
+    # data export requests, import operations and their staged records, video conferences,
+    # email inboxes, calendar events (per user) and uploaded assets.
+    store.define("mails", key="_id")
+    store.define("export_operations", key="_id", multi={"userId": "userId"})
+    store.define("imports", key="_id")
+    store.define("import_data", key="_id", multi={"importId": "importId"})
+    store.define("import_files", key="_id")
+    store.define("video_conferences", key="_id", multi={"rid": "rid"})
+    store.define("email_inboxes", key="_id", unique={"email": "email"})
+    store.define("calendar_events", key="_id", multi={"uid": "uid"})
+    store.define("assets", key="_id")

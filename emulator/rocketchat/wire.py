@@ -27,6 +27,11 @@ DATE_FIELDS = frozenset(
         "expireAt",
         "_createdAt",
         "_deletedAt",
+        # calendar events and video conferences
+        "startTime",
+        "endTime",
+        "reminderTime",
+        "endedAt",
     }
 )
 

@@ -43,6 +43,8 @@ _RC_REAL_PATHS = {
     "/app/{id}/logs": "/api/apps/{id}/logs",
     "/apps/count": "/api/apps/count",
     "/apps/buildExternalAppRequest": "/api/apps/buildExternalAppRequest",
+    # avatars are served outside the REST API (``server/routes/avatar``)
+    "/api/v1/avatar/{subject}": "/avatar/{subject}",
 }
 # Routes of a blueprint whose name ends so answer as an unlicensed server does (an Enterprise or
 # Professional feature): counted apart, never as implemented and never as our gap.

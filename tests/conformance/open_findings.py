@@ -156,4 +156,32 @@ OPEN_FINDINGS: tuple[Finding, ...] = (
     # a bare `true` (schema `enum: [true]`), documented as an object.
     Finding(RC, "post-api-v1-findOrCreateInvite", 200, "schema", "the invite object", "$"),
     Finding(RC, "delete-api-v1-removeInvite-_id", 200, "schema", "a bare true", "$"),
+    # -- Rocket.Chat admin and system endpoints ----------------------------------------------------
+    # upstream (server/routes/avatar/utils.ts serveAvatarFile): an uploaded avatar is served with
+    # its own type (image/png...); the document lists only the generated SVG.
+    Finding(RC, "get-api-v1-avatar-subject", 200, "content-type", "the uploaded image", "$"),
+    # upstream (IImport.ts is a Date): REST JSON renders it as an ISO string; documented integer.
+    Finding(RC, "get-api-v1-getCurrentImportOperation", 200, "schema", "a date", "$.operation.ts"),
+    Finding(RC, "get-api-v1-getLatestImportOperations", 200, "schema", "a date", "$[*].ts"),
+    # upstream (v1/misc.ts shield.svg): 'image/svg+xml;charset=utf-8'; documented text/plain.
+    Finding(RC, "get-api-v1-shield.svg", 200, "content-type", "an SVG image", "$"),
+    # upstream (ee/server/api/licenses.ts): `maxActiveUsers > 0 ? maxActiveUsers : null`, null
+    # without a license; documented integer.
+    Finding(
+        RC,
+        "get-licenses.maxActiveUsers",
+        200,
+        "schema",
+        "null without a license",
+        "$.maxActiveUsers",
+    ),
+    # upstream (v1/email-inbox.ts email-inbox.search): `{emailInbox: null}` when no inbox has the
+    # address (its response schema is `oneOf [IEmailInbox, null]`); documented object only.
+    Finding(RC, "get-api-v1-email-inbox.search", 200, "schema", "null when none", "$.emailInbox"),
+    # upstream (app/apps/server/bridges/api.ts): an app endpoint of an app that is not installed
+    # is Express's `res.sendStatus(404)`, a text/plain "Not Found".
+    Finding(RC, "post-api-apps-public-app-id-incoming", 404, "content-type", "Express 404", "$"),
+    Finding(
+        RC, "post-api-apps-public-app_id-templateMessage", 404, "content-type", "Express 404", "$"
+    ),
 )

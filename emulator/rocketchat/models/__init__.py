@@ -21,6 +21,8 @@ from .integrations import (  # noqa: F401 - the package's API
     can_manage_integration,
     create_integration,
     delete_integration,
+    update_incoming_integration,
+    update_outgoing_integration,
 )
 from .integrations import MANAGE as INTEGRATION_MANAGE  # noqa: F401 - the package's API
 from .integrations import clear_history as clear_integration_history  # noqa: F401
@@ -145,7 +147,9 @@ from .users import (  # noqa: F401 - the package's API
 )
 from .workspace import (  # noqa: F401 - the package's API
     delete_role,
+    regenerate_unique_id,
     set_permission_roles,
     set_setting_value,
+    unique_id,
     users_in_public_roles,
 )

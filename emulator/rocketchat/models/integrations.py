@@ -20,6 +20,8 @@ MANAGE = {
     OUTGOING: ("manage-outgoing-integrations", "manage-own-outgoing-integrations"),
 }
 
+ENGINE = "isolated-vm"  # the only script engine 8.x offers
+
 OUTGOING_EVENTS = (
     "sendMessage",
     "fileUploaded",
@@ -71,18 +73,19 @@ SCOPED_CHANNELS = ("all_public_channels", "all_private_groups", "all_direct_mess
 
 
 def _channels(
-    rt: Runtime, user: Doc, raw: Any, method: str, required: bool, scoped: bool = False
+    rt: Runtime, user: Doc, raw: Any, method: str, required: bool, kind: str = INCOMING
 ) -> list[str]:
-    """The ``channel`` list: ``#room`` or ``@user`` entries the caller may target, and for
-    outgoing integrations the scoped names (all but public channels need the full permission)."""
+    """The ``channel`` list: ``#room`` or ``@user`` entries the caller may target (rooms one is
+    not in need both manage permissions of the kind), and for outgoing integrations the scoped
+    names (all but public channels need the full permission)."""
     if not isinstance(raw, str) or not raw.strip():
         if required:
             raise errors.meteor_error(errors.INVALID_CHANNEL, "Invalid channel", {"method": method})
         return []
     channels = [c.strip() for c in raw.split(",") if c.strip()]
-    full = all(has_permission(rt, user, p) for p in MANAGE[INCOMING])
+    full = all(has_permission(rt, user, p) for p in MANAGE[kind])
     for channel in channels:
-        if scoped and channel.lower() in SCOPED_CHANNELS:
+        if kind == OUTGOING and channel.lower() in SCOPED_CHANNELS:
             if channel.lower() != "all_public_channels" and not has_permission(
                 rt, user, "manage-outgoing-integrations"
             ):
@@ -162,13 +165,18 @@ def add_incoming_integration(rt: Runtime, user: Doc, args: Doc) -> Doc:
 
 
 def add_outgoing_integration(rt: Runtime, user: Doc, args: Doc) -> Doc:
-    """``addOutgoingIntegration`` with ``validateOutgoingIntegration``: validate, check the
-    caller may, store."""
-    method = "addOutgoingIntegration"
+    """``addOutgoingIntegration``: check the caller may, validate, store."""
     if not any(has_permission(rt, user, p) for p in MANAGE[OUTGOING]):
         raise errors.meteor_error(
-            errors.INTEGRATION_NOT_AUTHORIZED, "Unauthorized", {"method": method}
+            errors.INTEGRATION_NOT_AUTHORIZED, "Unauthorized", {"method": "addOutgoingIntegration"}
         )
+    poster, fields = _validated_outgoing(rt, user, args)
+    return create_integration(rt, user, poster, fields)
+
+
+def _validated_outgoing(rt: Runtime, user: Doc, args: Doc) -> tuple[Doc, Doc]:
+    """``validateOutgoingIntegration``: the posting user and the integration's fields (the
+    compiled script included), shared by the create and update methods."""
     if args.get("event") not in OUTGOING_EVENTS:
         raise errors.meteor_error(
             errors.INVALID_EVENT_TYPE, "Invalid event type", {"function": "validateOutgoing"}
@@ -187,7 +195,7 @@ def add_outgoing_integration(rt: Runtime, user: Doc, args: Doc) -> Doc:
             errors.INVALID_URLS, "Invalid URLs", {"function": "validateOutgoing"}
         )
     channels = _channels(
-        rt, user, args.get("channel"), "validateOutgoing", required=False, scoped=True
+        rt, user, args.get("channel"), "validateOutgoing", required=False, kind=OUTGOING
     )
     words = args.get("triggerWords") or []
     if isinstance(words, str):
@@ -217,7 +225,104 @@ def add_outgoing_integration(rt: Runtime, user: Doc, args: Doc) -> Doc:
         fields["retryDelay"] = (
             delay.strip().lower() if isinstance(delay, str) and delay.strip() else "powers-of-ten"
         )
-    return create_integration(rt, user, poster, {**fields, **_compiled(args)})
+    return poster, {**fields, **_compiled(args)}
+
+
+def _editable(rt: Runtime, user: Doc, integration_id: str, kind: str, method: str) -> Doc | None:
+    """The integration an update method may change: any with the full permission of its kind,
+    one's own with the ``own`` one; refused without either."""
+    full, own = MANAGE[kind]
+    doc = rt.store.get("integrations", integration_id)
+    if has_permission(rt, user, full):
+        return doc
+    if has_permission(rt, user, own):
+        return doc if doc is not None and doc["_createdBy"]["_id"] == user["_id"] else None
+    raise errors.meteor_error(errors.INTEGRATION_NOT_AUTHORIZED, "Unauthorized", {"method": method})
+
+
+def _store_update(rt: Runtime, user: Doc, doc: Doc, changes: Doc, dropped: tuple[str, ...]) -> Doc:
+    """``findOneAndUpdate`` with ``$set`` (``None`` values are left out, as the driver's
+    ``ignoreUndefined``) and ``$unset``; the updater is recorded."""
+    updated = {k: v for k, v in doc.items() if k not in dropped}
+    updated.update({k: v for k, v in changes.items() if v is not None})
+    updated["_updatedAt"] = rt.clock.now_ms()
+    updated["_updatedBy"] = {"_id": user["_id"], "username": user["username"]}
+    return rt.store.upsert("integrations", updated)
+
+
+def update_incoming_integration(rt: Runtime, user: Doc, integration_id: str, args: Doc) -> Doc:
+    """``updateIncomingIntegration``: channels, permission, the script recompiled, the posting
+    user (who gets the ``bot`` role), then the stored fields."""
+    method = "updateIncomingIntegration"
+    raw = args.get("channel")
+    if not isinstance(raw, str) or not raw.strip():
+        raise errors.meteor_error(errors.INVALID_CHANNEL, "Invalid channel", {"method": method})
+    if any(not c.strip() or c.strip()[0] not in "@#" for c in raw.split(",")):
+        raise errors.meteor_error(
+            errors.INVALID_CHANNEL_START_WITH_CHARS,
+            "Invalid channel. Start with @ or #",
+            {"method": method},
+        )
+    current = _editable(rt, user, integration_id, INCOMING, method)
+    if current is None:
+        raise errors.meteor_error(
+            errors.INVALID_INTEGRATION, "Invalid integration", {"method": method}
+        )
+    channels = _channels(rt, user, raw, method, required=True)
+    username = args["username"] if "username" in args else current.get("username")
+    poster = rt.store.find_one("users", "username", username) if isinstance(username, str) else None
+    if poster is None:
+        raise errors.meteor_error(
+            errors.INVALID_POST_AS_USER, "Invalid Post As User", {"method": method}
+        )
+    changes: Doc = {
+        "enabled": args.get("enabled"),
+        "name": args.get("name"),
+        "channel": channels,
+        "scriptEnabled": args.get("scriptEnabled"),
+        "scriptEngine": args.get("scriptEngine") or current.get("scriptEngine") or ENGINE,
+        "skipTranspile": args.get("skipTranspile") is True,
+    }
+    for key in ("avatar", "emoji", "alias", "script", "overrideDestinationChannelEnabled"):
+        if key in args:
+            changes[key] = args[key]
+    if "username" in args:
+        changes.update(username=poster["username"], userId=poster["_id"])
+    compiled = _compiled(args)
+    changes.update(compiled)
+    dropped: tuple[str, ...] = ()
+    if compiled:
+        dropped = ("scriptError",) if "scriptCompiled" in compiled else ("scriptCompiled",)
+    with rt.store.transaction():
+        if "bot" not in poster.get("roles", []):
+            rt.store.update("users", poster["_id"], {"roles": [*poster.get("roles", []), "bot"]})
+        return _store_update(rt, user, current, changes, dropped)
+
+
+def update_outgoing_integration(rt: Runtime, user: Doc, integration_id: str, args: Doc) -> Doc:
+    """``updateOutgoingIntegration``: the fields validated as on create, a token required,
+    permission, then the stored fields with the script recompiled."""
+    method = "updateOutgoingIntegration"
+    poster, fields = _validated_outgoing(rt, user, args)
+    token = args.get("token")
+    if not isinstance(token, str) or not token.strip():
+        raise errors.meteor_error(errors.INVALID_TOKEN, "Invalid token", {"method": method})
+    current = _editable(rt, user, integration_id, OUTGOING, method)
+    if current is None:
+        raise errors.meteor_error(
+            errors.INVALID_INTEGRATION_UPDATE,
+            "[methods] updateOutgoingIntegration -> integration not found",
+        )
+    fields["userId"] = poster["_id"]
+    engine = args.get("scriptEngine") or current.get("scriptEngine")
+    fields["scriptEngine"] = engine or ENGINE
+    for key in ("triggerWords", "impersonateUser", "retryFailedCalls", "runOnEdits"):
+        if key not in args:  # undefined in the ``$set``: the stored value stays
+            del fields[key]
+    if "triggerWordAnywhere" not in args:
+        del fields["triggerWordAnywhere"]
+    dropped = ("scriptError",) if "scriptCompiled" in fields else ("scriptCompiled",)
+    return _store_update(rt, user, current, fields, dropped)
 
 
 def _int(value: Any) -> int | None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from typing import Any
 
 from ...core.runtime import Runtime
 from .. import errors
-from .common import Doc, Refused
+from .common import Doc, Refused, setting
 
 
 def set_setting_value(rt: Runtime, setting_id: str, value: Any) -> Doc:
@@ -85,3 +87,17 @@ def users_in_public_roles(rt: Runtime) -> list[Doc]:
         }
         for u in users
     ]
+
+
+def unique_id(rt: Runtime) -> str:
+    """The ``uniqueID`` setting: set by a ``new-workspace`` fingerprint, else derived from the
+    seed so every start of the same workspace reports the same id."""
+    stored = setting(rt, "uniqueID")
+    if stored:
+        return stored
+    return hashlib.sha256(f"rocketchat-{rt.config.seed}".encode()).hexdigest()[:17]
+
+
+def regenerate_unique_id(rt: Runtime) -> Doc:
+    """A new workspace identity (``fingerprint`` with ``new-workspace``)."""
+    return set_setting_value(rt, "uniqueID", str(uuid.UUID(rt.ids.hex(16))))

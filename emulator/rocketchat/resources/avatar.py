@@ -82,20 +82,7 @@ def get_avatar_url() -> Response:
     return response
 
 
-@blueprint.get("/avatar/<path:name>")
-def avatar(name: str) -> Response:
-    rt = runtime()
-    name = name.lstrip("@")
-    user = models.find_user_by_username(rt, name)
-    if user is not None:
-        stored = rt.store.get("avatars", user["_id"])
-        if stored is not None:
-            response = Response(base64.b64decode(stored["data"]), mimetype=stored["contentType"])
-            response.headers["Cache-Control"] = "public, max-age=0"
-            response.headers["ETag"] = f'"{stored["etag"]}"'
-            return response
-        if models.setting(rt, "UI_Use_Real_Name") and user.get("name"):
-            name = user["name"]
+def _svg(name: str) -> Response:
     size = int_param(request.args, "size", 200)
     if not 16 <= size <= 1024:
         size = 200
@@ -104,3 +91,58 @@ def avatar(name: str) -> Response:
     response.headers["Expires"] = "-1"
     response.headers["Last-Modified"] = "Thu, 01 Jan 2015 00:00:00 GMT"
     return response
+
+
+def _stored(owner_id: str) -> Response | None:
+    stored = runtime().store.get("avatars", owner_id)
+    if stored is None:
+        return None
+    response = Response(base64.b64decode(stored["data"]), mimetype=stored["contentType"])
+    response.headers["Cache-Control"] = "public, max-age=0"
+    response.headers["ETag"] = f'"{stored["etag"]}"'
+    return response
+
+
+def _initials_of(user: dict) -> str:
+    """``UI_Use_Name_Avatar`` draws the real name's initials, else the username's."""
+    if models.setting(runtime(), "UI_Use_Name_Avatar") and user.get("name"):
+        return user["name"]
+    return user["username"]
+
+
+@blueprint.get("/avatar/room/<path:room_id>")
+def room_avatar(room_id: str) -> Response:
+    """A room's uploaded avatar (a discussion without one shows its parent's), else its name's
+    initials; 404 for no such room."""
+    rt = runtime()
+    room = rt.store.get("rooms", room_id)
+    if room is None:
+        return Response(status=404)
+    owner = room
+    while rt.store.get("avatars", owner["_id"]) is None and owner.get("prid"):
+        parent = rt.store.get("rooms", owner["prid"])
+        if parent is None:
+            break
+        owner = parent
+    return _stored(owner["_id"]) or _svg(room.get("fname") or room.get("name") or room_id)
+
+
+@blueprint.get("/avatar/uid/<path:user_id>")
+def user_avatar_by_id(user_id: str) -> Response:
+    stored = _stored(user_id)
+    if stored is not None:
+        return stored
+    user = runtime().store.get("users", user_id)
+    return _svg(_initials_of(user) if user else user_id)
+
+
+@blueprint.get("/avatar/<path:name>")
+def avatar(name: str) -> Response:
+    """``/avatar/@name`` always draws the initials; ``/avatar/<username>`` serves the uploaded
+    avatar when there is one."""
+    if name.startswith("@"):
+        return _svg(name[1:])
+    user = models.find_user_by_username(runtime(), name)
+    if user is None:
+        return _svg(name)
+    return _stored(user["_id"]) or _svg(_initials_of(user))

@@ -93,6 +93,116 @@ def integrations_remove() -> Response:
     return ok(integration=wire.integration(doc))
 
 
+# ``IntegrationsUpdateProps``: one ``oneOf`` branch per type; (property, JSON type, required).
+_UPDATE_INCOMING = (
+    ("type", "string", True),
+    ("integrationId", "string", True),
+    ("channel", "string", True),
+    ("scriptEnabled", "boolean", True),
+    ("scriptEngine", "string", False),
+    ("overrideDestinationChannelEnabled", "boolean", False),
+    ("script", "string", False),
+    ("name", "string", True),
+    ("enabled", "boolean", True),
+    ("alias", "string", False),
+    ("avatar", "string", False),
+    ("emoji", "string", False),
+)
+_UPDATE_OUTGOING = (
+    ("type", "string", True),
+    ("integrationId", "string", False),
+    ("target_url", "string", False),
+    ("username", "string", True),
+    ("channel", "string", True),
+    ("event", "string", True),
+    ("targetRoom", "string", False),
+    ("urls", "array", False),
+    ("triggerWords", "array", False),
+    ("triggerWordAnywhere", "boolean", False),
+    ("token", "string", False),
+    ("scriptEnabled", "boolean", True),
+    ("scriptEngine", "string", False),
+    ("script", "string", False),
+    ("runOnEdits", "boolean", False),
+    ("retryFailedCalls", "boolean", False),
+    ("retryCount", "number", False),
+    ("retryDelay", "string", False),
+    ("impersonateUser", "boolean", False),
+    ("name", "string", True),
+    ("enabled", "boolean", True),
+    ("alias", "string", False),
+    ("avatar", "string", False),
+    ("emoji", "string", False),
+)
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "boolean": (bool,),
+    "array": (list,),
+    "number": (int, float),
+}
+
+
+def _branch_error(args: Doc, kind: str, schema: tuple, closed: bool) -> str | None:
+    """The first ajv error of one ``oneOf`` branch (ajv stops at the first without
+    ``allErrors``): required, then additional properties, then each property in order."""
+    for key, _, required in schema:
+        if required and key not in args:
+            return f"must have required property '{key}'"
+    known = {key for key, _, _ in schema}
+    if closed and any(key not in known for key in args):
+        return "must NOT have additional properties"
+    for key, json_type, required in schema:
+        if key not in args or (args[key] is None and not required):
+            continue
+        value = args[key]
+        if (isinstance(value, bool) and json_type == "number") or not isinstance(
+            value, _JSON_TYPES[json_type]
+        ):
+            return f"must be {json_type}"
+        if key == "type" and kind not in value:
+            return f'must match pattern "{kind}"'
+        for item in value if json_type == "array" else ():
+            if not isinstance(item, str):
+                return "must be string"
+            if not item:
+                return "must NOT have fewer than 1 characters"
+    return None
+
+
+@blueprint.put("/integrations.update")
+def integrations_update() -> Response:
+    args = inputs.body()
+    incoming = _branch_error(args, INCOMING, _UPDATE_INCOMING, closed=False)
+    outgoing_error = _branch_error(args, OUTGOING, _UPDATE_OUTGOING, closed=True)
+    if incoming is not None and outgoing_error is not None:
+        raise errors.failure(
+            f"{incoming}\n {outgoing_error}\n must match exactly one schema in oneOf",
+            errors.INVALID_PARAMS,
+        )
+    if incoming is None and outgoing_error is None:
+        raise errors.failure("must match exactly one schema in oneOf", errors.INVALID_PARAMS)
+    rt, user = auth.runtime_and_user()
+    if args["type"] == OUTGOING:
+        target = text_param(args.get("target_url"))
+        integration_id = text_param(args.get("integrationId"))
+        doc = None
+        if target is not None:
+            doc = next(iter(rt.store.find("integrations", "urls", target)), None)
+        elif integration_id is not None:
+            doc = rt.store.get("integrations", integration_id)
+        if doc is None:
+            raise errors.plain("No integration found.")
+        updated = models.update_outgoing_integration(rt, user, doc["_id"], args)
+    elif args["type"] == INCOMING:
+        doc = rt.store.get("integrations", args["integrationId"])
+        if doc is None:
+            raise errors.plain("No integration found.")
+        updated = models.update_incoming_integration(rt, user, doc["_id"], args)
+    else:
+        raise errors.plain("Invalid integration type.")
+    return ok(integration=wire.integration(updated))
+
+
 # -- outgoing integrations' history (``IntegrationHistory``) -----------------------------------
 
 

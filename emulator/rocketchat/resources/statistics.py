@@ -6,13 +6,12 @@ as the server keeps the ones its daily job records.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.runtime import Runtime, runtime
-from .. import auth, inputs, jsonquery, settings, wire
+from .. import auth, inputs, jsonquery, models, settings, wire
 
 blueprint = Blueprint("rc_statistics", __name__, url_prefix="/api/v1")
 
@@ -34,7 +33,7 @@ def generate(rt: Runtime) -> Doc:
     stats: Doc = {
         "_id": rt.ids.meteor_id(),
         "wizard": {},
-        "uniqueId": hashlib.sha256(f"rocketchat-{rt.config.seed}".encode()).hexdigest()[:17],
+        "uniqueId": models.unique_id(rt),
         "installedAt": wire.iso(site["_updatedAt"]) if site else None,
         "version": settings.VERSION,
         "totalUsers": store.count("users"),
