@@ -105,3 +105,16 @@ def define_tables(store: Store) -> None:
     store.define("instance_status", key="_id")
     # OAuth/SAML/CAS login services (``settings.oauth``); none on a fresh server.
     store.define("login_service_configuration", key="_id")
+    # -- omnichannel administration (omni-admin): departments and their agents, custom-field
+    #    definitions (keyed by the field name), triggers, business hours, contacts
+    store.define("livechat_departments", key="_id")
+    store.define(
+        "livechat_department_agents",
+        key="_id",
+        unique={"department_agent": lambda a: (a["departmentId"], a["agentId"])},
+        multi={"departmentId": "departmentId", "agentId": "agentId"},
+    )
+    store.define("livechat_custom_fields", key="_id")
+    store.define("livechat_triggers", key="_id")
+    store.define("livechat_business_hours", key="_id", multi={"type": "type"})
+    store.define("livechat_contacts", key="_id")
