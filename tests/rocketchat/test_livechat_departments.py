@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from emulator.app import runtime_of
 from emulator.rocketchat import models
+from emulator.tools import coverage
 from tests.rocketchat.clients import NO_PERMISSION, call
 
 NEW = {
@@ -212,3 +213,12 @@ def test_validation_and_permissions(admin, alice):
         admin, "POST", "livechat/department/nope/agents", json={"upsert": [], "remove": []}
     ).json()
     assert nowhere["errorType"] == "error-department-not-found"
+
+
+def test_the_reference_archive_rows_map_to_the_served_routes():
+    assert coverage.real_urls("rocketchat", "/api/v1/livechat/department/archive/{_id}") == (
+        "/api/v1/livechat/department/{_id}/archive",
+    )
+    assert coverage.real_urls(
+        "rocketchat", "/api/v1/livechat/livechat/analytics/dashboards/charts-data"
+    ) == ("/api/v1/livechat/analytics/dashboards/charts-data",)
