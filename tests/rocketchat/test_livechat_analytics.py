@@ -168,6 +168,13 @@ def test_validation_and_permissions(admin, alice):
         "error": "must have required property 'from' [invalid-params]",
         "errorType": "invalid-params",
     }
+    unnamed = call(
+        admin,
+        "GET",
+        "livechat/analytics/overview",
+        params={"name": "", "from": "2024-01-01", "to": "2024-01-02"},
+    )
+    assert unnamed.json() == {"success": False, "error": "invalid-chart-name"}
     chart = call(admin, "GET", "livechat/analytics/dashboards/charts-data", params={"start": "x"})
     assert chart.json() == {
         "success": False,

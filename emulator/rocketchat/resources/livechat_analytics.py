@@ -83,7 +83,7 @@ def _named_overview(compute: Callable[..., Any]) -> Response:
     rt, user = caller(MANAGER)
     params = legacy_params(OVERVIEW_QUERY, request.args.to_dict())
     if not params["name"]:
-        raise errors.plain("invalid-chart-name")
+        raise errors.plain(errors.INVALID_CHART_NAME)
     offset = _utc_offset(user)
     days = analytics.day_range(params["from"], params["to"], offset)
     result = (
