@@ -184,3 +184,23 @@ def test_validation_and_permissions(admin, alice):
     assert call(
         alice, "GET", "livechat/analytics/dashboards/charts/timings", params=WINDOW
     ).json() == (NO_PERMISSION)
+
+
+def test_dates_past_what_a_date_holds_are_no_server_error(admin):
+    edge = {"chartName": "Total_conversations", "start": "0001-01-01", "end": "9999-12-31"}
+    data = call(admin, "GET", "livechat/analytics/dashboards/charts-data", params=edge)
+    assert (data.status_code, data.json()["dataPoints"]) == (200, [])
+    # a window of centuries is charted up to ten years, one point a day
+    wide = {**edge, "start": "2000-01-01", "end": "2999-12-31"}
+    points = call(admin, "GET", "livechat/analytics/dashboards/charts-data", params=wide).json()
+    assert len(points["dataPoints"]) == 3660
+    totals = call(
+        admin,
+        "GET",
+        "livechat/analytics/dashboards/chats-totalizers",
+        params={"start": "0001-01-01", "end": "9999-12-31"},
+    )
+    assert totals.json() == {
+        "success": False,
+        "error": 'The "start" query parameter must be a valid date.',
+    }

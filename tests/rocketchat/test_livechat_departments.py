@@ -198,6 +198,13 @@ def test_validation_and_permissions(admin, alice):
         "success": False,
         "error": "Match error: Expected boolean, got string in field enabled",
     }
+    listed = call(
+        admin, "PUT", f"livechat/department/{department['_id']}", json={"department": [NEW]}
+    )
+    assert listed.json() == {
+        "success": False,
+        "error": "Match error: Expected plain object in field department",
+    }
     closing = call(
         admin,
         "PUT",

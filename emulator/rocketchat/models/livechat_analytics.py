@@ -30,6 +30,8 @@ AGENT_ACTIONS = (
 )
 INACTIVITY_TIMEOUT = 3600  # Livechat_visitor_inactivity_timeout's default, in seconds
 DAY_MS = 86_400_000
+MAX_CHART_DAYS = 3660
+MIN_YEAR, MAX_YEAR = 2, 9998
 
 
 def hhmmss(seconds: float) -> str:
@@ -95,12 +97,15 @@ def _agent_messages(rt: Runtime, room: Doc) -> int:
 def day_range(raw_from: str, raw_to: str, utc_offset: float) -> tuple[int, int] | None:
     """``moment.tz(d, 'YYYY-MM-DD', tz)``: from the start of the first day to the end of the
     last, in the caller's UTC offset; None when either is not a date."""
-    zone = timezone(timedelta(hours=utc_offset))
-    parsed = [_day(raw, zone) for raw in (raw_from, raw_to)]
-    if parsed[0] is None or parsed[1] is None:
+    try:
+        zone = timezone(timedelta(hours=utc_offset))
+        parsed = [_day(raw, zone) for raw in (raw_from, raw_to)]
+        if parsed[0] is None or parsed[1] is None:
+            return None
+        start = int(parsed[0].timestamp() * 1000)
+        end = int((parsed[1] + timedelta(days=1)).timestamp() * 1000) - 1
+    except (OverflowError, ValueError):  # past what a date holds, or an offset of a day or more
         return None
-    start = int(parsed[0].timestamp() * 1000)
-    end = int((parsed[1] + timedelta(days=1)).timestamp() * 1000) - 1
     return start, end
 
 
@@ -108,9 +113,11 @@ def _day(raw: str, zone: timezone) -> datetime | None:
     head = raw.strip()[:10]
     try:
         year, month, day = (int(part) for part in head.split("-"))
-        return datetime(year, month, day, tzinfo=zone)
+        parsed = datetime(year, month, day, tzinfo=zone)
     except ValueError:
         return None
+    # the first and last years are left out: a day there can fall outside what a date holds
+    return parsed if MIN_YEAR <= year <= MAX_YEAR else None
 
 
 def overview(
@@ -292,6 +299,11 @@ def _visitors(rt: Runtime) -> list[Doc]:
 
 def _iso_day(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d")
+
+
+def valid_offset(offset: float) -> float:
+    """A user's ``utcOffset`` in hours, or 0 when it is none a zone can have."""
+    return offset if -24 < offset < 24 else 0
 
 
 def productivity_totalizers(
@@ -495,6 +507,9 @@ def chart_data(
             points.append(_chart_point(rt, name, lo, lo + 3_599_999, department_id))
     else:
         day = start
+        # one point a day, as upstream, but no more than MAX_CHART_DAYS: a window of centuries
+        # would otherwise hold the request for minutes
+        end = min(end, start + MAX_CHART_DAYS * DAY_MS - 1)
         while day <= end:
             labels.append(datetime.fromtimestamp(day / 1000, zone).strftime("%-m/%-d"))
             points.append(_chart_point(rt, name, day, day + DAY_MS - 1, department_id))

@@ -45,6 +45,13 @@ def js_type(value: Any) -> str:
     return "object"
 
 
+def expected_object(value: Any) -> str:
+    """What ``check`` says of a value that is not a plain object (an array is an object)."""
+    if isinstance(value, list):
+        return "Expected plain object"
+    return f"Expected object, got {js_type(value)}"
+
+
 def _match_error(message: str) -> Refused:
     # a failed ``check()``: a plain ``Match.Error`` whose message the route answers
     return Refused(f"Match error: {message}")
@@ -172,7 +179,7 @@ def _check_agents_param(agents: Doc | None) -> None:
         for index, row in enumerate(rows):
             where = f"{key}[{index}]"
             if not isinstance(row, dict):
-                raise _match_error(f"Expected object, got {js_type(row)} in field {where}")
+                raise _match_error(f"{expected_object(row)} in field {where}")
             if not isinstance(row.get("agentId"), str):
                 if "agentId" not in row:
                     raise _match_error(f"Missing key 'agentId' in field {where}")

@@ -64,7 +64,9 @@ Doc = dict[str, Any]
 
 def _utc_offset(user: Doc) -> float:
     offset = user.get("utcOffset")
-    return float(offset) if isinstance(offset, int | float) and not isinstance(offset, bool) else 0
+    if not isinstance(offset, int | float) or isinstance(offset, bool):
+        return 0
+    return analytics.valid_offset(float(offset))
 
 
 def _js_date(raw: str) -> int | None:
@@ -76,6 +78,8 @@ def _js_date(raw: str) -> int | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
+    if not analytics.MIN_YEAR <= parsed.year <= analytics.MAX_YEAR:
+        return None
     return int(parsed.timestamp() * 1000)
 
 

@@ -139,8 +139,7 @@ def _checked_save_body(params: Doc) -> Doc:
         if key not in ("department", "agents", "departmentUnit"):
             raise errors.plain(f"Match error: Unknown key in field {key}")
         if key == "department" and not isinstance(value, dict):
-            kind = departments.js_type(value)
-            raise errors.plain(f"Match error: Expected object, got {kind} in field department")
+            raise errors.plain(f"Match error: {departments.expected_object(value)} in field {key}")
         if key == "agents" and value is not None and not isinstance(value, list):
             kind = departments.js_type(value)
             raise errors.plain(f"Match error: Expected array, got {kind} in field agents")
