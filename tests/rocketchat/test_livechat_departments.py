@@ -112,6 +112,11 @@ def test_create_with_agents_update_and_agent_upsert_and_remove(admin, alice, rc_
     assert [a["username"] for a in agents["agents"]] == ["bob"]
     assert (agents["count"], agents["offset"], agents["total"]) == (1, 0, 1)
     assert call(admin, "GET", path).json()["department"]["numAgents"] == 1
+    # an agent upserted again is updated in place
+    again = {"upsert": [{"agentId": bob_id, "username": "bob", "count": 3}], "remove": []}
+    call(admin, "POST", f"{path}/agents", json=again)
+    rows = call(admin, "GET", f"{path}/agents").json()["agents"]
+    assert [(a["username"], a["count"]) for a in rows] == [("bob", 3)]
     assert (
         call(admin, "GET", "livechat/department/isDepartmentCreationAvailable").json()[
             "isDepartmentCreationAvailable"

@@ -200,6 +200,7 @@ def _update_agents(rt: Runtime, department_id: str, agents: Doc, enabled: bool) 
         if row["agentId"] in removed:
             rt.store.delete("livechat_department_agents", row["_id"])
     added = 0
+    rows = rt.store.find("livechat_department_agents", "departmentId", department_id)
     for wanted in agents.get("upsert") or []:
         user = rt.store.get("users", wanted["agentId"])
         if user is None:
@@ -211,18 +212,21 @@ def _update_agents(rt: Runtime, department_id: str, agents: Doc, enabled: bool) 
             "departmentEnabled": enabled,
             "_updatedAt": rt.clock.now_ms(),
         }
-        existing = rt.store.find_one(
-            "livechat_department_agents", "department_agent", (department_id, user["_id"])
+        existing = next(
+            (r for r in rows if r["agentId"] == user["_id"]),
+            None,
         )
         if existing is None:
-            rt.store.insert(
-                "livechat_department_agents",
-                {
-                    "_id": rt.ids.meteor_id(),
-                    "agentId": user["_id"],
-                    "departmentId": department_id,
-                    **fields,
-                },
+            rows.append(
+                rt.store.insert(
+                    "livechat_department_agents",
+                    {
+                        "_id": rt.ids.meteor_id(),
+                        "agentId": user["_id"],
+                        "departmentId": department_id,
+                        **fields,
+                    },
+                )
             )
         else:
             rt.store.update("livechat_department_agents", existing["_id"], fields)
