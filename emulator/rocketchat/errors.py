@@ -389,3 +389,27 @@ def ddp_not_allowed(method: str) -> DdpError:
 
 DDP_LOGGED_OUT = "You've been logged out by the server. Please log in again."
 DDP_UPGRADE_REQUIRED = 'Can "Upgrade" only to "WebSocket".'
+
+
+# -- omnichannel administration: departments, custom fields, triggers, appearance, business
+#    hours, webhooks, analytics (app/livechat/imports/server/rest/*.ts, server/lib/*.ts) ---------
+
+ARCHIVED_DEPARTMENT_CANT_BE_ENABLED = "error-archived-department-cant-be-enabled"
+DEPARTMENT_NOT_FOUND = "error-department-not-found"
+DEPARTMENT_REMOVAL_DISABLED = "error-department-removal-disabled"
+FALLBACK_DEPARTMENT_CIRCULAR = "error-fallback-department-circular"
+FALLBACK_DEPARTMENT_NOT_FOUND = "error-fallback-department-not-found"
+INVALID_DEPARTMENT_UNIT = "error-invalid-department-unit"
+MAX_DEPARTMENTS_NUMBER_REACHED = "error-max-departments-number-reached"
+VALIDATING_DEPARTMENT_CHAT_CLOSING_TAGS = "error-validating-department-chat-closing-tags"
+BARE_DEPARTMENT_NOT_FOUND = "department-not-found"  # archive/unarchive's plain ``Error``
+INVALID_SETTING = "invalid-setting"
+WEBHOOK_URL_NOT_SET = "Webhook_URL_not_set"
+INVALID_WEBHOOK_RESPONSE = "error-invalid-webhook-response"
+BUSINESS_HOUR_FINISH_BEFORE_START = "error-business-hour-finish-time-before-start-time"
+BUSINESS_HOUR_FINISH_EQUALS_START = "error-business-hour-finish-time-equals-start-time"
+CONTACT_NOT_FOUND = "error-contact-not-found"
+CONTACT_MANAGER_NOT_FOUND = "error-contact-manager-not-found"
+CONTACT_HAS_NO_CONFLICTS = "error-contact-has-no-conflicts"
+INVALID_PARAMS_CUSTOM = "error-invalid-params-custom"
+INVALID_CHART_NAME = "invalid-chart-name"

@@ -7,6 +7,7 @@ from ..core.clock import SEED_EPOCH_MS
 from ..core.runtime import Runtime
 from ..core.workspace import HISTORY_SPAN_MS, Workspace, timeline
 from . import models, settings
+from .models import livechat_departments
 
 # The server's install time: defaults and accounts made from the environment date from it,
 # whatever the history anchor (the workspace's own records date from ``ws.start_ms``).
@@ -167,6 +168,41 @@ def seed(rt: Runtime, ws: Workspace) -> None:
     for sub in rt.store.all("subscriptions"):
         room = rt.store.get("rooms", sub["rid"])
         rt.store.update("subscriptions", sub["_id"], {"ls": room.get("lm", sub["ls"])})
+    _livechat(rt, ws, users, at)
+
+
+# Positions whose people would answer the website's chat, first in line to be its agents.
+SUPPORT_POSITIONS = ("Support", "Customer")
+
+
+def _livechat(rt: Runtime, ws: Workspace, users: dict, at: int) -> None:
+    """One omnichannel department, Support, served by two generated people made livechat agents
+    (``addAgent``: the role, and available unless offline), so a demo has omnichannel to show."""
+    people = [u for u in ws.users if not u["explicit"] and not u["bot"]]
+    people.sort(key=lambda u: not any(p in (u["position"] or "") for p in SUPPORT_POSITIONS))
+    agents = [users[u["username"]] for u in people[:2]]
+    if not agents:
+        return
+    for agent in agents:
+        status = "not-available" if agent.get("status", "offline") == "offline" else "available"
+        roles = [*agent["roles"], "livechat-agent"]
+        rt.store.update("users", agent["_id"], {"roles": roles, "statusLivechat": status})
+    department = livechat_departments.save_department(
+        rt,
+        None,
+        {
+            "enabled": True,
+            "name": "Support",
+            "description": "Questions from the website's chat",
+            "showOnRegistration": True,
+            "showOnOfflineForm": True,
+            "email": "support@example.com",
+        },
+        {"upsert": [{"agentId": a["_id"]} for a in agents]},
+    )
+    rt.store.update("livechat_departments", department["_id"], {"_updatedAt": at})
+    for row in livechat_departments.department_agents(rt, department["_id"]):
+        rt.store.update("livechat_department_agents", row["_id"], {"_updatedAt": at})
 
 
 def _root(rt: Runtime, room: dict, entry: dict, users: dict) -> dict:

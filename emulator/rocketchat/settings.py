@@ -85,6 +85,42 @@ SETTINGS: tuple[tuple[str, Any, str, bool], ...] = (
     # desktop notifications on stream-notify-user (sendNotificationsOnMessage)
     ("Accounts_Default_User_Preferences_desktopNotifications", "all", "select", True),
     ("Notifications_Max_Room_Members", 100, "int", True),
+    # omnichannel administration (omni-admin): the widget's appearance, the webhook and the
+    # department rules (server/settings/omnichannel.ts; the enterprise appearance settings are
+    # registered only with a licence, so a Community server has none of them)
+    ("Livechat_title", "Rocket.Chat", "string", True),
+    ("Livechat_title_color", "#C1272D", "color", True),
+    ("Livechat_enable_message_character_limit", False, "boolean", True),
+    ("Livechat_message_character_limit", 0, "int", True),
+    ("Livechat_show_agent_info", True, "boolean", True),
+    ("Livechat_show_agent_email", True, "boolean", True),
+    ("Livechat_display_offline_form", True, "boolean", True),
+    ("Livechat_offline_form_unavailable", "", "string", True),
+    ("Livechat_offline_message", "", "string", True),
+    ("Livechat_offline_success_message", "", "string", True),
+    ("Livechat_offline_title", "Leave a message", "string", True),
+    ("Livechat_offline_title_color", "#666666", "color", True),
+    ("Livechat_offline_email", "", "string", False),
+    ("Livechat_conversation_finished_message", "", "string", True),
+    ("Livechat_conversation_finished_text", "", "string", True),
+    ("Livechat_registration_form", True, "boolean", True),
+    ("Livechat_name_field_registration_form", True, "boolean", True),
+    ("Livechat_email_field_registration_form", True, "boolean", True),
+    ("Livechat_registration_form_message", "", "string", True),
+    ("Omnichannel_allow_visitors_to_close_conversation", True, "boolean", True),
+    ("Livechat_webhookUrl", "", "string", False),
+    ("Livechat_secret_token", "", "string", False),
+    ("Livechat_http_timeout", 5000, "int", False),
+    ("Livechat_webhook_on_start", False, "boolean", False),
+    ("Livechat_webhook_on_close", False, "boolean", False),
+    ("Livechat_webhook_on_chat_taken", False, "boolean", False),
+    ("Livechat_webhook_on_chat_queued", False, "boolean", False),
+    ("Livechat_webhook_on_forward", False, "boolean", False),
+    ("Livechat_webhook_on_offline_msg", False, "boolean", False),
+    ("Livechat_webhook_on_visitor_message", False, "boolean", False),
+    ("Livechat_webhook_on_agent_message", False, "boolean", False),
+    ("Omnichannel_enable_department_removal", False, "boolean", True),
+    ("Livechat_enable_business_hours", False, "boolean", True),
 )
 
 # permission id -> roles holding it by default
@@ -190,6 +226,21 @@ PERMISSIONS: dict[str, list[str]] = {
     # two-factor authentication and OAuth apps
     "edit-other-user-totp": ["admin"],
     "manage-oauth-apps": ["admin"],
+    # omnichannel administration (omni-admin)
+    "view-livechat-departments": ["livechat-manager", "livechat-monitor", "admin"],
+    "manage-livechat-departments": ["livechat-manager", "livechat-monitor", "admin"],
+    "add-livechat-department-agents": ["livechat-manager", "livechat-monitor", "admin"],
+    "remove-livechat-department": ["livechat-manager", "admin"],
+    "view-livechat-webhooks": ["livechat-manager", "admin"],
+    "view-livechat-contact": ["livechat-manager", "livechat-monitor", "livechat-agent", "admin"],
+    "create-livechat-contact": ["livechat-manager", "livechat-monitor", "livechat-agent", "admin"],
+    "update-livechat-contact": ["livechat-manager", "livechat-monitor", "livechat-agent", "admin"],
+    "view-livechat-contact-history": [
+        "livechat-manager",
+        "livechat-monitor",
+        "livechat-agent",
+        "admin",
+    ],
 }
 
 # role id -> (scope, description)
@@ -203,6 +254,10 @@ ROLES: dict[str, tuple[str, str]] = {
     "owner": ("Subscriptions", "Owner"),
     "moderator": ("Subscriptions", "Moderator"),
     "leader": ("Subscriptions", "Leader"),
+    # omnichannel (omni-admin seeds agents with these)
+    "livechat-agent": ("Users", "Livechat Agent"),
+    "livechat-manager": ("Users", "Livechat Manager"),
+    "livechat-monitor": ("Users", "Livechat Monitor"),
 }
 
 

@@ -128,3 +128,17 @@ def define_tables(store: Store) -> None:
     store.define("email_inboxes", key="_id", unique={"email": "email"})
     store.define("calendar_events", key="_id", multi={"uid": "uid"})
     store.define("assets", key="_id")
+
+    # -- omnichannel administration (omni-admin): departments and their agents, custom-field
+    #    definitions (keyed by the field name), triggers, business hours, contacts
+    store.define("livechat_departments", key="_id")
+    store.define(
+        "livechat_department_agents",
+        key="_id",
+        unique={"department_agent": lambda a: (a["departmentId"], a["agentId"])},
+        multi={"departmentId": "departmentId", "agentId": "agentId"},
+    )
+    store.define("livechat_custom_fields", key="_id")
+    store.define("livechat_triggers", key="_id")
+    store.define("livechat_business_hours", key="_id", multi={"type": "type"})
+    store.define("livechat_contacts", key="_id")

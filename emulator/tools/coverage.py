@@ -45,6 +45,12 @@ _RC_REAL_PATHS = {
     "/apps/buildExternalAppRequest": "/api/apps/buildExternalAppRequest",
     # avatars are served outside the REST API (``server/routes/avatar``)
     "/api/v1/avatar/{subject}": "/avatar/{subject}",
+    # omnichannel rows written other than the server routes them (departments.ts, dashboards.ts)
+    "/api/v1/livechat/department/archive/{_id}": "/api/v1/livechat/department/{_id}/archive",
+    "/api/v1/livechat/department/unarchive/{_id}": "/api/v1/livechat/department/{_id}/unarchive",
+    "/api/v1/livechat/livechat/analytics/dashboards/charts-data": (
+        "/api/v1/livechat/analytics/dashboards/charts-data"
+    ),
 }
 # Routes of a blueprint whose name ends so answer as an unlicensed server does (an Enterprise or
 # Professional feature): counted apart, never as implemented and never as our gap.

@@ -184,4 +184,23 @@ OPEN_FINDINGS: tuple[Finding, ...] = (
     Finding(
         RC, "post-api-apps-public-app_id-templateMessage", 404, "content-type", "Express 404", "$"
     ),
+    # -- Rocket.Chat omnichannel administration (omni-admin) -------------------------------------
+    # upstream (departments.ts: "TODO: return 404 when department is not found ... FE relies on
+    # the empty payload"; triggers.ts, customField.ts, findOneById; businessHours.ts, a type a
+    # Community server lacks; contact.ts findOneByEmailAndPhoneAndCustomField): null when none.
+    Finding(RC, "get-api-v1-livechat-department-:_id", 200, "schema", "null", "$.department"),
+    Finding(RC, "get-api-v1-livechat-triggers-_id", 200, "schema", "null", "$.trigger"),
+    Finding(RC, "get-api-v1-livechat-custom-fields-_id", 200, "schema", "null", "$.customField"),
+    Finding(RC, "get-api-v1-livechat-business-hour", 200, "schema", "null", "$.businessHour"),
+    Finding(RC, "get-api-v1-contact.search", 200, "schema", "null", "$.contact"),
+    # upstream (api/lib/appearance.ts, integrations.ts): the ISetting documents themselves, whose
+    # values are strings, booleans and numbers; the document gives every value one type.
+    *(
+        Finding(RC, operation, 200, "schema", "ISetting values of every type", where)
+        for operation, key in (
+            ("get-api-v1-livechat-appearance", "appearance"),
+            ("get-api-v1-livechat-integrations.settings", "settings"),
+        )
+        for where in (f"$.{key}[*].value", f"$.{key}[*].packageValue")
+    ),
 )
