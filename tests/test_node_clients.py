@@ -19,7 +19,9 @@ from typing import Any
 
 import pytest
 
+from emulator.app import runtime_of
 from emulator.server import ThreadedServer
+from tests.mattermost.clients import set_config
 
 NODE_DIR = Path(__file__).parent / "node"
 PACKAGES = ("@mattermost/client", "@rocket.chat/sdk", "ws")
@@ -272,6 +274,106 @@ def test_mattermost_client4_channels(mm_server: ThreadedServer) -> None:
 def test_mattermost_client4_group_channel_has_no_creator(mm_server: ThreadedServer) -> None:
     obs = mattermost(mm_server, "mattermost_channels")
     assert obs["group"]["creator_id"] == ""
+
+
+def test_mattermost_client4_integration_calls(mm_server: ThreadedServer) -> None:
+    """Search, threads, preferences, bots, emoji, files, groups and status through Client4,
+    each effect read back by a second call and seen in the realtime events published."""
+    set_config(mm_server, "ServiceSettings", "EnableBotAccountCreation", True)
+    set_config(mm_server, "FileSettings", "EnablePublicLink", True)
+    published: list[tuple[str, Obs]] = []
+    unsubscribe = runtime_of(mm_server.app).events.subscribe(
+        lambda name, payload: published.append((name, payload))
+    )
+    try:
+        obs = mattermost(mm_server, "mattermost_integrations")
+    finally:
+        unsubscribe()
+    ids, post, reply = obs["ids"], obs["post"], obs["reply"]
+    alice = ids["alice"]
+
+    def events(name: str) -> list[Obs]:
+        return [payload for event, payload in published if event == name]
+
+    # files: the file, its thumbnail and preview are images; the public link needs no session
+    [info] = obs["upload"]["file_infos"]
+    assert (info["name"], info["mime_type"], info["width"], info["height"]) == (
+        "unicorn-dot.gif",
+        "image/gif",
+        2,
+        3,
+    )
+    assert [f["id"] for f in obs["file_infos"]] == [info["id"]]
+    assert obs["file_infos"][0]["post_id"] == post["id"]
+    for image in ("file", "thumbnail", "preview"):
+        assert obs[image]["status"] == 200 and obs[image]["type"].startswith("image/")
+        head = bytes(obs[image]["head"])
+        assert head in (b"GIF89a", b"GIF87a") or head.startswith(b"\x89PNG")
+    assert obs["link"]["link"].startswith(f"{mm_server.url}/files/{info['id']}/public?h=")
+    assert obs["public_file"] == {"status": 200, "size": info["size"]}
+
+    # search
+    assert obs["search_posts"]["order"] == [post["id"]]
+    assert obs["search_files"]["order"] == [info["id"]]
+    assert [u["username"] for u in obs["search_users"]] == ["bob"]
+    assert "bob" in {u["username"] for u in obs["autocomplete_users"]["users"]}
+    assert [c["name"] for c in obs["search_channels"]] == ["engineering"]
+
+    # threads
+    assert (obs["thread"]["reply_count"], obs["thread"]["unread_replies"]) == (1, 1)
+    assert post["id"] not in {t["id"] for t in obs["threads_unfollowed"]["threads"]}
+    assert obs["threads_followed"]["threads"][0]["id"] == post["id"]
+    assert [e["data"]["state"] for e in events("thread_follow_changed")] == [False, True]
+    assert obs["thread_read"]["unread_replies"] == 0
+    assert obs["thread_read"]["last_viewed_at"] == reply["create_at"] + 1
+    assert [e["data"]["thread_id"] for e in events("thread_read_changed")] == [post["id"]]
+
+    # preferences
+    preference = {
+        "user_id": alice,
+        "category": "display_settings",
+        "name": "use_military_time",
+        "value": "true",
+    }
+    assert obs["saved"] == obs["deleted_preferences"] == {"status": "OK"}
+    assert preference in obs["preferences"] and preference not in obs["preferences_after"]
+    assert [preference] in [e["data"]["preferences"] for e in events("preferences_changed")]
+    assert events("preferences_deleted")[-1]["data"]["preferences"] == [preference]
+
+    # bots
+    bot = obs["bot"]
+    assert obs["bot_patched"]["description"] == "ships releases"
+    assert obs["bot_disabled"]["delete_at"] > 0
+    assert bot["user_id"] not in {b["user_id"] for b in obs["bots_after_disable"]}
+    assert bot["user_id"] in {b["user_id"] for b in obs["bots_with_deleted"]}
+    assert obs["bot_enabled"]["delete_at"] == 0 and obs["bot_user"]["delete_at"] == 0
+    assert obs["bot_assigned"]["owner_id"] == obs["bot_read"]["owner_id"] == ids["bob"]
+    assert obs["bot_user"]["is_bot"] is True
+
+    # emoji
+    emoji = obs["emoji"]
+    assert (emoji["name"], emoji["creator_id"]) == ("ship-it", alice)
+    assert obs["emoji_image"]["type"] == "image/gif" and obs["emoji_image"]["size"] == 14
+    assert emoji in obs["emoji_list"]
+    assert obs["emoji_search"] == obs["emoji_autocomplete"] == [emoji]
+    assert obs["emoji_delete"] == {"status": "OK"}
+    client_error(obs["emoji_gone"], 404, "app.emoji.get.no_result")
+    assert [e["data"]["emoji"]["id"] for e in events("emoji_added")] == [emoji["id"]]
+
+    # groups: an unlicensed server refuses them (until that lands, our own gap answers)
+    groups = obs["groups"]
+    assert groups["class"] == "ClientError" and groups["status_code"] in (403, 501)
+    if mm_server.app.url_map.bind("localhost").test("/api/v4/groups", "GET"):
+        assert groups["server_error_id"] != "api.context.not_implemented.app_error"
+
+    # status
+    assert obs["status_set"]["status"] == obs["status"]["status"] == "dnd"
+    assert {s["user_id"]: s["status"] for s in obs["statuses"]}[alice] == "dnd"
+    assert {"status": "dnd", "user_id": alice} in [e["data"] for e in events("status_change")]
+    custom = json.loads(obs["custom_read"]["props"]["customStatus"])
+    assert (custom["emoji"], custom["text"]) == ("taco", "At lunch")
+    assert obs["custom_after"]["props"]["customStatus"] == ""
+    assert obs["custom_set"] == obs["custom_unset"] == {"status": "OK"}
 
 
 def test_mattermost_websocket_client(mm_server: ThreadedServer) -> None:
