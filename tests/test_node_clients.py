@@ -21,6 +21,7 @@ import pytest
 
 from emulator.app import runtime_of
 from emulator.server import ThreadedServer
+from tests.mattermost import test_client_sweep as sweep
 from tests.mattermost.clients import set_config
 
 NODE_DIR = Path(__file__).parent / "node"
@@ -374,6 +375,27 @@ def test_mattermost_client4_integration_calls(mm_server: ThreadedServer) -> None
     assert (custom["emoji"], custom["text"]) == ("taco", "At lunch")
     assert obs["custom_after"]["props"]["customStatus"] == ""
     assert obs["custom_set"] == obs["custom_unset"] == {"status": "OK"}
+
+
+def test_mattermost_client4_routes_are_served(mm_server: ThreadedServer, capsys) -> None:
+    """Every request Client4 can send is a route the app implements, refuses as an unlicensed
+    server does, or leaves a documented gap; the rest only the listed, not-emulated ones."""
+    obs = run_scenario("mattermost_client4_routes")
+    calls = sweep.client4_calls(obs["requests"])
+    result = sweep.sweep(mm_server.app, calls)
+    with capsys.disabled():
+        print(f"\n@mattermost/client: {len(calls)} requests {result.counts()}")
+    assert len(calls) > 400  # the enumeration reached Client4's methods
+    listed = sweep.client4_not_emulated()
+    unserved = {(c.method, sweep.tool.shape(c.path)) for c in result.not_served}
+    assert [
+        c
+        for c in result.not_served
+        if not c.path.startswith(sweep.CLIENT4_PLUGINS)
+        and (c.method, sweep.tool.shape(c.path)) not in listed
+    ] == []
+    assert listed - unserved == set()  # served now, or no longer wrapped: drop it from the list
+    assert sweep.unlisted_gaps(mm_server.app, result) == []
 
 
 def test_mattermost_websocket_client(mm_server: ThreadedServer) -> None:

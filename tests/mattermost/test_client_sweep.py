@@ -20,6 +20,7 @@ import importlib
 import inspect
 import pkgutil
 import re
+import warnings
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -57,7 +58,50 @@ NOT_SERVED_AS_REAL: dict[tuple[str, str], str] = {
     ("POST", "/api/v4/opengraph"): "link previews: would fetch arbitrary URLs",
 }
 
+# Client4 (@mattermost/client, driven in tests/test_node_clients.py) also wraps routes the
+# reference spec does not document. Those not emulated yet, by kind; an entry that becomes
+# served fails the test, a new unserved route too.
+CLIENT4_PLUGINS = ("/plugins/com.mattermost.apps/", "/plugins/com.mattermost.calls/")
+CLIENT4_NOT_EMULATED: dict[str, set[tuple[str, str]]] = {
+    # Team Edition routes of recent servers, undocumented in the reference spec
+    "undocumented, served by the real server": {
+        ("GET", "/api/v4/system/onboarding/complete"),
+        ("POST", "/api/v4/system/onboarding/complete"),
+        ("GET", "/api/v4/system/schema/version"),
+        ("POST", "/api/v4/channels/{}/convert_to_channel"),
+        ("POST", "/api/v4/channels/stats/member_count"),
+        ("PUT", "/api/v4/channels/members/{}/direct/read"),
+        ("POST", "/api/v4/channels/members/me/mark_read"),
+        ("PUT", "/api/v4/users/{}/teams/{}/read"),
+        ("GET", "/api/v4/posts/{}/info"),
+        ("GET", "/api/v4/teams/{}/channels/recommended"),
+        ("GET", "/api/v4/teams/{}/channels/managed_categories"),
+        ("POST", "/api/v4/users/login/desktop_token"),
+        ("POST", "/api/v4/users/login/one_time_link"),
+        ("POST", "/api/v4/users/notify-admin"),
+        ("POST", "/api/v4/drafts"),
+        ("GET", "/api/v4/users/me/teams/{}/drafts"),
+        ("DELETE", "/api/v4/users/me/channels/{}/drafts"),
+        ("POST", "/api/v4/file/test"),
+        ("POST", "/api/v4/logs/query"),
+    },
+    # Licensed (Enterprise, Professional or Cloud) features, undocumented in the reference
+    "undocumented, licensed": {
+        ("POST", "/api/v4/content_flagging/post/{}/report"),
+        ("GET", "/api/v4/teams/{}/access_control/policy"),
+        ("POST", "/api/v4/access_control_policies/cel/simulate_users"),
+        ("GET", "/api/v4/properties/groups/{}/system/values"),
+        ("PATCH", "/api/v4/properties/groups/{}/system/values"),
+        ("POST", "/api/v4/recaps/mark_viewed"),
+        ("POST", "/api/v4/license/preview"),
+        ("GET", "/api/v4/usage/teams"),
+        ("POST", "/api/v4/cloud/validate-business-email"),
+        ("POST", "/api/v4/cloud/validate-workspace-business-email"),
+    },
+}
+
 _PLACEHOLDER = re.compile(r"\{[^}/]*\}")
+_ME = re.compile(r"/me(?=/|$)")
 
 
 @dataclass(frozen=True)
@@ -108,7 +152,9 @@ def wrapped(package: str, prefix: str) -> tuple[list[Wrapped], list[str]]:
     for _, cls, name, function in endpoint_methods(package):
         recorder = _Recorder(prefix)
         try:
-            function(cls(recorder), *required_placeholders(function))
+            with warnings.catch_warnings():  # mattermostdriver's deprecated aliases still call
+                warnings.simplefilter("ignore", DeprecationWarning)
+                function(cls(recorder), *required_placeholders(function))
         except Exception:  # a bug of the client, reported as such
             broken.append(f"{cls.__name__}.{name}")
             continue
@@ -141,7 +187,8 @@ def sweep(app: Flask, calls: list[Wrapped]) -> Sweep:
         except RequestRedirect:  # werkzeug (like the real server) merges '//' and redirects
             endpoint, _ = adapter.match(concrete.replace("//", "/"), call.method)
         except (NotFound, MethodNotAllowed):
-            documented = lookup.find(call.method, call.path)
+            # `me` stands for the caller's id where the reference writes {user_id}.
+            documented = lookup.find(call.method, _ME.sub("/{}", call.path))
             (result.gaps if documented else result.not_served).append(call)
             continue
         licensed = endpoint.partition(".")[0].endswith(tool.LICENCE_REFUSAL_SUFFIX)
@@ -158,6 +205,22 @@ def coverage_gaps(app: Flask) -> set[tuple[str, str]]:
         if op not in cov.implemented and op not in cov.refused
         for url in op.urls
     }
+
+
+def client4_calls(requests: list[dict[str, str]]) -> list[Wrapped]:
+    """Client4's recorded requests as wrapped calls. Two artefacts of calling every method
+    with placeholders: ``undefined`` where a method read a field of its placeholder argument,
+    and ``{x}s`` where it builds the segment from a syncable type (``teams`` or ``channels``)."""
+    calls = []
+    for sent in requests:
+        path = re.sub(r"/undefined(?=/|$)", "/{}", sent["path"])
+        path = re.sub(r"/\{[^}/]*\}s(?=/|$)", "/teams", path)
+        calls.append(Wrapped(sent["name"], sent["method"], path))
+    return calls
+
+
+def client4_not_emulated() -> set[tuple[str, str]]:
+    return {(m, tool.shape(p)) for routes in CLIENT4_NOT_EMULATED.values() for m, p in routes}
 
 
 def allowed_not_served(call: Wrapped) -> bool:
@@ -186,8 +249,13 @@ def test_every_route_a_python_client_wraps_is_served(app, package, capsys):
     # Unserved and undocumented: only what the real server does not serve either.
     assert [c for c in result.not_served if not allowed_not_served(c)] == []
     # Unserved and documented: only the coverage tool's current gaps (shrinks as they close).
+    assert unlisted_gaps(app, result) == []
+
+
+def unlisted_gaps(app: Flask, result: Sweep) -> list[Wrapped]:
+    """Calls that reach a documented operation the coverage tool does not count as a gap."""
     gaps = coverage_gaps(app)
-    assert [c for c in result.gaps if (c.method, tool.shape(c.path)) not in gaps] == []
+    return [c for c in result.gaps if (c.method, tool.shape(_ME.sub("/{}", c.path))) not in gaps]
 
 
 def test_the_not_served_list_holds_no_stale_entry(app):
