@@ -1,9 +1,10 @@
 // Every request Client4 can send: each method is called once with placeholder arguments while
-// `fetch` only records (method, path) and answers `{}`. No server is involved; the pytest side
-// classifies the routes against the app's route registry (tests/mattermost/test_client_sweep.py).
+// `fetch` only records (method, path) and answers `{}`; the pytest side classifies the routes
+// against the app's route registry (tests/mattermost/test_client_sweep.py). With MATTERMOST_URL
+// set, the requests go to that server for real, as its admin, and their answers are recorded.
 import mattermost from '@mattermost/client';
 
-import { scenario } from './harness.mjs';
+import { scenario, serverUrl } from './harness.mjs';
 
 const { Client4 } = mattermost;
 const ORIGIN = 'http://client4.invalid';
@@ -26,18 +27,41 @@ const SHAPES = [
   (i) => ({ id: `{p${i}}` }),
 ];
 
+async function adminToken(url) {
+  const client = new Client4();
+  client.setUrl(url);
+  await client.login('admin', 'admin-password');
+  return client.getToken();
+}
+
 scenario(async (obs) => {
+  const live = Boolean(process.env.MATTERMOST_URL);
+  const origin = live ? serverUrl('MATTERMOST_URL') : ORIGIN;
+  const realFetch = globalThis.fetch;
+  let token = live ? await adminToken(origin) : 'token';
   let sent = [];
   globalThis.fetch = async (url, options = {}) => {
     const parsed = new URL(String(url));
-    const path = decodeURIComponent(parsed.pathname);
-    sent.push({ method: (options.method || 'get').toUpperCase(), path });
-    return new Response('{}', { status: 200, headers: { 'Content-Type': 'application/json' } });
+    const request = {
+      method: (options.method || 'get').toUpperCase(),
+      path: decodeURIComponent(parsed.pathname),
+    };
+    sent.push(request);
+    if (!live) {
+      return new Response('{}', { status: 200, headers: { 'Content-Type': 'application/json' } });
+    }
+    const response = await realFetch(url, options);
+    request.status = response.status;
+    if ((response.headers.get('content-type') || '').startsWith('application/json')) {
+      const body = await response.clone().json().catch(() => null);
+      request.id = body && typeof body === 'object' && !Array.isArray(body) ? body.id : undefined;
+    }
+    return response;
   };
   const fresh = () => {
     const client = new Client4();
-    client.setUrl(ORIGIN);
-    client.setToken('token');
+    client.setUrl(origin);
+    client.setToken(token);
     return client;
   };
 
@@ -65,6 +89,9 @@ scenario(async (obs) => {
     }
     if (recorded.length === 0) {
       obs.no_request.push(name);
+    }
+    if (live && recorded.some((r) => r.id === 'api.context.session_expired.app_error')) {
+      token = await adminToken(origin); // the call before ended the session (logout, revoke)
     }
     for (const request of recorded) {
       obs.requests.push({ name, ...request });
