@@ -8,9 +8,9 @@ blueprint), or leaves it a documented gap (501 naming it). The gap list is the c
 so it shrinks as gaps close; anything else unserved must be one of ``NOT_SERVED_AS_REAL`` below
 (routes the real Team Edition server does not serve either), or the test fails.
 
-The second test drives every wrapped method of ``mattermostautodriver`` for real, as a system
-admin with placeholder arguments: none may answer a 5xx (bar a licence refusal's 501), nor the
-404 of an unknown route, and each answers what the registry promised.
+The last tests drive every wrapped method of both drivers for real, as a system admin with
+placeholder arguments: none may answer a 5xx (bar a licence refusal's 501), and each answers
+what the registry promised (our not-implemented 501 only for a documented gap).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from typing import Any
 
 import httpx
 import pytest
+import requests
 from flask import Flask
 from mattermostautodriver import Driver as AutoDriver
 from werkzeug.exceptions import MethodNotAllowed, NotFound
@@ -35,8 +36,10 @@ from werkzeug.routing import RequestRedirect
 
 from emulator.app import create_app
 from emulator.config import ephemeral_config
+from emulator.server import ThreadedServer
 from emulator.tools import coverage as tool
 from tests.conformance import spec
+from tests.mattermost import clients
 
 pytestmark = pytest.mark.skipif(not spec.have_specs(), reason="reference specs not found")
 
@@ -277,7 +280,7 @@ def test_the_not_served_list_holds_no_stale_entry(app):
 # -- every call, for real -----------------------------------------------------------------------
 
 
-def _error_id(response: httpx.Response) -> str:
+def _error_id(response: httpx.Response | requests.Response) -> str:
     try:
         body = response.json()
     except ValueError:
@@ -290,6 +293,18 @@ def _admin_token(transport: httpx.WSGITransport) -> str:
     with httpx.Client(transport=transport, base_url="http://localhost") as client:
         login = {"login_id": "admin", "password": "admin-password"}
         return client.post("/api/v4/users/login", json=login).headers["Token"]
+
+
+def answers_as_promised(kind: str, status: int, error: str) -> bool:
+    """A live answer against what the registry says of its route."""
+    not_implemented = error == "api.context.not_implemented.app_error"
+    if kind == "gaps":
+        return status == 501 and not_implemented
+    if kind == "not_served":
+        return status in (404, 405)
+    # A 404 may be the route's own answer (a legacy route switched off, an id its pattern
+    # refuses); an unknown route is the registry test's concern.
+    return not not_implemented and (status < 500 or status == 501)
 
 
 def test_every_autodriver_call_answers_as_the_registry_promises(app, capsys):
@@ -305,14 +320,14 @@ def test_every_autodriver_call_answers_as_the_registry_promises(app, capsys):
     driver.login()
     wrong: list[str] = []
     tally: Counter[str] = Counter()
-    for module, cls, name, function in endpoint_methods("mattermostautodriver"):
+    for _, cls, name, function in endpoint_methods("mattermostautodriver"):
         label = f"{cls.__name__}.{name}"
         if label not in kind_of:
             continue  # cannot build a request: a client bug, reported by the test above
         answers.clear()
         # The answer is judged, not the exception the driver makes of it.
         with contextlib.suppress(Exception):
-            function(getattr(driver, module), *required_placeholders(function))
+            function(cls(driver.client), *required_placeholders(function))
         if not answers:
             tally["no request (client-side failure)"] += 1
             continue
@@ -322,21 +337,52 @@ def test_every_autodriver_call_answers_as_the_registry_promises(app, capsys):
         if status == 401 and error == "api.context.session_expired.app_error":
             # The call before ended our session (logout, revoke all): start a new one.
             driver.client.token = _admin_token(transport)
-        kind = kind_of[label]
-        tally[f"{kind} {status // 100}xx"] += 1
-        not_implemented = error == "api.context.not_implemented.app_error"
-        if kind == "gaps":
-            ok = status == 501 and not_implemented
-        elif kind == "not_served":
-            ok = status in (404, 405)
-        else:
-            # A 404 may be the route's own answer (a legacy route switched off, an id its
-            # pattern refuses); an unknown route is the registry test's concern.
-            ok = not not_implemented and (status < 500 or status == 501)
-        if not ok:
-            wrong.append(
-                f"{label} {response.request.method} {response.request.url.path}: {status} {error}"
-            )
+        tally[f"{kind_of[label]} {status // 100}xx"] += 1
+        if not answers_as_promised(kind_of[label], status, error):
+            sent = response.request
+            wrong.append(f"{label} {sent.method} {sent.url.path}: {status} {error}")
     with capsys.disabled():
         print(f"\nmattermostautodriver, every call: {dict(sorted(tally.items()))}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_mattermostdriver_call_answers_as_the_registry_promises(app, capsys, monkeypatch):
+    calls, _ = wrapped("mattermostdriver", "/api/v4")
+    kinds = sweep(app, calls)
+    kind_of = {c.name: k for k, group in vars(kinds).items() for c in group}
+    answers: list[requests.Response] = []
+    send = requests.Session.send
+
+    def recording_send(session: requests.Session, *args: Any, **kwargs: Any) -> requests.Response:
+        answers.append(send(session, *args, **kwargs))
+        return answers[-1]
+
+    monkeypatch.setattr(requests.Session, "send", recording_send)
+    server = ThreadedServer(app).start()
+    try:
+        admin = clients.logged_in(server, "admin")
+        wrong: list[str] = []
+        answered = 0
+        for _, cls, name, function in endpoint_methods("mattermostdriver"):
+            label = f"{cls.__name__}.{name}"
+            if label not in kind_of:
+                continue
+            answers.clear()
+            with contextlib.suppress(Exception), warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                function(cls(admin.client), *required_placeholders(function))
+            if not answers:
+                continue  # the driver failed before sending (a placeholder it cannot encode)
+            response, answered = answers[-1], answered + 1
+            status, error = response.status_code, _error_id(response)
+            if status == 401 and error == "api.context.session_expired.app_error":
+                admin.login()  # the call before ended our session (logout, revoke all)
+            if not answers_as_promised(kind_of[label], status, error):
+                sent = response.request
+                wrong.append(f"{label} {sent.method} {sent.path_url}: {status} {error}")
+    finally:
+        server.stop()
+    with capsys.disabled():
+        print(f"\nmattermostdriver, every call: {answered} of {len(calls)} requests answered")
+    assert answered > 200  # the calls reached the server
     assert not wrong, "\n".join(wrong)
