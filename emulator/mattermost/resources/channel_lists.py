@@ -101,6 +101,34 @@ def search_team_channels(team_id: str) -> Response:
     return jsonify([wire.channel(c) for c in _by_display_name(found)[:50]])
 
 
+@blueprint.post("/teams/<team_id>/channels/search_archived")
+def search_archived_team_channels(team_id: str) -> Response:
+    """Undocumented, served by the real server (``searchArchivedChannelsForTeam``) and wrapped
+    by the clients: the team's archived public channels, then the archived private ones the
+    caller belongs to, each by display name and at most 100."""
+    rt, user = authentication.caller()
+    inputs.id_param(team_id, "team_id")
+    body = inputs.json_object("channel_search")
+    term = inputs.body_string(body, "term").strip().lower()
+    if not permissions.has_team_permission(rt, user, team_id, "list_team_channels"):
+        team_member = rt.store.get("team_members", member_id(team_id, user["id"]))
+        if team_member is None or team_member["delete_at"]:
+            raise errors.not_found(errors.TEAM_MEMBER_MISSING, f"team_id={team_id}")
+    archived = [
+        c
+        for c in rt.store.find("channels", "team_id", team_id)
+        if c["delete_at"] and c["type"] in ("O", "P") and _matches(c, term)
+    ]
+    public = [c for c in archived if c["type"] == "O"]
+    private = [
+        c
+        for c in archived
+        if c["type"] == "P" and rt.store.get("channel_members", member_id(c["id"], user["id"]))
+    ]
+    found = _by_display_name(public)[:100] + _by_display_name(private)[:100]
+    return jsonify([wire.channel(c) for c in found])
+
+
 @blueprint.post("/channels/search")
 def search_all_channels() -> Response:
     rt, user = authentication.caller()
