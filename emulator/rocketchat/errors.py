@@ -306,6 +306,39 @@ VOIP_TOKENS_MUST_SPECIFY_DEVICE_ID = "voip-tokens-must-specify-device-id"
 ROOM_ALREADY_HIDDEN = "error-room-already-hidden"
 USER_NOT_FOUND = "error-user-not-found"
 
+# -- omnichannel core (apps/meteor/app/livechat/server/api/v1/*.ts, lib/*.ts) -------------------
+
+AGENT_OFFLINE = "error-agent-status-service-offline"
+BARE_INVALID_MESSAGE = "invalid-message"
+BARE_INVALID_TOKEN = "invalid-token"
+CONVERSATION_ALREADY_CLOSED = "This_conversation_is_already_closed"
+INQUIRY_TAKEN = "error-inquiry-taken"
+INVALID_AGENT = "error-invalid-agent"
+BARE_INVALID_AGENT = "invalid-agent"
+AGENT_NOT_FOUND = "agent-not-found"
+USER_DEACTIVATED = "error-user-deactivated"
+USER_IS_NOT_AGENT = "error-user-is-not-agent"
+INVALID_DATA = "invalid-data"
+INVALID_DEPARTMENT = "error-invalid-department"
+INVALID_INQUIRY = "error-invalid-inquiry"
+INVALID_LIVECHAT_CONFIG = "invalid-livechat-config"
+LIVECHAT_DISABLED = "error-omnichannel-is-disabled"
+MESSAGE_LENGTH_EXCEEDS_LIMIT = "message-length-exceeds-character-limit"
+NOT_FOUND = "error-not-found"
+OFFLINE_FORM_DISABLED = "error-offline-form-disabled"
+ROOM_ALREADY_CLOSED = "error-room-already-closed"
+ROOM_CLOSED = "room-closed"
+ROOM_IS_NOT_CLOSED = "error-room-is-not-closed"
+SELECTED_AGENT_SAME = "error-selected-agent-room-agent-are-same"
+TOKEN_PARAM_NOT_PROVIDED = "error-token-param-not-provided"
+TRANSCRIPT_ALREADY_REQUESTED = "error-transcript-already-requested"
+TRANSCRIPT_NOT_REQUESTED = "error-transcript-not-requested"
+UNAUTHORIZED = "unauthorized"  # ``API.v1.unauthorized()`` from a handler
+USER_IS_OFFLINE = "error-user-is-offline"
+VISITOR_HAS_OPEN_ROOMS = "visitor-has-open-rooms"
+VISITOR_NOT_FOUND = "visitor-not-found"
+INVALID_TYPE = "Invalid type"  # ``new Error('Invalid type')`` of ``livechat/users/:type``
+
 
 # -- DDP (the realtime API) ---------------------------------------------------------------------
 

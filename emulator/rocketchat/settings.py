@@ -48,6 +48,14 @@ SETTINGS: tuple[tuple[str, Any, str, bool], ...] = (
     ("Accounts_AllowDeleteOwnAccount", False, "boolean", True),
     ("Message_ErasureType", "Delete", "select", True),
     ("API_Apply_permission_view-outside-room_on_users-list", False, "boolean", False),
+    # omnichannel core (apps/meteor/server/settings/omnichannel.ts); appearance is omni-admin's
+    ("Livechat_enabled", True, "boolean", True),
+    ("Livechat_Routing_Method", "Auto_Selection", "select", True),
+    ("Livechat_guest_count", 1, "int", False),
+    ("Livechat_enable_transcript", False, "boolean", True),
+    ("Livechat_transcript_message", "Would you like a copy of this chat emailed?", "string", True),
+    ("Livechat_history_monitor_type", "url", "select", False),
+    ("Livechat_Allow_collect_and_store_HTTP_header_informations", False, "boolean", False),
 )
 
 # permission id -> roles holding it by default
@@ -138,6 +146,19 @@ PERMISSIONS: dict[str, list[str]] = {
     "view-livechat-business-hours": ["livechat-manager", "livechat-monitor", "admin"],
     "view-l-room": ["livechat-manager", "livechat-monitor", "livechat-agent", "admin"],
     "on-hold-livechat-room": ["livechat-manager", "livechat-monitor", "livechat-agent", "admin"],
+    # omnichannel core: agents, managers and the conversation
+    "manage-livechat-agents": ["livechat-manager", "livechat-monitor", "admin"],
+    "manage-livechat-managers": ["livechat-manager", "admin"],
+    "view-livechat-rooms": ["livechat-manager", "livechat-monitor", "admin"],
+    "view-livechat-queue": ["livechat-manager", "livechat-monitor", "livechat-agent", "admin"],
+    "transfer-livechat-guest": ["livechat-manager", "livechat-monitor", "livechat-agent", "admin"],
+    "close-livechat-room": ["livechat-manager", "livechat-monitor", "livechat-agent", "admin"],
+    "close-others-livechat-room": ["livechat-manager", "livechat-monitor", "admin"],
+    "save-others-livechat-room-info": ["livechat-manager", "livechat-monitor", "admin"],
+    "remove-closed-livechat-room": ["livechat-manager", "livechat-monitor", "admin"],
+    "remove-closed-livechat-rooms": ["livechat-manager", "livechat-monitor", "admin"],
+    "send-omnichannel-chat-transcript": ["livechat-manager", "admin"],
+    "edit-omnichannel-contact": ["livechat-manager", "livechat-agent", "admin"],
 }
 
 # role id -> (scope, description)
@@ -151,6 +172,8 @@ ROLES: dict[str, tuple[str, str]] = {
     "owner": ("Subscriptions", "Owner"),
     "moderator": ("Subscriptions", "Moderator"),
     "leader": ("Subscriptions", "Leader"),
+    "livechat-agent": ("Users", "Livechat Agent"),
+    "livechat-manager": ("Users", "Livechat Manager"),
 }
 
 

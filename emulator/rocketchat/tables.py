@@ -105,3 +105,30 @@ def define_tables(store: Store) -> None:
     store.define("instance_status", key="_id")
     # OAuth/SAML/CAS login services (``settings.oauth``); none on a fresh server.
     store.define("login_service_configuration", key="_id")
+    # -- omnichannel core (omni-core): visitors, inquiries, transcript and offline-message records.
+    # Livechat rooms live in ``rooms`` with ``t: 'l'``.
+    store.define(
+        "livechat_visitors",
+        key="_id",
+        unique={"token": "token"},
+        multi={"username": lambda v: v["username"].lower()},
+    )
+    store.define(
+        "livechat_inquiries",
+        key="_id",
+        multi={"rid": "rid", "status": "status"},
+    )
+    # What upstream would mail (transcripts, offline messages), kept as records instead.
+    store.define("livechat_mail_records", key="_id", multi={"rid": lambda d: d.get("rid")})
+    # Pages a visitor reported (``livechat/page.visited``), by visitor token.
+    store.define("livechat_page_views", key="_id", multi={"token": "token"})
+    # Read side of omni-admin's tables, with the shared contract's indexes (omni-admin's block
+    # defines the same tables; its definition is the authoritative one).
+    store.define("livechat_departments", key="_id")
+    store.define(
+        "livechat_department_agents",
+        key="_id",
+        multi={"departmentId": "departmentId", "agentId": "agentId"},
+    )
+    store.define("livechat_custom_fields", key="_id")
+    store.define("livechat_triggers", key="_id")

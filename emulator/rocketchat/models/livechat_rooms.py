@@ -1,0 +1,838 @@
+"""The omnichannel conversation: a visitor's room (``t: 'l'``) opened by ``QueueManager``,
+routed (``RoutingManager``: auto selection assigns an agent, manual selection queues an
+inquiry), messages from the visitor through the one send path, transfers, closing, transcripts
+and offline messages (kept as records: the emulator sends no mail).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...core.runtime import Runtime
+from .. import errors
+from . import livechat, messages, rooms
+from .common import Doc, IntegrationEvent, Refused, has_permission, run_integrations, setting
+from .message_store import send_message
+
+ESTIMATED_WAITING_TIME_QUEUE = 9_999_999  # DEFAULT_SLA_CONFIG.ESTIMATED_WAITING_TIME_QUEUE
+PRIORITY_NOT_SPECIFIED = 99_999_999  # LivechatPriorityWeight.NOT_SPECIFIED
+CLOSED_BY_VISITOR = "Closed by visitor"  # i18n ``Closed_by_visitor``
+EMAIL_QUEUED = (
+    "Your email has been queued for sending"  # ``Your_email_has_been_queued_for_sending``
+)
+
+
+def unset(
+    rt: Runtime, table: str, pk: str, fields: tuple[str, ...], changes: Doc | None = None
+) -> Doc:
+    """Mongo's ``$set`` + ``$unset``: upstream removes these fields rather than nulling them."""
+    doc = {**rt.store.get(table, pk), **(changes or {})}
+    return rt.store.upsert(table, {k: v for k, v in doc.items() if k not in fields})
+
+
+def livechat_rooms(rt: Runtime) -> list[Doc]:
+    return rt.store.find("rooms", "t", "l")
+
+
+def open_room_of(rt: Runtime, token: str, rid: str | None = None) -> Doc | None:
+    """``findOneOpenByVisitorToken`` (or ``…ByRoomIdAndVisitorToken`` with ``rid``)."""
+    for room in livechat_rooms(rt):
+        if room["v"]["token"] == token and room.get("open") and rid in (None, room["_id"]):
+            return room
+    return None
+
+
+def visitor_room(rt: Runtime, token: str, rid: Any) -> Doc | None:
+    """``findRoom(token, rid)``: the visitor's room, open or closed."""
+    room = rt.store.get("rooms", rid) if isinstance(rid, str) else None
+    if room is None or room["t"] != "l" or room["v"]["token"] != token:
+        return None
+    return room
+
+
+def inquiry_of_room(rt: Runtime, rid: str) -> Doc | None:
+    found = rt.store.find("livechat_inquiries", "rid", rid)
+    return found[0] if found else None
+
+
+def _visitor_ref(visitor: Doc) -> Doc:
+    return {
+        "_id": visitor["_id"],
+        "username": visitor["username"],
+        "token": visitor["token"],
+        "status": visitor.get("status", "online"),
+    }
+
+
+def _visitor_as_sender(visitor: Doc) -> Doc:
+    """The ``u`` of a visitor's messages."""
+    out = {"_id": visitor["_id"], "username": visitor["username"]}
+    if visitor.get("name"):
+        out["name"] = visitor["name"]
+    return out
+
+
+# -- opening and routing -----------------------------------------------------------------------
+
+
+def open_room(
+    rt: Runtime, visitor: Doc, source_type: str = "api", agent_id: str | None = None
+) -> tuple[Doc, bool]:
+    """``Livechat.getRoom``: the visitor's open room, else a new one (``QueueManager.requestRoom``)
+    routed at once. Returns (room, new?). Raises ``Refused``."""
+    existing = open_room_of(rt, visitor["token"])
+    if existing is not None:
+        return existing, False
+    if not setting(rt, "Livechat_enabled"):
+        raise Refused(errors.LIVECHAT_DISABLED)
+    now = rt.clock.now_ms()
+    name = visitor.get("name") or visitor["username"]
+    room: Doc = {
+        "_id": rt.ids.meteor_id(),
+        "msgs": 0,
+        "usersCount": 1,
+        "lm": now,
+        "fname": name,
+        "t": "l",
+        "ts": now,
+        "v": _visitor_ref(visitor),
+        "cl": False,
+        "open": True,
+        "waitingResponse": True,
+        "source": {"type": source_type},
+        "queuedAt": now,
+        "priorityWeight": PRIORITY_NOT_SPECIFIED,
+        "estimatedWaitingTimeQueue": ESTIMATED_WAITING_TIME_QUEUE,
+        "metrics": {},
+        "_updatedAt": now,
+    }
+    if visitor.get("department"):
+        room["departmentId"] = visitor["department"]
+    inquiry: Doc = {
+        "_id": rt.ids.hex(12),
+        "rid": room["_id"],
+        "name": name,
+        "ts": now,
+        "message": "",
+        "status": "ready",
+        "v": _visitor_ref(visitor),
+        "t": "l",
+        "priorityWeight": PRIORITY_NOT_SPECIFIED,
+        "estimatedWaitingTimeQueue": ESTIMATED_WAITING_TIME_QUEUE,
+        "source": {"type": source_type},
+        "_updatedAt": now,
+    }
+    if visitor.get("department"):
+        inquiry["department"] = visitor["department"]
+    with rt.store.transaction():
+        rt.store.insert("rooms", room)
+        rt.store.insert("livechat_inquiries", inquiry)
+        rt.store.update(
+            "livechat_visitors", visitor["_id"], {"lastChat": {"_id": room["_id"], "ts": now}}
+        )
+        send_message(
+            rt,
+            room=room,
+            user=_visitor_as_sender(visitor),
+            text="",
+            extra={"t": "livechat-started", "groupable": False, "token": visitor["token"]},
+        )
+    _route(rt, rt.store.get("livechat_inquiries", inquiry["_id"]), agent_id)
+    return rt.store.get("rooms", room["_id"]), True
+
+
+def _route(rt: Runtime, inquiry: Doc, agent_id: str | None = None) -> None:
+    """``queueInquiry``: auto selection delegates to an agent (the requested one when online);
+    manual selection, or nobody available, leaves the inquiry ``queued`` for agents to take."""
+    auto = setting(rt, "Livechat_Routing_Method") == "Auto_Selection"
+    agent = None
+    if auto:
+        wanted = rt.store.get("users", agent_id) if agent_id else None
+        agent = wanted if livechat.is_online_agent(wanted) else None
+        agent = agent or livechat.next_agent(rt, inquiry.get("department"))
+    if agent is None:
+        queue_inquiry(rt, inquiry)
+        return
+    take(rt, inquiry, agent)
+
+
+def queue_inquiry(rt: Runtime, inquiry: Doc) -> Doc:
+    now = rt.clock.now_ms()
+    fresh = unset(
+        rt,
+        "livechat_inquiries",
+        inquiry["_id"],
+        ("takenAt",),
+        {"status": "queued", "queuedAt": now, "_updatedAt": now},
+    )
+    _publish_inquiry(rt, fresh, "changed")
+    return fresh
+
+
+def _publish_inquiry(rt: Runtime, inquiry: Doc, action: str) -> None:
+    # the agents' queue stream (``stream-livechat-inquiry-queue-observer``, ``public``)
+    if rt.events.active:
+        rt.events.publish(
+            "stream-livechat-inquiry-queue-observer",
+            {"eventName": "public", "args": [{**inquiry, "type": action}]},
+        )
+
+
+def take(rt: Runtime, inquiry: Doc, agent: Doc) -> Doc:
+    """``RoutingManager.takeInquiry`` + ``assignAgent``: the agent is subscribed (one unread
+    mention, as ``createLivechatSubscription``), serves the room, the inquiry is taken, and
+    ``command``/``connected`` and ``uj`` system messages tell the room. Returns the room."""
+    room = rt.store.get("rooms", inquiry["rid"])
+    if room is None or not room.get("open"):
+        return room
+    if (room.get("servedBy") or {}).get("_id") == agent["_id"]:
+        return room
+    now = rt.clock.now_ms()
+    sub: Doc = {
+        "_id": rt.ids.meteor_id(),
+        "rid": room["_id"],
+        "name": inquiry["name"],
+        "fname": inquiry["name"],
+        "alert": True,
+        "open": True,
+        "unread": 1,
+        "userMentions": 1,
+        "groupMentions": 0,
+        "u": {"_id": agent["_id"], "username": agent["username"], "name": agent.get("name")},
+        "t": "l",
+        "desktopNotifications": "all",
+        "mobilePushNotifications": "all",
+        "emailNotifications": "all",
+        "v": dict(inquiry["v"]),
+        "ts": now,
+        "ls": now,
+        "roles": [],
+        "_updatedAt": now,
+    }
+    if inquiry.get("department"):
+        sub["department"] = inquiry["department"]
+    served = {"_id": agent["_id"], "username": agent["username"], "ts": now}
+    with rt.store.transaction():
+        if rooms.subscription(rt, room["_id"], agent["_id"]) is None:
+            rt.store.insert("subscriptions", sub)
+        fresh = rt.store.get("rooms", room["_id"])
+        rt.store.update(
+            "rooms",
+            room["_id"],
+            {"servedBy": served, "usersCount": fresh["usersCount"] + 1, "_updatedAt": now},
+        )
+        taken = unset(
+            rt,
+            "livechat_inquiries",
+            inquiry["_id"],
+            ("queuedAt",),
+            {"status": "taken", "takenAt": now, "_updatedAt": now},
+        )
+        rooms.system_message(rt, room, "command", agent, "connected")
+        rooms.system_message(rt, room, "uj", agent)
+    fresh = rt.store.get("rooms", room["_id"])
+    rooms.notify_user(rt, agent["_id"], "subscriptions-changed", "inserted", sub)
+    rooms.notify_user(rt, agent["_id"], "rooms-changed", "inserted", fresh)
+    _publish_inquiry(rt, taken, "removed")
+    _publish_room(
+        rt, room["_id"], {"type": "agentData", "data": livechat.agent_info(rt, agent["_id"])}
+    )
+    return fresh
+
+
+def _publish_room(rt: Runtime, rid: str, data: Doc) -> None:
+    # what the widget listens to (``stream-livechat-room``, the room id)
+    if rt.events.active:
+        rt.events.publish("stream-livechat-room", {"eventName": rid, "args": [data]})
+
+
+def take_inquiry(rt: Runtime, user: Doc, inquiry_id: Any) -> None:
+    """``takeInquiry`` (``livechat/inquiries.take``): a waiting inquiry, taken by an online,
+    available agent. Raises ``Refused``."""
+    details = {"method": "livechat:takeInquiry"}
+    inquiry = rt.store.get("livechat_inquiries", inquiry_id)
+    if inquiry is None:
+        raise Refused(errors.NOT_FOUND, "Inquiry not found", details)
+    if inquiry["status"] == "taken":
+        raise Refused(errors.INQUIRY_TAKEN, "Inquiry already taken", details)
+    if not livechat.is_online_agent(user):
+        raise Refused(
+            errors.AGENT_OFFLINE,
+            "Agent status is offline or Omnichannel service is not active",
+            details,
+        )
+    take(rt, inquiry, user)
+
+
+def queued_inquiries(rt: Runtime, user: Doc | None, department: str | None = None) -> list[Doc]:
+    """Queued inquiries, newest first; for ``user`` only those without a department or of one
+    of the agent's departments (``findInquiries``)."""
+    found = rt.store.find("livechat_inquiries", "status", "queued")
+    if department:
+        dep = livechat.department_by_id_or_name(rt, department)
+        found = [i for i in found if dep is not None and i.get("department") == dep["_id"]]
+    if user is not None:
+        mine = {r["departmentId"] for r in livechat.agent_departments(rt, user["_id"])}
+        found = [i for i in found if not i.get("department") or i["department"] in mine]
+    return sorted(found, key=lambda i: i["ts"], reverse=True)
+
+
+def return_as_inquiry(rt: Runtime, room: Doc, department_id: str | None = None) -> bool:
+    """``returnRoomAsInquiry``: the serving agent leaves, the inquiry is queued again. Raises
+    ``Refused``."""
+    details = {"method": "livechat:returnRoomAsInquiry"}
+    if not room.get("open"):
+        raise Refused(errors.ROOM_CLOSED, "Room closed", details)
+    if not room.get("servedBy"):
+        return False
+    inquiry = inquiry_of_room(rt, room["_id"])
+    if inquiry is None:
+        raise Refused(errors.INVALID_INQUIRY, "Invalid inquiry", details)
+    with rt.store.transaction():
+        _unassign(rt, room)
+        if department_id:
+            rt.store.update("rooms", room["_id"], {"departmentId": department_id})
+            inquiry = rt.store.update(
+                "livechat_inquiries", inquiry["_id"], {"department": department_id}
+            )
+        queue_inquiry(rt, inquiry)
+    return True
+
+
+def _unassign(rt: Runtime, room: Doc) -> None:
+    """``removeAgentByRoomId`` + ``removeAllRoomSubscriptions``: every agent leaves (``ul``)."""
+    unset(rt, "rooms", room["_id"], ("servedBy",))
+    for sub in rt.store.find("subscriptions", "rid", room["_id"]):
+        agent = rt.store.get("users", sub["u"]["_id"]) or sub["u"]
+        rooms.remove_member(rt, room, agent)
+
+
+# -- messages ----------------------------------------------------------------------------------
+
+
+def send_visitor_message(
+    rt: Runtime, visitor: Doc, room: Doc, text: str, message_id: str | None = None
+) -> Doc:
+    """``Livechat.sendMessage`` for a visitor: the character limit, then the one send path
+    (stream-room-messages, the agent's unread, outgoing integrations). Raises ``Refused``."""
+    if not room.get("open"):
+        raise Refused(errors.ROOM_CLOSED)
+    limit = livechat.livechat_setting(rt, "Livechat_message_character_limit") or 0
+    if (
+        livechat.livechat_setting(rt, "Livechat_enable_message_character_limit")
+        and len(text) > limit
+    ):
+        raise Refused(errors.MESSAGE_LENGTH_EXCEEDS_LIMIT)
+    if messages.exceeds_max_size(rt, text):
+        raise Refused(
+            errors.MESSAGE_SIZE_EXCEEDED,
+            "Message size exceeds Message_MaxAllowedSize",
+            {"method": "sendMessage"},
+        )
+    if message_id and rt.store.get("messages", message_id) is not None:
+        raise Refused(errors.MESSAGE_ALREADY_EXISTS, "Message already exists")
+    with rt.store.transaction():
+        message = messages.post_message(
+            rt,
+            room,
+            _visitor_as_sender(visitor),
+            text,
+            extra={"token": visitor["token"]},
+            message_id=message_id,
+        )
+        rt.store.update(
+            "rooms",
+            room["_id"],
+            {"waitingResponse": True, "v": {**room["v"], "lastMessageTs": message["ts"]}},
+        )
+    run_integrations(rt, IntegrationEvent("sendMessage", message=message, room=room))
+    return message
+
+
+def agent_answered(rt: Runtime, message: Doc) -> None:
+    """``markRoomResponded``: an agent's message in a livechat room clears ``waitingResponse``
+    and records the first response."""
+    room = rt.store.get("rooms", message["rid"])
+    if room is None or room["t"] != "l" or message.get("token") or message.get("t"):
+        return
+    changes: Doc = {"waitingResponse": False}
+    if not room.get("responseBy"):
+        changes["responseBy"] = {
+            "_id": message["u"]["_id"],
+            "username": message["u"]["username"],
+            "firstResponseTs": message["ts"],
+            "lastMessageTs": message["ts"],
+        }
+    else:
+        changes["responseBy"] = {**room["responseBy"], "lastMessageTs": message["ts"]}
+    rt.store.update("rooms", room["_id"], changes)
+
+
+def edit_visitor_message(rt: Runtime, visitor: Doc, message: Doc, text: str) -> Doc:
+    """``Livechat.updateMessage``: a visitor edits its own message, if editing is allowed."""
+    if message["u"]["_id"] != visitor["_id"] or not setting(rt, "Message_AllowEditing"):
+        raise Refused(
+            errors.ACTION_NOT_ALLOWED,
+            "Message editing not allowed",
+            {"method": "livechatUpdateMessage"},
+        )
+    now = rt.clock.now_ms()
+    fresh = rt.store.update(
+        "messages",
+        message["_id"],
+        {
+            "msg": text,
+            "editedAt": now,
+            "editedBy": {"_id": visitor["_id"], "username": visitor["username"]},
+            "_updatedAt": now,
+        },
+    )
+    if rt.events.active:
+        rt.events.publish("stream-room-messages", {"eventName": fresh["rid"], "args": [fresh]})
+    return fresh
+
+
+def delete_visitor_message(rt: Runtime, visitor: Doc, message: Doc) -> None:
+    """``Livechat.deleteMessage``: a visitor deletes its own message, if deleting is allowed."""
+    if message["u"]["_id"] != visitor["_id"] or not setting(rt, "Message_AllowDeleting"):
+        raise Refused(
+            errors.ACTION_NOT_ALLOWED,
+            "Message deleting not allowed",
+            {"method": "livechatDeleteMessage"},
+        )
+    with rt.store.transaction():
+        rt.store.delete("messages", message["_id"])
+        rooms._trash(rt, "messages", message)
+        room = rt.store.get("rooms", message["rid"])
+        if room is not None:
+            rt.store.update("rooms", room["_id"], {"msgs": max(room["msgs"] - 1, 0)})
+    rooms.notify_room(rt, message["rid"], "deleteMessage", {"_id": message["_id"]})
+
+
+HIDDEN_TYPES = ("livechat_navigation_history",)
+
+
+def visitor_history(
+    rt: Runtime,
+    room: Doc,
+    *,
+    ls: int | None,
+    end: int | None,
+    limit: int,
+    offset: int,
+    text: str | None,
+) -> list[Doc]:
+    """``loadMessageHistory`` for the widget: newest first, older than ``end``, newer than
+    ``ls``, matching ``text``."""
+    found = []
+    for message in reversed(rt.store.find("messages", "rid", room["_id"])):
+        if message.get("_hidden") or message.get("t") in HIDDEN_TYPES:
+            continue
+        if end is not None and message["ts"] >= end:
+            continue
+        if ls is not None and message["ts"] <= ls:
+            continue
+        if text and text.lower() not in (message.get("msg") or "").lower():
+            continue
+        found.append(message)
+    return found[offset : offset + limit] if limit > 0 else found[offset:]
+
+
+# -- closing, transfers, info ------------------------------------------------------------------
+
+
+def close_room(
+    rt: Runtime,
+    room: Doc,
+    *,
+    user: Doc | None = None,
+    visitor: Doc | None = None,
+    comment: str = "",
+    tags: list[str] | None = None,
+) -> Doc:
+    """``closeRoom``: closed by an agent (``user``) or the visitor; the inquiry goes, the agents'
+    subscriptions go, and a ``livechat-close`` message carries the comment. Raises ``Refused``."""
+    fresh = rt.store.get("rooms", room["_id"])
+    if fresh is None or not fresh.get("open"):
+        raise Refused(errors.ROOM_ALREADY_CLOSED)
+    now = rt.clock.now_ms()
+    closer = "user" if user is not None else "visitor"
+    by = user if user is not None else visitor
+    changes: Doc = {
+        "closedAt": now,
+        "closedBy": {"_id": by["_id"], "username": by["username"]},
+        "closer": closer,
+        "metrics": {**(fresh.get("metrics") or {}), "chatDuration": (now - fresh["ts"]) / 1000},
+        "_updatedAt": now,
+    }
+    if tags:
+        changes["tags"] = tags
+    subs = rt.store.find("subscriptions", "rid", room["_id"])
+    with rt.store.transaction():
+        unset(rt, "rooms", room["_id"], ("open",), changes)
+        for inquiry in rt.store.find("livechat_inquiries", "rid", room["_id"]):
+            rt.store.delete("livechat_inquiries", inquiry["_id"])
+        sender = by if user is not None else _visitor_as_sender(visitor)
+        extra: Doc = {"t": "livechat-close", "groupable": False}
+        if visitor is not None:
+            extra["token"] = visitor["token"]
+        send_message(
+            rt, room=rt.store.get("rooms", room["_id"]), user=sender, text=comment, extra=extra
+        )
+        for sub in subs:
+            rt.store.delete("subscriptions", sub["_id"])
+            rooms._trash(rt, "subscriptions", sub)
+    for sub in subs:
+        rooms.notify_user(
+            rt,
+            sub["u"]["_id"],
+            "subscriptions-changed",
+            "removed",
+            {"_id": sub["_id"], "u": sub["u"], "rid": sub["rid"], "t": sub["t"]},
+        )
+    closed = rt.store.get("rooms", room["_id"])
+    _publish_room(rt, room["_id"], {"type": "queueData", "data": None})
+    return closed
+
+
+def close_by_user(rt: Runtime, user: Doc, rid: Any, comment: str, tags: list[str] | None) -> None:
+    """``livechat/room.closeByUser``: an agent closes a room it serves; another's needs
+    ``close-others-livechat-room``. Raises ``Refused``."""
+    room = rt.store.get("rooms", rid) if isinstance(rid, str) else None
+    if room is None or room["t"] != "l":
+        raise Refused(errors.INVALID_ROOM)
+    if not room.get("open"):
+        raise Refused(errors.ROOM_ALREADY_CLOSED)
+    if rooms.subscription(rt, rid, user["_id"]) is None and not has_permission(
+        rt, user, "close-others-livechat-room"
+    ):
+        raise Refused(errors.NOT_AUTHORIZED)
+    close_room(rt, room, user=user, comment=comment, tags=tags)
+
+
+def join(rt: Runtime, user: Doc, room_id: Any) -> None:
+    """``livechat/room.join``: an agent joins a livechat room it may see."""
+    room = rt.store.get("rooms", room_id) if isinstance(room_id, str) else None
+    if room is None:
+        raise Refused(errors.INVALID_ROOM)
+    if not can_access(rt, room, user):
+        raise Refused(errors.NOT_ALLOWED)
+    rooms.add_member(rt, room, user)
+
+
+def can_access(rt: Runtime, room: Doc, user: Doc) -> bool:
+    """``canAccessRoom`` for ``t: 'l'``: a subscriber, a ``view-livechat-rooms`` holder, the
+    serving agent, or an agent who may take the room's queued inquiry."""
+    if rooms.subscription(rt, room["_id"], user["_id"]) is not None:
+        return True
+    if has_permission(rt, user, "view-livechat-rooms"):
+        return True
+    if (room.get("servedBy") or {}).get("_id") == user["_id"]:
+        return True
+    inquiry = inquiry_of_room(rt, room["_id"])
+    return (
+        inquiry is not None
+        and inquiry["status"] == "queued"
+        and has_permission(rt, user, "view-l-room")
+        and inquiry in queued_inquiries(rt, user)
+    )
+
+
+def save_transfer(
+    rt: Runtime, room: Doc, by: Doc, by_type: str, scope: str, to: Doc, comment: str
+) -> None:
+    """``saveTransferHistory``: a ``livechat_transfer_history`` system message."""
+    transfer = {
+        "transferredBy": {"_id": by["_id"], "username": by["username"], "type": by_type},
+        "ts": rt.clock.now_ms(),
+        "scope": scope,
+        "comment": comment,
+        **to,
+    }
+    if by.get("name"):
+        transfer["transferredBy"]["name"] = by["name"]
+    send_message(
+        rt,
+        room=rt.store.get("rooms", room["_id"]),
+        user={"_id": by["_id"], "username": by["username"], "name": by.get("name")},
+        text="",
+        extra={"t": "livechat_transfer_history", "groupable": False, "transferData": transfer},
+    )
+
+
+def forward(
+    rt: Runtime,
+    actor: Doc,
+    room_id: Any,
+    *,
+    user_id: str | None,
+    department_id: str | None,
+    comment: str = "",
+) -> bool:
+    """``livechat/room.forward`` (``Livechat.transfer``): to an online agent, or to a department
+    (routed again there). Raises ``Refused``."""
+    room = rt.store.get("rooms", room_id) if isinstance(room_id, str) else None
+    if room is None or room["t"] != "l":
+        raise Refused(errors.INVALID_ROOM)
+    if not room.get("open"):
+        raise Refused(errors.CONVERSATION_ALREADY_CLOSED)
+    inquiry = inquiry_of_room(rt, room["_id"])
+    if user_id:
+        agent = rt.store.get("users", user_id)
+        if not livechat.is_online_agent(agent):
+            raise Refused(errors.USER_IS_OFFLINE)
+        if inquiry is None:
+            raise Refused(errors.INVALID_INQUIRY)
+        if (room.get("servedBy") or {}).get("_id") == user_id:
+            raise Refused(errors.SELECTED_AGENT_SAME)
+        with rt.store.transaction():
+            _unassign(rt, room)
+            take(rt, rt.store.get("livechat_inquiries", inquiry["_id"]), agent)
+            save_transfer(
+                rt,
+                room,
+                actor,
+                "agent",
+                "agent",
+                {
+                    "transferredTo": {
+                        "_id": agent["_id"],
+                        "username": agent["username"],
+                        "name": agent.get("name"),
+                    }
+                },
+                comment,
+            )
+        return True
+    if department_id:
+        department = rt.store.get("livechat_departments", department_id)
+        if department is None:
+            raise Refused(errors.INVALID_DEPARTMENT)
+        if inquiry is None:
+            raise Refused(errors.INVALID_INQUIRY)
+        with rt.store.transaction():
+            previous = room.get("departmentId")
+            rt.store.update("rooms", room["_id"], {"departmentId": department_id})
+            inquiry = rt.store.update(
+                "livechat_inquiries", inquiry["_id"], {"department": department_id}
+            )
+            _unassign(rt, room)
+            save_transfer(
+                rt,
+                room,
+                actor,
+                "agent",
+                "department",
+                {
+                    "nextDepartment": {"_id": department_id, "name": department.get("name")},
+                    "previousDepartment": previous,
+                },
+                comment,
+            )
+            _route(rt, inquiry)
+        return True
+    return False
+
+
+def forward_as_visitor(rt: Runtime, by: Doc, room: Doc, department_id: str) -> bool:
+    """``livechat/visitor/department.transfer``: the visitor moves its open room to another
+    department, routed again there."""
+    if not room.get("open"):
+        raise Refused(errors.ROOM_CLOSED)
+    department = rt.store.get("livechat_departments", department_id)
+    inquiry = inquiry_of_room(rt, room["_id"])
+    if department is None or inquiry is None:
+        return False
+    with rt.store.transaction():
+        previous = room.get("departmentId")
+        rt.store.update("rooms", room["_id"], {"departmentId": department_id})
+        inquiry = rt.store.update(
+            "livechat_inquiries", inquiry["_id"], {"department": department_id}
+        )
+        _unassign(rt, room)
+        to = {
+            "nextDepartment": {"_id": department_id, "name": department.get("name")},
+            "previousDepartment": previous,
+        }
+        save_transfer(rt, room, by, "visitor", "department", to, "")
+        _route(rt, inquiry)
+    return True
+
+
+def transfer_history(rt: Runtime, rid: str) -> list[Doc]:
+    """``livechat/transfer.history/:rid``: the room's transfer system messages."""
+    return [
+        m
+        for m in rt.store.find("messages", "rid", rid)
+        if m.get("t") == "livechat_transfer_history"
+    ]
+
+
+SURVEY_ITEMS = ("satisfaction", "agentKnowledge", "agentResposiveness", "agentFriendliness")
+SURVEY_VALUES = ("1", "2", "3", "4", "5")
+
+
+def save_survey(rt: Runtime, room: Doc, data: list[Doc]) -> Doc:
+    """``livechat/room.survey``: known items with known values (and free feedback) onto
+    ``surveyFeedback``. Raises ``Refused`` when nothing valid was given."""
+    update = {}
+    for item in data:
+        name, value = item.get("name"), item.get("value")
+        if (name in SURVEY_ITEMS and value in SURVEY_VALUES) or name == "additionalFeedback":
+            update[name] = value
+    if not update:
+        raise Refused(errors.INVALID_DATA)
+    feedback = {**(room.get("surveyFeedback") or {}), **update}
+    rt.store.update("rooms", room["_id"], {"surveyFeedback": feedback})
+    return update
+
+
+def save_room_info(rt: Runtime, user: Doc, room_data: Doc, guest_data: Doc | None) -> None:
+    """``livechat/room.saveInfo``: the room's topic, tags and livechatData, and the visitor's
+    name, e-mail and phone; another agent's room needs ``save-others-livechat-room-info``."""
+    room = rt.store.get("rooms", room_data.get("_id"))
+    if room is None or room["t"] != "l":
+        raise Refused(errors.INVALID_ROOM)
+    served = (room.get("servedBy") or {}).get("_id")
+    if served != user["_id"] and not has_permission(rt, user, "save-others-livechat-room-info"):
+        raise Refused(errors.UNAUTHORIZED)
+    changes: Doc = {}
+    for key in ("topic", "tags", "livechatData"):
+        if key in room_data:
+            changes[key] = room_data[key]
+    with rt.store.transaction():
+        if guest_data:
+            visitor = rt.store.get("livechat_visitors", guest_data.get("_id") or room["v"]["_id"])
+            if visitor is not None:
+                guest: Doc = {}
+                if guest_data.get("name"):
+                    guest["name"] = guest_data["name"]
+                    changes["fname"] = guest_data["name"]
+                if guest_data.get("email"):
+                    guest["visitorEmails"] = [{"address": guest_data["email"]}]
+                if guest_data.get("phone"):
+                    guest["phone"] = [{"phoneNumber": guest_data["phone"]}]
+                if guest:
+                    rt.store.update("livechat_visitors", visitor["_id"], guest)
+        if changes:
+            rooms.update_room(rt, room, changes)
+
+
+def delete_closed_room(rt: Runtime, room: Doc) -> None:
+    """``livechat/rooms.delete``: only a closed livechat room is erased."""
+    if room.get("open"):
+        raise Refused(errors.ROOM_IS_NOT_CLOSED)
+    rooms.delete_room(rt, room)
+
+
+def remove_all_closed_rooms(rt: Runtime, department_ids: list[str] | None = None) -> int:
+    """``removeAllClosedRooms``: every closed livechat room (of the departments when given)."""
+    doomed = [
+        r
+        for r in livechat_rooms(rt)
+        if not r.get("open") and (not department_ids or r.get("departmentId") in department_ids)
+    ]
+    for room in doomed:
+        rooms.delete_room(rt, room)
+    return len(doomed)
+
+
+# -- records instead of mail -------------------------------------------------------------------
+
+
+def request_transcript(
+    rt: Runtime, visitor: Doc, room: Doc, email: str, subject: str | None
+) -> Doc:
+    """``sendTranscript``: the transcript the visitor asked for, as a record (no mail is sent)."""
+    record = {
+        "_id": rt.ids.meteor_id(),
+        "kind": "transcript",
+        "rid": room["_id"],
+        "token": visitor["token"],
+        "email": email,
+        "subject": subject or "Transcript of your livechat conversation",
+        "messages": [
+            m["_id"] for m in rt.store.find("messages", "rid", room["_id"]) if not m.get("t")
+        ],
+        "ts": rt.clock.now_ms(),
+    }
+    return rt.store.insert("livechat_mail_records", record)
+
+
+def request_transcript_on_close(
+    rt: Runtime, user: Doc, room: Doc, email: str, subject: str
+) -> None:
+    """``requestTranscript``: the room remembers the request, sent when it closes."""
+    if not room.get("open"):
+        raise Refused(errors.ROOM_CLOSED)
+    if room.get("transcriptRequest"):
+        raise Refused(errors.TRANSCRIPT_ALREADY_REQUESTED)
+    request = {
+        "email": email,
+        "subject": subject,
+        "requestedAt": rt.clock.now_ms(),
+        "requestedBy": {"_id": user["_id"], "username": user["username"]},
+    }
+    rt.store.update("rooms", room["_id"], {"transcriptRequest": request})
+
+
+def discard_transcript_request(rt: Runtime, room: Doc) -> None:
+    if not room.get("open"):
+        raise Refused(errors.ROOM_CLOSED)
+    if not room.get("transcriptRequest"):
+        raise Refused(errors.TRANSCRIPT_NOT_REQUESTED)
+    unset(rt, "rooms", room["_id"], ("transcriptRequest",))
+
+
+def offline_message(
+    rt: Runtime, name: str, email: str, message: str, department: str | None
+) -> Doc:
+    """``sendOfflineMessage``: with the offline form shown, kept as a record."""
+    if not livechat.livechat_setting(rt, "Livechat_display_offline_form"):
+        raise Refused(errors.OFFLINE_FORM_DISABLED)
+    record = {
+        "_id": rt.ids.meteor_id(),
+        "kind": "offline-message",
+        "name": name,
+        "email": email,
+        "message": message,
+        "department": department,
+        "ts": rt.clock.now_ms(),
+    }
+    return rt.store.insert("livechat_mail_records", record)
+
+
+def record_page_view(rt: Runtime, token: str, rid: str | None, page: Doc) -> Doc | None:
+    """``savePageHistory``: a ``livechat_navigation_history`` message in the visitor's room, or a
+    record kept for the room to come."""
+    now = rt.clock.now_ms()
+    navigation = {
+        "page": {
+            "change": page.get("change"),
+            "title": page.get("title"),
+            "location": {"href": page.get("location", {}).get("href")},
+        },
+        "token": token,
+    }
+    room = visitor_room(rt, token, rid) if rid else None
+    rt.store.insert(
+        "livechat_page_views",
+        {
+            "_id": rt.ids.meteor_id(),
+            "token": token,
+            "rid": rid,
+            "navigation": navigation,
+            "ts": now,
+        },
+    )
+    if room is None:
+        return None
+    visitor = livechat.find_visitor(rt, token)
+    title = page.get("title") or ""
+    return send_message(
+        rt,
+        room=room,
+        user=_visitor_as_sender(visitor),
+        text=f"{title} - {navigation['page']['location']['href']}",
+        extra={"t": "livechat_navigation_history", "navigation": navigation, "token": token},
+    )
