@@ -42,9 +42,9 @@ def agent_bob(rc_server, admin: RocketChat, ddp) -> tuple[RocketChat, Ddp]:  # n
     return RocketChat("bob", "bob-password", server_url=rc_server.url), client
 
 
-def register(server, name: str = "Vera Visitor") -> str:
+def register(server, name: str = "Vera Visitor", email: str = "vera@example.com") -> str:
     token = uuid.uuid4().hex
-    body = {"visitor": {"token": token, "name": name, "email": "vera@example.com"}}
+    body = {"visitor": {"token": token, "name": name, "email": email}}
     response = widget(server, "POST", "visitor", json=body)
     assert response.status_code == 200, response.text
     assert response.json()["visitor"]["token"] == token

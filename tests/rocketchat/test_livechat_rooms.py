@@ -181,7 +181,7 @@ def test_agent_info_and_next_agent_for_the_widget(rc_server, served):
     info = widget(rc_server, "GET", f"agent.info/{room['_id']}/{token}").json()
     assert info["agent"]["username"] == "bob" and "emails" in info["agent"]
     assert widget(rc_server, "GET", f"agent.next/{token}").json() == {"success": True}
-    newcomer = register(rc_server, "Nina")
+    newcomer = register(rc_server, "Nina", "nina@example.com")
     assert widget(rc_server, "GET", f"agent.next/{newcomer}").json()["agent"]["username"] == "bob"
 
 

@@ -75,6 +75,7 @@ def remove_user(kind: str, user_id: str) -> Response:
 @blueprint.get("/agents/<agent_id>/departments")
 def agent_departments(agent_id: str) -> Response:
     rt, _ = auth.runtime_and_user()
+    auth.require_permission("view-l-room")
     enabled = request.args.get("enabledDepartmentsOnly") == "true"
     rows = livechat.agent_departments(rt, agent_id, enabled_only=enabled)
     return ok(departments=[wire.rest_dates(r) for r in rows])
