@@ -7,6 +7,7 @@ import pytest
 import requests
 
 from emulator.app import runtime_of
+from emulator.rocketchat import models
 
 from .clients import NO_PERMISSION, call
 from .test_ddp import ddp  # noqa: F401 - the ddp fixture
@@ -255,3 +256,37 @@ def test_return_as_inquiry_puts_the_chat_back_in_the_queue(rc_server, served, ad
         "errorType": "error-not-found",
         "details": {"method": "livechat:takeInquiry"},
     }
+
+
+def test_closing_rules_comment_tags_and_a_requested_transcript(rc_server, served, admin):
+    rest_bob, _, room = served
+    rt = runtime_of(rc_server.app)
+    close = {"rid": room["_id"]}
+    models.set_setting_value(rt, "Livechat_request_comment_when_closing_conversation", True)
+    assert call(rest_bob, "POST", "livechat/room.closeByUser", json=close).json() == {
+        "success": False,
+        "error": "error-comment-is-required",
+    }
+    close["comment"] = "done"
+    department = {"_id": "d1", "name": "Support", "requestTagBeforeClosingChat": True}
+    rt.store.insert("livechat_departments", {**department, "chatClosingTags": ["closed"]})
+    rt.store.update("rooms", room["_id"], {"departmentId": "d1"})
+    assert call(rest_bob, "POST", "livechat/room.closeByUser", json=close).json() == {
+        "success": False,
+        "error": "error-tags-must-be-assigned-before-closing-chat",
+    }
+    close["tags"] = ["billing"]
+    path = f"livechat/transcript/{room['_id']}"
+    call(admin, "POST", path, json={"email": "vera@example.com", "subject": "Your chat"})
+    assert call(rest_bob, "POST", "livechat/room.closeByUser", json=close).json() == {
+        "success": True
+    }
+    stored = rt.store.get("rooms", room["_id"])
+    assert stored["tags"] == ["billing", "closed"] and stored["v"]["status"] == "offline"
+    assert "serviceTimeDuration" in stored["metrics"]
+    (record,) = rt.store.all("livechat_mail_records")
+    assert record["subject"] == "Your chat" and record["requestedBy"]["username"] == "admin"
+    closing = [
+        m for m in rt.store.find("messages", "rid", room["_id"]) if m.get("t") == "livechat-close"
+    ]
+    assert closing[0]["msg"] == "done" and closing[0]["transcriptRequested"] is True

@@ -441,6 +441,21 @@ def visitor_history(
 # -- closing, transfers, info ------------------------------------------------------------------
 
 
+def _closing_tags(rt: Runtime, room: Doc, tags: list[str] | None, client_action: bool) -> list:
+    """``resolveChatTags``: the given and the room's tags plus the department's closing tags; a
+    department that requires tags refuses a close without them."""
+    found = list(dict.fromkeys([*(tags or []), *(room.get("tags") or [])]))
+    department = rt.store.get("livechat_departments", room.get("departmentId"))
+    if department is None:
+        return found
+    closing = department.get("chatClosingTags") or []
+    if department.get("requestTagBeforeClosingChat") and (
+        (client_action and not found) or not closing
+    ):
+        raise Refused(errors.TAGS_REQUIRED_BEFORE_CLOSING)
+    return list(dict.fromkeys([*found, *closing]))
+
+
 def close_room(
     rt: Runtime,
     room: Doc,
@@ -450,38 +465,54 @@ def close_room(
     comment: str = "",
     tags: list[str] | None = None,
 ) -> Doc:
-    """``closeRoom``: closed by an agent (``user``) or the visitor; the inquiry goes, the agents'
-    subscriptions go, and a ``livechat-close`` message carries the comment. Raises ``Refused``."""
+    """``closeRoom``: closed by an agent (``user``) or the visitor; the inquiry and the agents'
+    subscriptions go, a ``livechat-close`` message carries the comment, and a transcript an
+    agent asked for is recorded. Raises ``Refused``."""
     fresh = rt.store.get("rooms", room["_id"])
     if fresh is None or not fresh.get("open"):
-        raise Refused(errors.ROOM_ALREADY_CLOSED)
+        raise Refused(errors.ERROR_ROOM_CLOSED)
+    if setting(rt, "Livechat_request_comment_when_closing_conversation") and not comment.strip():
+        raise Refused(errors.COMMENT_REQUIRED)
+    all_tags = _closing_tags(rt, fresh, tags, user is not None)
     now = rt.clock.now_ms()
-    closer = "user" if user is not None else "visitor"
     by = user if user is not None else visitor
+    closed_by = {"_id": by["_id"], "username": by["username"]}
+    metrics = {**(fresh.get("metrics") or {}), "chatDuration": (now - fresh["ts"]) / 1000}
+    if fresh.get("servedBy"):
+        metrics["serviceTimeDuration"] = (now - fresh["servedBy"]["ts"]) / 1000
     changes: Doc = {
         "closedAt": now,
-        "closedBy": {"_id": by["_id"], "username": by["username"]},
-        "closer": closer,
-        "metrics": {**(fresh.get("metrics") or {}), "chatDuration": (now - fresh["ts"]) / 1000},
+        "closedBy": closed_by,
+        "closer": "user" if user is not None else "visitor",
+        "metrics": metrics,
+        "v": {**fresh["v"], "status": "offline"},
         "_updatedAt": now,
     }
-    if tags:
-        changes["tags"] = tags
+    if all_tags:
+        changes["tags"] = all_tags
     subs = rt.store.find("subscriptions", "rid", room["_id"])
+    request = fresh.get("transcriptRequest")
     with rt.store.transaction():
-        unset(rt, "rooms", room["_id"], ("open",), changes)
+        closed = unset(rt, "rooms", room["_id"], ("open",), changes)
         for inquiry in rt.store.find("livechat_inquiries", "rid", room["_id"]):
             rt.store.delete("livechat_inquiries", inquiry["_id"])
-        sender = by if user is not None else _visitor_as_sender(visitor)
-        extra: Doc = {"t": "livechat-close", "groupable": False}
-        if visitor is not None:
-            extra["token"] = visitor["token"]
-        send_message(
-            rt, room=rt.store.get("rooms", room["_id"]), user=sender, text=comment, extra=extra
-        )
         for sub in subs:
             rt.store.delete("subscriptions", sub["_id"])
             rooms._trash(rt, "subscriptions", sub)
+        extra: Doc = {
+            "t": "livechat-close",
+            "groupable": False,
+            "transcriptRequested": bool(request),
+        }
+        if visitor is not None:
+            extra["token"] = visitor["token"]
+        send_message(rt, room=closed, user=closed_by, text=comment, extra=extra)
+        if setting(rt, "Livechat_enable_transcript"):
+            rooms.system_message(rt, closed, "command", closed_by, "promptTranscript")
+        if request:
+            _transcript_record(
+                rt, closed, request["email"], request["subject"], request["requestedBy"]
+            )
     for sub in subs:
         rooms.notify_user(
             rt,
@@ -490,9 +521,8 @@ def close_room(
             "removed",
             {"_id": sub["_id"], "u": sub["u"], "rid": sub["rid"], "t": sub["t"]},
         )
-    closed = rt.store.get("rooms", room["_id"])
     _publish_room(rt, room["_id"], {"type": "queueData", "data": None})
-    return closed
+    return rt.store.get("rooms", room["_id"])
 
 
 def close_by_user(rt: Runtime, user: Doc, rid: Any, comment: str, tags: list[str] | None) -> None:
@@ -740,23 +770,31 @@ def remove_all_closed_rooms(rt: Runtime, department_ids: list[str] | None = None
 # -- records instead of mail -------------------------------------------------------------------
 
 
-def request_transcript(
-    rt: Runtime, visitor: Doc, room: Doc, email: str, subject: str | None
+def _transcript_record(
+    rt: Runtime, room: Doc, email: str, subject: str | None, requested_by: Doc
 ) -> Doc:
-    """``sendTranscript``: the transcript the visitor asked for, as a record (no mail is sent)."""
     record = {
         "_id": rt.ids.meteor_id(),
         "kind": "transcript",
         "rid": room["_id"],
-        "token": visitor["token"],
+        "token": room["v"]["token"],
         "email": email,
         "subject": subject or "Transcript of your livechat conversation",
+        "requestedBy": requested_by,
         "messages": [
             m["_id"] for m in rt.store.find("messages", "rid", room["_id"]) if not m.get("t")
         ],
         "ts": rt.clock.now_ms(),
     }
     return rt.store.insert("livechat_mail_records", record)
+
+
+def request_transcript(
+    rt: Runtime, visitor: Doc, room: Doc, email: str, subject: str | None
+) -> Doc:
+    """``sendTranscript``: the transcript the visitor asked for, as a record (no mail is sent)."""
+    by = {"_id": visitor["_id"], "username": visitor["username"]}
+    return _transcript_record(rt, room, email, subject, by)
 
 
 def request_transcript_on_close(
