@@ -70,8 +70,12 @@ def test_a_conversation_from_the_widget_to_the_transcript(rc_server, agent_bob):
     heard = room_message(stream, room["_id"], "hello?")
     assert heard["u"]["username"].startswith("guest-")
 
+    rt = runtime_of(rc_server.app)
+    assert rt.store.get("rooms", room["_id"])["waitingResponse"] is True
     answer = rest_bob.chat_send_message({"rid": room["_id"], "msg": "Hi Vera, how can I help?"})
     assert answer["success"] is True
+    answered = rt.store.get("rooms", room["_id"])
+    assert "waitingResponse" not in answered and answered["responseBy"]["username"] == "bob"
 
     history = widget(
         rc_server, "GET", f"messages.history/{room['_id']}", params={"token": token}
@@ -96,7 +100,7 @@ def test_a_conversation_from_the_widget_to_the_transcript(rc_server, agent_bob):
         json={"token": token, "rid": room["_id"], "email": "vera@example.com"},
     ).json()
     assert asked == {"success": True, "message": "Your email has been queued for sending"}
-    (record,) = runtime_of(rc_server.app).store.all("livechat_mail_records")
+    (record,) = rt.store.all("livechat_mail_records")
     assert record["kind"] == "transcript" and record["email"] == "vera@example.com"
     assert record["rid"] == room["_id"] and len(record["messages"]) == 2
 

@@ -165,17 +165,7 @@ def queue_inquiry(rt: Runtime, inquiry: Doc) -> Doc:
         ("takenAt",),
         {"status": "queued", "queuedAt": now, "_updatedAt": now},
     )
-    _publish_inquiry(rt, fresh, "changed")
     return fresh
-
-
-def _publish_inquiry(rt: Runtime, inquiry: Doc, action: str) -> None:
-    # the agents' queue stream (``stream-livechat-inquiry-queue-observer``, ``public``)
-    if rt.events.active:
-        rt.events.publish(
-            "stream-livechat-inquiry-queue-observer",
-            {"eventName": "public", "args": [{**inquiry, "type": action}]},
-        )
 
 
 def take(rt: Runtime, inquiry: Doc, agent: Doc) -> Doc:
@@ -221,7 +211,7 @@ def take(rt: Runtime, inquiry: Doc, agent: Doc) -> Doc:
             room["_id"],
             {"servedBy": served, "usersCount": fresh["usersCount"] + 1, "_updatedAt": now},
         )
-        taken = unset(
+        unset(
             rt,
             "livechat_inquiries",
             inquiry["_id"],
@@ -233,17 +223,7 @@ def take(rt: Runtime, inquiry: Doc, agent: Doc) -> Doc:
     fresh = rt.store.get("rooms", room["_id"])
     rooms.notify_user(rt, agent["_id"], "subscriptions-changed", "inserted", sub)
     rooms.notify_user(rt, agent["_id"], "rooms-changed", "inserted", fresh)
-    _publish_inquiry(rt, taken, "removed")
-    _publish_room(
-        rt, room["_id"], {"type": "agentData", "data": livechat.agent_info(rt, agent["_id"])}
-    )
     return fresh
-
-
-def _publish_room(rt: Runtime, rid: str, data: Doc) -> None:
-    # what the widget listens to (``stream-livechat-room``, the room id)
-    if rt.events.active:
-        rt.events.publish("stream-livechat-room", {"eventName": rid, "args": [data]})
 
 
 def take_inquiry(rt: Runtime, user: Doc, inquiry_id: Any) -> None:
@@ -347,25 +327,6 @@ def send_visitor_message(
         )
     run_integrations(rt, IntegrationEvent("sendMessage", message=message, room=room))
     return message
-
-
-def agent_answered(rt: Runtime, message: Doc) -> None:
-    """``markRoomResponded``: an agent's message in a livechat room clears ``waitingResponse``
-    and records the first response."""
-    room = rt.store.get("rooms", message["rid"])
-    if room is None or room["t"] != "l" or message.get("token") or message.get("t"):
-        return
-    changes: Doc = {"waitingResponse": False}
-    if not room.get("responseBy"):
-        changes["responseBy"] = {
-            "_id": message["u"]["_id"],
-            "username": message["u"]["username"],
-            "firstResponseTs": message["ts"],
-            "lastMessageTs": message["ts"],
-        }
-    else:
-        changes["responseBy"] = {**room["responseBy"], "lastMessageTs": message["ts"]}
-    rt.store.update("rooms", room["_id"], changes)
 
 
 def edit_visitor_message(rt: Runtime, visitor: Doc, message: Doc, text: str) -> Doc:
@@ -521,8 +482,6 @@ def close_room(
             "removed",
             {"_id": sub["_id"], "u": sub["u"], "rid": sub["rid"], "t": sub["t"]},
         )
-    _publish_room(rt, room["_id"], {"type": "queueData", "data": None})
-    return rt.store.get("rooms", room["_id"])
 
 
 def close_by_user(rt: Runtime, user: Doc, rid: Any, comment: str, tags: list[str] | None) -> None:
