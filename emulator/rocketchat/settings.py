@@ -57,6 +57,7 @@ SETTINGS: tuple[tuple[str, Any, str, bool], ...] = (
     ("Livechat_history_monitor_type", "url", "select", False),
     ("Livechat_Allow_collect_and_store_HTTP_header_informations", False, "boolean", False),
     ("Livechat_request_comment_when_closing_conversation", False, "boolean", False),
+    ("Livechat_accept_chats_with_no_agents", False, "boolean", False),
 )
 
 # permission id -> roles holding it by default

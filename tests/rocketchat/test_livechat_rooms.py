@@ -35,10 +35,28 @@ def test_opening_twice_gives_the_same_room_and_a_bad_token_is_refused(rc_server,
     assert missing.status_code == 400 and missing.json()["success"] is False
 
 
-def test_a_room_without_available_agents_waits_in_the_queue(rc_server, admin):
+def test_without_online_agents_a_chat_is_refused_unless_the_server_accepts_it(rc_server, admin):
     token = register(rc_server)
+    assert widget(rc_server, "GET", "room", params={"token": token}).json() == {
+        "success": False,
+        "error": "Sorry, no online agents [no-agent-online]",
+        "errorType": "no-agent-online",
+    }
+    rt = runtime_of(rc_server.app)
+    assert rt.store.find("rooms", "t", "l") == []
+    models.set_setting_value(rt, "Livechat_accept_chats_with_no_agents", True)
     room = widget(rc_server, "GET", "room", params={"token": token}).json()["room"]
     assert "servedBy" not in room
+    # auto selection found nobody: the inquiry stays ready, outside the queue
+    assert rt.store.find("livechat_inquiries", "rid", room["_id"])[0]["status"] == "ready"
+    assert list(admin.livechat_inquiries_list()) == []
+
+
+def test_manual_selection_lists_the_chat_in_the_queue(rc_server, admin, served):
+    rt = runtime_of(rc_server.app)
+    models.set_setting_value(rt, "Livechat_Routing_Method", "Manual_Selection")
+    token = register(rc_server, "Quinn", "quinn@example.com")
+    room = widget(rc_server, "GET", "room", params={"token": token}).json()["room"]
     inquiries = admin.livechat_inquiries_list()
     assert [i["rid"] for i in inquiries] == [room["_id"]]
     queue = call(admin, "GET", "livechat/queue").json()

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import pytest
+
 from emulator.app import runtime_of
+from emulator.rocketchat import models
 
 from .clients import NO_PERMISSION, call
 from .test_livechat_conversation import register, widget
+
+
+@pytest.fixture(autouse=True)
+def no_agent_needed(rc_server):
+    """Rooms open without an online agent here (``Livechat_accept_chats_with_no_agents``)."""
+    models.set_setting_value(
+        runtime_of(rc_server.app), "Livechat_accept_chats_with_no_agents", True
+    )
 
 
 def test_registering_again_with_the_token_updates_the_visitor(rc_server, admin):

@@ -75,16 +75,48 @@ def _visitor_as_sender(visitor: Doc) -> Doc:
 # -- opening and routing -----------------------------------------------------------------------
 
 
+def _serving_department(rt: Runtime, department_id: str | None, seen: tuple = ()) -> str | None:
+    """``getDepartment``: the department if one of its agents is online, else its
+    ``fallbackForwardDepartment`` (followed once round), else None."""
+    if not department_id or department_id in seen:
+        return None
+    if livechat.peek_next_agent(rt, department_id) is not None:
+        return department_id
+    department = rt.store.get("livechat_departments", department_id) or {}
+    return _serving_department(
+        rt, department.get("fallbackForwardDepartment"), (*seen, department_id)
+    )
+
+
 def open_room(
     rt: Runtime, visitor: Doc, source_type: str = "api", agent_id: str | None = None
 ) -> tuple[Doc, bool]:
     """``Livechat.getRoom``: the visitor's open room, else a new one (``QueueManager.requestRoom``)
-    routed at once. Returns (room, new?). Raises ``Refused``."""
+    routed at once. Without ``Livechat_accept_chats_with_no_agents`` a chat needs an online
+    agent (of the visitor's department, or its fallback). Returns (room, new?). Raises
+    ``Refused``."""
     existing = open_room_of(rt, visitor["token"])
     if existing is not None:
         return existing, False
     if not setting(rt, "Livechat_enabled"):
         raise Refused(errors.LIVECHAT_DISABLED)
+    wanted = rt.store.get("users", agent_id) if agent_id else None
+    agent = wanted if livechat.is_online_agent(wanted) else None
+    department = _serving_department(rt, visitor.get("department"))
+    if not setting(rt, "Livechat_accept_chats_with_no_agents"):
+        nobody = (
+            (agent_id and agent is None)
+            or (agent is None and visitor.get("department") and department is None)
+            or (
+                not agent_id
+                and not visitor.get("department")
+                and livechat.peek_next_agent(rt, None) is None
+            )
+        )
+        if nobody:
+            raise Refused(errors.NO_AGENT_ONLINE, "Sorry, no online agents")
+    department = department or visitor.get("department")
+    auto = setting(rt, "Livechat_Routing_Method") == "Auto_Selection"
     now = rt.clock.now_ms()
     name = visitor.get("name") or visitor["username"]
     room: Doc = {
@@ -106,15 +138,14 @@ def open_room(
         "metrics": {},
         "_updatedAt": now,
     }
-    if visitor.get("department"):
-        room["departmentId"] = visitor["department"]
     inquiry: Doc = {
         "_id": rt.ids.hex(12),
         "rid": room["_id"],
         "name": name,
         "ts": now,
         "message": "",
-        "status": "ready",
+        # ``getInquiryStatus``: ready for auto assignment, else queued for agents to take
+        "status": "ready" if auto else "queued",
         "v": _visitor_ref(visitor),
         "t": "l",
         "priorityWeight": PRIORITY_NOT_SPECIFIED,
@@ -122,38 +153,37 @@ def open_room(
         "source": {"type": source_type},
         "_updatedAt": now,
     }
-    if visitor.get("department"):
-        inquiry["department"] = visitor["department"]
+    if not auto:
+        inquiry["queuedAt"] = now
+    if department:
+        room["departmentId"] = inquiry["department"] = department
     with rt.store.transaction():
         rt.store.insert("rooms", room)
         rt.store.insert("livechat_inquiries", inquiry)
         rt.store.update(
             "livechat_visitors", visitor["_id"], {"lastChat": {"_id": room["_id"], "ts": now}}
         )
-        send_message(
-            rt,
-            room=room,
-            user=_visitor_as_sender(visitor),
-            text="",
-            extra={"t": "livechat-started", "groupable": False, "token": visitor["token"]},
-        )
-    _route(rt, rt.store.get("livechat_inquiries", inquiry["_id"]), agent_id)
+        if auto:
+            _delegate(rt, inquiry, agent)
     return rt.store.get("rooms", room["_id"]), True
 
 
-def _route(rt: Runtime, inquiry: Doc, agent_id: str | None = None) -> None:
-    """``queueInquiry``: auto selection delegates to an agent (the requested one when online);
-    manual selection, or nobody available, leaves the inquiry ``queued`` for agents to take."""
-    auto = setting(rt, "Livechat_Routing_Method") == "Auto_Selection"
-    agent = None
-    if auto:
-        wanted = rt.store.get("users", agent_id) if agent_id else None
-        agent = wanted if livechat.is_online_agent(wanted) else None
-        agent = agent or livechat.next_agent(rt, inquiry.get("department"))
-    if agent is None:
+def _delegate(rt: Runtime, inquiry: Doc, agent: Doc | None = None) -> None:
+    """``RoutingManager.delegateInquiry``: to ``agent`` when online, else the routing method's
+    next agent; with nobody available the inquiry stays ``ready`` (community edition has no
+    re-queueing)."""
+    agent = agent or livechat.next_agent(rt, inquiry.get("department"))
+    if agent is not None:
+        take(rt, inquiry, agent)
+
+
+def _route(rt: Runtime, inquiry: Doc) -> None:
+    """A transferred or returned chat: auto selection delegates it again, manual selection
+    queues it."""
+    if setting(rt, "Livechat_Routing_Method") == "Auto_Selection":
+        _delegate(rt, inquiry)
+    else:
         queue_inquiry(rt, inquiry)
-        return
-    take(rt, inquiry, agent)
 
 
 def queue_inquiry(rt: Runtime, inquiry: Doc) -> Doc:
