@@ -341,6 +341,7 @@ UNAUTHORIZED = "unauthorized"  # ``API.v1.unauthorized()`` from a handler
 USER_IS_OFFLINE = "error-user-is-offline"
 VISITOR_HAS_OPEN_ROOMS = "visitor-has-open-rooms"
 VISITOR_NOT_FOUND = "visitor-not-found"
+INVALID_SERVICE = "Invalid service"  # ``livechat/sms-incoming/:service``, no SMS configured
 INVALID_TYPE = "Invalid type"  # ``new Error('Invalid type')`` of ``livechat/users/:type``
 
 

@@ -308,3 +308,15 @@ def test_closing_rules_comment_tags_and_a_requested_transcript(rc_server, served
         m for m in rt.store.find("messages", "rid", room["_id"]) if m.get("t") == "livechat-close"
     ]
     assert closing[0]["msg"] == "done" and closing[0]["transcriptRequested"] is True
+
+
+def test_routing_config_follows_the_routing_method(rc_server, bob):
+    config = call(bob, "GET", "livechat/config/routing").json()["config"]
+    assert config["autoAssignAgent"] is True and config["showQueue"] is False
+    models.set_setting_value(
+        runtime_of(rc_server.app), "Livechat_Routing_Method", "Manual_Selection"
+    )
+    config = call(bob, "GET", "livechat/config/routing").json()["config"]
+    assert config["autoAssignAgent"] is False and config["returnQueue"] is True
+    sms = widget(rc_server, "POST", "sms-incoming/twilio", data={"From": "+1555"})
+    assert sms.status_code == 400 and sms.json() == {"success": False, "error": "Invalid service"}

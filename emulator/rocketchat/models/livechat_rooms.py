@@ -168,6 +168,34 @@ def open_room(
     return rt.store.get("rooms", room["_id"]), True
 
 
+# ``IRoutingMethod.config`` of the community routing methods
+ROUTING_CONFIGS: Doc = {
+    "Auto_Selection": {
+        "previewRoom": False,
+        "showConnecting": False,
+        "showQueue": False,
+        "showQueueLink": True,
+        "returnQueue": False,
+        "enableTriggerAction": True,
+        "autoAssignAgent": True,
+    },
+    "Manual_Selection": {
+        "previewRoom": True,
+        "showConnecting": True,
+        "showQueue": True,
+        "showQueueLink": False,
+        "returnQueue": True,
+        "enableTriggerAction": False,
+        "autoAssignAgent": False,
+    },
+}
+
+
+def routing_config(rt: Runtime) -> Doc | None:
+    """``RoutingManager.getConfig()``: the configured routing method's behaviour."""
+    return ROUTING_CONFIGS.get(setting(rt, "Livechat_Routing_Method"))
+
+
 def _delegate(rt: Runtime, inquiry: Doc, agent: Doc | None = None) -> None:
     """``RoutingManager.delegateInquiry``: to ``agent`` when online, else the routing method's
     next agent; with nobody available the inquiry stays ``ready`` (community edition has no

@@ -197,3 +197,16 @@ def upload(rid: str) -> Response:
         rt, room, sender, stored, form.get("msg", ""), form.get("description", "")
     )
     return ok(**wire.message(message))
+
+
+@blueprint.get("/config/routing")
+def routing_config() -> Response:
+    rt, _ = auth.runtime_and_user()
+    return ok(config=livechat_rooms.routing_config(rt))
+
+
+@blueprint.post("/sms-incoming/<service>")
+def sms_incoming(service: str) -> Response:
+    # ``isConfiguredSmsService``: SMS (Twilio, Voxtelesys, Mobex) needs ``SMS_Enabled`` and a
+    # provider account; the emulator configures none, so every service is refused
+    raise errors.plain(errors.INVALID_SERVICE)
