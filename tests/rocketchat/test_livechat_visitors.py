@@ -93,19 +93,40 @@ def test_agents_look_visitors_up(rc_server, admin, bob):
 def test_custom_field_values_need_a_definition(rc_server):
     token = register(rc_server)
     body = {"token": token, "key": "plan", "value": "gold", "overwrite": True}
-    assert widget(rc_server, "POST", "custom.field", json=body).json() == {"success": False}
+    assert widget(rc_server, "POST", "custom.field", json=body).json() == {
+        "success": False,
+        "error": "invalid-custom-field",
+    }
     rt = runtime_of(rc_server.app)
-    rt.store.insert("livechat_custom_fields", {"_id": "plan", "label": "Plan", "scope": "visitor"})
+    plan = {"_id": "plan", "label": "Plan", "scope": "visitor", "regexp": "^[a-z]+$"}
+    rt.store.insert("livechat_custom_fields", plan)
+    rt.store.insert("livechat_custom_fields", {"_id": "topic", "label": "Topic", "scope": "room"})
     assert widget(rc_server, "POST", "custom.field", json=body).json() == {
         "success": True,
         "field": {"key": "plan", "value": "gold", "overwrite": True},
     }
+    shouty = {**body, "value": "GOLD"}
+    assert widget(rc_server, "POST", "custom.field", json=shouty).json() == {
+        "success": False,
+        "error": "Invalid value for plan field",
+    }
     keep = {"token": token, "customFields": [{"key": "plan", "value": "tin", "overwrite": False}]}
-    assert widget(rc_server, "POST", "custom.fields", json=keep).json() == {"success": False}
-    keep["customFields"][0]["overwrite"] = True
-    assert widget(rc_server, "POST", "custom.fields", json=keep).json() == {
+    assert widget(rc_server, "POST", "custom.fields", json=keep).json()["success"] is True
+    assert rt.store.find_one("livechat_visitors", "token", token)["livechatData"] == {
+        "plan": "gold"
+    }
+    both = [
+        {"key": "plan", "value": "tin", "overwrite": True},
+        {"key": "topic", "value": "billing", "overwrite": True},
+    ]
+    assert widget(
+        rc_server, "POST", "custom.fields", json={"token": token, "customFields": both}
+    ).json() == {
         "success": True,
-        "fields": [{"Key": "plan", "value": "tin", "overwrite": True}],
+        "fields": [
+            {"Key": "topic", "value": "billing", "overwrite": True},
+            {"Key": "plan", "value": "tin", "overwrite": True},
+        ],
     }
     assert rt.store.find_one("livechat_visitors", "token", token)["livechatData"] == {"plan": "tin"}
     bad = widget(rc_server, "POST", "custom.field", json={"token": token}).json()

@@ -33,6 +33,11 @@ APPEARANCE_DEFAULTS: Doc = {
 }
 
 
+def visitor_field_ids(rt: Runtime) -> set[str]:
+    """The visitor-scoped custom fields (``findByIdsAndScope(keys, 'visitor')``)."""
+    return {f["_id"] for f in rt.store.all("livechat_custom_fields") if f.get("scope") != "room"}
+
+
 def livechat_setting(rt: Runtime, setting_id: str) -> Any:
     """A ``Livechat_*`` setting, or its upstream default when this server does not declare it."""
     if rt.store.get("settings", setting_id) is None:
@@ -152,35 +157,42 @@ def set_visitor_status(rt: Runtime, visitor: Doc, status: str) -> None:
                     rt.store.update("livechat_inquiries", inquiry["_id"], {"v": v})
 
 
-def set_visitor_custom_field(
-    rt: Runtime, token: str, key: str, value: str, overwrite: bool
-) -> bool:
-    """``setCustomFields`` for a visitor: the field must be defined (``livechat_custom_fields``);
-    room-scoped values go to the visitor's open rooms. False when the field is unknown or
-    ``overwrite`` is off and a value exists."""
+def custom_field_for(rt: Runtime, key: str, value: str) -> Doc:
+    """The definition (``livechat_custom_fields``) a value is for, if the value matches its
+    ``regexp``; else ``Refused`` (an unknown field, or a value its pattern refuses)."""
     field = rt.store.get("livechat_custom_fields", key)
     if field is None:
-        return False
-    visitor = find_visitor(rt, token)
-    if visitor is None:
-        return False
-    if field.get("scope") == "room":
-        changed = False
-        for room in rt.store.find("rooms", "t", "l"):
-            if room["v"]["token"] != token or not room.get("open"):
-                continue
-            data = dict(room.get("livechatData") or {})
-            if overwrite or key not in data:
-                data[key] = value
-                rt.store.update("rooms", room["_id"], {"livechatData": data})
-                changed = True
-        return changed
-    data = dict(visitor.get("livechatData") or {})
-    if not overwrite and key in data:
-        return False
-    data[key] = value
-    rt.store.update("livechat_visitors", visitor["_id"], {"livechatData": data})
-    return True
+        raise Refused(errors.INVALID_CUSTOM_FIELD)
+    if field.get("regexp") and not re.search(field["regexp"], value):
+        raise Refused(f"Invalid value for {key} field")
+    return field
+
+
+def set_visitor_custom_fields(rt: Runtime, token: str, values: list[Doc]) -> list[Doc]:
+    """``setCustomFields``/``setMultipleCustomFields``: every value checked first, then set on
+    the visitor or, for a room-scoped field, on the visitor's open rooms (an existing value
+    stays unless ``overwrite``). Returns the values, room-scoped ones first. Raises
+    ``Refused``."""
+    scoped = [(custom_field_for(rt, v["key"], v["value"]).get("scope"), v) for v in values]
+    ordered = [v for scope, v in scoped if scope == "room"]
+    ordered += [v for scope, v in scoped if scope != "room"]
+    with rt.store.transaction():
+        for scope, value in scoped:
+            if scope == "room":
+                targets = [
+                    ("rooms", r)
+                    for r in rt.store.find("rooms", "t", "l")
+                    if r["v"]["token"] == token and r.get("open")
+                ]
+            else:
+                visitor = find_visitor(rt, token)
+                targets = [("livechat_visitors", visitor)] if visitor is not None else []
+            for table, doc in targets:
+                data = dict(rt.store.get(table, doc["_id"]).get("livechatData") or {})
+                if value["overwrite"] or not data.get(value["key"]):
+                    data[value["key"]] = value["value"]
+                    rt.store.update(table, doc["_id"], {"livechatData": data})
+    return ordered
 
 
 # -- agents and managers -----------------------------------------------------------------------

@@ -61,10 +61,10 @@ def register_visitor() -> Response:
             username=visitor.get("username"),
             connection_data={"httpHeaders": dict(request.headers)},
         )
-        for field in custom or []:
-            livechat.set_visitor_custom_field(
-                rt, saved["token"], field["key"], field["value"], field["overwrite"]
-            )
+        known = livechat.visitor_field_ids(rt)
+        # unknown keys are skipped: upstream only logs them
+        wanted = [f for f in custom or [] if f["key"] in known]
+        livechat.set_visitor_custom_fields(rt, saved["token"], wanted)
     except models.Refused as refusal:
         raise _livechat.refused(refusal) from None
     return ok(visitor=wire.rest_dates(rt.store.get("livechat_visitors", saved["_id"])))
@@ -230,11 +230,11 @@ def custom_field() -> Response:
         inputs.body(), {"token": str, "key": str, "value": str, "overwrite": bool}
     )
     _livechat.visitor(rt, params["token"])
-    if not livechat.set_visitor_custom_field(
-        rt, params["token"], params["key"], params["value"], params["overwrite"]
-    ):
-        raise errors.bare_failure()
     field = {"key": params["key"], "value": params["value"], "overwrite": params["overwrite"]}
+    try:
+        livechat.set_visitor_custom_fields(rt, params["token"], [field])
+    except models.Refused as refusal:
+        raise _livechat.refused(refusal) from None
     return ok(field=field)
 
 
@@ -242,19 +242,16 @@ def custom_field() -> Response:
 def custom_fields() -> Response:
     rt = runtime()
     params = _livechat.checked(inputs.body(), {"token": str, "customFields": list})
+    schema = {"key": str, "value": str, "overwrite": bool}
+    values = [
+        _livechat.checked(f if isinstance(f, dict) else {}, schema) for f in params["customFields"]
+    ]
     _livechat.visitor(rt, params["token"])
-    fields = []
-    for field in params["customFields"]:
-        field = _livechat.checked(
-            field if isinstance(field, dict) else {}, {"key": str, "value": str, "overwrite": bool}
-        )
-        if not livechat.set_visitor_custom_field(
-            rt, params["token"], field["key"], field["value"], field["overwrite"]
-        ):
-            raise errors.bare_failure()
-        fields.append(
-            {"Key": field["key"], "value": field["value"], "overwrite": field["overwrite"]}
-        )
+    try:
+        saved = livechat.set_visitor_custom_fields(rt, params["token"], values)
+    except models.Refused as refusal:
+        raise _livechat.refused(refusal) from None
+    fields = [{"Key": v["key"], "value": v["value"], "overwrite": v["overwrite"]} for v in saved]
     return ok(fields=fields)
 
 
