@@ -173,7 +173,7 @@ def test_save_info_is_for_the_serving_agent_or_managers(rc_server, served, alice
         "users", _user_id(rc_server, "alice"), {"roles": ["user", "livechat-agent"]}
     )
     other = call(alice, "POST", "livechat/room.saveInfo", json=body)
-    assert other.status_code == 401 and other.json() == {"success": False, "error": "unauthorized"}
+    assert other.status_code == 403 and other.json() == {"success": False, "error": "unauthorized"}
 
 
 def test_rooms_list_filters_and_deletion(rc_server, served, admin, bob):
@@ -186,7 +186,9 @@ def test_rooms_list_filters_and_deletion(rc_server, served, admin, bob):
     by_agent = call(admin, "GET", "livechat/rooms", params={"agents[]": _user_id(rc_server, "bob")})
     assert by_agent.json()["total"] == 1
     still_open = call(admin, "POST", "livechat/rooms.delete", json={"roomId": room["_id"]})
-    assert still_open.json() == {"success": False, "error": "error-room-is-not-closed"}
+    assert still_open.json() == {"success": False}
+    unknown = call(admin, "POST", "livechat/rooms.delete", json={"roomId": "nope"}).json()
+    assert unknown == {"success": False, "error": "Invalid room"}
     widget(rc_server, "POST", "room.close", json={"token": token, "rid": room["_id"]})
     removed = call(admin, "POST", "livechat/rooms.removeAllClosedRooms", json={}).json()
     assert removed == {"success": True, "removedRooms": 1}
@@ -260,6 +262,9 @@ def test_return_as_inquiry_puts_the_chat_back_in_the_queue(rc_server, served, ad
         rest_bob, "POST", "livechat/inquiries.returnAsInquiry", json={"roomId": room["_id"]}
     )
     assert returned.json() == {"success": True, "result": True}
+    history = runtime_of(rc_server.app).store.find("messages", "rid", room["_id"])
+    (transfer,) = [m["transferData"] for m in history if m.get("t") == "livechat_transfer_history"]
+    assert transfer["scope"] == "queue" and transfer["transferredBy"]["type"] == "user"
     inquiry = rest_bob.livechat_inquiries_get_one(room["_id"])["inquiry"]
     assert inquiry["status"] == "queued"
     assert "servedBy" not in runtime_of(rc_server.app).store.get("rooms", room["_id"])
@@ -320,3 +325,32 @@ def test_routing_config_follows_the_routing_method(rc_server, bob):
     assert config["autoAssignAgent"] is False and config["returnQueue"] is True
     sms = widget(rc_server, "POST", "sms-incoming/twilio", data={"From": "+1555"})
     assert sms.status_code == 400 and sms.json() == {"success": False, "error": "Invalid service"}
+
+
+def test_taking_a_room_one_already_joined_counts_the_agent_once(rc_server, admin, ddp):  # noqa: F811
+    rt = runtime_of(rc_server.app)
+    models.set_setting_value(rt, "Livechat_Routing_Method", "Manual_Selection")
+    admin.livechat_create_user("agent", username="admin")
+    ddp().login("admin")
+    token = register(rc_server)
+    room = widget(rc_server, "GET", "room", params={"token": token}).json()["room"]
+    call(admin, "GET", "livechat/room.join", params={"roomId": room["_id"]})
+    assert rt.store.get("rooms", room["_id"])["usersCount"] == 2  # the visitor and admin
+    inquiry = admin.livechat_inquiries_get_one(room["_id"])["inquiry"]
+    assert admin.livechat_inquiries_take(inquiry["_id"]) == {"success": True}
+    taken = rt.store.get("rooms", room["_id"])
+    assert taken["servedBy"]["username"] == "admin" and taken["usersCount"] == 2
+
+
+def test_return_as_inquiry_errors_are_bare_codes(rc_server, served):
+    rest_bob, token, room = served
+    path = "livechat/inquiries.returnAsInquiry"
+    assert call(rest_bob, "POST", path, json={"roomId": "nope"}).json() == {
+        "success": False,
+        "error": "error-room-not-found",
+    }
+    widget(rc_server, "POST", "room.close", json={"token": token, "rid": room["_id"]})
+    assert call(rest_bob, "POST", path, json={"roomId": room["_id"]}).json() == {
+        "success": False,
+        "error": "room-closed",
+    }

@@ -261,13 +261,13 @@ def take(rt: Runtime, inquiry: Doc, agent: Doc) -> Doc:
         sub["department"] = inquiry["department"]
     served = {"_id": agent["_id"], "username": agent["username"], "ts": now}
     with rt.store.transaction():
-        if rooms.subscription(rt, room["_id"], agent["_id"]) is None:
+        joined = rooms.subscription(rt, room["_id"], agent["_id"]) is None
+        if joined:
             rt.store.insert("subscriptions", sub)
         fresh = rt.store.get("rooms", room["_id"])
+        count = fresh["usersCount"] + (1 if joined else 0)
         rt.store.update(
-            "rooms",
-            room["_id"],
-            {"servedBy": served, "usersCount": fresh["usersCount"] + 1, "_updatedAt": now},
+            "rooms", room["_id"], {"servedBy": served, "usersCount": count, "_updatedAt": now}
         )
         unset(
             rt,
@@ -288,18 +288,19 @@ def take_inquiry(rt: Runtime, user: Doc, inquiry_id: Any) -> None:
     """``takeInquiry`` (``livechat/inquiries.take``): a waiting inquiry, taken by an online,
     available agent. Raises ``Refused``."""
     details = {"method": "livechat:takeInquiry"}
-    inquiry = rt.store.get("livechat_inquiries", inquiry_id)
-    if inquiry is None:
-        raise Refused(errors.NOT_FOUND, "Inquiry not found", details)
-    if inquiry["status"] == "taken":
-        raise Refused(errors.INQUIRY_TAKEN, "Inquiry already taken", details)
-    if not livechat.is_online_agent(user):
-        raise Refused(
-            errors.AGENT_OFFLINE,
-            "Agent status is offline or Omnichannel service is not active",
-            details,
-        )
-    take(rt, inquiry, user)
+    with rt.store.transaction():  # holds the store lock: two agents cannot both take it
+        inquiry = rt.store.get("livechat_inquiries", inquiry_id)
+        if inquiry is None:
+            raise Refused(errors.NOT_FOUND, "Inquiry not found", details)
+        if inquiry["status"] == "taken":
+            raise Refused(errors.INQUIRY_TAKEN, "Inquiry already taken", details)
+        if not livechat.is_online_agent(user):
+            raise Refused(
+                errors.AGENT_OFFLINE,
+                "Agent status is offline or Omnichannel service is not active",
+                details,
+            )
+        take(rt, inquiry, user)
 
 
 def queued_inquiries(rt: Runtime, user: Doc | None, department: str | None = None) -> list[Doc]:
@@ -315,18 +316,18 @@ def queued_inquiries(rt: Runtime, user: Doc | None, department: str | None = Non
     return sorted(found, key=lambda i: i["ts"], reverse=True)
 
 
-def return_as_inquiry(rt: Runtime, room: Doc, department_id: str | None = None) -> bool:
-    """``returnRoomAsInquiry``: the serving agent leaves, the inquiry is queued again. Raises
-    ``Refused``."""
+def return_as_inquiry(rt: Runtime, user: Doc, room: Doc, department_id: str | None = None) -> bool:
+    """``returnRoomAsInquiry``: the serving agent leaves (a ``queue`` transfer in the history),
+    the inquiry is queued again. False when nobody serves the room. Raises ``Refused``."""
     details = {"method": "livechat:returnRoomAsInquiry"}
     if not room.get("open"):
         raise Refused(errors.ROOM_CLOSED, "Room closed", details)
-    if not room.get("servedBy"):
-        return False
     inquiry = inquiry_of_room(rt, room["_id"])
-    if inquiry is None:
-        raise Refused(errors.INVALID_INQUIRY, "Invalid inquiry", details)
+    if not room.get("servedBy") or inquiry is None:
+        return False
     with rt.store.transaction():
+        to = {"departmentId": department_id} if department_id else {}
+        save_transfer(rt, room, user, "user", "queue", to, "")
         _unassign(rt, room)
         if department_id:
             rt.store.update("rooms", room["_id"], {"departmentId": department_id})
@@ -639,7 +640,7 @@ def forward(
                 rt,
                 room,
                 actor,
-                "agent",
+                "user",
                 "agent",
                 {
                     "transferredTo": {
@@ -668,7 +669,7 @@ def forward(
                 rt,
                 room,
                 actor,
-                "agent",
+                "user",
                 "department",
                 {
                     "nextDepartment": {"_id": department_id, "name": department.get("name")},
@@ -742,7 +743,7 @@ def save_room_info(rt: Runtime, user: Doc, room_data: Doc, guest_data: Doc | Non
         raise Refused(errors.INVALID_ROOM)
     served = (room.get("servedBy") or {}).get("_id")
     if served != user["_id"] and not has_permission(rt, user, "save-others-livechat-room-info"):
-        raise Refused(errors.UNAUTHORIZED)
+        raise Refused(errors.FORBIDDEN)
     changes: Doc = {}
     for key in ("topic", "tags", "livechatData"):
         if key in room_data:
@@ -765,11 +766,19 @@ def save_room_info(rt: Runtime, user: Doc, room_data: Doc, guest_data: Doc | Non
             rooms.update_room(rt, room, changes)
 
 
-def delete_closed_room(rt: Runtime, room: Doc) -> None:
-    """``livechat/rooms.delete``: only a closed livechat room is erased."""
+def delete_closed_room(rt: Runtime, room_id: str) -> None:
+    """``removeOmnichannelRoom``: only a closed livechat room is erased, with its inquiry."""
+    room = rt.store.get("rooms", room_id)
+    if room is None:
+        raise Refused(errors.INVALID_ROOM, "Invalid room")
+    if room["t"] != "l":
+        raise Refused(errors.THIS_IS_NOT_A_LIVECHAT_ROOM)
     if room.get("open"):
         raise Refused(errors.ROOM_IS_NOT_CLOSED)
-    rooms.delete_room(rt, room)
+    with rt.store.transaction():
+        for inquiry in rt.store.find("livechat_inquiries", "rid", room_id):
+            rt.store.delete("livechat_inquiries", inquiry["_id"])
+        rooms.delete_room(rt, room)
 
 
 def remove_all_closed_rooms(rt: Runtime, department_ids: list[str] | None = None) -> int:

@@ -16,23 +16,30 @@ Doc = dict[str, Any]
 TYPE_NAMES = {str: "string", bool: "boolean", list: "array", dict: "object"}
 
 
+def ajv(message: str) -> errors.RocketError:
+    # these routes answer ajv's message without the ``[invalid-params]`` suffix
+    return errors.failure(message, errors.INVALID_PARAMS)
+
+
 def checked(params: Doc, required: Doc, optional: Doc | None = None) -> Doc:
     """The route's ajv schema: required properties, then each property's type."""
     for name in required:
         if name not in params:
-            raise errors.invalid_params(f"must have required property '{name}'")
+            raise ajv(f"must have required property '{name}'")
     for name, kind in {**required, **(optional or {})}.items():
         if name not in required and params.get(name) is None:
             continue
         value = params[name]
         if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
-            raise errors.invalid_params(f"must be {TYPE_NAMES[kind]}")
+            raise ajv(f"must be {TYPE_NAMES[kind]}")
     return params
 
 
 def refused(refusal: models.Refused) -> errors.RocketError:
     if refusal.code == errors.UNAUTHORIZED:
         return errors.unauthorized_result()
+    if refusal.code == errors.FORBIDDEN:
+        return errors.forbidden(errors.UNAUTHORIZED)
     return errors.refused(refusal)
 
 
@@ -64,5 +71,5 @@ def json_object(raw: str) -> Doc:
     except ValueError:
         parsed = None
     if not isinstance(parsed, dict):
-        raise errors.invalid_params("must be object")
+        raise ajv("must be object")
     return parsed

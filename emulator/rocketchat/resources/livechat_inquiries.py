@@ -63,14 +63,15 @@ def get_one() -> Response:
 
 @blueprint.post("/inquiries.returnAsInquiry")
 def return_as_inquiry() -> Response:
-    rt, _ = auth.runtime_and_user()
+    rt, user = auth.runtime_and_user()
     auth.require_permission("view-l-room")
     params = _livechat.checked(inputs.body(), {"roomId": str}, {"departmentId": str})
     room = rt.store.get("rooms", params["roomId"])
     if room is None or room["t"] != "l":
-        raise errors.plain(errors.INVALID_ROOM)
+        raise errors.plain(errors.ROOM_NOT_FOUND)
     try:
-        returned = livechat_rooms.return_as_inquiry(rt, room, params.get("departmentId"))
+        returned = livechat_rooms.return_as_inquiry(rt, user, room, params.get("departmentId"))
     except models.Refused as refusal:
-        raise _livechat.refused(refusal) from None
+        # the route answers a Meteor error by its code alone
+        raise errors.plain(refusal.code) from None
     return ok(result=returned)

@@ -106,7 +106,7 @@ def send_messages() -> Response:
     params = _livechat.checked(inputs.body(), {"visitor": dict, "messages": list})
     guest = _livechat.checked(params["visitor"], {"token": str})
     if not params["messages"]:
-        raise errors.invalid_params("must NOT have fewer than 1 items")
+        raise _livechat.ajv("must NOT have fewer than 1 items")
     texts = [
         _livechat.checked(m if isinstance(m, dict) else {}, {"msg": str})["msg"]
         for m in params["messages"]

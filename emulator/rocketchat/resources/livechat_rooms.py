@@ -216,16 +216,14 @@ def room_filters() -> Response:
 
 @blueprint.post("/rooms.delete")
 def delete_room() -> Response:
-    rt, _user = auth.runtime_and_user()
+    rt, _ = auth.runtime_and_user()
     auth.require_permission("remove-closed-livechat-room")
     params = _livechat.checked(inputs.body(), {"roomId": str})
-    room = rt.store.get("rooms", params["roomId"])
-    if room is None or room["t"] != "l":
-        raise errors.plain(errors.ROOM_NOT_FOUND)
     try:
-        livechat_rooms.delete_closed_room(rt, room)
+        livechat_rooms.delete_closed_room(rt, params["roomId"])
     except models.Refused as refusal:
-        raise _livechat.refused(refusal) from None
+        # ``API.v1.failure(error.reason)``: a Meteor error without a reason gives a bare failure
+        raise (errors.plain(refusal.reason) if refusal.reason else errors.bare_failure()) from None
     return ok()
 
 

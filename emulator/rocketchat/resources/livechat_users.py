@@ -87,7 +87,7 @@ def agent_status() -> Response:
     auth.require_permission("view-l-room")
     params = _livechat.checked(inputs.body(), {}, {"status": str, "agentId": str})
     if params.get("status") not in (None, "available", "not-available"):
-        raise errors.invalid_params("must be equal to one of the allowed values")
+        raise _livechat.ajv("must be equal to one of the allowed values")
     try:
         status = livechat.set_agent_status(rt, user, params.get("agentId"), params.get("status"))
     except models.Refused as refusal:

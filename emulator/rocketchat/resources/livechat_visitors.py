@@ -110,7 +110,7 @@ def visitor_info() -> Response:
     auth.require_permission("view-l-room")
     visitor_id = request.args.get("visitorId")
     if not visitor_id:
-        raise errors.invalid_params("must have required property 'visitorId'")
+        raise _livechat.ajv("must have required property 'visitorId'")
     visitor = rt.store.get("livechat_visitors", visitor_id)
     if visitor is None:
         raise errors.plain(errors.VISITOR_NOT_FOUND)
@@ -140,7 +140,7 @@ def autocomplete_visitors() -> Response:
     auth.require_permission("view-l-room")
     raw = request.args.get("selector")
     if not raw:
-        raise errors.invalid_params("must have required property 'selector'")
+        raise _livechat.ajv("must have required property 'selector'")
     selector = _livechat.json_object(raw)
     term = selector.get("term") or ""
     found = [v for v in rt.store.all("livechat_visitors") if not term or _visitor_matches(v, term)]
