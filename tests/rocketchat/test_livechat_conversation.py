@@ -123,3 +123,18 @@ def test_manual_selection_queues_the_chat_until_an_agent_takes_it(rc_server, age
 
     widget(rc_server, "POST", "message", json={"token": token, "rid": room["_id"], "msg": "hi"})
     assert room_message(stream, room["_id"], "hi")["token"] == token
+
+
+def test_the_widget_hears_the_agent_on_its_room_stream_with_its_token(rc_server, agent_bob, ddp):  # noqa: F811
+    rest_bob, _ = agent_bob
+    token = register(rc_server)
+    room = widget(rc_server, "GET", "room", params={"token": token}).json()["room"]
+    visitor = ddp()  # no login: the widget subscribes with its visitor token
+    args = {"useCollection": False, "args": [{"token": token, "visitorToken": token}]}
+    assert visitor.sub("stream-room-messages", room["_id"], args)["msg"] == "ready"
+    rest_bob.chat_send_message({"rid": room["_id"], "msg": "Hello from bob"})
+    assert room_message(visitor, room["_id"], "Hello from bob")["u"]["username"] == "bob"
+    stranger = ddp()
+    wrong = {"useCollection": False, "args": [{"token": "not-mine", "visitorToken": "not-mine"}]}
+    refused = stranger.sub("stream-room-messages", room["_id"], wrong)
+    assert refused["msg"] == "nosub" and refused["error"]["error"] == "not-allowed"

@@ -50,6 +50,18 @@ def visitor_room(rt: Runtime, token: str, rid: Any) -> Doc | None:
     return room
 
 
+def visitor_may_read(room: Doc | None, token: Any) -> bool:
+    """The livechat validator of ``canAccessRoom`` with the widget's ``visitorToken``: the
+    visitor reads its own room's streams without a login."""
+    return (
+        room is not None
+        and room.get("t") == "l"
+        and isinstance(token, str)
+        and bool(token)
+        and room["v"]["token"] == token
+    )
+
+
 def inquiry_of_room(rt: Runtime, rid: str) -> Doc | None:
     found = rt.store.find("livechat_inquiries", "rid", rid)
     return found[0] if found else None
