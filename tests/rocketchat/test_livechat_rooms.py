@@ -354,3 +354,12 @@ def test_return_as_inquiry_errors_are_bare_codes(rc_server, served):
         "success": False,
         "error": "room-closed",
     }
+
+
+def test_a_visitor_renamed_renames_its_open_room_for_the_agent(rc_server, served):
+    rest_bob, token, room = served
+    body = {"visitor": {"token": token, "name": "Vera Renamed"}}
+    assert widget(rc_server, "POST", "visitor", json=body).json()["success"] is True
+    assert runtime_of(rc_server.app).store.get("rooms", room["_id"])["fname"] == "Vera Renamed"
+    sub = rest_bob.call_api_get("subscriptions.getOne", roomId=room["_id"])["subscription"]
+    assert sub["name"] == sub["fname"] == "Vera Renamed"

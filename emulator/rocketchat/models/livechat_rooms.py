@@ -50,6 +50,24 @@ def visitor_room(rt: Runtime, token: str, rid: Any) -> Doc | None:
     return room
 
 
+def sync_visitor_rooms(rt: Runtime, visitor: Doc) -> None:
+    """``saveRoomInfo`` after a visitor re-registers: its open rooms (and the agents'
+    subscriptions to them) carry its current name."""
+    name = visitor.get("name")
+    if not name:
+        return
+    now = rt.clock.now_ms()
+    with rt.store.transaction():
+        for room in livechat_rooms(rt):
+            if room["v"]["token"] != visitor["token"] or not room.get("open"):
+                continue
+            if room.get("fname") == name:
+                continue
+            rt.store.update("rooms", room["_id"], {"fname": name, "_updatedAt": now})
+            for sub in rt.store.find("subscriptions", "rid", room["_id"]):
+                rooms.update_subscription(rt, sub, {"name": name, "fname": name})
+
+
 def visitor_may_read(room: Doc | None, token: Any) -> bool:
     """The livechat validator of ``canAccessRoom`` with the widget's ``visitorToken``: the
     visitor reads its own room's streams without a login."""

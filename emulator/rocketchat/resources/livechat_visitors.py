@@ -61,6 +61,7 @@ def register_visitor() -> Response:
             username=visitor.get("username"),
             connection_data={"httpHeaders": dict(request.headers)},
         )
+        livechat_rooms.sync_visitor_rooms(rt, saved)
         known = livechat.visitor_field_ids(rt)
         # unknown keys are skipped: upstream only logs them
         wanted = [f for f in custom or [] if f["key"] in known]
