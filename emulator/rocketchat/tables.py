@@ -120,8 +120,6 @@ def define_tables(store: Store) -> None:
     )
     # What upstream would mail (transcripts, offline messages), kept as records instead.
     store.define("livechat_mail_records", key="_id", multi={"rid": lambda d: d.get("rid")})
-    # Pages a visitor reported (``livechat/page.visited``), by visitor token.
-    store.define("livechat_page_views", key="_id", multi={"token": "token"})
     # Read side of omni-admin's tables, with the shared contract's indexes (omni-admin's block
     # defines the same tables; its definition is the authoritative one).
     store.define("livechat_departments", key="_id")

@@ -155,5 +155,14 @@ def test_pages_visited_are_messages_of_the_room(rc_server, admin):
     assert visited["page"]["msg"] == "Pricing - https://x.test/pricing"
     pages = call(admin, "GET", f"livechat/visitors.pagesVisited/{room['_id']}").json()
     assert pages["total"] == 1 and pages["pages"][0]["navigation"]["page"]["title"] == "Pricing"
+    assert visited["success"] is True
+    nav = runtime_of(rc_server.app).store.find("messages", "rid", room["_id"])[-1]
+    assert nav["u"]["username"] == "rocket.cat"
+    other = {**body, "pageInfo": {**page, "change": "title"}}  # not the monitored kind
+    assert widget(rc_server, "POST", "page.visited", json=other).json() == {"success": True}
+    bad = {**body, "pageInfo": {**page, "location": "https://x.test"}}
+    assert widget(rc_server, "POST", "page.visited", json=bad).json()["errorType"] == (
+        "invalid-params"
+    )
     history = widget(rc_server, "GET", f"messages.history/{room['_id']}", params={"token": token})
     assert all(m.get("t") != "livechat_navigation_history" for m in history.json()["messages"])

@@ -11,7 +11,15 @@ from typing import Any
 from ...core.runtime import Runtime
 from .. import errors
 from . import livechat, messages, rooms
-from .common import Doc, IntegrationEvent, Refused, has_permission, run_integrations, setting
+from .common import (
+    BOT_ID,
+    Doc,
+    IntegrationEvent,
+    Refused,
+    has_permission,
+    run_integrations,
+    setting,
+)
 from .message_store import send_message
 
 ESTIMATED_WAITING_TIME_QUEUE = 9_999_999  # DEFAULT_SLA_CONFIG.ESTIMATED_WAITING_TIME_QUEUE
@@ -897,36 +905,23 @@ def offline_message(
 
 
 def record_page_view(rt: Runtime, token: str, rid: str | None, page: Doc) -> Doc | None:
-    """``savePageHistory``: a ``livechat_navigation_history`` message in the visitor's room, or a
-    record kept for the room to come."""
-    now = rt.clock.now_ms()
+    """``savePageHistory``: a page change of the monitored kind (``Livechat_history_monitor_type``)
+    in the visitor's room becomes a ``livechat_navigation_history`` message from rocket.cat;
+    anything else is not kept. ``page`` is already checked (``change``, ``title``,
+    ``location.href``)."""
+    room = visitor_room(rt, token, rid) if rid else None
+    if room is None or page["change"] != setting(rt, "Livechat_history_monitor_type"):
+        return None
+    href = page["location"]["href"]
     navigation = {
-        "page": {
-            "change": page.get("change"),
-            "title": page.get("title"),
-            "location": {"href": page.get("location", {}).get("href")},
-        },
+        "page": {"change": page["change"], "title": page["title"], "location": {"href": href}},
         "token": token,
     }
-    room = visitor_room(rt, token, rid) if rid else None
-    rt.store.insert(
-        "livechat_page_views",
-        {
-            "_id": rt.ids.meteor_id(),
-            "token": token,
-            "rid": rid,
-            "navigation": navigation,
-            "ts": now,
-        },
-    )
-    if room is None:
-        return None
-    visitor = livechat.find_visitor(rt, token)
-    title = page.get("title") or ""
+    bot = rt.store.get("users", BOT_ID)
     return send_message(
         rt,
         room=room,
-        user=_visitor_as_sender(visitor),
-        text=f"{title} - {navigation['page']['location']['href']}",
-        extra={"t": "livechat_navigation_history", "navigation": navigation, "token": token},
+        user=bot,
+        text=f"{page['title']} - {href}",
+        extra={"t": "livechat_navigation_history", "navigation": navigation},
     )

@@ -260,6 +260,10 @@ def custom_fields() -> Response:
 def page_visited() -> Response:
     rt = runtime()
     params = _livechat.checked(inputs.body(), {"token": str, "pageInfo": dict}, {"rid": str})
+    page_info = _livechat.checked(
+        params["pageInfo"], {"change": str, "title": str, "location": dict}
+    )
+    _livechat.checked(page_info["location"], {"href": str})
     message = livechat_rooms.record_page_view(
         rt, params["token"], params.get("rid"), params["pageInfo"]
     )
