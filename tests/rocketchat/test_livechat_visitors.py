@@ -47,6 +47,11 @@ def test_registration_errors(rc_server):
     }
     missing = widget(rc_server, "POST", "visitor", json={}).json()
     assert missing == {"success": False, "error": "Match error: Missing key 'visitor'"}
+    numeric = widget(rc_server, "POST", "visitor", json={"visitor": {"token": "t", "name": 7}})
+    assert numeric.json() == {
+        "success": False,
+        "error": "Match error: Expected string, got number in field visitor.name",
+    }
     bad_email = {"visitor": {"token": "t1", "email": "nope"}}
     assert widget(rc_server, "POST", "visitor", json=bad_email).json()["errorType"] == (
         "error-invalid-email"
