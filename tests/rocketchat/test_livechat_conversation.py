@@ -23,13 +23,16 @@ def widget(server, method: str, path: str, **kwargs) -> requests.Response:
     return requests.request(method, url, timeout=TIMEOUT, **kwargs)
 
 
-def room_message(client: Ddp, rid: str, text: str) -> dict:
-    """The next stream-room-messages event carrying ``text`` in ``rid``."""
+def room_event(client: Ddp, rid: str, text: str) -> list:
+    """The args of the next stream-room-messages event carrying ``text`` in ``rid``."""
     while True:
-        changed = client.next_msg("changed")
-        message = changed["fields"]["args"][0]
-        if message["rid"] == rid and message["msg"] == text:
-            return message
+        args = client.next_msg("changed")["fields"]["args"]
+        if args[0]["rid"] == rid and args[0]["msg"] == text:
+            return args
+
+
+def room_message(client: Ddp, rid: str, text: str) -> dict:
+    return room_event(client, rid, text)[0]
 
 
 @pytest.fixture
@@ -67,8 +70,10 @@ def test_a_conversation_from_the_widget_to_the_transcript(rc_server, agent_bob):
     ).json()
     assert sent["success"] is True
     assert sent["message"]["token"] == token
-    heard = room_message(stream, room["_id"], "hello?")
+    heard, meta = room_event(stream, room["_id"], "hello?")
     assert heard["u"]["username"].startswith("guest-")
+    # what bots filter livechat messages by (the SDKs' ``respondToMessages``)
+    assert meta == {"roomParticipant": True, "roomType": "l"}
 
     rt = runtime_of(rc_server.app)
     assert rt.store.get("rooms", room["_id"])["waitingResponse"] is True
