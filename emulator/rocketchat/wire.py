@@ -27,6 +27,13 @@ DATE_FIELDS = frozenset(
         "expireAt",
         "_createdAt",
         "_deletedAt",
+        # omnichannel rooms, inquiries and transcript requests
+        "closedAt",
+        "queuedAt",
+        "takenAt",
+        "requestedAt",
+        "firstResponseTs",
+        "lastMessageTs",
     }
 )
 

@@ -63,7 +63,7 @@ def test_manual_selection_lists_the_chat_in_the_queue(rc_server, admin, served):
     assert queue["queue"][0]["chats"] == 1 and queue["total"] == 1
 
 
-def test_the_visitor_closes_its_room(rc_server, served):
+def test_the_visitor_closes_its_room(rc_server, served, admin):
     rest_bob, token, room = served
     body = {"token": token, "rid": room["_id"]}
     closed = widget(rc_server, "POST", "room.close", json=body).json()
@@ -74,6 +74,8 @@ def test_the_visitor_closes_its_room(rc_server, served):
     }
     stored = runtime_of(rc_server.app).store.get("rooms", room["_id"])
     assert "open" not in stored and stored["closer"] == "visitor"
+    (closed,) = admin.livechat_rooms()  # dates as ISO strings, as every REST date
+    assert closed["closedAt"].endswith("Z") and closed["queuedAt"].endswith("Z")
     assert stored["closedBy"]["username"] == room["v"]["username"]
     # the agent's subscription went with the open room
     assert rest_bob.call_api_get("subscriptions.getOne", roomId=room["_id"])["subscription"] is None
