@@ -354,6 +354,41 @@ def queued_inquiries(rt: Runtime, user: Doc | None, department: str | None = Non
     return sorted(found, key=lambda i: i["ts"], reverse=True)
 
 
+def queue_metrics(
+    rt: Runtime, department_id: str | None, agent_id: str | None, include_offline: bool
+) -> list[Doc]:
+    """``getQueueMetrics``: open, served chats counted per agent and department (only agents
+    who are not offline unless asked), busiest first."""
+    rows: dict[tuple, Doc] = {}
+    for room in livechat_rooms(rt):
+        served = room.get("servedBy")
+        if not room.get("open") or not served:
+            continue
+        if department_id and room.get("departmentId") != department_id:
+            continue
+        if agent_id and served["_id"] != agent_id:
+            continue
+        agent = rt.store.get("users", served["_id"]) or {}
+        if not include_offline and agent.get("status", "offline") == "offline":
+            continue
+        department = rt.store.get("livechat_departments", room.get("departmentId")) or {}
+        key = (served["_id"], room.get("departmentId"))
+        row = rows.setdefault(
+            key,
+            {
+                "user": {
+                    "_id": served["_id"],
+                    "username": served["username"],
+                    "status": agent.get("status"),
+                },
+                "department": {k: department[k] for k in ("_id", "name") if k in department},
+                "chats": 0,
+            },
+        )
+        row["chats"] += 1
+    return sorted(rows.values(), key=lambda r: -r["chats"])
+
+
 def return_as_inquiry(rt: Runtime, user: Doc, room: Doc, department_id: str | None = None) -> bool:
     """``returnRoomAsInquiry``: the serving agent leaves (a ``queue`` transfer in the history),
     the inquiry is queued again. False when nobody serves the room. Raises ``Refused``."""

@@ -238,19 +238,16 @@ def remove_all_closed_rooms() -> Response:
 
 @blueprint.get("/queue")
 def queue() -> Response:
-    rt, _user = auth.runtime_and_user()
+    rt, _ = auth.runtime_and_user()
     auth.require_permission("view-l-room")
-    rows: dict[tuple, Doc] = {}
-    for inquiry in livechat_rooms.queued_inquiries(rt, None, request.args.get("departmentId")):
-        room = rt.store.get("rooms", inquiry["rid"]) or {}
-        agent = room.get("servedBy") or {}
-        key = (agent.get("_id"), inquiry.get("department"))
-        row = rows.setdefault(
-            key,
-            {"chats": 0, "department": {"_id": inquiry.get("department")}, "user": agent},
-        )
-        row["chats"] += 1
-    return page(rt, "queue", list(rows.values()), lambda r: r, {"chats": -1})
+    args = request.args
+    rows = livechat_rooms.queue_metrics(
+        rt,
+        args.get("departmentId") or None,
+        args.get("agentId") or None,
+        args.get("includeOfflineAgents") == "true",
+    )
+    return page(rt, "queue", rows, lambda r: r, {"chats": -1})
 
 
 @blueprint.get("/agent.info/<rid>/<token>")
