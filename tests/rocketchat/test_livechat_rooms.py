@@ -219,6 +219,12 @@ def test_config_tells_the_widget_about_its_room_and_agent(rc_server, served):
     assert config["survey"]["values"] == ["1", "2", "3", "4", "5"]
     anonymous = widget(rc_server, "GET", "config").json()["config"]
     assert "room" not in anonymous and "guest" not in anonymous
+    elsewhere = widget(rc_server, "GET", "config", params={"department": "nobody-here"}).json()
+    assert elsewhere["config"]["online"] is False
+    rt = runtime_of(rc_server.app)
+    models.set_setting_value(rt, "Livechat_accept_chats_with_no_agents", True)
+    elsewhere = widget(rc_server, "GET", "config", params={"department": "nobody-here"}).json()
+    assert elsewhere["config"]["online"] is True
 
 
 def test_transcript_requests_are_records(rc_server, served, admin):

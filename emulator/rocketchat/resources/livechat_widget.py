@@ -102,7 +102,10 @@ def config() -> Response:
     rt = runtime()
     args = request.args
     out = _settings(rt)
-    out["online"] = livechat.peek_next_agent(rt, args.get("department") or None) is not None
+    # ``online()``: always when chats are accepted without agents, else an available agent
+    out["online"] = bool(models.setting(rt, "Livechat_accept_chats_with_no_agents")) or (
+        livechat.peek_next_agent(rt, args.get("department") or None) is not None
+    )
     token = args.get("token")
     visitor = livechat.find_visitor(rt, token) if token else None
     if visitor is not None:
