@@ -22,7 +22,8 @@ ROLE_OF_TYPE = {"agent": AGENT_ROLE, "manager": MANAGER_ROLE}
 AGENT_FIELDS = ("_id", "username", "name", "status", "statusLivechat", "emails", "livechat")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
-# Settings omni-admin declares (the widget's appearance); their upstream defaults until then.
+# Livechat settings read here but declared by omni-admin (the widget's appearance and forms):
+# their upstream defaults while this server does not declare them.
 APPEARANCE_DEFAULTS: Doc = {
     "Livechat_show_agent_info": True,
     "Livechat_show_agent_email": True,
@@ -30,6 +31,26 @@ APPEARANCE_DEFAULTS: Doc = {
     "Livechat_message_character_limit": 0,
     "Livechat_display_offline_form": True,
     "Livechat_offline_email": "",
+    "Livechat_registration_form": True,
+    "Livechat_allow_switching_departments": True,
+    "Livechat_name_field_registration_form": True,
+    "Livechat_email_field_registration_form": True,
+    "Livechat_force_accept_data_processing_consent": False,
+    "Livechat_Show_Connecting": False,
+    "Livechat_clear_local_storage_when_chat_ended": False,
+    "Livechat_fileupload_enabled": True,
+    "Livechat_title": "Rocket.Chat",
+    "Livechat_title_color": "#C1272D",
+    "Livechat_offline_title": "Leave a message",
+    "Livechat_offline_title_color": "#666666",
+    "Livechat_widget_position": "right",
+    "Livechat_offline_message": "",
+    "Livechat_offline_success_message": "",
+    "Livechat_offline_form_unavailable": "",
+    "Livechat_conversation_finished_message": "",
+    "Livechat_conversation_finished_text": "",
+    "Livechat_registration_form_message": "",
+    "Livechat_data_processing_consent_text": "",
 }
 
 

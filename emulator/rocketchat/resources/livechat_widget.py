@@ -57,8 +57,7 @@ def _settings(rt: Runtime) -> Doc:
             "displayOfflineForm": _s(rt, "Livechat_display_offline_form"),
             "videoCall": False,
             "fileUpload": bool(
-                _s(rt, "Livechat_fileupload_enabled") is not False
-                and models.setting(rt, "FileUpload_Enabled")
+                _s(rt, "Livechat_fileupload_enabled") and models.setting(rt, "FileUpload_Enabled")
             ),
             "language": models.setting(rt, "Language"),
             "transcript": models.setting(rt, "Livechat_enable_transcript"),
@@ -78,7 +77,7 @@ def _settings(rt: Runtime) -> Doc:
             "color": _s(rt, "Livechat_title_color"),
             "offlineTitle": _s(rt, "Livechat_offline_title"),
             "offlineColor": _s(rt, "Livechat_offline_title_color"),
-            "position": _s(rt, "Livechat_widget_position") or "right",
+            "position": _s(rt, "Livechat_widget_position"),
         },
         "messages": {
             "offlineMessage": _s(rt, "Livechat_offline_message"),
