@@ -66,6 +66,14 @@ def livechat_setting(rt: Runtime, setting_id: str) -> Any:
     return setting(rt, setting_id)
 
 
+def unset(
+    rt: Runtime, table: str, pk: str, fields: tuple[str, ...], changes: Doc | None = None
+) -> Doc:
+    """Mongo's ``$set`` + ``$unset``: upstream removes these fields rather than nulling them."""
+    doc = {**rt.store.get(table, pk), **(changes or {})}
+    return rt.store.upsert(table, {k: v for k, v in doc.items() if k not in fields})
+
+
 # -- visitors ----------------------------------------------------------------------------------
 
 

@@ -1,7 +1,7 @@
 """The omnichannel conversation: a visitor's room (``t: 'l'``) opened by ``QueueManager``,
 routed (``RoutingManager``: auto selection assigns an agent, manual selection queues an
-inquiry), messages from the visitor through the one send path, transfers, closing, transcripts
-and offline messages (kept as records: the emulator sends no mail).
+inquiry), taken, transferred, closed. The visitor's messages are ``livechat_messages``; what
+upstream would mail is ``livechat_records``.
 """
 
 from __future__ import annotations
@@ -10,14 +10,11 @@ from typing import Any
 
 from ...core.runtime import Runtime
 from .. import errors
-from . import livechat, messages, rooms
+from . import livechat, livechat_records, rooms
 from .common import (
-    BOT_ID,
     Doc,
-    IntegrationEvent,
     Refused,
     has_permission,
-    run_integrations,
     setting,
 )
 from .message_store import send_message
@@ -25,17 +22,6 @@ from .message_store import send_message
 ESTIMATED_WAITING_TIME_QUEUE = 9_999_999  # DEFAULT_SLA_CONFIG.ESTIMATED_WAITING_TIME_QUEUE
 PRIORITY_NOT_SPECIFIED = 99_999_999  # LivechatPriorityWeight.NOT_SPECIFIED
 CLOSED_BY_VISITOR = "Closed by visitor"  # i18n ``Closed_by_visitor``
-EMAIL_QUEUED = (
-    "Your email has been queued for sending"  # ``Your_email_has_been_queued_for_sending``
-)
-
-
-def unset(
-    rt: Runtime, table: str, pk: str, fields: tuple[str, ...], changes: Doc | None = None
-) -> Doc:
-    """Mongo's ``$set`` + ``$unset``: upstream removes these fields rather than nulling them."""
-    doc = {**rt.store.get(table, pk), **(changes or {})}
-    return rt.store.upsert(table, {k: v for k, v in doc.items() if k not in fields})
 
 
 def livechat_rooms(rt: Runtime) -> list[Doc]:
@@ -102,7 +88,7 @@ def _visitor_ref(visitor: Doc) -> Doc:
     }
 
 
-def _visitor_as_sender(visitor: Doc) -> Doc:
+def visitor_as_sender(visitor: Doc) -> Doc:
     """The ``u`` of a visitor's messages."""
     out = {"_id": visitor["_id"], "username": visitor["username"]}
     if visitor.get("name"):
@@ -254,7 +240,7 @@ def _route(rt: Runtime, inquiry: Doc) -> None:
 
 def queue_inquiry(rt: Runtime, inquiry: Doc) -> Doc:
     now = rt.clock.now_ms()
-    fresh = unset(
+    fresh = livechat.unset(
         rt,
         "livechat_inquiries",
         inquiry["_id"],
@@ -307,7 +293,7 @@ def take(rt: Runtime, inquiry: Doc, agent: Doc) -> Doc:
         rt.store.update(
             "rooms", room["_id"], {"servedBy": served, "usersCount": count, "_updatedAt": now}
         )
-        unset(
+        livechat.unset(
             rt,
             "livechat_inquiries",
             inquiry["_id"],
@@ -413,122 +399,10 @@ def return_as_inquiry(rt: Runtime, user: Doc, room: Doc, department_id: str | No
 
 def _unassign(rt: Runtime, room: Doc) -> None:
     """``removeAgentByRoomId`` + ``removeAllRoomSubscriptions``: every agent leaves (``ul``)."""
-    unset(rt, "rooms", room["_id"], ("servedBy",))
+    livechat.unset(rt, "rooms", room["_id"], ("servedBy",))
     for sub in rt.store.find("subscriptions", "rid", room["_id"]):
         agent = rt.store.get("users", sub["u"]["_id"]) or sub["u"]
         rooms.remove_member(rt, room, agent)
-
-
-# -- messages ----------------------------------------------------------------------------------
-
-
-def send_visitor_message(
-    rt: Runtime, visitor: Doc, room: Doc, text: str, message_id: str | None = None
-) -> Doc:
-    """``Livechat.sendMessage`` for a visitor: the character limit, then the one send path
-    (stream-room-messages, the agent's unread, outgoing integrations). Raises ``Refused``."""
-    if not room.get("open"):
-        raise Refused(errors.ROOM_CLOSED)
-    limit = livechat.livechat_setting(rt, "Livechat_message_character_limit") or 0
-    if (
-        livechat.livechat_setting(rt, "Livechat_enable_message_character_limit")
-        and len(text) > limit
-    ):
-        raise Refused(errors.MESSAGE_LENGTH_EXCEEDS_LIMIT)
-    if messages.exceeds_max_size(rt, text):
-        raise Refused(
-            errors.MESSAGE_SIZE_EXCEEDED,
-            "Message size exceeds Message_MaxAllowedSize",
-            {"method": "sendMessage"},
-        )
-    if message_id and rt.store.get("messages", message_id) is not None:
-        raise Refused(errors.MESSAGE_ALREADY_EXISTS, "Message already exists")
-    with rt.store.transaction():
-        message = messages.post_message(
-            rt,
-            room,
-            _visitor_as_sender(visitor),
-            text,
-            extra={"token": visitor["token"]},
-            message_id=message_id,
-        )
-        rt.store.update(
-            "rooms",
-            room["_id"],
-            {"waitingResponse": True, "v": {**room["v"], "lastMessageTs": message["ts"]}},
-        )
-    run_integrations(rt, IntegrationEvent("sendMessage", message=message, room=room))
-    return message
-
-
-def edit_visitor_message(rt: Runtime, visitor: Doc, message: Doc, text: str) -> Doc:
-    """``Livechat.updateMessage``: a visitor edits its own message, if editing is allowed."""
-    if message["u"]["_id"] != visitor["_id"] or not setting(rt, "Message_AllowEditing"):
-        raise Refused(
-            errors.ACTION_NOT_ALLOWED,
-            "Message editing not allowed",
-            {"method": "livechatUpdateMessage"},
-        )
-    now = rt.clock.now_ms()
-    fresh = rt.store.update(
-        "messages",
-        message["_id"],
-        {
-            "msg": text,
-            "editedAt": now,
-            "editedBy": {"_id": visitor["_id"], "username": visitor["username"]},
-            "_updatedAt": now,
-        },
-    )
-    if rt.events.active:
-        rt.events.publish("stream-room-messages", {"eventName": fresh["rid"], "args": [fresh]})
-    return fresh
-
-
-def delete_visitor_message(rt: Runtime, visitor: Doc, message: Doc) -> None:
-    """``Livechat.deleteMessage``: a visitor deletes its own message, if deleting is allowed."""
-    if message["u"]["_id"] != visitor["_id"] or not setting(rt, "Message_AllowDeleting"):
-        raise Refused(
-            errors.ACTION_NOT_ALLOWED,
-            "Message deleting not allowed",
-            {"method": "livechatDeleteMessage"},
-        )
-    with rt.store.transaction():
-        rt.store.delete("messages", message["_id"])
-        rooms._trash(rt, "messages", message)
-        room = rt.store.get("rooms", message["rid"])
-        if room is not None:
-            rt.store.update("rooms", room["_id"], {"msgs": max(room["msgs"] - 1, 0)})
-    rooms.notify_room(rt, message["rid"], "deleteMessage", {"_id": message["_id"]})
-
-
-HIDDEN_TYPES = ("livechat_navigation_history",)
-
-
-def visitor_history(
-    rt: Runtime,
-    room: Doc,
-    *,
-    ls: int | None,
-    end: int | None,
-    limit: int,
-    offset: int,
-    text: str | None,
-) -> list[Doc]:
-    """``loadMessageHistory`` for the widget: newest first, older than ``end``, newer than
-    ``ls``, matching ``text``."""
-    found = []
-    for message in reversed(rt.store.find("messages", "rid", room["_id"])):
-        if message.get("_hidden") or message.get("t") in HIDDEN_TYPES:
-            continue
-        if end is not None and message["ts"] >= end:
-            continue
-        if ls is not None and message["ts"] <= ls:
-            continue
-        if text and text.lower() not in (message.get("msg") or "").lower():
-            continue
-        found.append(message)
-    return found[offset : offset + limit] if limit > 0 else found[offset:]
 
 
 # -- closing, transfers, info ------------------------------------------------------------------
@@ -586,7 +460,7 @@ def close_room(
     subs = rt.store.find("subscriptions", "rid", room["_id"])
     request = fresh.get("transcriptRequest")
     with rt.store.transaction():
-        closed = unset(rt, "rooms", room["_id"], ("open",), changes)
+        closed = livechat.unset(rt, "rooms", room["_id"], ("open",), changes)
         for inquiry in rt.store.find("livechat_inquiries", "rid", room["_id"]):
             rt.store.delete("livechat_inquiries", inquiry["_id"])
         for sub in subs:
@@ -603,7 +477,7 @@ def close_room(
         if setting(rt, "Livechat_enable_transcript"):
             rooms.system_message(rt, closed, "command", closed_by, "promptTranscript")
         if request:
-            _transcript_record(
+            livechat_records.transcript_record(
                 rt, closed, request["email"], request["subject"], request["requestedBy"]
             )
     for sub in subs:
@@ -864,99 +738,3 @@ def remove_all_closed_rooms(rt: Runtime, department_ids: list[str] | None = None
     for room in doomed:
         rooms.delete_room(rt, room)
     return len(doomed)
-
-
-# -- records instead of mail -------------------------------------------------------------------
-
-
-def _transcript_record(
-    rt: Runtime, room: Doc, email: str, subject: str | None, requested_by: Doc
-) -> Doc:
-    record = {
-        "_id": rt.ids.meteor_id(),
-        "kind": "transcript",
-        "rid": room["_id"],
-        "token": room["v"]["token"],
-        "email": email,
-        "subject": subject or "Transcript of your livechat conversation",
-        "requestedBy": requested_by,
-        "messages": [
-            m["_id"] for m in rt.store.find("messages", "rid", room["_id"]) if not m.get("t")
-        ],
-        "ts": rt.clock.now_ms(),
-    }
-    return rt.store.insert("livechat_mail_records", record)
-
-
-def request_transcript(
-    rt: Runtime, visitor: Doc, room: Doc, email: str, subject: str | None
-) -> Doc:
-    """``sendTranscript``: the transcript the visitor asked for, as a record (no mail is sent)."""
-    by = {"_id": visitor["_id"], "username": visitor["username"]}
-    return _transcript_record(rt, room, email, subject, by)
-
-
-def request_transcript_on_close(
-    rt: Runtime, user: Doc, room: Doc, email: str, subject: str
-) -> None:
-    """``requestTranscript``: the room remembers the request, sent when it closes."""
-    if not room.get("open"):
-        raise Refused(errors.ROOM_CLOSED)
-    if room.get("transcriptRequest"):
-        raise Refused(errors.TRANSCRIPT_ALREADY_REQUESTED)
-    request = {
-        "email": email,
-        "subject": subject,
-        "requestedAt": rt.clock.now_ms(),
-        "requestedBy": {"_id": user["_id"], "username": user["username"]},
-    }
-    rt.store.update("rooms", room["_id"], {"transcriptRequest": request})
-
-
-def discard_transcript_request(rt: Runtime, room: Doc) -> None:
-    if not room.get("open"):
-        raise Refused(errors.ROOM_CLOSED)
-    if not room.get("transcriptRequest"):
-        raise Refused(errors.TRANSCRIPT_NOT_REQUESTED)
-    unset(rt, "rooms", room["_id"], ("transcriptRequest",))
-
-
-def offline_message(
-    rt: Runtime, name: str, email: str, message: str, department: str | None
-) -> Doc:
-    """``sendOfflineMessage``: with the offline form shown, kept as a record."""
-    if not livechat.livechat_setting(rt, "Livechat_display_offline_form"):
-        raise Refused(errors.OFFLINE_FORM_DISABLED)
-    record = {
-        "_id": rt.ids.meteor_id(),
-        "kind": "offline-message",
-        "name": name,
-        "email": email,
-        "message": message,
-        "department": department,
-        "ts": rt.clock.now_ms(),
-    }
-    return rt.store.insert("livechat_mail_records", record)
-
-
-def record_page_view(rt: Runtime, token: str, rid: str | None, page: Doc) -> Doc | None:
-    """``savePageHistory``: a page change of the monitored kind (``Livechat_history_monitor_type``)
-    in the visitor's room becomes a ``livechat_navigation_history`` message from rocket.cat;
-    anything else is not kept. ``page`` is already checked (``change``, ``title``,
-    ``location.href``)."""
-    room = visitor_room(rt, token, rid) if rid else None
-    if room is None or page["change"] != setting(rt, "Livechat_history_monitor_type"):
-        return None
-    href = page["location"]["href"]
-    navigation = {
-        "page": {"change": page["change"], "title": page["title"], "location": {"href": href}},
-        "token": token,
-    }
-    bot = rt.store.get("users", BOT_ID)
-    return send_message(
-        rt,
-        room=room,
-        user=bot,
-        text=f"{page['title']} - {href}",
-        extra={"t": "livechat_navigation_history", "navigation": navigation},
-    )

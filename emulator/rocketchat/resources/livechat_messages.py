@@ -7,7 +7,7 @@ from flask import Blueprint, Response, request
 
 from ...core.runtime import runtime
 from .. import auth, errors, inputs, models, wire
-from ..models import livechat, livechat_rooms
+from ..models import livechat, livechat_messages, livechat_rooms
 from . import _livechat
 from ._rooms_common import ok, page, parse_date
 
@@ -23,7 +23,7 @@ def send_message() -> Response:
     visitor = _livechat.visitor(rt, params["token"])
     room = _livechat.visitor_room(rt, params["token"], params["rid"])
     try:
-        message = livechat_rooms.send_visitor_message(
+        message = livechat_messages.send_visitor_message(
             rt, visitor, room, params["msg"], params.get("_id")
         )
     except models.Refused as refusal:
@@ -54,7 +54,7 @@ def update_message(message_id: str) -> Response:
     params = _livechat.checked(inputs.body(), {"token": str, "rid": str, "msg": str})
     visitor, message = _visitor_message(rt, params["token"], params["rid"], message_id)
     try:
-        fresh = livechat_rooms.edit_visitor_message(rt, visitor, message, params["msg"])
+        fresh = livechat_messages.edit_visitor_message(rt, visitor, message, params["msg"])
     except models.Refused as refusal:
         raise _livechat.refused(refusal) from None
     return ok(message=wire.message(fresh))
@@ -66,7 +66,7 @@ def delete_message(message_id: str) -> Response:
     params = _livechat.checked(inputs.body(), {"token": str, "rid": str})
     visitor, message = _visitor_message(rt, params["token"], params["rid"], message_id)
     try:
-        livechat_rooms.delete_visitor_message(rt, visitor, message)
+        livechat_messages.delete_visitor_message(rt, visitor, message)
     except models.Refused as refusal:
         raise _livechat.refused(refusal) from None
     return ok(message={"_id": message_id, "ts": wire.iso(rt.clock.now_ms())})
@@ -82,7 +82,7 @@ def _history(rid: str) -> Response:
     room = _livechat.visitor_room(rt, token, rid)
     offset, _, _ = inputs.pagination(rt)
     limit = inputs.js_parse_int(args.get("limit")) if args.get("limit") else 20
-    found = livechat_rooms.visitor_history(
+    found = livechat_messages.visitor_history(
         rt,
         room,
         ls=parse_date(args.get("ls")),
@@ -119,7 +119,7 @@ def send_messages() -> Response:
             email=guest.get("email") if isinstance(guest.get("email"), str) else None,
         )
         room, _ = livechat_rooms.open_room(rt, visitor, _livechat.source_type())
-        sent = [livechat_rooms.send_visitor_message(rt, visitor, room, text) for text in texts]
+        sent = [livechat_messages.send_visitor_message(rt, visitor, room, text) for text in texts]
     except models.Refused as refusal:
         raise _livechat.refused(refusal) from None
     return ok(

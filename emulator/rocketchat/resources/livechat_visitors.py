@@ -8,7 +8,7 @@ from flask import Blueprint, Response, request
 
 from ...core.runtime import runtime
 from .. import auth, errors, inputs, models, wire
-from ..models import livechat, livechat_rooms
+from ..models import livechat, livechat_messages, livechat_rooms
 from . import _livechat
 from ._livechat import Doc
 from ._rooms_common import ok, page
@@ -271,7 +271,7 @@ def page_visited() -> Response:
         params["pageInfo"], {"change": str, "title": str, "location": dict}
     )
     _livechat.checked(page_info["location"], {"href": str})
-    message = livechat_rooms.record_page_view(
+    message = livechat_messages.record_page_view(
         rt, params["token"], params.get("rid"), params["pageInfo"]
     )
     if message is None:

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, request
 
 from ...core.runtime import Runtime, runtime
 from .. import auth, errors, inputs, models, wire
-from ..models import livechat, livechat_rooms
+from ..models import livechat, livechat_records, livechat_rooms
 from . import _livechat
 from ._livechat import Doc
 from ._rooms_common import ok
@@ -130,10 +130,10 @@ def transcript() -> Response:
         raise errors.plain(errors.INVALID_EMAIL)
     if visitor is None or room is None or room["t"] != "l" or room["v"]["token"] != params["token"]:
         raise errors.meteor_error(errors.INVALID_ROOM, "Invalid room")
-    livechat_rooms.request_transcript(
+    livechat_records.request_transcript(
         rt, visitor, room, params["email"].strip(), params.get("subject")
     )
-    return ok(message=livechat_rooms.EMAIL_QUEUED)
+    return ok(message=livechat_records.EMAIL_QUEUED)
 
 
 def _agent_room(rid: str) -> tuple[Runtime, Doc, Doc]:
@@ -150,7 +150,7 @@ def request_transcript(rid: str) -> Response:
     rt, user, room = _agent_room(rid)
     params = _livechat.checked(inputs.body(), {"email": str, "subject": str})
     try:
-        livechat_rooms.request_transcript_on_close(
+        livechat_records.request_transcript_on_close(
             rt, user, room, params["email"], params["subject"]
         )
     except models.Refused as refusal:
@@ -162,7 +162,7 @@ def request_transcript(rid: str) -> Response:
 def discard_transcript(rid: str) -> Response:
     rt, _, room = _agent_room(rid)
     try:
-        livechat_rooms.discard_transcript_request(rt, room)
+        livechat_records.discard_transcript_request(rt, room)
     except models.Refused as refusal:
         raise _livechat.refused(refusal) from None
     return ok()
@@ -175,7 +175,7 @@ def offline_message() -> Response:
         inputs.body(), {"name": str, "email": str, "message": str}, {"department": str, "host": str}
     )
     try:
-        livechat_rooms.offline_message(
+        livechat_records.offline_message(
             rt, params["name"], params["email"], params["message"], params.get("department")
         )
     except models.Refused:
