@@ -131,7 +131,7 @@ def test_manual_selection_queues_the_chat_until_an_agent_takes_it(rc_server, age
 
 
 def test_the_widget_hears_the_agent_on_its_room_stream_with_its_token(rc_server, agent_bob, ddp):  # noqa: F811
-    rest_bob, _ = agent_bob
+    rest_bob, bob_stream = agent_bob
     token = register(rc_server)
     room = widget(rc_server, "GET", "room", params={"token": token}).json()["room"]
     visitor = ddp()  # no login: the widget subscribes with its visitor token
@@ -139,6 +139,10 @@ def test_the_widget_hears_the_agent_on_its_room_stream_with_its_token(rc_server,
     assert visitor.sub("stream-room-messages", room["_id"], args)["msg"] == "ready"
     rest_bob.chat_send_message({"rid": room["_id"], "msg": "Hello from bob"})
     assert room_message(visitor, room["_id"], "Hello from bob")["u"]["username"] == "bob"
+    # an agent bot answers over DDP, as the SDKs' sendToRoomId does
+    sent, _ = bob_stream.call("sendMessage", {"rid": room["_id"], "msg": "And over DDP"})
+    assert "error" not in sent
+    assert room_message(visitor, room["_id"], "And over DDP")["u"]["username"] == "bob"
     stranger = ddp()
     wrong = {"useCollection": False, "args": [{"token": "not-mine", "visitorToken": "not-mine"}]}
     refused = stranger.sub("stream-room-messages", room["_id"], wrong)

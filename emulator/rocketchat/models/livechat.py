@@ -14,7 +14,6 @@ from typing import Any
 from ...core.runtime import Runtime
 from .. import errors
 from .common import Doc, Refused, has_permission, setting
-from .rooms import notify_user
 
 AGENT_ROLE = "livechat-agent"
 MANAGER_ROLE = "livechat-manager"
@@ -249,7 +248,6 @@ def add_omnichannel_user(rt: Runtime, kind: str, username: Any) -> Doc:
             fresh = rt.store.update(
                 "users", user["_id"], {"operator": True, "statusLivechat": "available"}
             )
-    notify_user(rt, user["_id"], "userData", {"type": "updated", "id": user["_id"]})
     return {"_id": fresh["_id"], "username": fresh["username"]}
 
 
