@@ -350,6 +350,47 @@ INVALID_NAME = "error-invalid-name"
 INVALID_REDIRECT_URI = "error-invalid-redirectUri"
 APPLICATION_NOT_FOUND = "error-application-not-found"
 
+# -- omnichannel core (apps/meteor/app/livechat/server/api/v1/*.ts, lib/*.ts) -------------------
+
+AGENT_OFFLINE = "error-agent-status-service-offline"
+BARE_INVALID_MESSAGE = "invalid-message"
+BARE_INVALID_TOKEN = "invalid-token"
+CONVERSATION_ALREADY_CLOSED = "This_conversation_is_already_closed"
+INQUIRY_TAKEN = "error-inquiry-taken"
+INVALID_AGENT = "error-invalid-agent"
+BARE_INVALID_AGENT = "invalid-agent"
+AGENT_NOT_FOUND = "agent-not-found"
+USER_DEACTIVATED = "error-user-deactivated"
+USER_IS_NOT_AGENT = "error-user-is-not-agent"
+INVALID_DATA = "invalid-data"
+INVALID_CUSTOM_FIELD = "invalid-custom-field"
+INVALID_DEPARTMENT = "error-invalid-department"
+INVALID_INQUIRY = "error-invalid-inquiry"
+INVALID_LIVECHAT_CONFIG = "invalid-livechat-config"
+LIVECHAT_DISABLED = "error-omnichannel-is-disabled"
+MESSAGE_LENGTH_EXCEEDS_LIMIT = "message-length-exceeds-character-limit"
+NOT_FOUND = "error-not-found"
+NO_AGENT_ONLINE = "no-agent-online"
+OFFLINE_FORM_DISABLED = "error-offline-form-disabled"
+ROOM_ALREADY_CLOSED = "error-room-already-closed"
+ROOM_CLOSED = "room-closed"
+ERROR_ROOM_CLOSED = "error-room-closed"
+COMMENT_REQUIRED = "error-comment-is-required"
+TAGS_REQUIRED_BEFORE_CLOSING = "error-tags-must-be-assigned-before-closing-chat"
+ROOM_IS_NOT_CLOSED = "error-room-is-not-closed"
+SELECTED_AGENT_SAME = "error-selected-agent-room-agent-are-same"
+TOKEN_PARAM_NOT_PROVIDED = "error-token-param-not-provided"
+TRANSCRIPT_ALREADY_REQUESTED = "error-transcript-already-requested"
+TRANSCRIPT_NOT_REQUESTED = "error-transcript-not-requested"
+UNAUTHORIZED = "unauthorized"  # ``API.v1.unauthorized()`` from a handler
+FORBIDDEN = "forbidden"  # ``API.v1.forbidden()`` from a handler
+THIS_IS_NOT_A_LIVECHAT_ROOM = "error-this-is-not-a-livechat-room"
+USER_IS_OFFLINE = "error-user-is-offline"
+VISITOR_HAS_OPEN_ROOMS = "visitor-has-open-rooms"
+VISITOR_NOT_FOUND = "visitor-not-found"
+INVALID_SERVICE = "Invalid service"  # ``livechat/sms-incoming/:service``, no SMS configured
+INVALID_TYPE = "Invalid type"  # ``new Error('Invalid type')`` of ``livechat/users/:type``
+
 
 # -- DDP (the realtime API) ---------------------------------------------------------------------
 

@@ -121,6 +121,16 @@ SETTINGS: tuple[tuple[str, Any, str, bool], ...] = (
     ("Livechat_webhook_on_agent_message", False, "boolean", False),
     ("Omnichannel_enable_department_removal", False, "boolean", True),
     ("Livechat_enable_business_hours", False, "boolean", True),
+    # omnichannel core (apps/meteor/server/settings/omnichannel.ts); appearance is omni-admin's
+    ("Livechat_enabled", True, "boolean", True),
+    ("Livechat_Routing_Method", "Auto_Selection", "select", True),
+    ("Livechat_guest_count", 1, "int", False),
+    ("Livechat_enable_transcript", False, "boolean", True),
+    ("Livechat_transcript_message", "Would you like a copy of this chat emailed?", "string", True),
+    ("Livechat_history_monitor_type", "url", "select", False),
+    ("Livechat_Allow_collect_and_store_HTTP_header_informations", False, "boolean", False),
+    ("Livechat_request_comment_when_closing_conversation", False, "boolean", False),
+    ("Livechat_accept_chats_with_no_agents", False, "boolean", False),
 )
 
 # permission id -> roles holding it by default
@@ -241,6 +251,19 @@ PERMISSIONS: dict[str, list[str]] = {
         "livechat-agent",
         "admin",
     ],
+    # omnichannel core: agents, managers and the conversation
+    "manage-livechat-agents": ["livechat-manager", "livechat-monitor", "admin"],
+    "manage-livechat-managers": ["livechat-manager", "admin"],
+    "view-livechat-rooms": ["livechat-manager", "livechat-monitor", "admin"],
+    "view-livechat-queue": ["livechat-manager", "livechat-monitor", "livechat-agent", "admin"],
+    "transfer-livechat-guest": ["livechat-manager", "livechat-monitor", "livechat-agent", "admin"],
+    "close-livechat-room": ["livechat-manager", "livechat-monitor", "livechat-agent", "admin"],
+    "close-others-livechat-room": ["livechat-manager", "livechat-monitor", "admin"],
+    "save-others-livechat-room-info": ["livechat-manager", "livechat-monitor", "admin"],
+    "remove-closed-livechat-room": ["livechat-manager", "livechat-monitor", "admin"],
+    "remove-closed-livechat-rooms": ["livechat-manager", "livechat-monitor", "admin"],
+    "send-omnichannel-chat-transcript": ["livechat-manager", "admin"],
+    "edit-omnichannel-contact": ["livechat-manager", "livechat-agent", "admin"],
 }
 
 # role id -> (scope, description)

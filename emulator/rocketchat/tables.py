@@ -128,7 +128,21 @@ def define_tables(store: Store) -> None:
     store.define("email_inboxes", key="_id", unique={"email": "email"})
     store.define("calendar_events", key="_id", multi={"uid": "uid"})
     store.define("assets", key="_id")
-
+    # -- omnichannel core (omni-core): visitors, inquiries, transcript and offline-message records.
+    # Livechat rooms live in ``rooms`` with ``t: 'l'``.
+    store.define(
+        "livechat_visitors",
+        key="_id",
+        unique={"token": "token"},
+        multi={"username": lambda v: v["username"].lower()},
+    )
+    store.define(
+        "livechat_inquiries",
+        key="_id",
+        multi={"rid": "rid", "status": "status"},
+    )
+    # What upstream would mail (transcripts, offline messages), kept as records instead.
+    store.define("livechat_mail_records", key="_id", multi={"rid": lambda d: d.get("rid")})
     # -- omnichannel administration (omni-admin): departments and their agents, custom-field
     #    definitions (keyed by the field name), triggers, business hours, contacts
     store.define("livechat_departments", key="_id")

@@ -32,6 +32,13 @@ DATE_FIELDS = frozenset(
         "endTime",
         "reminderTime",
         "endedAt",
+        # omnichannel rooms, inquiries and transcript requests
+        "closedAt",
+        "queuedAt",
+        "takenAt",
+        "requestedAt",
+        "firstResponseTs",
+        "lastMessageTs",
     }
 )
 

@@ -203,4 +203,22 @@ OPEN_FINDINGS: tuple[Finding, ...] = (
         )
         for where in (f"$.{key}[*].value", f"$.{key}[*].packageValue")
     ),
+    # upstream (imports/server/rest/users.ts, lib/users.ts findUsers): an agent's `livechat` is
+    # the object agents.saveInfo stores ({maxNumberSimultaneousChat...}), e-mails carry a boolean
+    # `verified`, and livechat/users/:type/:_id answers {user: null} for a user without the role;
+    # documented as a string, a string and an object.
+    Finding(
+        RC, "get-api-v1-livechat-users-type", 200, "schema", "an object", "$.users[*].livechat"
+    ),
+    Finding(
+        RC,
+        "get-api-v1-livechat-users-type-_id",
+        200,
+        "schema",
+        "a boolean",
+        "$.user.emails[*].verified",
+    ),
+    Finding(
+        RC, "get-api-v1-livechat-users-type-_id", 200, "schema", "null without the role", "$.user"
+    ),
 )

@@ -25,7 +25,7 @@ from ...core.ids import METEOR_ALPHABET
 from ...core.runtime import Runtime, runtime
 from .. import errors, models, wire
 from ..errors import DdpError
-from ..models import two_factor
+from ..models import livechat_rooms, two_factor
 from .registry import METHODS, UNDEFINED, ddp_method
 
 log = logging.getLogger(__name__)
@@ -130,6 +130,8 @@ class DdpSession(realtime.Handler):
         self.rt = rt
         self.generation = rt.realtime.generation
         self.session_id: str | None = None
+        # the livechat widget's subscriptions: sub id -> the visitor token it subscribed with
+        self.visitor_tokens: dict[str, str | None] = {}
         self.user_id: str | None = None
         self.token: str | None = None
         self.subs: dict[str, tuple[str, str]] = {}  # sub id -> (stream, eventName)
@@ -375,9 +377,11 @@ class DdpSession(realtime.Handler):
         if not event_name:
             conn.send(_nosub(sub_id, errors.ddp_error(errors.BARE_INVALID_EVENT_NAME)))
             return
-        if len(self.subs) >= MAX_SUBSCRIPTIONS or not self._may_read(name, event_name):
+        token = _visitor_token(name, options)
+        if len(self.subs) >= MAX_SUBSCRIPTIONS or not self._may_read(name, event_name, token):
             conn.send(_nosub(sub_id, errors.ddp_error(errors.BARE_NOT_ALLOWED)))
             return
+        self.visitor_tokens[sub_id] = token
         self.subs[sub_id] = (name, event_name)
         use_collection = options.get("useCollection") if isinstance(options, dict) else options
         if use_collection is True:
@@ -387,12 +391,13 @@ class DdpSession(realtime.Handler):
             conn.send({"msg": "added", "collection": name, "id": "id", "fields": fields})
         conn.send({"msg": "ready", "subs": [sub_id]})
 
-    def _may_read(self, stream: str, event_name: str) -> bool:
+    def _may_read(self, stream: str, event_name: str, visitor_token: str | None = None) -> bool:
         if stream == "stream-notify-all":
             return True
         user = self.user()
         if user is None:
-            return False
+            room = self.rt.store.get("rooms", event_name)
+            return livechat_rooms.visitor_may_read(room, visitor_token)
         if stream == "stream-notify-user":
             return event_name.split("/", 1)[0] == user["_id"]
         if stream == "stream-room-messages":
@@ -432,6 +437,9 @@ class DdpSession(realtime.Handler):
             return None
         user = self.user()
         room = self.rt.store.get("rooms", rid) if isinstance(rid, str) else None
+        if user is None and wanted == rid:
+            token = self.visitor_tokens.get(sub_id)
+            return args if livechat_rooms.visitor_may_read(room, token) else None
         if user is None or room is None or not models.can_access_room(self.rt, room, user):
             if wanted == rid:
                 self.subs.pop(sub_id, None)  # left or removed: dropped silently
@@ -443,6 +451,17 @@ class DdpSession(realtime.Handler):
         if room.get("name"):
             extra["roomName"] = room["name"]
         return [*args[:1], extra]
+
+
+def _visitor_token(stream: str, options: Any) -> str | None:
+    """The ``visitorToken`` (or ``token``) a livechat widget sends in its room-messages
+    subscription's ``args``."""
+    args = options.get("args") if isinstance(options, dict) else None
+    first = args[0] if isinstance(args, list) and args else None
+    if stream != "stream-room-messages" or not isinstance(first, dict):
+        return None
+    token = first.get("visitorToken") or first.get("token")
+    return token if isinstance(token, str) else None
 
 
 def _error(reason: str, offending: Any) -> Doc:

@@ -10,6 +10,14 @@ from ...core.runtime import Runtime
 from .common import Doc, _now
 
 
+def _sender(user: Doc) -> Doc:
+    # ``name`` only when the sender has one (a livechat visitor may not)
+    out = {"_id": user["_id"], "username": user["username"]}
+    if user.get("name") is not None:
+        out["name"] = user["name"]
+    return out
+
+
 def send_message(
     rt: Runtime,
     *,
@@ -27,7 +35,7 @@ def send_message(
         "rid": room["_id"],
         "msg": text,
         "ts": now,
-        "u": {"_id": user["_id"], "username": user["username"], "name": user.get("name")},
+        "u": _sender(user),
         "_updatedAt": now,
         "urls": [],
         "mentions": [],

@@ -17,6 +17,7 @@ from .common import (
     run_integrations,
     setting,
 )
+from .livechat_responses import mark_room_responded
 from .message_store import send_message
 
 # -- sending checks ---------------------------------------------------------------------------
@@ -99,6 +100,7 @@ def execute_send_message(
         message = post_message(
             rt, room, user, text, extra=extra, tmid=root, message_id=message_id or None
         )
+        mark_room_responded(rt, room, message)
     # ``afterSaveMessage``: outgoing integrations see the stored message.
     run_integrations(rt, IntegrationEvent("sendMessage", message=message, room=room))
     return message

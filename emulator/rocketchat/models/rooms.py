@@ -80,6 +80,8 @@ def subscribe(
     if room["t"] == "d":
         others = [n for n in room["usernames"] if n != user["username"]] or [user["username"]]
         name = ", ".join(others)
+    elif room["t"] == "l":
+        name = room["fname"]  # a livechat room is named after its visitor
     else:
         name = room["name"]
     sub = {
