@@ -345,3 +345,13 @@ def ddp_not_allowed(method: str) -> DdpError:
 
 DDP_LOGGED_OUT = "You've been logged out by the server. Please log in again."
 DDP_UPGRADE_REQUIRED = 'Can "Upgrade" only to "WebSocket".'
+
+
+# -- rooms, messages, teams, moderation, e2e, auto-translate (v1/channels.ts, groups.ts,
+#    rooms.ts, teams.ts, chat.ts, im.ts, moderation.ts, e2e.ts, autotranslate.ts) -------------
+
+INVALID_SETTINGS = "error-invalid-settings"
+CODE_REQUIRED = "error-code-required"
+CODE_INVALID = "error-code-invalid"
+FORBIDDEN_CODE = 403  # ``Meteor.Error(403, ...)``: a number as the error
+USER_LIMIT_EXCEEDED = "error-user-limit-exceeded"

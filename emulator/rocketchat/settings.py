@@ -48,6 +48,13 @@ SETTINGS: tuple[tuple[str, Any, str, bool], ...] = (
     ("Accounts_AllowDeleteOwnAccount", False, "boolean", True),
     ("Message_ErasureType", "Delete", "select", True),
     ("API_Apply_permission_view-outside-room_on_users-list", False, "boolean", False),
+    # rooms, messages, teams, moderation, e2e and auto-translate
+    ("API_User_Limit", 500, "int", True),
+    ("API_Enable_Direct_Message_History_EndPoint", False, "boolean", False),
+    ("E2E_Enable", False, "boolean", True),
+    ("AutoTranslate_Enabled", False, "boolean", True),
+    ("AutoTranslate_ServiceProvider", "google-translate", "select", True),
+    ("API_Embed", True, "boolean", True),
 )
 
 # permission id -> roles holding it by default
@@ -138,6 +145,18 @@ PERMISSIONS: dict[str, list[str]] = {
     "view-livechat-business-hours": ["livechat-manager", "livechat-monitor", "admin"],
     "view-l-room": ["livechat-manager", "livechat-monitor", "livechat-agent", "admin"],
     "on-hold-livechat-room": ["livechat-manager", "livechat-monitor", "livechat-agent", "admin"],
+    # rooms, messages, teams, moderation, e2e and auto-translate
+    "add-all-to-room": ["admin"],
+    "join-without-join-code": ["admin", "bot", "app"],
+    "toggle-room-e2e-encryption": ["owner", "admin"],
+    "edit-room-avatar": ["admin", "owner", "moderator"],
+    "edit-room-retention-policy": ["admin"],
+    "view-broadcast-member-list": ["admin", "owner", "moderator"],
+    "mail-messages": ["admin"],
+    "edit-team": ["admin", "owner"],
+    "convert-team": ["admin", "owner"],
+    "view-moderation-console": ["admin"],
+    "auto-translate": ["admin"],
 }
 
 # role id -> (scope, description)

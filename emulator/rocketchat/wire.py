@@ -80,7 +80,8 @@ def me(doc: Doc, site_url: str) -> Doc:
 
 
 def room(doc: Doc) -> Doc:
-    out = rest_dates(doc)
+    """A room as REST sends it: never its join code (``defaultFieldsToExclude``)."""
+    out = rest_dates({k: v for k, v in doc.items() if k != "joinCode"})
     if out.get("u", {}) is None:
         del out["u"]  # rooms made at first start (GENERAL) have no creator: no `u` at all
     return out

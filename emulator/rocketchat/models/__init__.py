@@ -46,6 +46,14 @@ from .messages import (  # noqa: F401 - the package's API
     star_message,
     unpin_message,
 )
+from .room_settings import (  # noqa: F401 - the package's API
+    ROOM_SETTINGS,
+    add_all_users,
+    e2e_allowed,
+    save_room_settings,
+    set_join_code,
+    user_mentions,
+)
 from .rooms import (  # noqa: F401 - the package's API
     MENTION_RE,
     ROOM_NAME_RE,
@@ -88,6 +96,7 @@ from .slash_commands import (  # noqa: F401 - the package's API
 from .teams import (  # noqa: F401 - the package's API
     add_room_to_team,
     add_team_member,
+    convert_room_to_team,
     create_team,
     delete_team,
     remove_room_from_team,

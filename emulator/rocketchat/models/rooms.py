@@ -211,11 +211,19 @@ def add_member(
     return sub
 
 
-def join_room(rt: Runtime, room: Doc, user: Doc) -> Doc:
-    """``joinRoom``: ``user`` joins a room they may read (else ``Refused``); returns the
-    subscription."""
+def join_room(rt: Runtime, room: Doc, user: Doc, join_code: Any = None) -> Doc:
+    """``Room.join``: ``user`` joins a room they may read, with its join code unless they hold
+    ``join-without-join-code`` (else ``Refused``); returns the subscription."""
+    details = {"method": "joinRoom"}
     if not can_access_room(rt, room, user):
-        raise Refused(errors.NOT_ALLOWED, "Not allowed", {"method": "joinRoom"})
+        raise Refused(errors.NOT_ALLOWED, "Not allowed", details)
+    if room.get("joinCodeRequired") is True and not has_permission(
+        rt, user, "join-without-join-code"
+    ):
+        if not join_code:
+            raise Refused(errors.CODE_REQUIRED, "Code required", details)
+        if join_code != room.get("joinCode"):
+            raise Refused(errors.CODE_INVALID, "Invalid code", details)
     return add_member(rt, room, user)
 
 

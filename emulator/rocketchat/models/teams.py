@@ -90,6 +90,40 @@ def create_team(
     return team
 
 
+def convert_room_to_team(rt: Runtime, owner: Doc, room: Doc) -> Doc:
+    """``Team.create`` for an existing room (``channels``/``groups.convertToTeam``): a free team
+    name, a room on no team yet (else ``Refused``); the room becomes the main room, announced
+    with ``user-converted-to-team``, its members the team's (the caller owns it)."""
+    name = room["name"]
+    with rt.store.transaction():  # the name check and the inserts under one lock
+        if rt.store.find_one("teams", "name", name) is not None:
+            raise Refused(errors.TEAM_NAME_ALREADY_EXISTS)
+        if room.get("teamId"):
+            raise Refused(errors.ROOM_ALREADY_ON_TEAM)
+        now = rt.clock.now_ms()
+        team = {
+            "_id": rt.ids.meteor_id(),
+            "name": name,
+            "type": 0 if room["t"] == "c" else 1,
+            "roomId": room["_id"],
+            "createdBy": {"_id": owner["_id"], "username": owner["username"]},
+            "createdAt": now,
+            "_updatedAt": now,
+        }
+        rt.store.insert("teams", team)
+        rooms.system_message(rt, room, "user-converted-to-team", owner, name)
+        rooms.update_room(rt, room, {"teamMain": True, "teamId": team["_id"]})
+        for sub in rt.store.find("subscriptions", "rid", room["_id"]):
+            rt.store.update("subscriptions", sub["_id"], {"teamMain": True, "teamId": team["_id"]})
+            user = rt.store.get("users", sub["u"]["_id"])
+            if user is not None:
+                roles = ["owner"] if user["_id"] == owner["_id"] else ["member"]
+                add_team_member(rt, team, user, roles, actor=owner)
+        if team_member(rt, team["_id"], owner["_id"]) is None:
+            add_team_member(rt, team, owner, ["owner"], actor=owner)
+    return team
+
+
 def remove_team_member(rt: Runtime, team: Doc, user: Doc, actor: Doc) -> None:
     membership = team_member(rt, team["_id"], user["_id"])
     if membership is None:
