@@ -55,6 +55,7 @@ SETTINGS: tuple[tuple[str, Any, str, bool], ...] = (
     ("AutoTranslate_Enabled", False, "boolean", True),
     ("AutoTranslate_ServiceProvider", "google-translate", "select", True),
     ("API_Embed", True, "boolean", True),
+    ("Discussion_enabled", True, "boolean", True),
 )
 
 # permission id -> roles holding it by default
@@ -157,6 +158,8 @@ PERMISSIONS: dict[str, list[str]] = {
     "convert-team": ["admin", "owner"],
     "view-moderation-console": ["admin"],
     "auto-translate": ["admin"],
+    "start-discussion": ["admin", "user", "guest", "app"],
+    "start-discussion-other-user": ["admin", "user", "owner", "app"],
 }
 
 # role id -> (scope, description)

@@ -105,3 +105,5 @@ def define_tables(store: Store) -> None:
     store.define("instance_status", key="_id")
     # OAuth/SAML/CAS login services (``settings.oauth``); none on a fresh server.
     store.define("login_service_configuration", key="_id")
+    # ``rooms.export`` requests, kept as records (no file is built, no mail sent).
+    store.define("room_exports", key="_id", multi={"rid": "rid"})

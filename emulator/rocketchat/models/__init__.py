@@ -46,6 +46,14 @@ from .messages import (  # noqa: F401 - the package's API
     star_message,
     unpin_message,
 )
+from .room_admin import (  # noqa: F401 - the package's API
+    create_discussion,
+    delete_upload,
+    export_room,
+    members_by_role,
+    save_notification_setting,
+    set_archived,
+)
 from .room_settings import (  # noqa: F401 - the package's API
     ROOM_SETTINGS,
     add_all_users,

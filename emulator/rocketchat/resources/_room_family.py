@@ -575,7 +575,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
             return ok(group=fresh(room))
 
 
-def save_settings(rt: Runtime, user: Doc, room: Doc, settings: Doc) -> None:
+def save_settings(rt: Runtime, user: Doc, room: Doc | None, settings: Doc) -> None:
     """``saveRoomSettings`` (``models.save_room_settings``), its refusals as Meteor errors."""
     try:
         models.save_room_settings(rt, user, room, settings)
