@@ -362,3 +362,5 @@ NESTED_DISCUSSION = "error-nested-discussion"
 ROOM_TYPE_NOT_SUPPORTED = "error-room-type-not-supported"
 NOT_AUTHORIZED_PLAIN = "error-not-authorized"  # a plain ``Error`` of ``findAdminRooms``
 ROOM_NOT_FOUND_ANY = 'The required "roomId" or "roomName" param provided does not match any room'
+MEMBER_DOES_NOT_EXIST = "member-does-not-exist"
+LAST_OWNER_CAN_NOT_BE_REMOVED = "last-owner-can-not-be-removed"

@@ -93,8 +93,9 @@ def _validate(rt: Runtime, actor: Doc, room: Doc, key: str, value: Any) -> None:
         raise _not_allowed("Editing a room avatar is not allowed", "Editing_room")
 
 
-def _save(rt: Runtime, actor: Doc, room: Doc, key: str, value: Any) -> None:
-    """The per-setting savers of ``saveRoomSettings`` (``room`` as it was before the call)."""
+def apply_room_setting(rt: Runtime, actor: Doc, room: Doc, key: str, value: Any) -> None:
+    """The per-setting savers of ``saveRoomSettings`` (``room`` as it was before the call),
+    without its checks: ``Team.update`` saves a team's name and type through them."""
     if key == "roomName":
         if not isinstance(value, str) or value == room.get("name"):
             return
@@ -183,7 +184,7 @@ def save_room_settings(rt: Runtime, actor: Doc, room: Doc | None, settings: Doc)
                     settings.pop(dropped, None)
     with rt.store.transaction():
         for key, value in settings.items():
-            _save(rt, actor, room, key, value)
+            apply_room_setting(rt, actor, room, key, value)
 
 
 def set_join_code(rt: Runtime, room: Doc, code: str) -> Doc:
