@@ -107,3 +107,5 @@ def define_tables(store: Store) -> None:
     store.define("login_service_configuration", key="_id")
     # ``rooms.export`` requests, kept as records (no file is built, no mail sent).
     store.define("room_exports", key="_id", multi={"rid": "rid"})
+    # ``ModerationReports``: message and user reports, hidden (``_hidden``) once dismissed.
+    store.define("moderation_reports", key="_id")

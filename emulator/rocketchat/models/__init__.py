@@ -41,10 +41,21 @@ from .messages import (  # noqa: F401 - the package's API
     react,
     read_room,
     recent_messages,
+    remove_message,
     set_message_fields,
     set_reaction,
     star_message,
     unpin_message,
+)
+from .moderation import (  # noqa: F401 - the package's API
+    delete_reported_messages,
+    dismiss_reports,
+    dismiss_user_reports,
+    open_reports,
+    report_message,
+    report_user,
+    reports_by_users,
+    user_reports,
 )
 from .room_admin import (  # noqa: F401 - the package's API
     create_discussion,
@@ -85,6 +96,7 @@ from .rooms import (  # noqa: F401 - the package's API
     room_by_id_or_name,
     room_owners,
     save_room_topic,
+    set_blocked,
     set_muted,
     set_room_open,
     set_room_role,
