@@ -160,6 +160,7 @@ PERMISSIONS: dict[str, list[str]] = {
     "auto-translate": ["admin"],
     "start-discussion": ["admin", "user", "guest", "app"],
     "start-discussion-other-user": ["admin", "user", "owner", "app"],
+    "edit-other-user-e2ee": ["admin"],
 }
 
 # role id -> (scope, description)

@@ -62,8 +62,8 @@ def ejson_dates(value: Any) -> Any:
 
 
 def user(doc: Doc) -> Doc:
-    """A user as other users see it: never ``services``."""
-    return rest_dates({k: v for k, v in doc.items() if k not in ("services", "settings")})
+    """A user as other users see it: never ``services`` nor the E2E key pair."""
+    return rest_dates({k: v for k, v in doc.items() if k not in ("services", "settings", "e2e")})
 
 
 def me(doc: Doc, site_url: str) -> Doc:
