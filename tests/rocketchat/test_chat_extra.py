@@ -53,3 +53,11 @@ def test_url_preview_errors(rc_server):
     with pytest.raises(RocketApiException) as exc:
         bob.chat_get_url_preview(leadership, "https://example.com")
     assert exc.value.response_json == {"success": False, "error": "Not allowed"}
+
+
+def test_url_preview_of_a_malformed_url(rc_server):
+    alice = login(rc_server, "alice")
+    url = "http://[::1/broken"
+    body = call(alice, "GET", "chat.getURLPreview", params={"roomId": "GENERAL", "url": url})
+    assert body.status_code == 200
+    assert body.json()["urlPreview"] == {"url": url, "meta": {}, "headers": {}, "ignoreParse": True}

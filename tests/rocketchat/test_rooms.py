@@ -421,3 +421,23 @@ def test_members_ordered_by_role(rc_server):
     with pytest.raises(RocketApiException) as exc:
         login(rc_server, "bob").call_api_get("rooms.membersOrderedByRole", roomId=leadership)
     assert api_error(exc)[0] == 404
+
+
+def test_save_room_settings_refuses_before_saving_anything(rc_server):
+    alice = login(rc_server, "alice")
+    rid = alice.channels_create("careful")["channel"]["_id"]
+    for settings, error_type in (
+        ({"roomTopic": "kept?", "roomType": "x"}, "error-invalid-room-type"),
+        ({"roomTopic": "kept?", "roomName": "bad name!"}, "error-invalid-room-name"),
+        ({"roomTopic": "kept?", "roomCustomFields": "nope"}, "invalid-roomCustomFields-type"),
+    ):
+        with pytest.raises(RocketApiException) as exc:
+            alice.call_api_post("rooms.saveRoomSettings", rid=rid, **settings)
+        assert api_error(exc)[1]["errorType"] == error_type
+    room = alice.rooms_info(room_id=rid)["room"]
+    assert "topic" not in room and room["name"] == "careful" and room["t"] == "c"
+    dm = alice.dm_create("bob")["room"]["_id"]
+    admin = login(rc_server, "admin")
+    with pytest.raises(RocketApiException) as exc:
+        admin.call_api_post("rooms.saveRoomSettings", rid=dm, roomType="c")
+    assert api_error(exc)[1]["errorType"] == "error-direct-room"

@@ -6,6 +6,14 @@ live in modules named after the domain they call (``messages``, ``rooms``, ``use
 ``bridge`` serves them over REST (``method.call``/``method.callAnon``).
 """
 
-from . import bridge, commands, messages, permissions, rooms, users  # noqa: F401 - registers
+from . import (  # noqa: F401 - registers
+    bridge,
+    commands,
+    messages,
+    permissions,
+    room_settings,
+    rooms,
+    users,
+)
 from .protocol import DdpSession, register  # noqa: F401 - the package's API
 from .registry import METHODS, ddp_method  # noqa: F401 - the package's API

@@ -63,7 +63,28 @@ def _validate(rt: Runtime, actor: Doc, room: Doc, key: str, value: Any) -> None:
         raise _not_allowed(
             "Viewing room administration is not allowed", "Viewing_room_administration"
         )
+    if key == "roomName" and isinstance(value, str) and value != room.get("name"):
+        rooms.check_room_name(rt, value, rid)
+    if key == "roomCustomFields" and not isinstance(value, dict):
+        raise Refused(
+            errors.INVALID_ROOM_CUSTOM_FIELDS_TYPE,
+            "Invalid roomCustomFields type",
+            {"function": "RocketChat.saveRoomCustomFields"},
+        )
     if key == "roomType" and value != room["t"]:
+        # ``saveRoomType``'s own refusals, checked before anything is saved
+        if room["t"] == "d":
+            raise Refused(
+                errors.DIRECT_ROOM,
+                "Can't change type of direct rooms",
+                {"function": "RocketChat.saveRoomType"},
+            )
+        if value not in ("c", "p"):
+            raise Refused(
+                errors.INVALID_ROOM_TYPE,
+                f"{value} is not a valid room type",
+                {"function": "RocketChat.saveRoomType", "type": value},
+            )
         if value == "c" and not has_permission(rt, actor, "create-c"):
             raise _not_allowed(
                 "Changing a private group to a public channel is not allowed", "Change_Room_Type"
@@ -133,7 +154,7 @@ def apply_room_setting(rt: Runtime, actor: Doc, room: Doc, key: str, value: Any)
         kind = "room-allowed-reacting" if value else "room-disallowed-reacting"
         rooms.system_message(rt, room, kind, actor, actor["username"])
     elif key == "systemMessages":
-        if json.dumps(value) != json.dumps(room.get("sysMes")):
+        if isinstance(value, list | bool) and json.dumps(value) != json.dumps(room.get("sysMes")):
             rooms.update_room(rt, room, {"sysMes": value})
     elif key == "joinCode":
         set_join_code(rt, room, str(value))

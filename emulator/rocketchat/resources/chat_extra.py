@@ -40,10 +40,10 @@ def url_preview() -> Response:
     if room is None or not models.can_access_room(rt, room, user):
         raise errors.plain("Not allowed")
     url = args["url"]
-    parts = urlsplit(url)
     try:
+        parts = urlsplit(url)
         port = parts.port
-    except ValueError:  # a port that is no number: no parsed URL at all
+    except ValueError:  # a malformed host or a port that is no number: nothing to parse
         port, parts = None, urlsplit("")
     if not parts.scheme or not parts.netloc:
         return ok(urlPreview={"url": url, "meta": {}, "headers": {}, "ignoreParse": True})

@@ -245,7 +245,9 @@ def teams_update() -> Response:
     if not isinstance(data, dict):
         raise errors.invalid_params("must have required property 'data'")
     name, kind = data.get("name"), data.get("type")
-    if (name is not None and not isinstance(name, str)) or kind not in (None, 0, 1):
+    if (name is not None and not isinstance(name, str)) or (
+        isinstance(kind, bool) or kind not in (None, 0, 1)
+    ):
         raise errors.invalid_params("must match exactly one schema in oneOf")
     team = _team_for(rt, user, args, ("edit-team",))
     if name:
