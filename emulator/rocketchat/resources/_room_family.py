@@ -339,7 +339,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
     ):
         route(rule, ["POST"])(role_route(role, add, method, permission))
 
-    def text_setting(rule: str, param: str, field: str, kind: str, same: str | None):
+    def text_setting(rule: str, param: str, field: str, setting: str, same: str | None):
         def handler() -> Response:
             rt, user = auth.runtime_and_user()
             args = inputs.body()
@@ -349,24 +349,15 @@ def register_family(bp: Blueprint, family: Family) -> None:
             value = args[param] if isinstance(args[param], str) else ""
             if public and same is not None and room.get(field) == args[param]:
                 raise same_value(same)
-            require_edit(rt, user, room)
-            with rt.store.transaction():
-                models.update_room(rt, room, {field: value})
-                models.system_message(rt, room, kind, user, value)
+            save_settings(rt, user, room, {setting: value})
             return ok(**{param: value})
 
         route(rule, ["POST"])(handler)
 
-    text_setting("setTopic", "topic", "topic", "room_changed_topic", "topic")
-    text_setting(
-        "setDescription", "description", "description", "room_changed_description", "description"
-    )
-    text_setting(
-        "setPurpose", "purpose", "description", "room_changed_description", "purpose (description)"
-    )
-    text_setting(
-        "setAnnouncement", "announcement", "announcement", "room_changed_announcement", None
-    )
+    text_setting("setTopic", "topic", "topic", "roomTopic", "topic")
+    text_setting("setDescription", "description", "description", "roomDescription", "description")
+    text_setting("setPurpose", "purpose", "description", "roomDescription", "purpose (description)")
+    text_setting("setAnnouncement", "announcement", "announcement", "roomAnnouncement", None)
 
     @route("rename", ["POST"])
     def rename() -> Response:
@@ -378,12 +369,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
         room = room_of(user, args)
         if public and room["name"] == name:
             raise errors.plain("The channel name is the same as what it would be renamed to.")
-        require_edit(rt, user, room)
-        if room["name"] != name:
-            with rt.store.transaction():
-                valid_room_name(rt, name, room["_id"])
-                models.update_room(rt, room, {"name": name, "fname": name})
-                models.system_message(rt, room, "r", user, name)
+        save_settings(rt, user, room, {"roomName": name})
         return ok(**{family.one: fresh(room)})
 
     @route("archive", ["POST"])
@@ -452,10 +438,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
         if bool(room.get("ro")) == value:
             raise same_value("read only setting")
         require_edit(rt, user, room, "set-readonly")
-        kind = "room-set-read-only" if value else "room-removed-read-only"
-        with rt.store.transaction():
-            models.update_room(rt, room, {"ro": value})
-            models.system_message(rt, room, kind, user, user["username"])
+        save_settings(rt, user, room, {"readOnly": value})
         return ok(**{family.one: fresh(room)})
 
     @route("setType", ["POST"])
@@ -474,18 +457,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
                 f"{new_type} is not a valid room type",
                 {"method": "saveRoomSettings"},
             )
-        require_edit(rt, user, room)
-        if not models.has_permission(rt, user, f"create-{new_type}"):
-            what = (
-                "Changing a private group to a public channel is not allowed"
-                if new_type == "c"
-                else "Changing a public channel to a private room is not allowed"
-            )
-            raise errors.action_not_allowed(what, "saveRoomSettings", "Change_Room_Type")
-        with rt.store.transaction():
-            models.update_room(rt, room, {"t": new_type})
-            label = "public" if new_type == "c" else "private"
-            models.system_message(rt, room, "room_changed_privacy", user, label)
+        save_settings(rt, user, room, {"roomType": new_type})
         return ok(**{family.one: fresh(room)})
 
     @route("addAll", ["POST"])

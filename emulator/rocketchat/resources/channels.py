@@ -79,14 +79,8 @@ def channels_set_default() -> Response:
             errors.CHANNELS_SETDEFAULT_MISSING_DEFAULT_PARAM,
         )
     value = str(args["default"]).lower() in ("true", "1")
-    if not models.has_permission(rt, user, "view-room-administration"):
-        raise errors.action_not_allowed(
-            "Viewing room administration is not allowed",
-            "saveRoomSettings",
-            "Viewing_room_administration",
-        )
-    fresh = models.update_room(rt, room, {"default": value})
-    return ok(channel=wire.room(fresh))
+    save_settings(rt, user, room, {"default": value})
+    return ok(channel=wire.room(rt.store.get("rooms", room["_id"])))
 
 
 @blueprint.post("/channels.setJoinCode")

@@ -60,7 +60,7 @@ def _admin_room(room: Doc) -> Doc:
 def _require_room_administration(rt, user: Doc) -> None:
     """``findAdminRooms``' plain ``Error('error-not-authorized')``."""
     if not models.has_permission(rt, user, "view-room-administration"):
-        raise errors.plain(errors.NOT_AUTHORIZED_PLAIN)
+        raise errors.plain(errors.NOT_AUTHORIZED)
 
 
 @blueprint.post("/rooms.saveNotification")
