@@ -696,6 +696,11 @@ def test_each_method_is_registered_under_its_upstream_name_in_its_domain_module(
         "UserPresence:away": "emulator.rocketchat.ddp.users",
         "permissions/get": "emulator.rocketchat.ddp.permissions",
         "slashCommand": "emulator.rocketchat.ddp.commands",
+        "saveRoomSettings": "emulator.rocketchat.ddp.room_settings",
+        "saveNotificationSettings": "emulator.rocketchat.ddp.room_settings",
+        "reportMessage": "emulator.rocketchat.ddp.room_settings",
+        "blockUser": "emulator.rocketchat.ddp.room_settings",
+        "unblockUser": "emulator.rocketchat.ddp.room_settings",
     }
     with pytest.raises(ValueError, match="registered twice"):
         ddp_package.ddp_method("sendMessage")(lambda session, conn, params: None)

@@ -441,3 +441,13 @@ def test_save_room_settings_refuses_before_saving_anything(rc_server):
     with pytest.raises(RocketApiException) as exc:
         admin.call_api_post("rooms.saveRoomSettings", rid=dm, roomType="c")
     assert api_error(exc)[1]["errorType"] == "error-direct-room"
+
+
+def test_save_room_settings_refuses_texts_that_are_not_text(rc_server):
+    alice = login(rc_server, "alice")
+    rid = alice.channels_create("texty")["channel"]["_id"]
+    for key in ("roomTopic", "roomName", "roomAnnouncement", "roomDescription", "joinCode"):
+        with pytest.raises(RocketApiException) as exc:
+            alice.call_api_post("rooms.saveRoomSettings", rid=rid, **{key: {"a": 1}})
+        assert api_error(exc)[1]["errorType"] == "error-invalid-settings"
+    assert alice.rooms_info(room_id=rid)["room"]["name"] == "texty"

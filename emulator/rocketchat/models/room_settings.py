@@ -59,6 +59,10 @@ def e2e_allowed(rt: Runtime, room: Doc) -> bool:
 def _validate(rt: Runtime, actor: Doc, room: Doc, key: str, value: Any) -> None:
     """The per-setting validators of ``saveRoomSettings``."""
     rid = room["_id"]
+    texts = ("roomName", "roomTopic", "roomAnnouncement", "roomDescription", "joinCode")
+    if key in texts and value is not None and not isinstance(value, str):
+        # not a text: refused rather than stored (upstream would keep whatever came)
+        raise Refused(errors.INVALID_SETTINGS, "Invalid settings provided", _METHOD)
     if key in ("default", "featured") and not has_permission(rt, actor, "view-room-administration"):
         raise _not_allowed(
             "Viewing room administration is not allowed", "Viewing_room_administration"
@@ -125,8 +129,11 @@ def apply_room_setting(rt: Runtime, actor: Doc, room: Doc, key: str, value: Any)
         rooms.system_message(rt, room, "r", actor, value)
         if room.get("teamMain") and room.get("teamId"):
             rt.store.update("teams", room["teamId"], {"name": value})
-    elif key in ("roomTopic", "roomAnnouncement", "roomDescription"):
-        field = {"roomTopic": "topic", "roomAnnouncement": "announcement"}.get(key, "description")
+    elif key == "roomTopic":
+        if value or room.get("topic"):
+            rooms.save_room_topic(rt, room, actor, value)
+    elif key in ("roomAnnouncement", "roomDescription"):
+        field = "announcement" if key == "roomAnnouncement" else "description"
         if (not value and not room.get(field)) or value == room.get(field):
             return
         rooms.update_room(rt, room, {field: value})
@@ -157,7 +164,7 @@ def apply_room_setting(rt: Runtime, actor: Doc, room: Doc, key: str, value: Any)
         if isinstance(value, list | bool) and json.dumps(value) != json.dumps(room.get("sysMes")):
             rooms.update_room(rt, room, {"sysMes": value})
     elif key == "joinCode":
-        set_join_code(rt, room, str(value))
+        set_join_code(rt, room, value or "")
     elif key in ("default", "featured", "streamingOptions"):
         rooms.update_room(rt, room, {key: value})
     elif key in _RETENTION:
