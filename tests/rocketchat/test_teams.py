@@ -220,7 +220,10 @@ def test_list_children(rc_server):
     assert {r["_id"] for r in body["data"]} == {team["roomId"], side, talk}
     assert body["total"] == 3 and body["count"] == 3 and body["offset"] == 0
     only = alice.call_api_get("teams.listChildren", roomId=team["roomId"], type="discussions")
-    assert [r["_id"] for r in only["data"]] == [talk]
+    assert {r["_id"] for r in only["data"]} == {team["roomId"], talk}
+    with pytest.raises(RocketApiException) as exc:
+        alice.call_api_get("teams.listChildren", teamId=team["_id"], type="dms")
+    assert api_error(exc)[1]["errorType"] == "invalid-params"
     seen_by_bob = bob.call_api_get("teams.listChildren", teamName="parents", type="channels")
     assert [r["_id"] for r in seen_by_bob["data"]] == [team["roomId"]]
     with pytest.raises(RocketApiException) as exc:

@@ -229,24 +229,24 @@ def update_team(rt: Runtime, actor: Doc, team: Doc, name: str | None, kind: int 
 
 
 def team_children(rt: Runtime, user: Doc, team: Doc, kind: str | None) -> list[Doc]:
-    """``Team.listChildren``: the main room, the team's rooms the user may read, and the
-    discussions of those rooms; ``channels`` or ``discussions`` narrows it."""
-    team_rooms = [
-        r
-        for r in rt.store.find("rooms", "teamId", team["_id"])
-        if rooms.can_access_room(rt, r, user)
-    ]
-    parents = {r["_id"] for r in team_rooms}
-    discussions = [
-        r
-        for r in rt.store.all("rooms")
-        if r.get("prid") in parents and rooms.can_access_room(rt, r, user)
-    ]
-    if kind == "channels":
-        return team_rooms
-    if kind == "discussions":
-        return discussions
-    return team_rooms + discussions
+    """``Team.listChildren``: the main room, then (unless ``kind`` narrows it to the other) the
+    team's rooms the user may read (``channels``) and the main room's discussions
+    (``discussions``)."""
+    main = rt.store.get("rooms", team["roomId"])
+    found = [main] if main is not None else []
+    if kind != "discussions":
+        found += [
+            r
+            for r in rt.store.find("rooms", "teamId", team["_id"])
+            if r["_id"] != team["roomId"] and rooms.can_access_room(rt, r, user)
+        ]
+    if kind != "channels":
+        found += [
+            r
+            for r in rt.store.all("rooms")
+            if r.get("prid") == team["roomId"] and rooms.can_access_room(rt, r, user)
+        ]
+    return found
 
 
 def remove_room_from_team(
