@@ -454,3 +454,33 @@ CONTACT_MANAGER_NOT_FOUND = "error-contact-manager-not-found"
 CONTACT_HAS_NO_CONFLICTS = "error-contact-has-no-conflicts"
 INVALID_PARAMS_CUSTOM = "error-invalid-params-custom"
 INVALID_CHART_NAME = "invalid-chart-name"
+
+# -- rooms, messages, teams, moderation, e2e, auto-translate (v1/channels.ts, groups.ts,
+#    rooms.ts, teams.ts, chat.ts, im.ts, moderation.ts, e2e.ts, autotranslate.ts) -------------
+
+INVALID_SETTINGS = "error-invalid-settings"
+CODE_REQUIRED = "error-code-required"
+CODE_INVALID = "error-code-invalid"
+FORBIDDEN_CODE = 403  # ``Meteor.Error(403, ...)``: a number as the error
+USER_LIMIT_EXCEEDED = "error-user-limit-exceeded"
+DIRECT_MESSAGE_ROOM = "error-direct-message-room"
+INVALID_DATES = "error-invalid-dates"
+INVALID_RECIPIENT = "error-invalid-recipient"
+NESTED_DISCUSSION = "error-nested-discussion"
+ROOM_TYPE_NOT_SUPPORTED = "error-room-type-not-supported"
+ROOM_NOT_FOUND_ANY = 'The required "roomId" or "roomName" param provided does not match any room'
+MEMBER_DOES_NOT_EXIST = "member-does-not-exist"
+LAST_OWNER_CAN_NOT_BE_REMOVED = "last-owner-can-not-be-removed"
+INVALID_DESCRIPTION = "error-invalid-description"
+INVALID_MESSAGE_ID = "error-invalid-message_id"
+INVALID_PERMISSIONS = "error-invalid-permissions"
+NO_REPORTS_FOUND = "no-reports-found"
+NO_REPORTED_MESSAGES = "No reported messages found for this user."
+REPORT_NOT_FOUND = "error-report-not-found"
+INVALID_USER_ID_PROVIDED = "Invalid user id provided."
+ROOM_IS_BLOCKED = "room_is_blocked"
+KEYS_ALREADY_SET = "error-keys-already-set"
+ROOM_E2E_KEY_ALREADY_EXISTS = "error-room-e2e-key-already-exists"
+E2E_ENABLED = "error-e2e-enabled"
+INVALID_ROOM_CUSTOM_FIELDS_TYPE = "invalid-roomCustomFields-type"
+DIRECT_ROOM = "error-direct-room"

@@ -131,6 +131,14 @@ SETTINGS: tuple[tuple[str, Any, str, bool], ...] = (
     ("Livechat_Allow_collect_and_store_HTTP_header_informations", False, "boolean", False),
     ("Livechat_request_comment_when_closing_conversation", False, "boolean", False),
     ("Livechat_accept_chats_with_no_agents", False, "boolean", False),
+    # rooms, messages, teams, moderation, e2e and auto-translate
+    ("API_User_Limit", 500, "int", True),
+    ("API_Enable_Direct_Message_History_EndPoint", False, "boolean", False),
+    ("E2E_Enable", False, "boolean", True),
+    ("AutoTranslate_Enabled", False, "boolean", True),
+    ("AutoTranslate_ServiceProvider", "google-translate", "select", True),
+    ("API_Embed", True, "boolean", True),
+    ("Discussion_enabled", True, "boolean", True),
 )
 
 # permission id -> roles holding it by default
@@ -264,6 +272,21 @@ PERMISSIONS: dict[str, list[str]] = {
     "remove-closed-livechat-rooms": ["livechat-manager", "livechat-monitor", "admin"],
     "send-omnichannel-chat-transcript": ["livechat-manager", "admin"],
     "edit-omnichannel-contact": ["livechat-manager", "livechat-agent", "admin"],
+    # rooms, messages, teams, moderation, e2e and auto-translate
+    "add-all-to-room": ["admin"],
+    "join-without-join-code": ["admin", "bot", "app"],
+    "toggle-room-e2e-encryption": ["owner", "admin"],
+    "edit-room-avatar": ["admin", "owner", "moderator"],
+    "edit-room-retention-policy": ["admin"],
+    "view-broadcast-member-list": ["admin", "owner", "moderator"],
+    "mail-messages": ["admin"],
+    "edit-team": ["admin", "owner"],
+    "convert-team": ["admin", "owner"],
+    "view-moderation-console": ["admin"],
+    "auto-translate": ["admin"],
+    "start-discussion": ["admin", "user", "guest", "app"],
+    "start-discussion-other-user": ["admin", "user", "owner", "app"],
+    "edit-other-user-e2ee": ["admin"],
 }
 
 # role id -> (scope, description)

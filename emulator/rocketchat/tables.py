@@ -156,3 +156,8 @@ def define_tables(store: Store) -> None:
     store.define("livechat_triggers", key="_id")
     store.define("livechat_business_hours", key="_id", multi={"type": "type"})
     store.define("livechat_contacts", key="_id")
+
+    # ``rooms.export`` requests, kept as records (no file is built, no mail sent).
+    store.define("room_exports", key="_id", multi={"rid": "rid"})
+    # ``ModerationReports``: message and user reports, hidden (``_hidden``) once dismissed.
+    store.define("moderation_reports", key="_id")

@@ -74,8 +74,8 @@ def ejson_dates(value: Any) -> Any:
 
 
 def user(doc: Doc) -> Doc:
-    """A user as other users see it: never ``services``."""
-    return rest_dates({k: v for k, v in doc.items() if k not in ("services", "settings")})
+    """A user as other users see it: never ``services`` nor the E2E key pair."""
+    return rest_dates({k: v for k, v in doc.items() if k not in ("services", "settings", "e2e")})
 
 
 def me(doc: Doc, site_url: str) -> Doc:
@@ -97,7 +97,8 @@ def me(doc: Doc, site_url: str) -> Doc:
 
 
 def room(doc: Doc) -> Doc:
-    out = rest_dates(doc)
+    """A room as REST sends it: never its join code (``defaultFieldsToExclude``)."""
+    out = rest_dates({k: v for k, v in doc.items() if k != "joinCode"})
     if out.get("u", {}) is None:
         del out["u"]  # rooms made at first start (GENERAL) have no creator: no `u` at all
     return out

@@ -221,4 +221,26 @@ OPEN_FINDINGS: tuple[Finding, ...] = (
     Finding(
         RC, "get-api-v1-livechat-users-type-_id", 200, "schema", "null without the role", "$.user"
     ),
+    # -- Rocket.Chat: rooms, moderation, e2e ---------------------------------------------------
+    # upstream (server/methods/addAllUserToRoom.ts): Meteor.Error(403, 'Access to Method
+    # Forbidden'), a numeric error code, so errorType is the number 403.
+    Finding(RC, "post-api-v1-groups.addAll", 400, "schema", "numeric errorType", "$.errorType"),
+    Finding(RC, "post-api-v1-channels.addAll", 400, "schema", "numeric errorType", "$.errorType"),
+    # likely: as integrations.list, an integration's `channel` is an array of strings.
+    Finding(
+        RC,
+        "get-api-v1-channels.getIntegrations",
+        200,
+        "schema",
+        "IIntegration",
+        "$.integrations[*].channel[*]",
+    ),
+    Finding(
+        RC,
+        "get-api-v1-groups.getIntegrations",
+        200,
+        "schema",
+        "IIntegration",
+        "$.integrations[*].channel[*]",
+    ),
 )

@@ -6,6 +6,7 @@ from rocketchat_API.APIExceptions.RocketExceptions import RocketApiException
 from rocketchat_API.rocketchat import RocketChat
 
 from emulator.app import runtime_of
+from emulator.rocketchat import models
 
 NOT_FOUND = (
     'The required "roomId" or "roomName" param provided does not match any channel '
@@ -448,3 +449,142 @@ def test_set_default_error_types(rc_server):
     with pytest.raises(RocketApiException) as exc:
         admin.channels_set_default(rid, False)
     assert exc.value.response_json["errorType"] == "error-channels-setdefault-missing-default-param"
+
+
+def test_add_all_needs_add_all_to_room_then_joins_everyone(rc_server):
+    admin, alice = login(rc_server, "admin"), login(rc_server, "alice")
+    rid = alice.channels_create("everyone-here")["channel"]["_id"]
+    with pytest.raises(RocketApiException) as exc:
+        alice.channels_add_all(rid)
+    assert api_error(exc) == (
+        400,
+        {
+            "success": False,
+            "error": "Access to Method Forbidden [403]",
+            "errorType": 403,
+            "details": {"method": "addAllToRoom"},
+        },
+    )
+    channel = admin.channels_add_all(rid)["channel"]
+    users = runtime_of(rc_server.app).store.all("users")
+    assert channel["usersCount"] == len(users)
+    joined = [m for m in messages_of(alice, rid) if m.get("t") == "uj"]
+    assert len(joined) == len(users) - 1  # everyone but the owner, who was in already
+
+
+def test_set_custom_fields(rc_server):
+    alice = login(rc_server, "alice")
+    rid = alice.channels_create("with-fields")["channel"]["_id"]
+    channel = alice.channels_set_custom_fields(rid, {"tier": "gold"})["channel"]
+    assert channel["customFields"] == {"tier": "gold"}
+    with pytest.raises(RocketApiException) as exc:
+        alice.channels_set_custom_fields(rid, "gold")
+    assert api_error(exc) == (
+        400,
+        {
+            "success": False,
+            "error": 'The bodyParam "customFields" is required with a type like object.',
+        },
+    )
+    bob = login(rc_server, "bob")
+    with pytest.raises(RocketApiException) as exc:
+        bob.channels_set_custom_fields(rid, {"tier": "tin"})
+    assert api_error(exc)[1]["errorType"] == "error-action-not-allowed"
+    assert api_error(exc)[1]["details"] == {"method": "saveRoomSettings", "action": "Editing_room"}
+
+
+def test_join_code_is_required_then_checked(rc_server):
+    alice, bob = login(rc_server, "alice"), login(rc_server, "bob")
+    rid = alice.channels_create("locked")["channel"]["_id"]
+    with pytest.raises(RocketApiException) as exc:
+        alice.channels_set_join_code(rid, " ")
+    assert api_error(exc)[1] == {
+        "success": False,
+        "error": 'The bodyParam "joinCode" is required',
+    }
+    channel = alice.channels_set_join_code(rid, "s3cret")["channel"]
+    assert channel["joinCodeRequired"] is True and "joinCode" not in channel
+    for code, error_type in ((None, "error-code-required"), ("nope", "error-code-invalid")):
+        with pytest.raises(RocketApiException) as exc:
+            bob.channels_join(rid, code)
+        assert api_error(exc)[1]["errorType"] == error_type
+        assert api_error(exc)[1]["details"] == {"method": "joinRoom"}
+    assert bob.channels_join(rid, "s3cret")["channel"]["usersCount"] == 2
+    # join-without-join-code: admins skip it
+    assert login(rc_server, "admin").channels_join(rid, None)["success"] is True
+
+
+def test_anonymous_read_follows_the_setting(rc_server):
+    url = f"{rc_server.url}/api/v1/channels.anonymousread"
+    raw = requests.get(url, params={"roomName": "engineering"}, timeout=5)
+    assert raw.status_code == 400
+    assert raw.json() == {
+        "success": False,
+        "error": 'Enable "Allow Anonymous Read" [error-not-allowed]',
+        "errorType": "error-not-allowed",
+        "details": {"method": "channels.anonymousread"},
+    }
+    missing = requests.get(url, params={"roomName": "nowhere"}, timeout=5)
+    assert missing.json()["errorType"] == "error-room-not-found"
+    models.set_setting_value(runtime_of(rc_server.app), "Accounts_AllowAnonymousRead", True)
+    body = requests.get(url, params={"roomName": "engineering"}, timeout=5).json()
+    assert body["success"] is True and body["total"] == len(body["messages"]) >= 1
+    assert body["messages"][0]["rid"] == room_id(login(rc_server, "alice"), "engineering")
+
+
+def test_user_mentions_by_channel(rc_server):
+    alice, bob = login(rc_server, "alice"), login(rc_server, "bob")
+    rid = room_id(alice, "engineering")
+    bob.chat_post_message("hey @alice, look", room_id=rid)
+    bob.chat_post_message("no mention here", room_id=rid)
+    mentions = alice.channels_get_all_user_mentions_by_channel(rid)
+    assert [m["msg"] for m in mentions] == ["hey @alice, look"]
+    with pytest.raises(RocketApiException) as exc:
+        alice.call_api_get("channels.getAllUserMentionsByChannel")
+    assert api_error(exc)[1]["errorType"] == "invalid-params"
+    with pytest.raises(RocketApiException) as exc:
+        alice.channels_get_all_user_mentions_by_channel("nowhere")
+    assert api_error(exc)[1]["errorType"] == "error-invalid-room"
+
+
+def test_get_integrations_of_a_channel(rc_server):
+    admin, alice = login(rc_server, "admin"), login(rc_server, "alice")
+    rid = room_id(admin, "engineering")
+    for channel in ("#engineering", "#general"):
+        admin.integrations_create(
+            integrations_type="webhook-incoming",
+            name=f"hook {channel}",
+            enabled=True,
+            username="admin",
+            channel=channel,
+            script_enabled=False,
+        )
+    found = admin.channels_get_integrations(rid)
+    assert [i["name"] for i in found] == ["hook #engineering"]
+    with pytest.raises(RocketApiException) as exc:
+        alice.channels_get_integrations(rid)
+    assert api_error(exc)[0] == 403
+
+
+def test_convert_to_team(rc_server):
+    alice, bob = login(rc_server, "alice"), login(rc_server, "bob")
+    rid = alice.channels_create("squad", members=["bob"])["channel"]["_id"]
+    with pytest.raises(RocketApiException) as exc:
+        bob.call_api_post("channels.convertToTeam", channelId=rid)
+    assert api_error(exc)[0] == 401
+    with pytest.raises(RocketApiException) as exc:
+        alice.call_api_post("channels.convertToTeam")
+    assert api_error(exc)[1] == {
+        "success": False,
+        "error": 'The parameter "channelId" or "channelName" is required',
+    }
+    team = alice.call_api_post("channels.convertToTeam", channelName="squad")["team"]
+    assert team["name"] == "squad" and team["type"] == 0 and team["roomId"] == rid
+    info = alice.channels_info(room_id=rid)["channel"]
+    assert info["teamMain"] is True and info["teamId"] == team["_id"]
+    members = alice.call_api_get("teams.members", teamId=team["_id"])["members"]
+    assert sorted(m["user"]["username"] for m in members) == ["alice", "bob"]
+    assert messages_of(alice, rid)[0]["t"] == "user-converted-to-team"
+    with pytest.raises(RocketApiException) as exc:
+        alice.call_api_post("channels.convertToTeam", channelId=rid)
+    assert api_error(exc)[1] == {"success": False, "error": "team-name-already-exists"}

@@ -707,6 +707,11 @@ def test_each_method_is_registered_under_its_upstream_name_in_its_domain_module(
                 "checkCodesRemaining",
             )
         },
+        "saveRoomSettings": "emulator.rocketchat.ddp.room_settings",
+        "saveNotificationSettings": "emulator.rocketchat.ddp.room_settings",
+        "reportMessage": "emulator.rocketchat.ddp.room_settings",
+        "blockUser": "emulator.rocketchat.ddp.room_settings",
+        "unblockUser": "emulator.rocketchat.ddp.room_settings",
     }
     with pytest.raises(ValueError, match="registered twice"):
         ddp_package.ddp_method("sendMessage")(lambda session, conn, params: None)

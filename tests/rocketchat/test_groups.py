@@ -5,6 +5,9 @@ import requests
 from rocketchat_API.APIExceptions.RocketExceptions import RocketApiException
 from rocketchat_API.rocketchat import RocketChat
 
+from emulator.app import runtime_of
+from emulator.rocketchat import models
+
 NOT_FOUND = {
     "success": False,
     "error": 'The required "roomId" or "roomName" param provided does not match any group '
@@ -138,3 +141,65 @@ def test_group_history_defaults_and_texts(rc_server):
     # no "same value" checks for groups
     assert alice.groups_set_topic(rid, "")["topic"] == ""
     assert alice.groups_set_topic(rid, "")["topic"] == ""
+
+
+def api_error(excinfo):
+    return excinfo.value.status_code, excinfo.value.response_json
+
+
+def test_add_all_and_custom_fields(rc_server):
+    admin = login(rc_server, "admin")
+    rid = admin.groups_create("all-hands-private")["group"]["_id"]
+    group = admin.call_api_post("groups.addAll", roomId=rid)["group"]
+    assert group["usersCount"] == len(runtime_of(rc_server.app).store.all("users"))
+    group = admin.groups_set_custom_fields({"cost": "centre"}, room_id=rid)["group"]
+    assert group["customFields"] == {"cost": "centre"}
+    alice = login(rc_server, "alice")
+    with pytest.raises(RocketApiException) as exc:
+        alice.call_api_post("groups.addAll", roomId=rid)
+    assert api_error(exc)[1]["error"] == "Access to Method Forbidden [403]"
+
+
+def test_set_encrypted_follows_e2e_enable(rc_server):
+    alice = login(rc_server, "alice")
+    rid = alice.groups_create("secrets")["group"]["_id"]
+    with pytest.raises(RocketApiException) as exc:
+        alice.groups_set_encrypted(rid, True)
+    assert api_error(exc)[1] == {
+        "success": False,
+        "error": "Only groups or direct channels can enable encryption [error-action-not-allowed]",
+        "errorType": "error-action-not-allowed",
+        "details": {"method": "saveRoomSettings", "action": "Change_Room_Encrypted"},
+    }
+    raw = alice.call_api_post  # without ``encrypted``
+    with pytest.raises(RocketApiException) as exc:
+        raw("groups.setEncrypted", roomId=rid)
+    assert api_error(exc)[1] == {"success": False, "error": 'The bodyParam "encrypted" is required'}
+    models.set_setting_value(runtime_of(rc_server.app), "E2E_Enable", True)
+    assert alice.groups_set_encrypted(rid, True)["group"]["encrypted"] is True
+    last = alice.call_api_get("groups.messages", roomId=rid)["messages"][0]
+    assert last["t"] == "room_e2e_enabled"
+
+
+def test_group_integrations_and_convert_to_team(rc_server):
+    admin, alice = login(rc_server, "admin"), login(rc_server, "alice")
+    rid = alice.groups_info(room_name="leadership")["group"]["_id"]
+    admin.integrations_create(
+        integrations_type="webhook-incoming",
+        name="board hook",
+        enabled=True,
+        username="admin",
+        channel="#leadership",
+        script_enabled=False,
+    )
+    assert [i["name"] for i in admin.groups_get_integrations(rid)] == ["board hook"]
+    own = alice.groups_create("private-squad", members=["bob"])["group"]["_id"]
+    team = alice.groups_convert_to_team(room_id=own)["team"]
+    assert team["type"] == 1 and team["roomId"] == own
+    assert alice.groups_info(room_id=own)["group"]["teamMain"] is True
+    with pytest.raises(RocketApiException) as exc:
+        alice.call_api_post("groups.convertToTeam", roomId="")
+    assert api_error(exc)[1] == {
+        "success": False,
+        "error": 'The parameter "roomId" or "roomName" is required',
+    }

@@ -5,6 +5,9 @@ import requests
 from rocketchat_API.APIExceptions.RocketExceptions import RocketApiException
 from rocketchat_API.rocketchat import RocketChat
 
+from emulator.app import runtime_of
+from emulator.rocketchat import models
+
 DM_NOT_FOUND = {
     "success": False,
     "error": 'The required "roomId" param provided does not match any direct message '
@@ -140,3 +143,55 @@ def test_delete_dm_is_admin_only(rc_server):
     assert exc.value.response_json["errorType"] == "error-not-allowed"
     assert admin.dm_delete(rid) == {"success": True}
     assert rid not in [r["_id"] for r in alice.dm_list()]
+
+
+def test_block_user_stops_the_dm_both_ways(rc_server):
+    alice = RocketChat("alice", "alice-password", server_url=rc_server.url)
+    bob = RocketChat("bob", "bob-password", server_url=rc_server.url)
+    rid = alice.dm_create("bob")["room"]["_id"]
+    assert alice.call_api_post("im.blockUser", roomId=rid, block=True) == {"success": True}
+    assert alice.subscriptions_get_one(rid)["subscription"]["blocker"] is True
+    assert bob.subscriptions_get_one(rid)["subscription"]["blocked"] is True
+    for sender in (alice, bob):
+        with pytest.raises(RocketApiException) as exc:
+            sender.chat_post_message("hello?", room_id=rid)
+        assert exc.value.response_json["error"] == "room_is_blocked"
+    alice.call_api_post("dm.blockUser", roomId=rid, block=False)
+    assert "blocked" not in bob.subscriptions_get_one(rid)["subscription"]
+    assert bob.chat_post_message("back", room_id=rid)["success"] is True
+    with pytest.raises(RocketApiException) as exc:
+        alice.call_api_post("im.blockUser", roomId="GENERAL", block=True)
+    assert exc.value.response_json == {
+        "success": False,
+        "error": "[invalid-channel]",
+        "errorType": "invalid-channel",
+    }
+
+
+def test_messages_others_needs_the_setting_and_admin(rc_server):
+    admin = RocketChat("admin", "admin-password", server_url=rc_server.url)
+    alice = RocketChat("alice", "alice-password", server_url=rc_server.url)
+    rid = alice.dm_create("bob")["room"]["_id"]
+    with pytest.raises(RocketApiException) as exc:
+        admin.dm_messages_others(rid)
+    assert exc.value.response_json == {
+        "success": False,
+        "error": "This endpoint is disabled [error-endpoint-disabled]",
+        "errorType": "error-endpoint-disabled",
+        "details": {"route": "/api/v1/im.messages.others"},
+    }
+    models.set_setting_value(
+        runtime_of(rc_server.app), "API_Enable_Direct_Message_History_EndPoint", True
+    )
+    listed = list(admin.dm_messages_others(rid))
+    assert listed and {m["rid"] for m in listed} == {rid}
+    body = admin.call_api_get("dm.messages.others", roomId=rid)
+    assert body["total"] == len(body["messages"]) == len(listed)
+    with pytest.raises(RocketApiException) as exc:
+        alice.call_api_get("dm.messages.others", roomId=rid)
+    assert exc.value.status_code == 403
+    with pytest.raises(RocketApiException) as exc:
+        admin.call_api_get("im.messages.others", roomId="GENERAL")
+    assert exc.value.response_json["error"] == (
+        "No direct message room found by the id of: GENERAL [error-room-not-found]"
+    )

@@ -11,6 +11,7 @@ from . import (  # noqa: F401 - registers
     commands,
     messages,
     permissions,
+    room_settings,
     rooms,
     two_factor,
     users,

@@ -112,7 +112,8 @@ def join_room(session: DdpSession, conn: realtime.Connection, params: list) -> A
     if room is None:
         raise DdpError(errors.INVALID_ROOM, "Invalid room", {"method": "joinRoom"})
     try:
-        models.join_room(session.rt, room, user)
+        code = params[1] if len(params) > 1 and isinstance(params[1], str) else None
+        models.join_room(session.rt, room, user, code)
     except models.Refused as refused:
         raise DdpError(refused.code, refused.reason, refused.details) from None
     return True

@@ -43,12 +43,39 @@ from .messages import (  # noqa: F401 - the package's API
     post_message,
     react,
     read_room,
+    remove_message,
     set_message_fields,
     set_reaction,
     star_message,
     unpin_message,
 )
+from .moderation import (  # noqa: F401 - the package's API
+    delete_reported_messages,
+    dismiss_reports,
+    dismiss_user_reports,
+    open_reports,
+    report_message,
+    report_user,
+    reports_by_users,
+    user_reports,
+)
 from .notifications import ephemeral  # noqa: F401 - the package's API
+from .room_admin import (  # noqa: F401 - the package's API
+    create_discussion,
+    delete_upload,
+    export_room,
+    members_by_role,
+    save_notification_setting,
+    set_archived,
+)
+from .room_settings import (  # noqa: F401 - the package's API
+    ROOM_SETTINGS,
+    add_all_users,
+    e2e_allowed,
+    save_room_settings,
+    set_join_code,
+    user_mentions,
+)
 from .rooms import (  # noqa: F401 - the package's API
     MENTION_RE,
     ROOM_NAME_RE,
@@ -73,6 +100,7 @@ from .rooms import (  # noqa: F401 - the package's API
     room_owners,
     room_roles,
     save_room_topic,
+    set_blocked,
     set_muted,
     set_room_open,
     set_room_role,
@@ -93,13 +121,18 @@ from .slash_commands import (  # noqa: F401 - the package's API
 from .teams import (  # noqa: F401 - the package's API
     add_room_to_team,
     add_team_member,
+    convert_room_to_team,
+    convert_team_to_channel,
     create_team,
     delete_team,
+    leave_team,
     remove_room_from_team,
     remove_team_member,
     rooms_of_user_in_team,
+    team_children,
     team_member,
     teams_of_user,
+    update_team,
     update_team_member,
     update_team_room,
 )

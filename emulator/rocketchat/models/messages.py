@@ -56,6 +56,9 @@ def check_sendable(rt: Runtime, room: Doc | None, user: Doc, text: str) -> Doc:
         raise SendRefused(errors.READ_ONLY_ROOM)
     if user["username"] in room.get("muted", []):
         raise SendRefused(errors.YOU_HAVE_BEEN_MUTED)
+    sub = rooms.subscription(rt, room["_id"], user["_id"])
+    if sub is not None and (sub.get("blocked") or sub.get("blocker")):
+        raise SendRefused(errors.ROOM_IS_BLOCKED)
     return room
 
 
@@ -283,6 +286,12 @@ def delete_message(rt: Runtime, message: Doc, user: Doc, as_user: bool = False) 
             "Not allowed",
             {"method": "deleteMessage", "action": "Delete_message"},
         )
+    remove_message(rt, message)
+
+
+def remove_message(rt: Runtime, message: Doc) -> None:
+    """The message goes to the trash (thread count and room counters follow), announced as
+    ``deleteMessage``; no checks (``deleteMessage`` and the moderation console run theirs)."""
     with rt.store.transaction():
         rt.store.delete("messages", message["_id"])
         rooms._trash(rt, "messages", message)

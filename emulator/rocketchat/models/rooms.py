@@ -243,11 +243,19 @@ def add_member(
     return sub
 
 
-def join_room(rt: Runtime, room: Doc, user: Doc) -> Doc:
-    """``joinRoom``: ``user`` joins a room they may read (else ``Refused``); returns the
-    subscription."""
+def join_room(rt: Runtime, room: Doc, user: Doc, join_code: Any = None) -> Doc:
+    """``Room.join``: ``user`` joins a room they may read, with its join code unless they hold
+    ``join-without-join-code`` (else ``Refused``); returns the subscription."""
+    details = {"method": "joinRoom"}
     if not can_access_room(rt, room, user):
-        raise Refused(errors.NOT_ALLOWED, "Not allowed", {"method": "joinRoom"})
+        raise Refused(errors.NOT_ALLOWED, "Not allowed", details)
+    if room.get("joinCodeRequired") is True and not has_permission(
+        rt, user, "join-without-join-code"
+    ):
+        if not join_code:
+            raise Refused(errors.CODE_REQUIRED, "Code required", details)
+        if join_code != room.get("joinCode"):
+            raise Refused(errors.CODE_INVALID, "Invalid code", details)
     return add_member(rt, room, user)
 
 
@@ -539,3 +547,24 @@ def set_room_open(rt: Runtime, room_id: str, user: Doc, open_: bool) -> bool:
         return False
     update_subscription(rt, sub, changes)
     return True
+
+
+def set_blocked(rt: Runtime, room: Doc | None, user: Doc, block: bool) -> None:
+    """``blockUser`` / ``unblockUser`` in a DM of two: the caller's subscription is the
+    ``blocker``, the other's ``blocked`` (else ``Refused`` ``invalid-channel``); while either
+    is set, nobody can post there (``room_is_blocked``)."""
+    others = [u for u in (room or {}).get("uids", []) if u != user["_id"]]
+    if room is None or room["t"] != "d" or len(others) != 1 or user["_id"] not in room["uids"]:
+        raise Refused(errors.BARE_INVALID_CHANNEL, None)
+    mine = subscription(rt, room["_id"], user["_id"])
+    theirs = subscription(rt, room["_id"], others[0])
+    if mine is None or theirs is None:
+        raise Refused(errors.INVALID_ROOM, "Invalid room", {"method": "blockUser"})
+    with rt.store.transaction():
+        for sub, field in ((mine, "blocker"), (theirs, "blocked")):
+            if block:
+                update_subscription(rt, sub, {field: True})
+            else:
+                rest = {k: v for k, v in sub.items() if k != field}
+                rt.store.upsert("subscriptions", rest)
+                update_subscription(rt, rest, {})

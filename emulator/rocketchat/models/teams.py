@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...core.runtime import Runtime
 from .. import errors
-from . import rooms
+from . import room_settings, rooms
 from .common import Doc, Refused, has_permission, setting
 
 # -- teams ------------------------------------------------------------------------------------
@@ -90,6 +90,40 @@ def create_team(
     return team
 
 
+def convert_room_to_team(rt: Runtime, owner: Doc, room: Doc) -> Doc:
+    """``Team.create`` for an existing room (``channels``/``groups.convertToTeam``): a free team
+    name, a room on no team yet (else ``Refused``); the room becomes the main room, announced
+    with ``user-converted-to-team``, its members the team's (the caller owns it)."""
+    name = room["name"]
+    with rt.store.transaction():  # the name check and the inserts under one lock
+        if rt.store.find_one("teams", "name", name) is not None:
+            raise Refused(errors.TEAM_NAME_ALREADY_EXISTS)
+        if room.get("teamId"):
+            raise Refused(errors.ROOM_ALREADY_ON_TEAM)
+        now = rt.clock.now_ms()
+        team = {
+            "_id": rt.ids.meteor_id(),
+            "name": name,
+            "type": 0 if room["t"] == "c" else 1,
+            "roomId": room["_id"],
+            "createdBy": {"_id": owner["_id"], "username": owner["username"]},
+            "createdAt": now,
+            "_updatedAt": now,
+        }
+        rt.store.insert("teams", team)
+        rooms.system_message(rt, room, "user-converted-to-team", owner, name)
+        rooms.update_room(rt, room, {"teamMain": True, "teamId": team["_id"]})
+        for sub in rt.store.find("subscriptions", "rid", room["_id"]):
+            rt.store.update("subscriptions", sub["_id"], {"teamMain": True, "teamId": team["_id"]})
+            user = rt.store.get("users", sub["u"]["_id"])
+            if user is not None:
+                roles = ["owner"] if user["_id"] == owner["_id"] else ["member"]
+                add_team_member(rt, team, user, roles, actor=owner)
+        if team_member(rt, team["_id"], owner["_id"]) is None:
+            add_team_member(rt, team, owner, ["owner"], actor=owner)
+    return team
+
+
 def remove_team_member(rt: Runtime, team: Doc, user: Doc, actor: Doc) -> None:
     membership = team_member(rt, team["_id"], user["_id"])
     if membership is None:
@@ -112,20 +146,107 @@ def add_room_to_team(rt: Runtime, team: Doc, room: Doc) -> Doc:
 def delete_team(rt: Runtime, team: Doc, rooms_to_remove: list[str]) -> None:
     """``teams.delete``: the chosen team rooms and the main room go, the rest leave the team."""
     with rt.store.transaction():
-        for room in rt.store.find("rooms", "teamId", team["_id"]):
-            if room["_id"] == team["roomId"]:
-                continue
-            if room["_id"] in rooms_to_remove:
-                rooms.delete_room(rt, room)
-            else:  # ``$unset: {teamId}``
-                rest = {k: v for k, v in room.items() if k != "teamId"}
-                rt.store.upsert("rooms", {**rest, "_updatedAt": rt.clock.now_ms()})
+        _dissolve(rt, team, rooms_to_remove)
         main = rt.store.get("rooms", team["roomId"])
         if main is not None:
             rooms.delete_room(rt, main)
-        for membership in rt.store.find("team_members", "teamId", team["_id"]):
+
+
+def convert_team_to_channel(rt: Runtime, team: Doc, rooms_to_remove: list[str]) -> None:
+    """``teams.convertToChannel``: the chosen team rooms go, the others (the main room too)
+    leave the team, which is deleted; its main room stays as a plain room."""
+    with rt.store.transaction():
+        _dissolve(rt, team, rooms_to_remove)
+        main = rt.store.get("rooms", team["roomId"])
+        if main is not None:
+            rest = {k: v for k, v in main.items() if k not in ("teamId", "teamMain")}
+            rt.store.upsert("rooms", {**rest, "_updatedAt": rt.clock.now_ms()})
+            for sub in rt.store.find("subscriptions", "rid", main["_id"]):
+                kept = {k: v for k, v in sub.items() if k not in ("teamId", "teamMain")}
+                rt.store.upsert("subscriptions", kept)
+            rooms.update_room(rt, rt.store.get("rooms", main["_id"]), {})
+
+
+def _dissolve(rt: Runtime, team: Doc, rooms_to_remove: list[str]) -> None:
+    """The chosen team rooms are erased, the other non-main ones leave the team
+    (``$unset: {teamId}``); the memberships and the team go."""
+    for room in rt.store.find("rooms", "teamId", team["_id"]):
+        if room["_id"] == team["roomId"]:
+            continue
+        if room["_id"] in rooms_to_remove:
+            rooms.delete_room(rt, room)
+        else:
+            rest = {k: v for k, v in room.items() if k != "teamId"}
+            rt.store.upsert("rooms", {**rest, "_updatedAt": rt.clock.now_ms()})
+    for membership in rt.store.find("team_members", "teamId", team["_id"]):
+        rt.store.delete("team_members", membership["_id"])
+    rt.store.delete("teams", team["_id"])
+
+
+def leave_team(rt: Runtime, team: Doc, user: Doc, room_ids: list[str]) -> None:
+    """``Team.removeMembers`` for oneself (``teams.leave``): a member, not the last owner (else
+    ``Refused``); out of the main room, and of the chosen team rooms."""
+    membership = team_member(rt, team["_id"], user["_id"])
+    in_main = rooms.subscription(rt, team["roomId"], user["_id"]) is not None
+    if membership is None and not in_main:
+        raise Refused(errors.MEMBER_DOES_NOT_EXIST)
+    if membership is not None and "owner" in membership.get("roles", []):
+        owners = [
+            m
+            for m in rt.store.find("team_members", "teamId", team["_id"])
+            if "owner" in m.get("roles", [])
+        ]
+        if len(owners) == 1:
+            raise Refused(errors.LAST_OWNER_CAN_NOT_BE_REMOVED)
+    with rt.store.transaction():
+        if membership is not None:
             rt.store.delete("team_members", membership["_id"])
-        rt.store.delete("teams", team["_id"])
+        main = rt.store.get("rooms", team["roomId"])
+        if main is not None:
+            rooms.remove_member(rt, main, user, user)
+        for room_id in room_ids:
+            room = rt.store.get("rooms", room_id)
+            if room is not None and room.get("teamId") == team["_id"]:
+                rooms.remove_member(rt, room, user)
+
+
+def update_team(rt: Runtime, actor: Doc, team: Doc, name: str | None, kind: int | None) -> None:
+    """``Team.update``: a new name or type saved on the main room (``saveRoomName`` /
+    ``saveRoomType``, with their system messages), then on the team."""
+    main = rt.store.get("rooms", team["roomId"])
+    with rt.store.transaction():
+        if main is not None and name:
+            room_settings.apply_room_setting(rt, actor, main, "roomName", name)
+        if main is not None and kind is not None:
+            fresh = rt.store.get("rooms", main["_id"]) or main
+            room_settings.apply_room_setting(rt, actor, fresh, "roomType", "p" if kind else "c")
+        changes: Doc = {"_updatedAt": rt.clock.now_ms()}
+        if name:
+            changes["name"] = name
+        if kind is not None:
+            changes["type"] = kind
+        rt.store.update("teams", team["_id"], changes)
+
+
+def team_children(rt: Runtime, user: Doc, team: Doc, kind: str | None) -> list[Doc]:
+    """``Team.listChildren``: the main room, then (unless ``kind`` narrows it to the other) the
+    team's rooms the user may read (``channels``) and the main room's discussions
+    (``discussions``)."""
+    main = rt.store.get("rooms", team["roomId"])
+    found = [main] if main is not None else []
+    if kind != "discussions":
+        found += [
+            r
+            for r in rt.store.find("rooms", "teamId", team["_id"])
+            if r["_id"] != team["roomId"] and rooms.can_access_room(rt, r, user)
+        ]
+    if kind != "channels":
+        found += [
+            r
+            for r in rt.store.all("rooms")
+            if r.get("prid") == team["roomId"] and rooms.can_access_room(rt, r, user)
+        ]
+    return found
 
 
 def remove_room_from_team(

@@ -23,6 +23,7 @@ from ._rooms_common import (
     members_page,
     messages_page,
     ok,
+    page,
     params,
     target_user,
     target_users,
@@ -338,7 +339,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
     ):
         route(rule, ["POST"])(role_route(role, add, method, permission))
 
-    def text_setting(rule: str, param: str, field: str, kind: str, same: str | None):
+    def text_setting(rule: str, param: str, field: str, setting: str, same: str | None):
         def handler() -> Response:
             rt, user = auth.runtime_and_user()
             args = inputs.body()
@@ -348,24 +349,15 @@ def register_family(bp: Blueprint, family: Family) -> None:
             value = args[param] if isinstance(args[param], str) else ""
             if public and same is not None and room.get(field) == args[param]:
                 raise same_value(same)
-            require_edit(rt, user, room)
-            with rt.store.transaction():
-                models.update_room(rt, room, {field: value})
-                models.system_message(rt, room, kind, user, value)
+            save_settings(rt, user, room, {setting: value})
             return ok(**{param: value})
 
         route(rule, ["POST"])(handler)
 
-    text_setting("setTopic", "topic", "topic", "room_changed_topic", "topic")
-    text_setting(
-        "setDescription", "description", "description", "room_changed_description", "description"
-    )
-    text_setting(
-        "setPurpose", "purpose", "description", "room_changed_description", "purpose (description)"
-    )
-    text_setting(
-        "setAnnouncement", "announcement", "announcement", "room_changed_announcement", None
-    )
+    text_setting("setTopic", "topic", "topic", "roomTopic", "topic")
+    text_setting("setDescription", "description", "description", "roomDescription", "description")
+    text_setting("setPurpose", "purpose", "description", "roomDescription", "purpose (description)")
+    text_setting("setAnnouncement", "announcement", "announcement", "roomAnnouncement", None)
 
     @route("rename", ["POST"])
     def rename() -> Response:
@@ -377,12 +369,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
         room = room_of(user, args)
         if public and room["name"] == name:
             raise errors.plain("The channel name is the same as what it would be renamed to.")
-        require_edit(rt, user, room)
-        if room["name"] != name:
-            with rt.store.transaction():
-                valid_room_name(rt, name, room["_id"])
-                models.update_room(rt, room, {"name": name, "fname": name})
-                models.system_message(rt, room, "r", user, name)
+        save_settings(rt, user, room, {"roomName": name})
         return ok(**{family.one: fresh(room)})
 
     @route("archive", ["POST"])
@@ -451,10 +438,7 @@ def register_family(bp: Blueprint, family: Family) -> None:
         if bool(room.get("ro")) == value:
             raise same_value("read only setting")
         require_edit(rt, user, room, "set-readonly")
-        kind = "room-set-read-only" if value else "room-removed-read-only"
-        with rt.store.transaction():
-            models.update_room(rt, room, {"ro": value})
-            models.system_message(rt, room, kind, user, user["username"])
+        save_settings(rt, user, room, {"readOnly": value})
         return ok(**{family.one: fresh(room)})
 
     @route("setType", ["POST"])
@@ -473,19 +457,102 @@ def register_family(bp: Blueprint, family: Family) -> None:
                 f"{new_type} is not a valid room type",
                 {"method": "saveRoomSettings"},
             )
-        require_edit(rt, user, room)
-        if not models.has_permission(rt, user, f"create-{new_type}"):
-            what = (
-                "Changing a private group to a public channel is not allowed"
-                if new_type == "c"
-                else "Changing a public channel to a private room is not allowed"
-            )
-            raise errors.action_not_allowed(what, "saveRoomSettings", "Change_Room_Type")
-        with rt.store.transaction():
-            models.update_room(rt, room, {"t": new_type})
-            label = "public" if new_type == "c" else "private"
-            models.system_message(rt, room, "room_changed_privacy", user, label)
+        save_settings(rt, user, room, {"roomType": new_type})
         return ok(**{family.one: fresh(room)})
+
+    @route("addAll", ["POST"])
+    def add_all() -> Response:
+        rt, user = auth.runtime_and_user()
+        args = inputs.body()
+        room = room_of(user, args)
+        active_only = args.get("activeUsersOnly") in ("true", 1, True)
+        try:
+            models.add_all_users(rt, user, room["_id"], active_only)
+        except models.Refused as refused:
+            raise errors.refused(refused) from None
+        return ok(**{family.one: fresh(room)})
+
+    @route("setCustomFields", ["POST"])
+    def set_custom_fields() -> Response:
+        rt, user = auth.runtime_and_user()
+        args = inputs.body()
+        if not isinstance(args.get("customFields"), dict):
+            raise errors.plain('The bodyParam "customFields" is required with a type like object.')
+        room = room_of(user, args)
+        save_settings(rt, user, room, {"roomCustomFields": args["customFields"]})
+        return ok(**{family.one: fresh(room)})
+
+    @route("getIntegrations", ["GET"])
+    def get_integrations() -> Response:
+        rt, user = auth.runtime_and_user()
+        managing = (
+            "manage-outgoing-integrations",
+            "manage-own-outgoing-integrations",
+            "manage-incoming-integrations",
+            "manage-own-incoming-integrations",
+        )
+        if not any(models.has_permission(rt, user, p) for p in managing):
+            raise errors.forbidden() if public else denied()
+        args = params()
+        room = room_of(user, args, checked_archived=False)
+        flag = "includeAllPublicChannels" if public else "includeAllPrivateGroups"
+        wanted = {f"#{room['name']}"}
+        if args.get(flag) in (None, "") or args.get(flag) == "true":
+            wanted.add("all_public_channels" if public else "all_private_groups")
+        found = [
+            d
+            for d in rt.store.all("integrations")
+            if models.can_manage_integration(rt, user, d) and wanted & set(d.get("channel") or [])
+        ]
+        return page(rt, "integrations", found, wire.integration, {"_createdAt": 1})
+
+    @route("convertToTeam", ["POST"])
+    def convert_to_team() -> Response:
+        rt, user = auth.runtime_and_user()
+        args = inputs.body()
+        if public:
+            # channels.ts names the room channelId/channelName and checks create-team first
+            if not models.has_permission(rt, user, "create-team"):
+                raise errors.forbidden()
+            room_id, room_name = text_param(args.get("channelId")), args.get("channelName")
+            if room_id is None and not text_param(room_name):
+                raise errors.plain('The parameter "channelId" or "channelName" is required')
+            if room_id and not models.has_permission(rt, user, "edit-room", room_id):
+                raise denied()
+            room = room_of(user, {"roomId": room_id} if room_id else {"roomName": room_name})
+        else:
+            for key in ("roomId", "roomName"):
+                if key in args and not args[key]:
+                    raise errors.plain(errors.ROOM_PARAM_REQUIRED)
+            room = room_of(user, args)
+            needed = ("create-team", "edit-room")
+            if not all(models.has_permission(rt, user, p, room["_id"]) for p in needed):
+                raise denied()
+        try:
+            team = models.convert_room_to_team(rt, user, room)
+        except models.Refused as refused:
+            raise errors.refused(refused) from None
+        return ok(team=wire.team(team))
+
+    if not public:
+
+        @route("setEncrypted", ["POST"])
+        def set_encrypted() -> Response:
+            rt, user = auth.runtime_and_user()
+            args = inputs.body()
+            if not isinstance(args.get("encrypted"), bool):
+                raise errors.plain('The bodyParam "encrypted" is required')
+            room = room_of(user, args)
+            save_settings(rt, user, room, {"encrypted": args["encrypted"]})
+            return ok(group=fresh(room))
+
+
+def save_settings(rt: Runtime, user: Doc, room: Doc | None, settings: Doc) -> None:
+    """``saveRoomSettings`` (``models.save_room_settings``), its refusals as Meteor errors."""
+    try:
+        models.save_room_settings(rt, user, room, settings)
+    except models.Refused as refused:
+        raise errors.refused(refused) from None
 
 
 def _article(role: str) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
+from ...core.runtime import runtime
 from .. import auth, errors, inputs, models, wire
-from ._room_family import Family, find_room, register_family
-from ._rooms_common import ok, page
+from ._room_family import Family, find_room, register_family, save_settings
+from ._rooms_common import ok, page, params, text_param
 
 blueprint = Blueprint("rc_channels", __name__, url_prefix="/api/v1")
 
@@ -53,9 +54,10 @@ def channels_list_joined() -> Response:
 @blueprint.post("/channels.join")
 def channels_join() -> Response:
     rt, user = auth.runtime_and_user()
-    room = find_room(rt, FAMILY, user, inputs.body())
+    args = inputs.body()
+    room = find_room(rt, FAMILY, user, args)
     try:
-        models.join_room(rt, room, user)
+        models.join_room(rt, room, user, args.get("joinCode"))
     except models.Refused as refused:
         raise errors.refused(refused) from None
     return ok(channel=wire.room(rt.store.get("rooms", room["_id"])))
@@ -77,11 +79,42 @@ def channels_set_default() -> Response:
             errors.CHANNELS_SETDEFAULT_MISSING_DEFAULT_PARAM,
         )
     value = str(args["default"]).lower() in ("true", "1")
-    if not models.has_permission(rt, user, "view-room-administration"):
-        raise errors.action_not_allowed(
-            "Viewing room administration is not allowed",
-            "saveRoomSettings",
-            "Viewing_room_administration",
-        )
-    fresh = models.update_room(rt, room, {"default": value})
-    return ok(channel=wire.room(fresh))
+    save_settings(rt, user, room, {"default": value})
+    return ok(channel=wire.room(rt.store.get("rooms", room["_id"])))
+
+
+@blueprint.post("/channels.setJoinCode")
+def channels_set_join_code() -> Response:
+    rt, user = auth.runtime_and_user()
+    args = inputs.body()
+    code = args.get("joinCode")
+    if not isinstance(code, str) or not code.strip():
+        raise errors.plain('The bodyParam "joinCode" is required')
+    room = find_room(rt, FAMILY, user, args)
+    save_settings(rt, user, room, {"joinCode": code})
+    return ok(channel=wire.room(rt.store.get("rooms", room["_id"])))
+
+
+@blueprint.get("/channels.anonymousread")
+def channels_anonymous_read() -> Response:
+    """Needs no login; refused while ``Accounts_AllowAnonymousRead`` is off (checked after the
+    room is found, as upstream)."""
+    rt = runtime()
+    room = find_room(rt, FAMILY, {}, params(), checked_archived=False)
+    if not models.setting(rt, "Accounts_AllowAnonymousRead"):
+        raise errors.not_allowed("channels.anonymousread", 'Enable "Allow Anonymous Read"')
+    found = rt.store.find("messages", "rid", room["_id"])
+    return page(rt, "messages", found, wire.message, {"ts": -1})
+
+
+@blueprint.get("/channels.getAllUserMentionsByChannel")
+def channels_user_mentions() -> Response:
+    rt, user = auth.runtime_and_user()
+    room_id = text_param(params().get("roomId"))
+    if room_id is None:
+        raise errors.invalid_params("must have required property 'roomId'")
+    try:
+        found = models.user_mentions(rt, user, room_id)
+    except models.Refused as refused:
+        raise errors.refused(refused) from None
+    return page(rt, "mentions", found, wire.message, {"ts": 1})

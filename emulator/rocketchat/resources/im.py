@@ -218,3 +218,46 @@ def set_topic() -> Response:
     if isinstance(topic, str):
         models.save_room_topic(rt, room, user, topic)
     return ok(**({"topic": topic} if topic is not None else {}))
+
+
+@_route("blockUser", ["POST"])
+def block_user() -> Response:
+    rt, user = auth.runtime_and_user()
+    args = inputs.body()
+    if not isinstance(args.get("roomId"), str):
+        raise errors.invalid_params("must have required property 'roomId'")
+    if not isinstance(args.get("block"), bool):
+        raise errors.invalid_params("must have required property 'block'")
+    try:
+        models.set_blocked(rt, rt.store.get("rooms", args["roomId"]), user, args["block"])
+    except models.Refused as refused:
+        if refused.reason is None:  # ``Meteor.Error('invalid-channel')``: "[invalid-channel]"
+            raise errors.meteor_error(refused.code) from None
+        raise errors.refused(refused) from None
+    return ok()
+
+
+@_route("messages.others", ["GET"])
+def messages_others() -> Response:
+    """Any DM's messages, for room administrators, while the endpoint is enabled."""
+    rt, user = auth.runtime_and_user()
+    if not models.has_permission(rt, user, "view-room-administration"):
+        raise errors.forbidden()
+    if models.setting(rt, "API_Enable_Direct_Message_History_EndPoint") is not True:
+        raise errors.meteor_error(
+            errors.ENDPOINT_DISABLED,
+            "This endpoint is disabled",
+            {"route": "/api/v1/im.messages.others"},
+        )
+    room_id = text_param(params().get("roomId"))
+    if room_id is None:
+        raise errors.meteor_error(
+            errors.ROOMID_PARAM_NOT_PROVIDED, 'The parameter "roomId" is required'
+        )
+    room = rt.store.get("rooms", room_id)
+    if room is None or room["t"] != "d":
+        raise errors.meteor_error(
+            errors.ROOM_NOT_FOUND, f"No direct message room found by the id of: {room_id}"
+        )
+    found = rt.store.find("messages", "rid", room_id)
+    return page(rt, "messages", found, wire.message, {"ts": -1})

@@ -12,7 +12,7 @@ from flask import Blueprint, Response
 from ...core.runtime import Runtime, runtime
 from .. import auth, errors, inputs, models, wire
 from ._room_family import valid_room_name
-from ._rooms_common import ok, page, params, text_param
+from ._rooms_common import ok, page, page_body, params, text_param
 
 blueprint = Blueprint("rc_teams", __name__, url_prefix="/api/v1")
 
@@ -235,3 +235,111 @@ def teams_delete() -> Response:
         raise errors.invalid_params("must be array")
     models.delete_team(rt, team, [r for r in remove if isinstance(r, str)])
     return ok()
+
+
+@blueprint.post("/teams.update")
+def teams_update() -> Response:
+    rt, user = auth.runtime_and_user()
+    args = inputs.body()
+    data = args.get("data")
+    if not isinstance(data, dict):
+        raise errors.invalid_params("must have required property 'data'")
+    name, kind = data.get("name"), data.get("type")
+    if (name is not None and not isinstance(name, str)) or (
+        isinstance(kind, bool) or kind not in (None, 0, 1)
+    ):
+        raise errors.invalid_params("must match exactly one schema in oneOf")
+    team = _team_for(rt, user, args, ("edit-team",))
+    if name:
+        valid_room_name(rt, name, team["roomId"])
+        existing = rt.store.find_one("teams", "name", name)
+        if existing is not None and existing["_id"] != team["_id"]:
+            raise errors.plain(errors.TEAM_NAME_ALREADY_EXISTS)
+    try:
+        models.update_team(rt, user, team, name, kind)
+    except models.Refused as refused:
+        raise errors.refused(refused) from None
+    return ok()
+
+
+@blueprint.post("/teams.leave")
+def teams_leave() -> Response:
+    rt, user = auth.runtime_and_user()
+    args = inputs.body()
+    room_ids = args.get("rooms") or []
+    if not isinstance(room_ids, list) or not all(isinstance(r, str) for r in room_ids):
+        raise errors.invalid_params("must be array")
+    team = _team(rt, args)
+    try:
+        models.leave_team(rt, team, user, room_ids)
+    except models.Refused as refused:
+        raise errors.refused(refused) from None
+    return ok()
+
+
+@blueprint.get("/teams.autocomplete")
+def teams_autocomplete() -> Response:
+    """``Team.autocomplete``: main rooms whose name starts with ``name``, public or joined; ten
+    at most."""
+    rt, user = auth.runtime_and_user()
+    name = params().get("name")
+    if not isinstance(name, str):
+        raise errors.plain("Match error: Missing key 'name'")
+    prefix = name.strip().lower()
+    joined = {s["rid"] for s in rt.store.find("subscriptions", "user", user["_id"])}
+    found = [
+        r
+        for r in rt.store.all("rooms")
+        if r.get("teamMain")
+        and (r["t"] == "c" or r["_id"] in joined)
+        and any((r.get(k) or "").lower().startswith(prefix) for k in ("name", "fname"))
+    ]
+    found.sort(key=lambda r: (r.get("name") or "", r.get("fname") or ""))
+    fields = ("_id", "fname", "teamId", "name", "t", "avatarETag")
+    return ok(teams=[{k: r[k] for k in fields if k in r} for r in found[:10]])
+
+
+@blueprint.post("/teams.convertToChannel")
+def teams_convert_to_channel() -> Response:
+    rt, user = auth.runtime_and_user()
+    args = inputs.body()
+    remove = args.get("roomsToRemove") or []
+    if not isinstance(remove, list) or not all(isinstance(r, str) for r in remove):
+        raise errors.invalid_params("must be array")
+    team = _team_for(rt, user, args, ("convert-team",))
+    models.convert_team_to_channel(rt, team, remove)
+    return ok()
+
+
+@blueprint.get("/teams.listChildren")
+def teams_list_children() -> Response:
+    rt, user = auth.runtime_and_user()
+    args = params()
+    room_id = text_param(args.get("roomId"))
+    if room_id is not None and not args.get("teamId") and not args.get("teamName"):
+        team = next(iter(rt.store.find("teams", "roomId", room_id)), None)
+        if team is None:
+            raise errors.not_found()
+    else:
+        if not args.get("teamId") and not args.get("teamName"):
+            raise errors.invalid_params("must match exactly one schema in oneOf")
+        team = rt.store.get("teams", args.get("teamId") or "") or rt.store.find_one(
+            "teams", "name", args.get("teamName") or ""
+        )
+        if team is None:
+            raise errors.not_found()
+    if not _can_view(rt, user, team):
+        raise errors.forbidden("unauthorized")
+    kind = args.get("type")
+    if kind not in (None, "", "channels", "discussions"):
+        raise errors.invalid_params("must be equal to one of the allowed values")
+    children = models.team_children(rt, user, team, kind or None)
+    term = (args.get("filter") or "").lower()
+    if term:
+        children = [
+            r
+            for r in children
+            if term in (r.get("name") or "").lower() or term in (r.get("fname") or "").lower()
+        ]
+    body = page_body(rt, "data", children, wire.room, {"name": 1})
+    return ok(**body)
