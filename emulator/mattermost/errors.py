@@ -1127,3 +1127,29 @@ MESSAGES.update(
         ACS_CHANNELS_LIMIT: "Get channels limit is not valid.",
     }
 )
+
+
+# -- groups, scheduled posts, acknowledgements and other licensed operations (licensed.py) ----
+
+LICENSE_REQUIRED = "api.license_error"
+MEMBER_COUNTS_BY_GROUP_LICENSE = "api.channel.channel_member_counts_by_group.license.error"
+LOGIN_CWS_LICENSE = "api.user.login_cws.license.error"
+SCHEDULED_POSTS_LICENSE = "api.scheduled_posts.license_error"
+# ``model.NoTranslation``: the id the server gives errors it never translates.
+UNTRANSLATED = "<untranslated>"
+MOVE_THREAD_DISABLED = "api.post.move_thread.disabled.app_error"
+UPGRADE_SYSTEM_NOT_SUPPORTED = "api.upgrade_to_enterprise.system_not_supported.app_error"
+
+MESSAGES.update(
+    {
+        LICENSE_REQUIRED: "An enterprise license is required",
+        MEMBER_COUNTS_BY_GROUP_LICENSE: "Your license does not support groups",
+        LOGIN_CWS_LICENSE: "CWS login is forbidden.",
+        SCHEDULED_POSTS_LICENSE: "Scheduled posts feature requires a license",
+        UNTRANSLATED: UNTRANSLATED,
+        MOVE_THREAD_DISABLED: "Moving threads is disabled",
+        UPGRADE_SYSTEM_NOT_SUPPORTED: (
+            "Upgrading to Mattermost Enterprise is not supported on this system."
+        ),
+    }
+)

@@ -104,6 +104,11 @@ def test_every_row_is_a_documented_operation_served_once():
         ("GET", "/oauth/outgoing_connections", 403, PERMISSIONS),
         ("POST", "/trial-license", 403, PERMISSIONS),
         ("GET", "/trial-license/prev", 403, errors.LICENSE_UPGRADE_NEEDED),
+        # Groups ask for any licence before they look at the caller.
+        ("GET", f"/users/{ANY_ID}/groups", 501, errors.LICENSE_REQUIRED),
+        ("POST", "/posts/schedule", 400, errors.SCHEDULED_POSTS_LICENSE),
+        ("POST", "/upgrade_to_enterprise", 403, PERMISSIONS),
+        ("GET", "/upgrade_to_enterprise/status", 403, PERMISSIONS),
     ],
 )
 def test_a_plain_user_meets_the_checks_in_upstream_order(mm_server, method, path, status, error_id):

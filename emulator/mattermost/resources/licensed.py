@@ -400,6 +400,36 @@ SCHEME = "/schemes/<scheme_id>"
 ACP = "/access_control_policies"
 ACP_ONE = ACP + "/<policy_id>"
 EMPTY = object()  # a 200 with an empty body
+GROUPS = refuse(501, errors.LICENSE_REQUIRED)
+MEMBER_COUNTS = refuse(403, errors.MEMBER_COUNTS_BY_GROUP_LICENSE)
+SCHEDULED = refuse(400, errors.SCHEDULED_POSTS_LICENSE)
+# ``model.MinimumProfessionalProvidedLicense``: an error the server never translates.
+PROFESSIONAL = Refusal(501, errors.UNTRANSLATED, "feature is not available for the current license")
+UPGRADE_UNSUPPORTED = refuse(403, errors.UPGRADE_SYSTEM_NOT_SUPPORTED)
+G = "/<group_id>"
+GROUP_ROUTES = (
+    ("GET", ""),
+    ("POST", ""),
+    ("POST", "/names"),
+    ("GET", G),
+    ("DELETE", G),
+    ("PUT", G + "/patch"),
+    ("POST", G + "/restore"),
+    ("GET", G + "/stats"),
+    ("GET", G + "/members"),
+    ("POST", G + "/members"),
+    ("DELETE", G + "/members"),
+    ("GET", G + "/teams"),
+    ("GET", G + "/channels"),
+    ("GET", G + "/teams/<team_id>"),
+    ("GET", G + "/channels/<channel_id>"),
+    ("POST", G + "/teams/<team_id>/link"),
+    ("DELETE", G + "/teams/<team_id>/link"),
+    ("POST", G + "/channels/<channel_id>/link"),
+    ("DELETE", G + "/channels/<channel_id>/link"),
+    ("PUT", G + "/teams/<team_id>/patch"),
+    ("PUT", G + "/channels/<channel_id>/patch"),
+)
 
 OPERATIONS: tuple[Operation, ...] = (
     # api4/ldap.go: some handlers check the licence before the permission, some after.
@@ -787,6 +817,39 @@ OPERATIONS: tuple[Operation, ...] = (
         "/properties/groups/<group_name>/<object_type>/values/<target_id>",
         NOT_ROUTED,
         session=False,
+    ),
+    # api4/group.go: every group route asks for a licence (requireLicense) before anything else.
+    *(op(method, "/groups" + rule, GROUPS) for method, rule in GROUP_ROUTES),
+    op("GET", "/users/<user_id>/groups", GROUPS),
+    op("GET", "/channels/<channel_id>/groups", GROUPS),
+    op("GET", "/teams/<team_id>/groups", GROUPS),
+    op("GET", "/teams/<team_id>/groups_by_channels", GROUPS),
+    # api4/channel.go: any licence, checked before the channel id.
+    op("GET", "/channels/<channel_id>/member_counts_by_group", MEMBER_COUNTS),
+    # api4/user.go: only a cloud licence lets the customer portal log users in.
+    op("POST", "/users/login/cws", refuse(401, errors.LOGIN_CWS_LICENSE), session=False),
+    # api4/scheduled_post.go: ScheduledPosts is on by default, then any licence.
+    op("POST", "/posts/schedule", SCHEDULED),
+    op("GET", "/posts/scheduled/team/<team_id>", SCHEDULED),
+    op("PUT", "/posts/schedule/<scheduled_post_id>", SCHEDULED),
+    op("DELETE", "/posts/schedule/<scheduled_post_id>", SCHEDULED),
+    # api4/post.go: acknowledgements need a Professional licence, checked first.
+    op("POST", "/users/<user_id>/posts/<post_id>/ack", PROFESSIONAL),
+    op("DELETE", "/users/<user_id>/posts/<post_id>/ack", PROFESSIONAL),
+    # Moving threads needs the MoveThreadsEnabled flag and a licence, after the post id.
+    op(
+        "POST",
+        "/posts/<post_id>/move",
+        id_param("post_id"),
+        refuse(501, errors.MOVE_THREAD_DISABLED),
+    ),
+    # api4/system.go: the emulator is no binary that could be swapped for the Enterprise one.
+    op("POST", "/upgrade_to_enterprise", MANAGE_SYSTEM, UPGRADE_UNSUPPORTED),
+    op(
+        "GET",
+        "/upgrade_to_enterprise/status",
+        MANAGE_SYSTEM,
+        answer={"percentage": 0, "error": None},
     ),
 )
 
