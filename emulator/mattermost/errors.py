@@ -1153,3 +1153,104 @@ MESSAGES.update(
         ),
     }
 )
+
+
+# -- jobs (models/jobs.py) -------------------------------------------------------------------
+
+JOB_NOT_FOUND = "app.job.get.app_error"
+JOB_RETRIEVE_NO_PERMISSIONS = "api.job.retrieve.nopermissions"
+JOB_CREATE_INCORRECT_TYPE = "api.job.unable_to_create_job.incorrect_job_type"
+JOB_MANAGE_INCORRECT_TYPE = "api.job.unable_to_manage_job.incorrect_job_type"
+JOB_STATUS_INVALID = "api.job.status.invalid"
+JOB_TYPE_INVALID = "model.job.is_valid.type.app_error"
+JOB_DOWNLOAD_DISABLED = "app.job.download_export_results_not_enabled"
+JOB_CANCEL_STATUS = "jobs.request_cancellation.status.error"
+JOB_UPDATE_STATUS = "app.job.update_status.app_error"
+
+MESSAGES.update(
+    {
+        JOB_NOT_FOUND: "Unable to get the job.",
+        JOB_RETRIEVE_NO_PERMISSIONS: "The job type of the job you are trying to retrieve does"
+        " not contain permissions",
+        JOB_CREATE_INCORRECT_TYPE: "The job type of the job you are trying to create is invalid",
+        JOB_MANAGE_INCORRECT_TYPE: "The job type of the job you are trying to manage is invalid",
+        JOB_STATUS_INVALID: "Invalid job status",
+        JOB_TYPE_INVALID: "Invalid job type",
+        JOB_DOWNLOAD_DISABLED: (
+            "DownloadExportResults in config.json is false. Please set this to true to download"
+            " the results of this job."
+        ),
+        JOB_CANCEL_STATUS: "Could not request cancellation for job that is not in a cancelable"
+        " state.",
+        JOB_UPDATE_STATUS: "Unable to update the job status.",
+    }
+)
+
+
+# -- admin console checks and counters (models/system_checks.py) -----------------------------
+
+TEST_EMAIL_SETTINGS_NIL = "api.file.test_connection_email_settings_nil.app_error"
+TEST_EMAIL_MISSING_SERVER = "api.admin.test_email.missing_server"
+TEST_SITE_URL_FAILURE = "app.admin.test_site_url.failure"
+TEST_S3_SETTINGS_NIL = "api.file.test_connection_s3_settings_nil.app_error"
+TEST_S3_MISSING_BUCKET = "api.admin.test_s3.missing_s3_bucket"
+TEST_S3_CONNECTION = "api.file.test_connection.app_error"
+PUSH_ACK_PARSE = "api.push_notifications_ack.message.parse.app_error"
+PUSH_DISABLED = "api.push_notification.disabled.app_error"
+IMAGE_GET = "api.image.get.app_error"
+NO_LICENSE = "api.no_license"
+
+MESSAGES.update(
+    {
+        TEST_EMAIL_SETTINGS_NIL: "Email settings has unset values.",
+        TEST_EMAIL_MISSING_SERVER: "SMTP Server is required",
+        TEST_SITE_URL_FAILURE: "This is not a valid live URL",
+        TEST_S3_SETTINGS_NIL: "File settings has unset values.",
+        TEST_S3_MISSING_BUCKET: "S3 Bucket is required",
+        TEST_S3_CONNECTION: "Unable to access the file storage.",
+        PUSH_ACK_PARSE: "Error parsing acknowledgement message.",
+        PUSH_DISABLED: "Push notifications have been disabled on this server.",
+        IMAGE_GET: "Cannot get image.",
+        NO_LICENSE: "E10 or E20 license needed to use this feature.",
+    }
+)
+CERTIFICATE_MULTIPLE_FILES = "api.admin.add_certificate.multiple_files.app_error"
+EXPORT_NOT_FOUND = "api.export.export_not_found.app_error"
+MIGRATE_LDAP_UNAVAILABLE = "api.admin.ldap.not_available.app_error"
+REPORT_EXPORT_LICENSE = "app.report.start_users_batch_export.license_error"
+REPORT_INVALID_TEAM_FILTER = "api.getUsersForReporting.invalid_team_filter"
+REPORT_INVALID_ACTIVE_FILTER = "api.getUsersForReporting.invalid_active_filter"
+
+MESSAGES.update(
+    {
+        CERTIFICATE_MULTIPLE_FILES: "Too many files under 'certificate' in request.",
+        EXPORT_NOT_FOUND: "Unable to find export file.",
+        MIGRATE_LDAP_UNAVAILABLE: "LDAP is not available.",
+        REPORT_EXPORT_LICENSE: "Your license does not support exporting users.",
+        REPORT_INVALID_TEAM_FILTER: "Invalid team ID provided for filtering.",
+        REPORT_INVALID_ACTIVE_FILTER: "Cannot filter out both active and inactive users.",
+    }
+)
+BOOKMARKS_LICENSE = "api.channel.bookmark.channel_bookmark.license.error"
+INVITE_GUESTS_LICENSE = "api.team.invate_guests_to_channels.license.error"
+METHOD_NOT_ALLOWED = "api.context.method_not_allowed.app_error"
+
+MESSAGES.update(
+    {
+        BOOKMARKS_LICENSE: "Your license does not support channel bookmarks.",
+        INVITE_GUESTS_LICENSE: "Your license does not support guest accounts",
+    }
+)
+USER_TERMS_NOT_FOUND = "app.user_terms_of_service.get_by_user.no_rows.app_error"
+MESSAGES[USER_TERMS_NOT_FOUND] = "No terms of service found."
+REPORT_INVALID_PAGE_SIZE = "api.getUsersForReporting.invalid_page_size"
+REPORT_BAD_DATE_RANGE = "model.reporting_base_options.is_valid.bad_date_range"
+REPORT_INVALID_SORT_COLUMN = "model.user_report_options.is_valid.invalid_sort_column"
+
+MESSAGES.update(
+    {
+        REPORT_INVALID_PAGE_SIZE: "Invalid page size provided.",
+        REPORT_BAD_DATE_RANGE: "Date range provided is invalid.",
+        REPORT_INVALID_SORT_COLUMN: "Invalid sort column provided.",
+    }
+)

@@ -58,6 +58,12 @@ OPEN_FINDINGS: tuple[Finding, ...] = (
     # (TeamsWithCount, likely).
     Finding(MM, "GetIncomingWebhooks", 200, "schema", "WithCount form", "$"),
     Finding(MM, "GetAllTeams", 200, "schema", "WithCount form", "$"),
+    # upstream (api4/agents.go getAgents, getLLMServices): json.Marshal of the bridge's list, a
+    # plain array; documented as {agents} / {services}.
+    Finding(MM, "GetAgents", 200, "schema", "array of agents", "$"),
+    Finding(MM, "GetLLMServices", 200, "schema", "array of services", "$"),
+    # upstream (api4/limits.go getServerLimits): one ServerLimits object; documented as an array.
+    Finding(MM, "GetServerLimits", 200, "schema", "one ServerLimits object", "$"),
     # upstream (api4/post.go getFlaggedPostsForUser): clientPostList.EncodeJSON, a PostList
     # object; documented as an array of PostList.
     Finding(MM, "GetFlaggedPostsForUser", 200, "schema", "one PostList", "$"),
