@@ -1254,3 +1254,54 @@ MESSAGES.update(
         REPORT_INVALID_SORT_COLUMN: "Invalid sort column provided.",
     }
 )
+
+
+# -- how an account signs in (models/account_auth.py) ----------------------------------------
+
+UPDATE_AUTH_INVALID_REQUEST = "api.user.update_user_auth.invalid_request"
+UPDATE_AUTH_DATA_EXISTS = "app.user.update_auth_data.email_exists.app_error"
+RESET_PASSWORD_INVALID_LINK = "api.user.reset_password.invalid_link.app_error"
+VERIFY_EMAIL_BAD_LINK = "api.user.verify_email.bad_link.app_error"
+
+MESSAGES.update(
+    {
+        UPDATE_AUTH_INVALID_REQUEST: ("Invalid request: Missing AuthData or AuthService field."),
+        UPDATE_AUTH_DATA_EXISTS: "Unable to switch account to {{.Service}}. An account using"
+        " {{.Service}} already exists.",
+        RESET_PASSWORD_INVALID_LINK: "The reset link provided is invalid.",
+        VERIFY_EMAIL_BAD_LINK: "Bad verify email link.",
+    }
+)
+
+
+# -- the posts report's cursor (models/reports.py) ---------------------------------------------
+
+CURSOR_INVALID_BASE64 = "model.post.decode_cursor.invalid_base64"
+CURSOR_INVALID_FORMAT = "model.post.decode_cursor.invalid_format"
+CURSOR_INVALID_VERSION = "model.post.decode_cursor.invalid_version"
+CURSOR_UNSUPPORTED_VERSION = "model.post.decode_cursor.unsupported_version"
+CURSOR_INVALID_INCLUDE_DELETED = "model.post.decode_cursor.invalid_include_deleted"
+CURSOR_INVALID_EXCLUDE_SYSTEM_POSTS = "model.post.decode_cursor.invalid_exclude_system_posts"
+CURSOR_INVALID_TIMESTAMP = "model.post.decode_cursor.invalid_timestamp"
+QUERY_INVALID_CHANNEL_ID = "model.post.query_params.invalid_channel_id"
+QUERY_INVALID_TIME_FIELD = "model.post.query_params.invalid_time_field"
+QUERY_INVALID_SORT_DIRECTION = "model.post.query_params.invalid_sort_direction"
+QUERY_INVALID_CURSOR_ID = "model.post.query_params.invalid_cursor_id"
+REPORT_POSTS_INVALID_PER_PAGE = "api.post.get_posts_for_reporting.invalid_per_page"
+
+MESSAGES.update(
+    {
+        CURSOR_INVALID_BASE64: "The cursor is not valid base64.",
+        CURSOR_INVALID_FORMAT: "The cursor format is invalid.",
+        CURSOR_INVALID_VERSION: "The cursor version is invalid.",
+        CURSOR_UNSUPPORTED_VERSION: "The cursor version is not supported.",
+        CURSOR_INVALID_INCLUDE_DELETED: "The cursor's include_deleted value is invalid.",
+        CURSOR_INVALID_EXCLUDE_SYSTEM_POSTS: "The cursor's exclude_system_posts value is invalid.",
+        CURSOR_INVALID_TIMESTAMP: "The cursor's timestamp is invalid.",
+        QUERY_INVALID_CHANNEL_ID: "Invalid channel ID.",
+        QUERY_INVALID_TIME_FIELD: "Invalid time field.",
+        QUERY_INVALID_SORT_DIRECTION: "Invalid sort direction.",
+        QUERY_INVALID_CURSOR_ID: "Invalid cursor ID.",
+        REPORT_POSTS_INVALID_PER_PAGE: "Invalid per_page value.",
+    }
+)

@@ -64,6 +64,9 @@ OPEN_FINDINGS: tuple[Finding, ...] = (
     Finding(MM, "GetLLMServices", 200, "schema", "array of services", "$"),
     # upstream (api4/limits.go getServerLimits): one ServerLimits object; documented as an array.
     Finding(MM, "GetServerLimits", 200, "schema", "one ServerLimits object", "$"),
+    # upstream (model ReportPostListResponse): the posts report's ``posts`` is a list of posts;
+    # documented as a map of id to post.
+    Finding(MM, "GetPostsForReporting", 200, "schema", "posts as a list"),
     # upstream (api4/post.go getFlaggedPostsForUser): clientPostList.EncodeJSON, a PostList
     # object; documented as an array of PostList.
     Finding(MM, "GetFlaggedPostsForUser", 200, "schema", "one PostList", "$"),

@@ -75,3 +75,56 @@ def test_only_user_managers_read_the_report(mm_server):
     bob = raw(mm_server, logged_in(mm_server, "bob"))
     assert_error(bob("GET", "/reports/users"), 403, PERMISSIONS)
     assert_error(bob("GET", "/reports/users/count"), 403, PERMISSIONS)
+
+
+def _town(mm_server) -> dict:
+    rt = runtime_of(mm_server.app)
+    return rt.store.find_one("channels", "team_name", (team_id(mm_server), "town-square"))
+
+
+def test_the_posts_report_walks_a_channel_with_its_cursor(mm_server, admin):
+    town = _town(mm_server)
+    rt = runtime_of(mm_server.app)
+    live = sorted(
+        (p for p in rt.store.find("posts", "channel_id", town["id"]) if not p["delete_at"]),
+        key=lambda p: (p["create_at"], p["id"]),
+    )
+    seen, cursor = [], ""
+    while True:
+        body = {"channel_id": town["id"], "per_page": 2, "cursor": cursor}
+        page = admin("POST", "/reports/posts", json=body).json()
+        seen += [p["id"] for p in page["posts"]]
+        if "next_cursor" not in page:
+            break
+        cursor = page["next_cursor"]["cursor"]
+    assert seen == [p["id"] for p in live]
+    newest = admin(
+        "POST",
+        "/reports/posts",
+        json={"channel_id": town["id"], "sort_direction": "desc", "per_page": 1},
+    ).json()
+    assert [p["id"] for p in newest["posts"]] == [live[-1]["id"]]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "error_id"),
+    [
+        ({}, 400, "api.context.invalid_body_param.app_error"),
+        ({"channel_id": "x" * 26}, 404, "app.channel.get.existing.app_error"),
+        ({"per_page": 1001}, 400, "api.post.get_posts_for_reporting.invalid_per_page"),
+        ({"time_field": "delete_at"}, 400, "api.context.invalid_body_param.app_error"),
+        ({"per_page": "many"}, 400, "api.context.invalid_body_param.app_error"),
+        ({"cursor": "!!!"}, 400, "model.post.decode_cursor.invalid_base64"),
+        ({"cursor": "MTph"}, 400, "model.post.decode_cursor.invalid_format"),
+    ],
+)
+def test_the_posts_report_refuses_bad_requests(mm_server, admin, body, status, error_id):
+    if "channel_id" not in body and body:
+        body = {"channel_id": _town(mm_server)["id"], **body}
+    assert_error(admin("POST", "/reports/posts", json=body), status, error_id)
+
+
+def test_only_admins_read_the_posts_report(mm_server):
+    bob = raw(mm_server, logged_in(mm_server, "bob"))
+    response = bob("POST", "/reports/posts", json={"channel_id": _town(mm_server)["id"]})
+    assert_error(response, 403, PERMISSIONS)

@@ -4,7 +4,9 @@ date range, one cursor page at a time."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from ...core.ids import is_mattermost_id
@@ -150,3 +152,111 @@ def _post_stats(rt: Runtime, user: Doc, start: int, end: int) -> Doc:
         stats["last_post_date"] = max(stamps)
     # The statistics are omitted when empty (``omitempty``).
     return {k: v for k, v in stats.items() if v}
+
+
+# -- the posts report: one channel's posts in time order, with an opaque cursor ---------------
+
+POSTS_PER_PAGE_MAX = 1000  # model.MaxReportingPerPage
+INT64_MAX = 2**63 - 1
+
+
+@dataclass
+class PostQuery:
+    """``ReportPostQueryParams``: what a cursor carries between pages."""
+
+    channel_id: str
+    time_field: str = "create_at"
+    sort_direction: str = "asc"
+    include_deleted: bool = False
+    exclude_system_posts: bool = False
+    cursor_time: int = 0
+    cursor_id: str = ""
+
+
+def encode_post_cursor(query: PostQuery, timestamp: int, post_id: str) -> str:
+    """``EncodeReportPostCursor``: version 1, base64 (URL alphabet, padded)."""
+    flags = (str(query.include_deleted).lower(), str(query.exclude_system_posts).lower())
+    plain = (
+        f"1:{query.channel_id}:{query.time_field}:{flags[0]}:{flags[1]}:"
+        f"{query.sort_direction}:{timestamp}:{post_id}"
+    )
+    return base64.urlsafe_b64encode(plain.encode()).decode()
+
+
+def _go_bool(raw: str) -> bool | None:
+    """``strconv.ParseBool``."""
+    if raw in ("1", "t", "T", "TRUE", "true", "True"):
+        return True
+    if raw in ("0", "f", "F", "FALSE", "false", "False"):
+        return False
+    return None
+
+
+def decode_post_cursor(cursor: str) -> PostQuery:
+    """``DecodeReportPostCursorV1``, each malformed part its own 400."""
+    # Go's URLEncoding is strict: the URL alphabet only, padding included.
+    try:
+        plain = base64.b64decode(cursor.encode(), altchars=b"-_", validate=True).decode()
+    except (ValueError, UnicodeError):
+        raise errors.bad_request(errors.CURSOR_INVALID_BASE64) from None
+    parts = plain.split(":")
+    if len(parts) != 8:
+        raise errors.bad_request(
+            errors.CURSOR_INVALID_FORMAT, f"expected 8 parts, got {len(parts)}"
+        )
+    if not re.fullmatch(r"[+-]?[0-9]+", parts[0]):
+        raise errors.bad_request(errors.CURSOR_INVALID_VERSION)
+    if int(parts[0]) != 1:
+        raise errors.bad_request(errors.CURSOR_UNSUPPORTED_VERSION, f"version {int(parts[0])}")
+    include_deleted, exclude_system = _go_bool(parts[3]), _go_bool(parts[4])
+    if include_deleted is None:
+        raise errors.bad_request(errors.CURSOR_INVALID_INCLUDE_DELETED)
+    if exclude_system is None:
+        raise errors.bad_request(errors.CURSOR_INVALID_EXCLUDE_SYSTEM_POSTS)
+    if not re.fullmatch(r"[+-]?[0-9]+", parts[6]) or abs(int(parts[6])) > INT64_MAX:
+        raise errors.bad_request(errors.CURSOR_INVALID_TIMESTAMP)
+    return PostQuery(
+        channel_id=parts[1],
+        time_field=parts[2],
+        include_deleted=include_deleted,
+        exclude_system_posts=exclude_system,
+        sort_direction=parts[5],
+        cursor_time=int(parts[6]),
+        cursor_id=parts[7],
+    )
+
+
+def _validate(query: PostQuery) -> None:
+    """``ReportPostQueryParams.Validate``."""
+    if not is_mattermost_id(query.channel_id):
+        raise errors.bad_request(errors.QUERY_INVALID_CHANNEL_ID)
+    if query.time_field not in ("create_at", "update_at"):
+        raise errors.bad_request(errors.QUERY_INVALID_TIME_FIELD)
+    if query.sort_direction not in ("asc", "desc"):
+        raise errors.bad_request(errors.QUERY_INVALID_SORT_DIRECTION)
+    if query.cursor_id and not is_mattermost_id(query.cursor_id):
+        raise errors.bad_request(errors.QUERY_INVALID_CURSOR_ID)
+
+
+def posts_for_reporting(rt: Runtime, query: PostQuery, per_page: int) -> tuple[list[Doc], str]:
+    """One page of the channel's posts after the cursor, and the cursor of the next page
+    ("" when this is the last)."""
+    _validate(query)
+    field, descending = query.time_field, query.sort_direction == "desc"
+    cursor = (query.cursor_time, query.cursor_id)
+
+    def wanted(post: Doc) -> bool:
+        if post["delete_at"] and not query.include_deleted:
+            return False
+        if query.exclude_system_posts and post.get("type", "").startswith("system_"):
+            return False
+        key = (post[field], post["id"])
+        return key < cursor if descending else key > cursor
+
+    posts = [p for p in rt.store.find("posts", "channel_id", query.channel_id) if wanted(p)]
+    posts.sort(key=lambda p: (p[field], p["id"]), reverse=descending)
+    page = posts[:per_page]
+    if len(posts) <= per_page:
+        return page, ""
+    last = page[-1]
+    return page, encode_post_cursor(query, last[field], last["id"])
