@@ -182,3 +182,25 @@ def test_the_audit_log_certificate_is_kept_and_removed(mm_server, admin, bob):
     response = admin("POST", "/audit_logs/certificate", files={"other": ("a", b"x")})
     assert_error(response, 400, "api.admin.add_certificate.no_file.app_error")
     assert_error(bob("POST", "/audit_logs/certificate", files=files), 403, PERMISSIONS)
+
+
+def test_a_test_notification_is_a_direct_message_from_the_system_bot(mm_server, bob):
+    assert bob("POST", "/notifications/test").json() == {"status": "OK"}
+    rt = runtime_of(mm_server.app)
+    bot = rt.store.find_one("users", "username", "system-bot")
+    assert bot["is_bot"] and rt.store.get("bots", bot["id"])["display_name"] == "System"
+    bob_id = rt.store.find_one("users", "username", "bob")["id"]
+    dms = [
+        c
+        for c in rt.store.find("channels", "type", "D")
+        if {m["user_id"] for m in rt.store.find("channel_members", "channel_id", c["id"])}
+        == {bob_id, bot["id"]}
+    ]
+    [post] = rt.store.find("posts", "channel_id", dms[0]["id"])
+    assert (post["user_id"], post["message"]) == (
+        bot["id"],
+        "If you received this test notification, it worked!",
+    )
+    # The bot is made once.
+    bob("POST", "/notifications/test").raise_for_status()
+    assert len([u for u in rt.store.all("users") if u["username"] == "system-bot"]) == 1

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 from flask import Blueprint, Response, jsonify, redirect, request
 
 from .. import authentication, errors, inputs, permissions, wire
-from ..models import system_checks
+from ..models import notification_check, system_checks
 from ..models.common import setting
 
 blueprint = Blueprint("mm_system_checks", __name__, url_prefix="/api/v4")
@@ -205,4 +205,11 @@ def remove_audit_log_certificate() -> Response:
     rt, user = authentication.caller()
     permissions.require_system(user, "sysconsole_write_experimental_features")
     system_checks.set_audit_certificate(rt, None)
+    return jsonify(wire.status_ok())
+
+
+@blueprint.post("/notifications/test")
+def test_notifications() -> Response:
+    rt, user = authentication.caller()
+    notification_check.send_test_message(rt, user)
     return jsonify(wire.status_ok())
