@@ -1142,14 +1142,15 @@ UPGRADE_SYSTEM_NOT_SUPPORTED = "api.upgrade_to_enterprise.system_not_supported.a
 
 MESSAGES.update(
     {
-        LICENSE_REQUIRED: "An enterprise license is required",
+        LICENSE_REQUIRED: "api endpoint requires a license",
         MEMBER_COUNTS_BY_GROUP_LICENSE: "Your license does not support groups",
         LOGIN_CWS_LICENSE: "CWS login is forbidden.",
         SCHEDULED_POSTS_LICENSE: "Scheduled posts feature requires a license",
         UNTRANSLATED: UNTRANSLATED,
-        MOVE_THREAD_DISABLED: "Moving threads is disabled",
+        MOVE_THREAD_DISABLED: "Thread moving is disabled",
         UPGRADE_SYSTEM_NOT_SUPPORTED: (
-            "Upgrading to Mattermost Enterprise is not supported on this system."
+            "Mattermost was unable to upgrade to Enterprise Edition. This feature will only work"
+            " on Linux systems with x86-64 architecture."
         ),
     }
 )
@@ -1170,11 +1171,11 @@ JOB_UPDATE_STATUS = "app.job.update_status.app_error"
 MESSAGES.update(
     {
         JOB_NOT_FOUND: "Unable to get the job.",
-        JOB_RETRIEVE_NO_PERMISSIONS: "The job type of the job you are trying to retrieve does"
+        JOB_RETRIEVE_NO_PERMISSIONS: "The job types of a job you are trying to retrieve does"
         " not contain permissions",
         JOB_CREATE_INCORRECT_TYPE: "The job type of the job you are trying to create is invalid",
-        JOB_MANAGE_INCORRECT_TYPE: "The job type of the job you are trying to manage is invalid",
-        JOB_STATUS_INVALID: "Invalid job status",
+        JOB_MANAGE_INCORRECT_TYPE: "You do not have permission to manage this job type",
+        JOB_STATUS_INVALID: "Invalid status set",
         JOB_TYPE_INVALID: "Invalid job type",
         JOB_DOWNLOAD_DISABLED: (
             "DownloadExportResults in config.json is false. Please set this to true to download"
@@ -1192,7 +1193,7 @@ MESSAGES.update(
 TEST_EMAIL_SETTINGS_NIL = "api.file.test_connection_email_settings_nil.app_error"
 TEST_EMAIL_MISSING_SERVER = "api.admin.test_email.missing_server"
 TEST_SITE_URL_FAILURE = "app.admin.test_site_url.failure"
-TEST_S3_SETTINGS_NIL = "api.file.test_connection_s3_settings_nil.app_error"
+TEST_S3_SETTINGS_NIL = "api.file.test_connection_settings_nil.app_error"
 TEST_S3_MISSING_BUCKET = "api.admin.test_s3.missing_s3_bucket"
 TEST_S3_CONNECTION = "api.file.test_connection.app_error"
 PUSH_ACK_PARSE = "api.push_notifications_ack.message.parse.app_error"
@@ -1202,16 +1203,16 @@ NO_LICENSE = "api.no_license"
 
 MESSAGES.update(
     {
-        TEST_EMAIL_SETTINGS_NIL: "Email settings has unset values.",
+        TEST_EMAIL_SETTINGS_NIL: "Email settings have unset values.",
         TEST_EMAIL_MISSING_SERVER: "SMTP Server is required",
         TEST_SITE_URL_FAILURE: "This is not a valid live URL",
-        TEST_S3_SETTINGS_NIL: "File settings has unset values.",
+        TEST_S3_SETTINGS_NIL: "File storage settings have unset values.",
         TEST_S3_MISSING_BUCKET: "S3 Bucket is required",
         TEST_S3_CONNECTION: "Unable to access the file storage.",
-        PUSH_ACK_PARSE: "Error parsing acknowledgement message.",
-        PUSH_DISABLED: "Push notifications have been disabled on this server.",
-        IMAGE_GET: "Cannot get image.",
-        NO_LICENSE: "E10 or E20 license needed to use this feature.",
+        PUSH_ACK_PARSE: "An error occurred building the push notification ack message.",
+        PUSH_DISABLED: "Push Notifications are disabled on this server.",
+        IMAGE_GET: "Requested image url cannot be parsed.",
+        NO_LICENSE: "E10 or E20 license required to use this endpoint.",
     }
 )
 CERTIFICATE_MULTIPLE_FILES = "api.admin.add_certificate.multiple_files.app_error"
@@ -1226,13 +1227,13 @@ MESSAGES.update(
         CERTIFICATE_MULTIPLE_FILES: "Too many files under 'certificate' in request.",
         EXPORT_NOT_FOUND: "Unable to find export file.",
         MIGRATE_LDAP_UNAVAILABLE: "LDAP is not available.",
-        REPORT_EXPORT_LICENSE: "Your license does not support exporting users.",
-        REPORT_INVALID_TEAM_FILTER: "Invalid team ID provided for filtering.",
-        REPORT_INVALID_ACTIVE_FILTER: "Cannot filter out both active and inactive users.",
+        REPORT_EXPORT_LICENSE: "Batch reporting export only available to Pro and Enterprise.",
+        REPORT_INVALID_TEAM_FILTER: "Invalid team id provided.",
+        REPORT_INVALID_ACTIVE_FILTER: "Cannot hide both active and inactive users.",
     }
 )
 BOOKMARKS_LICENSE = "api.channel.bookmark.channel_bookmark.license.error"
-INVITE_GUESTS_LICENSE = "api.team.invate_guests_to_channels.license.error"
+INVITE_GUESTS_LICENSE = "api.team.invite_guests_to_channels.license.error"
 METHOD_NOT_ALLOWED = "api.context.method_not_allowed.app_error"
 
 MESSAGES.update(
@@ -1249,7 +1250,7 @@ REPORT_INVALID_SORT_COLUMN = "model.user_report_options.is_valid.invalid_sort_co
 
 MESSAGES.update(
     {
-        REPORT_INVALID_PAGE_SIZE: "Invalid page size provided.",
+        REPORT_INVALID_PAGE_SIZE: "Page size is invalid or too large.",
         REPORT_BAD_DATE_RANGE: "Date range provided is invalid.",
         REPORT_INVALID_SORT_COLUMN: "Invalid sort column provided.",
     }
@@ -1265,10 +1266,10 @@ VERIFY_EMAIL_BAD_LINK = "api.user.verify_email.bad_link.app_error"
 
 MESSAGES.update(
     {
-        UPDATE_AUTH_INVALID_REQUEST: ("Invalid request: Missing AuthData or AuthService field."),
+        UPDATE_AUTH_INVALID_REQUEST: "Request is missing either AuthData or AuthService parameter.",
         UPDATE_AUTH_DATA_EXISTS: "Unable to switch account to {{.Service}}. An account using"
         " {{.Service}} already exists.",
-        RESET_PASSWORD_INVALID_LINK: "The reset link provided is invalid.",
+        RESET_PASSWORD_INVALID_LINK: "The reset password link does not appear to be valid.",
         VERIFY_EMAIL_BAD_LINK: "Bad verify email link.",
     }
 )
@@ -1302,6 +1303,13 @@ MESSAGES.update(
         QUERY_INVALID_TIME_FIELD: "Invalid time field.",
         QUERY_INVALID_SORT_DIRECTION: "Invalid sort direction.",
         QUERY_INVALID_CURSOR_ID: "Invalid cursor ID.",
-        REPORT_POSTS_INVALID_PER_PAGE: "Invalid per_page value.",
+        # Not in the translation files: the id is its own message.
+        REPORT_POSTS_INVALID_PER_PAGE: REPORT_POSTS_INVALID_PER_PAGE,
     }
+)
+INTUNE_NOT_AVAILABLE = "api.user.login_by_intune.not_available.app_error"
+SSO_CODE_EXCHANGE_DEPRECATED = "api.user.login_sso_code_exchange.deprecated.app_error"
+MESSAGES[INTUNE_NOT_AVAILABLE] = "Microsoft Intune authentication is not available."
+MESSAGES[SSO_CODE_EXCHANGE_DEPRECATED] = (
+    "This endpoint is deprecated and disabled. Please update your mobile app."
 )

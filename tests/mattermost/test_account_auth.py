@@ -54,3 +54,12 @@ def test_no_reset_or_verification_link_is_valid(mm_server):
     assert_error(response, 400, "api.user.verify_email.bad_link.app_error")
     for path in ("/users/password/reset", "/users/email/verify"):
         assert_error(anonymous("POST", path, json={"token": "short"}), 400, INVALID_BODY)
+
+
+def test_the_sso_code_exchange_is_deprecated_and_intune_absent(mm_server):
+    anonymous = raw(mm_server)
+    response = anonymous("POST", "/users/login/sso/code-exchange", json={"login_code": "x"})
+    assert_error(response, 410, "api.user.login_sso_code_exchange.deprecated.app_error")
+    assert response.headers["Deprecation"] == "true"
+    response = requests.post(f"{mm_server.url}/oauth/intune", json={}, timeout=5)
+    assert_error(response, 501, "api.user.login_by_intune.not_available.app_error")

@@ -95,7 +95,7 @@ def test_site_url_test_pings_loopback_urls_only(mm_server, admin, bob):
 def test_s3_test_needs_a_bucket(admin, bob):
     assert_error(admin("POST", "/file/s3_test"), 400, "api.admin.test_s3.missing_s3_bucket")
     response = admin("POST", "/file/s3_test", json={"FileSettings": {"MaxFileSize": None}})
-    assert_error(response, 400, "api.file.test_connection_s3_settings_nil.app_error")
+    assert_error(response, 400, "api.file.test_connection_settings_nil.app_error")
     assert_error(bob("POST", "/file/s3_test"), 403, PERMISSIONS)
 
 

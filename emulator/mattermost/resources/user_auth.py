@@ -169,3 +169,12 @@ def reset_password() -> NoReturn:
 @blueprint.post("/users/email/verify")
 def verify_user_email() -> NoReturn:
     account_auth.verify_email_from_token(_token())
+
+
+@blueprint.post("/users/login/sso/code-exchange")
+def login_sso_code_exchange() -> Response:
+    """Deprecated: answered 410 with a ``Deprecation`` header while the ``MobileSSOCodeExchange``
+    feature flag is off (its default)."""
+    response = errors.to_response(errors.AppError(410, errors.SSO_CODE_EXCHANGE_DEPRECATED))
+    response.headers["Deprecation"] = "true"
+    return response
