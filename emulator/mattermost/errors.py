@@ -1176,14 +1176,14 @@ MESSAGES.update(
         JOB_CREATE_INCORRECT_TYPE: "The job type of the job you are trying to create is invalid",
         JOB_MANAGE_INCORRECT_TYPE: "You do not have permission to manage this job type",
         JOB_STATUS_INVALID: "Invalid status set",
-        JOB_TYPE_INVALID: "Invalid job type",
+        JOB_TYPE_INVALID: "Invalid job type.",
         JOB_DOWNLOAD_DISABLED: (
             "DownloadExportResults in config.json is false. Please set this to true to download"
             " the results of this job."
         ),
         JOB_CANCEL_STATUS: "Could not request cancellation for job that is not in a cancelable"
         " state.",
-        JOB_UPDATE_STATUS: "Unable to update the job status.",
+        JOB_UPDATE_STATUS: "Unable to update job status. Invalid status set",
     }
 )
 
@@ -1252,7 +1252,7 @@ MESSAGES.update(
     {
         REPORT_INVALID_PAGE_SIZE: "Page size is invalid or too large.",
         REPORT_BAD_DATE_RANGE: "Date range provided is invalid.",
-        REPORT_INVALID_SORT_COLUMN: "Invalid sort column provided.",
+        REPORT_INVALID_SORT_COLUMN: "Provided sort column is not valid.",
     }
 )
 
@@ -1292,17 +1292,21 @@ REPORT_POSTS_INVALID_PER_PAGE = "api.post.get_posts_for_reporting.invalid_per_pa
 
 MESSAGES.update(
     {
-        CURSOR_INVALID_BASE64: "The cursor is not valid base64.",
-        CURSOR_INVALID_FORMAT: "The cursor format is invalid.",
-        CURSOR_INVALID_VERSION: "The cursor version is invalid.",
-        CURSOR_UNSUPPORTED_VERSION: "The cursor version is not supported.",
-        CURSOR_INVALID_INCLUDE_DELETED: "The cursor's include_deleted value is invalid.",
-        CURSOR_INVALID_EXCLUDE_SYSTEM_POSTS: "The cursor's exclude_system_posts value is invalid.",
-        CURSOR_INVALID_TIMESTAMP: "The cursor's timestamp is invalid.",
-        QUERY_INVALID_CHANNEL_ID: "Invalid channel ID.",
+        CURSOR_INVALID_BASE64: "Invalid cursor format: unable to decode base64.",
+        CURSOR_INVALID_FORMAT: "Invalid cursor format: expected 8 parts.",
+        CURSOR_INVALID_VERSION: "Invalid cursor format: version must be an integer.",
+        CURSOR_UNSUPPORTED_VERSION: "Unsupported cursor version.",
+        CURSOR_INVALID_INCLUDE_DELETED: (
+            "Invalid cursor format: include_deleted must be a boolean."
+        ),
+        CURSOR_INVALID_EXCLUDE_SYSTEM_POSTS: (
+            "Invalid cursor format: exclude_system_posts must be a boolean."
+        ),
+        CURSOR_INVALID_TIMESTAMP: "Invalid cursor format: timestamp must be an integer.",
+        QUERY_INVALID_CHANNEL_ID: "Invalid channel id.",
         QUERY_INVALID_TIME_FIELD: "Invalid time field.",
         QUERY_INVALID_SORT_DIRECTION: "Invalid sort direction.",
-        QUERY_INVALID_CURSOR_ID: "Invalid cursor ID.",
+        QUERY_INVALID_CURSOR_ID: "Invalid cursor id.",
         # Not in the translation files: the id is its own message.
         REPORT_POSTS_INVALID_PER_PAGE: REPORT_POSTS_INVALID_PER_PAGE,
     }
