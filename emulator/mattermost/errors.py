@@ -1317,3 +1317,5 @@ MESSAGES[INTUNE_NOT_AVAILABLE] = "Microsoft Intune authentication is not availab
 MESSAGES[SSO_CODE_EXCHANGE_DEPRECATED] = (
     "This endpoint is deprecated and disabled. Please update your mobile app."
 )
+LICENSE_FEATURE_UNAVAILABLE = "license_error.feature_unavailable"
+MESSAGES[LICENSE_FEATURE_UNAVAILABLE] = "Feature is not available for the current license"

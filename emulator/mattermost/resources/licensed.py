@@ -871,7 +871,16 @@ OPERATIONS: tuple[Operation, ...] = (
     op("DELETE", "/posts/schedule/<scheduled_post_id>", SCHEDULED),
     # api4/post.go: acknowledgements need a Professional licence, checked first.
     op("POST", "/users/<user_id>/posts/<post_id>/ack", PROFESSIONAL),
-    op("DELETE", "/users/<user_id>/posts/<post_id>/ack", PROFESSIONAL),
+    # Removing one refuses with its own (translated) id.
+    op(
+        "DELETE",
+        "/users/<user_id>/posts/<post_id>/ack",
+        Refusal(
+            501,
+            errors.LICENSE_FEATURE_UNAVAILABLE,
+            "feature is not available for the current license",
+        ),
+    ),
     # Moving threads needs the MoveThreadsEnabled flag and a licence, after the post id.
     op(
         "POST",
