@@ -1319,3 +1319,9 @@ MESSAGES[SSO_CODE_EXCHANGE_DEPRECATED] = (
 )
 LICENSE_FEATURE_UNAVAILABLE = "license_error.feature_unavailable"
 MESSAGES[LICENSE_FEATURE_UNAVAILABLE] = "Feature is not available for the current license"
+BURN_NOT_IN_CHANNEL = "api.post.burn_post.user_not_in_channel.app_error"
+BURN_NOT_BURN_ON_READ = "app.burn_post.not_burn_on_read.app_error"
+MESSAGES[BURN_NOT_IN_CHANNEL] = (
+    "You do not have permission to burn this post. You must be a member of the channel."
+)
+MESSAGES[BURN_NOT_BURN_ON_READ] = "This post is not a burn-on-read post and cannot be burned."
