@@ -1325,3 +1325,5 @@ MESSAGES[BURN_NOT_IN_CHANNEL] = (
     "You do not have permission to burn this post. You must be a member of the channel."
 )
 MESSAGES[BURN_NOT_BURN_ON_READ] = "This post is not a burn-on-read post and cannot be burned."
+# ``GetAIPluginBridgeStatus``'s reason (a translation id) without the mattermost-ai plugin.
+AI_PLUGIN_NOT_ACTIVE = "app.agents.bridge.not_available.plugin_not_active"

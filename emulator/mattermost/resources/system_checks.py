@@ -14,9 +14,6 @@ from ..models.common import setting
 
 blueprint = Blueprint("mm_system_checks", __name__, url_prefix="/api/v4")
 
-# ``GetAIPluginBridgeStatus`` without the mattermost-ai plugin.
-AI_PLUGIN_NOT_ACTIVE = "app.agents.bridge.not_available.plugin_not_active"
-
 
 @blueprint.get("/limits/server")
 def get_server_limits() -> Response:
@@ -49,7 +46,7 @@ def get_agents() -> Response:
 @blueprint.get("/agents/status")
 def get_agents_status() -> Response:
     authentication.caller()
-    return jsonify({"available": False, "reason": AI_PLUGIN_NOT_ACTIVE})
+    return jsonify({"available": False, "reason": errors.AI_PLUGIN_NOT_ACTIVE})
 
 
 @blueprint.get("/llmservices")
