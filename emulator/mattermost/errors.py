@@ -1127,3 +1127,203 @@ MESSAGES.update(
         ACS_CHANNELS_LIMIT: "Get channels limit is not valid.",
     }
 )
+
+
+# -- groups, scheduled posts, acknowledgements and other licensed operations (licensed.py) ----
+
+LICENSE_REQUIRED = "api.license_error"
+MEMBER_COUNTS_BY_GROUP_LICENSE = "api.channel.channel_member_counts_by_group.license.error"
+LOGIN_CWS_LICENSE = "api.user.login_cws.license.error"
+SCHEDULED_POSTS_LICENSE = "api.scheduled_posts.license_error"
+# ``model.NoTranslation``: the id the server gives errors it never translates.
+UNTRANSLATED = "<untranslated>"
+MOVE_THREAD_DISABLED = "api.post.move_thread.disabled.app_error"
+UPGRADE_SYSTEM_NOT_SUPPORTED = "api.upgrade_to_enterprise.system_not_supported.app_error"
+
+MESSAGES.update(
+    {
+        LICENSE_REQUIRED: "api endpoint requires a license",
+        MEMBER_COUNTS_BY_GROUP_LICENSE: "Your license does not support groups",
+        LOGIN_CWS_LICENSE: "CWS login is forbidden.",
+        SCHEDULED_POSTS_LICENSE: "Scheduled posts feature requires a license",
+        UNTRANSLATED: UNTRANSLATED,
+        MOVE_THREAD_DISABLED: "Thread moving is disabled",
+        UPGRADE_SYSTEM_NOT_SUPPORTED: (
+            "Mattermost was unable to upgrade to Enterprise Edition. This feature will only work"
+            " on Linux systems with x86-64 architecture."
+        ),
+    }
+)
+
+
+# -- jobs (models/jobs.py) -------------------------------------------------------------------
+
+JOB_NOT_FOUND = "app.job.get.app_error"
+JOB_RETRIEVE_NO_PERMISSIONS = "api.job.retrieve.nopermissions"
+JOB_CREATE_INCORRECT_TYPE = "api.job.unable_to_create_job.incorrect_job_type"
+JOB_MANAGE_INCORRECT_TYPE = "api.job.unable_to_manage_job.incorrect_job_type"
+JOB_STATUS_INVALID = "api.job.status.invalid"
+JOB_TYPE_INVALID = "model.job.is_valid.type.app_error"
+JOB_DOWNLOAD_DISABLED = "app.job.download_export_results_not_enabled"
+JOB_CANCEL_STATUS = "jobs.request_cancellation.status.error"
+JOB_UPDATE_STATUS = "app.job.update_status.app_error"
+
+MESSAGES.update(
+    {
+        JOB_NOT_FOUND: "Unable to get the job.",
+        JOB_RETRIEVE_NO_PERMISSIONS: "The job types of a job you are trying to retrieve does"
+        " not contain permissions",
+        JOB_CREATE_INCORRECT_TYPE: "The job type of the job you are trying to create is invalid",
+        JOB_MANAGE_INCORRECT_TYPE: "You do not have permission to manage this job type",
+        JOB_STATUS_INVALID: "Invalid status set",
+        JOB_TYPE_INVALID: "Invalid job type.",
+        JOB_DOWNLOAD_DISABLED: (
+            "DownloadExportResults in config.json is false. Please set this to true to download"
+            " the results of this job."
+        ),
+        JOB_CANCEL_STATUS: "Could not request cancellation for job that is not in a cancelable"
+        " state.",
+        JOB_UPDATE_STATUS: "Unable to update job status. Invalid status set",
+    }
+)
+
+
+# -- admin console checks and counters (models/system_checks.py) -----------------------------
+
+TEST_EMAIL_SETTINGS_NIL = "api.file.test_connection_email_settings_nil.app_error"
+TEST_EMAIL_MISSING_SERVER = "api.admin.test_email.missing_server"
+TEST_SITE_URL_FAILURE = "app.admin.test_site_url.failure"
+TEST_S3_SETTINGS_NIL = "api.file.test_connection_settings_nil.app_error"
+TEST_S3_MISSING_BUCKET = "api.admin.test_s3.missing_s3_bucket"
+TEST_S3_CONNECTION = "api.file.test_connection.app_error"
+PUSH_ACK_PARSE = "api.push_notifications_ack.message.parse.app_error"
+PUSH_DISABLED = "api.push_notification.disabled.app_error"
+IMAGE_GET = "api.image.get.app_error"
+NO_LICENSE = "api.no_license"
+
+MESSAGES.update(
+    {
+        TEST_EMAIL_SETTINGS_NIL: "Email settings have unset values.",
+        TEST_EMAIL_MISSING_SERVER: "SMTP Server is required",
+        TEST_SITE_URL_FAILURE: "This is not a valid live URL",
+        TEST_S3_SETTINGS_NIL: "File storage settings have unset values.",
+        TEST_S3_MISSING_BUCKET: "S3 Bucket is required",
+        TEST_S3_CONNECTION: "Unable to access the file storage.",
+        PUSH_ACK_PARSE: "An error occurred building the push notification ack message.",
+        PUSH_DISABLED: "Push Notifications are disabled on this server.",
+        IMAGE_GET: "Requested image url cannot be parsed.",
+        NO_LICENSE: "E10 or E20 license required to use this endpoint.",
+    }
+)
+CERTIFICATE_MULTIPLE_FILES = "api.admin.add_certificate.multiple_files.app_error"
+EXPORT_NOT_FOUND = "api.export.export_not_found.app_error"
+MIGRATE_LDAP_UNAVAILABLE = "api.admin.ldap.not_available.app_error"
+REPORT_EXPORT_LICENSE = "app.report.start_users_batch_export.license_error"
+REPORT_INVALID_TEAM_FILTER = "api.getUsersForReporting.invalid_team_filter"
+REPORT_INVALID_ACTIVE_FILTER = "api.getUsersForReporting.invalid_active_filter"
+
+MESSAGES.update(
+    {
+        CERTIFICATE_MULTIPLE_FILES: "Too many files under 'certificate' in request.",
+        EXPORT_NOT_FOUND: "Unable to find export file.",
+        MIGRATE_LDAP_UNAVAILABLE: "LDAP is not available.",
+        REPORT_EXPORT_LICENSE: "Batch reporting export only available to Pro and Enterprise.",
+        REPORT_INVALID_TEAM_FILTER: "Invalid team id provided.",
+        REPORT_INVALID_ACTIVE_FILTER: "Cannot hide both active and inactive users.",
+    }
+)
+BOOKMARKS_LICENSE = "api.channel.bookmark.channel_bookmark.license.error"
+INVITE_GUESTS_LICENSE = "api.team.invite_guests_to_channels.license.error"
+METHOD_NOT_ALLOWED = "api.context.method_not_allowed.app_error"
+
+MESSAGES.update(
+    {
+        BOOKMARKS_LICENSE: "Your license does not support channel bookmarks.",
+        INVITE_GUESTS_LICENSE: "Your license does not support guest accounts",
+    }
+)
+USER_TERMS_NOT_FOUND = "app.user_terms_of_service.get_by_user.no_rows.app_error"
+MESSAGES[USER_TERMS_NOT_FOUND] = "No terms of service found."
+REPORT_INVALID_PAGE_SIZE = "api.getUsersForReporting.invalid_page_size"
+REPORT_BAD_DATE_RANGE = "model.reporting_base_options.is_valid.bad_date_range"
+REPORT_INVALID_SORT_COLUMN = "model.user_report_options.is_valid.invalid_sort_column"
+
+MESSAGES.update(
+    {
+        REPORT_INVALID_PAGE_SIZE: "Page size is invalid or too large.",
+        REPORT_BAD_DATE_RANGE: "Date range provided is invalid.",
+        REPORT_INVALID_SORT_COLUMN: "Provided sort column is not valid.",
+    }
+)
+
+
+# -- how an account signs in (models/account_auth.py) ----------------------------------------
+
+UPDATE_AUTH_INVALID_REQUEST = "api.user.update_user_auth.invalid_request"
+UPDATE_AUTH_DATA_EXISTS = "app.user.update_auth_data.email_exists.app_error"
+RESET_PASSWORD_INVALID_LINK = "api.user.reset_password.invalid_link.app_error"
+VERIFY_EMAIL_BAD_LINK = "api.user.verify_email.bad_link.app_error"
+
+MESSAGES.update(
+    {
+        UPDATE_AUTH_INVALID_REQUEST: "Request is missing either AuthData or AuthService parameter.",
+        UPDATE_AUTH_DATA_EXISTS: "Unable to switch account to {{.Service}}. An account using"
+        " {{.Service}} already exists.",
+        RESET_PASSWORD_INVALID_LINK: "The reset password link does not appear to be valid.",
+        VERIFY_EMAIL_BAD_LINK: "Bad verify email link.",
+    }
+)
+
+
+# -- the posts report's cursor (models/reports.py) ---------------------------------------------
+
+CURSOR_INVALID_BASE64 = "model.post.decode_cursor.invalid_base64"
+CURSOR_INVALID_FORMAT = "model.post.decode_cursor.invalid_format"
+CURSOR_INVALID_VERSION = "model.post.decode_cursor.invalid_version"
+CURSOR_UNSUPPORTED_VERSION = "model.post.decode_cursor.unsupported_version"
+CURSOR_INVALID_INCLUDE_DELETED = "model.post.decode_cursor.invalid_include_deleted"
+CURSOR_INVALID_EXCLUDE_SYSTEM_POSTS = "model.post.decode_cursor.invalid_exclude_system_posts"
+CURSOR_INVALID_TIMESTAMP = "model.post.decode_cursor.invalid_timestamp"
+QUERY_INVALID_CHANNEL_ID = "model.post.query_params.invalid_channel_id"
+QUERY_INVALID_TIME_FIELD = "model.post.query_params.invalid_time_field"
+QUERY_INVALID_SORT_DIRECTION = "model.post.query_params.invalid_sort_direction"
+QUERY_INVALID_CURSOR_ID = "model.post.query_params.invalid_cursor_id"
+REPORT_POSTS_INVALID_PER_PAGE = "api.post.get_posts_for_reporting.invalid_per_page"
+
+MESSAGES.update(
+    {
+        CURSOR_INVALID_BASE64: "Invalid cursor format: unable to decode base64.",
+        CURSOR_INVALID_FORMAT: "Invalid cursor format: expected 8 parts.",
+        CURSOR_INVALID_VERSION: "Invalid cursor format: version must be an integer.",
+        CURSOR_UNSUPPORTED_VERSION: "Unsupported cursor version.",
+        CURSOR_INVALID_INCLUDE_DELETED: (
+            "Invalid cursor format: include_deleted must be a boolean."
+        ),
+        CURSOR_INVALID_EXCLUDE_SYSTEM_POSTS: (
+            "Invalid cursor format: exclude_system_posts must be a boolean."
+        ),
+        CURSOR_INVALID_TIMESTAMP: "Invalid cursor format: timestamp must be an integer.",
+        QUERY_INVALID_CHANNEL_ID: "Invalid channel id.",
+        QUERY_INVALID_TIME_FIELD: "Invalid time field.",
+        QUERY_INVALID_SORT_DIRECTION: "Invalid sort direction.",
+        QUERY_INVALID_CURSOR_ID: "Invalid cursor id.",
+        # Not in the translation files: the id is its own message.
+        REPORT_POSTS_INVALID_PER_PAGE: REPORT_POSTS_INVALID_PER_PAGE,
+    }
+)
+INTUNE_NOT_AVAILABLE = "api.user.login_by_intune.not_available.app_error"
+SSO_CODE_EXCHANGE_DEPRECATED = "api.user.login_sso_code_exchange.deprecated.app_error"
+MESSAGES[INTUNE_NOT_AVAILABLE] = "Microsoft Intune authentication is not available."
+MESSAGES[SSO_CODE_EXCHANGE_DEPRECATED] = (
+    "This endpoint is deprecated and disabled. Please update your mobile app."
+)
+LICENSE_FEATURE_UNAVAILABLE = "license_error.feature_unavailable"
+MESSAGES[LICENSE_FEATURE_UNAVAILABLE] = "Feature is not available for the current license"
+BURN_NOT_IN_CHANNEL = "api.post.burn_post.user_not_in_channel.app_error"
+BURN_NOT_BURN_ON_READ = "app.burn_post.not_burn_on_read.app_error"
+MESSAGES[BURN_NOT_IN_CHANNEL] = (
+    "You do not have permission to burn this post. You must be a member of the channel."
+)
+MESSAGES[BURN_NOT_BURN_ON_READ] = "This post is not a burn-on-read post and cannot be burned."
+# ``GetAIPluginBridgeStatus``'s reason (a translation id) without the mattermost-ai plugin.
+AI_PLUGIN_NOT_ACTIVE = "app.agents.bridge.not_available.plugin_not_active"

@@ -95,3 +95,5 @@ def define_tables(store: Store) -> None:
     )
     # Named server-wide values (upstream's Systems table): busy flag, marketplace visit, brand.
     store.define("systems", key="name")
+    # Jobs as records (``models/jobs.py``); nothing runs them.
+    store.define("jobs")

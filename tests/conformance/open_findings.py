@@ -58,6 +58,20 @@ OPEN_FINDINGS: tuple[Finding, ...] = (
     # (TeamsWithCount, likely).
     Finding(MM, "GetIncomingWebhooks", 200, "schema", "WithCount form", "$"),
     Finding(MM, "GetAllTeams", 200, "schema", "WithCount form", "$"),
+    # upstream (api4/agents.go getAgents, getLLMServices): json.Marshal of the bridge's list, a
+    # plain array; documented as {agents} / {services}.
+    Finding(MM, "GetAgents", 200, "schema", "array of agents", "$"),
+    Finding(MM, "GetLLMServices", 200, "schema", "array of services", "$"),
+    # upstream (api4/limits.go getServerLimits): one ServerLimits object; documented as an array.
+    Finding(MM, "GetServerLimits", 200, "schema", "one ServerLimits object", "$"),
+    # upstream (model ReportPostListResponse): the posts report's ``posts`` is a list of posts;
+    # documented as a map of id to post.
+    Finding(MM, "GetPostsForReporting", 200, "schema", "posts as a list"),
+    # upstream (api4/system.go getRedirectLocation): JSON {"location"}; documented as image/*.
+    Finding(MM, "GetRedirectLocation", 200, "content-type", "JSON {location}", "$"),
+    # upstream (api4/system.go upgradeToEnterpriseStatus): "error" is null while nothing failed;
+    # documented as a string.
+    Finding(MM, "UpgradeToEnterpriseStatus", 200, "schema", "error null", "$.error"),
     # upstream (api4/post.go getFlaggedPostsForUser): clientPostList.EncodeJSON, a PostList
     # object; documented as an array of PostList.
     Finding(MM, "GetFlaggedPostsForUser", 200, "schema", "one PostList", "$"),

@@ -41,6 +41,10 @@ def _body(operation: licensed.Operation) -> dict:
         field = "license" if operation.rule == "/license" else "certificate"
         return {"files": {field: ("file.pem", b"not a real one")}}
     body = {"toAttribute": "objectGUID", "scheme_id": ANY_ID, "term": "", "type": "parent"}
+    if operation.rule.endswith("/terms_of_service"):
+        body = {"termsOfServiceId": ANY_ID, "accepted": True}
+    if "/migrate_auth/" in operation.rule:
+        body = {"from": "email", "force": True, "auto": True, "match_field": "email", "matches": {}}
     return {"json": body, "params": {"active": "true", "limit": "10"}}
 
 
@@ -104,6 +108,11 @@ def test_every_row_is_a_documented_operation_served_once():
         ("GET", "/oauth/outgoing_connections", 403, PERMISSIONS),
         ("POST", "/trial-license", 403, PERMISSIONS),
         ("GET", "/trial-license/prev", 403, errors.LICENSE_UPGRADE_NEEDED),
+        # Groups ask for any licence before they look at the caller.
+        ("GET", f"/users/{ANY_ID}/groups", 501, errors.LICENSE_REQUIRED),
+        ("POST", "/posts/schedule", 400, errors.SCHEDULED_POSTS_LICENSE),
+        ("POST", "/upgrade_to_enterprise", 403, PERMISSIONS),
+        ("GET", "/upgrade_to_enterprise/status", 403, PERMISSIONS),
     ],
 )
 def test_a_plain_user_meets_the_checks_in_upstream_order(mm_server, method, path, status, error_id):
@@ -154,6 +163,37 @@ def test_input_checks_that_come_first_still_apply(mm_server, ids):
         admin("POST", f"/ldap/users/{ANY_ID}/group_sync_memberships"), 404, errors.USER_NOT_FOUND
     )
     assert_error(admin("GET", "/schemes?scope=system"), 400, errors.INVALID_BODY_PARAM)
+
+
+def test_migrating_authentication_reads_the_body_before_the_permission(mm_server):
+    bob = raw(mm_server, logged_in(mm_server, "bob"))
+    body = {"from": "ldap", "force": True, "match_field": "email"}
+    response = bob("POST", "/users/migrate_auth/ldap", json=body)
+    assert_error(response, 400, "api.context.invalid_body_param.app_error")
+    body["from"] = "email"
+    assert_error(bob("POST", "/users/migrate_auth/ldap", json=body), 403, PERMISSIONS)
+    admin = raw(mm_server, logged_in(mm_server, "admin"))
+    response = admin("POST", "/users/migrate_auth/saml", json={"from": "email", "auto": 1})
+    assert_error(response, 400, "api.context.invalid_body_param.app_error")
+
+
+def test_accepting_terms_reads_the_body_before_finding_no_terms(mm_server, ids):
+    bob = raw(mm_server, logged_in(mm_server, "bob"))
+    path = f"/users/{ids['user_id']}/terms_of_service"
+    body = {"termsOfServiceId": ANY_ID, "accepted": "yes"}
+    assert_error(bob("POST", path, json=body), 400, "api.context.invalid_body_param.app_error")
+    body["accepted"] = False
+    assert_error(bob("POST", path, json=body), 404, errors.TERMS_NOT_FOUND)
+
+
+def test_the_user_export_checks_its_filters_before_the_licence(mm_server):
+    admin = raw(mm_server, logged_in(mm_server, "admin"))
+    response = admin("POST", "/reports/users/export", params={"team_filter": "nope"})
+    assert_error(response, 400, errors.REPORT_INVALID_TEAM_FILTER)
+    response = admin(
+        "POST", "/reports/users/export", params={"hide_active": "true", "hide_inactive": "true"}
+    )
+    assert_error(response, 400, errors.REPORT_INVALID_ACTIVE_FILTER)
 
 
 def test_an_unrouted_operation_gets_the_routers_404(mm_server):

@@ -111,3 +111,23 @@ def test_post_reminder_is_kept_and_announced_ephemerally(mm_server, bus):
         403,
         "api.context.permissions.app_error",
     )
+
+
+def test_burning_a_post_refuses_one_that_is_not_burn_on_read(mm_server):
+    alice, bob = login(mm_server), login(mm_server, "bob")
+    ch = fresh_channel(alice)
+    post = alice.posts.create_post({"channel_id": ch["id"], "message": "plain"})
+    response = call(mm_server, bob, "DELETE", f"/posts/{post['id']}/burn")
+    assert_error(response, 400, "app.burn_post.not_burn_on_read.app_error")
+    # A public channel is readable by a team member who is not in it: still no burning there.
+    alice.channels.remove_channel_member(ch["id"], bob.client.userid)
+    response = call(mm_server, bob, "DELETE", f"/posts/{post['id']}/burn")
+    assert_error(response, 403, "api.post.burn_post.user_not_in_channel.app_error")
+    assert_error(
+        call(mm_server, bob, "DELETE", f"/posts/{'p' * 26}/burn"), 404, "app.post.get.app_error"
+    )
+    assert_error(
+        call(mm_server, bob, "DELETE", "/posts/short/burn"),
+        400,
+        "api.context.invalid_url_param.app_error",
+    )

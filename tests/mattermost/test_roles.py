@@ -69,3 +69,16 @@ def test_roles_by_names_skips_unknown_and_checks_the_list(mm_server):
     assert "Only 100 roles" in body["message"]
     assert_error(bob("GET", "/roles/short"), 400, "api.context.invalid_url_param.app_error")
     assert_error(bob("GET", "/roles/name/Bad-Name"), 400, "api.context.invalid_url_param.app_error")
+
+
+def test_ancillary_permissions_follow_the_system_console_sections(mm_server):
+    bob = raw(mm_server, logged_in(mm_server, "bob"))
+    asked = ["sysconsole_write_environment_smtp", "sysconsole_read_reporting_site_statistics", "x"]
+    assert bob("POST", "/permissions/ancillary", json=asked).json() == [
+        *asked,
+        "test_email",
+        "get_analytics",
+    ]
+    for body in ([], {"a": 1}, [1]):
+        response = bob("POST", "/permissions/ancillary", json=body)
+        assert (response.status_code, response.json()["id"]) == (400, "api.payload.parse.error")

@@ -23,6 +23,7 @@ from flask import Blueprint, Response, jsonify, request
 from ...core.ids import is_mattermost_id
 from ...core.runtime import Runtime, runtime
 from .. import authentication, errors, inputs, permissions
+from .reports import user_filter
 
 blueprint = Blueprint("mm_licensed", __name__, url_prefix="/api/v4")
 
@@ -317,6 +318,39 @@ def header_token(call: Call) -> None:
         )
 
 
+def migrate_body(sources: tuple[str, ...], flag: str, field: str, kind: type) -> Check:
+    """``migrateAuthTo{LDAP,SAML}``: ``from`` one of ``sources``, a boolean ``flag`` and the
+    match ``field`` of ``kind``, each its own invalid parameter."""
+
+    def check(call: Call) -> None:
+        body = inputs.json_body(required=False)
+        body = body if isinstance(body, dict) else {}
+        if body.get("from") not in sources:
+            raise errors.invalid_body_param("from")
+        if not isinstance(body.get(flag), bool):
+            raise errors.invalid_body_param(flag)
+        if not isinstance(body.get(field), kind):
+            raise errors.invalid_body_param(field)
+
+    return check
+
+
+def typed_field(name: str, kind: type) -> Check:
+    """``model.StringInterfaceFromJSON`` then ``props[name].(kind)``."""
+
+    def check(call: Call) -> None:
+        body = inputs.json_body(required=False)
+        if not isinstance(body, dict) or not isinstance(body.get(name), kind):
+            raise errors.invalid_body_param(name)
+
+    return check
+
+
+def report_filters(call: Call) -> None:
+    """``fillUserReportOptions``: the export's filters are the report's."""
+    user_filter()
+
+
 def active_param(call: Call) -> None:
     if request.args.get("active") not in ("true", "false"):
         raise errors.invalid_body_param("active")
@@ -400,6 +434,38 @@ SCHEME = "/schemes/<scheme_id>"
 ACP = "/access_control_policies"
 ACP_ONE = ACP + "/<policy_id>"
 EMPTY = object()  # a 200 with an empty body
+GROUPS = refuse(501, errors.LICENSE_REQUIRED)
+BOOKMARKS = "/channels/<channel_id>/bookmarks"
+BOOKMARKS_LICENSE = refuse(501, errors.BOOKMARKS_LICENSE)
+MEMBER_COUNTS = refuse(403, errors.MEMBER_COUNTS_BY_GROUP_LICENSE)
+SCHEDULED = refuse(400, errors.SCHEDULED_POSTS_LICENSE)
+# ``model.MinimumProfessionalProvidedLicense``: an error the server never translates.
+PROFESSIONAL = Refusal(501, errors.UNTRANSLATED, "feature is not available for the current license")
+UPGRADE_UNSUPPORTED = refuse(403, errors.UPGRADE_SYSTEM_NOT_SUPPORTED)
+G = "/<group_id>"
+GROUP_ROUTES = (
+    ("GET", ""),
+    ("POST", ""),
+    ("POST", "/names"),
+    ("GET", G),
+    ("DELETE", G),
+    ("PUT", G + "/patch"),
+    ("POST", G + "/restore"),
+    ("GET", G + "/stats"),
+    ("GET", G + "/members"),
+    ("POST", G + "/members"),
+    ("DELETE", G + "/members"),
+    ("GET", G + "/teams"),
+    ("GET", G + "/channels"),
+    ("GET", G + "/teams/<team_id>"),
+    ("GET", G + "/channels/<channel_id>"),
+    ("POST", G + "/teams/<team_id>/link"),
+    ("DELETE", G + "/teams/<team_id>/link"),
+    ("POST", G + "/channels/<channel_id>/link"),
+    ("DELETE", G + "/channels/<channel_id>/link"),
+    ("PUT", G + "/teams/<team_id>/patch"),
+    ("PUT", G + "/channels/<channel_id>/patch"),
+)
 
 OPERATIONS: tuple[Operation, ...] = (
     # api4/ldap.go: some handlers check the licence before the permission, some after.
@@ -786,6 +852,107 @@ OPERATIONS: tuple[Operation, ...] = (
         "PATCH",
         "/properties/groups/<group_name>/<object_type>/values/<target_id>",
         NOT_ROUTED,
+        session=False,
+    ),
+    # api4/group.go: every group route asks for a licence (requireLicense) before anything else.
+    *(op(method, "/groups" + rule, GROUPS) for method, rule in GROUP_ROUTES),
+    op("GET", "/users/<user_id>/groups", GROUPS),
+    op("GET", "/channels/<channel_id>/groups", GROUPS),
+    op("GET", "/teams/<team_id>/groups", GROUPS),
+    op("GET", "/teams/<team_id>/groups_by_channels", GROUPS),
+    # api4/channel.go: any licence, checked before the channel id.
+    op("GET", "/channels/<channel_id>/member_counts_by_group", MEMBER_COUNTS),
+    # api4/user.go: only a cloud licence lets the customer portal log users in.
+    op("POST", "/users/login/cws", refuse(401, errors.LOGIN_CWS_LICENSE), session=False),
+    # api4/scheduled_post.go: ScheduledPosts is on by default, then any licence.
+    op("POST", "/posts/schedule", SCHEDULED),
+    op("GET", "/posts/scheduled/team/<team_id>", SCHEDULED),
+    op("PUT", "/posts/schedule/<scheduled_post_id>", SCHEDULED),
+    op("DELETE", "/posts/schedule/<scheduled_post_id>", SCHEDULED),
+    # api4/post.go: acknowledgements need a Professional licence, checked first.
+    op("POST", "/users/<user_id>/posts/<post_id>/ack", PROFESSIONAL),
+    # Removing one refuses with its own (translated) id.
+    op(
+        "DELETE",
+        "/users/<user_id>/posts/<post_id>/ack",
+        Refusal(
+            501,
+            errors.LICENSE_FEATURE_UNAVAILABLE,
+            "feature is not available for the current license",
+        ),
+    ),
+    # Moving threads needs the MoveThreadsEnabled flag and a licence, after the post id.
+    op(
+        "POST",
+        "/posts/<post_id>/move",
+        id_param("post_id"),
+        refuse(501, errors.MOVE_THREAD_DISABLED),
+    ),
+    # api4/system.go: the emulator is no binary that could be swapped for the Enterprise one.
+    op("POST", "/upgrade_to_enterprise", MANAGE_SYSTEM, UPGRADE_UNSUPPORTED),
+    op(
+        "GET",
+        "/upgrade_to_enterprise/status",
+        MANAGE_SYSTEM,
+        answer={"percentage": 0, "error": None},
+    ),
+    op("GET", "/upgrade_to_enterprise/allowed", MANAGE_SYSTEM, UPGRADE_UNSUPPORTED),
+    # Support packets need a licence, checked after the permission.
+    op("GET", "/system/support_packet", MANAGE_SYSTEM, refuse(403, errors.NO_LICENSE)),
+    # api4/user.go: the body is read, then the permission, then the LDAP or SAML licence.
+    op(
+        "POST",
+        "/users/migrate_auth/ldap",
+        migrate_body(
+            ("email", "gitlab", "saml", "google", "office365"), "force", "match_field", str
+        ),
+        MANAGE_SYSTEM,
+        refuse(403, errors.MIGRATE_LDAP_UNAVAILABLE),
+    ),
+    op(
+        "POST",
+        "/users/migrate_auth/saml",
+        migrate_body(("email", "gitlab", "ldap", "google", "office365"), "auto", "matches", dict),
+        MANAGE_SYSTEM,
+        refuse(403, errors.SAML_NOT_AVAILABLE),
+    ),
+    # api4/report.go: the CSV export needs a Professional licence, after the filters.
+    op(
+        "POST",
+        "/reports/users/export",
+        MANAGE_SYSTEM,
+        report_filters,
+        refuse(400, errors.REPORT_EXPORT_LICENSE),
+    ),
+    # This server version registers no integrity check.
+    op("POST", "/integrity", NOT_ROUTED, session=False),
+    # api4/channel_bookmark.go: any licence, before the channel id.
+    op("GET", BOOKMARKS, BOOKMARKS_LICENSE),
+    op("POST", BOOKMARKS, BOOKMARKS_LICENSE),
+    op("PATCH", BOOKMARKS + "/<bookmark_id>", BOOKMARKS_LICENSE),
+    op("DELETE", BOOKMARKS + "/<bookmark_id>", BOOKMARKS_LICENSE),
+    op("POST", BOOKMARKS + "/<bookmark_id>/sort_order", BOOKMARKS_LICENSE),
+    # api4/team.go: guest invitations ask for a licence before anything else.
+    op("POST", "/teams/<team_id>/invite-guests/email", refuse(501, errors.INVITE_GUESTS_LICENSE)),
+    # api4/user.go: custom terms of service need a licence, so there are none to accept and no
+    # user has accepted any (the URL's user is ignored: it is always the caller's record).
+    op("GET", "/users/<user_id>/terms_of_service", refuse(404, errors.USER_TERMS_NOT_FOUND)),
+    op(
+        "POST",
+        "/users/<user_id>/terms_of_service",
+        typed_field("termsOfServiceId", str),
+        typed_field("accepted", bool),
+        refuse(404, errors.TERMS_NOT_FOUND),
+    ),
+    # Deleting every user is a local-mode (socket) command: over HTTP the path has no DELETE.
+    op(
+        "DELETE",
+        "/users",
+        Refusal(
+            405,
+            errors.METHOD_NOT_ALLOWED,
+            "The method is not allowed for the requested URL. url={path}",
+        ),
         session=False,
     ),
 )

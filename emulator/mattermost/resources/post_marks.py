@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from flask import Blueprint, Response, jsonify, request
 
 from .. import authentication, errors, inputs, permissions, wire
-from ..models import post_marks
-from .posts import post_list
+from ..models import burn_on_read, post_marks
+from .posts import post_list, readable_post
 
 blueprint = Blueprint("mm_post_marks", __name__, url_prefix="/api/v4")
 
@@ -50,3 +52,9 @@ def set_post_reminder(user_id: str, post_id: str) -> Response:
         raise errors.invalid_body_param("target_time")
     post_marks.set_post_reminder(rt, actor, target, post_id, target_time)
     return jsonify(wire.status_ok())
+
+
+@blueprint.delete("/posts/<post_id>/burn")
+def burn_post(post_id: str) -> NoReturn:
+    rt, user = authentication.caller()
+    burn_on_read.burn_post(rt, user, readable_post(rt, user, post_id))

@@ -6,10 +6,13 @@ the rest with its no-ops or "disabled"/license errors then.
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from flask import Blueprint, Response, jsonify
 
 from ...core.runtime import runtime
 from .. import authentication, errors, inputs, models, permissions, wire
+from ..models import account_auth
 from .sessions import user_for_login
 from .users import load_user, present
 
@@ -131,3 +134,47 @@ def demote_user_to_guest(user_id: str) -> Response:
     inputs.user_id_param(user_id)
     # Guest accounts need a license the emulator does not have.
     raise errors.AppError(501, errors.DEMOTE_NEEDS_LICENSE)
+
+
+@blueprint.put("/users/<user_id>/auth")
+def update_user_auth(user_id: str) -> Response:
+    rt, viewer = authentication.caller()
+    if not permissions.is_system_admin(viewer):
+        raise errors.permission_denied(viewer["id"], "edit_other_users")
+    target = inputs.user_id_param(user_id)
+    body = inputs.json_body(required=False)
+    if not isinstance(body, dict):
+        raise errors.invalid_body_param("user")
+    service, auth_data = body.get("auth_service"), body.get("auth_data")
+    if not isinstance(service, str | None) or not isinstance(auth_data, str | None):
+        raise errors.invalid_body_param("user")
+    if not auth_data or not service:
+        raise errors.bad_request(errors.UPDATE_AUTH_INVALID_REQUEST)
+    return jsonify(account_auth.update_user_auth(rt, target, service, auth_data))
+
+
+def _token() -> str:
+    body = inputs.json_body(required=False)
+    token = body.get("token") if isinstance(body, dict) else None
+    if not isinstance(token, str) or len(token) != account_auth.TOKEN_SIZE:
+        raise errors.invalid_body_param("token")
+    return token
+
+
+@blueprint.post("/users/password/reset")
+def reset_password() -> NoReturn:
+    account_auth.reset_password_from_token(_token())
+
+
+@blueprint.post("/users/email/verify")
+def verify_user_email() -> NoReturn:
+    account_auth.verify_email_from_token(_token())
+
+
+@blueprint.post("/users/login/sso/code-exchange")
+def login_sso_code_exchange() -> Response:
+    """Deprecated: answered 410 with a ``Deprecation`` header while the ``MobileSSOCodeExchange``
+    feature flag is off (its default)."""
+    response = errors.to_response(errors.AppError(410, errors.SSO_CODE_EXCHANGE_DEPRECATED))
+    response.headers["Deprecation"] = "true"
+    return response
