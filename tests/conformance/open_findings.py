@@ -257,4 +257,18 @@ OPEN_FINDINGS: tuple[Finding, ...] = (
         "IIntegration",
         "$.integrations[*].channel[*]",
     ),
+    # -- Rocket.Chat: seen once the SDK bots and 2FA met in one run -------------------------------
+    # upstream (core-typings IRoom.usernames?: string[]): a DM's members' usernames as strings;
+    # documented as objects.
+    Finding(RC, "get-api-v1-rooms.info", 200, "schema", "usernames", "$.room.usernames[*]"),
+    # upstream (app/2fa/server/code/index.ts checkCodeForUser): availableMethods is
+    # getAvailableMethodNames(user), a list of method names; documented as objects.
+    Finding(
+        RC,
+        "post-api-v1-users.2fa.disableEmail",
+        400,
+        "schema",
+        "method names",
+        "$.details.availableMethods[*]",
+    ),
 )
