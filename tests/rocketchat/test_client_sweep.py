@@ -5,8 +5,12 @@ real, its answer read as the client hands it back."""
 from __future__ import annotations
 
 import pytest
+from rocketchat_API.APIExceptions.RocketExceptions import RocketApiException
 
 from emulator.app import runtime_of
+
+from .clients import refused
+from .test_ddp import ddp  # noqa: F401 - the ddp fixture
 
 
 def user_id(rc_server, username: str) -> str:
@@ -114,3 +118,40 @@ def test_settings_statistics_avatar_and_integration_history_through_the_client(
         urls=["http://example.invalid/hook"],
     )["integration"]
     assert list(admin.integrations_history(integration["_id"])) == []
+
+
+def test_enterprise_methods_get_the_unlicensed_answer_through_the_client(admin):
+    # The licence middleware of an unlicensed server (resources/licensed.py), met by an admin.
+    unlicensed = (
+        400,
+        {
+            "success": False,
+            "error": "This is an enterprise feature [error-action-not-allowed]",
+            "errorType": "error-action-not-allowed",
+        },
+    )
+    for call in (
+        lambda: admin.engagement_dashboard_active_users("2026-01-01", "2026-01-31"),
+        lambda: admin.engagement_dashboard_chat_busier_hourly("2026-01-01"),
+        lambda: admin.engagement_dashboard_chat_busier_weekly("2026-01-01"),
+        lambda: admin.engagement_dashboard_users_by_time_of_day("2026-01-01", "2026-01-31"),
+        lambda: admin.roles_create("auditor"),
+    ):
+        with pytest.raises(RocketApiException) as excinfo:
+            call()
+        assert refused(excinfo) == unlicensed
+
+
+def test_a_livechat_visitor_through_the_client(rc_server, admin, ddp):  # noqa: F811
+    # The visitor's side of a chat, through the client's livechat_* methods (no login needed),
+    # served by an agent who is online.
+    admin.livechat_create_user("agent", username="bob")
+    ddp().login("bob")
+    visitor = admin.livechat_register_visitor("sweep-visitor", visitor={"name": "Vera"})
+    assert visitor["visitor"]["token"] == "sweep-visitor"
+    room = admin.livechat_room("sweep-visitor")["room"]
+    assert room["t"] == "l" and room["v"]["token"] == "sweep-visitor"
+    sent = admin.livechat_message("sweep-visitor", room["_id"], "hello, anyone?")
+    assert sent["message"]["msg"] == "hello, anyone?"
+    history = list(admin.livechat_messages_history(room["_id"], "sweep-visitor"))
+    assert "hello, anyone?" in [m["msg"] for m in history]
