@@ -218,6 +218,19 @@ def file_info(doc: Doc) -> Doc:
     return _drop_empty(dict(doc), ("post_id", "width", "height", "has_preview_image"))
 
 
+def draft(doc: Doc, metadata: Doc | None = None) -> Doc:
+    """``Draft``: ``file_ids``, ``priority`` and ``metadata`` left out when empty or unset."""
+    out = {k: doc[k] for k in ("create_at", "update_at", "delete_at", "user_id", "channel_id")}
+    out.update(root_id=doc["root_id"], message=doc["message"], props=doc["props"] or {})
+    if doc["file_ids"]:
+        out["file_ids"] = doc["file_ids"]
+    if metadata is not None:
+        out["metadata"] = metadata
+    if doc["priority"]:
+        out["priority"] = doc["priority"]
+    return out
+
+
 def session(doc: Doc) -> Doc:
     """``Session.Sanitize``: the token is blanked, the rest is shown."""
     return {**doc, "token": ""}
