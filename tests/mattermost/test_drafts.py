@@ -8,7 +8,7 @@ import json
 import pytest
 
 from emulator.app import runtime_of
-from emulator.mattermost import errors
+from emulator.mattermost import errors, models
 from tests.mattermost.clients import assert_error, logged_in, raw, set_config, team_id, user_id
 
 PERMISSIONS = "api.context.permissions.app_error"
@@ -112,3 +112,27 @@ def test_listing_needs_the_team(mm_server, town):
     stranger = "s" * 26
     alice = raw(mm_server, logged_in(mm_server, "alice"))
     assert_error(alice("GET", f"/users/me/teams/{stranger}/drafts"), 403, PERMISSIONS)
+
+
+def test_a_draft_shows_its_authors_unposted_files_only(mm_server, alice, town):
+    rt = runtime_of(mm_server.app)
+    mine = models.upload_file(
+        rt,
+        user_id=user_id(mm_server, "alice"),
+        channel_id=town,
+        name="notes.txt",
+        data=b"notes",
+        mime_type="text/plain",
+    )
+    theirs = models.upload_file(
+        rt,
+        user_id=user_id(mm_server, "bob"),
+        channel_id=town,
+        name="other.txt",
+        data=b"other",
+        mime_type="text/plain",
+    )
+    body = {"channel_id": town, "message": "see files", "file_ids": [mine["id"], theirs["id"]]}
+    draft = alice("POST", "/drafts", json=body).json()
+    assert draft["file_ids"] == [mine["id"], theirs["id"]]
+    assert [f["id"] for f in draft["metadata"]["files"]] == [mine["id"]]

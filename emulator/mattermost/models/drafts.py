@@ -3,10 +3,8 @@ their author, each change told to the author's other sessions over the WebSocket
 
 from __future__ import annotations
 
-import json
-
 from ...core.runtime import Runtime
-from .. import errors, wire
+from .. import errors
 from .common import Doc, _now, broadcast, get_config, publish_event
 
 
@@ -23,22 +21,21 @@ def draft_key(user_id: str, channel_id: str, root_id: str) -> str:
     return f"{user_id}:{channel_id}:{root_id}"
 
 
-def draft_metadata(rt: Runtime, draft: Doc) -> Doc:
-    """``prepareDraftWithFileInfos``: the draft's files its author uploaded and has not posted
-    yet; any other id is left out."""
+def with_files(rt: Runtime, draft: Doc) -> Doc:
+    """``prepareDraftWithFileInfos``: the draft with the infos of its files that its author
+    uploaded and has not posted yet; any other id is left out."""
     files = []
     for file_id in draft["file_ids"] or []:
         info = rt.store.get("files", file_id) if isinstance(file_id, str) else None
         if info is not None and not info.get("post_id") and info["user_id"] == draft["user_id"]:
-            files.append(wire.file_info(info))
-    return {"files": files} if files else {}
+            files.append(info)
+    return {**draft, "files": files}
 
 
-def _publish(rt: Runtime, event: str, draft: Doc, metadata: Doc | None = None) -> None:
-    # Upstream adds the draft JSON-encoded, as a string, and sends it to its author only.
-    shown = json.dumps(wire.draft(draft, metadata), separators=(",", ":"))
+def _publish(rt: Runtime, event: str, draft: Doc) -> None:
+    # Sent to its author only; the WebSocket carries the draft JSON-encoded, as a string.
     to = broadcast(channel_id=draft["channel_id"], user_id=draft["user_id"])
-    publish_event(rt, event, {"draft": shown}, to)
+    publish_event(rt, event, {"draft": draft}, to)
 
 
 def upsert_draft(rt: Runtime, user_id: str, fields: Doc, at: int | None = None) -> Doc | None:
@@ -75,7 +72,7 @@ def upsert_draft(rt: Runtime, user_id: str, fields: Doc, at: int | None = None) 
             "delete_at": 0,
         },
     )
-    _publish(rt, "draft_created", draft, draft_metadata(rt, draft))
+    _publish(rt, "draft_created", with_files(rt, draft))
     return draft
 
 

@@ -45,7 +45,7 @@ def _may_post(rt: Runtime, user: Doc, channel_id: str) -> bool:
 
 
 def _shown(rt: Runtime, draft: Doc) -> Doc:
-    return wire.draft(draft, drafts.draft_metadata(rt, draft))
+    return wire.draft(drafts.with_files(rt, draft))
 
 
 @blueprint.post("/drafts")
