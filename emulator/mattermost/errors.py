@@ -1340,3 +1340,12 @@ MESSAGES[ONBOARDING_NO_ORGANIZATION] = (
 )
 MESSAGES[ONBOARDING_NOT_ADMIN] = "Onboarding can only be completed by a System Administrator."
 MESSAGES[ONBOARDING_BAD_REQUEST] = "Failed to decode the complete onboarding request."
+# ``PUT /roles/{id}/patch``.
+ROLE_PATCH_LICENSE = "api.roles.patch_roles.license.error"
+ROLE_PATCH_NOT_ALLOWED = "api.roles.patch_roles.not_allowed_permission.error"
+ROLE_INVALID = "app.role.save.invalid_role.app_error"
+MESSAGES[ROLE_PATCH_LICENSE] = "Your license does not support advanced permissions."
+MESSAGES[ROLE_PATCH_NOT_ALLOWED] = (
+    "One or more of the following permissions that you are trying to add or remove is not allowed"
+)
+MESSAGES[ROLE_INVALID] = "The role was not valid."

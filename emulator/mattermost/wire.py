@@ -377,6 +377,8 @@ _ENCODED_EVENT_FIELDS: dict[str, Callable[[Any], Any]] = {
     "member": team_member,
     "channelMember": channel_member,
     "draft": draft,
+    # ``role_updated``: the role, already in its wire form.
+    "role": dict,
 }
 
 
