@@ -1327,3 +1327,25 @@ MESSAGES[BURN_NOT_IN_CHANNEL] = (
 MESSAGES[BURN_NOT_BURN_ON_READ] = "This post is not a burn-on-read post and cannot be burned."
 # ``GetAIPluginBridgeStatus``'s reason (a translation id) without the mattermost-ai plugin.
 AI_PLUGIN_NOT_ACTIVE = "app.agents.bridge.not_available.plugin_not_active"
+# Client4's extras: synced drafts, onboarding.
+DRAFTS_DISABLED = "api.drafts.disabled.app_error"
+DRAFT_DELETED_CHANNEL = "api.draft.create_draft.can_not_draft_to_deleted.error"
+ONBOARDING_NOT_ADMIN = "app.system.complete_onboarding_request.no_first_user"
+ONBOARDING_BAD_REQUEST = "app.system.complete_onboarding_request.app_error"
+ONBOARDING_NO_ORGANIZATION = "api.error_no_organization_name_provided_for_self_hosted_onboarding"
+MESSAGES[DRAFTS_DISABLED] = "Drafts feature is disabled."
+MESSAGES[DRAFT_DELETED_CHANNEL] = "Can not save draft to deleted channel"
+MESSAGES[ONBOARDING_NO_ORGANIZATION] = (
+    "Error no organization name provided for self hosted onboarding."
+)
+MESSAGES[ONBOARDING_NOT_ADMIN] = "Onboarding can only be completed by a System Administrator."
+MESSAGES[ONBOARDING_BAD_REQUEST] = "Failed to decode the complete onboarding request."
+# ``PUT /roles/{id}/patch``.
+ROLE_PATCH_LICENSE = "api.roles.patch_roles.license.error"
+ROLE_PATCH_NOT_ALLOWED = "api.roles.patch_roles.not_allowed_permission.error"
+ROLE_INVALID = "app.role.save.invalid_role.app_error"
+MESSAGES[ROLE_PATCH_LICENSE] = "Your license does not support advanced permissions."
+MESSAGES[ROLE_PATCH_NOT_ALLOWED] = (
+    "One or more of the following permissions that you are trying to add or remove is not allowed"
+)
+MESSAGES[ROLE_INVALID] = "The role was not valid."

@@ -38,6 +38,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "EnableMultifactorAuthentication": False,
         "EnforceMultifactorAuthentication": False,
         "EnableOAuthServiceProvider": True,
+        "AllowSyncedDrafts": True,
         "SessionLengthSSOInHours": 720,
         "DisableLegacyMFA": True,
         "EnableEmailInvitations": False,

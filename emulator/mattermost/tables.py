@@ -97,3 +97,7 @@ def define_tables(store: Store) -> None:
     store.define("systems", key="name")
     # Jobs as records (``models/jobs.py``); nothing runs them.
     store.define("jobs")
+    # Server-synced drafts, one per user, channel and thread (``models/drafts.py``).
+    store.define("drafts", key="key", multi={"user_id": "user_id"})
+    # Built-in roles' patched permissions, by role name (``models/roles.py``).
+    store.define("role_patches", key="name")

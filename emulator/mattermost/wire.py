@@ -218,6 +218,20 @@ def file_info(doc: Doc) -> Doc:
     return _drop_empty(dict(doc), ("post_id", "width", "height", "has_preview_image"))
 
 
+def draft(doc: Doc) -> Doc:
+    """``Draft``: ``file_ids`` and ``priority`` left out when empty; ``metadata`` (its files'
+    infos) only on a draft the domain attached ``files`` to, as ``prepareDraftWithFileInfos``."""
+    out = {k: doc[k] for k in ("create_at", "update_at", "delete_at", "user_id", "channel_id")}
+    out.update(root_id=doc["root_id"], message=doc["message"], props=doc["props"] or {})
+    if doc["file_ids"]:
+        out["file_ids"] = doc["file_ids"]
+    if "files" in doc:
+        out["metadata"] = {"files": [file_info(f) for f in doc["files"]]} if doc["files"] else {}
+    if doc["priority"]:
+        out["priority"] = doc["priority"]
+    return out
+
+
 def session(doc: Doc) -> Doc:
     """``Session.Sanitize``: the token is blanked, the rest is shown."""
     return {**doc, "token": ""}
@@ -362,6 +376,9 @@ _ENCODED_EVENT_FIELDS: dict[str, Callable[[Any], Any]] = {
     # ``memberrole_updated`` and ``channel_member_updated``.
     "member": team_member,
     "channelMember": channel_member,
+    "draft": draft,
+    # ``role_updated``: the role, already in its wire form.
+    "role": dict,
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from emulator.app import runtime_of
+from emulator.mattermost import errors
 from tests.mattermost.test_channels import assert_error, call, channel, login
 
 
@@ -274,3 +276,22 @@ def test_pinned_posts(mm_server):
     assert pinned["order"] == [post["id"]]
     assert pinned["posts"][post["id"]]["is_pinned"] is True
     assert d.channels.get_channel_statistics(eng["id"])["pinnedpost_count"] == 1
+
+
+def test_member_counts_of_channels_one_may_read(mm_server):
+    alice = login(mm_server, "alice")
+    town = channel(alice, "town-square")
+    store = runtime_of(mm_server.app).store
+    members = store.count_by("channel_members", "channel_id", town["id"])
+    counted = call(mm_server, alice, "POST", "/channels/stats/member_count", json=[town["id"]])
+    assert counted.json() == {town["id"]: members}
+    secret = alice.channels.create_channel(
+        {"team_id": town["team_id"], "name": "few", "display_name": "Few", "type": "P"}
+    )
+    bob = login(mm_server, "bob")
+    refused = call(
+        mm_server, bob, "POST", "/channels/stats/member_count", json=[town["id"], secret["id"]]
+    )
+    assert_error(refused, 403, errors.PERMISSIONS)
+    bad = call(mm_server, alice, "POST", "/channels/stats/member_count", json={"ids": []})
+    assert_error(bad, 400, errors.PAYLOAD_PARSE)

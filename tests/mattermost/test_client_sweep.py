@@ -68,38 +68,25 @@ CLIENT4_PLUGINS = ("/plugins/com.mattermost.apps/", "/plugins/com.mattermost.cal
 CLIENT4_NOT_EMULATED: dict[str, set[tuple[str, str]]] = {
     # Team Edition routes of recent servers, undocumented in the reference spec
     "undocumented, served by the real server": {
-        ("GET", "/api/v4/system/onboarding/complete"),
-        ("POST", "/api/v4/system/onboarding/complete"),
-        ("GET", "/api/v4/system/schema/version"),
         ("POST", "/api/v4/channels/{}/convert_to_channel"),
-        ("POST", "/api/v4/channels/stats/member_count"),
         ("PUT", "/api/v4/channels/members/{}/direct/read"),
         ("POST", "/api/v4/channels/members/me/mark_read"),
         ("PUT", "/api/v4/users/{}/teams/{}/read"),
-        ("GET", "/api/v4/posts/{}/info"),
         ("GET", "/api/v4/teams/{}/channels/recommended"),
         ("GET", "/api/v4/teams/{}/channels/managed_categories"),
         ("POST", "/api/v4/users/login/desktop_token"),
         ("POST", "/api/v4/users/login/one_time_link"),
         ("POST", "/api/v4/users/notify-admin"),
-        ("POST", "/api/v4/drafts"),
-        ("GET", "/api/v4/users/me/teams/{}/drafts"),
-        ("DELETE", "/api/v4/users/me/channels/{}/drafts"),
         ("POST", "/api/v4/file/test"),
         ("POST", "/api/v4/logs/query"),
     },
     # Licensed (Enterprise, Professional or Cloud) features, undocumented in the reference
     "undocumented, licensed": {
-        ("POST", "/api/v4/content_flagging/post/{}/report"),
         ("GET", "/api/v4/teams/{}/access_control/policy"),
         ("POST", "/api/v4/access_control_policies/cel/simulate_users"),
         ("GET", "/api/v4/properties/groups/{}/system/values"),
         ("PATCH", "/api/v4/properties/groups/{}/system/values"),
-        ("POST", "/api/v4/recaps/mark_viewed"),
         ("POST", "/api/v4/license/preview"),
-        ("GET", "/api/v4/usage/teams"),
-        ("POST", "/api/v4/cloud/validate-business-email"),
-        ("POST", "/api/v4/cloud/validate-workspace-business-email"),
     },
 }
 

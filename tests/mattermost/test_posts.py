@@ -6,6 +6,7 @@ import pytest
 from mattermostdriver.exceptions import NotEnoughPermissions, ResourceNotFound
 
 from emulator.app import runtime_of
+from emulator.mattermost import errors
 from tests.mattermost.test_channels import assert_error, call, channel, login, user_id
 
 POST_KEYS = {
@@ -381,3 +382,32 @@ def test_only_admins_may_date_a_post(mm_server):
         {"channel_id": eng["id"], "message": "imported", "create_at": when}
     )
     assert imported["create_at"] == when
+
+
+def test_post_info_tells_where_a_post_lives_and_hides_what_one_may_not_join(mm_server):
+    alice, bob = login(mm_server, "alice"), login(mm_server, "bob")
+    town = channel(alice, "town-square")
+    post = alice.posts.create_post({"channel_id": town["id"], "message": "where am I"})
+    info = call(mm_server, bob, "GET", f"/posts/{post['id']}/info").json()
+    assert info == {
+        "channel_id": town["id"],
+        "channel_type": "O",
+        "channel_display_name": town["display_name"],
+        "has_joined_channel": True,
+        "team_id": town["team_id"],
+        "team_type": "O",
+        "team_display_name": runtime_of(mm_server.app).store.get("teams", town["team_id"])[
+            "display_name"
+        ],
+        "has_joined_team": True,
+    }
+    secret = alice.channels.create_channel(
+        {"team_id": town["team_id"], "name": "hush", "display_name": "Hush", "type": "P"}
+    )
+    hidden = alice.posts.create_post({"channel_id": secret["id"], "message": "hush"})
+    # A private channel one is not in is as unknown as a missing post.
+    for post_id in (hidden["id"], "n" * 26):
+        response = call(mm_server, bob, "GET", f"/posts/{post_id}/info")
+        assert (response.status_code, response.json()["id"]) == (404, errors.POST_NOT_FOUND)
+    mine = call(mm_server, alice, "GET", f"/posts/{hidden['id']}/info").json()
+    assert (mine["channel_type"], mine["has_joined_channel"]) == ("P", True)

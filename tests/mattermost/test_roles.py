@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from mattermostdriver.exceptions import ResourceNotFound
 
-from emulator.mattermost import permissions
+from emulator.mattermost import errors, permissions
 from tests.mattermost.clients import assert_error, logged_in, raw
 
 INVALID_BODY = "api.context.invalid_body_param.app_error"
@@ -82,3 +84,59 @@ def test_ancillary_permissions_follow_the_system_console_sections(mm_server):
     for body in ([], {"a": 1}, [1]):
         response = bob("POST", "/permissions/ancillary", json=body)
         assert (response.status_code, response.json()["id"]) == (400, "api.payload.parse.error")
+
+
+def _role(admin, name: str) -> dict:
+    return admin("GET", f"/roles/name/{name}").json()
+
+
+def test_a_patch_is_stored_shown_and_announced(mm_server, bus):
+    admin = raw(mm_server, logged_in(mm_server, "admin"))
+    role = _role(admin, "team_user")
+    wanted = [*role["permissions"], "create_emojis", "create_emojis"]
+    patched = admin("PUT", f"/roles/{role['id']}/patch", json={"permissions": wanted})
+    assert patched.status_code == 200, patched.text
+    body = patched.json()
+    assert body["permissions"] == [*role["permissions"], "create_emojis"]  # duplicates dropped
+    assert body["update_at"] > role["update_at"]
+    assert _role(admin, "team_user") == body
+    assert [p["data"]["role"] for n, p in bus if n == "role_updated"] == [
+        json.dumps(body, separators=(",", ":"))
+    ]
+    # The same list again changes nothing and tells no one.
+    again = admin("PUT", f"/roles/{role['id']}/patch", json={"permissions": body["permissions"]})
+    assert again.json() == body
+    assert len([n for n, _ in bus if n == "role_updated"]) == 1
+
+
+def test_patching_checks_in_upstream_order(mm_server):
+    admin = raw(mm_server, logged_in(mm_server, "admin"))
+    bob = raw(mm_server, logged_in(mm_server, "bob"))
+    user_role, admin_role = _role(admin, "system_user"), _role(admin, "system_admin")
+    guest, post_all = _role(admin, "system_guest"), _role(admin, "system_post_all")
+    bad_body = admin("PUT", f"/roles/{user_role['id']}/patch", json={"permissions": "x"})
+    assert_error(bad_body, 400, INVALID_BODY)
+    missing = admin("PUT", f"/roles/{'m' * 26}/patch", json={})
+    assert_error(missing, 404, errors.ROLE_NOT_FOUND)
+    # system_admin needs manage_system; the rest the permissions page.
+    body = assert_error(
+        bob("PUT", f"/roles/{admin_role['id']}/patch", json={}), 403, errors.PERMISSIONS
+    )
+    assert body["detailed_error"].endswith("permission=manage_system")
+    body = assert_error(
+        bob("PUT", f"/roles/{user_role['id']}/patch", json={}), 403, errors.PERMISSIONS
+    )
+    assert body["detailed_error"].endswith("=sysconsole_write_user_management_permissions")
+    # Unlicensed: guest roles keep their permissions.
+    refused = admin("PUT", f"/roles/{guest['id']}/patch", json={"permissions": []})
+    assert_error(refused, 501, errors.ROLE_PATCH_LICENSE)
+    locked = admin(
+        "PUT",
+        f"/roles/{post_all['id']}/patch",
+        json={"permissions": [*post_all["permissions"], "manage_roles"]},
+    )
+    body = assert_error(locked, 501, errors.ROLE_PATCH_NOT_ALLOWED)
+    assert body["detailed_error"] == "Cannot add or remove permission: manage_roles"
+    invalid = admin("PUT", f"/roles/{user_role['id']}/patch", json={"permissions": ["Not A Name"]})
+    assert_error(invalid, 400, errors.ROLE_INVALID)
+    assert _role(admin, "system_user") == user_role

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import requests
 
 from emulator.app import runtime_of
-from emulator.mattermost import settings
+from emulator.mattermost import errors, settings
 from tests.mattermost.clients import assert_error, driver, logged_in, raw, set_config, team_id
 
 PING_KEYS = {
@@ -191,4 +191,29 @@ def test_analytics_need_their_permission_and_a_known_name(mm_server):
         admin("GET", "/analytics/old", params={"name": "nope"}),
         400,
         "api.context.invalid_body_param.app_error",
+    )
+
+
+def test_onboarding_is_completed_once_by_an_admin_naming_the_organisation(mm_server):
+    admin = raw(mm_server, logged_in(mm_server, "admin"))
+    bob = raw(mm_server, logged_in(mm_server, "bob"))
+    path = "/system/onboarding/complete"
+    assert admin("GET", path).json() == {"name": "FirstAdminSetupComplete", "value": "false"}
+    assert_error(bob("GET", path), 403, errors.PERMISSIONS)
+    assert_error(bob("POST", path, json={"organization": "Acme"}), 403, errors.ONBOARDING_NOT_ADMIN)
+    assert_error(admin("POST", path, json=[]), 400, errors.ONBOARDING_BAD_REQUEST)
+    assert_error(admin("POST", path, json={}), 400, errors.ONBOARDING_NO_ORGANIZATION)
+    done = admin("POST", path, json={"organization": "Acme", "install_plugins": []})
+    assert done.json() == {"status": "OK"}
+    assert admin("GET", path).json() == {"name": "FirstAdminSetupComplete", "value": "true"}
+
+
+def test_schema_migrations_need_a_console_read_permission(mm_server):
+    admin = raw(mm_server, logged_in(mm_server, "admin"))
+    assert admin("GET", "/system/schema/version").json() == []
+    bob = raw(mm_server, logged_in(mm_server, "bob"))
+    body = assert_error(bob("GET", "/system/schema/version"), 403, errors.PERMISSIONS)
+    assert (
+        "sysconsole_read_about_edition_and_license,sysconsole_read_billing,"
+        in body["detailed_error"]
     )

@@ -204,3 +204,9 @@ def test_a_test_notification_is_a_direct_message_from_the_system_bot(mm_server, 
     # The bot is made once.
     bob("POST", "/notifications/test").raise_for_status()
     assert len([u for u in rt.store.all("users") if u["username"] == "system-bot"]) == 1
+
+
+def test_teams_usage_counts_live_teams(mm_server, bob):
+    rt = runtime_of(mm_server.app)
+    live = sum(1 for t in rt.store.all("teams") if not t["delete_at"])
+    assert bob("GET", "/usage/teams").json() == {"active": live, "cloud_archived": 0}

@@ -720,3 +720,43 @@ def mark_thread_read(rt: Runtime, root: Doc, user_id: str, at: int) -> Doc:
             broadcast(user_id=user_id, team_id=channel["team_id"]),
         )
     return doc
+
+
+def post_info(rt: Runtime, user: Doc, post: Doc) -> Doc:
+    """``getPostInfo``: where a post lives, for a permalink to someone who may not have joined
+    its team or channel yet. Whoever could not join them gets the post's "not found"."""
+    channel = rt.store.get("channels", post["channel_id"])
+    not_found = errors.not_found(errors.POST_NOT_FOUND)
+    if channel is None:
+        raise not_found
+    team = rt.store.get("teams", channel["team_id"]) if channel["team_id"] else None
+    if channel["team_id"] and team is None:
+        raise errors.not_found(errors.TEAM_NOT_FOUND, f"team_id={channel['team_id']}")
+    joined_team = False
+    if team is not None:
+        membership = rt.store.get("team_members", member_id(team["id"], user["id"]))
+        joined_team = membership is not None and not membership["delete_at"]
+        join = "join_public_teams" if team["allow_open_invite"] else "join_private_teams"
+        if not joined_team and not permissions.has_team_permission(rt, user, team["id"], join):
+            raise not_found
+    membership = rt.store.get("channel_members", member_id(channel["id"], user["id"]))
+    joined_channel = membership is not None
+    if not joined_channel:
+        if channel["type"] == "P":
+            allowed = permissions.has_channel_permission(
+                rt, user, channel, "manage_private_channel_members"
+            )
+        else:
+            allowed = channel["type"] == "O" or permissions.can_read_channel(rt, user, channel)
+        if not allowed:
+            raise not_found
+    return {
+        "channel_id": channel["id"],
+        "channel_type": channel["type"],
+        "channel_display_name": channel["display_name"],
+        "has_joined_channel": joined_channel,
+        "team_id": team["id"] if team else "",
+        "team_type": team["type"] if team else "",
+        "team_display_name": team["display_name"] if team else "",
+        "has_joined_team": joined_team,
+    }

@@ -212,6 +212,7 @@ def client_config(config: dict[str, dict[str, Any]], signed_in: bool) -> dict[st
             "EnableBotAccountCreation": _flag(service.get("EnableBotAccountCreation", False)),
             "EnableOAuthServiceProvider": _flag(service.get("EnableOAuthServiceProvider", True)),
             "EnableCustomEmoji": _flag(service.get("EnableCustomEmoji", True)),
+            "AllowSyncedDrafts": _flag(service.get("AllowSyncedDrafts", True)),
             "EnableIncomingWebhooks": _flag(service.get("EnableIncomingWebhooks", True)),
             "EnableOutgoingWebhooks": _flag(service.get("EnableOutgoingWebhooks", True)),
             "EnableCommands": _flag(service.get("EnableCommands", True)),

@@ -7,6 +7,8 @@ from ...core.runtime import Runtime
 from .common import Doc, broadcast, publish_event
 
 FIRST_ADMIN_VISIT_MARKETPLACE = "FirstAdminVisitMarketplace"
+FIRST_ADMIN_SETUP_COMPLETE = "FirstAdminSetupComplete"
+ORGANIZATION_NAME = "OrganizationName"
 _BUSY = "ServerBusyExpires"  # a unix time in ms; the flag is up while the clock is before it
 _BRAND = "BrandImage"
 # Go's zero time.Time, as ``Busy.ToJSON`` renders a never-set or cleared expiry.
@@ -20,6 +22,13 @@ def system_value(rt: Runtime, name: str, default: str = "") -> str:
 
 def set_system_value(rt: Runtime, name: str, value: str) -> Doc:
     return rt.store.upsert("systems", {"name": name, "value": value})
+
+
+def complete_onboarding(rt: Runtime, organization: str) -> None:
+    """``CompleteOnboarding``: the organisation's name, and the first admin's setup marked
+    done (the plugins it asks for are not installed: no plugins run here)."""
+    set_system_value(rt, ORGANIZATION_NAME, organization)
+    set_system_value(rt, FIRST_ADMIN_SETUP_COMPLETE, "true")
 
 
 def set_first_admin_visit_marketplace(rt: Runtime) -> None:

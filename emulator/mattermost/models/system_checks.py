@@ -65,6 +65,12 @@ def posts_usage(rt: Runtime) -> int:
     return round_off_to_zeroes(count, 3)
 
 
+def teams_usage(rt: Runtime) -> dict[str, int]:
+    """``GetTeamsUsage``: live teams; none is archived by cloud limits on a self-hosted server."""
+    active = sum(1 for t in rt.store.all("teams") if not t["delete_at"])
+    return {"active": active, "cloud_archived": 0}
+
+
 def storage_usage(rt: Runtime) -> int:
     """``GetStorageUsage``: the bytes of live files, to eight zeroes."""
     total = sum(f.get("size", 0) for f in rt.store.all("files") if not f.get("delete_at"))

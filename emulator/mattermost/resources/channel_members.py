@@ -226,6 +226,22 @@ def get_stats(channel_id: str) -> Response:
     )
 
 
+@blueprint.post("/channels/stats/member_count")
+def get_channels_member_count() -> Response:
+    """``SessionHasPermissionToChannels(read_channel)``: every channel asked for, or nothing."""
+    rt, user = authentication.caller()
+    ids = inputs.json_body(required=False)
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise errors.AppError(400, errors.PAYLOAD_PARSE)
+    for channel_id in ids:
+        channel = rt.store.get("channels", channel_id)
+        if channel is None or not permissions.has_channel_permission(
+            rt, user, channel, "read_channel"
+        ):
+            raise errors.permission_denied(user["id"], "read_channel")
+    return jsonify({i: rt.store.count_by("channel_members", "channel_id", i) for i in ids})
+
+
 @blueprint.get("/channels/<channel_id>/pinned")
 def get_pinned(channel_id: str) -> Response:
     rt, user = authentication.caller()

@@ -588,6 +588,9 @@ OPERATIONS: tuple[Operation, ...] = (
     op("GET", "/cloud/subscription/invoices", CWS),
     op("GET", "/cloud/subscription/invoices/<invoice_id>/pdf", CWS),
     op("GET", "/cloud/check-cws-connection", CWS, session=False),
+    # ``ensureCloudInterface``: no cloud interface outside the Enterprise build.
+    op("POST", "/cloud/validate-business-email", CWS),
+    op("POST", "/cloud/validate-workspace-business-email", CWS),
     op("GET", "/cloud/preview/modal_data", refuse(404, errors.CLOUD_PREVIEW_NOT_CONFIGURED)),
     op("POST", "/cloud/webhook", CLOUD_KEY_REQUIRED, session=False),
     # This server version registers no payment routes.
@@ -647,6 +650,7 @@ OPERATIONS: tuple[Operation, ...] = (
     op("DELETE", "/recaps/<recap_id>", RECAPS),
     op("POST", "/recaps/<recap_id>/read", RECAPS),
     op("POST", "/recaps/<recap_id>/regenerate", RECAPS),
+    op("POST", "/recaps/mark_viewed", RECAPS),
     # Not routed by this server version (the agents bridge lives at /agents).
     op("GET", "/ai/agents", NOT_ROUTED, session=False),
     op("GET", "/ai/services", NOT_ROUTED, session=False),
@@ -663,6 +667,7 @@ OPERATIONS: tuple[Operation, ...] = (
     op("PUT", CF + "/config", FLAGGING),
     op("GET", CF + "/team/<team_id>/reviewers/search", FLAGGING),
     op("POST", CF + "/post/<post_id>/assign/<content_reviewer_id>", FLAGGING),
+    op("POST", CF + "/post/<post_id>/report", FLAGGING),
     # api4/license.go
     op(
         "POST",

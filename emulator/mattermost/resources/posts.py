@@ -150,6 +150,12 @@ def get_post(post_id: str) -> Response:
     return jsonify(wire.post_with_metadata(post, models.post_metadata(rt, post)))
 
 
+@blueprint.get("/posts/<post_id>/info")
+def get_post_info(post_id: str) -> Response:
+    rt, user = authentication.caller()
+    return jsonify(models.post_info(rt, user, load_post(rt, post_id)))
+
+
 @blueprint.get("/posts/<post_id>/thread")
 def get_thread(post_id: str) -> Response:
     rt, user = authentication.caller()

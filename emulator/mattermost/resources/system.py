@@ -179,3 +179,108 @@ def get_analytics() -> Response:
     sockets = len(rt.realtime.connections())
     rows = models.standard_analytics(rt, team_id, sockets)
     return jsonify([{"name": key, "value": value} for key, value in rows])
+
+
+# -- onboarding and schema (Client4 calls these; the reference spec does not list them) -------
+
+# ``model.SysconsoleReadPermissions``, in upstream's order (the permission error lists them).
+SYSCONSOLE_READ = tuple(
+    "sysconsole_read_" + name
+    for name in (
+        "about_edition_and_license",
+        "billing",
+        "reporting_site_statistics",
+        "reporting_team_statistics",
+        "reporting_server_logs",
+        "user_management_users",
+        "user_management_groups",
+        "user_management_teams",
+        "user_management_channels",
+        "user_management_permissions",
+        "user_management_system_roles",
+        "environment_web_server",
+        "environment_database",
+        "environment_elasticsearch",
+        "environment_file_storage",
+        "environment_image_proxy",
+        "environment_smtp",
+        "environment_push_notification_server",
+        "environment_high_availability",
+        "environment_rate_limiting",
+        "environment_logging",
+        "environment_session_lengths",
+        "environment_performance_monitoring",
+        "environment_developer",
+        "environment_mobile_security",
+        "site_customization",
+        "site_localization",
+        "site_users_and_teams",
+        "site_notifications",
+        "site_announcement_banner",
+        "site_emoji",
+        "site_posts",
+        "site_file_sharing_and_downloads",
+        "site_public_links",
+        "site_notices",
+        "authentication_signup",
+        "authentication_email",
+        "authentication_password",
+        "authentication_mfa",
+        "authentication_ldap",
+        "authentication_saml",
+        "authentication_openid",
+        "authentication_guest_access",
+        "plugins",
+        "integrations_integration_management",
+        "integrations_bot_accounts",
+        "integrations_gif",
+        "integrations_cors",
+        "compliance_data_retention_policy",
+        "compliance_compliance_export",
+        "compliance_compliance_monitoring",
+        "compliance_custom_terms_of_service",
+        "experimental_features",
+        "experimental_feature_flags",
+        "experimental_bleve",
+        "products_boards",
+        "ip_filters",
+    )
+)
+
+
+@blueprint.get("/system/onboarding/complete")
+def get_onboarding() -> Response:
+    rt, user = authentication.caller()
+    permissions.require_system(user, MANAGE_SYSTEM)
+    name = models.system.FIRST_ADMIN_SETUP_COMPLETE
+    return jsonify({"name": name, "value": models.system_value(rt, name, "false")})
+
+
+@blueprint.post("/system/onboarding/complete")
+def complete_onboarding() -> Response:
+    """A self-hosted server requires the organisation's name."""
+    rt, user = authentication.caller()
+    if not permissions.has_system_permission(user, MANAGE_SYSTEM):
+        raise errors.AppError(403, errors.ONBOARDING_NOT_ADMIN)
+    body = inputs.json_body(required=False)
+    null = body is None and inputs.body_is_json_null()
+    if not null and not isinstance(body, dict):
+        raise errors.AppError(400, errors.ONBOARDING_BAD_REQUEST)
+    body = body or {}
+    organization = body.get("organization")
+    plugins = body.get("install_plugins")
+    if not isinstance(organization, str | None) or not isinstance(plugins, list | None):
+        raise errors.AppError(400, errors.ONBOARDING_BAD_REQUEST)
+    if not organization:
+        raise errors.AppError(400, errors.ONBOARDING_NO_ORGANIZATION)
+    models.complete_onboarding(rt, organization)
+    return jsonify(wire.status_ok())
+
+
+@blueprint.get("/system/schema/version")
+def get_applied_schema_migrations() -> Response:
+    """Any system console read permission; the emulator has no database, so no migrations."""
+    _, user = authentication.caller()
+    if not any(permissions.has_system_permission(user, p) for p in SYSCONSOLE_READ):
+        raise errors.permission_denied(user["id"], ",".join(SYSCONSOLE_READ))
+    return jsonify([])

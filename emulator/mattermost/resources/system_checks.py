@@ -30,6 +30,12 @@ def get_posts_usage() -> Response:
     return jsonify({"count": system_checks.posts_usage(rt)})
 
 
+@blueprint.get("/usage/teams")
+def get_teams_usage() -> Response:
+    rt, _ = authentication.caller()
+    return jsonify(system_checks.teams_usage(rt))
+
+
 @blueprint.get("/usage/storage")
 def get_storage_usage() -> Response:
     rt, _ = authentication.caller()
