@@ -843,3 +843,27 @@ def test_rocketchat_sdk_bot_answers_dms_mentions_and_commands(rc_server: Threade
         ("@bob at your service", "helper-bot"),
         ("@helper-bot hi", "bob"),
     ]
+
+
+def test_rocketchat_classic_sdk_livechat_bot(rc_server: ThreadedServer) -> None:
+    """The classic driver as an omnichannel agent: ``respondToMessages`` with ``livechat: true``
+    answers a widget visitor through DDP ``sendMessage``; the visitor reads the answer back."""
+    obs = rocketchat(rc_server, "rocketchat_classic_livechat_bot")
+    assert obs["agent"]["body"]["success"] is True
+    assert obs["available"]["body"]["success"] is True
+    room = obs["room"]["body"]["room"]
+    assert room["t"] == "l" and room["servedBy"]["_id"] == obs["bot_id"]
+    question = obs["question"]["body"]["message"]
+
+    [answer] = obs["answers"]
+    assert answer["to"] == question["_id"] and "error" not in answer, answer
+    assert answer["meta"] == {"roomParticipant": True, "roomType": "l"}
+    sent = answer["sent"]
+    assert sent["rid"] == room["_id"] and sent["u"]["_id"] == obs["bot_id"]
+    assert sent["msg"] == "Hello Vera Visitor, you wrote: is anyone there?"
+
+    history = obs["history"]["body"]
+    assert history["success"] is True
+    said = [(m["msg"], m["u"]["username"]) for m in history["messages"] if not m.get("t")]
+    guest = question["u"]["username"]
+    assert said[:2] == [(sent["msg"], "helper-bot"), ("is anyone there?", guest)]

@@ -484,3 +484,8 @@ ROOM_E2E_KEY_ALREADY_EXISTS = "error-room-e2e-key-already-exists"
 E2E_ENABLED = "error-e2e-enabled"
 INVALID_ROOM_CUSTOM_FIELDS_TYPE = "invalid-roomCustomFields-type"
 DIRECT_ROOM = "error-direct-room"
+
+# -- LDAP (v1/ldap.ts, ee/server/api/ldap.ts) ------------------------------------------------
+
+LDAP_DISABLED = "LDAP_disabled"
+LDAP_CONNECTION_FAILED = "Connection_failed"

@@ -68,6 +68,7 @@ SETTINGS: tuple[tuple[str, Any, str, bool], ...] = (
     ("Deployment_FingerPrint_Verified", False, "boolean", False),
     ("UI_Use_Real_Name", False, "boolean", True),
     ("Accounts_TwoFactorAuthentication_Enabled", True, "boolean", True),
+    ("LDAP_Enable", False, "boolean", True),  # server/settings/ldap.ts
     ("Accounts_TwoFactorAuthentication_Enforce_Password_Fallback", True, "boolean", True),
     ("Accounts_TwoFactorAuthentication_RememberFor", 1800, "int", False),
     ("Accounts_TwoFactorAuthentication_MaxDelta", 1, "int", False),
@@ -244,6 +245,9 @@ PERMISSIONS: dict[str, list[str]] = {
     # two-factor authentication and OAuth apps
     "edit-other-user-totp": ["admin"],
     "manage-oauth-apps": ["admin"],
+    # LDAP (v1/ldap.ts, ee/server/api/ldap.ts)
+    "test-admin-options": ["admin"],
+    "sync-auth-services-users": ["admin"],
     # omnichannel administration (omni-admin)
     "view-livechat-departments": ["livechat-manager", "livechat-monitor", "admin"],
     "manage-livechat-departments": ["livechat-manager", "livechat-monitor", "admin"],

@@ -42,13 +42,17 @@ def refused(refusal: models.Refused) -> errors.RocketError:
     return errors.meteor_error(refusal.code, refusal.reason, rest_details(refusal.details))
 
 
-def require_two_factor(rt: Runtime, user: Doc, disable_remember_me: bool = False) -> None:
+def require_two_factor(
+    rt: Runtime, user: Doc, disable_remember_me: bool = False, require_second_factor: bool = False
+) -> None:
     """``twoFactorRequired`` routes: the caller's second factor (TOTP, e-mail code, or the
     password fallback: the SHA-256 hex of the password with ``x-2fa-method: password``); a
     success is remembered on the login token for ``..._RememberFor`` seconds, same client."""
     code = request.headers.get("x-2fa-code") or None
     method = request.headers.get("x-2fa-method") or None
-    options = two_factor.Options(disable_remember_me=disable_remember_me)
+    options = two_factor.Options(
+        disable_remember_me=disable_remember_me, require_second_factor=require_second_factor
+    )
     try:
         two_factor.check_code_for_user(rt, user, code, method, options, connection())
     except models.Refused as refusal:

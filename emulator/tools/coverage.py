@@ -70,6 +70,9 @@ class DocumentedOperation:
     operation_id: str
     tag: str
     urls: tuple[str, ...]  # the URL templates the real server answers it on (empty: none)
+    # a body variant's base URL (``/api/v1/login - with Google``: ``/api/v1/login``): the
+    # operation is the base route answering that body, so serving the base serves it
+    variant_of: str | None = None
 
 
 def shape(template: str) -> str:
@@ -96,6 +99,14 @@ def real_urls(product: str, path: str) -> tuple[str, ...]:
     return (path,)
 
 
+def variant_base(product: str, path: str) -> str | None:
+    """The URL a Rocket.Chat body-variant row (``<url> - <variant>``) is sent to."""
+    if product != "rocketchat" or " - " not in path:
+        return None
+    base = real_urls(product, path.partition(" - ")[0])
+    return base[0] if base else None
+
+
 def specs_dir(path: str | Path | None = None) -> Path:
     return Path(path) if path else DEFAULT_SPECS
 
@@ -115,6 +126,7 @@ def documented_operations(product: str, specs: Path) -> list[DocumentedOperation
                 operation_id=operation_id,
                 tag=_primary_tag(product, tag),
                 urls=real_urls(product, path),
+                variant_of=variant_base(product, path),
             )
         )
     return operations
@@ -171,7 +183,10 @@ def coverage(product: str, app: Flask, operations: list[DocumentedOperation]) ->
     served = {(route.method, shape(route.template)) for route in routes if not _refusal(route)}
     refusing = {(route.method, shape(route.template)) for route in routes if _refusal(route)}
     implemented = {
-        op for op in operations if any((op.method, shape(url)) in served for url in op.urls)
+        op
+        for op in operations
+        if any((op.method, shape(url)) in served for url in op.urls)
+        or (op.variant_of is not None and (op.method, shape(op.variant_of)) in served)
     }
     refused = {
         op
@@ -251,7 +266,9 @@ def coverage_markdown(cov: Coverage) -> str:
         for op in ops:
             box = "x" if op in cov.implemented or op in cov.refused else " "
             where = " / ".join(f"`{url}`" for url in op.urls)
-            if not op.urls:
+            if not op.urls and op in cov.implemented:
+                shown = f"`{op.spec_path}` (a body variant, answered by `{op.variant_of}`)"
+            elif not op.urls:
                 shown = f"`{op.spec_path}` (a body variant, no URL of its own)"
             elif op.urls != (op.spec_path,):
                 shown = f"`{op.spec_path}` (served as {where})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 from emulator.tools import coverage as tool
 
@@ -56,9 +56,11 @@ def test_coverage_matches_the_route_registry(product):
     assert total == len(documented)
     assert 0 < done < total
     for op in cov.implemented | cov.refused:
-        assert any((op.method, tool.shape(url)) in served for url in op.urls)
+        urls = op.urls or (op.variant_of,)
+        assert any((op.method, tool.shape(url)) in served for url in urls)
     for op in set(operations) - cov.implemented - cov.refused:
-        assert not any((op.method, tool.shape(url)) in served for url in op.urls)
+        urls = op.urls or ((op.variant_of,) if op.variant_of else ())
+        assert not any((op.method, tool.shape(url)) in served for url in urls)
     markdown = tool.coverage_markdown(cov)
     assert f"**{done} of {total} documented operations implemented" in markdown
     assert markdown.count("- [x] ") == done + len(cov.refused)
@@ -92,6 +94,31 @@ def test_licence_refusals_are_counted_apart_from_implemented_and_gaps():
         line for line in tool.coverage_markdown(cov).splitlines() if f"`{gap.operation_id}`" in line
     )
     assert line.startswith("- [x] ") and line.endswith("licence refusal, as the real server")
+
+
+def test_body_variants_count_as_implemented_when_their_base_route_is_served():
+    operations = list(spec.operations("rocketchat"))
+    variants = [op for op in operations if " - with " in op.spec_path]
+    assert {op.operation_id for op in variants} == {
+        "post-api-v1-login-facebook",
+        "post-api-v1-login-twitter",
+        "post-api-v1-login-google",
+    }
+    assert {(op.urls, op.variant_of) for op in variants} == {((), "/api/v1/login")}
+    cov = tool.coverage("rocketchat", tool.build_app("rocketchat"), operations)
+    assert set(variants) <= cov.implemented
+    lines = tool.coverage_markdown(cov).splitlines()
+    google = next(line for line in lines if "`post-api-v1-login-google`" in line)
+    assert google == (
+        "- [x] POST `/api/v1/login - with Google` (a body variant, answered by `/api/v1/login`)"
+        " `post-api-v1-login-google`"
+    )
+    # Without the base route they stay gaps.
+    bare = tool.coverage("rocketchat", Flask(__name__), operations)
+    assert not set(variants) & bare.implemented
+    lines = tool.coverage_markdown(bare).splitlines()
+    google = next(line for line in lines if "`post-api-v1-login-google`" in line)
+    assert google.startswith("- [ ] ") and "no URL of its own" in google
 
 
 def test_coverage_lists_served_routes_the_reference_lacks():

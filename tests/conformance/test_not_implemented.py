@@ -109,6 +109,8 @@ def test_packaged_operations_answer_501_on_live_servers(product, fixture, reques
         for op in index.operations
         if op.method in ("GET", "POST") and "{" not in op.path and not _routed(adapter, op)
     ]
+    if not candidates:
+        pytest.skip(f"every documented {product} operation without path parameters is routed")
     op = candidates[0]
     response = requests.request(op.method, f"{server.url}{op.path}", json={}, timeout=5)
     assert response.status_code == 501

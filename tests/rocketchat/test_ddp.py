@@ -712,6 +712,15 @@ def test_each_method_is_registered_under_its_upstream_name_in_its_domain_module(
         "reportMessage": "emulator.rocketchat.ddp.room_settings",
         "blockUser": "emulator.rocketchat.ddp.room_settings",
         "unblockUser": "emulator.rocketchat.ddp.room_settings",
+        **{
+            name: "emulator.rocketchat.ddp.livechat"
+            for name in (
+                "livechat:registerGuest",
+                "sendMessageLivechat",
+                "livechat:closeRoom",
+                "livechat:takeInquiry",
+            )
+        },
     }
     with pytest.raises(ValueError, match="registered twice"):
         ddp_package.ddp_method("sendMessage")(lambda session, conn, params: None)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import requests
+
 from emulator.app import runtime_of
+from emulator.rocketchat import models
 from tests.rocketchat.clients import NO_PERMISSION, call
 
 ANNA = {"name": "Anna Lee", "emails": ["anna@customer.example"], "phones": ["+15550100"]}
@@ -181,3 +184,56 @@ def test_visitor_contact_routes(admin):
     assert call(
         admin, "GET", "omnichannel/contact.search", params={"email": "nobody@x"}
     ).json() == {"contact": None, "success": True}
+
+
+def test_registering_a_visitor_as_a_contact(rc_server, admin, alice):
+    body = {
+        "token": "contact-token-1",
+        "name": "Chris",
+        "email": "Chris@Customer.example",
+        "phone": "+91123456788",
+        "contactManager": {"username": "daniel.tanaka"},
+    }
+    made = call(admin, "POST", "omnichannel/contact", json=body).json()
+    assert made["success"] is True
+    contact_id = made["contact"]
+    found = call(admin, "GET", "omnichannel/contact", params={"contactId": contact_id}).json()
+    contact = found["contact"]
+    assert (contact["token"], contact["name"], contact["username"]) == (
+        "contact-token-1",
+        "Chris",
+        contact["username"],
+    )
+    assert contact["username"].startswith("guest-")
+    assert contact["visitorEmails"] == [{"address": "chris@customer.example"}]
+    assert contact["phone"] == [{"phoneNumber": "+91123456788"}]
+    assert contact["contactManager"] == {"username": "daniel.tanaka"}
+    # The widget sees the same visitor under its token; the same token updates it.
+    seen = requests.get(f"{rc_server.url}/api/v1/livechat/visitor/contact-token-1", timeout=5)
+    assert seen.json()["visitor"]["_id"] == contact_id
+    again = call(
+        admin, "POST", "omnichannel/contact", json={"token": "contact-token-1", "name": "C"}
+    )
+    assert again.json()["contact"] == contact_id
+    renamed = call(admin, "GET", "omnichannel/contact", params={"contactId": contact_id}).json()
+    assert renamed["contact"]["name"] == "C"
+
+
+def test_registering_a_contact_refuses_bad_input(rc_server, admin, alice):
+    def post(body):
+        return call(admin, "POST", "omnichannel/contact", json=body).json()
+
+    assert post({"name": "x"}) == {"success": False, "error": "Match error: Missing key 'token'"}
+    assert post({"token": "t", "name": 5}) == {
+        "success": False,
+        "error": "Match error: Expected string, got number in field name",
+    }
+    assert post({"token": "t", "name": "x", "colour": "red"}) == {
+        "success": False,
+        "error": "Match error: Unknown key in field colour",
+    }
+    manager = post({"token": "t", "name": "x", "contactManager": {"username": "nobody"}})
+    assert manager == {"success": False, "error": "error-contact-manager-not-found"}
+    assert models.livechat.find_visitor(runtime_of(rc_server.app), "t") is None  # nothing stored
+    answer = call(alice, "POST", "omnichannel/contact", json={"token": "t", "name": "x"})
+    assert (answer.status_code, answer.json()) == (403, NO_PERMISSION)

@@ -9,6 +9,7 @@ live in modules named after the domain they call (``messages``, ``rooms``, ``use
 from . import (  # noqa: F401 - registers
     bridge,
     commands,
+    livechat,
     messages,
     permissions,
     room_settings,

@@ -1,8 +1,8 @@
 """Omnichannel contacts (``LivechatContacts``; ``app/livechat/server/lib/contacts/*.ts``):
 people the workspace talks to, their e-mails, phones, manager and visitor custom fields.
 
-The visitor-side ``omnichannel/contact`` routes read the conversation side's visitors; they
-are here only as readers (``find_visitor``).
+The visitor-side ``omnichannel/contact`` routes work on the conversation side's visitors:
+``register_visitor_contact`` is the visitor registration plus a manager, ``find_visitor`` reads.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 
 from ...core.runtime import Runtime
 from .. import errors
+from . import livechat, livechat_rooms
 from .common import Doc, Refused
 
 
@@ -298,3 +299,31 @@ def search_visitor(rt: Runtime, email: str | None, phone: str | None, custom: Do
         ):
             return visitor
     return None
+
+
+def register_visitor_contact(rt: Runtime, params: Doc) -> str:
+    """``Contacts.registerContact`` (``POST omnichannel/contact``): the visitor of ``token``
+    registered or updated (``registerGuest``'s rules; an unknown token with a known e-mail
+    updates that visitor), its visitor custom fields (unknown ones ignored) and contact
+    manager set, its open rooms renamed. Returns the visitor's id. Raises ``Refused``."""
+    manager = (params.get("contactManager") or {}).get("username")
+    if manager and rt.store.find_one("users", "username", manager) is None:
+        raise Refused(errors.CONTACT_MANAGER_NOT_FOUND)
+    livechat_data = validate_custom_fields(
+        allowed_custom_fields(rt), params.get("customFields") or {}, ignore_additional=True
+    )
+    with rt.store.transaction():
+        visitor = livechat.register_visitor(
+            rt,
+            token=params["token"],
+            name=params["name"],
+            email=params.get("email"),
+            phone=params.get("phone"),
+            username=params.get("username"),
+        )
+        changes: Doc = {"livechatData": {**visitor.get("livechatData", {}), **livechat_data}}
+        if manager:
+            changes["contactManager"] = {"username": manager}
+        visitor = rt.store.update("livechat_visitors", visitor["_id"], changes)
+    livechat_rooms.sync_visitor_rooms(rt, visitor)
+    return visitor["_id"]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, request
 
-from .. import auth, errors, models
+from .. import auth, errors, models, twofactor
 
 blueprint = Blueprint("rc_licensed", __name__, url_prefix="/api/v1")
 
@@ -215,3 +215,18 @@ def _register() -> None:
 
 
 _register()
+
+
+@blueprint.post("/ldap.syncNow")
+def ldap_sync_now() -> Response:
+    """``ee/server/api/ldap.ts`` is registered whatever the licence; unlicensed, its
+    ``forceTwoFactorAuthenticationForNonEnterprise`` demands a fresh second factor (the password
+    stands in) before the handler's own checks; with LDAP on, the enterprise sync service it
+    calls is absent."""
+    rt, user = auth.runtime_and_user()
+    twofactor.require_two_factor(rt, user, disable_remember_me=True, require_second_factor=True)
+    if not models.has_permission(rt, user, "sync-auth-services-users"):
+        raise errors.plain(errors.NOT_AUTHORIZED)
+    if models.setting(rt, "LDAP_Enable") is not True:
+        raise errors.plain(errors.LDAP_DISABLED)
+    raise licence_required()

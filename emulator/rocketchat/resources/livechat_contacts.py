@@ -1,6 +1,6 @@
 """Omnichannel contacts (``app/livechat/server/api/v1/contact.ts``). Blocking a contact is
-enterprise (``licensed.py``); ``POST omnichannel/contact`` registers a visitor, which is the
-conversation side's to do, and is not served here."""
+enterprise (``licensed.py``); ``POST omnichannel/contact`` registers a visitor through the
+conversation side's registration."""
 
 from __future__ import annotations
 
@@ -211,6 +211,68 @@ def channels() -> Response:
     rt, _user = caller("view-livechat-contact")
     params = legacy_params(CHANNELS_QUERY, request.args.to_dict())
     return ok(channels=contacts.channels_grouped(rt, params["contactId"]))
+
+
+# ``check(bodyParams, {...})`` of ``POST omnichannel/contact``: key -> (type, required)
+VISITOR_CONTACT_BODY = {
+    "_id": ("string", False),
+    "token": ("string", True),
+    "name": ("string", True),
+    "email": ("string", False),
+    "phone": ("string", False),
+    "username": ("string", False),
+    "customFields": ("object", False),
+    "contactManager": ("object", False),
+}
+
+
+def _match_type(value: Any) -> str:
+    """``typeof`` as Match errors name it."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return "string" if isinstance(value, str) else "object"
+
+
+def _match_visitor_contact(params: Any) -> Doc:
+    """Meteor's ``check`` of an object: each given key in order (unknown, or of the wrong type;
+    ``Match.Maybe`` lets null through), then the first missing required key."""
+    if not isinstance(params, dict):
+        raise errors.plain(f"Match error: Expected object, got {_match_type(params)}")
+    for key, value in params.items():
+        if key not in VISITOR_CONTACT_BODY:
+            raise errors.plain(f"Match error: Unknown key in field {key}")
+        wanted, required = VISITOR_CONTACT_BODY[key]
+        if value is None and not required:
+            continue
+        if _match_type(value) != wanted or isinstance(value, list):
+            raise errors.plain(
+                f"Match error: Expected {wanted}, got {_match_type(value)} in field {key}"
+            )
+    manager = params.get("contactManager")
+    if isinstance(manager, dict) and not isinstance(manager.get("username"), str):
+        raise errors.plain(
+            "Match error: Failed Match.OneOf, Match.Maybe or Match.Optional validation"
+            " in field contactManager"
+        )
+    for key, (_, required) in VISITOR_CONTACT_BODY.items():
+        if required and key not in params:
+            raise errors.plain(f"Match error: Missing key '{key}'")
+    return params
+
+
+@blueprint.post("/contact")
+def register_visitor_contact() -> Response:
+    rt, _user = caller("view-l-room")
+    params = _match_visitor_contact(_body())
+    try:
+        contact_id = contacts.register_visitor_contact(rt, params)
+    except models.Refused as refused:
+        raise refusal(refused) from None
+    return ok(contact=contact_id)
 
 
 @blueprint.get("/contact")
