@@ -271,4 +271,10 @@ OPEN_FINDINGS: tuple[Finding, ...] = (
         "method names",
         "$.details.availableMethods[*]",
     ),
+    # upstream (v1/oauthapps.ts oauth-apps.delete): API.v1.success(await deleteOAuthApp(...)),
+    # whose result is `true`, so the body is a bare true; documented as an object.
+    Finding(RC, "post-api-v1-oauth-apps.delete", 200, "schema", "a bare true", "$"),
+    # upstream (v1/subscriptions.ts subscriptions.getOne): findOneByRoomIdAndUserId's null for a
+    # room the caller is not subscribed to; documented as an object.
+    Finding(RC, "get-api-v1-subscriptions.getOne", 200, "schema", "null", "$.subscription"),
 )
