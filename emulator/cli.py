@@ -214,6 +214,9 @@ def print_ready(listeners: list[Listener], apps: dict[str, Flask], seconds: floa
     lines = [f"chat-emulator {__version__} ready in {seconds:.2f} s"]
     for listener in listeners:
         lines.append(f"  {listener.product:<11} {listener.url}")
+    if listeners:
+        # The live chat view, to open first in a demo (every product port serves it).
+        lines.append(f"  {'live view':<11} {listeners[0].url}/_emulator/ui")
     first = next(iter(apps.values()), None)
     if first is not None:
         rt = runtime_of(first)

@@ -125,6 +125,7 @@ def test_banner_lists_urls_and_usernames_but_no_password(tmp_path):
         assert "admin (admin), alice, bob; 8 generated users" in logins
         assert "default.json, MM_ADMIN_PASSWORD;" in banner
         assert "/_emulator/accounts" in banner
+        assert f"  live view   {served.urls['mattermost']}/_emulator/ui\n" in served.banner
         for password in ("env-secret-pw", "admin-password", "alice-password", "-password"):
             assert password not in banner
     finally:
