@@ -35,6 +35,7 @@ _SECRET_NAMES = frozenset(
         "twofactorcode",
         "bcrypt",
         "codes",  # Rocket.Chat's TOTP backup codes
+        "privatekey",  # Rocket.Chat's E2E private key (``e2e.setUserPublicAndPrivateKeys``)
     }
 )
 # DDP methods that take a secret as a positional parameter (Rocket.Chat's ``2fa:*`` take a TOTP
@@ -53,7 +54,7 @@ def is_secret_name(name: str) -> bool:
 # A body whose shown part holds none of these has nothing to redact (every secret's name, or a
 # webhook path, or an escape that could spell one): it is kept as it came, cheaply.
 _CLUES = (b"pass", b"pwd", b"token", b"secret", b"code", b"resume", b"digest", b"csrf", b"totp")
-_CLUES += (b"bcrypt", b"/hooks/", b"\\u", b"2fa:")
+_CLUES += (b"bcrypt", b"/hooks/", b"\\u", b"2fa:", b"private")
 
 
 def maybe_secret(data: bytes) -> bool:
@@ -109,9 +110,20 @@ def redact_form(text: str) -> str:
     return _FIELD.sub(field, text) if "=" in text else text
 
 
+# Rocket.Chat's livechat routes that take the visitor's token (its only credential) as a path
+# segment: ``livechat/visitor/:token``, ``visitor/:token/room``, ``agent.next/:token``,
+# ``agent.info/:rid/:token``.
+_TOKEN_PATH = re.compile(
+    r"^(/api/v1/livechat/(?:visitor/|agent\.next/|agent\.info/[^/]+/))([^/]+)(/room/?|/?)$"
+)
+
+
 def redact_path(path: str) -> str:
     found = _HOOK.match(path)
     if found is None:
+        token = _TOKEN_PATH.match(path)
+        if token is not None:
+            return token.group(1) + REDACTED + token.group(3)
         return path
     if found.group(2):
         return f"/hooks/{found.group(1)}/{REDACTED}"
