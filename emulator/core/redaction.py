@@ -36,6 +36,7 @@ _SECRET_NAMES = frozenset(
         "bcrypt",
         "codes",  # Rocket.Chat's TOTP backup codes
         "privatekey",  # Rocket.Chat's E2E private key (``e2e.setUserPublicAndPrivateKeys``)
+        "joincode",  # Rocket.Chat's room password (``rooms.join``, ``channels.setJoinCode``)
     }
 )
 # DDP methods that take a secret as a positional parameter (Rocket.Chat's ``2fa:*`` take a TOTP

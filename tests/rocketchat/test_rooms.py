@@ -8,6 +8,7 @@ from rocketchat_API.APIExceptions.RocketExceptions import RocketApiException
 from rocketchat_API.rocketchat import RocketChat
 
 from emulator.app import runtime_of
+from tests.test_journal import assert_never_journaled
 
 
 def login(server, name):
@@ -477,3 +478,13 @@ def test_an_upload_into_an_unknown_thread_is_refused(rc_server):
     uploaded = alice.rooms_media("GENERAL", ("c.txt", b"c", "text/plain"))["file"]["_id"]
     reply = alice.rooms_media_confirm("GENERAL", uploaded, tmid=root)["message"]
     assert reply["tmid"] == root
+
+
+def test_join_codes_stay_out_of_the_journal(rc_server):
+    """A join code is the room's password."""
+    alice, bob = login(rc_server, "alice"), login(rc_server, "bob")
+    rid = alice.channels_create("club")["channel"]["_id"]
+    alice.call_api_post("rooms.saveRoomSettings", rid=rid, joinCode="J0IN-C0DE-1")
+    alice.call_api_post("channels.setJoinCode", roomId=rid, joinCode="J0IN-C0DE-2")
+    bob.call_api_post("rooms.join", roomId=rid, joinCode="J0IN-C0DE-2")
+    assert_never_journaled(rc_server, "J0IN-C0DE-1", "J0IN-C0DE-2")
