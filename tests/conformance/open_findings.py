@@ -257,4 +257,8 @@ OPEN_FINDINGS: tuple[Finding, ...] = (
         "IIntegration",
         "$.integrations[*].channel[*]",
     ),
+    # -- Rocket.Chat: OAuth apps (review) ---------------------------------------------------------
+    # upstream (v1/oauthapps.ts): API.v1.success(await deleteOAuthApp(...)), whose result is the
+    # boolean true: the body is `true`, not the documented object.
+    Finding(RC, "post-api-v1-oauth-apps.delete", 200, "schema", "a boolean body", "$"),
 )
