@@ -35,7 +35,14 @@ _SECRET_NAMES = frozenset(
         "twofactorcode",
         "bcrypt",
         "codes",  # Rocket.Chat's TOTP backup codes
+        "privatekey",  # Rocket.Chat's E2E private key (``e2e.setUserPublicAndPrivateKeys``)
+        "joincode",  # Rocket.Chat's room password (``rooms.join``, ``channels.setJoinCode``)
     }
+)
+# DDP methods that take a secret as a positional parameter (Rocket.Chat's ``2fa:*`` take a TOTP
+# or backup code): a frame calling one has its whole ``params`` hidden.
+_SECRET_PARAMS_METHOD = re.compile(
+    r'"method"\s*:\s*"2fa:(?:validateTempToken|disable|regenerateCodes)"'
 )
 _NON_ALNUM = re.compile(r"[^a-z0-9]")
 
@@ -48,7 +55,7 @@ def is_secret_name(name: str) -> bool:
 # A body whose shown part holds none of these has nothing to redact (every secret's name, or a
 # webhook path, or an escape that could spell one): it is kept as it came, cheaply.
 _CLUES = (b"pass", b"pwd", b"token", b"secret", b"code", b"resume", b"digest", b"csrf", b"totp")
-_CLUES += (b"bcrypt", b"/hooks/", b"\\u")
+_CLUES += (b"bcrypt", b"/hooks/", b"\\u", b"2fa:", b"private")
 
 
 def maybe_secret(data: bytes) -> bool:
@@ -104,9 +111,20 @@ def redact_form(text: str) -> str:
     return _FIELD.sub(field, text) if "=" in text else text
 
 
+# Rocket.Chat's livechat routes that take the visitor's token (its only credential) as a path
+# segment: ``livechat/visitor/:token``, ``visitor/:token/room``, ``agent.next/:token``,
+# ``agent.info/:rid/:token``.
+_TOKEN_PATH = re.compile(
+    r"^(/api/v1/livechat/(?:visitor/|agent\.next/|agent\.info/[^/]+/))([^/]+)(/room/?|/?)$"
+)
+
+
 def redact_path(path: str) -> str:
     found = _HOOK.match(path)
     if found is None:
+        token = _TOKEN_PATH.match(path)
+        if token is not None:
+            return token.group(1) + REDACTED + token.group(3)
         return path
     if found.group(2):
         return f"/hooks/{found.group(1)}/{REDACTED}"
@@ -227,6 +245,7 @@ def _redact_json(text: str, limit: int | None = None) -> tuple[str, bool]:
     size = 0
     changed = False
     stack: list[_Container] = []
+    secret_params = _SECRET_PARAMS_METHOD.search(text) is not None
     for match in _JSON_TOKEN.finditer(text):
         kind, token = match.lastgroup, match.group()
         top = stack[-1] if stack else None
@@ -243,7 +262,8 @@ def _redact_json(text: str, limit: int | None = None) -> tuple[str, bool]:
                     top.key_secret = False
         elif kind == "string" and top is not None and top.is_object and top.expect_key:
             # Names are short; a long key is data, not worth decoding.
-            top.key_secret = len(token) <= 256 and is_secret_name(_decode_string(token) or "")
+            name = (_decode_string(token) or "") if len(token) <= 256 else ""
+            top.key_secret = is_secret_name(name) or (secret_params and name == "params")
         elif kind in ("string", "number") and top is not None and top.value_is_secret():
             piece = _QUOTED
         elif kind == "string":

@@ -86,6 +86,16 @@ def test_everything_under_a_secret_key_is_hidden():
     assert json.loads(redact_text(json.dumps({"digest": S})))["digest"] == REDACTED
 
 
+@pytest.mark.parametrize("method", ["2fa:validateTempToken", "2fa:disable", "2fa:regenerateCodes"])
+def test_positional_codes_of_the_2fa_methods(method):
+    """Their TOTP or backup code is a bare positional parameter: no key names it."""
+    ddp = {"msg": "method", "id": "7", "method": method, "params": [S]}
+    assert S not in redact_text(json.dumps(ddp))
+    assert S not in redact_text(json.dumps({"message": json.dumps(ddp)}))
+    kept = {"msg": "method", "id": "7", "method": "2fa:checkCodesRemaining", "params": ["x"]}
+    assert json.loads(redact_text(json.dumps(kept))) == kept
+
+
 def test_json_inside_json_strings():
     """``method.call/login``: ``message`` is a DDP message as a JSON string."""
     ddp = {

@@ -7,6 +7,7 @@ from rocketchat_API.APIExceptions.RocketExceptions import RocketApiException
 from rocketchat_API.rocketchat import RocketChat
 
 from emulator.app import runtime_of
+from tests.test_journal import assert_never_journaled
 
 
 def login(server, name):
@@ -107,3 +108,10 @@ def test_reset_e2e_key_logs_the_user_out(rc_server):
     with pytest.raises(RocketApiException) as exc:
         alice.call_api_post("users.resetE2EKey", username="bob")
     assert api_error(exc)[1]["errorType"] == "error-not-allowed"
+
+
+def test_the_private_key_stays_out_of_the_journal(rc_server):
+    alice = login(rc_server, "alice")
+    set_keys(alice, "pub-1", "PRIVATE-KEY-OF-ALICE")
+    assert alice.call_api_get("e2e.fetchMyKeys")["private_key"] == "PRIVATE-KEY-OF-ALICE"
+    assert_never_journaled(rc_server, "PRIVATE-KEY-OF-ALICE")

@@ -143,3 +143,49 @@ def test_csv_archive_imports_its_users(rc_server, admin):
     erin = admin.users_info(username="erin")["user"]
     assert erin["name"] == "Erin E" and erin["emails"][0]["address"] == "erin@example.com"
     assert admin.call_api_get("import.status")["state"] == "done"
+
+
+def _archive(text: str = "erin,erin@example.com,Erin E\n") -> bytearray:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("users.csv", text)
+    return bytearray(buffer.getvalue())
+
+
+def _flag_both_headers(data: bytearray, offset: int, value: int) -> bytearray:
+    """Set a field of the local header (at ``offset``) and the central directory's copy (4
+    bytes further on)."""
+    central = data.rfind(b"PK\x01\x02")
+    data[offset] |= value
+    data[central + offset + 2] |= value
+    return data
+
+
+@pytest.mark.parametrize(
+    ("archive", "error"),
+    [
+        # The encryption flag: zipfile wants a password.
+        (_flag_both_headers(_archive(), 6, 1), "Invalid or unsupported zip format"),
+        # An unknown compression method.
+        (_flag_both_headers(_archive(), 8, 99), "Invalid or unsupported zip format"),
+        # A users.csv that unpacks past the bound (a few KiB of zip).
+        (_archive("\n" * (17 * 1024 * 1024)), "Invalid or unsupported zip format"),
+        # A field past the csv module's limit.
+        (_archive("erin,erin@example.com," + "E" * 200_000 + "\n"), "Invalid CSV"),
+    ],
+    ids=["encrypted", "compression-method", "zip-bomb", "huge-field"],
+)
+def test_bad_archives_are_refused_not_a_server_error(admin, archive, error):
+    admin.call_api_post(
+        "uploadImportFile",
+        binaryContent=base64.b64encode(bytes(archive)).decode(),
+        contentType="application/zip",
+        fileName="export.zip",
+        importerKey="csv",
+    )
+    answer = call(admin, "GET", "getImportFileData")
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["error"].startswith(error)
+    assert admin.call_api_get("getCurrentImportOperation")["operation"]["status"] == (
+        "importer_file_loaded"
+    )

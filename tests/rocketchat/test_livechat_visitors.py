@@ -6,6 +6,7 @@ import pytest
 
 from emulator.app import runtime_of
 from emulator.rocketchat import models
+from tests.test_journal import assert_never_journaled
 
 from .clients import NO_PERMISSION, call
 from .test_livechat_conversation import register, widget
@@ -171,3 +172,17 @@ def test_pages_visited_are_messages_of_the_room(rc_server, admin):
     )
     history = widget(rc_server, "GET", f"messages.history/{room['_id']}", params={"token": token})
     assert all(m.get("t") != "livechat_navigation_history" for m in history.json()["messages"])
+
+
+def test_the_visitor_token_in_a_path_stays_out_of_the_journal(rc_server, admin):
+    """The token is the visitor's only credential; some routes take it as a path segment."""
+    token = register(rc_server)
+    rid = widget(rc_server, "GET", "room", params={"token": token}).json()["room"]["_id"]
+    widget(rc_server, "GET", f"visitor/{token}")
+    widget(rc_server, "GET", f"agent.next/{token}")
+    widget(rc_server, "GET", f"agent.info/{rid}/{token}")
+    call(admin, "GET", f"livechat/visitor/{token}/room")
+    shown = assert_never_journaled(rc_server, token)
+    paths = {entry["path"] for entry in shown}
+    assert "/api/v1/livechat/visitor/[redacted]/room" in paths
+    assert f"/api/v1/livechat/agent.info/{rid}/[redacted]" in paths

@@ -8,6 +8,7 @@ from rocketchat_API.APIExceptions.RocketExceptions import RocketApiException
 from rocketchat_API.rocketchat import RocketChat
 
 from emulator.app import runtime_of
+from tests.test_journal import assert_never_journaled
 
 
 def login(server, name):
@@ -451,3 +452,39 @@ def test_save_room_settings_refuses_texts_that_are_not_text(rc_server):
             alice.call_api_post("rooms.saveRoomSettings", rid=rid, **{key: {"a": 1}})
         assert api_error(exc)[1]["errorType"] == "error-invalid-settings"
     assert alice.rooms_info(room_id=rid)["room"]["name"] == "texty"
+
+
+def test_an_upload_into_an_unknown_thread_is_refused(rc_server):
+    """``sendFileMessage`` goes through ``executeSendMessage``: its thread must exist (this was
+    a server error)."""
+    alice = login(rc_server, "alice")
+    other = alice.channels_create("elsewhere")["channel"]["_id"]
+    elsewhere = alice.chat_post_message("parent", room_id=other)["message"]["_id"]
+    for tmid in ("nope", elsewhere):
+        raw = requests.post(
+            f"{rc_server.url}/api/v1/rooms.upload/GENERAL",
+            headers=alice.headers,
+            files={"file": ("a.txt", b"abc", "text/plain")},
+            data={"msg": "attached", "tmid": tmid},
+            timeout=5,
+        )
+        assert raw.status_code == 400, raw.text
+        assert raw.json()["errorType"] == "error-invalid-message"
+        uploaded = alice.rooms_media("GENERAL", ("b.txt", b"b", "text/plain"))["file"]["_id"]
+        with pytest.raises(RocketApiException) as exc:
+            alice.rooms_media_confirm("GENERAL", uploaded, tmid=tmid)
+        assert exc.value.response_json["errorType"] == "error-invalid-message"
+    root = alice.chat_post_message("root", room_id="GENERAL")["message"]["_id"]
+    uploaded = alice.rooms_media("GENERAL", ("c.txt", b"c", "text/plain"))["file"]["_id"]
+    reply = alice.rooms_media_confirm("GENERAL", uploaded, tmid=root)["message"]
+    assert reply["tmid"] == root
+
+
+def test_join_codes_stay_out_of_the_journal(rc_server):
+    """A join code is the room's password."""
+    alice, bob = login(rc_server, "alice"), login(rc_server, "bob")
+    rid = alice.channels_create("club")["channel"]["_id"]
+    alice.call_api_post("rooms.saveRoomSettings", rid=rid, joinCode="J0IN-C0DE-1")
+    alice.call_api_post("channels.setJoinCode", roomId=rid, joinCode="J0IN-C0DE-2")
+    bob.call_api_post("rooms.join", roomId=rid, joinCode="J0IN-C0DE-2")
+    assert_never_journaled(rc_server, "J0IN-C0DE-1", "J0IN-C0DE-2")

@@ -20,6 +20,7 @@ from emulator.rocketchat import errors, models, twofactor, wire
 from emulator.server import ThreadedServer
 from tests.rocketchat.clients import call
 from tests.rocketchat.test_ddp import Ddp, digest
+from tests.test_journal import assert_never_journaled
 
 Doc = dict
 
@@ -458,6 +459,22 @@ def test_codes_stay_out_of_the_journal(alice, rc_server, handle, frozen):
     journal = json.dumps(handle.requests())
     assert not any(code in journal for code in codes)
     assert handle.email_code("alice") not in journal
+
+
+def test_positional_codes_stay_out_of_the_journal(alice, rc_server, handle, frozen):
+    """The ``2fa:`` methods take the TOTP or backup code as a bare parameter, over the
+    websocket and over ``method.call`` alike."""
+    client = Ddp(rc_server)
+    try:
+        client.login("alice")
+        client.call("2fa:enable")
+        first = handle.totp_code("alice")
+        codes = client.call("2fa:validateTempToken", first)[0]["result"]["codes"]
+        fresh = client.call("2fa:regenerateCodes", codes[0])[0]["result"]["codes"]
+    finally:
+        client.close()
+    assert method_call(alice, "2fa:disable", fresh[0])["result"] is True
+    assert_never_journaled(rc_server, first, codes[0], fresh[0])
 
 
 def test_the_2fa_methods_over_the_websocket(alice, rc_server, handle, frozen):

@@ -11,12 +11,17 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from typing import Any
 
 from ...core.runtime import Runtime
 from .. import errors
 from .common import Doc, Refused
 from .users import create_user
+
+# What a users.csv may unpack to: an archive is bad input, and a small one can claim gigabytes.
+USERS_CSV_MAX_BYTES = 16 * 1024 * 1024
+_BAD_ZIP = "Invalid or unsupported zip format. No END header found"
 
 # key -> (name, visible in ``importers.list``): the importers a Community server registers.
 IMPORTERS = {
@@ -120,9 +125,23 @@ def prepare(rt: Runtime, operation: Doc) -> Doc:
             names = [n for n in archive.namelist() if "__MACOSX" not in n]
             for name in names:
                 if name.lower() == "users.csv":
+                    if archive.getinfo(name).file_size > USERS_CSV_MAX_BYTES:
+                        raise Refused(_BAD_ZIP)
                     users = _csv_users(archive.read(name).decode("utf-8", "replace"))
-        except (zipfile.BadZipFile, binascii.Error, ValueError):
-            raise Refused("Invalid or unsupported zip format. No END header found") from None
+        # Encrypted entries (RuntimeError), unknown compression methods (NotImplementedError)
+        # and corrupt streams are bad archives too, as the unzipper finds them.
+        except (
+            zipfile.BadZipFile,
+            binascii.Error,
+            ValueError,
+            RuntimeError,
+            NotImplementedError,
+            EOFError,
+            zlib.error,
+        ):
+            raise Refused(_BAD_ZIP) from None
+        except csv.Error as error:  # a field past the csv module's limit
+            raise Refused(f"Invalid CSV: {error}") from None
     with rt.store.transaction():
         for data in users:
             rt.store.insert(

@@ -56,7 +56,8 @@ def send_file_message(
     description: str = "",
     tmid: str | None = None,
 ) -> Doc:
-    """``sendFileMessage``: a message carrying the upload as ``file``/``files``/attachment."""
+    """``sendFileMessage``: a message carrying the upload as ``file``/``files``/attachment.
+    Raises ``SendRefused`` for a ``tmid`` that is no message of the room."""
     attachment: Doc = {
         "title": upload["name"],
         "type": "file",
@@ -77,8 +78,10 @@ def send_file_message(
         "groupable": False,
     }
     with rt.store.transaction():
+        # Through ``executeSendMessage`` upstream: the thread must be a message of the room.
+        root = messages.check_thread_and_id(rt, room, tmid, None)
         rt.store.update("uploads", upload["_id"], {"description": description})
-        message = messages.post_message(rt, room, user, msg, extra=extra, tmid=tmid)
+        message = messages.post_message(rt, room, user, msg, extra=extra, tmid=root)
     # ``afterSaveMessage`` (the message goes through ``sendMessage``), then ``afterFileUpload``.
     run_integrations(rt, IntegrationEvent("sendMessage", message=message, room=room))
     run_integrations(rt, IntegrationEvent("fileUploaded", message=message, room=room, user=user))

@@ -173,15 +173,18 @@ def rooms_media_confirm(rid: str, file_id: str) -> Response:
     description = _form_text(args, "description")
     if models.exceeds_max_size(rt, description):
         raise errors.meteor_error(errors.MESSAGE_SIZE_EXCEEDED)
-    message = models.send_file_message(
-        rt,
-        room,
-        user,
-        upload,
-        _form_text(args, "msg"),
-        _form_text(args, "description"),
-        text_param(args.get("tmid")),
-    )
+    try:
+        message = models.send_file_message(
+            rt,
+            room,
+            user,
+            upload,
+            _form_text(args, "msg"),
+            _form_text(args, "description"),
+            text_param(args.get("tmid")),
+        )
+    except models.SendRefused as refused:
+        raise errors.refused(refused) from None
     return ok(message=wire.message(message))
 
 
@@ -189,15 +192,18 @@ def rooms_media_confirm(rid: str, file_id: str) -> Response:
 def rooms_upload(rid: str) -> Response:
     rt, user, room, upload = _stored_upload(rid)
     form = request.form
-    message = models.send_file_message(
-        rt,
-        room,
-        user,
-        upload,
-        form.get("msg", ""),
-        form.get("description", ""),
-        form.get("tmid") or None,
-    )
+    try:
+        message = models.send_file_message(
+            rt,
+            room,
+            user,
+            upload,
+            form.get("msg", ""),
+            form.get("description", ""),
+            form.get("tmid") or None,
+        )
+    except models.SendRefused as refused:
+        raise errors.refused(refused) from None
     return ok(message=wire.message(message))
 
 
