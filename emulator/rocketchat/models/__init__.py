@@ -11,6 +11,7 @@ from .common import (  # noqa: F401 - the package's API
     Refused,
     has_permission,
     hash_token,
+    js_type,
     setting,
 )
 from .integrations import (  # noqa: F401 - the package's API

@@ -78,3 +78,16 @@ def has_permission(rt: Runtime, user: Doc, permission: str, room_id: str | None 
         if sub is not None:
             roles.update(sub.get("roles", []))
     return bool(roles.intersection(granted["roles"]))
+
+
+def js_type(value: Any) -> str:
+    """The type name Meteor's ``check`` prints for a value ("Expected string, got number")."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "object"

@@ -13,7 +13,7 @@ from typing import Any
 
 from ...core.runtime import Runtime
 from .. import errors
-from .common import Doc, Refused, setting
+from .common import Doc, Refused, js_type, setting
 
 SAVE = {"method": "livechat:saveDepartment"}
 # ``saveDepartment``'s ``check()`` patterns: a JS type name per known field, None for optional
@@ -30,19 +30,6 @@ DEPARTMENT_FIELDS: dict[str, tuple[str, bool]] = {
     "departmentsAllowedToForward": ("strings", False),
     "allowReceiveForwardOffline": ("boolean", False),
 }
-
-
-def js_type(value: Any) -> str:
-    """The type name Meteor's ``check`` prints for a value."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "object"
 
 
 def expected_object(value: Any) -> str:

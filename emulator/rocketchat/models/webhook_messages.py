@@ -7,7 +7,7 @@ from typing import Any
 
 from ...core.runtime import Runtime
 from .. import errors
-from .common import Doc
+from .common import Doc, js_type
 from .messages import execute_send_message
 
 
@@ -43,14 +43,6 @@ def message_fields(payload: Doc, integration: Doc) -> Doc:
     elif integration.get("emoji"):
         fields["emoji"] = integration["emoji"]
     return {k: v for k, v in fields.items() if v is not None and v != ""}
-
-
-def js_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    return "number" if isinstance(value, int | float) else "object"
 
 
 def validate(fields: Doc) -> None:

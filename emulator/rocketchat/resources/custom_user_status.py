@@ -17,16 +17,6 @@ blueprint = Blueprint("rc_custom_user_status", __name__, url_prefix="/api/v1")
 Doc = dict[str, Any]
 
 
-def _js_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    return "object"
-
-
 def _checked(params: Doc, required: tuple[str, ...], optional: tuple[str, ...]) -> Doc:
     """Meteor's ``check(body, {k: String, k2: Match.Maybe(String)})``: unknown keys and wrong
     types first, in the body's order, then missing keys."""
@@ -37,7 +27,7 @@ def _checked(params: Doc, required: tuple[str, ...], optional: tuple[str, ...]) 
             continue
         if not isinstance(value, str):
             raise errors.plain(
-                f"Match error: Expected string, got {_js_type(value)} in field {key}"
+                f"Match error: Expected string, got {models.js_type(value)} in field {key}"
             )
     for key in required:
         if key not in params:

@@ -226,31 +226,20 @@ VISITOR_CONTACT_BODY = {
 }
 
 
-def _match_type(value: Any) -> str:
-    """``typeof`` as Match errors name it."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    return "string" if isinstance(value, str) else "object"
-
-
 def _match_visitor_contact(params: Any) -> Doc:
     """Meteor's ``check`` of an object: each given key in order (unknown, or of the wrong type;
     ``Match.Maybe`` lets null through), then the first missing required key."""
     if not isinstance(params, dict):
-        raise errors.plain(f"Match error: Expected object, got {_match_type(params)}")
+        raise errors.plain(f"Match error: Expected object, got {models.js_type(params)}")
     for key, value in params.items():
         if key not in VISITOR_CONTACT_BODY:
             raise errors.plain(f"Match error: Unknown key in field {key}")
         wanted, required = VISITOR_CONTACT_BODY[key]
         if value is None and not required:
             continue
-        if _match_type(value) != wanted or isinstance(value, list):
+        if models.js_type(value) != wanted or isinstance(value, list):
             raise errors.plain(
-                f"Match error: Expected {wanted}, got {_match_type(value)} in field {key}"
+                f"Match error: Expected {wanted}, got {models.js_type(value)} in field {key}"
             )
     manager = params.get("contactManager")
     if isinstance(manager, dict) and not isinstance(manager.get("username"), str):

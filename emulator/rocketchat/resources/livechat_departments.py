@@ -141,7 +141,7 @@ def _checked_save_body(params: Doc) -> Doc:
         if key == "department" and not isinstance(value, dict):
             raise errors.plain(f"Match error: {departments.expected_object(value)} in field {key}")
         if key == "agents" and value is not None and not isinstance(value, list):
-            kind = departments.js_type(value)
+            kind = models.js_type(value)
             raise errors.plain(f"Match error: Expected array, got {kind} in field agents")
         if key == "departmentUnit" and not (
             value is None or (isinstance(value, dict) and all(k == "_id" for k in value))

@@ -21,13 +21,6 @@ def _match_error(message: str) -> errors.RocketError:
     return errors.plain(f"Match error: {message}")
 
 
-def _js_type(value: object) -> str:
-    """``typeof`` as Match errors name it."""
-    if isinstance(value, bool):
-        return "boolean"
-    return "number" if isinstance(value, int | float) else "object"
-
-
 @blueprint.post("/visitor")
 def register_visitor() -> Response:
     rt = runtime()
@@ -40,7 +33,7 @@ def register_visitor() -> Response:
     for name in ("name", "email", "department", "phone", "username"):
         if visitor.get(name) is not None and not isinstance(visitor[name], str):
             raise _match_error(
-                f"Expected string, got {_js_type(visitor[name])} in field visitor.{name}"
+                f"Expected string, got {models.js_type(visitor[name])} in field visitor.{name}"
             )
     custom = visitor.get("customFields")
     if custom is not None and (
