@@ -11,15 +11,11 @@ from ...core import realtime
 from .. import errors, models, wire
 from ..errors import DdpError
 from ..models import livechat, livechat_messages, livechat_rooms
-from .protocol import DdpSession
+from .protocol import DdpSession, refused
 from .registry import UNDEFINED, ddp_method
 
 # ``registerGuest``'s projection of the visitor it answers with
 _GUEST_FIELDS = ("_id", "token", "name", "username", "visitorEmails", "department")
-
-
-def _refused(refused: models.Refused) -> DdpError:
-    return DdpError(refused.code, refused.reason, refused.details)
 
 
 def _optional_string(value: Any) -> str | None:
@@ -58,8 +54,8 @@ def register_guest(session: DdpSession, conn: realtime.Connection, params: list)
             and isinstance(f.get("value"), str)
         ]
         livechat.set_visitor_custom_fields(rt, token, values)
-    except models.Refused as refused:
-        raise _refused(refused) from None
+    except models.Refused as refusal:
+        raise refused(refusal) from None
     fresh = rt.store.get("livechat_visitors", visitor["_id"])
     shown = {k: fresh[k] for k in _GUEST_FIELDS if k in fresh}
     return {"userId": fresh["_id"], "visitor": shown}
@@ -83,8 +79,8 @@ def send_message_livechat(session: DdpSession, conn: realtime.Connection, params
         sent = livechat_messages.send_visitor_message(
             rt, visitor, room, message["msg"], message["_id"]
         )
-    except models.Refused as refused:
-        raise _refused(refused) from None
+    except models.Refused as refusal:
+        raise refused(refusal) from None
     return wire.ejson_dates(wire.message(sent))
 
 
@@ -112,8 +108,8 @@ def close_room(session: DdpSession, conn: realtime.Connection, params: list) -> 
     tags = options.get("tags") if isinstance(options.get("tags"), list) else None
     try:
         livechat_rooms.close_room(rt, room, user=user, comment=comment, tags=tags)
-    except models.Refused as refused:
-        raise _refused(refused) from None
+    except models.Refused as refusal:
+        raise refused(refusal) from None
     return UNDEFINED  # the method resolves to undefined
 
 
@@ -126,6 +122,6 @@ def take_inquiry(session: DdpSession, conn: realtime.Connection, params: list) -
         raise DdpError(errors.NOT_ALLOWED, "Not allowed", {"method": "livechat:takeInquiry"})
     try:
         livechat_rooms.take_inquiry(rt, user, params[0] if params else None)
-    except models.Refused as refused:
-        raise _refused(refused) from None
+    except models.Refused as refusal:
+        raise refused(refusal) from None
     return UNDEFINED  # the method resolves to undefined

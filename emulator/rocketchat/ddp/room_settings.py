@@ -9,12 +9,8 @@ from typing import Any
 from ...core import realtime
 from .. import errors, models
 from ..errors import DdpError
-from .protocol import DdpSession, string_param
+from .protocol import DdpSession, refused, string_param
 from .registry import ddp_method
-
-
-def _refused(refused: models.Refused) -> DdpError:
-    return DdpError(refused.code, refused.reason, refused.details)
 
 
 @ddp_method("saveRoomSettings")
@@ -31,8 +27,8 @@ def save_room_settings(session: DdpSession, conn: realtime.Connection, params: l
         settings = {}
     try:
         models.save_room_settings(session.rt, user, session.rt.store.get("rooms", rid), settings)
-    except models.Refused as refused:
-        raise _refused(refused) from None
+    except models.Refused as refusal:
+        raise refused(refusal) from None
     return {"result": True, "rid": rid}
 
 
@@ -46,8 +42,8 @@ def save_notification_settings(session: DdpSession, conn: realtime.Connection, p
     try:
         value = params[2] if len(params) > 2 else None
         models.save_notification_setting(session.rt, user, rid, field, value)
-    except models.Refused as refused:
-        raise _refused(refused) from None
+    except models.Refused as refusal:
+        raise refused(refusal) from None
     return True
 
 
@@ -60,8 +56,8 @@ def report_message(session: DdpSession, conn: realtime.Connection, params: list)
         raise errors.ddp_match_failed()
     try:
         models.report_message(session.rt, user, message_id, description)
-    except models.Refused as refused:
-        raise _refused(refused) from None
+    except models.Refused as refusal:
+        raise refused(refusal) from None
     return True
 
 

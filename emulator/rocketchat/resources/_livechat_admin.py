@@ -49,13 +49,6 @@ def body_params(spec: schema.Schema) -> Any:
     return params
 
 
-def refusal(refused: models.Refused) -> errors.RocketError:
-    """A plain ``Error`` (message = code) when it has no reason, else the ``Meteor.Error``."""
-    if refused.reason is None:
-        return errors.plain(refused.code)
-    return errors.meteor_error(refused.code, refused.reason, refused.details)
-
-
 def page(rt: Runtime, docs: list[Doc], default_sort: Doc, key: str) -> Response:
     """``findPaginated`` answered as ``{<key>, count, offset, total}``."""
     offset, count, sort = inputs.pagination(rt)

@@ -22,10 +22,6 @@ def _text(args: Doc, key: str) -> str:
     return value
 
 
-def _refused(refusal: models.Refused) -> errors.RocketError:
-    return errors.refused(refusal)
-
-
 @blueprint.get("/e2e.fetchMyKeys")
 def fetch_my_keys() -> Response:
     _, user = auth.runtime_and_user()
@@ -39,7 +35,7 @@ def users_of_room_without_key() -> Response:
     try:
         return ok(users=e2e.users_without_key(rt, user, rid))
     except models.Refused as refused:
-        raise _refused(refused) from None
+        raise errors.refused(refused) from None
 
 
 @blueprint.post("/e2e.setRoomKeyID")
@@ -50,7 +46,7 @@ def set_room_key_id() -> Response:
     try:
         e2e.set_room_key_id(rt, user, rid, key_id)
     except models.Refused as refused:
-        raise _refused(refused) from None
+        raise errors.refused(refused) from None
     return ok()
 
 
@@ -65,7 +61,7 @@ def set_user_keys() -> Response:
     try:
         e2e.set_user_keys(rt, user, public_key, private_key, force)
     except models.Refused as refused:
-        raise _refused(refused) from None
+        raise errors.refused(refused) from None
     return ok()
 
 

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, request
 
 from .. import errors, inputs, jsonquery, models
 from ..models import livechat_contacts as contacts
-from ._livechat_admin import caller, legacy_params, ok, page, refusal
+from ._livechat_admin import caller, legacy_params, ok, page
 
 blueprint = Blueprint("rc_livechat_contacts", __name__, url_prefix="/api/v1/omnichannel")
 
@@ -134,7 +134,7 @@ def create() -> Response:
     try:
         contact_id = contacts.create_contact(rt, params)
     except models.Refused as refused:
-        raise refusal(refused) from None
+        raise errors.refused(refused) from None
     return ok(contactId=contact_id)
 
 
@@ -145,7 +145,7 @@ def update() -> Response:
     try:
         contact = contacts.update_contact(rt, _without_nulls(params))
     except models.Refused as refused:
-        raise refusal(refused) from None
+        raise errors.refused(refused) from None
     return ok(contact=contact)
 
 
@@ -156,7 +156,7 @@ def conflicts() -> Response:
     try:
         contact = contacts.resolve_conflicts(rt, _without_nulls(params))
     except models.Refused as refused:
-        raise refusal(refused) from None
+        raise errors.refused(refused) from None
     return ok(result=contact)
 
 
@@ -202,7 +202,7 @@ def history() -> Response:
     try:
         rooms = contacts.history(rt, params["contactId"])
     except models.Refused as refused:
-        raise refusal(refused) from None
+        raise errors.refused(refused) from None
     return page(rt, rooms, {"closedAt": -1}, "history")
 
 
@@ -260,7 +260,7 @@ def register_visitor_contact() -> Response:
     try:
         contact_id = contacts.register_visitor_contact(rt, params)
     except models.Refused as refused:
-        raise refusal(refused) from None
+        raise errors.refused(refused) from None
     return ok(contact=contact_id)
 
 

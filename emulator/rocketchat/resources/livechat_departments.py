@@ -14,7 +14,7 @@ from flask import Blueprint, Response, request
 
 from .. import errors, inputs, jsonquery, models
 from ..models import livechat_departments as departments
-from ._livechat_admin import PAGING_QUERY, caller, legacy_params, ok, page, refusal
+from ._livechat_admin import PAGING_QUERY, caller, legacy_params, ok, page
 
 blueprint = Blueprint("rc_livechat_departments", __name__, url_prefix="/api/v1/livechat")
 
@@ -196,7 +196,7 @@ def create_department() -> Response:
             rt, None, params["department"], agents, params.get("departmentUnit") or {}
         )
     except models.Refused as refused:
-        raise refusal(refused) from None
+        raise errors.refused(refused) from None
     return ok(department=department, agents=departments.department_agents(rt, department["_id"]))
 
 
@@ -232,7 +232,7 @@ def update_department(department_id: str) -> Response:
             rt, department_id, params["department"], agents, params.get("departmentUnit") or {}
         )
     except models.Refused as refused:
-        raise refusal(refused) from None
+        raise errors.refused(refused) from None
     return ok(
         department=rt.store.get("livechat_departments", department_id),
         agents=departments.department_agents(rt, department_id),
@@ -245,7 +245,7 @@ def delete_department(department_id: str) -> Response:
     try:
         departments.remove_department(rt, department_id)
     except models.Refused as refused:
-        raise refusal(refused) from None
+        raise errors.refused(refused) from None
     return ok()
 
 
@@ -329,7 +329,7 @@ def save_agents(department_id: str) -> Response:
     try:
         departments.save_department_agents(rt, department_id, params)
     except models.Refused as refused:
-        raise refusal(refused) from None
+        raise errors.refused(refused) from None
     return ok()
 
 

@@ -26,10 +26,6 @@ def _app(doc: Doc, with_secret: bool = True) -> Doc:
     return out
 
 
-def _refused(refusal: models.Refused) -> errors.RocketError:
-    return errors.refused(refusal)
-
-
 _AJV_TYPES = {str: "string", bool: "boolean"}
 
 
@@ -87,7 +83,7 @@ def create_app() -> Response:
     try:
         app = oauth_apps.add_oauth_app(rt, me, params)
     except models.Refused as refusal:
-        raise _refused(refusal) from None
+        raise errors.refused(refusal) from None
     return jsonify({"application": _app(app), "success": True})
 
 
@@ -100,7 +96,7 @@ def update_app() -> Response:
     try:
         app = oauth_apps.update_oauth_app(rt, me, params["appId"], params)
     except models.Refused as refusal:
-        raise _refused(refusal) from None
+        raise errors.refused(refusal) from None
     return jsonify({**_app(app), "success": True})
 
 
@@ -113,6 +109,6 @@ def delete_app() -> Response:
     try:
         oauth_apps.delete_oauth_app(rt, me, params["appId"])
     except models.Refused as refusal:
-        raise _refused(refusal) from None
+        raise errors.refused(refusal) from None
     # ``API.v1.success(true)``: not an object, so the body is the bare value.
     return jsonify(True)

@@ -49,10 +49,6 @@ ADMIN_FIELDS = (
 )
 
 
-def _refused(refusal: models.Refused) -> errors.RocketError:
-    return errors.refused(refusal)
-
-
 def _admin_room(room: Doc) -> Doc:
     return wire.room({k: room[k] for k in ADMIN_FIELDS if k in room})
 
@@ -76,7 +72,7 @@ def save_notification() -> Response:
         for field, value in notifications.items():
             models.save_notification_setting(rt, user, room_id, field, value)
     except models.Refused as refused:
-        raise _refused(refused) from None
+        raise errors.refused(refused) from None
     return ok()
 
 
@@ -123,7 +119,7 @@ def rooms_join() -> Response:
     try:
         models.join_room(rt, room, user, args.get("joinCode"))
     except models.Refused as refused:
-        raise _refused(refused) from None
+        raise errors.refused(refused) from None
     return ok(room=wire.room(rt.store.get("rooms", room["_id"])))
 
 
@@ -148,7 +144,7 @@ def change_archivation_state() -> Response:
     try:
         models.set_archived(rt, user, args.get("rid"), args.get("action") == "archive")
     except models.Refused as refused:
-        raise _refused(refused) from None
+        raise errors.refused(refused) from None
     return ok()
 
 
@@ -175,7 +171,7 @@ def rooms_export() -> Response:
     except models.Refused as refused:
         if refused.reason is None:  # thrown as ``Meteor.Error(code)``: "[code]"
             raise errors.meteor_error(refused.code) from None
-        raise _refused(refused) from None
+        raise errors.refused(refused) from None
     return ok(**result)
 
 
@@ -208,7 +204,7 @@ def create_discussion() -> Response:
             topic=text_param(args.get("topic")),
         )
     except models.Refused as refused:
-        raise _refused(refused) from None
+        raise errors.refused(refused) from None
     return ok(discussion=wire.room(discussion))
 
 
@@ -286,5 +282,5 @@ def uploads_delete() -> Response:
     try:
         deleted = models.delete_upload(rt, user, upload)
     except models.Refused as refused:
-        raise _refused(refused) from None
+        raise errors.refused(refused) from None
     return ok(deletedFiles=deleted)
