@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response
 
 from ...core.pagination import page_slice
@@ -56,24 +58,24 @@ def _required(args: Doc, key: str) -> str:
     return value
 
 
-@blueprint.get("/moderation.reportsByUsers")
-def reports_by_users() -> Response:
+def _grouped_reports(group: Callable[..., list[Doc]]) -> Response:
+    """The console's report lists, grouped by ``group``, in a date range, newest first."""
     rt, _ = _caller("view-moderation-console")
     args = params()
     latest, oldest = _range(args)
-    found = models.reports_by_users(rt, latest, oldest, _selector(args))
+    found = group(rt, latest, oldest, _selector(args))
     body = _paged(rt, "reports", found, {"ts": -1}, 20)
     return ok(**body, count=len(body["reports"]))
+
+
+@blueprint.get("/moderation.reportsByUsers")
+def reports_by_users() -> Response:
+    return _grouped_reports(models.reports_by_users)
 
 
 @blueprint.get("/moderation.userReports")
 def user_reports() -> Response:
-    rt, _ = _caller("view-moderation-console")
-    args = params()
-    latest, oldest = _range(args)
-    found = models.user_reports(rt, latest, oldest, _selector(args))
-    body = _paged(rt, "reports", found, {"ts": -1}, 20)
-    return ok(**body, count=len(body["reports"]))
+    return _grouped_reports(models.user_reports)
 
 
 @blueprint.get("/moderation.user.reportedMessages")
