@@ -99,3 +99,28 @@ export function scenario(fn) {
     },
   );
 }
+
+/** A logger that says nothing, for the SDKs' own chatter. */
+export function silentLogger() {
+  const log = () => {};
+  return { debug: log, info: log, warning: log, warn: log, error: log };
+}
+
+/** A seeded user's side over plain REST, so what a bot hears is caused by someone else:
+ * `post(path, body)` answers `{status, body}`. */
+export async function restAs(host, username) {
+  const login = await fetch(`${host}/api/v1/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ user: username, password: `${username}-password` }),
+  }).then((r) => r.json());
+  const headers = {
+    'Content-Type': 'application/json',
+    'X-User-Id': login.data.userId,
+    'X-Auth-Token': login.data.authToken,
+  };
+  return (path, body) =>
+    fetch(`${host}/api/v1/${path}`, { method: 'POST', headers, body: JSON.stringify(body) }).then(
+      async (r) => ({ status: r.status, body: await r.json() }),
+    );
+}

@@ -3,33 +3,10 @@
 // command that bob sends over REST; the answers go out through the SDK's REST side.
 import sdk from '@rocket.chat/sdk';
 
-import { describeError, scenario, serverUrl, waitFor } from './harness.mjs';
+import { describeError, restAs, scenario, serverUrl, silentLogger, waitFor } from './harness.mjs';
 
 const { Bot, settings } = sdk;
 const BOT = 'helper-bot';
-
-function silentLogger() {
-  const log = () => {};
-  return { debug: log, info: log, warning: log, warn: log, error: log };
-}
-
-/** Bob's side: plain REST calls, so what the bot hears is caused by someone else. */
-async function restAs(host, username) {
-  const login = await fetch(`${host}/api/v1/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ user: username, password: `${username}-password` }),
-  }).then((r) => r.json());
-  const headers = {
-    'Content-Type': 'application/json',
-    'X-User-Id': login.data.userId,
-    'X-Auth-Token': login.data.authToken,
-  };
-  return (path, body) =>
-    fetch(`${host}/api/v1/${path}`, { method: 'POST', headers, body: JSON.stringify(body) }).then(
-      async (r) => ({ status: r.status, body: await r.json() }),
-    );
-}
 
 scenario(async (obs) => {
   serverUrl('ROCKETCHAT_URL'); // the SDK's settings read it

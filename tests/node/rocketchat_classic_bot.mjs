@@ -3,33 +3,10 @@
 // answers a DM, a mention and a channel command sent by bob over REST.
 import classic from 'rocketchat-sdk-classic';
 
-import { scenario, serverUrl, waitFor } from './harness.mjs';
+import { restAs, scenario, serverUrl, silentLogger, waitFor } from './harness.mjs';
 
 const { driver, settings } = classic;
 const BOT = 'helper-bot';
-
-function silentLogger() {
-  const log = () => {};
-  return { debug: log, info: log, warning: log, warn: log, error: log };
-}
-
-/** Bob's side: plain REST calls, so what the bot hears is caused by someone else. */
-async function restAs(host, username) {
-  const login = await fetch(`${host}/api/v1/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ user: username, password: `${username}-password` }),
-  }).then((r) => r.json());
-  const headers = {
-    'Content-Type': 'application/json',
-    'X-User-Id': login.data.userId,
-    'X-Auth-Token': login.data.authToken,
-  };
-  return (path, body) =>
-    fetch(`${host}/api/v1/${path}`, { method: 'POST', headers, body: JSON.stringify(body) }).then(
-      async (r) => ({ status: r.status, body: await r.json() }),
-    );
-}
 
 /** The bot's behaviour: a DM is echoed, a mention greeted, `!ping` answered (then edited). */
 async function answer(message, meta) {

@@ -5,16 +5,11 @@
 // and reads the answer back with `livechat/messages.history`.
 import classic from 'rocketchat-sdk-classic';
 
-import { scenario, serverUrl, waitFor } from './harness.mjs';
+import { scenario, serverUrl, silentLogger, waitFor } from './harness.mjs';
 
 const { driver, settings } = classic;
 const BOT = 'helper-bot';
 const TOKEN = 'classic-livechat-visitor';
-
-function silentLogger() {
-  const log = () => {};
-  return { debug: log, info: log, warning: log, warn: log, error: log };
-}
 
 async function call(host, method, path, { body, query, headers = {} } = {}) {
   const url = new URL(`${host}/api/v1/${path}`);

@@ -2,34 +2,12 @@
 // the driver sends it), a wrong password, the user's notify stream, and method calls.
 import sdk from '@rocket.chat/sdk';
 
-import { attempt, scenario, serverUrl, waitFor } from './harness.mjs';
+import { attempt, restAs, scenario, serverUrl, silentLogger, waitFor } from './harness.mjs';
 
 const { Rocketchat, settings } = sdk;
 
-function silentLogger() {
-  const log = () => {};
-  return { debug: log, info: log, warning: log, warn: log, error: log };
-}
-
 function failure(result) {
   return result.error !== undefined ? result.error : { unexpected_success: result.ok };
-}
-
-async function restAs(host, username) {
-  const login = await fetch(`${host}/api/v1/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ user: username, password: `${username}-password` }),
-  }).then((r) => r.json());
-  const headers = {
-    'Content-Type': 'application/json',
-    'X-User-Id': login.data.userId,
-    'X-Auth-Token': login.data.authToken,
-  };
-  return (path, body) =>
-    fetch(`${host}/api/v1/${path}`, { method: 'POST', headers, body: JSON.stringify(body) }).then(
-      async (r) => ({ status: r.status, body: await r.json() }),
-    );
 }
 
 scenario(async (obs) => {

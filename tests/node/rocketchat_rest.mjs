@@ -3,7 +3,7 @@
 import sdk from '@rocket.chat/sdk';
 import restModule from '@rocket.chat/sdk/lib/api/RocketChat.js';
 
-import { attempt, scenario, serverUrl } from './harness.mjs';
+import { attempt, scenario, serverUrl, silentLogger } from './harness.mjs';
 
 const ApiRocketChat = restModule.default;
 const { settings } = sdk;
@@ -11,11 +11,6 @@ const { settings } = sdk;
 /** The SDK rejects with the raw `{status, data}` result on a 4xx/5xx. */
 function failure(result) {
   return result.error !== undefined ? result.error : { unexpected_success: result.ok };
-}
-
-function silentLogger() {
-  const log = () => {};
-  return { debug: log, info: log, warning: log, warn: log, error: log };
 }
 
 scenario(async (obs) => {
