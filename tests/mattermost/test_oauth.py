@@ -39,6 +39,20 @@ def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
+def implicit_grant(server, app: dict, user_token: str, state: str) -> dict:
+    """The implicit grant as the user: the redirect's fragment, parsed."""
+    authorize = {
+        "response_type": "token",
+        "client_id": app["id"],
+        "redirect_uri": CALLBACK,
+        "state": state,
+    }
+    target = requests.post(
+        f"{server.url}/oauth/authorize", json=authorize, headers=bearer(user_token), timeout=5
+    ).json()["redirect"]
+    return parse_qs(urlsplit(target).fragment)
+
+
 def test_authorize_token_api_refresh_deauthorize_with_requests_oauthlib(mm_server):
     admin = logged_in(mm_server, "admin").client.token
     app = new_app(mm_server, admin, is_trusted=True)
@@ -310,16 +324,7 @@ def test_an_oauth_token_may_ride_in_the_query_string_but_may_not_touch_mfa(mm_se
     admin = logged_in(mm_server, "admin").client.token
     app = new_app(mm_server, admin, is_trusted=True)
     alice = logged_in(mm_server, "alice").client.token
-    authorize = {
-        "response_type": "token",
-        "client_id": app["id"],
-        "redirect_uri": CALLBACK,
-        "state": "i",
-    }
-    target = requests.post(
-        f"{mm_server.url}/oauth/authorize", json=authorize, headers=bearer(alice), timeout=5
-    ).json()["redirect"]
-    fragment = parse_qs(urlsplit(target).fragment)
+    fragment = implicit_grant(mm_server, app, alice, state="i")
     access = fragment["access_token"][0]
     assert fragment["token_type"] == ["bearer"] and fragment["state"] == ["i"]
     authorized = requests.get(
@@ -405,16 +410,7 @@ def test_app_management_permissions_and_errors(mm_server):
     assert fresh["client_secret"] != app["client_secret"]
 
     alice_token = logged_in(mm_server, "alice").client.token
-    authorize = {
-        "response_type": "token",
-        "client_id": app["id"],
-        "redirect_uri": CALLBACK,
-        "state": "",
-    }
-    target = requests.post(
-        f"{mm_server.url}/oauth/authorize", json=authorize, headers=bearer(alice_token), timeout=5
-    ).json()["redirect"]
-    access = parse_qs(urlsplit(target).fragment)["access_token"][0]
+    access = implicit_grant(mm_server, app, alice_token, state="")["access_token"][0]
     assert call("delete", f"/oauth/apps/{app['id']}").json() == {"status": "OK"}
     # Deleting the app ends the sessions it opened.
     assert (
